@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, import contract, migrations check, messages, unit + integration tests
+# on SQLite and on PostgreSQL, and the browser tests in Debian's Chromium.
+#   ZHIZAO_TEST_DATABASES="sqlite postgres" (default both)  ZHIZAO_PG_URL to use another server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+PY=.venv/bin/python
+export ZHIZAO_DATA_DIR="${ZHIZAO_DATA_DIR:-$(mktemp -d)}"
+
+echo "== ruff"
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff format --check src tests benchmarks
+echo "== import contracts"
+.venv/bin/lint-imports --no-cache
+echo "== migrations are complete"
+$PY manage.py makemigrations --check --dry-run -v1
+echo "== translations are complete and compile"
+$PY scripts/check_translations.py
+$PY manage.py compilemessages -v0 --ignore=.venv --ignore=.tools
+echo "== deploy checks under production settings"
+ZHIZAO_ENV=production ZHIZAO_SECRET_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" \
+  ZHIZAO_ALLOWED_HOSTS=zhizao.example.org $PY manage.py check --deploy --fail-level WARNING
+
+PG_URL="${ZHIZAO_PG_URL:-postgres://zhizao:zhizao@127.0.0.1:5432/zhizao}"
+start_postgres() {
+  if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then
+    v=$(ls /etc/postgresql | sort -V | tail -1)
+    pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+    for _ in $(seq 60); do pg_isready -q -h 127.0.0.1 -p 5432 && return 0; sleep 0.5; done
+  fi
+  return 1
+}
+databases="${ZHIZAO_TEST_DATABASES:-sqlite postgres}"
+if [[ " $databases " == *" postgres "* ]] && [ -z "${ZHIZAO_PG_URL:-}" ]; then
+  if start_postgres && [ "$(id -u)" = 0 ]; then
+    # A role with a password works with trust and with scram authentication alike.
+    su postgres -c "psql -q -v ON_ERROR_STOP=1" >/dev/null <<'SQL'
+DO $$BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='zhizao') THEN
+    CREATE ROLE zhizao LOGIN CREATEDB PASSWORD 'zhizao';
+  END IF;
+END$$;
+SQL
+    su postgres -c "psql -q -tc \"SELECT 1 FROM pg_database WHERE datname='zhizao'\"" | grep -q 1 \
+      || su postgres -c "createdb -O zhizao zhizao"
+  elif ! start_postgres; then
+    echo "PostgreSQL is not running and cannot be started here; set ZHIZAO_PG_URL" >&2
+    exit 1
+  fi
+fi
+
+status=0
+for db in $databases; do
+  echo "== tests on $db"
+  if [ "$db" = postgres ]; then
+    DATABASE_URL="$PG_URL" $PY -m pytest -q -p no:cacheprovider "$@" || status=1
+  else
+    DATABASE_URL="sqlite:///$ZHIZAO_DATA_DIR/test.sqlite3" $PY -m pytest -q -p no:cacheprovider "$@" || status=1
+  fi
+done
+exit $status

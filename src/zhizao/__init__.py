@@ -1,0 +1,1 @@
+"""Zhizao: the intelligent-manufacturing ecosystem platform."""

@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The role a user plays in one organisation. A user may hold several memberships."""
+
+    OPERATOR = "operator", _("Platform operator")
+    OFFICER = "officer", _("Government officer")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    PROVIDER = "provider", _("Solution provider")
+    BANK = "bank", _("Financial institution")
+    EXPERT = "expert", _("Expert")
+    SOCIETY = "society", _("Member society")
+
+
+# Roles that see the whole registry, its contacts, and may export.
+STAFF_ROLES = frozenset({Role.OPERATOR, Role.OFFICER})
+# Roles that act for their own organisation and may edit its profile.
+ORGANIZATION_ROLES = frozenset({Role.ENTERPRISE, Role.PROVIDER, Role.BANK, Role.SOCIETY})

@@ -1,0 +1,65 @@
+"""Reads for accounts: which membership a request acts in, and who can do what."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from zhizao.common.audit import Actor
+
+from .models import Membership
+
+SESSION_KEY = "zhizao_membership_id"
+
+
+def memberships_for_user(user) -> list[Membership]:
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+        .select_related("organization")
+        .order_by("id")
+    )
+
+
+def membership_for_request(request: HttpRequest) -> Membership | None:
+    """The membership the user acts in now: the one chosen in the session, else the first."""
+    if hasattr(request, "_zhizao_membership"):
+        return request._zhizao_membership
+    user = getattr(request, "user", None)
+    memberships = memberships_for_user(user)
+    request._zhizao_memberships = memberships
+    chosen = None
+    wanted = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    for membership in memberships:
+        if membership.pk == wanted:
+            chosen = membership
+            break
+    if chosen is None and memberships:
+        chosen = memberships[0]
+    request._zhizao_membership = chosen
+    if user is not None and user.is_authenticated:
+        user.active_membership = chosen
+    return chosen
+
+
+def all_memberships_for_request(request: HttpRequest) -> list[Membership]:
+    membership_for_request(request)
+    return request._zhizao_memberships
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def actor_for_request(request: HttpRequest) -> Actor:
+    membership = membership_for_request(request)
+    user = request.user if request.user.is_authenticated else None
+    if membership is None:
+        return Actor(user=user, ip_address=client_ip(request))
+    return Actor(
+        user=user,
+        organization_id=membership.organization_id,
+        organization_name=membership.organization.name,
+        role=membership.role,
+        ip_address=client_ip(request),
+    )

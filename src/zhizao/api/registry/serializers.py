@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from zhizao.common.masking import mask_email, mask_name, mask_phone
+from zhizao.registry.enums import OrganizationKind, SizeClass
+from zhizao.registry.models import ChainNode, Cluster, Contact, ImportBatch, IndustrialChain, Organization
+
+
+class ClusterRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cluster
+        fields = ["code", "name_zh", "name_en"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    region = serializers.CharField(source="region_id")
+    industry = serializers.CharField(source="industry_id", allow_null=True, required=False)
+    region_name = serializers.SerializerMethodField()
+    industry_name = serializers.SerializerMethodField()
+    clusters = ClusterRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "uscc", "kind", "kind_label", "region", "region_name", "industry",
+                  "industry_name", "size", "founded_year", "employees", "revenue_wan", "address",
+                  "website", "description", "products", "capabilities", "clusters", "created_at",
+                  "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def get_region_name(self, obj) -> str:
+        names, region = [], obj.region
+        while region is not None:
+            names.append(region.name)
+            region = region.parent
+        return " ".join(reversed(names))
+
+    def get_industry_name(self, obj) -> str:
+        return obj.industry.name if obj.industry else ""
+
+
+class OrganizationWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    uscc = serializers.CharField(max_length=18, required=False)
+    kind = serializers.ChoiceField(choices=OrganizationKind.choices, required=False)
+    region = serializers.RegexField(r"^\d{6}$", required=False)
+    industry = serializers.RegexField(r"^\d{2,4}$", required=False, allow_null=True)
+    size = serializers.ChoiceField(choices=SizeClass.choices, required=False, allow_blank=True)
+    founded_year = serializers.IntegerField(min_value=1800, max_value=2100, required=False,
+                                            allow_null=True)
+    employees = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    revenue_wan = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0,
+                                           required=False, allow_null=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    website = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    products = serializers.ListField(child=serializers.CharField(max_length=50), max_length=50,
+                                     required=False)
+    capabilities = serializers.ListField(child=serializers.CharField(max_length=50),
+                                         max_length=50, required=False)
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "title", "phone", "email", "is_primary"]
+
+
+class MaskedContactSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "title", "phone", "email", "is_primary"]
+
+    def get_name(self, obj) -> str:
+        return mask_name(obj.name)
+
+    def get_phone(self, obj) -> str:
+        return mask_phone(obj.phone)
+
+    def get_email(self, obj) -> str:
+        return mask_email(obj.email)
+
+
+class ChainNodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChainNode
+        fields = ["code", "name_zh", "name_en", "position", "industries", "keywords"]
+
+
+class ChainSerializer(serializers.ModelSerializer):
+    cluster = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    leader = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    region = serializers.CharField(source="region_id", read_only=True)
+
+    class Meta:
+        model = IndustrialChain
+        fields = ["code", "name_zh", "name_en", "cluster", "region", "leader",
+                  "weak_link_threshold"]
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportBatch
+        fields = ["id", "original_name", "state", "phase", "progress", "rows", "valid", "created",
+                  "updated", "unchanged", "error_count", "errors", "unknown_columns", "message",
+                  "skip_invalid", "created_at", "finished_at"]

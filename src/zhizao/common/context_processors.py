@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zhizao.accounts.selectors import all_memberships_for_request, membership_for_request
+
+
+def navigation(request) -> list[dict]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        ("home", _("Overview"), "home", ("home",)),
+        ("registry:organization_list", _("Registry"), "registry",
+         ("registry:organization_list", "registry:organization_detail",
+          "registry:organization_edit")),
+        ("registry:chain_list", _("Industrial chains"), "chain",
+         ("registry:chain_list", "registry:chain_detail")),
+    ]
+    if user.has_perm("registry.import_organizations"):
+        items.append(("registry:import_list", _("Imports"), "import",
+                      ("registry:import_list", "registry:import_detail", "registry:import_new")))
+    if user.has_perm("accounts.manage_users"):
+        items.append(("accounts:user_list", _("Users and roles"), "users",
+                      ("accounts:user_list", "accounts:user_detail", "accounts:user_new")))
+    if user.has_perm("common.view_audit_log"):
+        items.append(("audit_log", _("Audit log"), "audit", ("audit_log",)))
+    items.append(("api-docs", _("API"), "api", ("api-docs",)))
+    return [
+        {"label": label, "url": reverse(name), "icon": icon, "active": current in names}
+        for name, label, icon, names in items
+    ]
+
+
+def platform(request) -> dict:
+    if not hasattr(request, "user"):
+        return {}
+    return {
+        "current_membership": membership_for_request(request),
+        "memberships": all_memberships_for_request(request),
+        "nav_items": navigation(request),
+    }

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+from zhizao.common.masking import mask_email, mask_name, mask_phone
+from zhizao_core.text import format_cny
+
+register = template.Library()
+
+
+@register.filter
+def cny_wan(value):
+    """An amount in 万元 as a Chinese user reads it (3,500万元 · 1.2亿元), or in English."""
+    if value in (None, ""):
+        return "—"
+    return format_cny(Decimal(value) * 10000, lang=get_language() or "zh-hans")
+
+
+@register.filter
+def masked_name(value):
+    return mask_name(value or "")
+
+
+@register.filter
+def masked_phone(value):
+    return mask_phone(value or "")
+
+
+@register.filter
+def masked_email(value):
+    return mask_email(value or "")
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def bilingual(context, obj, field="name"):
+    """``name_zh`` or ``name_en`` by the active language."""
+    lang = get_language() or "zh-hans"
+    if lang.startswith("en"):
+        return getattr(obj, f"{field}_en", "") or getattr(obj, f"{field}_zh", "")
+    return getattr(obj, f"{field}_zh", "")
+
+
+@register.filter
+def join_if_list(value, sep="、"):
+    if isinstance(value, list | tuple):
+        return sep.join(str(v) for v in value) or "—"
+    return value

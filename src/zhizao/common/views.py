@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from zhizao.accounts.selectors import membership_for_request
+
+from .models import AuditAction, AuditEntry
+
+
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+class HomeView(View):
+    def get(self, request):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        from zhizao.registry.enums import ImportState, OrganizationKind
+        from zhizao.registry.models import ImportBatch, IndustrialChain, Organization, Region
+        from zhizao.registry.selectors import chain_view
+
+        membership_for_request(request)
+        orgs = Organization.objects.filter(is_active=True)
+        by_kind = dict(orgs.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+        by_province = dict(orgs.values("province_code").annotate(n=Count("id"))
+                           .values_list("province_code", "n"))
+        provinces = {r.code: r for r in Region.objects.filter(level="province")}
+        by_size = dict(orgs.filter(kind="manufacturer").values("size").annotate(n=Count("id"))
+                       .values_list("size", "n"))
+        total = sum(by_kind.values())
+        chains = list(IndustrialChain.objects.order_by("code")[:50])
+        weak = []
+        for chain in chains:
+            assessment = chain_view(chain, per_node=0).assessment
+            weak.append((chain, assessment))
+        weak.sort(key=lambda item: (-item[1].weak_count, item[0].code))
+        recent_imports = []
+        if request.user.has_perm("registry.import_organizations"):
+            recent_imports = list(ImportBatch.objects.select_related("created_by")
+                                  .order_by("-created_at")[:5])
+        context = {
+            "total": total,
+            "kinds": [(value, label, by_kind.get(value, 0)) for value, label in
+                      OrganizationKind.choices],
+            "provinces": sorted(((provinces[c], n) for c, n in by_province.items() if c in provinces),
+                                key=lambda item: -item[1]),
+            "sizes": by_size,
+            "weak_chains": weak[:6],
+            "recent_imports": recent_imports,
+            "ImportState": ImportState,
+        }
+        return render(request, "home.html", context)
+
+
+class AuditLogView(LoginRequiredMixin, View):
+    def get(self, request):
+        membership_for_request(request)
+        if not request.user.has_perm("common.view_audit_log"):
+            raise Http404
+        entries = AuditEntry.objects.select_related("content_type").order_by("-created_at", "-id")
+        action = request.GET.get("action", "")
+        if action in AuditAction.values:
+            entries = entries.filter(action=action)
+        user = request.GET.get("user", "").strip()
+        if user:
+            entries = entries.filter(actor_name=user)
+        object_type = request.GET.get("type", "")
+        if object_type:
+            app_label, _, model = object_type.partition(".")
+            entries = entries.filter(content_type__app_label=app_label, content_type__model=model)
+        paginator = Paginator(entries, 50)
+        page = paginator.get_page(request.GET.get("page"))
+        types = ContentType.objects.filter(
+            pk__in=AuditEntry.objects.values("content_type").distinct()).order_by("app_label",
+                                                                                   "model")
+        return render(request, "common/audit_log.html", {
+            "page_obj": page, "paginator": paginator, "entries": page.object_list,
+            "actions": AuditAction.choices, "action": action, "user_filter": user,
+            "types": types, "type_filter": object_type,
+        })
+
+
+class StyleguideView(LoginRequiredMixin, View):
+    def get(self, request):
+        membership_for_request(request)
+        return render(request, "styleguide.html")

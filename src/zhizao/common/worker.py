@@ -1,0 +1,168 @@
+"""What django-tasks-db leaves to us: heartbeats, a reaper for lost tasks, retries, a schedule.
+
+* Every worker (``zhizao worker``) writes a heartbeat row from a background thread.
+* The reaper finds RUNNING tasks whose worker is gone: its heartbeat is stale, or it ran on this
+  host and its process no longer exists. A task declared safe to retry (``RETRY_SAFE``) goes back
+  to READY, up to its attempt limit; any other is marked FAILED with ``WorkerLost``, visibly.
+* ``retry_later`` re-enqueues a failed attempt with exponential backoff.
+* ``enqueue_due_jobs`` runs the one declared schedule (``settings.ZHIZAO_PERIODIC_JOBS``); a
+  conditional UPDATE makes sure that only one of many workers enqueues each due job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
+
+from .models import PeriodicJob, WorkerHeartbeat
+
+logger = logging.getLogger("zhizao.worker")
+
+# task path -> maximum attempts. Tasks listed here are idempotent: running them again after a
+# crash gives the same result as running them once.
+RETRY_SAFE: dict[str, int] = {}
+
+
+def retry_safe(max_attempts: int = 3) -> Callable:
+    """Declare a task function safe to run again after its worker died."""
+
+    def decorate(task):
+        RETRY_SAFE[task.module_path] = max_attempts
+        return task
+
+    return decorate
+
+
+class WorkerLost(Exception):
+    """The worker running this task stopped without finishing it."""
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def beat(worker_id: str, *, started_at: dt.datetime, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"hostname": socket.gethostname(), "pid": os.getpid(), "started_at": started_at,
+                  "last_seen": now},
+    )
+
+
+@dataclass(frozen=True)
+class ReapResult:
+    retried: list[str]
+    failed: list[str]
+
+
+def _worker_is_dead(worker_id: str, heartbeats: dict[str, WorkerHeartbeat], stale_before: dt.datetime,
+                    hostname: str) -> bool:
+    heartbeat = heartbeats.get(worker_id)
+    if heartbeat is None:
+        return True
+    if heartbeat.last_seen < stale_before:
+        return True
+    return heartbeat.hostname == hostname and not process_alive(heartbeat.pid)
+
+
+def reap_lost_tasks(*, now: dt.datetime | None = None) -> ReapResult:
+    now = now or timezone.now()
+    stale_before = now - dt.timedelta(seconds=settings.ZHIZAO_WORKER_STALE_SECONDS)
+    hostname = socket.gethostname()
+    retried: list[str] = []
+    failed: list[str] = []
+    running = list(DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING))
+    if not running:
+        return ReapResult(retried, failed)
+    heartbeats = {h.worker_id: h for h in WorkerHeartbeat.objects.all()}
+    for result in running:
+        worker_id = result.worker_ids[-1] if result.worker_ids else ""
+        if not _worker_is_dead(worker_id, heartbeats, stale_before, hostname):
+            continue
+        attempts = len(result.worker_ids)
+        limit = RETRY_SAFE.get(result.task_path, 0)
+        with transaction.atomic():
+            locked = DBTaskResult.objects.select_for_update().filter(
+                pk=result.pk, status=TaskResultStatus.RUNNING
+            ).first()
+            if locked is None:
+                continue
+            if attempts < limit:
+                locked.status = TaskResultStatus.READY
+                locked.started_at = None
+                locked.run_after = now
+                locked.save(update_fields=["status", "started_at", "run_after"])
+                retried.append(str(locked.pk))
+                logger.warning("task %s (%s) lost by worker %s: retrying", locked.pk,
+                               locked.task_path, worker_id)
+            else:
+                locked.set_failed(WorkerLost(f"worker {worker_id} stopped during the task"))
+                failed.append(str(locked.pk))
+                logger.error("task %s (%s) lost by worker %s: failed", locked.pk,
+                             locked.task_path, worker_id)
+                on_lost = LOST_HANDLERS.get(locked.task_path)
+                if on_lost is not None:
+                    on_lost(locked.args_kwargs.get("args", []), locked.args_kwargs.get("kwargs", {}))
+    WorkerHeartbeat.objects.filter(last_seen__lt=stale_before - dt.timedelta(days=1)).delete()
+    return ReapResult(retried, failed)
+
+
+# task path -> function(args, kwargs) called when the task is failed by the reaper, so that the
+# domain object it worked on can show the failure (e.g. an import batch).
+LOST_HANDLERS: dict[str, Callable] = {}
+
+
+def on_lost(task_path: str) -> Callable:
+    def decorate(func):
+        LOST_HANDLERS[task_path] = func
+        return func
+
+    return decorate
+
+
+def backoff_seconds(attempt: int, *, base: int = 10, cap: int = 3600) -> int:
+    """10 s, 20 s, 40 s, … up to an hour."""
+    return min(cap, base * 2 ** max(0, attempt - 1))
+
+
+def retry_later(task, *, attempt: int, max_attempts: int, args=(), kwargs=None,
+                now: dt.datetime | None = None) -> bool:
+    """Enqueue the next attempt of ``task`` after a backoff; False once attempts are used up."""
+    if attempt >= max_attempts:
+        return False
+    now = now or timezone.now()
+    run_after = now + dt.timedelta(seconds=backoff_seconds(attempt))
+    task.using(run_after=run_after).enqueue(*args, **{**(kwargs or {}), "attempt": attempt + 1})
+    return True
+
+
+def enqueue_due_jobs(*, now: dt.datetime | None = None) -> list[str]:
+    now = now or timezone.now()
+    enqueued: list[str] = []
+    for name, (task_path, every) in settings.ZHIZAO_PERIODIC_JOBS.items():
+        job, created = PeriodicJob.objects.get_or_create(name=name, defaults={"next_run_at": now})
+        claimed = PeriodicJob.objects.filter(name=name, next_run_at__lte=now).update(
+            next_run_at=now + dt.timedelta(seconds=every), last_enqueued_at=now
+        )
+        if claimed:
+            import_string(task_path).enqueue()
+            enqueued.append(name)
+    return enqueued

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from zhizao_core.registry.uscc import normalize_uscc, validate_uscc
+
+from .enums import OrganizationKind, SizeClass
+from .import_messages import render_error
+from .models import ChainNode, Cluster, IndustrialChain, Industry, Organization, Region
+from .selectors import OrganizationFilter
+
+SORT_CHOICES = [
+    ("", _("Relevance / name")),
+    ("name", _("Name A→Z")),
+    ("-name", _("Name Z→A")),
+    ("-revenue", _("Revenue, highest first")),
+    ("-employees", _("Employees, most first")),
+    ("founded", _("Founded, oldest first")),
+    ("-created", _("Newest in the registry")),
+]
+PAGE_SIZES = (25, 50, 100)
+
+
+class OrganizationFilterForm(forms.Form):
+    """The registry filters. Region and industry come as cascading selects (province → city →
+    district, division → group → class) or directly as ``region`` / ``industry`` codes."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    province = forms.CharField(label=_("Province"), required=False)
+    city = forms.CharField(label=_("City"), required=False)
+    district = forms.CharField(label=_("District / county"), required=False)
+    region = forms.RegexField(regex=r"^\d{6}$", required=False)
+    division = forms.CharField(label=_("Industry division"), required=False)
+    group = forms.CharField(label=_("Industry group"), required=False)
+    industry_class = forms.CharField(label=_("Industry class"), required=False)
+    industry = forms.RegexField(regex=r"^([A-T]|\d{2,4})$", required=False)
+    size = forms.ChoiceField(label=_("Size"), required=False)
+    cluster = forms.CharField(label=_("Cluster"), required=False)
+    chain = forms.CharField(label=_("Industrial chain"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    per_page = forms.TypedChoiceField(label=_("Per page"), required=False, coerce=int,
+                                      choices=[(n, n) for n in PAGE_SIZES], empty_value=25)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *OrganizationKind.choices]
+        self.fields["size"].choices = [("", _("All sizes")), *SizeClass.choices]
+        # The sort field also accepts the column sorts of the table headers.
+        from .selectors import SORTS
+
+        extra = [(key, key) for key in SORTS if key not in dict(SORT_CHOICES)]
+        self.fields["sort"].choices = [*SORT_CHOICES, *extra]
+
+    def to_filter(self) -> OrganizationFilter:
+        if not self.is_valid():
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        else:
+            data = self.cleaned_data
+        region = _most_specific(
+            [(data.get("province") or "", 2), (data.get("city") or "", 4),
+             (data.get("district") or "", 6)]) or data.get("region") or ""
+        industry = _most_specific(
+            [(data.get("division") or "", 2), (data.get("group") or "", 3),
+             (data.get("industry_class") or "", 4)]) or data.get("industry") or ""
+        return OrganizationFilter(
+            q=(data.get("q") or "").strip(), kind=data.get("kind") or "", region=region.strip(),
+            industry=industry.strip(), size=data.get("size") or "",
+            cluster=data.get("cluster") or "", chain=data.get("chain") or "",
+            sort=data.get("sort") or "",
+        )
+
+    @property
+    def per_page(self) -> int:
+        value = self.cleaned_data.get("per_page") if hasattr(self, "cleaned_data") else None
+        return value if value in PAGE_SIZES else 25
+
+
+def _most_specific(levels: list[tuple[str, int]]) -> str:
+    """The deepest chosen level that lies inside the level above it (a stale city left over
+    from another province is ignored, with or without JavaScript)."""
+    chosen, prefix = "", ""
+    for value, width in levels:
+        value = value.strip()
+        if not value:
+            continue
+        if prefix and not value.startswith(prefix):
+            break
+        chosen = value
+        prefix = value[:width]
+    return chosen
+
+
+def validate_uscc_field(value: str) -> None:
+    code = validate_uscc(normalize_uscc(value))
+    if code is not None:
+        raise forms.ValidationError(render_error(code, {"value": value}), code=code)
+
+
+class OrganizationForm(forms.ModelForm):
+    region = forms.ModelChoiceField(
+        label=_("Region (district / county)"), queryset=Region.objects.none(), to_field_name="code")
+    industry = forms.ModelChoiceField(
+        label=_("Industry (GB/T 4754)"), queryset=Industry.objects.none(), required=False,
+        to_field_name="code")
+    products_text = forms.CharField(
+        label=_("Main products"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Separate items with commas, 、 or new lines."))
+    capabilities_text = forms.CharField(
+        label=_("Capabilities"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Separate items with commas, 、 or new lines."))
+    clusters = forms.ModelMultipleChoiceField(
+        label=_("Clusters"), queryset=Cluster.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+    chain_nodes = forms.ModelMultipleChoiceField(
+        label=_("Industrial chain nodes"), queryset=ChainNode.objects.select_related("chain"),
+        required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+
+    class Meta:
+        model = Organization
+        fields = ["name", "uscc", "kind", "region", "industry", "size", "founded_year",
+                  "employees", "revenue_wan", "address", "website", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, can_change_identity: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(level="district",
+                                                               valid_to__isnull=True)
+        self.fields["industry"].queryset = Industry.objects.exclude(level="section")
+        self.fields["uscc"].validators.append(validate_uscc_field)
+        self.fields["chain_nodes"].label_from_instance = (
+            lambda node: f"{node.chain.name} / {node.name}")
+        if self.instance.pk:
+            self.fields["products_text"].initial = "、".join(self.instance.products or [])
+            self.fields["capabilities_text"].initial = "、".join(self.instance.capabilities or [])
+            self.fields["clusters"].initial = list(self.instance.clusters.all())
+            self.fields["chain_nodes"].initial = list(self.instance.chain_nodes.all())
+        if not can_change_identity:
+            # An organisation edits its own profile but not its credit code or kind.
+            for name in ("uscc", "kind"):
+                self.fields[name].disabled = True
+
+    def clean_uscc(self):
+        return normalize_uscc(self.cleaned_data["uscc"])
+
+    def profile_data(self) -> dict:
+        from zhizao_core.text import split_list
+
+        data = {key: self.cleaned_data[key] for key in self.Meta.fields
+                if key not in {"region", "industry"}}
+        data["region_id"] = self.cleaned_data["region"].code
+        industry = self.cleaned_data.get("industry")
+        data["industry_id"] = industry.code if industry else None
+        data["products"] = split_list(self.cleaned_data.get("products_text") or "")
+        data["capabilities"] = split_list(self.cleaned_data.get("capabilities_text") or "")
+        for key in ("size", "address", "website", "description"):
+            data[key] = data.get(key) or ""
+        return data
+
+
+phone_validator = RegexValidator(
+    r"^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
+    _("Enter a mainland mobile number (11 digits) or a landline such as 0510-88886666."))
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
+                            validators=[phone_validator])
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ZHIZAO_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(max_mb)s MB.")
+                % {"max_mb": settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024)})
+        return upload
+
+
+class ChainForm(forms.ModelForm):
+    leader_uscc = forms.CharField(
+        label=_("Chain-leader enterprise (unified social credit code)"), required=False,
+        max_length=18)
+
+    class Meta:
+        model = IndustrialChain
+        fields = ["name_zh", "name_en", "description_zh", "description_en", "weak_link_threshold"]
+        widgets = {"description_zh": forms.Textarea(attrs={"rows": 2}),
+                   "description_en": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.leader_id:
+            self.fields["leader_uscc"].initial = self.instance.leader.uscc
+
+    def clean_leader_uscc(self):
+        value = normalize_uscc(self.cleaned_data.get("leader_uscc") or "")
+        if not value:
+            return None
+        org = Organization.objects.filter(uscc=value, is_active=True).first()
+        if org is None:
+            raise forms.ValidationError(_("No organisation in the registry has this code."))
+        return org

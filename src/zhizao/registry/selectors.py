@@ -1,0 +1,220 @@
+"""Reads of the registry: the filtered list, permission-checked fetches, history, chains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+
+from zhizao.common.models import AuditEntry
+from zhizao_core.registry.chains import ChainAssessment, NodeFacts, WeakLinkPolicy, assess_chain
+from zhizao_core.text import normalize_search_text
+
+from .models import ChainNode, Contact, ImportBatch, IndustrialChain, Organization, Region
+
+SORTS = {
+    "name": ("name_sort", "id"),
+    "-name": ("-name_sort", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "employees": ("employees", "id"),
+    "-employees": ("-employees", "-id"),
+    "revenue": ("revenue_wan", "id"),
+    "-revenue": ("-revenue_wan", "-id"),
+    "founded": ("founded_year", "id"),
+    "-founded": ("-founded_year", "-id"),
+    "region": ("region_id", "name_sort", "id"),
+    "-region": ("-region_id", "name_sort", "id"),
+}
+
+
+@dataclass(frozen=True)
+class OrganizationFilter:
+    """The registry's filters, shared by the page, the export and the API."""
+
+    q: str = ""
+    kind: str = ""
+    region: str = ""  # a province, city or district code
+    industry: str = ""  # a division, group or class code
+    size: str = ""
+    cluster: str = ""  # cluster code
+    chain: str = ""  # chain code
+    sort: str = ""
+
+    @property
+    def terms(self) -> list[str]:
+        return [t for t in normalize_search_text(self.q).replace("|", " ").split() if t][:8]
+
+    def is_empty(self) -> bool:
+        return not any((self.q, self.kind, self.region, self.industry, self.size, self.cluster,
+                        self.chain))
+
+
+def filter_organizations(queryset: QuerySet[Organization], f: OrganizationFilter) -> QuerySet:
+    qs = queryset.filter(is_active=True)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.region:
+        code = f.region
+        if code.endswith("0000"):
+            qs = qs.filter(province_code=code)
+        elif code.endswith("00"):
+            qs = qs.filter(city_code=code)
+        else:
+            qs = qs.filter(region_id=code)
+    if f.industry:
+        code = f.industry
+        if len(code) == 1:
+            # A section letter: its divisions are the two-digit codes under it.
+            from .models import Industry
+
+            divisions = list(Industry.objects.filter(parent_id=code).values_list("code", flat=True))
+            qs = qs.filter(industry_division__in=divisions)
+        elif len(code) == 2:
+            qs = qs.filter(industry_division=code)
+        elif len(code) == 3:
+            qs = qs.filter(industry_group=code)
+        else:
+            qs = qs.filter(industry_id=code)
+    if f.size:
+        qs = qs.filter(size=f.size)
+    if f.cluster:
+        qs = qs.filter(clusters__code=f.cluster)
+    if f.chain:
+        qs = qs.filter(
+            pk__in=Organization.chain_nodes.through.objects.filter(
+                chainnode__chain__code=f.chain).values("organization_id"))
+    for term in f.terms:
+        qs = qs.filter(search_text__contains=term)
+    return qs
+
+
+def organizations_for_listing(f: OrganizationFilter) -> QuerySet[Organization]:
+    qs = filter_organizations(Organization.objects.all(), f)
+    qs = qs.select_related("region__parent__parent", "industry").prefetch_related(
+        Prefetch("clusters", queryset=_clusters_qs())
+    )
+    if f.sort in SORTS:
+        return qs.order_by(*SORTS[f.sort])
+    if f.q.strip():
+        # Relevance: the query inside the name first, then the rest, each in pinyin order.
+        first = normalize_search_text(f.q).split()[0] if f.q.split() else ""
+        return qs.annotate(
+            name_hit=Case(When(name__icontains=first, then=Value(0)), default=Value(1),
+                          output_field=IntegerField())
+        ).order_by("name_hit", "name_sort", "id")
+    return qs.order_by("name_sort", "id")
+
+
+def _clusters_qs():
+    from .models import Cluster
+
+    return Cluster.objects.only("id", "code", "name_zh", "name_en")
+
+
+def access_organization(user, pk: int, perm: str = "registry.view_organization") -> Organization:
+    """The one way to fetch an organisation for a user: missing and forbidden look the same."""
+    org = (Organization.objects.select_related("region__parent__parent", "industry__parent__parent")
+           .filter(pk=pk, is_active=True).first())
+    if org is None or not user.has_perm(perm, org):
+        raise Http404
+    return org
+
+
+def contacts_for_organization(org: Organization) -> list[Contact]:
+    return list(org.contacts.all())
+
+
+def history_for_object(obj, *, limit: int = 200) -> list[AuditEntry]:
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return list(AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk))
+                .order_by("-created_at", "-id")[:limit])
+
+
+def region_choices() -> list[Region]:
+    """Provinces, cities and districts in code order (current codes only)."""
+    return list(Region.objects.filter(valid_to__isnull=True).order_by("code"))
+
+
+def region_path(region: Region | None) -> list[Region]:
+    path = []
+    while region is not None:
+        path.append(region)
+        region = region.parent
+    return list(reversed(path))
+
+
+@dataclass(frozen=True)
+class ChainView:
+    chain: IndustrialChain
+    assessment: ChainAssessment
+    nodes: list[ChainNode]
+    members: dict[int, list[Organization]]
+    counts: dict[int, int]
+
+
+def chains_for_listing() -> list[IndustrialChain]:
+    return list(
+        IndustrialChain.objects.select_related("cluster", "leader", "region")
+        .annotate(node_count=Count("nodes", distinct=True))
+        .order_by("code")
+    )
+
+
+def access_chain(user, code: str) -> IndustrialChain:
+    chain = IndustrialChain.objects.select_related("cluster", "leader", "region").filter(
+        code=code).first()
+    if chain is None or not user.has_perm("registry.view_chain", chain):
+        raise Http404
+    return chain
+
+
+def chain_view(chain: IndustrialChain, *, region: str = "", per_node: int = 12) -> ChainView:
+    """The chain's nodes with their local enterprises, and the weak-link assessment.
+
+    "Local" means in the chain's region (or the narrower ``region`` code asked for).
+    """
+    scope = region or chain.region_id
+    nodes = list(chain.nodes.order_by("sort_order", "id"))
+    through = Organization.chain_nodes.through
+    base = through.objects.filter(chainnode__chain=chain, organization__is_active=True)
+    if scope.endswith("0000"):
+        base = base.filter(organization__province_code=scope)
+    elif scope.endswith("00"):
+        base = base.filter(organization__city_code=scope)
+    else:
+        base = base.filter(organization__region_id=scope)
+    counts = dict(base.values("chainnode_id").annotate(n=Count("organization_id"))
+                  .values_list("chainnode_id", "n"))
+    members: dict[int, list[Organization]] = {node.pk: [] for node in nodes}
+    # Largest enterprises first at each node (by revenue), a fixed number per node.
+    rows = (base.select_related("organization__region")
+            .order_by("chainnode_id", "-organization__revenue_wan", "organization__name_sort"))
+    for row in rows.iterator(chunk_size=2000):
+        bucket = members[row.chainnode_id]
+        if len(bucket) < per_node:
+            bucket.append(row.organization)
+    leader_nodes = set()
+    if chain.leader_id:
+        leader_nodes = set(through.objects.filter(organization_id=chain.leader_id,
+                                                  chainnode__chain=chain)
+                           .values_list("chainnode_id", flat=True))
+    facts = [NodeFacts(code=node.code, name=node.name_zh, position=node.position,
+                       local_enterprises=counts.get(node.pk, 0),
+                       leader_present=node.pk in leader_nodes) for node in nodes]
+    assessment = assess_chain(facts, policy=WeakLinkPolicy(min_enterprises=chain.weak_link_threshold))
+    return ChainView(chain=chain, assessment=assessment, nodes=nodes, members=members,
+                     counts=counts)
+
+
+def imports_for_user(user) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.select_related("created_by").order_by("-created_at")
+
+
+def access_import(user, pk) -> ImportBatch:
+    batch = ImportBatch.objects.select_related("created_by").filter(pk=pk).first()
+    if batch is None or not user.has_perm("registry.import_organizations"):
+        raise Http404
+    return batch

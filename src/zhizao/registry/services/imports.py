@@ -1,0 +1,529 @@
+"""Bulk import of organisations: check a file, plan the writes, and apply them in one transaction.
+
+The same functions serve the web page, the background task and ``zhizao registry import``:
+
+* ``check_table`` validates every row (pure core) and plans what a commit would do;
+* ``apply_plan`` writes the plan in ONE transaction: organisations, their cluster and chain
+  links, contacts and the audit entries — all of it or nothing;
+* the ``ImportBatch`` state machine lives in ``set_batch_state`` and the functions below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhizao.common.audit import Actor, AuditAction, build_entry, jsonable, record, record_many
+from zhizao_core.importing import (
+    CellError,
+    ImportContext,
+    OrganizationRecord,
+    ValidationResult,
+    map_header,
+    validate_rows,
+)
+
+from ..enums import ImportState
+from ..errors import RegistryError, file_message
+from ..import_messages import render_error
+from ..models import ChainNode, Cluster, Contact, ImportBatch, Industry, Organization, Region
+from .files import Table, TableError, read_table
+from .organizations import name_sort_key, refresh_derived_fields
+
+Progress = Callable[[str, int], None]
+CHUNK = 800  # stays under SQLite's limit of bound variables per statement
+
+# record attribute -> Organization attribute, for the scalar profile fields
+SCALAR_FIELDS = {
+    "name": "name", "kind": "kind", "region": "region_id", "industry": "industry_id",
+    "size": "size", "founded_year": "founded_year", "employees": "employees",
+    "revenue_wan": "revenue_wan", "address": "address", "website": "website",
+    "description": "description", "products": "products", "capabilities": "capabilities",
+}
+MAX_STORED_ERRORS = 1000
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == () or value == []
+
+
+def _value(record_value: Any) -> Any:
+    if isinstance(record_value, tuple):
+        return list(record_value)
+    return record_value
+
+
+@dataclass
+class PlannedRow:
+    record: OrganizationRecord
+    org_id: int | None
+    changes: dict[str, list[Any]]
+
+
+@dataclass
+class ImportPlan:
+    rows: int
+    valid: int
+    errors: list[CellError]
+    unknown_columns: list[str]
+    labels: dict[str, str]
+    create: list[PlannedRow] = field(default_factory=list)
+    update: list[PlannedRow] = field(default_factory=list)
+    unchanged: list[PlannedRow] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_context(*, today: dt.date | None = None) -> ImportContext:
+    today = today or timezone.localdate()
+    clusters: dict[str, str] = {}
+    for code, name_zh, name_en in Cluster.objects.values_list("code", "name_zh", "name_en"):
+        clusters[code] = code
+        clusters[name_zh] = code
+        if name_en:
+            clusters[name_en] = code
+    nodes: dict[str, str] = {}
+    for code, name_zh, chain_name in ChainNode.objects.values_list(
+        "code", "name_zh", "chain__name_zh"
+    ):
+        nodes[code] = code
+        nodes[f"{chain_name}/{name_zh}"] = code
+    return ImportContext(
+        region_codes=frozenset(
+            Region.objects.filter(level="district").values_list("code", flat=True)
+        ) | frozenset(Region.objects.filter(level="city").values_list("code", flat=True)),
+        industry_codes=frozenset(
+            Industry.objects.exclude(level="section").values_list("code", flat=True)
+        ),
+        clusters=clusters,
+        chain_nodes=nodes,
+        current_year=today.year,
+    )
+
+
+def validate_table(table: Table, ctx: ImportContext) -> tuple[Any, ValidationResult]:
+    header = map_header(table.header)
+    if header.errors:
+        return header, ValidationResult(records=[], errors=list(header.errors), rows=len(table.rows),
+                                        invalid_rows=frozenset())
+    return header, validate_rows(header, table.rows, ctx)
+
+
+def plan_records(records: Sequence[OrganizationRecord]) -> tuple[list[PlannedRow], list[PlannedRow],
+                                                                 list[PlannedRow]]:
+    """Compare records with the stored organisations (keyed by credit code)."""
+    create, update, unchanged = [], [], []
+    by_uscc: dict[str, Organization] = {}
+    usccs = [r.uscc for r in records]
+    for start in range(0, len(usccs), CHUNK):
+        for org in Organization.objects.filter(uscc__in=usccs[start:start + CHUNK]).only(
+            "id", "uscc", *SCALAR_FIELDS.values()
+        ):
+            by_uscc[org.uscc] = org
+    links_needed = any({"clusters", "chain_nodes"} & r.present for r in records[:1])
+    cluster_codes: dict[int, list[str]] = {}
+    node_codes: dict[int, list[str]] = {}
+    primary_contacts: dict[int, tuple[str, str, str]] = {}
+    if by_uscc:
+        ids = [o.pk for o in by_uscc.values()]
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            if links_needed:
+                through = Organization.clusters.through
+                for org_id, code in through.objects.filter(organization_id__in=chunk).values_list(
+                    "organization_id", "cluster__code"
+                ):
+                    cluster_codes.setdefault(org_id, []).append(code)
+                through = Organization.chain_nodes.through
+                for org_id, code in through.objects.filter(organization_id__in=chunk).values_list(
+                    "organization_id", "chainnode__code"
+                ):
+                    node_codes.setdefault(org_id, []).append(code)
+            for org_id, name, phone, email in Contact.objects.filter(
+                organization_id__in=chunk
+            ).order_by("-is_primary", "id").values_list("organization_id", "name", "phone", "email"):
+                primary_contacts.setdefault(org_id, (name, phone, email))
+    for rec in records:
+        org = by_uscc.get(rec.uscc)
+        if org is None:
+            create.append(PlannedRow(rec, None, {}))
+            continue
+        changes: dict[str, list[Any]] = {}
+        for key, attr in SCALAR_FIELDS.items():
+            if key not in rec.present:
+                continue
+            new = _value(getattr(rec, key))
+            if _empty(new):
+                continue  # an empty cell keeps the stored value: nothing is lost by a sparse file
+            old = getattr(org, attr)
+            if jsonable(old) != jsonable(new):
+                changes[attr] = [jsonable(old), jsonable(new)]
+        for key, existing in (("clusters", cluster_codes), ("chain_nodes", node_codes)):
+            new_codes = sorted(getattr(rec, key))
+            if key in rec.present and new_codes:
+                old_codes = sorted(existing.get(org.pk, []))
+                if old_codes != new_codes:
+                    changes[key] = [old_codes, new_codes]
+        if rec.contact_name:
+            stored = primary_contacts.get(org.pk)
+            wanted = (rec.contact_name, rec.contact_phone, rec.contact_email)
+            if stored is None or any(w and w != s for w, s in zip(wanted, stored, strict=True)):
+                changes["contact"] = [stored[0] if stored else None, rec.contact_name]
+        (update if changes else unchanged).append(PlannedRow(rec, org.pk, changes))
+    return create, update, unchanged
+
+
+def check_table(table: Table, *, ctx: ImportContext | None = None,
+                progress: Progress | None = None) -> ImportPlan:
+    ctx = ctx or import_context()
+    if progress:
+        progress("validating", 40)
+    header, result = validate_table(table, ctx)
+    plan = ImportPlan(rows=result.rows, valid=len(result.records), errors=list(result.errors),
+                      unknown_columns=list(getattr(header, "unknown_columns", [])),
+                      labels=dict(getattr(header, "labels", {})))
+    if progress:
+        progress("planning", 60)
+    if result.records:
+        plan.create, plan.update, plan.unchanged = plan_records(result.records)
+    return plan
+
+
+def _new_organization(rec: OrganizationRecord, now: dt.datetime) -> Organization:
+    org = Organization(
+        name=rec.name, uscc=rec.uscc, kind=rec.kind, region_id=rec.region,
+        industry_id=rec.industry or None, size=rec.size or "", founded_year=rec.founded_year,
+        employees=rec.employees, revenue_wan=rec.revenue_wan, address=rec.address,
+        website=rec.website, description=rec.description, products=list(rec.products),
+        capabilities=list(rec.capabilities), created_at=now, updated_at=now,
+    )
+    refresh_derived_fields(org)
+    return org
+
+
+def apply_plan(actor: Actor, plan: ImportPlan, *, batch: ImportBatch | None = None,
+               skip_invalid: bool = False) -> dict[str, int]:
+    """Write the plan in one transaction. Refuses (writes nothing) when rows are invalid unless
+    ``skip_invalid``. Returns the counts written."""
+    if plan.errors and not skip_invalid:
+        raise RegistryError("import_has_errors",
+                            _("The file has %(n)d errors; nothing was imported.") % {
+                                "n": len(plan.errors)})
+    now = timezone.now()
+    org_type = ContentType.objects.get_for_model(Organization)
+    cluster_ids = dict(Cluster.objects.values_list("code", "id"))
+    node_ids = dict(ChainNode.objects.values_list("code", "id"))
+    context = {"import_batch": str(batch.pk)} if batch else {}
+    with transaction.atomic():
+        # New organisations
+        new_orgs = [_new_organization(row.record, now) for row in plan.create]
+        Organization.objects.bulk_create(new_orgs, batch_size=500)
+        if new_orgs and new_orgs[0].pk is None:  # databases without RETURNING
+            ids = {}
+            usccs = [o.uscc for o in new_orgs]
+            for start in range(0, len(usccs), CHUNK):
+                ids.update(Organization.objects.filter(uscc__in=usccs[start:start + CHUNK])
+                           .values_list("uscc", "id"))
+            for org in new_orgs:
+                org.pk = ids[org.uscc]
+        for row, org in zip(plan.create, new_orgs, strict=True):
+            row.org_id = org.pk
+        # Changed organisations: only the fields that changed, with derived columns refreshed.
+        if plan.update:
+            ids = [row.org_id for row in plan.update]
+            stored = {}
+            for start in range(0, len(ids), CHUNK):
+                stored.update(Organization.objects.in_bulk(ids[start:start + CHUNK]))
+            changed = []
+            for row in plan.update:
+                org = stored[row.org_id]
+                for attr, (_old, new) in row.changes.items():
+                    if attr in SCALAR_FIELDS.values():
+                        setattr(org, attr, Decimal(new) if attr == "revenue_wan" and new is not None
+                                else new)
+                refresh_derived_fields(org)
+                org.updated_at = now
+                changed.append(org)
+            Organization.objects.bulk_update(
+                changed, [*SCALAR_FIELDS.values(), "province_code", "city_code",
+                          "industry_division", "industry_group", "search_text", "name_sort",
+                          "updated_at"], batch_size=500)
+        _write_links(plan, cluster_ids, node_ids)
+        _write_contacts(plan)
+        entries = []
+        for row in plan.create:
+            entries.append(build_entry(
+                actor, AuditAction.CREATE, content_type=org_type, object_id=str(row.org_id),
+                object_repr=row.record.name, context={**context, "row": row.record.row},
+                changes={k: [None, jsonable(_value(getattr(row.record, k)))]
+                         for k in ("name", "uscc", "kind", "region", "industry")},
+            ))
+        for row in plan.update:
+            entries.append(build_entry(
+                actor, AuditAction.UPDATE, content_type=org_type, object_id=str(row.org_id),
+                object_repr=row.record.name, changes=row.changes,
+                context={**context, "row": row.record.row},
+            ))
+        record_many(entries)
+        counts = {"created": len(plan.create), "updated": len(plan.update),
+                  "unchanged": len(plan.unchanged)}
+        if batch is not None:
+            record(actor, AuditAction.IMPORT, batch, changes={},
+                   context={**counts, "rows": plan.rows, "skipped": len(plan.errors)})
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                state=ImportState.COMMITTED, progress=100, phase="done", finished_at=timezone.now(),
+                **counts,
+            )
+    return counts
+
+
+def _write_links(plan: ImportPlan, cluster_ids: dict[str, int], node_ids: dict[str, int]) -> None:
+    for key, through, column, ids in (
+        ("clusters", Organization.clusters.through, "cluster_id", cluster_ids),
+        ("chain_nodes", Organization.chain_nodes.through, "chainnode_id", node_ids),
+    ):
+        replace: dict[int, list[str]] = {}
+        for row in plan.create:
+            codes = getattr(row.record, key)
+            if codes:
+                replace[row.org_id] = list(codes)
+        for row in plan.update:
+            if key in row.changes:
+                replace[row.org_id] = row.changes[key][1]
+        if not replace:
+            continue
+        org_ids = list(replace)
+        for start in range(0, len(org_ids), CHUNK):
+            through.objects.filter(organization_id__in=org_ids[start:start + CHUNK]).delete()
+        through.objects.bulk_create(
+            [through(organization_id=org_id, **{column: ids[code]})
+             for org_id, codes in replace.items() for code in dict.fromkeys(codes)],
+            batch_size=1000,
+        )
+
+
+def _write_contacts(plan: ImportPlan) -> None:
+    new_contacts = []
+    for row in plan.create:
+        rec = row.record
+        if rec.contact_name:
+            new_contacts.append(Contact(organization_id=row.org_id, name=rec.contact_name,
+                                        phone=rec.contact_phone, email=rec.contact_email,
+                                        is_primary=True))
+    updated_orgs = [row for row in plan.update if "contact" in row.changes]
+    for start in range(0, len(updated_orgs), CHUNK):
+        chunk = updated_orgs[start:start + CHUNK]
+        existing: dict[tuple[int, str], Contact] = {}
+        has_primary: set[int] = set()
+        for contact in Contact.objects.filter(organization_id__in=[r.org_id for r in chunk]):
+            existing[(contact.organization_id, contact.name)] = contact
+            if contact.is_primary:
+                has_primary.add(contact.organization_id)
+        for row in chunk:
+            rec = row.record
+            contact = existing.get((row.org_id, rec.contact_name))
+            if contact is None:
+                new_contacts.append(Contact(
+                    organization_id=row.org_id, name=rec.contact_name, phone=rec.contact_phone,
+                    email=rec.contact_email, is_primary=row.org_id not in has_primary))
+            else:
+                contact.phone = rec.contact_phone or contact.phone
+                contact.email = rec.contact_email or contact.email
+                contact.save(update_fields=["phone", "email"])
+    Contact.objects.bulk_create(new_contacts, batch_size=1000)
+
+
+# --- the report -----------------------------------------------------------------------------
+
+def error_dict(error: CellError) -> dict[str, Any]:
+    return {"row": error.row, "column": error.column, "code": error.code,
+            "message": render_error(error.code, error.params)}
+
+
+def report(plan: ImportPlan, *, counts: dict[str, int] | None = None) -> dict[str, Any]:
+    """The JSON report of the ``zhizao registry import`` contract."""
+    counts = counts if counts is not None else {
+        "created": len(plan.create), "updated": len(plan.update), "unchanged": len(plan.unchanged)}
+    return {"rows": plan.rows, "valid": plan.valid, **counts,
+            "errors": [error_dict(e) for e in plan.errors]}
+
+
+# --- the ImportBatch state machine --------------------------------------------------------------
+
+ALLOWED = {
+    ImportState.UPLOADED: {ImportState.VALIDATING, ImportState.VALIDATED, ImportState.FAILED,
+                           ImportState.CANCELLED},
+    ImportState.VALIDATING: {ImportState.VALIDATED, ImportState.FAILED},
+    ImportState.VALIDATED: {ImportState.QUEUED, ImportState.CANCELLED, ImportState.VALIDATING},
+    ImportState.QUEUED: {ImportState.COMMITTING, ImportState.FAILED},
+    ImportState.COMMITTING: {ImportState.COMMITTED, ImportState.FAILED, ImportState.COMMITTING},
+}
+
+
+def set_batch_state(batch: ImportBatch, new_state: str, *, expected: Iterable[str] | None = None,
+                    **fields: Any) -> bool:
+    """Move ``batch`` to ``new_state`` if it is still in one of the ``expected`` states.
+
+    The move is one conditional UPDATE, so two clicks or two workers cannot both win.
+    """
+    expected = set(expected) if expected is not None else {
+        state for state, targets in ALLOWED.items() if new_state in targets}
+    if new_state in {ImportState.COMMITTED, ImportState.FAILED, ImportState.CANCELLED}:
+        fields.setdefault("finished_at", timezone.now())
+    moved = ImportBatch.objects.filter(pk=batch.pk, state__in=expected).update(state=new_state,
+                                                                               **fields)
+    if moved:
+        batch.state = new_state
+        for key, value in fields.items():
+            setattr(batch, key, value)
+    return bool(moved)
+
+
+def _progress_for(batch: ImportBatch) -> Progress:
+    def progress(phase: str, value: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(phase=phase, progress=value)
+
+    return progress
+
+
+def create_batch(actor: Actor, *, name: str, data: bytes, skip_invalid: bool = False) -> ImportBatch:
+    from .files import file_format
+
+    try:
+        fmt = file_format(name)
+    except TableError as error:
+        raise RegistryError(error.code, file_message(error.code, **error.params), field="file") \
+            from error
+    if len(data) > settings.ZHIZAO_IMPORT_MAX_BYTES:
+        raise RegistryError("file_too_large", file_message(
+            "file_too_large", max_mb=settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024)),
+            field="file")
+    if not data:
+        raise RegistryError("file_empty", file_message("file_empty"), field="file")
+    with transaction.atomic():
+        batch = ImportBatch(
+            created_by=actor.user if actor.user_id else None,
+            acting_organization_id=actor.organization_id, original_name=name[:255],
+            file_format=fmt, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data),
+            skip_invalid=skip_invalid,
+        )
+        batch.file.save(f"{batch.pk}.{fmt}", ContentFile(data), save=False)
+        batch.save()
+        record(actor, AuditAction.CREATE, batch, changes={"file": [None, name]})
+    return batch
+
+
+def _load_table(batch: ImportBatch) -> Table:
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    return read_table(data, batch.original_name)
+
+
+def check_batch(batch: ImportBatch) -> ImportBatch:
+    """Validate the batch's file and store the report. Safe to run again."""
+    if not set_batch_state(batch, ImportState.VALIDATING, phase="reading", progress=5):
+        return batch
+    progress = _progress_for(batch)
+    try:
+        table = _load_table(batch)
+    except TableError as error:
+        set_batch_state(batch, ImportState.FAILED, message=file_message(error.code, **error.params),
+                        phase="", progress=0)
+        return batch
+    plan = check_table(table, progress=progress)
+    stored = [error_dict(e) for e in plan.errors[:MAX_STORED_ERRORS]]
+    set_batch_state(
+        batch, ImportState.VALIDATED, phase="checked", progress=100, rows=plan.rows,
+        valid=plan.valid, error_count=len(plan.errors), errors=stored,
+        unknown_columns=plan.unknown_columns, created=len(plan.create), updated=len(plan.update),
+        unchanged=len(plan.unchanged), message="",
+    )
+    return batch
+
+
+def request_commit(actor: Actor, batch: ImportBatch, *, skip_invalid: bool) -> bool:
+    """The operator confirms the import. Returns True if this call queued it (a second click
+    returns False and changes nothing)."""
+    if batch.state != ImportState.VALIDATED:
+        return False
+    if batch.valid == 0:
+        raise RegistryError("import_nothing_valid", _("No row of this file is valid."))
+    if batch.error_count and not skip_invalid:
+        raise RegistryError("import_has_errors", _(
+            "The file has %(n)d errors. Fix the file and upload it again, or import only the "
+            "valid rows.") % {"n": batch.error_count})
+    queued = set_batch_state(batch, ImportState.QUEUED, expected={ImportState.VALIDATED},
+                             skip_invalid=skip_invalid, phase="queued", progress=0)
+    if queued:
+        record(actor, AuditAction.STATE, batch, changes={"state": ["validated", "queued"]},
+               context={"skip_invalid": skip_invalid})
+    return queued
+
+
+def commit_batch(batch: ImportBatch, actor: Actor) -> ImportBatch:
+    """Re-read and re-check the file (the registry may have changed since the check), then
+    write it in one transaction. Safe to run again after a crash: the transaction either
+    committed together with the batch state, or left nothing."""
+    batch.refresh_from_db()
+    if batch.state == ImportState.QUEUED:
+        if not set_batch_state(batch, ImportState.COMMITTING, expected={ImportState.QUEUED},
+                               phase="reading", progress=5):
+            return batch
+    elif batch.state != ImportState.COMMITTING:
+        return batch
+    progress = _progress_for(batch)
+    try:
+        table = _load_table(batch)
+    except TableError as error:
+        set_batch_state(batch, ImportState.FAILED, message=file_message(error.code, **error.params))
+        return batch
+    plan = check_table(table, progress=progress)
+    if plan.errors and not batch.skip_invalid:
+        set_batch_state(batch, ImportState.FAILED, error_count=len(plan.errors),
+                        errors=[error_dict(e) for e in plan.errors[:MAX_STORED_ERRORS]],
+                        message=_("The file has errors now; nothing was imported."))
+        return batch
+    progress("writing", 80)
+    apply_plan(actor, plan, batch=batch, skip_invalid=batch.skip_invalid)
+    batch.refresh_from_db()
+    return batch
+
+
+def actor_for_batch(batch: ImportBatch) -> Actor:
+    org = batch.acting_organization
+    membership_role = ""
+    if batch.created_by_id and org is not None:
+        membership = batch.created_by.memberships.filter(organization=org).first()
+        membership_role = membership.role if membership else ""
+    return Actor(user=batch.created_by, organization_id=org.pk if org else None,
+                 organization_name=org.name if org else "", role=membership_role,
+                 extra={"via": "task"})
+
+
+def fail_lost_batch(batch_id: str) -> None:
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is not None:
+        set_batch_state(batch, ImportState.FAILED,
+                        expected={ImportState.QUEUED, ImportState.COMMITTING,
+                                  ImportState.VALIDATING},
+                        message=_("The import was interrupted; nothing was written. "
+                                  "Upload the file again."))
+
+
+__all__ = [
+    "ImportPlan", "apply_plan", "check_batch", "check_table", "commit_batch", "create_batch",
+    "import_context", "name_sort_key", "report", "request_commit", "set_batch_state",
+]

@@ -1,0 +1,463 @@
+"""Registry pages. Each view parses input, checks permission through an ``access_*`` fetch or a
+``has_perm`` call, calls one service or selector, and renders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.common.audit import AuditAction, record
+from zhizao.common.exports import csv_stream, xlsx_bytes
+
+from . import selectors
+from .enums import IMPORT_ACTIVE_STATES, ImportState, OrganizationKind
+from .errors import RegistryError
+from .exporters import export_header, export_rows
+from .forms import ChainForm, ContactForm, ImportUploadForm, OrganizationFilterForm, OrganizationForm
+from .importing_template import template_csv, template_xlsx, template_columns
+from .models import Cluster, Contact, ImportBatch, IndustrialChain, Industry, Organization, Region
+from .services import chains as chain_services
+from .services import imports as import_services
+from .services import organizations as org_services
+from .tasks import check_import_task, commit_import_task
+
+
+class ActingMixin(LoginRequiredMixin):
+    """Logged in, and acting in some membership."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            membership_for_request(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _filter_options() -> dict:
+    regions = selectors.region_choices()
+    industries = list(Industry.objects.filter(level__in=["section", "division", "group", "class"])
+                      .order_by("code"))
+    sections = [i for i in industries if i.level == "section"]
+    return {
+        "provinces": [r for r in regions if r.level == "province"],
+        "cities": [r for r in regions if r.level == "city"],
+        "districts": [r for r in regions if r.level == "district"],
+        "sections": sections,
+        "divisions": [i for i in industries if i.level == "division"],
+        "groups": [i for i in industries if i.level == "group"],
+        "classes": [i for i in industries if i.level == "class"],
+        "clusters": list(Cluster.objects.order_by("code")),
+        "chains": list(IndustrialChain.objects.order_by("code")),
+    }
+
+
+class OrganizationListView(ActingMixin, View):
+    template_name = "registry/organization_list.html"
+
+    def get(self, request):
+        if not request.user.has_perm("registry.view_organization"):
+            raise Http404
+        form = OrganizationFilterForm(request.GET or None)
+        form.is_valid()
+        filters = form.to_filter() if request.GET else selectors.OrganizationFilter()
+        queryset = selectors.organizations_for_listing(filters)
+        per_page = form.per_page if request.GET else 25
+        paginator = Paginator(queryset, per_page)
+        page = paginator.get_page(request.GET.get("page"))
+        context = {
+            "form": form, "filters": filters, "page_obj": page, "paginator": paginator,
+            "organizations": page.object_list, "kinds": OrganizationKind.choices,
+            "can_export": request.user.has_perm("registry.export_organizations"),
+            "can_add": request.user.has_perm("registry.add_organization"),
+            "can_view_contacts": request.user.has_perm("registry.view_contacts"),
+            "current_sort": filters.sort,
+            **_filter_options(),
+        }
+        if request.htmx and request.htmx.target == "results":
+            return render(request, f"{self.template_name}#results", context)
+        return render(request, self.template_name, context)
+
+
+class OrganizationExportView(ActingMixin, View):
+    def get(self, request, fmt: str):
+        if fmt not in {"csv", "xlsx"} or not request.user.has_perm("registry.export_organizations"):
+            raise Http404
+        form = OrganizationFilterForm(request.GET or None)
+        form.is_valid()
+        filters = form.to_filter() if request.GET else selectors.OrganizationFilter()
+        queryset = selectors.filter_organizations(Organization.objects.all(), filters).order_by(
+            "name_sort", "id")
+        with_contacts = request.GET.get("contacts") == "1" and request.user.has_perm(
+            "registry.view_contacts")
+        count = queryset.count()
+        record(actor_for_request(request), AuditAction.EXPORT, None,
+               object_repr=_("Registry export"),
+               context={"format": fmt, "rows": count, "contacts": with_contacts,
+                        "filters": {k: v for k, v in filters.__dict__.items() if v}})
+        header = export_header(with_contacts=with_contacts)
+        rows = export_rows(queryset, with_contacts=with_contacts)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if fmt == "csv":
+            response = StreamingHttpResponse(csv_stream(header, rows),
+                                             content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.csv"'
+            return response
+        data = xlsx_bytes(header, rows, sheet=_("Organisations"))
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.xlsx"'
+        return response
+
+
+class OrganizationDetailView(ActingMixin, View):
+    def get(self, request, pk: int):
+        org = selectors.access_organization(request.user, pk)
+        tab = request.GET.get("tab", "profile")
+        can_history = request.user.has_perm("registry.view_history", org)
+        if tab == "history" and not can_history:
+            tab = "profile"
+        context = {
+            "org": org,
+            "tab": tab,
+            "region_path": selectors.region_path(org.region),
+            "contacts": selectors.contacts_for_organization(org),
+            "can_view_contacts": request.user.has_perm("registry.view_contacts", org),
+            "can_change_contacts": request.user.has_perm("registry.change_contacts", org),
+            "can_edit": request.user.has_perm("registry.change_organization", org),
+            "can_history": can_history,
+            "clusters": list(org.clusters.all()),
+            "chain_nodes": list(org.chain_nodes.select_related("chain")),
+            "led_chains": list(org.led_chains.all()),
+            "history": selectors.history_for_object(org) if tab == "history" else [],
+            "field_labels": _field_labels(),
+        }
+        return render(request, "registry/organization_detail.html", context)
+
+
+def _field_labels() -> dict[str, str]:
+    labels = {f.name: str(f.verbose_name) for f in Organization._meta.get_fields()
+              if hasattr(f, "verbose_name")}
+    labels.update({"region_id": labels.get("region", ""), "industry_id": labels.get("industry", ""),
+                   "contact": _("Contact"), "contact.name": _("Contact name"),
+                   "contact.title": _("Contact title"), "contact.phone": _("Contact phone"),
+                   "contact.email": _("Contact e-mail"), "contact.is_primary": _("Primary contact"),
+                   "file": _("File"), "state": _("State"), "leader_id": _("Chain leader"),
+                   "weak_link_threshold": _("Weak-link threshold"),
+                   "name_zh": _("Chinese name"), "name_en": _("English name")})
+    return labels
+
+
+class OrganizationEditView(ActingMixin, View):
+    template_name = "registry/organization_form.html"
+
+    def _org(self, request, pk):
+        return selectors.access_organization(request.user, pk, "registry.change_organization")
+
+    def get(self, request, pk: int):
+        org = self._org(request, pk)
+        form = OrganizationForm(instance=org,
+                                can_change_identity=request.user.has_perm("registry.add_organization"))
+        return render(request, self.template_name, {"form": form, "org": org})
+
+    def post(self, request, pk: int):
+        org = self._org(request, pk)
+        form = OrganizationForm(request.POST, instance=Organization.objects.get(pk=org.pk),
+                                can_change_identity=request.user.has_perm("registry.add_organization"))
+        if form.is_valid():
+            try:
+                changes = org_services.update_organization(
+                    actor_for_request(request), org, data=form.profile_data(),
+                    clusters=[c.pk for c in form.cleaned_data["clusters"]],
+                    chain_nodes=[n.pk for n in form.cleaned_data["chain_nodes"]])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if changes:
+                    messages.success(request, _("Saved %(n)d changes.") % {"n": len(changes)})
+                else:
+                    messages.info(request, _("Nothing changed."))
+                return redirect("registry:organization_detail", pk=org.pk)
+        return render(request, self.template_name, {"form": form, "org": org}, status=400)
+
+
+class OrganizationCreateView(ActingMixin, View):
+    template_name = "registry/organization_form.html"
+
+    def _check(self, request):
+        if not request.user.has_perm("registry.add_organization"):
+            raise Http404
+
+    def get(self, request):
+        self._check(request)
+        return render(request, self.template_name, {"form": OrganizationForm(), "org": None})
+
+    def post(self, request):
+        self._check(request)
+        form = OrganizationForm(request.POST)
+        if form.is_valid():
+            try:
+                org = org_services.create_organization(
+                    actor_for_request(request), data=form.profile_data(),
+                    clusters=[c.pk for c in form.cleaned_data["clusters"]],
+                    chain_nodes=[n.pk for n in form.cleaned_data["chain_nodes"]])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Organisation created."))
+                return redirect("registry:organization_detail", pk=org.pk)
+        return render(request, self.template_name, {"form": form, "org": None}, status=400)
+
+
+class ContactEditView(ActingMixin, View):
+    template_name = "registry/contact_form.html"
+
+    def _load(self, request, pk, contact_id):
+        org = selectors.access_organization(request.user, pk, "registry.change_contacts")
+        contact = None
+        if contact_id is not None:
+            contact = Contact.objects.filter(pk=contact_id, organization=org).first()
+            if contact is None:
+                raise Http404
+        return org, contact
+
+    def get(self, request, pk: int, contact_id: int | None = None):
+        org, contact = self._load(request, pk, contact_id)
+        initial = {f: getattr(contact, f) for f in ("name", "title", "phone", "email", "is_primary")} \
+            if contact else {"is_primary": not org.contacts.exists()}
+        return render(request, self.template_name,
+                      {"form": ContactForm(initial=initial), "org": org, "contact": contact})
+
+    def post(self, request, pk: int, contact_id: int | None = None):
+        org, contact = self._load(request, pk, contact_id)
+        if request.POST.get("action") == "delete" and contact is not None:
+            org_services.delete_contact(actor_for_request(request), org, contact)
+            messages.success(request, _("Contact removed."))
+            return redirect("registry:organization_detail", pk=org.pk)
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            org_services.save_contact(actor_for_request(request), org, data=form.cleaned_data,
+                                      contact=contact)
+            messages.success(request, _("Contact saved."))
+            return redirect("registry:organization_detail", pk=org.pk)
+        return render(request, self.template_name,
+                      {"form": form, "org": org, "contact": contact}, status=400)
+
+
+# --- industrial chains --------------------------------------------------------------------------
+
+class ChainListView(ActingMixin, View):
+    def get(self, request):
+        if not request.user.has_perm("registry.view_chain"):
+            raise Http404
+        chains = selectors.chains_for_listing()
+        summaries = {chain.pk: selectors.chain_view(chain, per_node=0).assessment for chain in chains}
+        return render(request, "registry/chain_list.html",
+                      {"chains": chains, "summaries": summaries})
+
+
+class ChainDetailView(ActingMixin, View):
+    def get(self, request, code: str):
+        chain = selectors.access_chain(request.user, code)
+        scope = request.GET.get("region", "")
+        if scope and not Region.objects.filter(code=scope).exists():
+            scope = ""
+        view = selectors.chain_view(chain, region=scope)
+        assessments = {a.code: a for a in view.assessment.nodes}
+        columns = []
+        for position, label in (("upstream", _("Upstream")), ("midstream", _("Midstream")),
+                                ("downstream", _("Downstream"))):
+            nodes = [
+                {"node": node, "assessment": assessments[node.code],
+                 "members": view.members.get(node.pk, []), "count": view.counts.get(node.pk, 0)}
+                for node in view.nodes if node.position == position
+            ]
+            columns.append({"position": position, "label": label, "nodes": nodes})
+        scopes = list(Region.objects.filter(parent_id=chain.region_id, valid_to__isnull=True)
+                      .order_by("code")) if chain.region_id.endswith("0000") else []
+        return render(request, "registry/chain_detail.html", {
+            "chain": chain, "view": view, "columns": columns, "scope": scope, "scopes": scopes,
+            "can_edit": request.user.has_perm("registry.change_chain", chain),
+        })
+
+
+class ChainEditView(ActingMixin, View):
+    def _chain(self, request, code):
+        chain = selectors.access_chain(request.user, code)
+        if not request.user.has_perm("registry.change_chain", chain):
+            raise Http404
+        return chain
+
+    def get(self, request, code: str):
+        chain = self._chain(request, code)
+        return render(request, "registry/chain_form.html",
+                      {"form": ChainForm(instance=chain), "chain": chain})
+
+    def post(self, request, code: str):
+        chain = self._chain(request, code)
+        form = ChainForm(request.POST, instance=IndustrialChain.objects.get(pk=chain.pk))
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in ChainForm.Meta.fields}
+            chain_services.update_chain(actor_for_request(request), chain, data=data,
+                                        leader=form.cleaned_data["leader_uscc"])
+            messages.success(request, _("Chain saved."))
+            return redirect("registry:chain_detail", code=chain.code)
+        return render(request, "registry/chain_form.html", {"form": form, "chain": chain},
+                      status=400)
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+class ImportPermissionMixin(ActingMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            membership_for_request(request)
+            if not request.user.has_perm("registry.import_organizations"):
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportListView(ImportPermissionMixin, View):
+    def get(self, request):
+        paginator = Paginator(selectors.imports_for_user(request.user), 25)
+        page = paginator.get_page(request.GET.get("page"))
+        return render(request, "registry/import_list.html",
+                      {"page_obj": page, "paginator": paginator, "batches": page.object_list,
+                       "active_states": IMPORT_ACTIVE_STATES})
+
+
+class ImportNewView(ImportPermissionMixin, View):
+    template_name = "registry/import_new.html"
+
+    def get(self, request):
+        return render(request, self.template_name,
+                      {"form": ImportUploadForm(), "columns": template_columns()})
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = import_services.create_batch(
+                    actor_for_request(request), name=upload.name, data=upload.read())
+            except RegistryError as error:
+                form.add_error("file", error.message)
+            else:
+                if batch.size_bytes <= settings.ZHIZAO_IMPORT_INLINE_BYTES:
+                    import_services.check_batch(batch)
+                else:
+                    from django.db import transaction
+
+                    transaction.on_commit(lambda: check_import_task.enqueue(str(batch.pk)))
+                return redirect("registry:import_detail", pk=batch.pk)
+        return render(request, self.template_name,
+                      {"form": form, "columns": template_columns()}, status=400)
+
+
+class ImportDetailView(ImportPermissionMixin, View):
+    def get(self, request, pk):
+        batch = selectors.access_import(request.user, pk)
+        errors = batch.errors or []
+        paginator = Paginator(errors, 50)
+        page = paginator.get_page(request.GET.get("page"))
+        context = {"batch": batch, "page_obj": page, "paginator": paginator,
+                   "errors": page.object_list, "active": batch.state in IMPORT_ACTIVE_STATES,
+                   "ImportState": ImportState}
+        if request.htmx and request.htmx.target == "import-status":
+            return render(request, "registry/import_detail.html#status", context)
+        return render(request, "registry/import_detail.html", context)
+
+    def post(self, request, pk):
+        batch = selectors.access_import(request.user, pk)
+        action = request.POST.get("action")
+        actor = actor_for_request(request)
+        if action == "cancel":
+            if import_services.set_batch_state(batch, ImportState.CANCELLED,
+                                               expected={ImportState.VALIDATED,
+                                                         ImportState.UPLOADED}):
+                record(actor, AuditAction.STATE, batch, changes={"state": ["validated",
+                                                                           "cancelled"]})
+                messages.info(request, _("Import cancelled; nothing was written."))
+            return redirect("registry:import_detail", pk=batch.pk)
+        if action in {"commit", "commit_valid"}:
+            try:
+                queued = import_services.request_commit(actor, batch,
+                                                        skip_invalid=action == "commit_valid")
+            except RegistryError as error:
+                messages.error(request, error.message)
+                return redirect("registry:import_detail", pk=batch.pk)
+            if not queued:
+                messages.warning(request, _("This import has already been started."))
+                return redirect("registry:import_detail", pk=batch.pk)
+            if batch.valid <= settings.ZHIZAO_IMPORT_INLINE_ROWS:
+                import_services.commit_batch(batch, actor)
+                batch.refresh_from_db()
+                if batch.state == ImportState.COMMITTED:
+                    messages.success(request, _(
+                        "Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+                        % {"created": batch.created, "updated": batch.updated,
+                           "unchanged": batch.unchanged})
+                else:
+                    messages.error(request, batch.message or _("The import failed."))
+            else:
+                from django.db import transaction
+
+                transaction.on_commit(lambda: commit_import_task.enqueue(str(batch.pk)))
+                messages.info(request, _(
+                    "The import runs in the background. You can leave this page and come back."))
+            return redirect("registry:import_detail", pk=batch.pk)
+        raise Http404
+
+
+class ImportErrorReportView(ImportPermissionMixin, View):
+    """All errors of a checked file as a spreadsheet (the page shows at most 1,000)."""
+
+    def get(self, request, pk):
+        batch = selectors.access_import(request.user, pk)
+        if not batch.file:
+            raise Http404
+        try:
+            table = import_services._load_table(batch)
+        except import_services.TableError:
+            raise Http404 from None
+        plan = import_services.check_table(table)
+        header = [_("Row"), _("Spreadsheet row"), _("Column"), _("Error code"), _("Problem")]
+        rows = [[e.row, e.row + 1, e.column, e.code, import_services.error_dict(e)["message"]]
+                for e in plan.errors]
+        response = HttpResponse(
+            xlsx_bytes(header, rows, sheet=_("Errors")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="import-errors-{batch.pk}.xlsx"'
+        return response
+
+
+class ImportTemplateView(ActingMixin, View):
+    def get(self, request, fmt: str):
+        if fmt not in {"csv", "xlsx"}:
+            raise Http404
+        if fmt == "csv":
+            response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="registry-import-template.csv"'
+            return response
+        response = HttpResponse(
+            template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="registry-import-template.xlsx"'
+        return response
+
+
+def kind_counts() -> dict[str, int]:
+    return dict(Organization.objects.filter(is_active=True).values("kind")
+                .annotate(n=Count("id")).values_list("kind", "n"))
+
+
+def organization_url(org: Organization) -> str:
+    return reverse("registry:organization_detail", args=[org.pk])

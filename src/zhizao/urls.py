@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from zhizao.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.HomeView.as_view(), name="home"),
+    path("healthz", common_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("zhizao.accounts.urls")),
+    path("registry/", include("zhizao.registry.urls")),
+    path("audit/", common_views.AuditLogView.as_view(), name="audit_log"),
+    path("styleguide/", common_views.StyleguideView.as_view(), name="styleguide"),
+    path("api/", include("zhizao.api.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Pure algorithms of Zhizao: plain data in, results with explanations out. No Django."""

@@ -1,0 +1,1 @@
+"""Registry algorithms on plain data."""
