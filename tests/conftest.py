@@ -25,4 +25,34 @@ def _fast_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+SQLITE_AUDIT_DELETE_TRIGGER = (
+    "CREATE TRIGGER IF NOT EXISTS common_auditentry_no_delete BEFORE DELETE ON common_auditentry "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+)
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable(request):
+    """Transactional tests end with a flush of every table. On SQLite the append-only trigger
+    would refuse it, so it is lifted for the flush and put back before the next such test.
+    (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)"""
+    transactional = "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        transactional = True
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(SQLITE_AUDIT_DELETE_TRIGGER)
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_delete")
+
+
 from tests.factories import *  # noqa: E402,F403

@@ -99,6 +99,6 @@ def test_openapi_schema_lists_the_registry_operations(client):
     paths = response.json()["paths"]
     assert sorted(p for p in paths if p.startswith("/api/registry/")) == [
         "/api/registry/chains/", "/api/registry/chains/{code}/", "/api/registry/imports/",
-        "/api/registry/imports/{pk}/", "/api/registry/imports/{pk}/commit/",
-        "/api/registry/organizations/", "/api/registry/organizations/{pk}/",
-        "/api/registry/organizations/{pk}/contacts/", "/api/registry/organizations/{pk}/history/"]
+        "/api/registry/imports/{id}/", "/api/registry/imports/{id}/commit/",
+        "/api/registry/organizations/", "/api/registry/organizations/{id}/",
+        "/api/registry/organizations/{id}/contacts/", "/api/registry/organizations/{id}/history/"]

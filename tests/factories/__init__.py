@@ -46,7 +46,7 @@ def actor_for(user: User) -> Actor:
 
 @pytest.fixture
 def platform_org(db) -> Organization:
-    return make_organization(name="江苏省智能制造推进联盟秘书处", kind="society", region="320102",
+    return make_organization(name="江苏省智能制造推进联盟秘书处", kind="society", region="310101",
                              industry=None)
 
 

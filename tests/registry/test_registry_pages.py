@@ -64,7 +64,8 @@ def test_registry_filters_by_region_levels_industry_kind_size(client, operator, 
     assert names(client.get(url, {"kind": "provider"})) == ["昆山智云工业软件有限公司"]
     assert names(client.get(url, {"size": "large"})) == ["杭州鑫达电子材料有限公司"]
     assert names(client.get(url, {"sort": "-employees"})) == [
-        "杭州鑫达电子材料有限公司", "无锡恒润精密机械有限公司", "昆山智云工业软件有限公司"]
+        "杭州鑫达电子材料有限公司", "无锡恒润精密机械有限公司", "昆山智云工业软件有限公司",
+        "江苏省智能制造推进联盟秘书处"]
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from zhizao_core.registry.uscc import normalize_uscc, validate_uscc
+from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
 
 from .enums import OrganizationKind, SizeClass
 from .import_messages import render_error
@@ -94,9 +94,9 @@ def _most_specific(levels: list[tuple[str, int]]) -> str:
 
 
 def validate_uscc_field(value: str) -> None:
-    code = validate_uscc(normalize_uscc(value))
-    if code is not None:
-        raise forms.ValidationError(render_error(code, {"value": value}), code=code)
+    problem = uscc_problem(value)
+    if problem is not None:
+        raise forms.ValidationError(render_error(*problem), code=problem[0])
 
 
 class OrganizationForm(forms.ModelForm):

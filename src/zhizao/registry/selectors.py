@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from zhizao.common.models import AuditEntry
@@ -14,19 +14,28 @@ from zhizao_core.text import normalize_search_text
 
 from .models import ChainNode, Contact, ImportBatch, IndustrialChain, Organization, Region
 
+def _asc(field: str):
+    return F(field).asc(nulls_last=True)
+
+
+def _desc(field: str):
+    return F(field).desc(nulls_last=True)
+
+
+# Empty values sort last in both directions, on SQLite and PostgreSQL alike.
 SORTS = {
-    "name": ("name_sort", "id"),
-    "-name": ("-name_sort", "-id"),
-    "created": ("created_at", "id"),
-    "-created": ("-created_at", "-id"),
-    "employees": ("employees", "id"),
-    "-employees": ("-employees", "-id"),
-    "revenue": ("revenue_wan", "id"),
-    "-revenue": ("-revenue_wan", "-id"),
-    "founded": ("founded_year", "id"),
-    "-founded": ("-founded_year", "-id"),
-    "region": ("region_id", "name_sort", "id"),
-    "-region": ("-region_id", "name_sort", "id"),
+    "name": (_asc("name_sort"), _asc("id")),
+    "-name": (_desc("name_sort"), _desc("id")),
+    "created": (_asc("created_at"), _asc("id")),
+    "-created": (_desc("created_at"), _desc("id")),
+    "employees": (_asc("employees"), _asc("id")),
+    "-employees": (_desc("employees"), _desc("id")),
+    "revenue": (_asc("revenue_wan"), _asc("id")),
+    "-revenue": (_desc("revenue_wan"), _desc("id")),
+    "founded": (_asc("founded_year"), _asc("id")),
+    "-founded": (_desc("founded_year"), _desc("id")),
+    "region": (_asc("region_id"), _asc("name_sort"), _asc("id")),
+    "-region": (_desc("region_id"), _asc("name_sort"), _asc("id")),
 }
 
 

@@ -1,6 +1,12 @@
-"""The organisation import on plain data: header mapping and row validation."""
+"""The organisation import on plain data: header mapping, row validation, error codes.
 
-from .columns import COLUMNS, ERROR_CODES, TEMPLATE_COLUMNS
+``TEMPLATE_COLUMNS`` is the ordered column list — (key, Chinese header, English header,
+required, example, Chinese description, English description) — from which the Django side
+builds the downloadable template and the documentation. The layout and rules are described
+in ``columns``; the error codes are ``ERROR_CODES`` (code → one-line English description).
+"""
+
+from .columns import BY_KEY, COLUMNS, ERROR_CODES, TEMPLATE_COLUMNS, Column, header_key
 from .validate import (
     CellError,
     HeaderResult,
@@ -8,9 +14,27 @@ from .validate import (
     OrganizationRecord,
     ValidationResult,
     map_header,
+    normalize_email,
+    normalize_phone,
+    normalize_website,
     validate_rows,
 )
 
-__all__ = ["COLUMNS", "ERROR_CODES", "TEMPLATE_COLUMNS", "CellError", "HeaderResult",
-           "ImportContext", "OrganizationRecord", "ValidationResult", "map_header",
-           "validate_rows"]
+__all__ = [
+    "BY_KEY",
+    "COLUMNS",
+    "ERROR_CODES",
+    "TEMPLATE_COLUMNS",
+    "CellError",
+    "Column",
+    "HeaderResult",
+    "ImportContext",
+    "OrganizationRecord",
+    "ValidationResult",
+    "header_key",
+    "map_header",
+    "normalize_email",
+    "normalize_phone",
+    "normalize_website",
+    "validate_rows",
+]

@@ -24,7 +24,7 @@ from zhizao.registry.models import Industry, Organization, Region
 from zhizao.registry.services import imports as import_services
 from zhizao.registry.services import organizations as org_services
 from zhizao.registry.tasks import check_import_task, commit_import_task
-from zhizao_core.registry.uscc import normalize_uscc, validate_uscc
+from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
 
 from ..pagination import StandardPagination
 from ..permissions import ActsInMembership, require
@@ -74,9 +74,9 @@ def _write_data(validated: dict) -> dict:
 def _check_references(data: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if "uscc" in data:
-        code = validate_uscc(data["uscc"])
-        if code:
-            errors["uscc"] = [render_error(code, {"value": data["uscc"]})]
+        problem = uscc_problem(data["uscc"])
+        if problem:
+            errors["uscc"] = [render_error(*problem)]
     if data.get("region_id") and not Region.objects.filter(code=data["region_id"]).exists():
         errors["region"] = [render_error("region_unknown", {"value": data["region_id"]})]
     if data.get("industry_id") and not Industry.objects.filter(code=data["industry_id"]).exists():
