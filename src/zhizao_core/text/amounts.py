@@ -123,10 +123,14 @@ def parse_amount(value: object, *, unit: str = "wan", places: int | None = None)
 
 # --- formatting -----------------------------------------------------------------------------
 
-_ZH_TIERS = ((Decimal(100_000_000), "{}亿元"), (Decimal(10_000), "{}万元"), (Decimal(1), "{}元"))
-_EN_TIERS = ((Decimal(1_000_000_000), "¥{} billion"), (Decimal(1_000_000), "¥{} million"),
-             (Decimal(1), "¥{}"))
-_ZH_SHORT = ((Decimal(100_000_000), "{}亿"), (Decimal(10_000), "{}万"))
+# (size, template, decimals), largest first
+_Tier = tuple[Decimal, str, int]
+_ZH_TIERS: tuple[_Tier, ...] = ((Decimal(100_000_000), "{}亿元", 2), (Decimal(10_000), "{}万元", 2),
+                                (Decimal(1), "{}元", 2))
+_EN_TIERS: tuple[_Tier, ...] = ((Decimal(1_000_000_000), "¥{} billion", 2),
+                                (Decimal(1_000_000), "¥{} million", 2), (Decimal(1), "¥{}", 2))
+_ZH_SHORT: tuple[_Tier, ...] = ((Decimal(100_000_000), "{}亿", 1), (Decimal(10_000), "{}万", 1),
+                                (Decimal(1), "{}", 2))
 
 
 def _to_decimal(value: Decimal | int | float) -> Decimal:
@@ -145,18 +149,22 @@ def _grouped(number: Decimal, places: int) -> str:
     return text
 
 
-def _tiered(amount: Decimal, tiers: tuple[tuple[Decimal, str], ...], places: int) -> str:
-    """The largest tier that the amount reaches *after rounding* (99,999,999 → 1亿, not
-    10,000万)."""
+def _tiered(amount: Decimal, tiers: tuple[_Tier, ...], *, group: bool = True) -> str:
+    """``amount`` in the largest unit it reaches; when rounding carries it to the next unit,
+    that unit is used instead (99,999,999 → 1亿, not 10,000万)."""
     negative = amount < 0
     amount = abs(amount)
-    quantum = _QUANTUM[places]
-    for size, template in tiers:
-        scaled = (amount / size).quantize(quantum, rounding=ROUND_HALF_UP)
-        if scaled >= 1 or size == tiers[-1][0]:
-            sign = "-" if negative and scaled else ""
-            return sign + template.format(_grouped(scaled, places))
-    raise AssertionError("unreachable")  # pragma: no cover
+    level = next((i for i, tier in enumerate(tiers) if amount >= tier[0]), len(tiers) - 1)
+    size, template, places = tiers[level]
+    scaled = (amount / size).quantize(_QUANTUM[places], rounding=ROUND_HALF_UP)
+    if level > 0 and scaled * size >= tiers[level - 1][0]:
+        size, template, places = tiers[level - 1]
+        scaled = (amount / size).quantize(_QUANTUM[places], rounding=ROUND_HALF_UP)
+    text = _grouped(scaled, places)
+    if not group:
+        text = text.replace(",", "")
+    sign = "-" if negative and scaled else ""
+    return sign + template.format(text)
 
 
 def format_cny(amount_yuan: Decimal | int | float, *, lang: str = "zh-hans") -> str:
@@ -167,8 +175,7 @@ def format_cny(amount_yuan: Decimal | int | float, *, lang: str = "zh-hans") -> 
     million), ``¥35 million``, ``¥1.2 billion``.
     """
     amount = _to_decimal(amount_yuan)
-    tiers = _EN_TIERS if lang.lower().startswith("en") else _ZH_TIERS
-    return _tiered(amount, tiers, 2)
+    return _tiered(amount, _EN_TIERS if lang.lower().startswith("en") else _ZH_TIERS)
 
 
 def format_count(n: int, lang: str = "zh-hans") -> str:
@@ -180,14 +187,5 @@ def format_count(n: int, lang: str = "zh-hans") -> str:
 
 def format_wan_short(n: int | Decimal | float) -> str:
     """A dashboard figure: ``1.2亿`` (≥ 1亿), ``3.4万`` (≥ 1万, one decimal at most), else the
-    number itself (``9999``)."""
-    value = _to_decimal(n)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    for size, template in _ZH_SHORT:
-        scaled = (value / size).quantize(_QUANTUM[1], rounding=ROUND_HALF_UP)
-        if scaled >= 1:
-            text = f"{scaled:f}".removesuffix(".0")
-            return sign + template.format(text)
-    text = _grouped(value, 2).replace(",", "")
-    return ("-" if sign and text != "0" else "") + text
+    number itself without separators (``9999``)."""
+    return _tiered(_to_decimal(n), _ZH_SHORT, group=False)
