@@ -25,8 +25,9 @@ VALID = ["91350100M000100Y43", "91110000600037341L", "91320214MA1W0X3K0B", "9132
 
 # --- reference implementation, straight from the standard's text -----------------------------
 
+
 def reference_check(first17: str) -> str:
-    total = sum(ALPHABET.index(ch) * (3 ** i % 31) for i, ch in enumerate(first17))
+    total = sum(ALPHABET.index(ch) * (3**i % 31) for i, ch in enumerate(first17))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -34,8 +35,9 @@ def reference_org_check(body8: str) -> str:
     def value(ch: str) -> int:
         return int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10
 
-    remainder = 11 - sum(value(ch) * w for ch, w in zip(body8, (3, 7, 9, 10, 5, 8, 4, 2),
-                                                         strict=True)) % 11
+    remainder = (
+        11 - sum(value(ch) * w for ch, w in zip(body8, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    )
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
@@ -54,6 +56,7 @@ def reference_validate(code: str) -> str | None:
 
 
 # --- the facts -------------------------------------------------------------------------------
+
 
 def test_alphabet_and_weights_are_the_standards():
     assert ALPHABET == "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -99,21 +102,25 @@ def test_check_functions_refuse_bad_input():
 
 # --- validation, in the documented order --------------------------------------------------------
 
-@pytest.mark.parametrize(("code", "problem", "params"), [
-    ("9135010", "uscc_length", {"value": "9135010", "length": 7}),
-    ("91350100M000100Y431", "uscc_length", {"value": "91350100M000100Y431", "length": 19}),
-    ("", "uscc_length", {"value": "", "length": 0}),
-    ("91350100M0001I0Y43", "uscc_alphabet", {"value": "91350100M0001I0Y43", "char": "I"}),
-    ("91350100O000100Y43", "uscc_alphabet", {"value": "91350100O000100Y43", "char": "O"}),
-    ("9135Z100M000100Y43", "uscc_alphabet", {"value": "9135Z100M000100Y43", "char": "Z"}),
-    ("91350100M00S100Y43", "uscc_alphabet", {"value": "91350100M00S100Y43", "char": "S"}),
-    ("V1350100M000100Y43", "uscc_alphabet", {"value": "V1350100M000100Y43", "char": "V"}),
-    ("913501A0M000100Y43", "uscc_region", {"value": "913501A0M000100Y43"}),
-    ("91350100M000100Y44", "uscc_check", {"value": "91350100M000100Y44", "expected": "3"}),
-    # a 18th character outside the alphabet is a wrong check character: "it should be 3"
-    ("91350100M000100Y4Z", "uscc_check", {"value": "91350100M000100Y4Z", "expected": "3"}),
-    ("91350100M000100Y4I", "uscc_check", {"value": "91350100M000100Y4I", "expected": "3"}),
-])
+
+@pytest.mark.parametrize(
+    ("code", "problem", "params"),
+    [
+        ("9135010", "uscc_length", {"value": "9135010", "length": 7}),
+        ("91350100M000100Y431", "uscc_length", {"value": "91350100M000100Y431", "length": 19}),
+        ("", "uscc_length", {"value": "", "length": 0}),
+        ("91350100M0001I0Y43", "uscc_alphabet", {"value": "91350100M0001I0Y43", "char": "I"}),
+        ("91350100O000100Y43", "uscc_alphabet", {"value": "91350100O000100Y43", "char": "O"}),
+        ("9135Z100M000100Y43", "uscc_alphabet", {"value": "9135Z100M000100Y43", "char": "Z"}),
+        ("91350100M00S100Y43", "uscc_alphabet", {"value": "91350100M00S100Y43", "char": "S"}),
+        ("V1350100M000100Y43", "uscc_alphabet", {"value": "V1350100M000100Y43", "char": "V"}),
+        ("913501A0M000100Y43", "uscc_region", {"value": "913501A0M000100Y43"}),
+        ("91350100M000100Y44", "uscc_check", {"value": "91350100M000100Y44", "expected": "3"}),
+        # a 18th character outside the alphabet is a wrong check character: "it should be 3"
+        ("91350100M000100Y4Z", "uscc_check", {"value": "91350100M000100Y4Z", "expected": "3"}),
+        ("91350100M000100Y4I", "uscc_check", {"value": "91350100M000100Y4I", "expected": "3"}),
+    ],
+)
 def test_problems_and_their_parameters(code, problem, params):
     assert validate_uscc(code) == problem
     assert uscc_problem(code) == (problem, params)
@@ -147,30 +154,38 @@ def test_normalize_uscc():
 
 # --- construction -------------------------------------------------------------------------------
 
+
 def test_make_uscc_known_values():
     assert make_uscc(region="320214", serial=0) == "91320214000000000K"
     assert make_uscc(region="320214", serial=1) == "91320214000000019G"
-    assert make_uscc(region="110108", serial=123456789, department="5", entity_type="1") \
+    assert (
+        make_uscc(region="110108", serial=123456789, department="5", entity_type="1")
         == "511101080049M3020M"
+    )
 
 
 def test_make_uscc_distinct_serials_give_distinct_valid_codes():
     codes = [make_uscc(region="330106", serial=s) for s in range(0, 20_000_000, 97)]
     assert len(set(codes)) == len(codes)
     assert all(validate_uscc(code) is None for code in codes)
-    assert make_uscc(region="330106", serial=31**8 - 1) == "91330106YYYYYYYY" + \
-        org_code_check_character("YYYYYYYY") + uscc_check_character(
-            "91330106YYYYYYYY" + org_code_check_character("YYYYYYYY"))
+    assert make_uscc(
+        region="330106", serial=31**8 - 1
+    ) == "91330106YYYYYYYY" + org_code_check_character("YYYYYYYY") + uscc_check_character(
+        "91330106YYYYYYYY" + org_code_check_character("YYYYYYYY")
+    )
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"region": "32021", "serial": 1},
-    {"region": "32021A", "serial": 1},
-    {"region": "320214", "serial": -1},
-    {"region": "320214", "serial": 31**8},
-    {"region": "320214", "serial": 1, "department": "I"},
-    {"region": "320214", "serial": 1, "entity_type": "12"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"region": "32021", "serial": 1},
+        {"region": "32021A", "serial": 1},
+        {"region": "320214", "serial": -1},
+        {"region": "320214", "serial": 31**8},
+        {"region": "320214", "serial": 1, "department": "I"},
+        {"region": "320214", "serial": 1, "entity_type": "12"},
+    ],
+)
 def test_make_uscc_refuses_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         make_uscc(**kwargs)
@@ -190,23 +205,32 @@ def test_make_uscc_always_validates(region, serial, department, entity_type):
     assert reference_org_check(code[8:16]) == code[16]  # valid GB 11714 part for every kind
 
 
-@given(region=regions, serial=serials, position=st.integers(min_value=0, max_value=17),
-       replacement=st.characters(codec="utf-8"))
+@given(
+    region=regions,
+    serial=serials,
+    position=st.integers(min_value=0, max_value=17),
+    replacement=st.characters(codec="utf-8"),
+)
 def test_changing_any_single_character_is_detected(region, serial, position, replacement):
     code = make_uscc(region=region, serial=serial)
     if replacement == code[position]:
         replacement = ALPHABET[(ALPHABET.index(code[position]) + 1) % 31]
-    changed = code[:position] + replacement + code[position + 1:]
+    changed = code[:position] + replacement + code[position + 1 :]
     assert validate_uscc(changed) is not None
 
 
-@given(region=regions, serial=serials, position=st.integers(min_value=0, max_value=17),
-       shift=st.integers(min_value=1, max_value=30))
-def test_changing_any_single_character_within_the_alphabet_is_detected(region, serial, position,
-                                                                         shift):
+@given(
+    region=regions,
+    serial=serials,
+    position=st.integers(min_value=0, max_value=17),
+    shift=st.integers(min_value=1, max_value=30),
+)
+def test_changing_any_single_character_within_the_alphabet_is_detected(
+    region, serial, position, shift
+):
     code = make_uscc(region=region, serial=serial)
     replacement = ALPHABET[(ALPHABET.index(code[position]) + shift) % 31]
-    changed = code[:position] + replacement + code[position + 1:]
+    changed = code[:position] + replacement + code[position + 1 :]
     assert validate_uscc(changed) is not None
 
 

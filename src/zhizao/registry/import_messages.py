@@ -26,25 +26,35 @@ MESSAGES: dict[str, Promise] = {
     "too_long": _("“%(column)s” can have at most %(max)s characters (this one has %(length)s)."),
     # unified social credit code
     "uscc_length": _("A unified social credit code has 18 characters; this one has %(length)s."),
-    "uscc_alphabet": _("The unified social credit code contains “%(char)s”, which is not allowed "
-                       "(I, O, Z, S and V are never used)."),
-    "uscc_region": _("Characters 3 to 8 of the unified social credit code must be the 6 digits of "
-                     "a region code."),
-    "uscc_check": _("The check character of the unified social credit code is wrong; it should be "
-                    "%(expected)s."),
-    "uscc_org_check": _("The organisation code inside the unified social credit code fails its "
-                        "check; character 17 should be %(expected)s."),
+    "uscc_alphabet": _(
+        "The unified social credit code contains “%(char)s”, which is not allowed "
+        "(I, O, Z, S and V are never used)."
+    ),
+    "uscc_region": _(
+        "Characters 3 to 8 of the unified social credit code must be the 6 digits of a region code."
+    ),
+    "uscc_check": _(
+        "The check character of the unified social credit code is wrong; it should be %(expected)s."
+    ),
+    "uscc_org_check": _(
+        "The organisation code inside the unified social credit code fails its "
+        "check; character 17 should be %(expected)s."
+    ),
     "uscc_exists": _("Another organisation already has the unified social credit code %(value)s."),
     "duplicate_in_file": _("The same unified social credit code as row %(first_row)s."),
     # vocabularies and references
-    "kind_unknown": _("“%(value)s” is not an organisation type; use 制造企业, 服务商, 金融机构, "
-                      "高校院所, 学会协会 or 政府部门."),
+    "kind_unknown": _(
+        "“%(value)s” is not an organisation type; use 制造企业, 服务商, 金融机构, "
+        "高校院所, 学会协会 or 政府部门."
+    ),
     "region_format": _("The region code “%(value)s” must have 6 digits."),
     "region_unknown": _("The region code %(value)s does not exist."),
     "industry_format": _("The industry code “%(value)s” must have 2 to 4 digits."),
     "industry_unknown": _("The industry code %(value)s does not exist in GB/T 4754-2017."),
-    "industry_ambiguous": _("The industry code %(value)s has lost its leading zeros and could be "
-                            "%(candidates)s; format the cell as text and enter the code again."),
+    "industry_ambiguous": _(
+        "The industry code %(value)s has lost its leading zeros and could be "
+        "%(candidates)s; format the cell as text and enter the code again."
+    ),
     "industry_required": _("A manufacturer needs an industry code."),
     "size_unknown": _("“%(value)s” is not a company size; use 大型, 中型, 小型 or 微型."),
     "cluster_unknown": _("Unknown cluster: %(value)s."),

@@ -25,7 +25,7 @@ from zhizao_core.text.amounts import AmountError, parse_amount
 from zhizao_core.text.normalize import split_list
 
 from . import columns as c
-from .columns import BY_KEY, COLUMNS, HEADER_INDEX, KIND_VALUES, SIZE_VALUES, header_key, value_key
+from .columns import COLUMNS, HEADER_INDEX, KIND_VALUES, SIZE_VALUES, header_key, value_key
 
 __all__ = [
     "CellError",
@@ -111,6 +111,7 @@ class ValidationResult:
 
 # --- the header -----------------------------------------------------------------------------
 
+
 def _label(cell: object) -> str:
     return "" if cell is None else " ".join(str(cell).split())
 
@@ -134,32 +135,56 @@ def map_header(cells: Sequence[object]) -> HeaderResult:
         if key is None:
             unknown.append(label)
         elif key in labels:
-            errors.append(CellError(0, label, c.DUPLICATE_COLUMN, {
-                "column": _clean_label(label), "first": _clean_label(labels[key])}))
+            errors.append(
+                CellError(
+                    0,
+                    label,
+                    c.DUPLICATE_COLUMN,
+                    {"column": _clean_label(label), "first": _clean_label(labels[key])},
+                )
+            )
         else:
             columns[index] = key
             labels[key] = label
-    missing = [CellError(0, col.zh, c.MISSING_COLUMN, {"column": col.zh})
-               for col in COLUMNS if col.required and col.key not in labels]
-    return HeaderResult(columns=columns, errors=missing + errors, unknown_columns=unknown,
-                        labels=labels)
+    missing = [
+        CellError(0, col.zh, c.MISSING_COLUMN, {"column": col.zh})
+        for col in COLUMNS
+        if col.required and col.key not in labels
+    ]
+    return HeaderResult(
+        columns=columns, errors=missing + errors, unknown_columns=unknown, labels=labels
+    )
 
 
 # --- single values --------------------------------------------------------------------------
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # Area codes: 010 and 02x have three digits, all others (03xx-09xx) four.
-_LANDLINE = re.compile(r"(010|02\d|0[3-9]\d\d)-?([2-9]\d{6,7})(?:-(\d{1,6}))?")
-_SERVICE = re.compile(r"([48]00)-?(\d{3})-?(\d{4})")
+_LANDLINE = re.compile(r"(010|02[0-9]|0[3-9][0-9][0-9])-?([2-9][0-9]{6,7})(?:-([0-9]{1,6}))?")
+_SERVICE = re.compile(r"([48]00)-?([0-9]{3})-?([0-9]{4})")
 _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#)")
-_PHONE_TRANS = str.maketrans({" ": None, "\t": None, "\u00a0": None, "(": None, ")": None,
-                              "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "~": "-"})
+_PHONE_TRANS = str.maketrans(
+    {
+        " ": None,
+        "\t": None,
+        "\u00a0": None,
+        "(": None,
+        ")": None,
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+        "~": "-",
+    }
+)
 _EMAIL = re.compile(
-    r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+    r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"
+)
 _WEBSITE = re.compile(
     r"(?:(?P<scheme>https?)://)?"
     r"(?P<host>(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,63})"
-    r"(?P<port>:\d{1,5})?"
+    r"(?P<port>:[0-9]{1,5})?"
     r"(?P<rest>[/?#]\S*)?",
     re.IGNORECASE,
 )
@@ -179,7 +204,7 @@ def normalize_phone(text: str) -> str | None:
     international = False
     for prefix in ("+86", "0086"):
         if value.startswith(prefix):
-            value, international = value[len(prefix):], True
+            value, international = value[len(prefix) :], True
             break
     value = value.strip("-")
     digits = value.replace("-", "")
@@ -249,7 +274,9 @@ def _number_text(value: object) -> tuple[str, bool]:
     if isinstance(value, float):
         return (str(int(value)), True) if value.is_integer() else (repr(value), True)
     if isinstance(value, Decimal):
-        return (str(int(value)), True) if value == value.to_integral_value() else (str(value), True)
+        if value.is_finite() and value == value.to_integral_value():
+            return str(int(value)), True
+        return str(value), True
     text = _text(value)
     if text.isdigit() and text.isascii():
         return text, False
@@ -257,16 +284,25 @@ def _number_text(value: object) -> tuple[str, bool]:
         text = unicodedata.normalize("NFKC", text)
     if " " in text:
         text = text.replace(" ", "")
+    if _WHOLE_FLOAT_TEXT.fullmatch(text):
+        return text.partition(".")[0], True  # "320214.0": a number written out by a program
     return text, False
 
 
-_YEAR = re.compile(r"(\d{4})(?:年|[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?|月)?)?")
-_INTEGER = re.compile(r"[+-]?\d+(?:\.0*)?")
+_WHOLE_FLOAT_TEXT = re.compile(r"[0-9]+\.0+")
+_YEAR = re.compile(r"([0-9]{4})(?:年|[-/.年][0-9]{1,2}(?:[-/.月][0-9]{1,2}日?|月)?)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 _INTEGER_DROP = str.maketrans({",": None, " ": None, "人": None, "名": None})
 _CENT = Decimal("0.01")
-_PLAIN_AMOUNT = re.compile(r"\d{1,12}(?:\.\d{1,2})?")  # ≤ REVENUE_MAX_WAN, exact at 0.01
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")  # < REVENUE_MAX_WAN, exact at 0.01
 _CHAIN_SEPARATORS = re.compile(r"[;；、,，|｜､\n\r]")
 _SLASH_SPACES = re.compile(r"\s*/\s*")
+
+
+def _whole(number: float | Decimal) -> bool:
+    if isinstance(number, float):
+        return number.is_integer()
+    return number.is_finite() and number == number.to_integral_value()
 
 
 class _Problem(Exception):
@@ -281,15 +317,43 @@ class _Problem(Exception):
 
 _Parser = Callable[[object], object]
 _DEFAULTS: dict[str, object] = {
-    "name": "", "uscc": "", "kind": "", "region": "", "industry": "", "size": "",
-    "founded_year": None, "employees": None, "revenue_wan": None, "address": "", "website": "",
-    "description": "", "products": (), "capabilities": (), "clusters": (), "chain_nodes": (),
-    "contact_name": "", "contact_phone": "", "contact_email": "",
+    "name": "",
+    "uscc": "",
+    "kind": "",
+    "region": "",
+    "industry": "",
+    "size": "",
+    "founded_year": None,
+    "employees": None,
+    "revenue_wan": None,
+    "address": "",
+    "website": "",
+    "description": "",
+    "products": (),
+    "capabilities": (),
+    "clusters": (),
+    "chain_nodes": (),
+    "contact_name": "",
+    "contact_phone": "",
+    "contact_email": "",
 }
 _TEMPLATE_ORDER = {col.key: i for i, col in enumerate(COLUMNS)}
-_MEMO_COLUMNS = frozenset({"kind", "region", "industry", "size", "founded_year", "employees",
-                           "revenue_wan", "products", "capabilities", "clusters", "chain_nodes",
-                           "contact_name"})
+_MEMO_COLUMNS = frozenset(
+    {
+        "kind",
+        "region",
+        "industry",
+        "size",
+        "founded_year",
+        "employees",
+        "revenue_wan",
+        "products",
+        "capabilities",
+        "clusters",
+        "chain_nodes",
+        "contact_name",
+    }
+)
 _MEMO_LIMIT = 20_000
 _MISS = object()
 
@@ -335,8 +399,13 @@ class _Validator:
         # (cell index, key, parser) in file order; parsers of columns whose values repeat a lot
         # remember their answers for the run (the context does not change during it)
         self.plan: list[tuple[int, str, _Parser]] = [
-            (index, key, _memo(getattr(self, f"_p_{key}")) if key in _MEMO_COLUMNS
-             else getattr(self, f"_p_{key}"))
+            (
+                index,
+                key,
+                _memo(getattr(self, f"_p_{key}"))
+                if key in _MEMO_COLUMNS
+                else getattr(self, f"_p_{key}"),
+            )
             for index, key in sorted(header.columns.items())
         ]
         self.required = [col.key for col in COLUMNS if col.required]
@@ -386,14 +455,17 @@ class _Validator:
     def _p_industry(self, raw: object) -> str:
         code, numeric = _number_text(raw)
         known = self.ctx.industry_codes
-        if not numeric and len(code) >= 3 and code[0].isascii() and code[0].isalpha():
+        if not numeric and len(code) >= 3 and code[0].isalpha() and code[1:].isdigit():
             code = code[1:]  # C3421: the section letter is implied by the digits
         if not (code.isascii() and code.isdigit() and (1 if numeric else 2) <= len(code) <= 4):
             raise _Problem(c.INDUSTRY_FORMAT, value=code)
         if numeric:
             # The spreadsheet stored a number: 511 may have been "511" or "0511".
-            candidates = [w for w in dict.fromkeys(code.zfill(n) for n in range(len(code), 5))
-                          if len(w) >= 2 and w in known]
+            candidates = [
+                w
+                for w in dict.fromkeys(code.zfill(n) for n in range(len(code), 5))
+                if len(w) >= 2 and w in known
+            ]
             if len(candidates) == 1:
                 return candidates[0]
             if candidates:
@@ -422,7 +494,7 @@ class _Validator:
             year = raw.year
         elif isinstance(raw, int) and not isinstance(raw, bool):
             year = raw
-        elif isinstance(raw, float) and raw.is_integer():
+        elif isinstance(raw, float | Decimal) and _whole(raw):
             year = int(raw)
         elif isinstance(raw, str):
             if len(raw) == 4 and raw.isdigit() and raw.isascii():
@@ -430,14 +502,15 @@ class _Validator:
             elif match := _YEAR.fullmatch(unicodedata.normalize("NFKC", raw).replace(" ", "")):
                 year = int(match[1])
         if year is None or not c.YEAR_MIN <= year <= self.ctx.current_year:
-            raise _Problem(c.YEAR_INVALID, value=_text(raw), min=c.YEAR_MIN,
-                           max=self.ctx.current_year)
+            raise _Problem(
+                c.YEAR_INVALID, value=_text(raw), min=c.YEAR_MIN, max=self.ctx.current_year
+            )
         return year
 
     def _p_employees(self, raw: object) -> int:
         if isinstance(raw, int) and not isinstance(raw, bool):
             number = raw
-        elif isinstance(raw, float) and raw.is_integer():
+        elif isinstance(raw, float | Decimal) and _whole(raw):
             number = int(raw)
         elif isinstance(raw, str) and raw.isdigit() and raw.isascii():
             number = int(raw)
@@ -504,8 +577,9 @@ class _Validator:
     _p_products = _list
     _p_capabilities = _list
 
-    def _resolve(self, items: Iterable[str], mapping: Mapping[str, str], index: dict[str, str],
-                 code: str) -> tuple[str, ...]:
+    def _resolve(
+        self, items: Iterable[str], mapping: Mapping[str, str], index: dict[str, str], code: str
+    ) -> tuple[str, ...]:
         resolved: dict[str, None] = {}
         unknown: list[str] = []
         for item in items:
@@ -521,16 +595,20 @@ class _Validator:
     def _p_clusters(self, raw: object) -> tuple[str, ...]:
         if self._cluster_index is None:
             self._cluster_index = {value_key(k): v for k, v in self.ctx.clusters.items()}
-        return self._resolve(split_list(_text(raw)), self.ctx.clusters, self._cluster_index,
-                             c.CLUSTER_UNKNOWN)
+        return self._resolve(
+            split_list(_text(raw)), self.ctx.clusters, self._cluster_index, c.CLUSTER_UNKNOWN
+        )
 
     def _p_chain_nodes(self, raw: object) -> tuple[str, ...]:
         if self._node_index is None:
-            self._node_index = {value_key(_SLASH_SPACES.sub("/", unicodedata.normalize("NFKC", k))): v
-                                for k, v in self.ctx.chain_nodes.items()}
+            self._node_index = {
+                value_key(_SLASH_SPACES.sub("/", unicodedata.normalize("NFKC", k))): v
+                for k, v in self.ctx.chain_nodes.items()
+            }
         items = dict.fromkeys(
             _SLASH_SPACES.sub("/", unicodedata.normalize("NFKC", part).strip())
-            for part in _CHAIN_SEPARATORS.split(_text(raw)))
+            for part in _CHAIN_SEPARATORS.split(_text(raw))
+        )
         items.pop("", None)
         return self._resolve(items, self.ctx.chain_nodes, self._node_index, c.CHAIN_NODE_UNKNOWN)
 
@@ -575,7 +653,7 @@ class _Validator:
                 cells = [*cells, *([None] * (width - len(cells)))]
             values: dict[str, object] = {}
             problems: list[tuple[str, str, dict[str, object]]] | None = None
-            for (key, parse), raw in zip(pairs, pick(cells)):
+            for (key, parse), raw in zip(pairs, pick(cells), strict=True):
                 if raw is None:
                     continue
                 if raw.__class__ is str:
@@ -594,14 +672,14 @@ class _Validator:
             count += 1
             if not required <= values.keys():
                 problems = problems or []
-                problems.extend((key, c.REQUIRED, {}) for key in self.required
-                                if key not in values)
+                problems.extend((key, c.REQUIRED, {}) for key in self.required if key not in values)
             # rules across cells
             if "industry" not in values and values.get("kind") == "manufacturer":
                 problems = problems or []
                 problems.append(("industry", c.INDUSTRY_REQUIRED, {}))
             if "contact_name" not in values and (
-                    "contact_phone" in values or "contact_email" in values):
+                "contact_phone" in values or "contact_email" in values
+            ):
                 problems = problems or []
                 problems.append(("contact_name", c.CONTACT_NAME_REQUIRED, {}))
             uscc = values.get("uscc")
@@ -609,8 +687,9 @@ class _Validator:
                 first = first_row.setdefault(uscc, number)  # type: ignore[arg-type]
                 if first != number:
                     problems = problems or []
-                    problems.append(("uscc", c.DUPLICATE_IN_FILE,
-                                     {"value": uscc, "first_row": first}))
+                    problems.append(
+                        ("uscc", c.DUPLICATE_IN_FILE, {"value": uscc, "first_row": first})
+                    )
             if problems:
                 invalid.add(number)
                 errors.extend(self._errors(number, problems))
@@ -619,16 +698,19 @@ class _Validator:
             fields["row"] = number
             fields["present"] = present
             records.append(make(fields))
-        return ValidationResult(records=records, errors=errors, rows=count,
-                                invalid_rows=frozenset(invalid))
+        return ValidationResult(
+            records=records, errors=errors, rows=count, invalid_rows=frozenset(invalid)
+        )
 
-    def _errors(self, number: int, problems: list[tuple[str, str, dict[str, object]]]
-                ) -> list[CellError]:
+    def _errors(
+        self, number: int, problems: list[tuple[str, str, dict[str, object]]]
+    ) -> list[CellError]:
         order = self.order
         ranked = sorted(enumerate(problems), key=lambda item: (order[item[1][0]], item[0]))
-        return [CellError(number, self.column_of[key], code,
-                          {"column": self.label_of[key], **params})
-                for _i, (key, code, params) in ranked]
+        return [
+            CellError(number, self.column_of[key], code, {"column": self.label_of[key], **params})
+            for _i, (key, code, params) in ranked
+        ]
 
 
 def _record(fields: dict[str, object]) -> OrganizationRecord:
@@ -651,8 +733,9 @@ def _blank(cells: Sequence[object]) -> bool:
     return True
 
 
-def validate_rows(header: HeaderResult, rows: Iterable[Sequence[object]],
-                  ctx: ImportContext) -> ValidationResult:
+def validate_rows(
+    header: HeaderResult, rows: Iterable[Sequence[object]], ctx: ImportContext
+) -> ValidationResult:
     """Check every data row against the header's columns and the registry's references.
 
     When the header itself has errors (a required column missing, a column twice) no row is
@@ -662,8 +745,9 @@ def validate_rows(header: HeaderResult, rows: Iterable[Sequence[object]],
     """
     if header.errors:
         count = sum(1 for cells in rows if not _blank(cells))
-        return ValidationResult(records=[], errors=list(header.errors), rows=count,
-                                invalid_rows=frozenset())
+        return ValidationResult(
+            records=[], errors=list(header.errors), rows=count, invalid_rows=frozenset()
+        )
     # The run allocates a few long-lived containers per row (the records); the cyclic garbage
     # collector would rescan them again and again (a fifth of the time at 100,000 rows) while
     # nothing here creates cycles. It is paused for the run and restored afterwards.

@@ -211,8 +211,11 @@ def _pair_tables(position: int) -> tuple[tuple[str, int, int], ...]:
     ow1, ow2 = ORG_WEIGHTS[position], ORG_WEIGHTS[position + 1]
     uw1, uw2 = WEIGHTS[8 + position], WEIGHTS[9 + position]
     return tuple(
-        (pair, _ORG_VALUE[pair[0]] * ow1 + _ORG_VALUE[pair[1]] * ow2,
-         _VALUE[pair[0]] * uw1 + _VALUE[pair[1]] * uw2)
+        (
+            pair,
+            _ORG_VALUE[pair[0]] * ow1 + _ORG_VALUE[pair[1]] * ow2,
+            _VALUE[pair[0]] * uw1 + _VALUE[pair[1]] * uw2,
+        )
         for pair in _PAIRS
     )
 
@@ -225,8 +228,12 @@ _W17 = WEIGHTS[16]
 @lru_cache(maxsize=4096)
 def _prefix(department: str, entity_type: str, region: str) -> tuple[str, int]:
     head = f"{department}{entity_type}{region}"
-    if len(department) != 1 or len(entity_type) != 1 or department not in _VALUE \
-            or entity_type not in _VALUE:
+    if (
+        len(department) != 1
+        or len(entity_type) != 1
+        or department not in _VALUE
+        or entity_type not in _VALUE
+    ):
         raise ValueError("department and entity_type must be single USCC alphabet characters")
     if len(region) != 6 or not all(ch in _DIGITS for ch in region):
         raise ValueError(f"region must be 6 digits: {region!r}")

@@ -1,6 +1,13 @@
 """Chinese text helpers: half-width forms, search text, lists, sorting, amounts in 万/亿."""
 
-from .amounts import AMOUNT_UNITS, AmountError, format_cny, format_count, format_wan_short, parse_amount
+from .amounts import (
+    AMOUNT_UNITS,
+    AmountError,
+    format_cny,
+    format_count,
+    format_wan_short,
+    parse_amount,
+)
 from .normalize import (
     LIST_SEPARATORS,
     chinese_sort_key,

@@ -36,19 +36,25 @@ __all__ = [
 #: Suffix → its value in yuan.
 AMOUNT_UNITS: dict[str, Decimal] = {
     "元": Decimal(1),
-    "千": Decimal(1_000), "千元": Decimal(1_000),
-    "万": Decimal(10_000), "万元": Decimal(10_000),
-    "十万": Decimal(100_000), "十万元": Decimal(100_000),
-    "百万": Decimal(1_000_000), "百万元": Decimal(1_000_000),
-    "千万": Decimal(10_000_000), "千万元": Decimal(10_000_000),
-    "亿": Decimal(100_000_000), "亿元": Decimal(100_000_000),
+    "千": Decimal(1_000),
+    "千元": Decimal(1_000),
+    "万": Decimal(10_000),
+    "万元": Decimal(10_000),
+    "十万": Decimal(100_000),
+    "十万元": Decimal(100_000),
+    "百万": Decimal(1_000_000),
+    "百万元": Decimal(1_000_000),
+    "千万": Decimal(10_000_000),
+    "千万元": Decimal(10_000_000),
+    "亿": Decimal(100_000_000),
+    "亿元": Decimal(100_000_000),
 }
 _TARGET = {"yuan": Decimal(1), "wan": Decimal(10_000)}
 _DEFAULT_PLACES = {"yuan": 2, "wan": 4}
 _UNIT_PATTERN = "|".join(sorted(map(re.escape, AMOUNT_UNITS), key=len, reverse=True))
 _AMOUNT = re.compile(
     r"(?P<sign>[+-]?)(?:¥|RMB|CNY)?"
-    r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+    r"(?P<number>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)"
     rf"(?P<unit>{_UNIT_PATTERN})?",
     re.IGNORECASE,
 )
@@ -125,12 +131,21 @@ def parse_amount(value: object, *, unit: str = "wan", places: int | None = None)
 
 # (size, template, decimals), largest first
 _Tier = tuple[Decimal, str, int]
-_ZH_TIERS: tuple[_Tier, ...] = ((Decimal(100_000_000), "{}亿元", 2), (Decimal(10_000), "{}万元", 2),
-                                (Decimal(1), "{}元", 2))
-_EN_TIERS: tuple[_Tier, ...] = ((Decimal(1_000_000_000), "¥{} billion", 2),
-                                (Decimal(1_000_000), "¥{} million", 2), (Decimal(1), "¥{}", 2))
-_ZH_SHORT: tuple[_Tier, ...] = ((Decimal(100_000_000), "{}亿", 1), (Decimal(10_000), "{}万", 1),
-                                (Decimal(1), "{}", 2))
+_ZH_TIERS: tuple[_Tier, ...] = (
+    (Decimal(100_000_000), "{}亿元", 2),
+    (Decimal(10_000), "{}万元", 2),
+    (Decimal(1), "{}元", 2),
+)
+_EN_TIERS: tuple[_Tier, ...] = (
+    (Decimal(1_000_000_000), "¥{} billion", 2),
+    (Decimal(1_000_000), "¥{} million", 2),
+    (Decimal(1), "¥{}", 2),
+)
+_ZH_SHORT: tuple[_Tier, ...] = (
+    (Decimal(100_000_000), "{}亿", 1),
+    (Decimal(10_000), "{}万", 1),
+    (Decimal(1), "{}", 2),
+)
 
 
 def _to_decimal(value: Decimal | int | float) -> Decimal:
