@@ -27,10 +27,31 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = ["名称", "统一社会信用代码", "机构类型", "行政区划代码", "行业代码", "企业规模", "成立年份",
-          "从业人数", "营业收入（万元）", "地址", "主要产品", "能力标签", "联系人", "联系电话", "联系邮箱"]
-KIND_ZH = {"manufacturer": "制造企业", "provider": "服务商", "bank": "金融机构",
-           "university": "高校院所", "society": "学会协会", "government": "政府部门"}
+HEADER = [
+    "名称",
+    "统一社会信用代码",
+    "机构类型",
+    "行政区划代码",
+    "行业代码",
+    "企业规模",
+    "成立年份",
+    "从业人数",
+    "营业收入（万元）",
+    "地址",
+    "主要产品",
+    "能力标签",
+    "联系人",
+    "联系电话",
+    "联系邮箱",
+]
+KIND_ZH = {
+    "manufacturer": "制造企业",
+    "provider": "服务商",
+    "bank": "金融机构",
+    "university": "高校院所",
+    "society": "学会协会",
+    "government": "政府部门",
+}
 SIZE_ZH = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "": ""}
 
 
@@ -43,23 +64,49 @@ def make_file(path: Path, rows: int) -> None:
     with open(data / "regions.csv", encoding="utf-8") as handle:
         regions = list(csv.DictReader(handle))
     names = {r["code"]: r["name_zh"] for r in regions}
-    districts = [RegionRef(code=r["code"], name=r["name_zh"], city_code=r["parent"],
-                           city_name=names.get(r["parent"], ""), province_code=r["code"][:2] + "0000")
-                 for r in regions if r["level"] == "district" and not r.get("valid_to")]
+    districts = [
+        RegionRef(
+            code=r["code"],
+            name=r["name_zh"],
+            city_code=r["parent"],
+            city_name=names.get(r["parent"], ""),
+            province_code=r["code"][:2] + "0000",
+        )
+        for r in regions
+        if r["level"] == "district" and not r.get("valid_to")
+    ]
     with open(data / "industries.csv", encoding="utf-8") as handle:
-        industries = [IndustryRef(code=r["code"], name=r["name_zh"]) for r in csv.DictReader(handle)
-                      if r["level"] == "class"]
+        industries = [
+            IndustryRef(code=r["code"], name=r["name_zh"])
+            for r in csv.DictReader(handle)
+            if r["level"] == "class"
+        ]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for org in generate_organizations(seed=7, size=rows, regions=districts, industries=industries):
+        for org in generate_organizations(
+            seed=7, size=rows, regions=districts, industries=industries
+        ):
             contact = org["contacts"][0] if org["contacts"] else {}
-            writer.writerow([org["name"], org["uscc"], KIND_ZH[org["kind"]], org["region"],
-                             org["industry"], SIZE_ZH[org["size"]], org["founded_year"],
-                             org["employees"], org["revenue_wan"], org["address"],
-                             "、".join(org["products"]), "、".join(org["capabilities"]),
-                             contact.get("name", ""), contact.get("phone", ""),
-                             contact.get("email", "")])
+            writer.writerow(
+                [
+                    org["name"],
+                    org["uscc"],
+                    KIND_ZH[org["kind"]],
+                    org["region"],
+                    org["industry"],
+                    SIZE_ZH[org["size"]],
+                    org["founded_year"],
+                    org["employees"],
+                    org["revenue_wan"],
+                    org["address"],
+                    "、".join(org["products"]),
+                    "、".join(org["capabilities"]),
+                    contact.get("name", ""),
+                    contact.get("phone", ""),
+                    contact.get("email", ""),
+                ]
+            )
 
 
 def child(file: str, repeat: int) -> None:
@@ -86,7 +133,8 @@ def child(file: str, repeat: int) -> None:
             "CREATE TABLE bench_bare (name varchar(200), uscc varchar(18) UNIQUE, kind varchar(20),"
             " region varchar(6), industry varchar(4), size varchar(10), founded integer,"
             " employees integer, revenue numeric(16,2), address varchar(300), products text,"
-            " capabilities text, contact varchar(50), phone varchar(30), email varchar(254))")
+            " capabilities text, contact varchar(50), phone varchar(30), email varchar(254))"
+        )
     zhizao_times, bare_times, phases = [], [], []
     rows = 0
     for _ in range(repeat):
@@ -114,7 +162,9 @@ def child(file: str, repeat: int) -> None:
         counts = apply_plan(Actor(extra={"via": "benchmark"}), plan)
         t_write = time.perf_counter()
         zhizao_times.append(t_write - start)
-        phases.append({"read": t_read - start, "check": t_check - t_read, "write": t_write - t_check})
+        phases.append(
+            {"read": t_read - start, "check": t_check - t_read, "write": t_write - t_check}
+        )
         rows = counts["created"]
         assert AuditEntry.objects.filter(action="create").count() == rows
 
@@ -131,10 +181,20 @@ def child(file: str, repeat: int) -> None:
             else:
                 cursor.executemany(
                     "INSERT INTO bench_bare VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    [[v if v != "" else None for v in row] for row in values])
+                    [[v if v != "" else None for v in row] for row in values],
+                )
         bare_times.append(time.perf_counter() - start)
-    print(json.dumps({"vendor": vendor, "rows": rows, "zhizao": zhizao_times, "bare": bare_times,
-                      "phases": phases}))
+    print(
+        json.dumps(
+            {
+                "vendor": vendor,
+                "rows": rows,
+                "zhizao": zhizao_times,
+                "bare": bare_times,
+                "phases": phases,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -142,8 +202,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--pg-url", default=os.environ.get(
-        "ZHIZAO_PG_URL", "postgres://zhizao:zhizao@127.0.0.1:5432/zhizao_bench"))
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get(
+            "ZHIZAO_PG_URL", "postgres://zhizao:zhizao@127.0.0.1:5432/zhizao_bench"
+        ),
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -153,35 +217,58 @@ def main() -> None:
     file = workdir / "bench.csv"
     started = time.perf_counter()
     make_file(file, args.rows)
-    print(f"file: {args.rows:,} rows, {file.stat().st_size / 1e6:.1f} MB "
-          f"(generated in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"file: {args.rows:,} rows, {file.stat().st_size / 1e6:.1f} MB "
+        f"(generated in {time.perf_counter() - started:.1f} s)"
+    )
     results = []
     for db in args.databases.split(","):
-        env = {**os.environ, "ZHIZAO_DATA_DIR": str(workdir), "ZHIZAO_LOG_LEVEL": "WARNING",
-               "ZHIZAO_IMPORT_MAX_ROWS": str(max(args.rows, 200000))}
+        env = {
+            **os.environ,
+            "ZHIZAO_DATA_DIR": str(workdir),
+            "ZHIZAO_LOG_LEVEL": "WARNING",
+            "ZHIZAO_IMPORT_MAX_ROWS": str(max(args.rows, 200000)),
+        }
         if db == "sqlite":
             env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
         else:
             env["DATABASE_URL"] = args.pg_url
             name = args.pg_url.rsplit("/", 1)[1]
-            subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "zhizao", name],
-                           env={**env, "PGPASSWORD": "zhizao"}, check=False)
-            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "zhizao", name],
-                           env={**env, "PGPASSWORD": "zhizao"}, check=True)
-        out = subprocess.run([sys.executable, __file__, "--child", str(file), "--repeat",
-                              str(args.repeat)], env=env, cwd=ROOT, capture_output=True, text=True)
+            subprocess.run(
+                ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "zhizao", name],
+                env={**env, "PGPASSWORD": "zhizao"},
+                check=False,
+            )
+            subprocess.run(
+                ["createdb", "-h", "127.0.0.1", "-U", "zhizao", name],
+                env={**env, "PGPASSWORD": "zhizao"},
+                check=True,
+            )
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(file), "--repeat", str(args.repeat)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if out.returncode:
             print(out.stderr[-3000:])
             raise SystemExit(f"{db}: child failed")
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"\nmachine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
-    print(f"{'database':<12}{'rows':>9}{'zhizao s':>11}{'rows/s':>10}{'bare s':>9}{'rows/s':>10}"
-          f"{'ratio':>8}   phases (read / check / write, s)")
+    print(
+        f"\nmachine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}"
+    )
+    print(
+        f"{'database':<12}{'rows':>9}{'zhizao s':>11}{'rows/s':>10}{'bare s':>9}{'rows/s':>10}"
+        f"{'ratio':>8}   phases (read / check / write, s)"
+    )
     for r in results:
         z, b = statistics.median(r["zhizao"]), statistics.median(r["bare"])
         p = {k: statistics.median(x[k] for x in r["phases"]) for k in ("read", "check", "write")}
-        print(f"{r['vendor']:<12}{r['rows']:>9,}{z:>11.2f}{r['rows'] / z:>10,.0f}{b:>9.2f}"
-              f"{r['rows'] / b:>10,.0f}{b / z:>8.2f}   {p['read']:.2f} / {p['check']:.2f} / {p['write']:.2f}")
+        print(
+            f"{r['vendor']:<12}{r['rows']:>9,}{z:>11.2f}{r['rows'] / z:>10,.0f}{b:>9.2f}"
+            f"{r['rows'] / b:>10,.0f}{b / z:>8.2f}   {p['read']:.2f} / {p['check']:.2f} / {p['write']:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ def _audit_log_flushable(request):
     """Transactional tests end with a flush of every table. On SQLite the append-only trigger
     would refuse it, so it is lifted for the flush and put back before the next such test.
     (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)"""
-    transactional = "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    transactional = (
+        "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    )
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         transactional = True

@@ -29,8 +29,10 @@ def test_audit_entries_cannot_be_changed_or_deleted():
 @pytest.mark.django_db(transaction=True)
 def test_audit_table_refuses_raw_updates_and_deletes_in_the_database():
     record(Actor(), AuditAction.UPDATE, None, object_repr="x")
-    for sql in ("UPDATE common_auditentry SET object_repr = 'tampered'",
-                "DELETE FROM common_auditentry"):
+    for sql in (
+        "UPDATE common_auditentry SET object_repr = 'tampered'",
+        "DELETE FROM common_auditentry",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert list(AuditEntry.objects.values_list("object_repr", flat=True)) == ["x"]
@@ -39,13 +41,21 @@ def test_audit_table_refuses_raw_updates_and_deletes_in_the_database():
 def test_diff_lists_only_changed_fields_as_plain_values():
     from decimal import Decimal
 
-    assert diff({"a": 1, "b": Decimal("2.50"), "c": ["x"]}, {"a": 1, "b": Decimal("3"), "c": ["x", "y"]}) == {
-        "b": ["2.50", "3"], "c": [["x"], ["x", "y"]]}
+    assert diff(
+        {"a": 1, "b": Decimal("2.50"), "c": ["x"]}, {"a": 1, "b": Decimal("3"), "c": ["x", "y"]}
+    ) == {"b": ["2.50", "3"], "c": [["x"], ["x", "y"]]}
 
 
 def test_neutralise_prefixes_formula_starters_only():
     assert [neutralise(v) for v in ["=1+1", "+86 139", "-5", "@A1", "\tx", "正常", 5]] == [
-        "'=1+1", "'+86 139", "'-5", "'@A1", "'\tx", "正常", 5]
+        "'=1+1",
+        "'+86 139",
+        "'-5",
+        "'@A1",
+        "'\tx",
+        "正常",
+        5,
+    ]
 
 
 def test_backoff_doubles_up_to_the_cap():
@@ -55,10 +65,17 @@ def test_backoff_doubles_up_to_the_cap():
 def _running_task(task_path: str, worker_id: str, attempts: int = 1) -> DBTaskResult:
     now = timezone.now()
     return DBTaskResult.objects.create(
-        status=TaskResultStatus.RUNNING, args_kwargs={"args": ["00000000-0000-0000-0000-000000000000"], "kwargs": {}},
-        task_path=task_path, worker_ids=[f"{worker_id}-{i}" for i in range(attempts - 1)] + [worker_id],
-        queue_name="default", backend_name="default", run_after=now, started_at=now,
-        priority=0, exception_class_path="", traceback="",
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": ["00000000-0000-0000-0000-000000000000"], "kwargs": {}},
+        task_path=task_path,
+        worker_ids=[f"{worker_id}-{i}" for i in range(attempts - 1)] + [worker_id],
+        queue_name="default",
+        backend_name="default",
+        run_after=now,
+        started_at=now,
+        priority=0,
+        exception_class_path="",
+        traceback="",
     )
 
 
@@ -67,10 +84,16 @@ def test_reaper_requeues_retry_safe_task_of_a_dead_worker_and_fails_the_rest():
     import zhizao.registry.tasks  # noqa: F401  (declares the retry-safe tasks)
 
     now = timezone.now()
-    WorkerHeartbeat.objects.create(worker_id="alive", hostname="elsewhere", pid=1, started_at=now,
-                                   last_seen=now)
-    WorkerHeartbeat.objects.create(worker_id="silent", hostname="elsewhere", pid=1, started_at=now,
-                                   last_seen=now - dt.timedelta(minutes=10))
+    WorkerHeartbeat.objects.create(
+        worker_id="alive", hostname="elsewhere", pid=1, started_at=now, last_seen=now
+    )
+    WorkerHeartbeat.objects.create(
+        worker_id="silent",
+        hostname="elsewhere",
+        pid=1,
+        started_at=now,
+        last_seen=now - dt.timedelta(minutes=10),
+    )
     safe = _running_task("zhizao.registry.tasks.commit_import_task", "silent")
     exhausted = _running_task("zhizao.registry.tasks.commit_import_task", "silent", attempts=3)
     unsafe = _running_task("zhizao.common.tasks.prune_task_results_task", "silent")

@@ -24,10 +24,12 @@ def log_in(page, live_server, username):
 
 
 def test_operator_filters_the_registry_in_chinese(offline_page, live_server, operator):
-    make_organization(name="无锡恒润精密机械有限公司", region="320214", industry="3421",
-                      products=["数控车床"])
-    make_organization(name="杭州鑫达电子材料有限公司", region="330106", industry="3985",
-                      products=["覆铜板"])
+    make_organization(
+        name="无锡恒润精密机械有限公司", region="320214", industry="3421", products=["数控车床"]
+    )
+    make_organization(
+        name="杭州鑫达电子材料有限公司", region="330106", industry="3985", products=["覆铜板"]
+    )
     page = offline_page
     log_in(page, live_server, "operator")
     page.get_by_role("link", name="企业库").first.click()
@@ -40,12 +42,16 @@ def test_operator_filters_the_registry_in_chinese(offline_page, live_server, ope
     expect(page.locator("#results")).to_contain_text("杭州鑫达电子材料有限公司")
 
 
-def test_operator_imports_a_file_with_bad_rows_then_the_fixed_file(offline_page, live_server, operator, tmp_path):
+def test_operator_imports_a_file_with_bad_rows_then_the_fixed_file(
+    offline_page, live_server, operator, tmp_path
+):
     good = make_uscc(region="320214", serial=7001)
     other = make_uscc(region="320583", serial=7002)
     bad = other[:-1] + ("0" if other[-1] != "0" else "1")
-    rows = [["无锡恒润精密机械有限公司", good, "制造企业", "320214", "3421"],
-            ["昆山智云工业软件有限公司", bad, "服务商", "320583", "6513"]]
+    rows = [
+        ["无锡恒润精密机械有限公司", good, "制造企业", "320214", "3421"],
+        ["昆山智云工业软件有限公司", bad, "服务商", "320583", "6513"],
+    ]
     path = tmp_path / "机构.csv"
 
     def write(rows):
@@ -73,7 +79,9 @@ def test_operator_imports_a_file_with_bad_rows_then_the_fixed_file(offline_page,
     page.get_by_role("button", name="上传并检查").click()
     page.get_by_role("button", name="导入 2 行").click()
     expect(page.locator("#import-status")).to_contain_text("已导入")
-    assert sorted(Organization.objects.filter(uscc__in=[good, other]).values_list("uscc", flat=True)) == sorted([good, other])
+    assert sorted(
+        Organization.objects.filter(uscc__in=[good, other]).values_list("uscc", flat=True)
+    ) == sorted([good, other])
 
 
 def test_language_switch_turns_the_page_english_and_back(offline_page, live_server, operator):

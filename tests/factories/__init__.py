@@ -17,22 +17,43 @@ _serial = itertools.count(1)
 PASSWORD = "Zhizao-Test-2026"
 
 
-def make_organization(*, name: str = "无锡恒润精密机械有限公司", kind: str = "manufacturer",
-                      region: str = "320214", industry: str | None = "3421", **extra) -> Organization:
-    org = Organization(name=name, uscc=extra.pop("uscc", None) or make_uscc(region=region,
-                       serial=next(_serial) + 500000), kind=kind, region_id=region,
-                       industry_id=industry, **extra)
+def make_organization(
+    *,
+    name: str = "无锡恒润精密机械有限公司",
+    kind: str = "manufacturer",
+    region: str = "320214",
+    industry: str | None = "3421",
+    **extra,
+) -> Organization:
+    org = Organization(
+        name=name,
+        uscc=extra.pop("uscc", None) or make_uscc(region=region, serial=next(_serial) + 500000),
+        kind=kind,
+        region_id=region,
+        industry_id=industry,
+        **extra,
+    )
     refresh_derived_fields(org)
     org.save()
     return org
 
 
-def make_user(username: str, *, role: str | None = None, organization: Organization | None = None,
-              password: str = PASSWORD, **extra) -> User:
+def make_user(
+    username: str,
+    *,
+    role: str | None = None,
+    organization: Organization | None = None,
+    password: str = PASSWORD,
+    **extra,
+) -> User:
     user = User.objects.create_user(username=username, password=password, **extra)
     if role is not None:
-        Membership.objects.create(user=user, organization=organization or make_organization(
-            name=f"{username}所在单位", kind="government"), role=role)
+        Membership.objects.create(
+            user=user,
+            organization=organization
+            or make_organization(name=f"{username}所在单位", kind="government"),
+            role=role,
+        )
     return user
 
 
@@ -40,26 +61,33 @@ def actor_for(user: User) -> Actor:
     membership = user.memberships.select_related("organization").first()
     if membership is None:
         return Actor(user=user)
-    return Actor(user=user, organization_id=membership.organization_id,
-                 organization_name=membership.organization.name, role=membership.role)
+    return Actor(
+        user=user,
+        organization_id=membership.organization_id,
+        organization_name=membership.organization.name,
+        role=membership.role,
+    )
 
 
 @pytest.fixture
 def platform_org(db) -> Organization:
-    return make_organization(name="江苏省智能制造推进联盟秘书处", kind="society", region="310101",
-                             industry=None)
+    return make_organization(
+        name="江苏省智能制造推进联盟秘书处", kind="society", region="310101", industry=None
+    )
 
 
 @pytest.fixture
 def operator(db, platform_org) -> User:
-    return make_user("operator", role=Role.OPERATOR, organization=platform_org,
-                     display_name="王运营")
+    return make_user(
+        "operator", role=Role.OPERATOR, organization=platform_org, display_name="王运营"
+    )
 
 
 @pytest.fixture
 def officer(db) -> User:
-    bureau = make_organization(name="无锡市工业和信息化局", kind="government", region="320214",
-                               industry=None)
+    bureau = make_organization(
+        name="无锡市工业和信息化局", kind="government", region="320214", industry=None
+    )
     return make_user("officer", role=Role.OFFICER, organization=bureau)
 
 

@@ -19,13 +19,40 @@ USCC_B = make_uscc(region="320583", serial=102)
 USCC_C = make_uscc(region="330106", serial=103)
 BAD_CHECK = USCC_C[:-1] + ("0" if USCC_C[-1] != "0" else "1")
 
-HEADER_ZH = ["名称", "统一社会信用代码", "机构类型", "行政区划代码", "行业代码", "主要产品", "联系人", "联系电话"]
-HEADER_EN = ["name", "uscc", "kind", "region", "industry", "products", "contact_name", "contact_phone"]
+HEADER_ZH = [
+    "名称",
+    "统一社会信用代码",
+    "机构类型",
+    "行政区划代码",
+    "行业代码",
+    "主要产品",
+    "联系人",
+    "联系电话",
+]
+HEADER_EN = [
+    "name",
+    "uscc",
+    "kind",
+    "region",
+    "industry",
+    "products",
+    "contact_name",
+    "contact_phone",
+]
 
 
 def good_rows():
     return [
-        ["无锡恒润精密机械有限公司", USCC_A, "制造企业", "320214", "3421", "数控车床、加工中心", "张伟", "13912345678"],
+        [
+            "无锡恒润精密机械有限公司",
+            USCC_A,
+            "制造企业",
+            "320214",
+            "3421",
+            "数控车床、加工中心",
+            "张伟",
+            "13912345678",
+        ],
         ["昆山智云工业软件有限公司", USCC_B, "服务商", "320583", "6513", "MES、WMS", "", ""],
         ["杭州鑫达电子材料有限公司", USCC_C, "manufacturer", "330106", "3985", "覆铜板", "", ""],
     ]
@@ -61,8 +88,14 @@ def test_import_validate_only_reports_and_writes_nothing(tmp_path):
     path = write_csv(tmp_path / "orgs.csv", HEADER_ZH, good_rows())
     code, report = run(str(path))
     assert code == 0
-    assert report == {"rows": 3, "valid": 3, "created": 3, "updated": 0, "unchanged": 0,
-                      "errors": []}
+    assert report == {
+        "rows": 3,
+        "valid": 3,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [],
+    }
     assert Organization.objects.count() == 0
 
 
@@ -73,10 +106,16 @@ def test_import_commit_creates_then_reimport_changes_nothing(tmp_path):
     assert (code, report["created"], report["updated"], report["unchanged"]) == (0, 3, 0, 0)
     org = Organization.objects.get(uscc=USCC_A)
     assert (org.name, org.kind, org.region_id, org.industry_id, org.products) == (
-        "无锡恒润精密机械有限公司", "manufacturer", "320214", "3421", ["数控车床", "加工中心"])
+        "无锡恒润精密机械有限公司",
+        "manufacturer",
+        "320214",
+        "3421",
+        ["数控车床", "加工中心"],
+    )
     assert (org.province_code, org.city_code, org.industry_division) == ("320000", "320200", "34")
-    assert list(Contact.objects.filter(organization=org).values_list("name", "phone", "is_primary")) == [
-        ("张伟", "13912345678", True)]
+    assert list(
+        Contact.objects.filter(organization=org).values_list("name", "phone", "is_primary")
+    ) == [("张伟", "13912345678", True)]
     entries = AuditEntry.objects.filter(action="create", object_id=str(org.pk))
     assert entries.count() == 1
     audit_count = AuditEntry.objects.count()
@@ -106,7 +145,18 @@ def test_import_bad_rows_exit_1_and_commit_refused_writes_nothing(tmp_path):
     rows = good_rows()
     rows[2][1] = BAD_CHECK
     rows.append(["重复公司", USCC_A, "制造企业", "320214", "3421", "", "", ""])
-    rows.append(["未知区划公司", make_uscc(region="320214", serial=104), "制造企业", "329999", "3421", "", "", ""])
+    rows.append(
+        [
+            "未知区划公司",
+            make_uscc(region="320214", serial=104),
+            "制造企业",
+            "329999",
+            "3421",
+            "",
+            "",
+            "",
+        ]
+    )
     path = write_csv(tmp_path / "bad.csv", HEADER_ZH, rows)
 
     code, report = run(str(path))
@@ -130,8 +180,9 @@ def test_import_bad_rows_exit_1_and_commit_refused_writes_nothing(tmp_path):
 def test_import_skip_invalid_writes_only_good_rows(tmp_path):
     rows = good_rows()
     rows[2][1] = BAD_CHECK
-    code, report = run(str(write_csv(tmp_path / "bad.csv", HEADER_ZH, rows)), "--commit",
-                       "--skip-invalid")
+    code, report = run(
+        str(write_csv(tmp_path / "bad.csv", HEADER_ZH, rows)), "--commit", "--skip-invalid"
+    )
     assert code == 0
     assert (report["valid"], report["created"], len(report["errors"])) == (2, 2, 1)
     assert sorted(Organization.objects.values_list("uscc", flat=True)) == sorted([USCC_A, USCC_B])
@@ -149,9 +200,11 @@ def test_import_error_messages_are_chinese_by_default(tmp_path):
 
 @pytest.mark.django_db
 def test_import_missing_required_column_is_reported(tmp_path):
-    path = write_csv(tmp_path / "m.csv", ["名称", "机构类型", "行政区划代码"],
-                     [["某公司", "制造企业", "320214"]])
+    path = write_csv(
+        tmp_path / "m.csv", ["名称", "机构类型", "行政区划代码"], [["某公司", "制造企业", "320214"]]
+    )
     code, report = run(str(path))
     assert code == 1
     assert [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [
-        (0, "统一社会信用代码", "missing_column")]
+        (0, "统一社会信用代码", "missing_column")
+    ]

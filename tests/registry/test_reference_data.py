@@ -21,10 +21,26 @@ DATA = Path(__file__).resolve().parents[2] / "src/zhizao/registry/data"
 INDUSTRY_HEADER = ["code", "level", "parent", "name_zh", "name_en"]
 REGION_HEADER = ["code", "level", "parent", "name_zh", "name_en", "valid_from", "valid_to"]
 SECTION_DIVISIONS = {
-    "A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50), "F": (51, 52),
-    "G": (53, 60), "H": (61, 62), "I": (63, 65), "J": (66, 69), "K": (70, 70), "L": (71, 72),
-    "M": (73, 75), "N": (76, 79), "O": (80, 82), "P": (83, 83), "Q": (84, 85), "R": (86, 90),
-    "S": (91, 96), "T": (97, 97),
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 96),
+    "T": (97, 97),
 }
 MANUFACTURING = {f"{n:02d}" for n in range(13, 44)}
 # Divisions whose groups and classes are shipped in full.
@@ -70,11 +86,15 @@ def examples() -> dict:
 
 
 def _industry_level_count(level: str, divisions: set[str] | None = None) -> int:
-    return sum(1 for row in industries() if row["level"] == level
-               and (divisions is None or row["code"][:2] in divisions))
+    return sum(
+        1
+        for row in industries()
+        if row["level"] == level and (divisions is None or row["code"][:2] in divisions)
+    )
 
 
 # --- file format -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["industries.csv", "regions.csv", "clusters.yaml", "SOURCES.md"])
 def test_files_are_utf8_with_lf_line_endings(name):
@@ -85,8 +105,9 @@ def test_files_are_utf8_with_lf_line_endings(name):
     assert raw.endswith(b"\n")
 
 
-@pytest.mark.parametrize(("name", "header"), [("industries.csv", INDUSTRY_HEADER),
-                                              ("regions.csv", REGION_HEADER)])
+@pytest.mark.parametrize(
+    ("name", "header"), [("industries.csv", INDUSTRY_HEADER), ("regions.csv", REGION_HEADER)]
+)
 def test_csv_header_sorting_and_clean_cells(name, header):
     with open(DATA / name, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
@@ -102,6 +123,7 @@ def test_csv_header_sorting_and_clean_cells(name, header):
 
 
 # --- industries (GB/T 4754-2017) ---------------------------------------------------------------
+
 
 def test_industry_levels_and_code_shapes():
     shapes = {"section": r"[A-T]", "division": r"\d{2}", "group": r"\d{3}", "class": r"\d{4}"}
@@ -129,7 +151,9 @@ def test_industry_parents_exist_and_follow_the_code_hierarchy():
 
 def test_industry_counts():
     assert _industry_level_count("section") == 20
-    assert [r["code"] for r in industries() if r["level"] == "section"] == list("ABCDEFGHIJKLMNOPQRST")
+    assert [r["code"] for r in industries() if r["level"] == "section"] == list(
+        "ABCDEFGHIJKLMNOPQRST"
+    )
     divisions = {r["code"] for r in industries() if r["level"] == "division"}
     assert len(divisions) == 97
     assert divisions == {f"{n:02d}" for n in range(1, 98)}
@@ -175,29 +199,32 @@ def test_single_class_groups_use_code_zero_and_the_group_name():
             assert not any(code.endswith("0") for code in classes), group
 
 
-@pytest.mark.parametrize(("code", "name_zh"), [
-    ("C", "制造业"),
-    ("13", "农副食品加工业"),
-    ("131", "谷物磨制"),
-    ("1311", "稻谷加工"),
-    ("34", "通用设备制造业"),
-    ("342", "金属加工机械制造"),
-    ("3421", "金属切削机床制造"),
-    ("3491", "工业机器人制造"),
-    ("3612", "新能源车整车制造"),
-    ("3737", "海洋工程装备制造"),
-    ("3825", "光伏设备及元器件制造"),
-    ("3841", "锂离子电池制造"),
-    ("39", "计算机、通信和其他电子设备制造业"),
-    ("3973", "集成电路制造"),
-    ("43", "金属制品、机械和设备修理业"),
-    ("4390", "其他机械和设备修理业"),
-    ("65", "软件和信息技术服务业"),
-    ("6520", "集成电路设计"),
-    ("6532", "物联网技术服务"),
-    ("66", "货币金融服务"),
-    ("6621", "商业银行服务"),
-])
+@pytest.mark.parametrize(
+    ("code", "name_zh"),
+    [
+        ("C", "制造业"),
+        ("13", "农副食品加工业"),
+        ("131", "谷物磨制"),
+        ("1311", "稻谷加工"),
+        ("34", "通用设备制造业"),
+        ("342", "金属加工机械制造"),
+        ("3421", "金属切削机床制造"),
+        ("3491", "工业机器人制造"),
+        ("3612", "新能源车整车制造"),
+        ("3737", "海洋工程装备制造"),
+        ("3825", "光伏设备及元器件制造"),
+        ("3841", "锂离子电池制造"),
+        ("39", "计算机、通信和其他电子设备制造业"),
+        ("3973", "集成电路制造"),
+        ("43", "金属制品、机械和设备修理业"),
+        ("4390", "其他机械和设备修理业"),
+        ("65", "软件和信息技术服务业"),
+        ("6520", "集成电路设计"),
+        ("6532", "物联网技术服务"),
+        ("66", "货币金融服务"),
+        ("6621", "商业银行服务"),
+    ],
+)
 def test_industry_spot_checks(code, name_zh):
     assert industry_by_code()[code]["name_zh"] == name_zh
 
@@ -210,6 +237,7 @@ def test_industry_english_names():
 
 
 # --- regions (GB/T 2260) ------------------------------------------------------------------------
+
 
 def test_region_levels_parents_and_code_prefixes():
     by_code = region_by_code()
@@ -236,11 +264,16 @@ def test_region_counts():
     levels = Counter(row["level"] for row in regions())
     assert levels == {"province": 4, "city": 41, "district": 308}
     assert {r["code"] for r in regions() if r["level"] == "province"} == {
-        "310000", "320000", "330000", "340000"}
+        "310000",
+        "320000",
+        "330000",
+        "340000",
+    }
     cities = Counter(r["code"][:2] for r in regions() if r["level"] == "city")
     assert cities == {"31": 1, "32": 13, "33": 11, "34": 16}
-    current = Counter(r["code"][:2] for r in regions()
-                      if r["level"] == "district" and not r["valid_to"])
+    current = Counter(
+        r["code"][:2] for r in regions() if r["level"] == "district" and not r["valid_to"]
+    )
     assert current == {"31": 16, "32": 95, "33": 90, "34": 104}
 
 
@@ -268,29 +301,32 @@ def test_retired_wuxi_districts_and_validity_dates():
             dt.date.fromisoformat(row["valid_to"])
 
 
-@pytest.mark.parametrize(("code", "name_zh", "name_en"), [
-    ("310000", "上海市", "Shanghai"),
-    ("310115", "浦东新区", "Pudong New Area"),
-    ("310112", "闵行区", "Minhang District"),
-    ("320000", "江苏省", "Jiangsu"),
-    ("320200", "无锡市", "Wuxi"),
-    ("320214", "新吴区", "Xinwu District"),
-    ("320281", "江阴市", "Jiangyin City"),
-    ("320282", "宜兴市", "Yixing City"),
-    ("320481", "溧阳市", "Liyang City"),
-    ("321200", "泰州市", "Taizhou"),
-    ("330000", "浙江省", "Zhejiang"),
-    ("330382", "乐清市", "Yueqing City"),
-    ("330522", "长兴县", "Changxing County"),
-    ("331000", "台州市", "Taizhou"),
-    ("331100", "丽水市", "Lishui"),
-    ("331127", "景宁畲族自治县", "Jingning She Autonomous County"),
-    ("340000", "安徽省", "Anhui"),
-    ("340300", "蚌埠市", "Bengbu"),
-    ("341181", "天长市", "Tianchang City"),
-    ("341500", "六安市", "Lu'an"),
-    ("341600", "亳州市", "Bozhou"),
-])
+@pytest.mark.parametrize(
+    ("code", "name_zh", "name_en"),
+    [
+        ("310000", "上海市", "Shanghai"),
+        ("310115", "浦东新区", "Pudong New Area"),
+        ("310112", "闵行区", "Minhang District"),
+        ("320000", "江苏省", "Jiangsu"),
+        ("320200", "无锡市", "Wuxi"),
+        ("320214", "新吴区", "Xinwu District"),
+        ("320281", "江阴市", "Jiangyin City"),
+        ("320282", "宜兴市", "Yixing City"),
+        ("320481", "溧阳市", "Liyang City"),
+        ("321200", "泰州市", "Taizhou"),
+        ("330000", "浙江省", "Zhejiang"),
+        ("330382", "乐清市", "Yueqing City"),
+        ("330522", "长兴县", "Changxing County"),
+        ("331000", "台州市", "Taizhou"),
+        ("331100", "丽水市", "Lishui"),
+        ("331127", "景宁畲族自治县", "Jingning She Autonomous County"),
+        ("340000", "安徽省", "Anhui"),
+        ("340300", "蚌埠市", "Bengbu"),
+        ("341181", "天长市", "Tianchang City"),
+        ("341500", "六安市", "Lu'an"),
+        ("341600", "亳州市", "Bozhou"),
+    ],
+)
 def test_region_spot_checks(code, name_zh, name_en):
     row = region_by_code()[code]
     assert (row["name_zh"], row["name_en"]) == (name_zh, name_en)
@@ -312,6 +348,7 @@ def test_region_english_names_match_the_chinese_suffix():
 
 
 # --- clusters and chains (example data) ------------------------------------------------------------
+
 
 def test_examples_have_clusters_and_chains():
     data = examples()

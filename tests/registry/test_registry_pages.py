@@ -17,14 +17,31 @@ from zhizao.registry.models import Contact, Organization
 @pytest.fixture
 def registry(db):
     return {
-        "hengrun": make_organization(name="无锡恒润精密机械有限公司", region="320214", industry="3421",
-                                     products=["数控车床", "加工中心"], size="medium",
-                                     employees=420),
-        "zhiyun": make_organization(name="昆山智云工业软件有限公司", kind="provider", region="320583",
-                                    industry="6513", capabilities=["MES", "机器视觉检测"],
-                                    size="small", employees=80),
-        "xinda": make_organization(name="杭州鑫达电子材料有限公司", region="330106", industry="3985",
-                                   products=["覆铜板"], size="large", employees=1500),
+        "hengrun": make_organization(
+            name="无锡恒润精密机械有限公司",
+            region="320214",
+            industry="3421",
+            products=["数控车床", "加工中心"],
+            size="medium",
+            employees=420,
+        ),
+        "zhiyun": make_organization(
+            name="昆山智云工业软件有限公司",
+            kind="provider",
+            region="320583",
+            industry="6513",
+            capabilities=["MES", "机器视觉检测"],
+            size="small",
+            employees=80,
+        ),
+        "xinda": make_organization(
+            name="杭州鑫达电子材料有限公司",
+            region="330106",
+            industry="3985",
+            products=["覆铜板"],
+            size="large",
+            employees=1500,
+        ),
     }
 
 
@@ -37,14 +54,19 @@ def names(response):
 
 
 @pytest.mark.django_db
-def test_registry_search_finds_chinese_words_in_products_and_capabilities(client, operator, registry):
+def test_registry_search_finds_chinese_words_in_products_and_capabilities(
+    client, operator, registry
+):
     login(client, operator)
     assert names(client.get(reverse("registry:organization_list"), {"q": "数控"})) == [
-        "无锡恒润精密机械有限公司"]
+        "无锡恒润精密机械有限公司"
+    ]
     assert names(client.get(reverse("registry:organization_list"), {"q": "机器视觉"})) == [
-        "昆山智云工业软件有限公司"]
+        "昆山智云工业软件有限公司"
+    ]
     assert names(client.get(reverse("registry:organization_list"), {"q": "鑫达 覆铜板"})) == [
-        "杭州鑫达电子材料有限公司"]
+        "杭州鑫达电子材料有限公司"
+    ]
     assert names(client.get(reverse("registry:organization_list"), {"q": "鑫达 数控"})) == []
 
 
@@ -52,20 +74,28 @@ def test_registry_search_finds_chinese_words_in_products_and_capabilities(client
 def test_registry_filters_by_region_levels_industry_kind_size(client, operator, registry):
     login(client, operator)
     url = reverse("registry:organization_list")
-    assert sorted(names(client.get(url, {"province": "320000"}))) == sorted([
-        "无锡恒润精密机械有限公司", "昆山智云工业软件有限公司"])
-    assert names(client.get(url, {"province": "320000", "city": "320200"})) == ["无锡恒润精密机械有限公司"]
+    assert sorted(names(client.get(url, {"province": "320000"}))) == sorted(
+        ["无锡恒润精密机械有限公司", "昆山智云工业软件有限公司"]
+    )
+    assert names(client.get(url, {"province": "320000", "city": "320200"})) == [
+        "无锡恒润精密机械有限公司"
+    ]
     # A city left over from another province is ignored, not applied.
     assert sorted(names(client.get(url, {"province": "330000", "city": "320200"}))) == [
-        "杭州鑫达电子材料有限公司"]
+        "杭州鑫达电子材料有限公司"
+    ]
     assert names(client.get(url, {"division": "34"})) == ["无锡恒润精密机械有限公司"]
     assert names(client.get(url, {"division": "39", "group": "398", "industry_class": "3985"})) == [
-        "杭州鑫达电子材料有限公司"]
+        "杭州鑫达电子材料有限公司"
+    ]
     assert names(client.get(url, {"kind": "provider"})) == ["昆山智云工业软件有限公司"]
     assert names(client.get(url, {"size": "large"})) == ["杭州鑫达电子材料有限公司"]
     assert names(client.get(url, {"sort": "-employees"})) == [
-        "杭州鑫达电子材料有限公司", "无锡恒润精密机械有限公司", "昆山智云工业软件有限公司",
-        "江苏省智能制造推进联盟秘书处"]
+        "杭州鑫达电子材料有限公司",
+        "无锡恒润精密机械有限公司",
+        "昆山智云工业软件有限公司",
+        "江苏省智能制造推进联盟秘书处",
+    ]
 
 
 @pytest.mark.django_db
@@ -74,12 +104,18 @@ def test_registry_list_sorts_chinese_names_by_pinyin(client, operator, db):
         make_organization(name=name)
     login(client, operator)
     listed = names(client.get(reverse("registry:organization_list"), {"sort": "name"}))
-    assert listed == ["安徽艾科电子有限公司", "常州博瑞机械有限公司", "江苏省智能制造推进联盟秘书处",
-                      "张家港华邦化工有限公司"]
+    assert listed == [
+        "安徽艾科电子有限公司",
+        "常州博瑞机械有限公司",
+        "江苏省智能制造推进联盟秘书处",
+        "张家港华邦化工有限公司",
+    ]
 
 
 @pytest.mark.django_db
-def test_registry_list_query_count_is_constant(client, operator, registry, django_assert_max_num_queries):
+def test_registry_list_query_count_is_constant(
+    client, operator, registry, django_assert_max_num_queries
+):
     login(client, operator)
     url = reverse("registry:organization_list")
     client.get(url)  # warm caches (content types, sessions)
@@ -94,35 +130,48 @@ def test_registry_list_query_count_is_constant(client, operator, registry, djang
 
 
 @pytest.mark.django_db
-def test_export_csv_contains_exactly_the_filtered_rows_and_neutralises_formulas(client, operator, registry):
-    registry["hengrun"].products = ["=HYPERLINK(\"http://x\")", "加工中心"]
+def test_export_csv_contains_exactly_the_filtered_rows_and_neutralises_formulas(
+    client, operator, registry
+):
+    registry["hengrun"].products = ['=HYPERLINK("http://x")', "加工中心"]
     registry["hengrun"].save()
     login(client, operator)
-    response = client.get(reverse("registry:organization_export", args=["csv"]), {"province": "320000"})
+    response = client.get(
+        reverse("registry:organization_export", args=["csv"]), {"province": "320000"}
+    )
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:3] == ["名称", "统一社会信用代码", "机构类型"]
-    assert sorted(r[0] for r in rows[1:]) == ["无锡恒润精密机械有限公司", "昆山智云工业软件有限公司"]
+    assert sorted(r[0] for r in rows[1:]) == [
+        "无锡恒润精密机械有限公司",
+        "昆山智云工业软件有限公司",
+    ]
     hengrun = next(r for r in rows[1:] if r[0] == "无锡恒润精密机械有限公司")
-    assert hengrun[11] == "'=HYPERLINK(\"http://x\")；加工中心"
+    assert hengrun[11] == '\'=HYPERLINK("http://x")；加工中心'
     export = AuditEntry.objects.get(action="export")
     assert (export.context["rows"], export.context["format"]) == (2, "csv")
 
 
 @pytest.mark.django_db
-def test_export_xlsx_writes_text_not_formulas_and_hides_contacts_unless_asked(client, operator, registry):
+def test_export_xlsx_writes_text_not_formulas_and_hides_contacts_unless_asked(
+    client, operator, registry
+):
     Contact.objects.create(organization=registry["xinda"], name="李娜", phone="13800001111")
     registry["xinda"].name = "@SUM(A1)杭州鑫达"
     registry["xinda"].save()
     login(client, operator)
-    response = client.get(reverse("registry:organization_export", args=["xlsx"]), {"kind": "manufacturer",
-                                                                                  "province": "330000"})
+    response = client.get(
+        reverse("registry:organization_export", args=["xlsx"]),
+        {"kind": "manufacturer", "province": "330000"},
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(2, 1).value == "@SUM(A1)杭州鑫达"
     assert sheet.cell(2, 1).data_type == "s"
     assert sheet.max_column == 16
-    response = client.get(reverse("registry:organization_export", args=["xlsx"]),
-                          {"province": "330000", "contacts": "1"})
+    response = client.get(
+        reverse("registry:organization_export", args=["xlsx"]),
+        {"province": "330000", "contacts": "1"},
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [sheet.cell(2, c).value for c in (17, 18)] == ["李娜", "13800001111"]
 
@@ -136,32 +185,52 @@ def test_export_is_refused_to_an_enterprise(client, enterprise_user, registry):
 
 
 @pytest.mark.django_db
-def test_contacts_are_masked_for_other_organisations(client, other_enterprise_user, enterprise_user, factory_org):
-    Contact.objects.create(organization=factory_org, name="张伟", phone="13912345678",
-                           email="zhangwei@hengrun.example")
+def test_contacts_are_masked_for_other_organisations(
+    client, other_enterprise_user, enterprise_user, factory_org
+):
+    Contact.objects.create(
+        organization=factory_org, name="张伟", phone="13912345678", email="zhangwei@hengrun.example"
+    )
     login(client, other_enterprise_user)
-    page = client.get(reverse("registry:organization_detail", args=[factory_org.pk])).content.decode()
+    page = client.get(
+        reverse("registry:organization_detail", args=[factory_org.pk])
+    ).content.decode()
     assert "13912345678" not in page and "139****5678" in page and "张*" in page
     client.logout()
     login(client, enterprise_user)
-    page = client.get(reverse("registry:organization_detail", args=[factory_org.pk])).content.decode()
+    page = client.get(
+        reverse("registry:organization_detail", args=[factory_org.pk])
+    ).content.decode()
     assert "13912345678" in page
 
 
 @pytest.mark.django_db
-def test_enterprise_edits_own_profile_and_history_shows_before_after(client, enterprise_user, factory_org):
+def test_enterprise_edits_own_profile_and_history_shows_before_after(
+    client, enterprise_user, factory_org
+):
     login(client, enterprise_user)
     url = reverse("registry:organization_edit", args=[factory_org.pk])
     form = client.get(url).context["form"]
-    data = {k: ("" if v is None else v) for k, v in form.initial.items()
-            if k not in {"clusters", "chain_nodes"}}
-    data.update({"region": "320214", "industry": "3421", "employees": "460",
-                 "products_text": "数控车床、五轴加工中心"})
+    data = {
+        k: ("" if v is None else v)
+        for k, v in form.initial.items()
+        if k not in {"clusters", "chain_nodes"}
+    }
+    data.update(
+        {
+            "region": "320214",
+            "industry": "3421",
+            "employees": "460",
+            "products_text": "数控车床、五轴加工中心",
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302
     factory_org.refresh_from_db()
     assert (factory_org.employees, factory_org.products) == (460, ["数控车床", "五轴加工中心"])
-    history = client.get(reverse("registry:organization_detail", args=[factory_org.pk]), {"tab": "history"})
+    history = client.get(
+        reverse("registry:organization_detail", args=[factory_org.pk]), {"tab": "history"}
+    )
     entry = history.context["history"][0]
     assert entry.actor_name == "enterprise"
     assert entry.changes["employees"] == [None, 460]
@@ -174,8 +243,10 @@ def test_enterprise_cannot_edit_another_organisation(client, other_enterprise_us
     url = reverse("registry:organization_edit", args=[factory_org.pk])
     before = Organization.objects.values().get(pk=factory_org.pk)
     assert client.get(url).status_code == 404
-    response = client.post(url, {"name": "被篡改", "uscc": factory_org.uscc, "kind": "manufacturer",
-                                 "region": "320214"})
+    response = client.post(
+        url,
+        {"name": "被篡改", "uscc": factory_org.uscc, "kind": "manufacturer", "region": "320214"},
+    )
     assert response.status_code == 404
     assert Organization.objects.values().get(pk=factory_org.pk) == before
     assert AuditEntry.objects.filter(action="update").count() == 0
@@ -184,7 +255,9 @@ def test_enterprise_cannot_edit_another_organisation(client, other_enterprise_us
 @pytest.mark.django_db
 def test_history_is_hidden_from_other_organisations(client, other_enterprise_user, factory_org):
     login(client, other_enterprise_user)
-    response = client.get(reverse("registry:organization_detail", args=[factory_org.pk]), {"tab": "history"})
+    response = client.get(
+        reverse("registry:organization_detail", args=[factory_org.pk]), {"tab": "history"}
+    )
     assert response.context["tab"] == "profile"
     assert response.context["history"] == []
 

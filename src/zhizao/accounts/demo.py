@@ -13,7 +13,7 @@ from zhizao_core.registry.uscc import make_uscc
 from .enums import Role
 from .models import Membership, User
 
-DEMO_PASSWORD = "Zhizao#2026demo"
+DEMO_PASSWORD = "Zhizao#2026demo"  # noqa: S105  (demo only; printed by the demo command)
 
 # username, display name, role, how to find the organisation
 ACCOUNTS = [
@@ -38,10 +38,17 @@ class DemoAccount:
 def _fixed_org(name: str, kind: str, region: str, serial: int) -> Organization:
     org = Organization.objects.filter(name=name).first()
     if org is None:
-        org = Organization(name=name, uscc=make_uscc(region=region, serial=serial,
-                                                     department="5" if kind == "society" else "1",
-                                                     entity_type="1"),
-                           kind=kind, region_id=region)
+        org = Organization(
+            name=name,
+            uscc=make_uscc(
+                region=region,
+                serial=serial,
+                department="5" if kind == "society" else "1",
+                entity_type="1",
+            ),
+            kind=kind,
+            region_id=region,
+        )
         refresh_derived_fields(org)
         org.save()
     return org
@@ -52,11 +59,20 @@ def _organization_for(key: str) -> Organization:
         return _fixed_org("江苏省智能制造推进联盟秘书处", "society", "320102", 990001)
     if key == "bureau":
         return _fixed_org("江苏省工业和信息化厅", "government", "320102", 990002)
-    kind = {"manufacturer": "manufacturer", "provider": "provider", "bank": "bank",
-            "university": "university", "society": "society"}[key]
+    kind = {
+        "manufacturer": "manufacturer",
+        "provider": "provider",
+        "bank": "bank",
+        "university": "university",
+        "society": "society",
+    }[key]
     # The first of its kind in Wuxi (or anywhere), in a stable order.
-    org = (Organization.objects.filter(kind=kind, city_code="320200").order_by("name_sort", "id")
-           .first() or Organization.objects.filter(kind=kind).order_by("name_sort", "id").first())
+    org = (
+        Organization.objects.filter(kind=kind, city_code="320200")
+        .order_by("name_sort", "id")
+        .first()
+        or Organization.objects.filter(kind=kind).order_by("name_sort", "id").first()
+    )
     if org is None:
         org = _fixed_org(f"演示{kind}机构", kind, "320214", 990010 + len(key))
     return org
@@ -67,8 +83,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     result = []
     for username, display_name, role, key in ACCOUNTS:
         org = _organization_for(key)
-        user, _ = User.objects.get_or_create(username=username,
-                                             defaults={"display_name": display_name})
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"display_name": display_name}
+        )
         user.set_password(DEMO_PASSWORD)
         user.failed_login_count = 0
         user.locked_until = None
@@ -81,7 +98,12 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     multi.save()
     for _username, _name, role, key in (ACCOUNTS[2], ACCOUNTS[5]):
         Membership.objects.get_or_create(user=multi, organization=_organization_for(key), role=role)
-    result.append(DemoAccount("multi", DEMO_PASSWORD,
-                              f"{Role.ENTERPRISE.label} + {Role.EXPERT.label}",
-                              _organization_for("manufacturer").name))
+    result.append(
+        DemoAccount(
+            "multi",
+            DEMO_PASSWORD,
+            f"{Role.ENTERPRISE.label} + {Role.EXPERT.label}",
+            _organization_for("manufacturer").name,
+        )
+    )
     return result

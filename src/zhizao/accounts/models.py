@@ -30,10 +30,15 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships",
-                             verbose_name=_("user"))
-    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE,
-                                     related_name="memberships", verbose_name=_("organisation"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organization = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -43,8 +48,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["user_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role"],
-                                    name="membership_unique_role")
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="membership_unique_role"
+            )
         ]
 
     def __str__(self) -> str:

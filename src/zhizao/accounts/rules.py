@@ -14,7 +14,9 @@ def active_membership(user):
     if not hasattr(user, "active_membership"):
         user.active_membership = (
             user.memberships.filter(is_active=True, organization__is_active=True)
-            .select_related("organization").order_by("id").first()
+            .select_related("organization")
+            .order_by("id")
+            .first()
         )
     return user.active_membership
 

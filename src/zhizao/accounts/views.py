@@ -9,7 +9,9 @@ def switch_membership(request):
     if request.method != "POST" or not request.user.is_authenticated:
         raise Http404
     wanted = request.POST.get("membership", "")
-    if not wanted.isdigit() or int(wanted) not in {m.pk for m in memberships_for_user(request.user)}:
+    if not wanted.isdigit() or int(wanted) not in {
+        m.pk for m in memberships_for_user(request.user)
+    }:
         raise Http404
     request.session[SESSION_KEY] = int(wanted)
     target = request.POST.get("next", "")

@@ -8,18 +8,31 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("token/", obtain_auth_token, name="api-token"),
-    path("registry/organizations/", registry.OrganizationListApi.as_view(),
-         name="api-organizations"),
-    path("registry/organizations/<int:pk>/", registry.OrganizationDetailApi.as_view(),
-         name="api-organization"),
-    path("registry/organizations/<int:pk>/contacts/", registry.OrganizationContactsApi.as_view(),
-         name="api-organization-contacts"),
-    path("registry/organizations/<int:pk>/history/", registry.OrganizationHistoryApi.as_view(),
-         name="api-organization-history"),
+    path(
+        "registry/organizations/", registry.OrganizationListApi.as_view(), name="api-organizations"
+    ),
+    path(
+        "registry/organizations/<int:pk>/",
+        registry.OrganizationDetailApi.as_view(),
+        name="api-organization",
+    ),
+    path(
+        "registry/organizations/<int:pk>/contacts/",
+        registry.OrganizationContactsApi.as_view(),
+        name="api-organization-contacts",
+    ),
+    path(
+        "registry/organizations/<int:pk>/history/",
+        registry.OrganizationHistoryApi.as_view(),
+        name="api-organization-history",
+    ),
     path("registry/chains/", registry.ChainListApi.as_view(), name="api-chains"),
     path("registry/chains/<slug:code>/", registry.ChainDetailApi.as_view(), name="api-chain"),
     path("registry/imports/", registry.ImportCreateApi.as_view(), name="api-imports"),
     path("registry/imports/<uuid:pk>/", registry.ImportDetailApi.as_view(), name="api-import"),
-    path("registry/imports/<uuid:pk>/commit/", registry.ImportCommitApi.as_view(),
-         name="api-import-commit"),
+    path(
+        "registry/imports/<uuid:pk>/commit/",
+        registry.ImportCommitApi.as_view(),
+        name="api-import-commit",
+    ),
 ]

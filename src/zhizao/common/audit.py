@@ -80,7 +80,9 @@ def build_entry(
     object_repr: str | None = None,
 ) -> AuditEntry:
     if obj is not None:
-        content_type = content_type or ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        content_type = content_type or ContentType.objects.get_for_model(
+            obj, for_concrete_model=True
+        )
         object_id = str(obj.pk)
         object_repr = object_repr if object_repr is not None else str(obj)[:300]
     return AuditEntry(

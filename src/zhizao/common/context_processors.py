@@ -13,18 +13,41 @@ def navigation(request) -> list[dict]:
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = [
         ("home", _("Overview"), "home", ("home",)),
-        ("registry:organization_list", _("Registry"), "registry",
-         ("registry:organization_list", "registry:organization_detail",
-          "registry:organization_edit")),
-        ("registry:chain_list", _("Industrial chains"), "chain",
-         ("registry:chain_list", "registry:chain_detail")),
+        (
+            "registry:organization_list",
+            _("Registry"),
+            "registry",
+            (
+                "registry:organization_list",
+                "registry:organization_detail",
+                "registry:organization_edit",
+            ),
+        ),
+        (
+            "registry:chain_list",
+            _("Industrial chains"),
+            "chain",
+            ("registry:chain_list", "registry:chain_detail"),
+        ),
     ]
     if user.has_perm("registry.import_organizations"):
-        items.append(("registry:import_list", _("Imports"), "import",
-                      ("registry:import_list", "registry:import_detail", "registry:import_new")))
+        items.append(
+            (
+                "registry:import_list",
+                _("Imports"),
+                "import",
+                ("registry:import_list", "registry:import_detail", "registry:import_new"),
+            )
+        )
     if user.has_perm("accounts.manage_users"):
-        items.append(("accounts:user_list", _("Users and roles"), "users",
-                      ("accounts:user_list", "accounts:user_detail", "accounts:user_new")))
+        items.append(
+            (
+                "accounts:user_list",
+                _("Users and roles"),
+                "users",
+                ("accounts:user_list", "accounts:user_detail", "accounts:user_new"),
+            )
+        )
     if user.has_perm("common.view_audit_log"):
         items.append(("audit_log", _("Audit log"), "audit", ("audit_log",)))
     items.append(("api-docs", _("API"), "api", ("api-docs",)))

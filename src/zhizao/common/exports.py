@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
@@ -46,12 +46,18 @@ def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterable
         yield writer.writerow([neutralise(_cell(v)) for v in row])
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
+def xlsx_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1"
+) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         buffer,
-        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-         "strings_to_numbers": False},
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
     worksheet = workbook.add_worksheet(sheet[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF9"})

@@ -43,11 +43,17 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(_("user name"), max_length=150, blank=True)
     acting_organization_id = models.BigIntegerField(null=True, blank=True)
-    acting_organization_name = models.CharField(_("acting organisation"), max_length=200, blank=True)
+    acting_organization_name = models.CharField(
+        _("acting organisation"), max_length=200, blank=True
+    )
     acting_role = models.CharField(_("role"), max_length=20, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         db_constraint=False,
     )
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -62,6 +68,11 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
 
+    def __str__(self) -> str:
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        )
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("audit entries cannot be changed")
@@ -69,9 +80,6 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
 
 class WorkerHeartbeat(models.Model):
@@ -83,6 +91,9 @@ class WorkerHeartbeat(models.Model):
     started_at = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.worker_id}@{self.hostname}:{self.pid}"
+
 
 class PeriodicJob(models.Model):
     """When a declared periodic job (settings.ZHIZAO_PERIODIC_JOBS) next falls due."""
@@ -90,3 +101,6 @@ class PeriodicJob(models.Model):
     name = models.CharField(max_length=100, primary_key=True)
     next_run_at = models.DateTimeField()
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

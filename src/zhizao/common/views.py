@@ -31,11 +31,16 @@ class HomeView(View):
         membership_for_request(request)
         orgs = Organization.objects.filter(is_active=True)
         by_kind = dict(orgs.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
-        by_province = dict(orgs.values("province_code").annotate(n=Count("id"))
-                           .values_list("province_code", "n"))
+        by_province = dict(
+            orgs.values("province_code").annotate(n=Count("id")).values_list("province_code", "n")
+        )
         provinces = {r.code: r for r in Region.objects.filter(level="province")}
-        by_size = dict(orgs.filter(kind="manufacturer").values("size").annotate(n=Count("id"))
-                       .values_list("size", "n"))
+        by_size = dict(
+            orgs.filter(kind="manufacturer")
+            .values("size")
+            .annotate(n=Count("id"))
+            .values_list("size", "n")
+        )
         total = sum(by_kind.values())
         chains = list(IndustrialChain.objects.order_by("code")[:50])
         weak = []
@@ -45,14 +50,18 @@ class HomeView(View):
         weak.sort(key=lambda item: (-item[1].weak_count, item[0].code))
         recent_imports = []
         if request.user.has_perm("registry.import_organizations"):
-            recent_imports = list(ImportBatch.objects.select_related("created_by")
-                                  .order_by("-created_at")[:5])
+            recent_imports = list(
+                ImportBatch.objects.select_related("created_by").order_by("-created_at")[:5]
+            )
         context = {
             "total": total,
-            "kinds": [(value, label, by_kind.get(value, 0)) for value, label in
-                      OrganizationKind.choices],
-            "provinces": sorted(((provinces[c], n) for c, n in by_province.items() if c in provinces),
-                                key=lambda item: -item[1]),
+            "kinds": [
+                (value, label, by_kind.get(value, 0)) for value, label in OrganizationKind.choices
+            ],
+            "provinces": sorted(
+                ((provinces[c], n) for c, n in by_province.items() if c in provinces),
+                key=lambda item: -item[1],
+            ),
             "sizes": by_size,
             "weak_chains": weak[:6],
             "recent_imports": recent_imports,
@@ -80,13 +89,22 @@ class AuditLogView(LoginRequiredMixin, View):
         paginator = Paginator(entries, 50)
         page = paginator.get_page(request.GET.get("page"))
         types = ContentType.objects.filter(
-            pk__in=AuditEntry.objects.values("content_type").distinct()).order_by("app_label",
-                                                                                   "model")
-        return render(request, "common/audit_log.html", {
-            "page_obj": page, "paginator": paginator, "entries": page.object_list,
-            "actions": AuditAction.choices, "action": action, "user_filter": user,
-            "types": types, "type_filter": object_type,
-        })
+            pk__in=AuditEntry.objects.values("content_type").distinct()
+        ).order_by("app_label", "model")
+        return render(
+            request,
+            "common/audit_log.html",
+            {
+                "page_obj": page,
+                "paginator": paginator,
+                "entries": page.object_list,
+                "actions": AuditAction.choices,
+                "action": action,
+                "user_filter": user,
+                "types": types,
+                "type_filter": object_type,
+            },
+        )
 
 
 class StyleguideView(LoginRequiredMixin, View):

@@ -62,8 +62,12 @@ def beat(worker_id: str, *, started_at: dt.datetime, now: dt.datetime | None = N
     now = now or timezone.now()
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"hostname": socket.gethostname(), "pid": os.getpid(), "started_at": started_at,
-                  "last_seen": now},
+        defaults={
+            "hostname": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "last_seen": now,
+        },
     )
 
 
@@ -73,8 +77,9 @@ class ReapResult:
     failed: list[str]
 
 
-def _worker_is_dead(worker_id: str, heartbeats: dict[str, WorkerHeartbeat], stale_before: dt.datetime,
-                    hostname: str) -> bool:
+def _worker_is_dead(
+    worker_id: str, heartbeats: dict[str, WorkerHeartbeat], stale_before: dt.datetime, hostname: str
+) -> bool:
     heartbeat = heartbeats.get(worker_id)
     if heartbeat is None:
         return True
@@ -100,9 +105,11 @@ def reap_lost_tasks(*, now: dt.datetime | None = None) -> ReapResult:
         attempts = len(result.worker_ids)
         limit = RETRY_SAFE.get(result.task_path, 0)
         with transaction.atomic():
-            locked = DBTaskResult.objects.select_for_update().filter(
-                pk=result.pk, status=TaskResultStatus.RUNNING
-            ).first()
+            locked = (
+                DBTaskResult.objects.select_for_update()
+                .filter(pk=result.pk, status=TaskResultStatus.RUNNING)
+                .first()
+            )
             if locked is None:
                 continue
             if attempts < limit:
@@ -111,16 +118,23 @@ def reap_lost_tasks(*, now: dt.datetime | None = None) -> ReapResult:
                 locked.run_after = now
                 locked.save(update_fields=["status", "started_at", "run_after"])
                 retried.append(str(locked.pk))
-                logger.warning("task %s (%s) lost by worker %s: retrying", locked.pk,
-                               locked.task_path, worker_id)
+                logger.warning(
+                    "task %s (%s) lost by worker %s: retrying",
+                    locked.pk,
+                    locked.task_path,
+                    worker_id,
+                )
             else:
                 locked.set_failed(WorkerLost(f"worker {worker_id} stopped during the task"))
                 failed.append(str(locked.pk))
-                logger.error("task %s (%s) lost by worker %s: failed", locked.pk,
-                             locked.task_path, worker_id)
+                logger.error(
+                    "task %s (%s) lost by worker %s: failed", locked.pk, locked.task_path, worker_id
+                )
                 on_lost = LOST_HANDLERS.get(locked.task_path)
                 if on_lost is not None:
-                    on_lost(locked.args_kwargs.get("args", []), locked.args_kwargs.get("kwargs", {}))
+                    on_lost(
+                        locked.args_kwargs.get("args", []), locked.args_kwargs.get("kwargs", {})
+                    )
     WorkerHeartbeat.objects.filter(last_seen__lt=stale_before - dt.timedelta(days=1)).delete()
     return ReapResult(retried, failed)
 
@@ -143,8 +157,9 @@ def backoff_seconds(attempt: int, *, base: int = 10, cap: int = 3600) -> int:
     return min(cap, base * 2 ** max(0, attempt - 1))
 
 
-def retry_later(task, *, attempt: int, max_attempts: int, args=(), kwargs=None,
-                now: dt.datetime | None = None) -> bool:
+def retry_later(
+    task, *, attempt: int, max_attempts: int, args=(), kwargs=None, now: dt.datetime | None = None
+) -> bool:
     """Enqueue the next attempt of ``task`` after a backoff; False once attempts are used up."""
     if attempt >= max_attempts:
         return False
@@ -158,7 +173,7 @@ def enqueue_due_jobs(*, now: dt.datetime | None = None) -> list[str]:
     now = now or timezone.now()
     enqueued: list[str] = []
     for name, (task_path, every) in settings.ZHIZAO_PERIODIC_JOBS.items():
-        job, created = PeriodicJob.objects.get_or_create(name=name, defaults={"next_run_at": now})
+        PeriodicJob.objects.get_or_create(name=name, defaults={"next_run_at": now})
         claimed = PeriodicJob.objects.filter(name=name, next_run_at__lte=now).update(
             next_run_at=now + dt.timedelta(seconds=every), last_enqueued_at=now
         )

@@ -20,8 +20,12 @@ FILE_MESSAGES = {
     "file_empty": _("The file is empty."),
     "file_format": _("Only .xlsx and .csv files can be imported (got “%(name)s”)."),
     "file_corrupt": _("The file cannot be read as an Excel workbook: %(detail)s"),
-    "file_encrypted": _("The workbook is password-protected. Save it without a password and upload it again."),
-    "file_zip_bomb": _("The workbook expands to more than %(max_mb)s MB when unpacked and was refused."),
+    "file_encrypted": _(
+        "The workbook is password-protected. Save it without a password and upload it again."
+    ),
+    "file_zip_bomb": _(
+        "The workbook expands to more than %(max_mb)s MB when unpacked and was refused."
+    ),
     "file_encoding": _("The CSV file is neither UTF-8 nor GB18030 text."),
     "file_no_header": _("The file has no header row."),
     "file_too_many_rows": _("The file has more than %(max)s data rows."),

@@ -10,10 +10,24 @@ from .models import Organization
 
 
 def export_header(*, with_contacts: bool) -> list[str]:
-    header = [_("Name"), _("Unified social credit code"), _("Kind"), _("Region code"),
-              _("Region"), _("Industry code"), _("Industry"), _("Size"), _("Founded"),
-              _("Employees"), _("Revenue (10,000 yuan)"), _("Main products"), _("Capabilities"),
-              _("Clusters"), _("Address"), _("Website")]
+    header = [
+        _("Name"),
+        _("Unified social credit code"),
+        _("Kind"),
+        _("Region code"),
+        _("Region"),
+        _("Industry code"),
+        _("Industry"),
+        _("Size"),
+        _("Founded"),
+        _("Employees"),
+        _("Revenue (10,000 yuan)"),
+        _("Main products"),
+        _("Capabilities"),
+        _("Clusters"),
+        _("Address"),
+        _("Website"),
+    ]
     if with_contacts:
         header += [_("Contact"), _("Contact phone"), _("Contact e-mail")]
     return header
@@ -29,11 +43,24 @@ def export_rows(queryset, *, with_contacts: bool, chunk: int = 2000) -> Iterator
         while region is not None:
             names.append(region.name)
             region = region.parent
-        row = [org.name, org.uscc, org.get_kind_display(), org.region_id,
-               " ".join(reversed(names)), org.industry_id or "",
-               org.industry.name if org.industry else "", org.get_size_display(),
-               org.founded_year, org.employees, org.revenue_wan, org.products, org.capabilities,
-               [c.name for c in org.clusters.all()], org.address, org.website]
+        row = [
+            org.name,
+            org.uscc,
+            org.get_kind_display(),
+            org.region_id,
+            " ".join(reversed(names)),
+            org.industry_id or "",
+            org.industry.name if org.industry else "",
+            org.get_size_display(),
+            org.founded_year,
+            org.employees,
+            org.revenue_wan,
+            org.products,
+            org.capabilities,
+            [c.name for c in org.clusters.all()],
+            org.address,
+            org.website,
+        ]
         if with_contacts:
             contact = next(iter(org.contacts.all()), None)
             row += [contact.name, contact.phone, contact.email] if contact else ["", "", ""]

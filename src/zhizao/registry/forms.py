@@ -41,8 +41,13 @@ class OrganizationFilterForm(forms.Form):
     cluster = forms.CharField(label=_("Cluster"), required=False)
     chain = forms.CharField(label=_("Industrial chain"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
-    per_page = forms.TypedChoiceField(label=_("Per page"), required=False, coerce=int,
-                                      choices=[(n, n) for n in PAGE_SIZES], empty_value=25)
+    per_page = forms.TypedChoiceField(
+        label=_("Per page"),
+        required=False,
+        coerce=int,
+        choices=[(n, n) for n in PAGE_SIZES],
+        empty_value=25,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,21 +64,40 @@ class OrganizationFilterForm(forms.Form):
             data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         else:
             data = self.cleaned_data
-        region = _most_specific(
-            [(data.get("province") or "", 2), (data.get("city") or "", 4),
-             (data.get("district") or "", 6)]) or data.get("region") or ""
-        industry = _most_specific(
-            [(data.get("division") or "", 2), (data.get("group") or "", 3),
-             (data.get("industry_class") or "", 4)]) or data.get("industry") or ""
+        region = (
+            _most_specific(
+                [
+                    (data.get("province") or "", 2),
+                    (data.get("city") or "", 4),
+                    (data.get("district") or "", 6),
+                ]
+            )
+            or data.get("region")
+            or ""
+        )
+        industry = (
+            _most_specific(
+                [
+                    (data.get("division") or "", 2),
+                    (data.get("group") or "", 3),
+                    (data.get("industry_class") or "", 4),
+                ]
+            )
+            or data.get("industry")
+            or ""
+        )
         return OrganizationFilter(
-            q=(data.get("q") or "").strip(), kind=data.get("kind") or "", region=region.strip(),
-            industry=industry.strip(), size=data.get("size") or "",
-            cluster=data.get("cluster") or "", chain=data.get("chain") or "",
+            q=(data.get("q") or "").strip(),
+            kind=data.get("kind") or "",
+            region=region.strip(),
+            industry=industry.strip(),
+            size=data.get("size") or "",
+            cluster=data.get("cluster") or "",
+            chain=data.get("chain") or "",
             sort=data.get("sort") or "",
         )
 
-    @property
-    def per_page(self) -> int:
+    def page_size(self) -> int:
         value = self.cleaned_data.get("per_page") if hasattr(self, "cleaned_data") else None
         return value if value in PAGE_SIZES else 25
 
@@ -101,37 +125,67 @@ def validate_uscc_field(value: str) -> None:
 
 class OrganizationForm(forms.ModelForm):
     region = forms.ModelChoiceField(
-        label=_("Region (district / county)"), queryset=Region.objects.none(), to_field_name="code")
+        label=_("Region (district / county)"), queryset=Region.objects.none(), to_field_name="code"
+    )
     industry = forms.ModelChoiceField(
-        label=_("Industry (GB/T 4754)"), queryset=Industry.objects.none(), required=False,
-        to_field_name="code")
+        label=_("Industry (GB/T 4754)"),
+        queryset=Industry.objects.none(),
+        required=False,
+        to_field_name="code",
+    )
     products_text = forms.CharField(
-        label=_("Main products"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Separate items with commas, 、 or new lines."))
+        label=_("Main products"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Separate items with commas, 、 or new lines."),
+    )
     capabilities_text = forms.CharField(
-        label=_("Capabilities"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Separate items with commas, 、 or new lines."))
+        label=_("Capabilities"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Separate items with commas, 、 or new lines."),
+    )
     clusters = forms.ModelMultipleChoiceField(
-        label=_("Clusters"), queryset=Cluster.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Clusters"),
+        queryset=Cluster.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     chain_nodes = forms.ModelMultipleChoiceField(
-        label=_("Industrial chain nodes"), queryset=ChainNode.objects.select_related("chain"),
-        required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+        label=_("Industrial chain nodes"),
+        queryset=ChainNode.objects.select_related("chain"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
     class Meta:
         model = Organization
-        fields = ["name", "uscc", "kind", "region", "industry", "size", "founded_year",
-                  "employees", "revenue_wan", "address", "website", "description"]
+        fields = [
+            "name",
+            "uscc",
+            "kind",
+            "region",
+            "industry",
+            "size",
+            "founded_year",
+            "employees",
+            "revenue_wan",
+            "address",
+            "website",
+            "description",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, can_change_identity: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(level="district",
-                                                               valid_to__isnull=True)
+        self.fields["region"].queryset = Region.objects.filter(
+            level="district", valid_to__isnull=True
+        )
         self.fields["industry"].queryset = Industry.objects.exclude(level="section")
         self.fields["uscc"].validators.append(validate_uscc_field)
-        self.fields["chain_nodes"].label_from_instance = (
-            lambda node: f"{node.chain.name} / {node.name}")
+        self.fields["chain_nodes"].label_from_instance = lambda node: (
+            f"{node.chain.name} / {node.name}"
+        )
         if self.instance.pk:
             self.fields["products_text"].initial = "、".join(self.instance.products or [])
             self.fields["capabilities_text"].initial = "、".join(self.instance.capabilities or [])
@@ -148,8 +202,11 @@ class OrganizationForm(forms.ModelForm):
     def profile_data(self) -> dict:
         from zhizao_core.text import split_list
 
-        data = {key: self.cleaned_data[key] for key in self.Meta.fields
-                if key not in {"region", "industry"}}
+        data = {
+            key: self.cleaned_data[key]
+            for key in self.Meta.fields
+            if key not in {"region", "industry"}
+        }
         data["region_id"] = self.cleaned_data["region"].code
         industry = self.cleaned_data.get("industry")
         data["industry_id"] = industry.code if industry else None
@@ -162,14 +219,16 @@ class OrganizationForm(forms.ModelForm):
 
 phone_validator = RegexValidator(
     r"^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
-    _("Enter a mainland mobile number (11 digits) or a landline such as 0510-88886666."))
+    _("Enter a mainland mobile number (11 digits) or a landline such as 0510-88886666."),
+)
 
 
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
-                            validators=[phone_validator])
+    phone = forms.CharField(
+        label=_("Phone"), max_length=30, required=False, validators=[phone_validator]
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
     is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
 
@@ -184,20 +243,25 @@ class ImportUploadForm(forms.Form):
         if upload.size > settings.ZHIZAO_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(max_mb)s MB.")
-                % {"max_mb": settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024)})
+                % {"max_mb": settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
         return upload
 
 
 class ChainForm(forms.ModelForm):
     leader_uscc = forms.CharField(
-        label=_("Chain-leader enterprise (unified social credit code)"), required=False,
-        max_length=18)
+        label=_("Chain-leader enterprise (unified social credit code)"),
+        required=False,
+        max_length=18,
+    )
 
     class Meta:
         model = IndustrialChain
         fields = ["name_zh", "name_en", "description_zh", "description_en", "weak_link_threshold"]
-        widgets = {"description_zh": forms.Textarea(attrs={"rows": 2}),
-                   "description_en": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "description_zh": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,14 +26,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "zh-hans").startswith("en") and self.name_en:
             return self.name_en
         return self.name_zh
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Region(BilingualName):
@@ -41,8 +41,9 @@ class Region(BilingualName):
 
     code = models.CharField(_("code"), max_length=6, primary_key=True)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 
@@ -57,8 +58,9 @@ class Industry(BilingualName):
 
     code = models.CharField(_("code"), max_length=4, primary_key=True)
     level = models.CharField(_("level"), max_length=10, choices=IndustryLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -70,8 +72,9 @@ class Cluster(BilingualName):
     """An advanced-manufacturing cluster (先进制造业集群)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
 
@@ -85,17 +88,32 @@ class IndustrialChain(BilingualName):
     """A priority industrial chain under the chain-leader system (链长制)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="chains", verbose_name=_("cluster"))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("region"))
+    cluster = models.ForeignKey(
+        Cluster,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chains",
+        verbose_name=_("cluster"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    leader = models.ForeignKey("Organization", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="led_chains", verbose_name=_("chain-leader enterprise"))
+    leader = models.ForeignKey(
+        "Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_chains",
+        verbose_name=_("chain-leader enterprise"),
+    )
     weak_link_threshold = models.PositiveSmallIntegerField(
-        _("weak-link threshold"), default=3,
-        help_text=_("A node with fewer local enterprises than this is a weak link."))
+        _("weak-link threshold"),
+        default=3,
+        help_text=_("A node with fewer local enterprises than this is a weak link."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -120,32 +138,44 @@ class ChainNode(BilingualName):
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices,
-                            db_index=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organizations",
-                               verbose_name=_("region"))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganizationKind.choices, db_index=True
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("region")
+    )
     # Denormalised prefixes of ``region`` and ``industry`` so that filters are index lookups.
     province_code = models.CharField(max_length=6, db_index=True, editable=False)
     city_code = models.CharField(max_length=6, db_index=True, editable=False)
-    industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="organizations", verbose_name=_("industry"))
+    industry = models.ForeignKey(
+        Industry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        verbose_name=_("industry"),
+    )
     industry_division = models.CharField(max_length=2, blank=True, db_index=True, editable=False)
     industry_group = models.CharField(max_length=3, blank=True, db_index=True, editable=False)
-    size = models.CharField(_("size"), max_length=10, choices=SizeClass.choices, blank=True,
-                            db_index=True)
+    size = models.CharField(
+        _("size"), max_length=10, choices=SizeClass.choices, blank=True, db_index=True
+    )
     founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    revenue_wan = models.DecimalField(_("revenue (10,000 yuan)"), max_digits=16, decimal_places=2,
-                                      null=True, blank=True)
+    revenue_wan = models.DecimalField(
+        _("revenue (10,000 yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     products = models.JSONField(_("main products"), default=list, blank=True)
     capabilities = models.JSONField(_("capabilities"), default=list, blank=True)
-    clusters = models.ManyToManyField(Cluster, blank=True, related_name="organizations",
-                                      verbose_name=_("clusters"))
-    chain_nodes = models.ManyToManyField(ChainNode, blank=True, related_name="organizations",
-                                         verbose_name=_("chain nodes"))
+    clusters = models.ManyToManyField(
+        Cluster, blank=True, related_name="organizations", verbose_name=_("clusters")
+    )
+    chain_nodes = models.ManyToManyField(
+        ChainNode, blank=True, related_name="organizations", verbose_name=_("chain nodes")
+    )
     # Normalised text of name, products and capabilities, searched by substring.
     search_text = models.TextField(editable=False, default="")
     # GBK byte order of the name: pinyin order for the common characters, on any database.
@@ -170,8 +200,9 @@ class Organization(models.Model):
 class Contact(models.Model):
     """A person at an organisation. Names, phones and e-mails are personal data (PIPL)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="contacts")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -195,17 +226,28 @@ class ImportBatch(models.Model):
     """One uploaded file of organisations, from upload through check to commit."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("uploaded by"))
-    acting_organization = models.ForeignKey(Organization, null=True, blank=True,
-                                            on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    acting_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file = models.FileField(upload_to=import_upload_path, max_length=300, blank=True)
     original_name = models.CharField(_("file"), max_length=255)
     file_format = models.CharField(max_length=8)
     sha256 = models.CharField(max_length=64)
     size_bytes = models.PositiveBigIntegerField(default=0)
-    state = models.CharField(_("state"), max_length=12, choices=ImportState.choices,
-                             default=ImportState.UPLOADED, db_index=True)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=ImportState.choices,
+        default=ImportState.UPLOADED,
+        db_index=True,
+    )
     skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
     phase = models.CharField(max_length=20, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)

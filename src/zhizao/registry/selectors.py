@@ -14,6 +14,7 @@ from zhizao_core.text import normalize_search_text
 
 from .models import ChainNode, Contact, ImportBatch, IndustrialChain, Organization, Region
 
+
 def _asc(field: str):
     return F(field).asc(nulls_last=True)
 
@@ -57,8 +58,9 @@ class OrganizationFilter:
         return [t for t in normalize_search_text(self.q).replace("|", " ").split() if t][:8]
 
     def is_empty(self) -> bool:
-        return not any((self.q, self.kind, self.region, self.industry, self.size, self.cluster,
-                        self.chain))
+        return not any(
+            (self.q, self.kind, self.region, self.industry, self.size, self.cluster, self.chain)
+        )
 
 
 def filter_organizations(queryset: QuerySet[Organization], f: OrganizationFilter) -> QuerySet:
@@ -94,7 +96,9 @@ def filter_organizations(queryset: QuerySet[Organization], f: OrganizationFilter
     if f.chain:
         qs = qs.filter(
             pk__in=Organization.chain_nodes.through.objects.filter(
-                chainnode__chain__code=f.chain).values("organization_id"))
+                chainnode__chain__code=f.chain
+            ).values("organization_id")
+        )
     for term in f.terms:
         qs = qs.filter(search_text__contains=term)
     return qs
@@ -111,8 +115,11 @@ def organizations_for_listing(f: OrganizationFilter) -> QuerySet[Organization]:
         # Relevance: the query inside the name first, then the rest, each in pinyin order.
         first = normalize_search_text(f.q).split()[0] if f.q.split() else ""
         return qs.annotate(
-            name_hit=Case(When(name__icontains=first, then=Value(0)), default=Value(1),
-                          output_field=IntegerField())
+            name_hit=Case(
+                When(name__icontains=first, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         ).order_by("name_hit", "name_sort", "id")
     return qs.order_by("name_sort", "id")
 
@@ -125,8 +132,11 @@ def _clusters_qs():
 
 def access_organization(user, pk: int, perm: str = "registry.view_organization") -> Organization:
     """The one way to fetch an organisation for a user: missing and forbidden look the same."""
-    org = (Organization.objects.select_related("region__parent__parent", "industry__parent__parent")
-           .filter(pk=pk, is_active=True).first())
+    org = (
+        Organization.objects.select_related("region__parent__parent", "industry__parent__parent")
+        .filter(pk=pk, is_active=True)
+        .first()
+    )
     if org is None or not user.has_perm(perm, org):
         raise Http404
     return org
@@ -138,8 +148,11 @@ def contacts_for_organization(org: Organization) -> list[Contact]:
 
 def history_for_object(obj, *, limit: int = 200) -> list[AuditEntry]:
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    return list(AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk))
-                .order_by("-created_at", "-id")[:limit])
+    return list(
+        AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )
 
 
 def region_choices() -> list[Region]:
@@ -173,8 +186,11 @@ def chains_for_listing() -> list[IndustrialChain]:
 
 
 def access_chain(user, code: str) -> IndustrialChain:
-    chain = IndustrialChain.objects.select_related("cluster", "leader", "region").filter(
-        code=code).first()
+    chain = (
+        IndustrialChain.objects.select_related("cluster", "leader", "region")
+        .filter(code=code)
+        .first()
+    )
     if chain is None or not user.has_perm("registry.view_chain", chain):
         raise Http404
     return chain
@@ -195,27 +211,43 @@ def chain_view(chain: IndustrialChain, *, region: str = "", per_node: int = 12) 
         base = base.filter(organization__city_code=scope)
     else:
         base = base.filter(organization__region_id=scope)
-    counts = dict(base.values("chainnode_id").annotate(n=Count("organization_id"))
-                  .values_list("chainnode_id", "n"))
+    counts = dict(
+        base.values("chainnode_id")
+        .annotate(n=Count("organization_id"))
+        .values_list("chainnode_id", "n")
+    )
     members: dict[int, list[Organization]] = {node.pk: [] for node in nodes}
     # Largest enterprises first at each node (by revenue), a fixed number per node.
-    rows = (base.select_related("organization__region")
-            .order_by("chainnode_id", "-organization__revenue_wan", "organization__name_sort"))
+    rows = base.select_related("organization__region").order_by(
+        "chainnode_id", "-organization__revenue_wan", "organization__name_sort"
+    )
     for row in rows.iterator(chunk_size=2000):
         bucket = members[row.chainnode_id]
         if len(bucket) < per_node:
             bucket.append(row.organization)
     leader_nodes = set()
     if chain.leader_id:
-        leader_nodes = set(through.objects.filter(organization_id=chain.leader_id,
-                                                  chainnode__chain=chain)
-                           .values_list("chainnode_id", flat=True))
-    facts = [NodeFacts(code=node.code, name=node.name_zh, position=node.position,
-                       local_enterprises=counts.get(node.pk, 0),
-                       leader_present=node.pk in leader_nodes) for node in nodes]
-    assessment = assess_chain(facts, policy=WeakLinkPolicy(min_enterprises=chain.weak_link_threshold))
-    return ChainView(chain=chain, assessment=assessment, nodes=nodes, members=members,
-                     counts=counts)
+        leader_nodes = set(
+            through.objects.filter(
+                organization_id=chain.leader_id, chainnode__chain=chain
+            ).values_list("chainnode_id", flat=True)
+        )
+    facts = [
+        NodeFacts(
+            code=node.code,
+            name=node.name_zh,
+            position=node.position,
+            local_enterprises=counts.get(node.pk, 0),
+            leader_present=node.pk in leader_nodes,
+        )
+        for node in nodes
+    ]
+    assessment = assess_chain(
+        facts, policy=WeakLinkPolicy(min_enterprises=chain.weak_link_threshold)
+    )
+    return ChainView(
+        chain=chain, assessment=assessment, nodes=nodes, members=members, counts=counts
+    )
 
 
 def imports_for_user(user) -> QuerySet[ImportBatch]:

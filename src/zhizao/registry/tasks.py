@@ -44,8 +44,9 @@ def purge_import_files_task(days: int = 7) -> int:
     """Uploaded files are kept a week for re-checks and error reports, then deleted."""
     cutoff = timezone.now() - dt.timedelta(days=days)
     purged = 0
-    for batch in ImportBatch.objects.filter(state__in=IMPORT_FINAL_STATES,
-                                            created_at__lt=cutoff).exclude(file=""):
+    for batch in ImportBatch.objects.filter(
+        state__in=IMPORT_FINAL_STATES, created_at__lt=cutoff
+    ).exclude(file=""):
         batch.file.delete(save=False)
         ImportBatch.objects.filter(pk=batch.pk).update(file="")
         purged += 1

@@ -11,8 +11,9 @@ urlpatterns = [
     path("<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization_edit"),
     path("<int:pk>/contacts/new/", views.ContactEditView.as_view(), name="contact_new"),
-    path("<int:pk>/contacts/<int:contact_id>/", views.ContactEditView.as_view(),
-         name="contact_edit"),
+    path(
+        "<int:pk>/contacts/<int:contact_id>/", views.ContactEditView.as_view(), name="contact_edit"
+    ),
     path("chains/", views.ChainListView.as_view(), name="chain_list"),
     path("chains/<slug:code>/", views.ChainDetailView.as_view(), name="chain_detail"),
     path("chains/<slug:code>/edit/", views.ChainEditView.as_view(), name="chain_edit"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("imports/new/", views.ImportNewView.as_view(), name="import_new"),
     path("imports/template.<str:fmt>", views.ImportTemplateView.as_view(), name="import_template"),
     path("imports/<uuid:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
-    path("imports/<uuid:pk>/errors.xlsx", views.ImportErrorReportView.as_view(),
-         name="import_errors"),
+    path(
+        "imports/<uuid:pk>/errors.xlsx", views.ImportErrorReportView.as_view(), name="import_errors"
+    ),
 ]

@@ -24,9 +24,15 @@ from . import selectors
 from .enums import IMPORT_ACTIVE_STATES, ImportState, OrganizationKind
 from .errors import RegistryError
 from .exporters import export_header, export_rows
-from .forms import ChainForm, ContactForm, ImportUploadForm, OrganizationFilterForm, OrganizationForm
-from .importing_template import template_csv, template_xlsx, template_columns
-from .models import Cluster, Contact, ImportBatch, IndustrialChain, Industry, Organization, Region
+from .forms import (
+    ChainForm,
+    ContactForm,
+    ImportUploadForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+)
+from .importing_template import template_columns, template_csv, template_xlsx
+from .models import Cluster, Contact, IndustrialChain, Industry, Organization, Region
 from .services import chains as chain_services
 from .services import imports as import_services
 from .services import organizations as org_services
@@ -44,8 +50,11 @@ class ActingMixin(LoginRequiredMixin):
 
 def _filter_options() -> dict:
     regions = selectors.region_choices()
-    industries = list(Industry.objects.filter(level__in=["section", "division", "group", "class"])
-                      .order_by("code"))
+    industries = list(
+        Industry.objects.filter(level__in=["section", "division", "group", "class"]).order_by(
+            "code"
+        )
+    )
     sections = [i for i in industries if i.level == "section"]
     return {
         "provinces": [r for r in regions if r.level == "province"],
@@ -70,12 +79,16 @@ class OrganizationListView(ActingMixin, View):
         form.is_valid()
         filters = form.to_filter() if request.GET else selectors.OrganizationFilter()
         queryset = selectors.organizations_for_listing(filters)
-        per_page = form.per_page if request.GET else 25
+        per_page = form.page_size() if request.GET else 25
         paginator = Paginator(queryset, per_page)
         page = paginator.get_page(request.GET.get("page"))
         context = {
-            "form": form, "filters": filters, "page_obj": page, "paginator": paginator,
-            "organizations": page.object_list, "kinds": OrganizationKind.choices,
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "paginator": paginator,
+            "organizations": page.object_list,
+            "kinds": OrganizationKind.choices,
             "can_export": request.user.has_perm("registry.export_organizations"),
             "can_add": request.user.has_perm("registry.add_organization"),
             "can_view_contacts": request.user.has_perm("registry.view_contacts"),
@@ -95,25 +108,37 @@ class OrganizationExportView(ActingMixin, View):
         form.is_valid()
         filters = form.to_filter() if request.GET else selectors.OrganizationFilter()
         queryset = selectors.filter_organizations(Organization.objects.all(), filters).order_by(
-            "name_sort", "id")
+            "name_sort", "id"
+        )
         with_contacts = request.GET.get("contacts") == "1" and request.user.has_perm(
-            "registry.view_contacts")
+            "registry.view_contacts"
+        )
         count = queryset.count()
-        record(actor_for_request(request), AuditAction.EXPORT, None,
-               object_repr=_("Registry export"),
-               context={"format": fmt, "rows": count, "contacts": with_contacts,
-                        "filters": {k: v for k, v in filters.__dict__.items() if v}})
+        record(
+            actor_for_request(request),
+            AuditAction.EXPORT,
+            None,
+            object_repr=_("Registry export"),
+            context={
+                "format": fmt,
+                "rows": count,
+                "contacts": with_contacts,
+                "filters": {k: v for k, v in filters.__dict__.items() if v},
+            },
+        )
         header = export_header(with_contacts=with_contacts)
         rows = export_rows(queryset, with_contacts=with_contacts)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
-            response = StreamingHttpResponse(csv_stream(header, rows),
-                                             content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(
+                csv_stream(header, rows), content_type="text/csv; charset=utf-8"
+            )
             response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.csv"'
             return response
         data = xlsx_bytes(header, rows, sheet=_("Organisations"))
         response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.xlsx"'
         return response
 
@@ -144,15 +169,29 @@ class OrganizationDetailView(ActingMixin, View):
 
 
 def _field_labels() -> dict[str, str]:
-    labels = {f.name: str(f.verbose_name) for f in Organization._meta.get_fields()
-              if hasattr(f, "verbose_name")}
-    labels.update({"region_id": labels.get("region", ""), "industry_id": labels.get("industry", ""),
-                   "contact": _("Contact"), "contact.name": _("Contact name"),
-                   "contact.title": _("Contact title"), "contact.phone": _("Contact phone"),
-                   "contact.email": _("Contact e-mail"), "contact.is_primary": _("Primary contact"),
-                   "file": _("File"), "state": _("State"), "leader_id": _("Chain leader"),
-                   "weak_link_threshold": _("Weak-link threshold"),
-                   "name_zh": _("Chinese name"), "name_en": _("English name")})
+    labels = {
+        f.name: str(f.verbose_name)
+        for f in Organization._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    labels.update(
+        {
+            "region_id": labels.get("region", ""),
+            "industry_id": labels.get("industry", ""),
+            "contact": _("Contact"),
+            "contact.name": _("Contact name"),
+            "contact.title": _("Contact title"),
+            "contact.phone": _("Contact phone"),
+            "contact.email": _("Contact e-mail"),
+            "contact.is_primary": _("Primary contact"),
+            "file": _("File"),
+            "state": _("State"),
+            "leader_id": _("Chain leader"),
+            "weak_link_threshold": _("Weak-link threshold"),
+            "name_zh": _("Chinese name"),
+            "name_en": _("English name"),
+        }
+    )
     return labels
 
 
@@ -164,20 +203,27 @@ class OrganizationEditView(ActingMixin, View):
 
     def get(self, request, pk: int):
         org = self._org(request, pk)
-        form = OrganizationForm(instance=org,
-                                can_change_identity=request.user.has_perm("registry.add_organization"))
+        form = OrganizationForm(
+            instance=org, can_change_identity=request.user.has_perm("registry.add_organization")
+        )
         return render(request, self.template_name, {"form": form, "org": org})
 
     def post(self, request, pk: int):
         org = self._org(request, pk)
-        form = OrganizationForm(request.POST, instance=Organization.objects.get(pk=org.pk),
-                                can_change_identity=request.user.has_perm("registry.add_organization"))
+        form = OrganizationForm(
+            request.POST,
+            instance=Organization.objects.get(pk=org.pk),
+            can_change_identity=request.user.has_perm("registry.add_organization"),
+        )
         if form.is_valid():
             try:
                 changes = org_services.update_organization(
-                    actor_for_request(request), org, data=form.profile_data(),
+                    actor_for_request(request),
+                    org,
+                    data=form.profile_data(),
                     clusters=[c.pk for c in form.cleaned_data["clusters"]],
-                    chain_nodes=[n.pk for n in form.cleaned_data["chain_nodes"]])
+                    chain_nodes=[n.pk for n in form.cleaned_data["chain_nodes"]],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -206,9 +252,11 @@ class OrganizationCreateView(ActingMixin, View):
         if form.is_valid():
             try:
                 org = org_services.create_organization(
-                    actor_for_request(request), data=form.profile_data(),
+                    actor_for_request(request),
+                    data=form.profile_data(),
                     clusters=[c.pk for c in form.cleaned_data["clusters"]],
-                    chain_nodes=[n.pk for n in form.cleaned_data["chain_nodes"]])
+                    chain_nodes=[n.pk for n in form.cleaned_data["chain_nodes"]],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -231,10 +279,16 @@ class ContactEditView(ActingMixin, View):
 
     def get(self, request, pk: int, contact_id: int | None = None):
         org, contact = self._load(request, pk, contact_id)
-        initial = {f: getattr(contact, f) for f in ("name", "title", "phone", "email", "is_primary")} \
-            if contact else {"is_primary": not org.contacts.exists()}
-        return render(request, self.template_name,
-                      {"form": ContactForm(initial=initial), "org": org, "contact": contact})
+        initial = (
+            {f: getattr(contact, f) for f in ("name", "title", "phone", "email", "is_primary")}
+            if contact
+            else {"is_primary": not org.contacts.exists()}
+        )
+        return render(
+            request,
+            self.template_name,
+            {"form": ContactForm(initial=initial), "org": org, "contact": contact},
+        )
 
     def post(self, request, pk: int, contact_id: int | None = None):
         org, contact = self._load(request, pk, contact_id)
@@ -244,24 +298,30 @@ class ContactEditView(ActingMixin, View):
             return redirect("registry:organization_detail", pk=org.pk)
         form = ContactForm(request.POST)
         if form.is_valid():
-            org_services.save_contact(actor_for_request(request), org, data=form.cleaned_data,
-                                      contact=contact)
+            org_services.save_contact(
+                actor_for_request(request), org, data=form.cleaned_data, contact=contact
+            )
             messages.success(request, _("Contact saved."))
             return redirect("registry:organization_detail", pk=org.pk)
-        return render(request, self.template_name,
-                      {"form": form, "org": org, "contact": contact}, status=400)
+        return render(
+            request, self.template_name, {"form": form, "org": org, "contact": contact}, status=400
+        )
 
 
 # --- industrial chains --------------------------------------------------------------------------
+
 
 class ChainListView(ActingMixin, View):
     def get(self, request):
         if not request.user.has_perm("registry.view_chain"):
             raise Http404
         chains = selectors.chains_for_listing()
-        summaries = {chain.pk: selectors.chain_view(chain, per_node=0).assessment for chain in chains}
-        return render(request, "registry/chain_list.html",
-                      {"chains": chains, "summaries": summaries})
+        summaries = {
+            chain.pk: selectors.chain_view(chain, per_node=0).assessment for chain in chains
+        }
+        return render(
+            request, "registry/chain_list.html", {"chains": chains, "summaries": summaries}
+        )
 
 
 class ChainDetailView(ActingMixin, View):
@@ -273,20 +333,43 @@ class ChainDetailView(ActingMixin, View):
         view = selectors.chain_view(chain, region=scope)
         assessments = {a.code: a for a in view.assessment.nodes}
         columns = []
-        for position, label in (("upstream", _("Upstream")), ("midstream", _("Midstream")),
-                                ("downstream", _("Downstream"))):
+        for position, label in (
+            ("upstream", _("Upstream")),
+            ("midstream", _("Midstream")),
+            ("downstream", _("Downstream")),
+        ):
             nodes = [
-                {"node": node, "assessment": assessments[node.code],
-                 "members": view.members.get(node.pk, []), "count": view.counts.get(node.pk, 0)}
-                for node in view.nodes if node.position == position
+                {
+                    "node": node,
+                    "assessment": assessments[node.code],
+                    "members": view.members.get(node.pk, []),
+                    "count": view.counts.get(node.pk, 0),
+                }
+                for node in view.nodes
+                if node.position == position
             ]
             columns.append({"position": position, "label": label, "nodes": nodes})
-        scopes = list(Region.objects.filter(parent_id=chain.region_id, valid_to__isnull=True)
-                      .order_by("code")) if chain.region_id.endswith("0000") else []
-        return render(request, "registry/chain_detail.html", {
-            "chain": chain, "view": view, "columns": columns, "scope": scope, "scopes": scopes,
-            "can_edit": request.user.has_perm("registry.change_chain", chain),
-        })
+        scopes = (
+            list(
+                Region.objects.filter(parent_id=chain.region_id, valid_to__isnull=True).order_by(
+                    "code"
+                )
+            )
+            if chain.region_id.endswith("0000")
+            else []
+        )
+        return render(
+            request,
+            "registry/chain_detail.html",
+            {
+                "chain": chain,
+                "view": view,
+                "columns": columns,
+                "scope": scope,
+                "scopes": scopes,
+                "can_edit": request.user.has_perm("registry.change_chain", chain),
+            },
+        )
 
 
 class ChainEditView(ActingMixin, View):
@@ -298,23 +381,30 @@ class ChainEditView(ActingMixin, View):
 
     def get(self, request, code: str):
         chain = self._chain(request, code)
-        return render(request, "registry/chain_form.html",
-                      {"form": ChainForm(instance=chain), "chain": chain})
+        return render(
+            request, "registry/chain_form.html", {"form": ChainForm(instance=chain), "chain": chain}
+        )
 
     def post(self, request, code: str):
         chain = self._chain(request, code)
         form = ChainForm(request.POST, instance=IndustrialChain.objects.get(pk=chain.pk))
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in ChainForm.Meta.fields}
-            chain_services.update_chain(actor_for_request(request), chain, data=data,
-                                        leader=form.cleaned_data["leader_uscc"])
+            chain_services.update_chain(
+                actor_for_request(request),
+                chain,
+                data=data,
+                leader=form.cleaned_data["leader_uscc"],
+            )
             messages.success(request, _("Chain saved."))
             return redirect("registry:chain_detail", code=chain.code)
-        return render(request, "registry/chain_form.html", {"form": form, "chain": chain},
-                      status=400)
+        return render(
+            request, "registry/chain_form.html", {"form": form, "chain": chain}, status=400
+        )
 
 
 # --- imports ------------------------------------------------------------------------------------
+
 
 class ImportPermissionMixin(ActingMixin):
     def dispatch(self, request, *args, **kwargs):
@@ -329,17 +419,25 @@ class ImportListView(ImportPermissionMixin, View):
     def get(self, request):
         paginator = Paginator(selectors.imports_for_user(request.user), 25)
         page = paginator.get_page(request.GET.get("page"))
-        return render(request, "registry/import_list.html",
-                      {"page_obj": page, "paginator": paginator, "batches": page.object_list,
-                       "active_states": IMPORT_ACTIVE_STATES})
+        return render(
+            request,
+            "registry/import_list.html",
+            {
+                "page_obj": page,
+                "paginator": paginator,
+                "batches": page.object_list,
+                "active_states": IMPORT_ACTIVE_STATES,
+            },
+        )
 
 
 class ImportNewView(ImportPermissionMixin, View):
     template_name = "registry/import_new.html"
 
     def get(self, request):
-        return render(request, self.template_name,
-                      {"form": ImportUploadForm(), "columns": template_columns()})
+        return render(
+            request, self.template_name, {"form": ImportUploadForm(), "columns": template_columns()}
+        )
 
     def post(self, request):
         form = ImportUploadForm(request.POST, request.FILES)
@@ -347,7 +445,8 @@ class ImportNewView(ImportPermissionMixin, View):
             upload = form.cleaned_data["file"]
             try:
                 batch = import_services.create_batch(
-                    actor_for_request(request), name=upload.name, data=upload.read())
+                    actor_for_request(request), name=upload.name, data=upload.read()
+                )
             except RegistryError as error:
                 form.add_error("file", error.message)
             else:
@@ -358,8 +457,9 @@ class ImportNewView(ImportPermissionMixin, View):
 
                     transaction.on_commit(lambda: check_import_task.enqueue(str(batch.pk)))
                 return redirect("registry:import_detail", pk=batch.pk)
-        return render(request, self.template_name,
-                      {"form": form, "columns": template_columns()}, status=400)
+        return render(
+            request, self.template_name, {"form": form, "columns": template_columns()}, status=400
+        )
 
 
 class ImportDetailView(ImportPermissionMixin, View):
@@ -368,9 +468,14 @@ class ImportDetailView(ImportPermissionMixin, View):
         errors = batch.errors or []
         paginator = Paginator(errors, 50)
         page = paginator.get_page(request.GET.get("page"))
-        context = {"batch": batch, "page_obj": page, "paginator": paginator,
-                   "errors": page.object_list, "active": batch.state in IMPORT_ACTIVE_STATES,
-                   "ImportState": ImportState}
+        context = {
+            "batch": batch,
+            "page_obj": page,
+            "paginator": paginator,
+            "errors": page.object_list,
+            "active": batch.state in IMPORT_ACTIVE_STATES,
+            "ImportState": ImportState,
+        }
         if request.htmx and request.htmx.target == "import-status":
             return render(request, "registry/import_detail.html#status", context)
         return render(request, "registry/import_detail.html", context)
@@ -380,17 +485,19 @@ class ImportDetailView(ImportPermissionMixin, View):
         action = request.POST.get("action")
         actor = actor_for_request(request)
         if action == "cancel":
-            if import_services.set_batch_state(batch, ImportState.CANCELLED,
-                                               expected={ImportState.VALIDATED,
-                                                         ImportState.UPLOADED}):
-                record(actor, AuditAction.STATE, batch, changes={"state": ["validated",
-                                                                           "cancelled"]})
+            if import_services.set_batch_state(
+                batch, ImportState.CANCELLED, expected={ImportState.VALIDATED, ImportState.UPLOADED}
+            ):
+                record(
+                    actor, AuditAction.STATE, batch, changes={"state": ["validated", "cancelled"]}
+                )
                 messages.info(request, _("Import cancelled; nothing was written."))
             return redirect("registry:import_detail", pk=batch.pk)
         if action in {"commit", "commit_valid"}:
             try:
-                queued = import_services.request_commit(actor, batch,
-                                                        skip_invalid=action == "commit_valid")
+                queued = import_services.request_commit(
+                    actor, batch, skip_invalid=action == "commit_valid"
+                )
             except RegistryError as error:
                 messages.error(request, error.message)
                 return redirect("registry:import_detail", pk=batch.pk)
@@ -401,18 +508,27 @@ class ImportDetailView(ImportPermissionMixin, View):
                 import_services.commit_batch(batch, actor)
                 batch.refresh_from_db()
                 if batch.state == ImportState.COMMITTED:
-                    messages.success(request, _(
-                        "Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
-                        % {"created": batch.created, "updated": batch.updated,
-                           "unchanged": batch.unchanged})
+                    messages.success(
+                        request,
+                        _(
+                            "Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged."
+                        )
+                        % {
+                            "created": batch.created,
+                            "updated": batch.updated,
+                            "unchanged": batch.unchanged,
+                        },
+                    )
                 else:
                     messages.error(request, batch.message or _("The import failed."))
             else:
                 from django.db import transaction
 
                 transaction.on_commit(lambda: commit_import_task.enqueue(str(batch.pk)))
-                messages.info(request, _(
-                    "The import runs in the background. You can leave this page and come back."))
+                messages.info(
+                    request,
+                    _("The import runs in the background. You can leave this page and come back."),
+                )
             return redirect("registry:import_detail", pk=batch.pk)
         raise Http404
 
@@ -430,11 +546,14 @@ class ImportErrorReportView(ImportPermissionMixin, View):
             raise Http404 from None
         plan = import_services.check_table(table)
         header = [_("Row"), _("Spreadsheet row"), _("Column"), _("Error code"), _("Problem")]
-        rows = [[e.row, e.row + 1, e.column, e.code, import_services.error_dict(e)["message"]]
-                for e in plan.errors]
+        rows = [
+            [e.row, e.row + 1, e.column, e.code, import_services.error_dict(e)["message"]]
+            for e in plan.errors
+        ]
         response = HttpResponse(
             xlsx_bytes(header, rows, sheet=_("Errors")),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="import-errors-{batch.pk}.xlsx"'
         return response
 
@@ -449,14 +568,19 @@ class ImportTemplateView(ActingMixin, View):
             return response
         response = HttpResponse(
             template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = 'attachment; filename="registry-import-template.xlsx"'
         return response
 
 
 def kind_counts() -> dict[str, int]:
-    return dict(Organization.objects.filter(is_active=True).values("kind")
-                .annotate(n=Count("id")).values_list("kind", "n"))
+    return dict(
+        Organization.objects.filter(is_active=True)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
 
 
 def organization_url(org: Organization) -> str:

@@ -247,7 +247,7 @@ def normalize_website(text: str) -> str | None:
 def _text(value: object) -> str:
     """A cell as text: numbers without a spurious ``.0``, dates in ISO form."""
     if value.__class__ is str:
-        return value.strip()  # type: ignore[attr-defined]
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -260,9 +260,9 @@ def _text(value: object) -> str:
 def _one_line(value: object) -> str:
     text = value if value.__class__ is str else _text(value)
     # isprintable() is False for line breaks, tabs and the other space characters
-    if "  " in text or not text.isprintable():  # type: ignore[operator,attr-defined]
-        text = " ".join(text.split())  # type: ignore[attr-defined]
-    return text  # type: ignore[return-value]
+    if "  " in text or not text.isprintable():
+        text = " ".join(text.split())
+    return text
 
 
 def _number_text(value: object) -> tuple[str, bool]:
@@ -385,7 +385,7 @@ def _memo(parse: _Parser) -> _Parser:
                 cache[raw] = hit
             return hit
         if hit.__class__ is _Failed:
-            raise _Problem(hit.code, **hit.params)  # type: ignore[attr-defined]
+            raise _Problem(hit.code, **hit.params)
         return hit
 
     return cached
@@ -428,7 +428,7 @@ class _Validator:
         return text
 
     def _p_uscc(self, raw: object) -> str:
-        code = raw if raw.__class__ is str else _text(raw)  # type: ignore[assignment]
+        code = raw if raw.__class__ is str else _text(raw)
         if not (len(code) == 18 and code.isascii() and code.isalnum() and code.isupper()):
             code = normalize_uscc(code)
         if validate_uscc(code) is not None:
@@ -438,7 +438,7 @@ class _Validator:
         return code
 
     def _p_kind(self, raw: object) -> str:
-        text = raw if raw.__class__ is str else _text(raw)  # type: ignore[assignment]
+        text = raw if raw.__class__ is str else _text(raw)
         kind = KIND_VALUES.get(text) or KIND_VALUES.get(value_key(text))
         if kind is None:
             raise _Problem(c.KIND_UNKNOWN, value=text)
@@ -482,7 +482,7 @@ class _Validator:
         raise _Problem(c.INDUSTRY_UNKNOWN, value=code)
 
     def _p_size(self, raw: object) -> str:
-        text = raw if raw.__class__ is str else _text(raw)  # type: ignore[assignment]
+        text = raw if raw.__class__ is str else _text(raw)
         size = SIZE_VALUES.get(text) or SIZE_VALUES.get(value_key(text))
         if size is None:
             raise _Problem(c.SIZE_UNKNOWN, value=text)
@@ -528,8 +528,8 @@ class _Validator:
         return number
 
     def _p_revenue_wan(self, raw: object) -> Decimal:
-        if raw.__class__ is str and _PLAIN_AMOUNT.fullmatch(raw):  # type: ignore[arg-type]
-            return Decimal(raw).quantize(_CENT)  # type: ignore[arg-type]
+        if raw.__class__ is str and _PLAIN_AMOUNT.fullmatch(raw):
+            return Decimal(raw).quantize(_CENT)
         try:
             amount = parse_amount(raw, unit="wan", places=2)
         except AmountError as error:
@@ -546,7 +546,7 @@ class _Validator:
         return text
 
     def _p_website(self, raw: object) -> str:
-        text = raw if raw.__class__ is str else _text(raw)  # type: ignore[assignment]
+        text = raw if raw.__class__ is str else _text(raw)
         url = normalize_website(text)
         if url is None:
             raise _Problem(c.WEBSITE_INVALID, value=text)
@@ -555,7 +555,7 @@ class _Validator:
         return url
 
     def _p_description(self, raw: object) -> str:
-        text = raw if raw.__class__ is str else _text(raw)  # type: ignore[assignment]
+        text = raw if raw.__class__ is str else _text(raw)
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if len(text) > c.DESCRIPTION_MAX:
@@ -564,8 +564,8 @@ class _Validator:
 
     def _list(self, raw: object) -> tuple[str, ...]:
         text = raw if raw.__class__ is str else _text(raw)
-        items = split_list(text)  # type: ignore[arg-type]
-        if "  " in text or not text.isprintable():  # type: ignore[operator,attr-defined]
+        items = split_list(text)
+        if "  " in text or not text.isprintable():
             items = list(dict.fromkeys(" ".join(item.split()) for item in items))
         if len(items) > c.LIST_ITEMS_MAX:
             raise _Problem(c.LIST_TOO_LONG, count=len(items), max=c.LIST_ITEMS_MAX)
@@ -619,14 +619,14 @@ class _Validator:
         return text
 
     def _p_contact_phone(self, raw: object) -> str:
-        text = raw if raw.__class__ is str else _text(raw)  # type: ignore[assignment]
+        text = raw if raw.__class__ is str else _text(raw)
         phone = normalize_phone(text)
         if phone is None:
             raise _Problem(c.PHONE_INVALID, value=text)
         return phone
 
     def _p_contact_email(self, raw: object) -> str:
-        text = raw if raw.__class__ is str else _text(raw)  # type: ignore[assignment]
+        text = raw if raw.__class__ is str else _text(raw)
         email = normalize_email(text)
         if email is None:
             raise _Problem(c.EMAIL_INVALID, value=text)
@@ -657,7 +657,7 @@ class _Validator:
                 if raw is None:
                     continue
                 if raw.__class__ is str:
-                    raw = raw.strip()  # type: ignore[attr-defined]
+                    raw = raw.strip()
                     if not raw:
                         continue
                 try:
@@ -683,8 +683,8 @@ class _Validator:
                 problems = problems or []
                 problems.append(("contact_name", c.CONTACT_NAME_REQUIRED, {}))
             uscc = values.get("uscc")
-            if uscc is not None:
-                first = first_row.setdefault(uscc, number)  # type: ignore[arg-type]
+            if uscc.__class__ is str:  # a valid code (None when the cell had a problem)
+                first = first_row.setdefault(uscc, number)
                 if first != number:
                     problems = problems or []
                     problems.append(

@@ -41,26 +41,32 @@ class ChainAssessment:
     explanation: tuple[str, ...]
 
 
-def assess_chain(nodes: Sequence[NodeFacts], *,
-                 policy: WeakLinkPolicy = WeakLinkPolicy()) -> ChainAssessment:
+def assess_chain(
+    nodes: Sequence[NodeFacts], *, policy: WeakLinkPolicy = WeakLinkPolicy()
+) -> ChainAssessment:
     for node in nodes:
         if node.position not in POSITIONS:
-            raise ValueError(f"node {node.code}: position must be one of {POSITIONS}, "
-                             f"not {node.position!r}")
+            raise ValueError(
+                f"node {node.code}: position must be one of {POSITIONS}, not {node.position!r}"
+            )
         if node.local_enterprises < 0:
             raise ValueError(f"node {node.code}: negative enterprise count")
-    ordered = sorted(enumerate(nodes), key=lambda item: (POSITIONS.index(item[1].position), item[0]))
+    ordered = sorted(
+        enumerate(nodes), key=lambda item: (POSITIONS.index(item[1].position), item[0])
+    )
     assessed = []
     explanation = []
     for _, node in ordered:
         n, m = node.local_enterprises, policy.min_enterprises
         if n == 0:
-            item = NodeAssessment(node.code, node.position, n, True, "missing", "node_missing",
-                                  {"min": m})
+            item = NodeAssessment(
+                node.code, node.position, n, True, "missing", "node_missing", {"min": m}
+            )
             explanation.append(f"{node.code}: no local enterprise (weak link)")
         elif n < m:
-            item = NodeAssessment(node.code, node.position, n, True, "thin", "node_thin",
-                                  {"count": n, "min": m})
+            item = NodeAssessment(
+                node.code, node.position, n, True, "thin", "node_thin", {"count": n, "min": m}
+            )
             explanation.append(f"{node.code}: {n} local enterprises, fewer than {m} (weak link)")
         else:
             item = NodeAssessment(node.code, node.position, n, False, "ok", "node_ok", {"count": n})
@@ -68,5 +74,9 @@ def assess_chain(nodes: Sequence[NodeFacts], *,
         assessed.append(item)
     covered = sum(1 for a in assessed if a.local_enterprises > 0)
     coverage = round(covered / len(assessed), 4) if assessed else 0.0
-    return ChainAssessment(nodes=tuple(assessed), weak_count=sum(a.weak for a in assessed),
-                           coverage=coverage, explanation=tuple(explanation))
+    return ChainAssessment(
+        nodes=tuple(assessed),
+        weak_count=sum(a.weak for a in assessed),
+        coverage=coverage,
+        explanation=tuple(explanation),
+    )

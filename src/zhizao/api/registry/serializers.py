@@ -4,7 +4,14 @@ from rest_framework import serializers
 
 from zhizao.common.masking import mask_email, mask_name, mask_phone
 from zhizao.registry.enums import OrganizationKind, SizeClass
-from zhizao.registry.models import ChainNode, Cluster, Contact, ImportBatch, IndustrialChain, Organization
+from zhizao.registry.models import (
+    ChainNode,
+    Cluster,
+    Contact,
+    ImportBatch,
+    IndustrialChain,
+    Organization,
+)
 
 
 class ClusterRefSerializer(serializers.ModelSerializer):
@@ -23,10 +30,29 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "uscc", "kind", "kind_label", "region", "region_name", "industry",
-                  "industry_name", "size", "founded_year", "employees", "revenue_wan", "address",
-                  "website", "description", "products", "capabilities", "clusters", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "kind",
+            "kind_label",
+            "region",
+            "region_name",
+            "industry",
+            "industry_name",
+            "size",
+            "founded_year",
+            "employees",
+            "revenue_wan",
+            "address",
+            "website",
+            "description",
+            "products",
+            "capabilities",
+            "clusters",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
     def get_region_name(self, obj) -> str:
@@ -47,18 +73,22 @@ class OrganizationWriteSerializer(serializers.Serializer):
     region = serializers.RegexField(r"^\d{6}$", required=False)
     industry = serializers.RegexField(r"^\d{2,4}$", required=False, allow_null=True)
     size = serializers.ChoiceField(choices=SizeClass.choices, required=False, allow_blank=True)
-    founded_year = serializers.IntegerField(min_value=1800, max_value=2100, required=False,
-                                            allow_null=True)
+    founded_year = serializers.IntegerField(
+        min_value=1800, max_value=2100, required=False, allow_null=True
+    )
     employees = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    revenue_wan = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0,
-                                           required=False, allow_null=True)
+    revenue_wan = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     website = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    products = serializers.ListField(child=serializers.CharField(max_length=50), max_length=50,
-                                     required=False)
-    capabilities = serializers.ListField(child=serializers.CharField(max_length=50),
-                                         max_length=50, required=False)
+    products = serializers.ListField(
+        child=serializers.CharField(max_length=50), max_length=50, required=False
+    )
+    capabilities = serializers.ListField(
+        child=serializers.CharField(max_length=50), max_length=50, required=False
+    )
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -99,13 +129,36 @@ class ChainSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndustrialChain
-        fields = ["code", "name_zh", "name_en", "cluster", "region", "leader",
-                  "weak_link_threshold"]
+        fields = [
+            "code",
+            "name_zh",
+            "name_en",
+            "cluster",
+            "region",
+            "leader",
+            "weak_link_threshold",
+        ]
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportBatch
-        fields = ["id", "original_name", "state", "phase", "progress", "rows", "valid", "created",
-                  "updated", "unchanged", "error_count", "errors", "unknown_columns", "message",
-                  "skip_invalid", "created_at", "finished_at"]
+        fields = [
+            "id",
+            "original_name",
+            "state",
+            "phase",
+            "progress",
+            "rows",
+            "valid",
+            "created",
+            "updated",
+            "unchanged",
+            "error_count",
+            "errors",
+            "unknown_columns",
+            "message",
+            "skip_invalid",
+            "created_at",
+            "finished_at",
+        ]

@@ -38,20 +38,48 @@ from .serializers import (
 )
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("q", str, description="Free text: Chinese words in the name, products or "
-                     "capabilities (substring match, all words must occur)."),
-    OpenApiParameter("kind", str, enum=["manufacturer", "provider", "bank", "university",
-                                        "society", "government"]),
-    OpenApiParameter("region", str, description="GB/T 2260 code of a province (320000), city "
-                     "(320200) or district (320214)."),
-    OpenApiParameter("industry", str, description="GB/T 4754 section letter, division (34), "
-                     "group (342) or class (3421)."),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Free text: Chinese words in the name, products or "
+        "capabilities (substring match, all words must occur).",
+    ),
+    OpenApiParameter(
+        "kind",
+        str,
+        enum=["manufacturer", "provider", "bank", "university", "society", "government"],
+    ),
+    OpenApiParameter(
+        "region",
+        str,
+        description="GB/T 2260 code of a province (320000), city (320200) or district (320214).",
+    ),
+    OpenApiParameter(
+        "industry",
+        str,
+        description="GB/T 4754 section letter, division (34), group (342) or class (3421).",
+    ),
     OpenApiParameter("size", str, enum=["large", "medium", "small", "micro"]),
     OpenApiParameter("cluster", str, description="Cluster code."),
     OpenApiParameter("chain", str, description="Industrial chain code."),
-    OpenApiParameter("sort", str, enum=["name", "-name", "created", "-created", "employees",
-                                        "-employees", "revenue", "-revenue", "founded",
-                                        "-founded", "region", "-region"]),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=[
+            "name",
+            "-name",
+            "created",
+            "-created",
+            "employees",
+            "-employees",
+            "revenue",
+            "-revenue",
+            "founded",
+            "-founded",
+            "region",
+            "-region",
+        ],
+    ),
     OpenApiParameter("page", int),
     OpenApiParameter("page_size", int, description="At most 500."),
 ]
@@ -87,8 +115,12 @@ def _check_references(data: dict) -> dict[str, list[str]]:
 class OrganizationListApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(operation_id="organizations_list", parameters=FILTER_PARAMETERS,
-                   responses=OrganizationSerializer(many=True), tags=["registry"])
+    @extend_schema(
+        operation_id="organizations_list",
+        parameters=FILTER_PARAMETERS,
+        responses=OrganizationSerializer(many=True),
+        tags=["registry"],
+    )
     def get(self, request):
         require(request, "registry.view_organization")
         form = OrganizationFilterForm(request.query_params or None)
@@ -99,14 +131,20 @@ class OrganizationListApi(APIView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(OrganizationSerializer(page, many=True).data)
 
-    @extend_schema(operation_id="organizations_create", request=OrganizationWriteSerializer,
-                   responses={201: OrganizationSerializer}, tags=["registry"])
+    @extend_schema(
+        operation_id="organizations_create",
+        request=OrganizationWriteSerializer,
+        responses={201: OrganizationSerializer},
+        tags=["registry"],
+    )
     def post(self, request):
         require(request, "registry.add_organization")
         serializer = OrganizationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _write_data(serializer.validated_data)
-        missing = [f for f in ("name", "uscc", "kind", "region") if f not in serializer.validated_data]
+        missing = [
+            f for f in ("name", "uscc", "kind", "region") if f not in serializer.validated_data
+        ]
         errors = {f: [str(serializers.Field.default_error_messages["required"])] for f in missing}
         errors.update(_check_references(data))
         if Organization.objects.filter(uscc=data.get("uscc")).exists():
@@ -123,14 +161,19 @@ class OrganizationListApi(APIView):
 class OrganizationDetailApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(operation_id="organizations_retrieve", responses=OrganizationSerializer,
-                   tags=["registry"])
+    @extend_schema(
+        operation_id="organizations_retrieve", responses=OrganizationSerializer, tags=["registry"]
+    )
     def get(self, request, pk: int):
         org = selectors.access_organization(request.user, pk)
         return Response(OrganizationSerializer(org).data)
 
-    @extend_schema(operation_id="organizations_partial_update", request=OrganizationWriteSerializer,
-                   responses=OrganizationSerializer, tags=["registry"])
+    @extend_schema(
+        operation_id="organizations_partial_update",
+        request=OrganizationWriteSerializer,
+        responses=OrganizationSerializer,
+        tags=["registry"],
+    )
     def patch(self, request, pk: int):
         org = selectors.access_organization(request.user, pk, "registry.change_organization")
         serializer = OrganizationWriteSerializer(data=request.data, partial=True)
@@ -139,11 +182,15 @@ class OrganizationDetailApi(APIView):
         if not request.user.has_perm("registry.add_organization"):
             for field in ("uscc", "kind"):
                 if field in data and data[field] != getattr(org, field):
-                    return Response({field: [render_error("field_read_only", {})]},
-                                    status=status.HTTP_400_BAD_REQUEST)
+                    return Response(
+                        {field: [render_error("field_read_only", {})]},
+                        status=status.HTTP_400_BAD_REQUEST,
+                    )
         errors = _check_references(data)
-        if "uscc" in data and Organization.objects.filter(uscc=data["uscc"]).exclude(
-                pk=org.pk).exists():
+        if (
+            "uscc" in data
+            and Organization.objects.filter(uscc=data["uscc"]).exclude(pk=org.pk).exists()
+        ):
             errors["uscc"] = [render_error("uscc_exists", {"value": data["uscc"]})]
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
@@ -158,9 +205,12 @@ class OrganizationDetailApi(APIView):
 class OrganizationContactsApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(operation_id="organizations_contacts", responses=ContactSerializer(many=True),
-                   tags=["registry"],
-                   description="Contacts are personal data: masked unless the caller may see them.")
+    @extend_schema(
+        operation_id="organizations_contacts",
+        responses=ContactSerializer(many=True),
+        tags=["registry"],
+        description="Contacts are personal data: masked unless the caller may see them.",
+    )
     def get(self, request, pk: int):
         org = selectors.access_organization(request.user, pk)
         contacts = selectors.contacts_for_organization(org)
@@ -172,25 +222,43 @@ class OrganizationContactsApi(APIView):
 class OrganizationHistoryApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(operation_id="organizations_history", tags=["registry"], responses=inline_serializer(
-        "HistoryEntry", many=True, fields={
-            "time": serializers.DateTimeField(), "user": serializers.CharField(),
-            "organization": serializers.CharField(), "action": serializers.CharField(),
-            "changes": serializers.DictField()}))
+    @extend_schema(
+        operation_id="organizations_history",
+        tags=["registry"],
+        responses=inline_serializer(
+            "HistoryEntry",
+            many=True,
+            fields={
+                "time": serializers.DateTimeField(),
+                "user": serializers.CharField(),
+                "organization": serializers.CharField(),
+                "action": serializers.CharField(),
+                "changes": serializers.DictField(),
+            },
+        ),
+    )
     def get(self, request, pk: int):
         org = selectors.access_organization(request.user, pk, "registry.view_history")
-        return Response([
-            {"time": e.created_at, "user": e.actor_name, "organization": e.acting_organization_name,
-             "action": e.action, "changes": e.changes}
-            for e in selectors.history_for_object(org)
-        ])
+        return Response(
+            [
+                {
+                    "time": e.created_at,
+                    "user": e.actor_name,
+                    "organization": e.acting_organization_name,
+                    "action": e.action,
+                    "changes": e.changes,
+                }
+                for e in selectors.history_for_object(org)
+            ]
+        )
 
 
 class ChainListApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(operation_id="chains_list", responses=ChainSerializer(many=True),
-                   tags=["registry"])
+    @extend_schema(
+        operation_id="chains_list", responses=ChainSerializer(many=True), tags=["registry"]
+    )
     def get(self, request):
         require(request, "registry.view_chain")
         return Response(ChainSerializer(selectors.chains_for_listing(), many=True).data)
@@ -199,28 +267,43 @@ class ChainListApi(APIView):
 class ChainDetailApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(operation_id="chains_retrieve", tags=["registry"],
-                   parameters=[OpenApiParameter("region", str)], responses=OpenApiTypes.OBJECT,
-                   description="The chain, its nodes with local enterprise counts and the "
-                               "weak-link assessment with its reasons.")
+    @extend_schema(
+        operation_id="chains_retrieve",
+        tags=["registry"],
+        parameters=[OpenApiParameter("region", str)],
+        responses=OpenApiTypes.OBJECT,
+        description="The chain, its nodes with local enterprise counts and the "
+        "weak-link assessment with its reasons.",
+    )
     def get(self, request, code: str):
         chain = selectors.access_chain(request.user, code)
         view = selectors.chain_view(chain, region=request.query_params.get("region", ""))
         nodes = {n.code: n for n in view.nodes}
-        return Response({
-            **ChainSerializer(chain).data,
-            "coverage": view.assessment.coverage,
-            "weak_count": view.assessment.weak_count,
-            "nodes": [
-                {"code": a.code, "name_zh": nodes[a.code].name_zh, "name_en": nodes[a.code].name_en,
-                 "position": a.position, "local_enterprises": a.local_enterprises, "weak": a.weak,
-                 "severity": a.severity, "reason_code": a.reason_code,
-                 "reason_params": a.reason_params,
-                 "enterprises": [{"id": o.pk, "name": o.name, "uscc": o.uscc}
-                                 for o in view.members.get(nodes[a.code].pk, [])]}
-                for a in view.assessment.nodes
-            ],
-        })
+        return Response(
+            {
+                **ChainSerializer(chain).data,
+                "coverage": view.assessment.coverage,
+                "weak_count": view.assessment.weak_count,
+                "nodes": [
+                    {
+                        "code": a.code,
+                        "name_zh": nodes[a.code].name_zh,
+                        "name_en": nodes[a.code].name_en,
+                        "position": a.position,
+                        "local_enterprises": a.local_enterprises,
+                        "weak": a.weak,
+                        "severity": a.severity,
+                        "reason_code": a.reason_code,
+                        "reason_params": a.reason_params,
+                        "enterprises": [
+                            {"id": o.pk, "name": o.name, "uscc": o.uscc}
+                            for o in view.members.get(nodes[a.code].pk, [])
+                        ],
+                    }
+                    for a in view.assessment.nodes
+                ],
+            }
+        )
 
 
 class ImportCreateApi(APIView):
@@ -228,27 +311,43 @@ class ImportCreateApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        operation_id="imports_create", tags=["registry"],
-        request={"multipart/form-data": inline_serializer(
-            "ImportUpload", fields={"file": serializers.FileField()})},
+        operation_id="imports_create",
+        tags=["registry"],
+        request={
+            "multipart/form-data": inline_serializer(
+                "ImportUpload", fields={"file": serializers.FileField()}
+            )
+        },
         responses={201: ImportBatchSerializer},
         description="Upload an .xlsx or .csv file of organisations. It is checked (small files "
-                    "at once, large ones by a worker); nothing is written until `commit`.")
+        "at once, large ones by a worker); nothing is written until `commit`.",
+    )
     def post(self, request):
         require(request, "registry.import_organizations")
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"file": [str(serializers.Field.default_error_messages["required"])]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"file": [str(serializers.Field.default_error_messages["required"])]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         if upload.size > settings.ZHIZAO_IMPORT_MAX_BYTES:
             from zhizao.registry.errors import file_message
 
-            return Response({"file": [file_message(
-                "file_too_large", max_mb=settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024))]},
-                status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {
+                    "file": [
+                        file_message(
+                            "file_too_large",
+                            max_mb=settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024),
+                        )
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
-            batch = import_services.create_batch(actor_for_request(request._request),
-                                                 name=upload.name, data=upload.read())
+            batch = import_services.create_batch(
+                actor_for_request(request._request), name=upload.name, data=upload.read()
+            )
         except RegistryError as error:
             return Response({"file": [error.message]}, status=status.HTTP_400_BAD_REQUEST)
         if batch.size_bytes <= settings.ZHIZAO_IMPORT_INLINE_BYTES:
@@ -262,8 +361,9 @@ class ImportCreateApi(APIView):
 class ImportDetailApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(operation_id="imports_retrieve", responses=ImportBatchSerializer,
-                   tags=["registry"])
+    @extend_schema(
+        operation_id="imports_retrieve", responses=ImportBatchSerializer, tags=["registry"]
+    )
     def get(self, request, pk):
         return Response(ImportBatchSerializer(selectors.access_import(request.user, pk)).data)
 
@@ -271,10 +371,14 @@ class ImportDetailApi(APIView):
 class ImportCommitApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(operation_id="imports_commit", tags=["registry"],
-                   request=inline_serializer("ImportCommit", fields={
-                       "skip_invalid": serializers.BooleanField(default=False)}),
-                   responses={202: ImportBatchSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="imports_commit",
+        tags=["registry"],
+        request=inline_serializer(
+            "ImportCommit", fields={"skip_invalid": serializers.BooleanField(default=False)}
+        ),
+        responses={202: ImportBatchSerializer, 409: OpenApiTypes.OBJECT},
+    )
     def post(self, request, pk):
         batch = selectors.access_import(request.user, pk)
         skip = bool(request.data.get("skip_invalid", False))
@@ -282,17 +386,25 @@ class ImportCommitApi(APIView):
         try:
             queued = import_services.request_commit(actor, batch, skip_invalid=skip)
         except RegistryError as error:
-            return Response({"code": error.code, "detail": error.message},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"code": error.code, "detail": error.message}, status=status.HTTP_409_CONFLICT
+            )
         if not queued:
-            return Response({"code": "import_not_ready", "detail": render_error(
-                "import_not_ready", {"state": batch.state})}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {
+                    "code": "import_not_ready",
+                    "detail": render_error("import_not_ready", {"state": batch.state}),
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         if batch.valid <= settings.ZHIZAO_IMPORT_INLINE_ROWS:
             import_services.commit_batch(batch, actor)
         else:
             transaction.on_commit(lambda: commit_import_task.enqueue(str(batch.pk)))
         batch.refresh_from_db()
-        code = status.HTTP_200_OK if batch.state == ImportState.COMMITTED else status.HTTP_202_ACCEPTED
+        code = (
+            status.HTTP_200_OK if batch.state == ImportState.COMMITTED else status.HTTP_202_ACCEPTED
+        )
         return Response(ImportBatchSerializer(batch).data, status=code)
 
 

@@ -46,10 +46,19 @@ CHUNK = 800  # stays under SQLite's limit of bound variables per statement
 
 # record attribute -> Organization attribute, for the scalar profile fields
 SCALAR_FIELDS = {
-    "name": "name", "kind": "kind", "region": "region_id", "industry": "industry_id",
-    "size": "size", "founded_year": "founded_year", "employees": "employees",
-    "revenue_wan": "revenue_wan", "address": "address", "website": "website",
-    "description": "description", "products": "products", "capabilities": "capabilities",
+    "name": "name",
+    "kind": "kind",
+    "region": "region_id",
+    "industry": "industry_id",
+    "size": "size",
+    "founded_year": "founded_year",
+    "employees": "employees",
+    "revenue_wan": "revenue_wan",
+    "address": "address",
+    "website": "website",
+    "description": "description",
+    "products": "products",
+    "capabilities": "capabilities",
 }
 MAX_STORED_ERRORS = 1000
 
@@ -104,7 +113,8 @@ def import_context(*, today: dt.date | None = None) -> ImportContext:
     return ImportContext(
         region_codes=frozenset(
             Region.objects.filter(level="district").values_list("code", flat=True)
-        ) | frozenset(Region.objects.filter(level="city").values_list("code", flat=True)),
+        )
+        | frozenset(Region.objects.filter(level="city").values_list("code", flat=True)),
         industry_codes=frozenset(
             Industry.objects.exclude(level="section").values_list("code", flat=True)
         ),
@@ -117,19 +127,21 @@ def import_context(*, today: dt.date | None = None) -> ImportContext:
 def validate_table(table: Table, ctx: ImportContext) -> tuple[Any, ValidationResult]:
     header = map_header(table.header)
     if header.errors:
-        return header, ValidationResult(records=[], errors=list(header.errors), rows=len(table.rows),
-                                        invalid_rows=frozenset())
+        return header, ValidationResult(
+            records=[], errors=list(header.errors), rows=len(table.rows), invalid_rows=frozenset()
+        )
     return header, validate_rows(header, table.rows, ctx)
 
 
-def plan_records(records: Sequence[OrganizationRecord]) -> tuple[list[PlannedRow], list[PlannedRow],
-                                                                 list[PlannedRow]]:
+def plan_records(
+    records: Sequence[OrganizationRecord],
+) -> tuple[list[PlannedRow], list[PlannedRow], list[PlannedRow]]:
     """Compare records with the stored organisations (keyed by credit code)."""
     create, update, unchanged = [], [], []
     by_uscc: dict[str, Organization] = {}
     usccs = [r.uscc for r in records]
     for start in range(0, len(usccs), CHUNK):
-        for org in Organization.objects.filter(uscc__in=usccs[start:start + CHUNK]).only(
+        for org in Organization.objects.filter(uscc__in=usccs[start : start + CHUNK]).only(
             "id", "uscc", *SCALAR_FIELDS.values()
         ):
             by_uscc[org.uscc] = org
@@ -140,7 +152,7 @@ def plan_records(records: Sequence[OrganizationRecord]) -> tuple[list[PlannedRow
     if by_uscc:
         ids = [o.pk for o in by_uscc.values()]
         for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
+            chunk = ids[start : start + CHUNK]
             if links_needed:
                 through = Organization.clusters.through
                 for org_id, code in through.objects.filter(organization_id__in=chunk).values_list(
@@ -152,9 +164,11 @@ def plan_records(records: Sequence[OrganizationRecord]) -> tuple[list[PlannedRow
                     "organization_id", "chainnode__code"
                 ):
                     node_codes.setdefault(org_id, []).append(code)
-            for org_id, name, phone, email in Contact.objects.filter(
-                organization_id__in=chunk
-            ).order_by("-is_primary", "id").values_list("organization_id", "name", "phone", "email"):
+            for org_id, name, phone, email in (
+                Contact.objects.filter(organization_id__in=chunk)
+                .order_by("-is_primary", "id")
+                .values_list("organization_id", "name", "phone", "email")
+            ):
                 primary_contacts.setdefault(org_id, (name, phone, email))
     for rec in records:
         org = by_uscc.get(rec.uscc)
@@ -186,15 +200,20 @@ def plan_records(records: Sequence[OrganizationRecord]) -> tuple[list[PlannedRow
     return create, update, unchanged
 
 
-def check_table(table: Table, *, ctx: ImportContext | None = None,
-                progress: Progress | None = None) -> ImportPlan:
+def check_table(
+    table: Table, *, ctx: ImportContext | None = None, progress: Progress | None = None
+) -> ImportPlan:
     ctx = ctx or import_context()
     if progress:
         progress("validating", 40)
     header, result = validate_table(table, ctx)
-    plan = ImportPlan(rows=result.rows, valid=len(result.records), errors=list(result.errors),
-                      unknown_columns=list(getattr(header, "unknown_columns", [])),
-                      labels=dict(getattr(header, "labels", {})))
+    plan = ImportPlan(
+        rows=result.rows,
+        valid=len(result.records),
+        errors=list(result.errors),
+        unknown_columns=list(getattr(header, "unknown_columns", [])),
+        labels=dict(getattr(header, "labels", {})),
+    )
     if progress:
         progress("planning", 60)
     if result.records:
@@ -204,24 +223,37 @@ def check_table(table: Table, *, ctx: ImportContext | None = None,
 
 def _new_organization(rec: OrganizationRecord, now: dt.datetime) -> Organization:
     org = Organization(
-        name=rec.name, uscc=rec.uscc, kind=rec.kind, region_id=rec.region,
-        industry_id=rec.industry or None, size=rec.size or "", founded_year=rec.founded_year,
-        employees=rec.employees, revenue_wan=rec.revenue_wan, address=rec.address,
-        website=rec.website, description=rec.description, products=list(rec.products),
-        capabilities=list(rec.capabilities), created_at=now, updated_at=now,
+        name=rec.name,
+        uscc=rec.uscc,
+        kind=rec.kind,
+        region_id=rec.region,
+        industry_id=rec.industry or None,
+        size=rec.size or "",
+        founded_year=rec.founded_year,
+        employees=rec.employees,
+        revenue_wan=rec.revenue_wan,
+        address=rec.address,
+        website=rec.website,
+        description=rec.description,
+        products=list(rec.products),
+        capabilities=list(rec.capabilities),
+        created_at=now,
+        updated_at=now,
     )
     refresh_derived_fields(org)
     return org
 
 
-def apply_plan(actor: Actor, plan: ImportPlan, *, batch: ImportBatch | None = None,
-               skip_invalid: bool = False) -> dict[str, int]:
+def apply_plan(
+    actor: Actor, plan: ImportPlan, *, batch: ImportBatch | None = None, skip_invalid: bool = False
+) -> dict[str, int]:
     """Write the plan in one transaction. Refuses (writes nothing) when rows are invalid unless
     ``skip_invalid``. Returns the counts written."""
     if plan.errors and not skip_invalid:
-        raise RegistryError("import_has_errors",
-                            _("The file has %(n)d errors; nothing was imported.") % {
-                                "n": len(plan.errors)})
+        raise RegistryError(
+            "import_has_errors",
+            _("The file has %(n)d errors; nothing was imported.") % {"n": len(plan.errors)},
+        )
     now = timezone.now()
     org_type = ContentType.objects.get_for_model(Organization)
     cluster_ids = dict(Cluster.objects.values_list("code", "id"))
@@ -235,8 +267,11 @@ def apply_plan(actor: Actor, plan: ImportPlan, *, batch: ImportBatch | None = No
             ids = {}
             usccs = [o.uscc for o in new_orgs]
             for start in range(0, len(usccs), CHUNK):
-                ids.update(Organization.objects.filter(uscc__in=usccs[start:start + CHUNK])
-                           .values_list("uscc", "id"))
+                ids.update(
+                    Organization.objects.filter(uscc__in=usccs[start : start + CHUNK]).values_list(
+                        "uscc", "id"
+                    )
+                )
             for org in new_orgs:
                 org.pk = ids[org.uscc]
         for row, org in zip(plan.create, new_orgs, strict=True):
@@ -246,45 +281,83 @@ def apply_plan(actor: Actor, plan: ImportPlan, *, batch: ImportBatch | None = No
             ids = [row.org_id for row in plan.update]
             stored = {}
             for start in range(0, len(ids), CHUNK):
-                stored.update(Organization.objects.in_bulk(ids[start:start + CHUNK]))
+                stored.update(Organization.objects.in_bulk(ids[start : start + CHUNK]))
             changed = []
             for row in plan.update:
                 org = stored[row.org_id]
                 for attr, (_old, new) in row.changes.items():
                     if attr in SCALAR_FIELDS.values():
-                        setattr(org, attr, Decimal(new) if attr == "revenue_wan" and new is not None
-                                else new)
+                        setattr(
+                            org,
+                            attr,
+                            Decimal(new) if attr == "revenue_wan" and new is not None else new,
+                        )
                 refresh_derived_fields(org)
                 org.updated_at = now
                 changed.append(org)
             Organization.objects.bulk_update(
-                changed, [*SCALAR_FIELDS.values(), "province_code", "city_code",
-                          "industry_division", "industry_group", "search_text", "name_sort",
-                          "updated_at"], batch_size=500)
+                changed,
+                [
+                    *SCALAR_FIELDS.values(),
+                    "province_code",
+                    "city_code",
+                    "industry_division",
+                    "industry_group",
+                    "search_text",
+                    "name_sort",
+                    "updated_at",
+                ],
+                batch_size=500,
+            )
         _write_links(plan, cluster_ids, node_ids)
         _write_contacts(plan)
         entries = []
         for row in plan.create:
-            entries.append(build_entry(
-                actor, AuditAction.CREATE, content_type=org_type, object_id=str(row.org_id),
-                object_repr=row.record.name, context={**context, "row": row.record.row},
-                changes={k: [None, jsonable(_value(getattr(row.record, k)))]
-                         for k in ("name", "uscc", "kind", "region", "industry")},
-            ))
+            entries.append(
+                build_entry(
+                    actor,
+                    AuditAction.CREATE,
+                    content_type=org_type,
+                    object_id=str(row.org_id),
+                    object_repr=row.record.name,
+                    context={**context, "row": row.record.row},
+                    changes={
+                        k: [None, jsonable(_value(getattr(row.record, k)))]
+                        for k in ("name", "uscc", "kind", "region", "industry")
+                    },
+                )
+            )
         for row in plan.update:
-            entries.append(build_entry(
-                actor, AuditAction.UPDATE, content_type=org_type, object_id=str(row.org_id),
-                object_repr=row.record.name, changes=row.changes,
-                context={**context, "row": row.record.row},
-            ))
+            entries.append(
+                build_entry(
+                    actor,
+                    AuditAction.UPDATE,
+                    content_type=org_type,
+                    object_id=str(row.org_id),
+                    object_repr=row.record.name,
+                    changes=row.changes,
+                    context={**context, "row": row.record.row},
+                )
+            )
         record_many(entries)
-        counts = {"created": len(plan.create), "updated": len(plan.update),
-                  "unchanged": len(plan.unchanged)}
+        counts = {
+            "created": len(plan.create),
+            "updated": len(plan.update),
+            "unchanged": len(plan.unchanged),
+        }
         if batch is not None:
-            record(actor, AuditAction.IMPORT, batch, changes={},
-                   context={**counts, "rows": plan.rows, "skipped": len(plan.errors)})
+            record(
+                actor,
+                AuditAction.IMPORT,
+                batch,
+                changes={},
+                context={**counts, "rows": plan.rows, "skipped": len(plan.errors)},
+            )
             ImportBatch.objects.filter(pk=batch.pk).update(
-                state=ImportState.COMMITTED, progress=100, phase="done", finished_at=timezone.now(),
+                state=ImportState.COMMITTED,
+                progress=100,
+                phase="done",
+                finished_at=timezone.now(),
                 **counts,
             )
     return counts
@@ -307,10 +380,13 @@ def _write_links(plan: ImportPlan, cluster_ids: dict[str, int], node_ids: dict[s
             continue
         org_ids = list(replace)
         for start in range(0, len(org_ids), CHUNK):
-            through.objects.filter(organization_id__in=org_ids[start:start + CHUNK]).delete()
+            through.objects.filter(organization_id__in=org_ids[start : start + CHUNK]).delete()
         through.objects.bulk_create(
-            [through(organization_id=org_id, **{column: ids[code]})
-             for org_id, codes in replace.items() for code in dict.fromkeys(codes)],
+            [
+                through(organization_id=org_id, **{column: ids[code]})
+                for org_id, codes in replace.items()
+                for code in dict.fromkeys(codes)
+            ],
             batch_size=1000,
         )
 
@@ -320,12 +396,18 @@ def _write_contacts(plan: ImportPlan) -> None:
     for row in plan.create:
         rec = row.record
         if rec.contact_name:
-            new_contacts.append(Contact(organization_id=row.org_id, name=rec.contact_name,
-                                        phone=rec.contact_phone, email=rec.contact_email,
-                                        is_primary=True))
+            new_contacts.append(
+                Contact(
+                    organization_id=row.org_id,
+                    name=rec.contact_name,
+                    phone=rec.contact_phone,
+                    email=rec.contact_email,
+                    is_primary=True,
+                )
+            )
     updated_orgs = [row for row in plan.update if "contact" in row.changes]
     for start in range(0, len(updated_orgs), CHUNK):
-        chunk = updated_orgs[start:start + CHUNK]
+        chunk = updated_orgs[start : start + CHUNK]
         existing: dict[tuple[int, str], Contact] = {}
         has_primary: set[int] = set()
         for contact in Contact.objects.filter(organization_id__in=[r.org_id for r in chunk]):
@@ -336,9 +418,15 @@ def _write_contacts(plan: ImportPlan) -> None:
             rec = row.record
             contact = existing.get((row.org_id, rec.contact_name))
             if contact is None:
-                new_contacts.append(Contact(
-                    organization_id=row.org_id, name=rec.contact_name, phone=rec.contact_phone,
-                    email=rec.contact_email, is_primary=row.org_id not in has_primary))
+                new_contacts.append(
+                    Contact(
+                        organization_id=row.org_id,
+                        name=rec.contact_name,
+                        phone=rec.contact_phone,
+                        email=rec.contact_email,
+                        is_primary=row.org_id not in has_primary,
+                    )
+                )
             else:
                 contact.phone = rec.contact_phone or contact.phone
                 contact.email = rec.contact_email or contact.email
@@ -348,24 +436,44 @@ def _write_contacts(plan: ImportPlan) -> None:
 
 # --- the report -----------------------------------------------------------------------------
 
+
 def error_dict(error: CellError) -> dict[str, Any]:
-    return {"row": error.row, "column": error.column, "code": error.code,
-            "message": render_error(error.code, error.params)}
+    return {
+        "row": error.row,
+        "column": error.column,
+        "code": error.code,
+        "message": render_error(error.code, error.params),
+    }
 
 
 def report(plan: ImportPlan, *, counts: dict[str, int] | None = None) -> dict[str, Any]:
     """The JSON report of the ``zhizao registry import`` contract."""
-    counts = counts if counts is not None else {
-        "created": len(plan.create), "updated": len(plan.update), "unchanged": len(plan.unchanged)}
-    return {"rows": plan.rows, "valid": plan.valid, **counts,
-            "errors": [error_dict(e) for e in plan.errors]}
+    counts = (
+        counts
+        if counts is not None
+        else {
+            "created": len(plan.create),
+            "updated": len(plan.update),
+            "unchanged": len(plan.unchanged),
+        }
+    )
+    return {
+        "rows": plan.rows,
+        "valid": plan.valid,
+        **counts,
+        "errors": [error_dict(e) for e in plan.errors],
+    }
 
 
 # --- the ImportBatch state machine --------------------------------------------------------------
 
 ALLOWED = {
-    ImportState.UPLOADED: {ImportState.VALIDATING, ImportState.VALIDATED, ImportState.FAILED,
-                           ImportState.CANCELLED},
+    ImportState.UPLOADED: {
+        ImportState.VALIDATING,
+        ImportState.VALIDATED,
+        ImportState.FAILED,
+        ImportState.CANCELLED,
+    },
     ImportState.VALIDATING: {ImportState.VALIDATED, ImportState.FAILED},
     ImportState.VALIDATED: {ImportState.QUEUED, ImportState.CANCELLED, ImportState.VALIDATING},
     ImportState.QUEUED: {ImportState.COMMITTING, ImportState.FAILED},
@@ -373,18 +481,23 @@ ALLOWED = {
 }
 
 
-def set_batch_state(batch: ImportBatch, new_state: str, *, expected: Iterable[str] | None = None,
-                    **fields: Any) -> bool:
+def set_batch_state(
+    batch: ImportBatch, new_state: str, *, expected: Iterable[str] | None = None, **fields: Any
+) -> bool:
     """Move ``batch`` to ``new_state`` if it is still in one of the ``expected`` states.
 
     The move is one conditional UPDATE, so two clicks or two workers cannot both win.
     """
-    expected = set(expected) if expected is not None else {
-        state for state, targets in ALLOWED.items() if new_state in targets}
+    expected = (
+        set(expected)
+        if expected is not None
+        else {state for state, targets in ALLOWED.items() if new_state in targets}
+    )
     if new_state in {ImportState.COMMITTED, ImportState.FAILED, ImportState.CANCELLED}:
         fields.setdefault("finished_at", timezone.now())
-    moved = ImportBatch.objects.filter(pk=batch.pk, state__in=expected).update(state=new_state,
-                                                                               **fields)
+    moved = ImportBatch.objects.filter(pk=batch.pk, state__in=expected).update(
+        state=new_state, **fields
+    )
     if moved:
         batch.state = new_state
         for key, value in fields.items():
@@ -399,25 +512,35 @@ def _progress_for(batch: ImportBatch) -> Progress:
     return progress
 
 
-def create_batch(actor: Actor, *, name: str, data: bytes, skip_invalid: bool = False) -> ImportBatch:
+def create_batch(
+    actor: Actor, *, name: str, data: bytes, skip_invalid: bool = False
+) -> ImportBatch:
     from .files import file_format
 
     try:
         fmt = file_format(name)
     except TableError as error:
-        raise RegistryError(error.code, file_message(error.code, **error.params), field="file") \
-            from error
+        raise RegistryError(
+            error.code, file_message(error.code, **error.params), field="file"
+        ) from error
     if len(data) > settings.ZHIZAO_IMPORT_MAX_BYTES:
-        raise RegistryError("file_too_large", file_message(
-            "file_too_large", max_mb=settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024)),
-            field="file")
+        raise RegistryError(
+            "file_too_large",
+            file_message(
+                "file_too_large", max_mb=settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024)
+            ),
+            field="file",
+        )
     if not data:
         raise RegistryError("file_empty", file_message("file_empty"), field="file")
     with transaction.atomic():
         batch = ImportBatch(
             created_by=actor.user if actor.user_id else None,
-            acting_organization_id=actor.organization_id, original_name=name[:255],
-            file_format=fmt, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data),
+            acting_organization_id=actor.organization_id,
+            original_name=name[:255],
+            file_format=fmt,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size_bytes=len(data),
             skip_invalid=skip_invalid,
         )
         batch.file.save(f"{batch.pk}.{fmt}", ContentFile(data), save=False)
@@ -440,16 +563,30 @@ def check_batch(batch: ImportBatch) -> ImportBatch:
     try:
         table = _load_table(batch)
     except TableError as error:
-        set_batch_state(batch, ImportState.FAILED, message=file_message(error.code, **error.params),
-                        phase="", progress=0)
+        set_batch_state(
+            batch,
+            ImportState.FAILED,
+            message=file_message(error.code, **error.params),
+            phase="",
+            progress=0,
+        )
         return batch
     plan = check_table(table, progress=progress)
     stored = [error_dict(e) for e in plan.errors[:MAX_STORED_ERRORS]]
     set_batch_state(
-        batch, ImportState.VALIDATED, phase="checked", progress=100, rows=plan.rows,
-        valid=plan.valid, error_count=len(plan.errors), errors=stored,
-        unknown_columns=plan.unknown_columns, created=len(plan.create), updated=len(plan.update),
-        unchanged=len(plan.unchanged), message="",
+        batch,
+        ImportState.VALIDATED,
+        phase="checked",
+        progress=100,
+        rows=plan.rows,
+        valid=plan.valid,
+        error_count=len(plan.errors),
+        errors=stored,
+        unknown_columns=plan.unknown_columns,
+        created=len(plan.create),
+        updated=len(plan.update),
+        unchanged=len(plan.unchanged),
+        message="",
     )
     return batch
 
@@ -462,14 +599,30 @@ def request_commit(actor: Actor, batch: ImportBatch, *, skip_invalid: bool) -> b
     if batch.valid == 0:
         raise RegistryError("import_nothing_valid", _("No row of this file is valid."))
     if batch.error_count and not skip_invalid:
-        raise RegistryError("import_has_errors", _(
-            "The file has %(n)d errors. Fix the file and upload it again, or import only the "
-            "valid rows.") % {"n": batch.error_count})
-    queued = set_batch_state(batch, ImportState.QUEUED, expected={ImportState.VALIDATED},
-                             skip_invalid=skip_invalid, phase="queued", progress=0)
+        raise RegistryError(
+            "import_has_errors",
+            _(
+                "The file has %(n)d errors. Fix the file and upload it again, or import only the "
+                "valid rows."
+            )
+            % {"n": batch.error_count},
+        )
+    queued = set_batch_state(
+        batch,
+        ImportState.QUEUED,
+        expected={ImportState.VALIDATED},
+        skip_invalid=skip_invalid,
+        phase="queued",
+        progress=0,
+    )
     if queued:
-        record(actor, AuditAction.STATE, batch, changes={"state": ["validated", "queued"]},
-               context={"skip_invalid": skip_invalid})
+        record(
+            actor,
+            AuditAction.STATE,
+            batch,
+            changes={"state": ["validated", "queued"]},
+            context={"skip_invalid": skip_invalid},
+        )
     return queued
 
 
@@ -479,8 +632,13 @@ def commit_batch(batch: ImportBatch, actor: Actor) -> ImportBatch:
     committed together with the batch state, or left nothing."""
     batch.refresh_from_db()
     if batch.state == ImportState.QUEUED:
-        if not set_batch_state(batch, ImportState.COMMITTING, expected={ImportState.QUEUED},
-                               phase="reading", progress=5):
+        if not set_batch_state(
+            batch,
+            ImportState.COMMITTING,
+            expected={ImportState.QUEUED},
+            phase="reading",
+            progress=5,
+        ):
             return batch
     elif batch.state != ImportState.COMMITTING:
         return batch
@@ -492,9 +650,13 @@ def commit_batch(batch: ImportBatch, actor: Actor) -> ImportBatch:
         return batch
     plan = check_table(table, progress=progress)
     if plan.errors and not batch.skip_invalid:
-        set_batch_state(batch, ImportState.FAILED, error_count=len(plan.errors),
-                        errors=[error_dict(e) for e in plan.errors[:MAX_STORED_ERRORS]],
-                        message=_("The file has errors now; nothing was imported."))
+        set_batch_state(
+            batch,
+            ImportState.FAILED,
+            error_count=len(plan.errors),
+            errors=[error_dict(e) for e in plan.errors[:MAX_STORED_ERRORS]],
+            message=_("The file has errors now; nothing was imported."),
+        )
         return batch
     progress("writing", 80)
     apply_plan(actor, plan, batch=batch, skip_invalid=batch.skip_invalid)
@@ -508,22 +670,36 @@ def actor_for_batch(batch: ImportBatch) -> Actor:
     if batch.created_by_id and org is not None:
         membership = batch.created_by.memberships.filter(organization=org).first()
         membership_role = membership.role if membership else ""
-    return Actor(user=batch.created_by, organization_id=org.pk if org else None,
-                 organization_name=org.name if org else "", role=membership_role,
-                 extra={"via": "task"})
+    return Actor(
+        user=batch.created_by,
+        organization_id=org.pk if org else None,
+        organization_name=org.name if org else "",
+        role=membership_role,
+        extra={"via": "task"},
+    )
 
 
 def fail_lost_batch(batch_id: str) -> None:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is not None:
-        set_batch_state(batch, ImportState.FAILED,
-                        expected={ImportState.QUEUED, ImportState.COMMITTING,
-                                  ImportState.VALIDATING},
-                        message=_("The import was interrupted; nothing was written. "
-                                  "Upload the file again."))
+        set_batch_state(
+            batch,
+            ImportState.FAILED,
+            expected={ImportState.QUEUED, ImportState.COMMITTING, ImportState.VALIDATING},
+            message=_("The import was interrupted; nothing was written. Upload the file again."),
+        )
 
 
 __all__ = [
-    "ImportPlan", "apply_plan", "check_batch", "check_table", "commit_batch", "create_batch",
-    "import_context", "name_sort_key", "report", "request_commit", "set_batch_state",
+    "ImportPlan",
+    "apply_plan",
+    "check_batch",
+    "check_table",
+    "commit_batch",
+    "create_batch",
+    "import_context",
+    "name_sort_key",
+    "report",
+    "request_commit",
+    "set_batch_state",
 ]

@@ -14,8 +14,20 @@ from zhizao_core.text import normalize_search_text
 from ..models import Contact, Organization
 
 PROFILE_FIELDS = (
-    "name", "uscc", "kind", "region_id", "industry_id", "size", "founded_year", "employees",
-    "revenue_wan", "address", "website", "description", "products", "capabilities",
+    "name",
+    "uscc",
+    "kind",
+    "region_id",
+    "industry_id",
+    "size",
+    "founded_year",
+    "employees",
+    "revenue_wan",
+    "address",
+    "website",
+    "description",
+    "products",
+    "capabilities",
 )
 CONTACT_FIELDS = ("name", "title", "phone", "email", "is_primary")
 
@@ -48,8 +60,13 @@ def snapshot(org: Organization) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_organization(actor: Actor, *, data: Mapping[str, Any],
-                        clusters: Iterable[int] = (), chain_nodes: Iterable[int] = ()) -> Organization:
+def create_organization(
+    actor: Actor,
+    *,
+    data: Mapping[str, Any],
+    clusters: Iterable[int] = (),
+    chain_nodes: Iterable[int] = (),
+) -> Organization:
     org = Organization(**{key: value for key, value in data.items() if key in PROFILE_FIELDS})
     refresh_derived_fields(org)
     org.full_clean(exclude=["province_code", "city_code", "search_text", "name_sort"])
@@ -61,9 +78,14 @@ def create_organization(actor: Actor, *, data: Mapping[str, Any],
 
 
 @transaction.atomic
-def update_organization(actor: Actor, org: Organization, *, data: Mapping[str, Any],
-                        clusters: Iterable[int] | None = None,
-                        chain_nodes: Iterable[int] | None = None) -> dict[str, list[Any]]:
+def update_organization(
+    actor: Actor,
+    org: Organization,
+    *,
+    data: Mapping[str, Any],
+    clusters: Iterable[int] | None = None,
+    chain_nodes: Iterable[int] | None = None,
+) -> dict[str, list[Any]]:
     """Apply ``data`` to ``org``; returns the changes (empty when nothing changed)."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
     before = snapshot(org)
@@ -88,8 +110,9 @@ def _contact_values(contact: Contact) -> dict[str, Any]:
 
 
 @transaction.atomic
-def save_contact(actor: Actor, org: Organization, *, data: Mapping[str, Any],
-                 contact: Contact | None = None) -> Contact:
+def save_contact(
+    actor: Actor, org: Organization, *, data: Mapping[str, Any], contact: Contact | None = None
+) -> Contact:
     if contact is not None and contact.organization_id != org.pk:
         raise ValueError("contact belongs to another organisation")
     before = _contact_values(contact) if contact else {}
@@ -104,11 +127,17 @@ def save_contact(actor: Actor, org: Organization, *, data: Mapping[str, Any],
         )
     contact.save()
     # Personal data is logged as changed, never copied into the log itself.
-    changes = {key: ["***", "***"] if key in {"phone", "email"} else value
-               for key, value in diff(before, _contact_values(contact)).items()}
-    record(actor, AuditAction.UPDATE if before else AuditAction.CREATE, org,
-           changes={f"contact.{k}": v for k, v in changes.items()},
-           context={"contact_id": contact.pk})
+    changes = {
+        key: ["***", "***"] if key in {"phone", "email"} else value
+        for key, value in diff(before, _contact_values(contact)).items()
+    }
+    record(
+        actor,
+        AuditAction.UPDATE if before else AuditAction.CREATE,
+        org,
+        changes={f"contact.{k}": v for k, v in changes.items()},
+        context={"contact_id": contact.pk},
+    )
     return contact
 
 
@@ -119,5 +148,10 @@ def delete_contact(actor: Actor, org: Organization, contact: Contact) -> None:
     name = contact.name
     contact_id = contact.pk
     contact.delete()
-    record(actor, AuditAction.DELETE, org, changes={"contact.name": [name, None]},
-           context={"contact_id": contact_id})
+    record(
+        actor,
+        AuditAction.DELETE,
+        org,
+        changes={"contact.name": [name, None]},
+        context={"contact_id": contact_id},
+    )

@@ -17,8 +17,15 @@ from django.db import transaction
 from ..models import ChainNode, Cluster, IndustrialChain, Industry, Region
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-LEVEL_ORDER = {"section": 0, "division": 1, "group": 2, "class": 3, "province": 0, "city": 1,
-               "district": 2}
+LEVEL_ORDER = {
+    "section": 0,
+    "division": 1,
+    "group": 2,
+    "class": 3,
+    "province": 0,
+    "city": 1,
+    "district": 2,
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,13 @@ def _upsert_tree(model, rows: list[dict[str, str]], extra) -> int:
     existing = {obj.pk: obj for obj in model.objects.all()}
     to_create, to_update = [], []
     for row in rows:
-        values = {"level": row["level"], "parent_id": row["parent"] or None,
-                  "name_zh": row["name_zh"], "name_en": row["name_en"], **extra(row)}
+        values = {
+            "level": row["level"],
+            "parent_id": row["parent"] or None,
+            "name_zh": row["name_zh"],
+            "name_en": row["name_en"],
+            **extra(row),
+        }
         obj = existing.get(row["code"])
         if obj is None:
             to_create.append(model(code=row["code"], **values))
@@ -56,51 +68,69 @@ def _upsert_tree(model, rows: list[dict[str, str]], extra) -> int:
             to_update.append(obj)
     # Parents come first in ``rows``; creating level by level keeps foreign keys valid.
     for level in sorted({LEVEL_ORDER[o.level] for o in to_create}):
-        model.objects.bulk_create([o for o in to_create if LEVEL_ORDER[o.level] == level],
-                                  batch_size=500)
+        model.objects.bulk_create(
+            [o for o in to_create if LEVEL_ORDER[o.level] == level], batch_size=500
+        )
     if to_update:
         fields = ["level", "parent_id", "name_zh", "name_en", *extra(rows[0]).keys()]
-        model.objects.bulk_update(to_update, [f.replace("_id", "") if f == "parent_id" else f
-                                              for f in fields], batch_size=500)
+        model.objects.bulk_update(
+            to_update,
+            [f.replace("_id", "") if f == "parent_id" else f for f in fields],
+            batch_size=500,
+        )
     return len(rows)
 
 
 @transaction.atomic
 def load_reference_data(*, update_examples: bool = False) -> ReferenceLoadResult:
     regions = _upsert_tree(
-        Region, _read_csv("regions.csv"),
-        lambda row: {"valid_from": _date(row.get("valid_from", "")),
-                     "valid_to": _date(row.get("valid_to", ""))},
+        Region,
+        _read_csv("regions.csv"),
+        lambda row: {
+            "valid_from": _date(row.get("valid_from", "")),
+            "valid_to": _date(row.get("valid_to", "")),
+        },
     )
     industries = _upsert_tree(Industry, _read_csv("industries.csv"), lambda row: {})
     with open(DATA_DIR / "clusters.yaml", encoding="utf-8") as handle:
         examples = yaml.safe_load(handle)
     clusters = chains = nodes = 0
     for item in examples.get("clusters", []):
-        values = {"name_zh": item["name_zh"], "name_en": item.get("name_en", ""),
-                  "region_id": str(item["region"]),
-                  "description_zh": item.get("description_zh", ""),
-                  "description_en": item.get("description_en", "")}
+        values = {
+            "name_zh": item["name_zh"],
+            "name_en": item.get("name_en", ""),
+            "region_id": str(item["region"]),
+            "description_zh": item.get("description_zh", ""),
+            "description_en": item.get("description_en", ""),
+        }
         obj, created = Cluster.objects.get_or_create(code=item["code"], defaults=values)
         if not created and update_examples:
             Cluster.objects.filter(pk=obj.pk).update(**values)
         clusters += 1
     cluster_ids = dict(Cluster.objects.values_list("code", "id"))
     for item in examples.get("chains", []):
-        values = {"name_zh": item["name_zh"], "name_en": item.get("name_en", ""),
-                  "region_id": str(item["region"]), "cluster_id": cluster_ids.get(item.get("cluster")),
-                  "description_zh": item.get("description_zh", ""),
-                  "description_en": item.get("description_en", "")}
+        values = {
+            "name_zh": item["name_zh"],
+            "name_en": item.get("name_en", ""),
+            "region_id": str(item["region"]),
+            "cluster_id": cluster_ids.get(item.get("cluster")),
+            "description_zh": item.get("description_zh", ""),
+            "description_en": item.get("description_en", ""),
+        }
         chain, created = IndustrialChain.objects.get_or_create(code=item["code"], defaults=values)
         if not created and update_examples:
             IndustrialChain.objects.filter(pk=chain.pk).update(**values)
         chains += 1
         for order, node in enumerate(item.get("nodes", [])):
-            node_values = {"chain": chain, "name_zh": node["name_zh"],
-                           "name_en": node.get("name_en", ""), "position": node["position"],
-                           "sort_order": order,
-                           "industries": [str(code) for code in node.get("industries", [])],
-                           "keywords": list(node.get("keywords", []))}
+            node_values = {
+                "chain": chain,
+                "name_zh": node["name_zh"],
+                "name_en": node.get("name_en", ""),
+                "position": node["position"],
+                "sort_order": order,
+                "industries": [str(code) for code in node.get("industries", [])],
+                "keywords": list(node.get("keywords", [])),
+            }
             obj, created = ChainNode.objects.get_or_create(code=node["code"], defaults=node_values)
             if not created and update_examples:
                 for key, value in node_values.items():

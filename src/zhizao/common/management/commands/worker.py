@@ -51,11 +51,27 @@ class Command(DbWorkerCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--no-schedule", action="store_true",
-                            help="Do not enqueue periodic jobs from this worker.")
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Do not enqueue periodic jobs from this worker.",
+        )
 
-    def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay,
-               max_tasks, worker_id, exclude_queues, no_schedule=False, **options):
+    def handle(
+        self,
+        *,
+        verbosity,
+        queue_name,
+        interval,
+        batch,
+        backend_name,
+        startup_delay,
+        max_tasks,
+        worker_id,
+        exclude_queues,
+        no_schedule=False,
+        **options,
+    ):
         self.configure_logging(verbosity)
         worker = ZhizaoWorker(
             queue_names=queue_name.split(","),

@@ -37,12 +37,15 @@ class Command(BaseCommand):
         leaders = designate_chain_leaders()
         self.stdout.write(
             f"Demo organisations: {result.created:,} created, {result.existing:,} already there "
-            f"({time.monotonic() - started:.1f} s); chain leaders designated: {leaders}.")
+            f"({time.monotonic() - started:.1f} s); chain leaders designated: {leaders}."
+        )
         if no_accounts:
             return
         accounts = ensure_demo_accounts()
         self.stdout.write("")
         self.stdout.write("Demo accounts (user name / password — role, organisation):")
         for account in accounts:
-            self.stdout.write(f"  {account.username:<12} {account.password:<16} "
-                              f"{account.role_label} · {account.organization}")
+            self.stdout.write(
+                f"  {account.username:<12} {account.password:<16} "
+                f"{account.role_label} · {account.organization}"
+            )

@@ -28,14 +28,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--commit", action="store_true", help="Write the rows.")
-        parser.add_argument("--skip-invalid", action="store_true",
-                            help="With --commit: write the valid rows and skip the bad ones.")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="With --commit: write the valid rows and skip the bad ones.",
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
-        parser.add_argument("--language", default="zh-hans",
-                            help="Language of the error messages (zh-hans or en).")
+        parser.add_argument(
+            "--language", default="zh-hans", help="Language of the error messages (zh-hans or en)."
+        )
 
-    def handle(self, *args, file: str, commit: bool, skip_invalid: bool, format: str,
-               language: str, **options):
+    def handle(
+        self,
+        *args,
+        file: str,
+        commit: bool,
+        skip_invalid: bool,
+        format: str,
+        language: str,
+        **options,
+    ):
         translation.activate(language)
         path = Path(file)
         if not path.is_file():
@@ -44,8 +56,14 @@ class Command(BaseCommand):
             table = read_table(path.read_bytes(), path.name)
         except TableError as error:
             message = file_message(error.code, **error.params)
-            result = {"rows": 0, "valid": 0, "created": 0, "updated": 0, "unchanged": 0,
-                      "errors": [{"row": 0, "column": "", "code": error.code, "message": message}]}
+            result = {
+                "rows": 0,
+                "valid": 0,
+                "created": 0,
+                "updated": 0,
+                "unchanged": 0,
+                "errors": [{"row": 0, "column": "", "code": error.code, "message": message}],
+            }
             self._print(result, format)
             sys.exit(1)
         plan = check_table(table)
@@ -55,8 +73,9 @@ class Command(BaseCommand):
         if plan.errors and not skip_invalid:
             self._print(report(plan, counts={"created": 0, "updated": 0, "unchanged": 0}), format)
             sys.exit(1)
-        counts = apply_plan(Actor(extra={"via": "cli", "file": path.name}), plan,
-                            skip_invalid=skip_invalid)
+        counts = apply_plan(
+            Actor(extra={"via": "cli", "file": path.name}), plan, skip_invalid=skip_invalid
+        )
         self._print(report(plan, counts=counts), format)
         sys.exit(0)
 
@@ -64,7 +83,12 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
-        self.stdout.write(_("Rows: %(rows)d  valid: %(valid)d  new: %(created)d  updated: "
-                            "%(updated)d  unchanged: %(unchanged)d") % result)
+        self.stdout.write(
+            _(
+                "Rows: %(rows)d  valid: %(valid)d  new: %(created)d  updated: "
+                "%(updated)d  unchanged: %(unchanged)d"
+            )
+            % result
+        )
         for error in result["errors"]:
             self.stdout.write(_("Row %(row)s, column %(column)s: %(message)s [%(code)s]") % error)
