@@ -204,7 +204,7 @@ def designate_chain_leaders() -> int:
                 Actor(extra={"via": "demo"}),
                 AuditAction.UPDATE,
                 chain,
-                changes={"leader_id": [None, str(leader.pk)]},
+                changes={"leader_id": [None, leader.pk]},
             )
             designated += 1
     return designated
