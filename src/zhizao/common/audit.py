@@ -107,6 +107,60 @@ def record(actor: Actor, action: str, obj: models.Model | None = None, **kwargs:
     return entry
 
 
+AUDIT_FIELDS = (
+    "created_at",
+    "actor",
+    "actor_name",
+    "acting_organization_id",
+    "acting_organization_name",
+    "acting_role",
+    "action",
+    "content_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "context",
+    "ip_address",
+)
+
+
+def entry_row(
+    actor: Actor,
+    action: str,
+    *,
+    created_at,
+    content_type_id: int | None,
+    object_id: str,
+    object_repr: str,
+    changes: Mapping[str, Any],
+    context: Mapping[str, Any],
+) -> tuple:
+    """One audit entry as a row for ``insert_entry_rows`` (bulk writes)."""
+    from .bulk import prepare_json
+
+    return (
+        created_at,
+        actor.user_id,
+        actor.label,
+        actor.organization_id,
+        actor.organization_name[:200],
+        actor.role,
+        action,
+        content_type_id,
+        object_id,
+        object_repr[:300],
+        prepare_json(AuditEntry, "changes", dict(changes)),
+        prepare_json(AuditEntry, "context", {**dict(actor.extra), **dict(context)}),
+        actor.ip_address,
+    )
+
+
+def insert_entry_rows(rows: Iterable[tuple]) -> int:
+    from .bulk import insert_rows
+
+    return insert_rows(AuditEntry, AUDIT_FIELDS, rows)
+
+
 def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 2000) -> int:
     """Insert prepared entries in bulk (imports); returns how many were written."""
     created = AuditEntry.objects.bulk_create(list(entries), batch_size=batch_size)

@@ -24,7 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhizao.common.audit import Actor, AuditAction, build_entry, jsonable, record, record_many
+from zhizao.common.audit import Actor, AuditAction, entry_row, insert_entry_rows, jsonable, record
+from zhizao.common.bulk import datetime_value, decimal_value, insert_rows, prepare_json
 from zhizao_core.importing import (
     CellError,
     ImportContext,
@@ -39,7 +40,7 @@ from ..errors import RegistryError, file_message
 from ..import_messages import render_error
 from ..models import ChainNode, Cluster, Contact, ImportBatch, Industry, Organization, Region
 from .files import Table, TableError, read_table
-from .organizations import name_sort_key, refresh_derived_fields
+from .organizations import derived_fields, name_sort_key, refresh_derived_fields
 
 Progress = Callable[[str, int], None]
 CHUNK = 800  # stays under SQLite's limit of bound variables per statement
@@ -221,27 +222,68 @@ def check_table(
     return plan
 
 
-def _new_organization(rec: OrganizationRecord, now: dt.datetime) -> Organization:
-    org = Organization(
+ORG_INSERT_FIELDS = (
+    "name",
+    "uscc",
+    "kind",
+    "region",
+    "industry",
+    "size",
+    "founded_year",
+    "employees",
+    "revenue_wan",
+    "address",
+    "website",
+    "description",
+    "products",
+    "capabilities",
+    "province_code",
+    "city_code",
+    "industry_division",
+    "industry_group",
+    "search_text",
+    "name_sort",
+    "is_active",
+    "created_at",
+    "updated_at",
+)
+
+
+def _organization_row(rec: OrganizationRecord, stamp) -> tuple:
+    products, capabilities = list(rec.products), list(rec.capabilities)
+    derived = derived_fields(
         name=rec.name,
         uscc=rec.uscc,
-        kind=rec.kind,
-        region_id=rec.region,
-        industry_id=rec.industry or None,
-        size=rec.size or "",
-        founded_year=rec.founded_year,
-        employees=rec.employees,
-        revenue_wan=rec.revenue_wan,
-        address=rec.address,
-        website=rec.website,
-        description=rec.description,
-        products=list(rec.products),
-        capabilities=list(rec.capabilities),
-        created_at=now,
-        updated_at=now,
+        region=rec.region,
+        industry=rec.industry,
+        products=products,
+        capabilities=capabilities,
     )
-    refresh_derived_fields(org)
-    return org
+    return (
+        rec.name,
+        rec.uscc,
+        rec.kind,
+        rec.region,
+        rec.industry or None,
+        rec.size or "",
+        rec.founded_year,
+        rec.employees,
+        decimal_value(rec.revenue_wan),
+        rec.address,
+        rec.website,
+        rec.description,
+        prepare_json(Organization, "products", products),
+        prepare_json(Organization, "capabilities", capabilities),
+        derived["province_code"],
+        derived["city_code"],
+        derived["industry_division"],
+        derived["industry_group"],
+        derived["search_text"],
+        derived["name_sort"],
+        True,
+        stamp,
+        stamp,
+    )
 
 
 def apply_plan(
@@ -255,27 +297,29 @@ def apply_plan(
             _("The file has %(n)d errors; nothing was imported.") % {"n": len(plan.errors)},
         )
     now = timezone.now()
+    stamp = datetime_value(now)
     org_type = ContentType.objects.get_for_model(Organization)
     cluster_ids = dict(Cluster.objects.values_list("code", "id"))
     node_ids = dict(ChainNode.objects.values_list("code", "id"))
     context = {"import_batch": str(batch.pk)} if batch else {}
     with transaction.atomic():
-        # New organisations
-        new_orgs = [_new_organization(row.record, now) for row in plan.create]
-        Organization.objects.bulk_create(new_orgs, batch_size=500)
-        if new_orgs and new_orgs[0].pk is None:  # databases without RETURNING
-            ids = {}
-            usccs = [o.uscc for o in new_orgs]
+        # New organisations: prepared rows and one executemany (see zhizao.common.bulk).
+        if plan.create:
+            insert_rows(
+                Organization,
+                ORG_INSERT_FIELDS,
+                (_organization_row(row.record, stamp) for row in plan.create),
+            )
+            ids: dict[str, int] = {}
+            usccs = [row.record.uscc for row in plan.create]
             for start in range(0, len(usccs), CHUNK):
                 ids.update(
                     Organization.objects.filter(uscc__in=usccs[start : start + CHUNK]).values_list(
                         "uscc", "id"
                     )
                 )
-            for org in new_orgs:
-                org.pk = ids[org.uscc]
-        for row, org in zip(plan.create, new_orgs, strict=True):
-            row.org_id = org.pk
+            for row in plan.create:
+                row.org_id = ids[row.record.uscc]
         # Changed organisations: only the fields that changed, with derived columns refreshed.
         if plan.update:
             ids = [row.org_id for row in plan.update]
@@ -311,35 +355,36 @@ def apply_plan(
             )
         _write_links(plan, cluster_ids, node_ids)
         _write_contacts(plan)
-        entries = []
-        for row in plan.create:
-            entries.append(
-                build_entry(
-                    actor,
-                    AuditAction.CREATE,
-                    content_type=org_type,
-                    object_id=str(row.org_id),
-                    object_repr=row.record.name,
-                    context={**context, "row": row.record.row},
-                    changes={
-                        k: [None, jsonable(_value(getattr(row.record, k)))]
-                        for k in ("name", "uscc", "kind", "region", "industry")
-                    },
-                )
+        entry_rows = [
+            entry_row(
+                actor,
+                AuditAction.CREATE,
+                created_at=stamp,
+                content_type_id=org_type.pk,
+                object_id=str(row.org_id),
+                object_repr=row.record.name,
+                context={**context, "row": row.record.row},
+                changes={
+                    k: [None, jsonable(_value(getattr(row.record, k)))]
+                    for k in ("name", "uscc", "kind", "region", "industry")
+                },
             )
-        for row in plan.update:
-            entries.append(
-                build_entry(
-                    actor,
-                    AuditAction.UPDATE,
-                    content_type=org_type,
-                    object_id=str(row.org_id),
-                    object_repr=row.record.name,
-                    changes=row.changes,
-                    context={**context, "row": row.record.row},
-                )
+            for row in plan.create
+        ]
+        entry_rows += [
+            entry_row(
+                actor,
+                AuditAction.UPDATE,
+                created_at=stamp,
+                content_type_id=org_type.pk,
+                object_id=str(row.org_id),
+                object_repr=row.record.name,
+                changes=row.changes,
+                context={**context, "row": row.record.row},
             )
-        record_many(entries)
+            for row in plan.update
+        ]
+        insert_entry_rows(entry_rows)
         counts = {
             "created": len(plan.create),
             "updated": len(plan.update),
@@ -381,13 +426,14 @@ def _write_links(plan: ImportPlan, cluster_ids: dict[str, int], node_ids: dict[s
         org_ids = list(replace)
         for start in range(0, len(org_ids), CHUNK):
             through.objects.filter(organization_id__in=org_ids[start : start + CHUNK]).delete()
-        through.objects.bulk_create(
-            [
-                through(organization_id=org_id, **{column: ids[code]})
+        insert_rows(
+            through,
+            ("organization", column.removesuffix("_id")),
+            (
+                (org_id, ids[code])
                 for org_id, codes in replace.items()
                 for code in dict.fromkeys(codes)
-            ],
-            batch_size=1000,
+            ),
         )
 
 
@@ -431,7 +477,14 @@ def _write_contacts(plan: ImportPlan) -> None:
                 contact.phone = rec.contact_phone or contact.phone
                 contact.email = rec.contact_email or contact.email
                 contact.save(update_fields=["phone", "email"])
-    Contact.objects.bulk_create(new_contacts, batch_size=1000)
+    insert_rows(
+        Contact,
+        ("organization", "name", "title", "phone", "email", "is_primary"),
+        (
+            (c.organization_id, c.name, c.title, c.phone, c.email, c.is_primary)
+            for c in new_contacts
+        ),
+    )
 
 
 # --- the report -----------------------------------------------------------------------------

@@ -37,18 +37,39 @@ def name_sort_key(name: str) -> str:
     return name.encode("gbk", errors="replace").hex()[:400]
 
 
+def derived_fields(
+    *,
+    name: str,
+    uscc: str,
+    region: str,
+    industry: str | None,
+    products: list[str] | tuple[str, ...],
+    capabilities: list[str] | tuple[str, ...],
+) -> dict[str, str]:
+    """The denormalised columns that filters, search and sorting read."""
+    industry = industry or ""
+    return {
+        "province_code": region[:2] + "0000" if region else "",
+        "city_code": region[:4] + "00" if region else "",
+        "industry_division": industry[:2] if len(industry) >= 2 and industry[:2].isdigit() else "",
+        "industry_group": industry[:3] if len(industry) >= 3 else "",
+        "search_text": normalize_search_text(
+            name, " ".join(products or []), " ".join(capabilities or []), uscc
+        ),
+        "name_sort": name_sort_key(name),
+    }
+
+
 def refresh_derived_fields(org: Organization) -> None:
-    """Fill the denormalised columns that filters, search and sorting read."""
-    region = org.region_id or ""
-    org.province_code = region[:2] + "0000" if region else ""
-    org.city_code = region[:4] + "00" if region else ""
-    industry = org.industry_id or ""
-    org.industry_division = industry[:2] if len(industry) >= 2 and industry[:2].isdigit() else ""
-    org.industry_group = industry[:3] if len(industry) >= 3 else ""
-    org.search_text = normalize_search_text(
-        org.name, " ".join(org.products or []), " ".join(org.capabilities or []), org.uscc
-    )
-    org.name_sort = name_sort_key(org.name)
+    for key, value in derived_fields(
+        name=org.name,
+        uscc=org.uscc,
+        region=org.region_id or "",
+        industry=org.industry_id,
+        products=org.products,
+        capabilities=org.capabilities,
+    ).items():
+        setattr(org, key, value)
 
 
 def snapshot(org: Organization) -> dict[str, Any]:
