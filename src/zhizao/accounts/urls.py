@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -6,9 +5,12 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("switch/", views.switch_membership, name="switch_membership"),
-    path("security/", views.security, name="security"),
-    path("users/", views.security, name="user_list"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.LoginTotpView.as_view(), name="login_totp"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("switch/", views.SwitchMembershipView.as_view(), name="switch_membership"),
+    path("security/", views.SecurityView.as_view(), name="security"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/new/", views.UserCreateView.as_view(), name="user_new"),
+    path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
 ]
