@@ -31,9 +31,33 @@ SQLITE_AUDIT_DELETE_TRIGGER = (
 )
 
 
+def _reload_reference_data(sender, **kwargs):
+    from zhizao.registry.services.reference import load_reference_data
+
+    load_reference_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data_after_flush():
+    """A transactional test ends with a flush of every table; Django then sends post_migrate,
+    and the reference data goes back for the tests that follow (tests only)."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(
+        _reload_reference_data,
+        sender=apps.get_app_config("registry"),
+        dispatch_uid="zhizao-test-reference-data",
+    )
+    yield
+    post_migrate.disconnect(
+        dispatch_uid="zhizao-test-reference-data", sender=apps.get_app_config("registry")
+    )
+
+
 @pytest.fixture(autouse=True)
 def _audit_log_flushable(request):
-    """Transactional tests end with a flush of every table. On SQLite the append-only trigger
+    """Transactional tests end with a flush of every table, reference data included. On SQLite the append-only trigger
     would refuse it, so it is lifted for the flush and put back before the next such test.
     (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)"""
     transactional = (

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganizationKind(models.TextChoices):
@@ -43,7 +44,7 @@ class ImportState(models.TextChoices):
     VALIDATED = "validated", _("Checked")
     QUEUED = "queued", _("Waiting to import")
     COMMITTING = "committing", _("Importing")
-    COMMITTED = "committed", _("Imported")
+    COMMITTED = "committed", pgettext_lazy("import state", "Imported")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
 
