@@ -36,6 +36,8 @@ def insert_rows(
         f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    if connection.vendor == "postgresql":
+        return _copy_rows(opts.db_table, columns, rows)
     written = 0
     batch: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
@@ -59,3 +61,15 @@ def decimal_value(value, max_digits: int = 16, decimal_places: int = 2) -> Any:
     if value is None:
         return None
     return connection.ops.adapt_decimalfield_value(value, max_digits, decimal_places)
+
+
+def _copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL: COPY is several times faster than executemany for many rows."""
+    quote = connection.ops.quote_name
+    statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    written = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            written += 1
+    return written
