@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.urls import path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -6,7 +9,15 @@ from .registry import views as registry
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI (vendored by drf-spectacular-sidecar) sets inline styles; this page alone
+    # allows them. Scripts stay 'self' only.
+    path(
+        "docs/",
+        csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("token/", obtain_auth_token, name="api-token"),
     path(
         "registry/organizations/", registry.OrganizationListApi.as_view(), name="api-organizations"
