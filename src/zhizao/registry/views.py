@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,6 +15,9 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -48,25 +53,83 @@ class ActingMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _filter_options() -> dict:
+_OPTIONS_CACHE: dict[str, tuple[float, dict]] = {}
+OPTIONS_TTL = 300  # seconds; reference data changes by command, rarely
+
+
+def _filter_choices() -> dict[str, list[tuple[str, str, str]]]:
+    """(value, label, parent) of every cascading filter, in the active language; kept in
+    memory for a few minutes because 1,300 regions and industries do not change per request."""
+    lang = get_language() or "zh-hans"
+    cached = _OPTIONS_CACHE.get(lang)
+    if cached and time.monotonic() - cached[0] < OPTIONS_TTL:
+        return cached[1]
     regions = selectors.region_choices()
-    industries = list(
-        Industry.objects.filter(level__in=["section", "division", "group", "class"]).order_by(
-            "code"
-        )
-    )
-    sections = [i for i in industries if i.level == "section"]
-    return {
-        "provinces": [r for r in regions if r.level == "province"],
-        "cities": [r for r in regions if r.level == "city"],
-        "districts": [r for r in regions if r.level == "district"],
-        "sections": sections,
-        "divisions": [i for i in industries if i.level == "division"],
-        "groups": [i for i in industries if i.level == "group"],
-        "classes": [i for i in industries if i.level == "class"],
-        "clusters": list(Cluster.objects.order_by("code")),
-        "chains": list(IndustrialChain.objects.order_by("code")),
+    industries = list(Industry.objects.order_by("code"))
+    sections = {i.code: i for i in industries if i.level == "section"}
+    choices = {
+        "province": [(r.code, r.name, "") for r in regions if r.level == "province"],
+        "city": [(r.code, r.name, r.parent_id) for r in regions if r.level == "city"],
+        "district": [(r.code, r.name, r.parent_id) for r in regions if r.level == "district"],
+        "division": [
+            (i.code, f"{i.code} {i.name}", i.parent_id) for i in industries if i.level == "division"
+        ],
+        "group": [
+            (i.code, f"{i.code} {i.name}", i.parent_id) for i in industries if i.level == "group"
+        ],
+        "industry_class": [
+            (i.code, f"{i.code} {i.name}", i.parent_id) for i in industries if i.level == "class"
+        ],
+        "cluster": [(c.code, c.name, "") for c in Cluster.objects.order_by("code")],
+        "chain": [(c.code, c.name, "") for c in IndustrialChain.objects.order_by("code")],
+        "_sections": [(code, f"{code} {section.name}", "") for code, section in sections.items()],
     }
+    _OPTIONS_CACHE[lang] = (time.monotonic(), choices)
+    return choices
+
+
+def _options_html(choices, selected: str, *, with_parent: bool) -> str:
+    if with_parent:
+        return format_html_join(
+            "",
+            '<option value="{}" data-parent="{}"{}>{}</option>',
+            (
+                (v, p, mark_safe(" selected") if v == selected else "", label)
+                for v, label, p in choices
+            ),
+        )
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((v, mark_safe(" selected") if v == selected else "", label) for v, label, _p in choices),
+    )
+
+
+def _filter_options(data) -> dict:
+    """Pre-rendered <option> lists of the filter form, the current values selected."""
+    choices = _filter_choices()
+    rendered = {}
+    for name in ("province", "city", "district", "group", "industry_class", "cluster", "chain"):
+        rendered[name] = _options_html(
+            choices[name],
+            data.get(name, ""),
+            with_parent=name in {"city", "district", "group", "industry_class"},
+        )
+    # Divisions grouped by section.
+    selected = data.get("division", "")
+    groups = []
+    for code, label, _p in choices["_sections"]:
+        inner = [c for c in choices["division"] if c[2] == code]
+        if inner:
+            groups.append(
+                format_html(
+                    '<optgroup label="{}">{}</optgroup>',
+                    label,
+                    _options_html(inner, selected, with_parent=False),
+                )
+            )
+    rendered["division"] = mark_safe("".join(groups))  # noqa: S308 (built with format_html)
+    return {"options": rendered}
 
 
 class OrganizationListView(ActingMixin, View):
@@ -93,7 +156,7 @@ class OrganizationListView(ActingMixin, View):
             "can_add": request.user.has_perm("registry.add_organization"),
             "can_view_contacts": request.user.has_perm("registry.view_contacts"),
             "current_sort": filters.sort,
-            **_filter_options(),
+            **_filter_options(request.GET),
         }
         if request.htmx and request.htmx.target == "results":
             return render(request, f"{self.template_name}#results", context)
