@@ -120,7 +120,9 @@ def main() -> None:
     started = time.perf_counter()
     subprocess.run(
         [*manage, "registry_demo", "--size", str(args.orgs)],
-        env={k: v for k, v in env.items() if k != "ZHIZAO_ENV"},  # demo data is refused in production
+        env={
+            k: v for k, v in env.items() if k != "ZHIZAO_ENV"
+        },  # demo data is refused in production
         check=True,
         capture_output=True,
     )

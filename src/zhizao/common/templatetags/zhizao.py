@@ -61,5 +61,6 @@ def join_if_list(value, sep="、"):
 @register.simple_tag
 def elided_pages(page_obj):
     """First, last and current ± 2 pages, with gaps: constant work however many pages."""
-    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2,
-                                                         on_ends=1))
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )
