@@ -373,7 +373,7 @@ def generate_organizations(
         name = _unique_name(rng, base, used_names, region)
         domain = _pinyin_domain(serial)
         chain_codes: list[str] = []
-        if kind == "manufacturer" and industry:
+        if kind in {"manufacturer", "provider"} and industry:
             for prefix, node in nodes_by_prefix:
                 if industry.startswith(prefix) and node.code not in chain_codes:
                     chain_codes.append(node.code)
