@@ -208,3 +208,50 @@ def test_import_missing_required_column_is_reported(tmp_path):
     assert [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [
         (0, "统一社会信用代码", "missing_column")
     ]
+
+
+def test_zhizao_console_script_runs_the_import_on_the_configured_database(tmp_path):
+    """The installed ``zhizao`` script maps ``registry import`` to the command, on whichever
+    database ``DATABASE_URL`` names (here a fresh SQLite file)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("zhizao")
+    env = {
+        **os.environ,
+        "ZHIZAO_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+    subprocess.run([script, "migrate", "-v0"], env=env, check=True, capture_output=True)
+    subprocess.run([script, "registry", "load-reference"], env=env, check=True, capture_output=True)
+    path = write_csv(tmp_path / "orgs.csv", HEADER_ZH, good_rows())
+    checked = subprocess.run(
+        [script, "registry", "import", str(path), "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (checked.returncode, json.loads(checked.stdout)["created"]) == (0, 3)
+    done = subprocess.run(
+        [script, "registry", "import", str(path), "--commit", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(done.stdout) == {
+        "rows": 3,
+        "valid": 3,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [],
+    }
+    again = subprocess.run(
+        [script, "registry", "import", str(path), "--commit", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (json.loads(again.stdout)["unchanged"], again.returncode) == (3, 0)
