@@ -267,3 +267,38 @@ def test_anonymous_user_is_sent_to_login(client, registry):
     response = client.get(reverse("registry:organization_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_operator_archives_and_restores_an_organisation(client, operator, registry):
+    org = registry["xinda"]
+    assert client.login(username=operator.username, password=PASSWORD)
+    url = reverse("registry:organization_archive", args=[org.pk])
+    client.post(url, {"action": "archive"})
+    org.refresh_from_db()
+    assert org.is_active is False
+    assert "杭州鑫达电子材料有限公司" not in names(
+        client.get(reverse("registry:organization_list"))
+    )
+    entry = AuditEntry.objects.get(action="state", object_id=str(org.pk))
+    assert entry.changes == {"is_active": [True, False]}
+    client.post(url, {"action": "restore"})
+    org.refresh_from_db()
+    assert org.is_active is True
+
+
+@pytest.mark.django_db
+def test_enterprise_cannot_archive_and_cannot_see_archived(client, enterprise_user, registry):
+    org = registry["xinda"]
+    assert client.login(username=enterprise_user.username, password=PASSWORD)
+    assert (
+        client.post(
+            reverse("registry:organization_archive", args=[org.pk]), {"action": "archive"}
+        ).status_code
+        == 404
+    )
+    org.refresh_from_db()
+    assert org.is_active is True
+    Organization.objects.filter(pk=org.pk).update(is_active=False)
+    assert client.get(reverse("registry:organization_detail", args=[org.pk])).status_code == 404
+    assert AuditEntry.objects.filter(action="state").count() == 0

@@ -134,9 +134,12 @@ def access_organization(user, pk: int, perm: str = "registry.view_organization")
     """The one way to fetch an organisation for a user: missing and forbidden look the same."""
     org = (
         Organization.objects.select_related("region__parent__parent", "industry__parent__parent")
-        .filter(pk=pk, is_active=True)
+        .filter(pk=pk)
         .first()
     )
+    # Archived organisations exist only for those who may restore them.
+    if org is not None and not org.is_active and not user.has_perm("registry.delete_organization"):
+        raise Http404
     if org is None or not user.has_perm(perm, org):
         raise Http404
     return org

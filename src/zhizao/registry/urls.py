@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.OrganizationCreateView.as_view(), name="organization_new"),
     path("<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization_edit"),
+    path("<int:pk>/archive/", views.OrganizationArchiveView.as_view(), name="organization_archive"),
     path("<int:pk>/contacts/new/", views.ContactEditView.as_view(), name="contact_new"),
     path(
         "<int:pk>/contacts/<int:contact_id>/", views.ContactEditView.as_view(), name="contact_edit"

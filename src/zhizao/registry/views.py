@@ -222,6 +222,7 @@ class OrganizationDetailView(ActingMixin, View):
             "can_change_contacts": request.user.has_perm("registry.change_contacts", org),
             "can_edit": request.user.has_perm("registry.change_organization", org),
             "can_history": can_history,
+            "can_archive": request.user.has_perm("registry.delete_organization", org),
             "clusters": list(org.clusters.all()),
             "chain_nodes": list(org.chain_nodes.select_related("chain")),
             "led_chains": list(org.led_chains.all()),
@@ -326,6 +327,24 @@ class OrganizationCreateView(ActingMixin, View):
                 messages.success(request, _("Organisation created."))
                 return redirect("registry:organization_detail", pk=org.pk)
         return render(request, self.template_name, {"form": form, "org": None}, status=400)
+
+
+class OrganizationArchiveView(ActingMixin, View):
+    """POST only: archive or restore (operators)."""
+
+    def post(self, request, pk: int):
+        org = selectors.access_organization(request.user, pk, "registry.delete_organization")
+        active = request.POST.get("action") == "restore"
+        if org_services.set_organization_active(actor_for_request(request), org, active=active):
+            messages.success(
+                request,
+                _("Organisation restored.")
+                if active
+                else _(
+                    "Organisation archived: it no longer appears in lists, searches and exports."
+                ),
+            )
+        return redirect("registry:organization_detail", pk=org.pk)
 
 
 class ContactEditView(ActingMixin, View):

@@ -176,3 +176,14 @@ def delete_contact(actor: Actor, org: Organization, contact: Contact) -> None:
         changes={"contact.name": [name, None]},
         context={"contact_id": contact_id},
     )
+
+
+@transaction.atomic
+def set_organization_active(actor: Actor, org: Organization, *, active: bool) -> bool:
+    """Archive (hide from lists, searches and exports) or restore an organisation; its data
+    and history stay. Returns False when it was already in that state."""
+    changed = Organization.objects.filter(pk=org.pk, is_active=not active).update(is_active=active)
+    if changed:
+        org.is_active = active
+        record(actor, AuditAction.STATE, org, changes={"is_active": [not active, active]})
+    return bool(changed)
