@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest
 
 from zhizao.common.audit import Actor
 
-from .models import Membership
+from .models import Membership, User
 
 SESSION_KEY = "zhizao_membership_id"
 
@@ -63,3 +64,33 @@ def actor_for_request(request: HttpRequest) -> Actor:
         role=membership.role,
         ip_address=client_ip(request),
     )
+
+
+def users_for_management(*, q: str = "", role: str = ""):
+    """Users for the operators' list, with their memberships in two queries in all."""
+    users = User.objects.order_by("username", "id").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("organization").order_by("-is_active", "id"),
+        )
+    )
+    if q:
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(display_name__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+        )
+    if role:
+        users = users.filter(
+            pk__in=Membership.objects.filter(role=role, is_active=True).values("user_id")
+        )
+    return users
+
+
+def access_managed_user(acting_user, user_id: int) -> User:
+    """The user an operator manages; missing and forbidden both answer 404."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not acting_user.has_perm("accounts.manage_users"):
+        raise Http404
+    return user

@@ -17,7 +17,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,7 +39,12 @@ from .forms import (
     UserFilterForm,
 )
 from .models import Membership, User
-from .selectors import actor_for_request, membership_for_request
+from .selectors import (
+    access_managed_user,
+    actor_for_request,
+    membership_for_request,
+    users_for_management,
+)
 from .services import LoginStatus
 
 TOTP_SETUP_SESSION_KEY = "zhizao_totp_setup_secret"
@@ -341,33 +345,6 @@ class OperatorMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def users_for_management(*, q: str = "", role: str = ""):
-    """Users for the operators' list, with their memberships in two queries in all."""
-    users = User.objects.order_by("username", "id").prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("organization").order_by("-is_active", "id"),
-        )
-    )
-    if q:
-        users = users.filter(
-            Q(username__icontains=q)
-            | Q(display_name__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-        )
-    if role:
-        users = users.filter(
-            pk__in=Membership.objects.filter(role=role, is_active=True).values("user_id")
-        )
-    return users
-
-
-def access_managed_user(request: HttpRequest, user_id: int) -> User:
-    """The user an operator manages; callers have passed ``OperatorMixin``."""
-    return get_object_or_404(User, pk=user_id)
-
-
 class UserListView(OperatorMixin, View):
     def get(self, request):
         form = UserFilterForm(request.GET or None)
@@ -442,10 +419,10 @@ class UserDetailView(OperatorMixin, View):
         return render(request, self.template_name, context)
 
     def get(self, request, pk: int):
-        return self.render_page(request, access_managed_user(request, pk))
+        return self.render_page(request, access_managed_user(request.user, pk))
 
     def post(self, request, pk: int):
-        managed = access_managed_user(request, pk)
+        managed = access_managed_user(request.user, pk)
         actor = actor_for_request(request)
         action = request.POST.get("action")
         handler = {
