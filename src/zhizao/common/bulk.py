@@ -73,3 +73,10 @@ def _copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
             copy.write_row(row)
             written += 1
     return written
+
+
+def refresh_statistics(table: str) -> None:
+    """After a bulk write, give the query planner fresh statistics (SQLite keeps none by itself;
+    PostgreSQL's autovacuum would, but later)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

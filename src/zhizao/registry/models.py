@@ -190,6 +190,11 @@ class Organization(models.Model):
         verbose_name_plural = _("organisations")
         indexes = [
             models.Index(fields=["kind", "name_sort"]),
+            # Counting and paging the active registry (with or without a kind) from an index.
+            models.Index(fields=["is_active", "name_sort"], name="registry_org_active_name"),
+            models.Index(
+                fields=["is_active", "kind", "name_sort"], name="registry_org_active_kind"
+            ),
             models.Index(fields=["city_code", "name_sort"]),
         ]
 

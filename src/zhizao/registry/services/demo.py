@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from zhizao.common.audit import Actor, AuditAction, record
+from zhizao.common.bulk import refresh_statistics
 from zhizao_core.demo import (
     DEMO_SEED,
     ChainNodeRef,
@@ -172,6 +173,7 @@ def load_demo_organizations(*, size: int, seed: int = DEMO_SEED, progress=None) 
     if batch:
         flush()
     if created:
+        refresh_statistics(Organization._meta.db_table)
         record(
             Actor(extra={"via": "demo"}),
             AuditAction.IMPORT,

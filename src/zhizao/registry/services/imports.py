@@ -25,7 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor, AuditAction, entry_row, insert_entry_rows, jsonable, record
-from zhizao.common.bulk import datetime_value, decimal_value, insert_rows, prepare_json
+from zhizao.common.bulk import (
+    datetime_value,
+    decimal_value,
+    insert_rows,
+    prepare_json,
+    refresh_statistics,
+)
 from zhizao_core.importing import (
     CellError,
     ImportContext,
@@ -405,7 +411,12 @@ def apply_plan(
                 finished_at=timezone.now(),
                 **counts,
             )
+    if counts["created"] + counts["updated"] >= ANALYZE_AFTER_ROWS:
+        refresh_statistics(Organization._meta.db_table)
     return counts
+
+
+ANALYZE_AFTER_ROWS = 1000
 
 
 def _write_links(plan: ImportPlan, cluster_ids: dict[str, int], node_ids: dict[str, int]) -> None:
