@@ -150,3 +150,29 @@ def test_openapi_schema_lists_the_registry_operations(client):
         "/api/registry/organizations/{id}/contacts/",
         "/api/registry/organizations/{id}/history/",
     ]
+
+
+@pytest.mark.django_db
+def test_api_me_lists_memberships_and_the_header_switches_the_acting_one(operator, enterprise_user):
+    from zhizao.accounts.models import Membership
+
+    extra = Membership.objects.create(
+        user=operator, organization=enterprise_user.memberships.get().organization, role="expert"
+    )
+    client = api_for(operator)
+    data = client.get("/api/accounts/me/").json()
+    assert [(m["role"], m["acting"]) for m in data["memberships"]] == [
+        ("operator", True),
+        ("expert", False),
+    ]
+    data = client.get("/api/accounts/me/", HTTP_X_ZHIZAO_MEMBERSHIP=str(extra.pk)).json()
+    assert [(m["role"], m["acting"]) for m in data["memberships"]] == [
+        ("operator", False),
+        ("expert", True),
+    ]
+    # Acting as an expert, the operator's import API is closed.
+    response = client.get(
+        "/api/registry/imports/00000000-0000-0000-0000-000000000000/",
+        HTTP_X_ZHIZAO_MEMBERSHIP=str(extra.pk),
+    )
+    assert response.status_code == 404

@@ -5,6 +5,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from .accounts import views as accounts
 from .registry import views as registry
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("token/", obtain_auth_token, name="api-token"),
+    path("accounts/me/", accounts.MeApi.as_view(), name="api-me"),
     path(
         "registry/organizations/", registry.OrganizationListApi.as_view(), name="api-organizations"
     ),
