@@ -161,10 +161,13 @@ def insert_entry_rows(rows: Iterable[tuple]) -> int:
     return insert_rows(AuditEntry, AUDIT_FIELDS, rows)
 
 
-def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 2000) -> int:
-    """Insert prepared entries in bulk (imports); returns how many were written."""
-    created = AuditEntry.objects.bulk_create(list(entries), batch_size=batch_size)
-    return len(created)
-
-
-__all__ = ["SYSTEM", "Actor", "AuditAction", "build_entry", "diff", "record", "record_many"]
+__all__ = [
+    "SYSTEM",
+    "Actor",
+    "AuditAction",
+    "build_entry",
+    "diff",
+    "entry_row",
+    "insert_entry_rows",
+    "record",
+]

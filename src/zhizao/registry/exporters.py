@@ -6,8 +6,6 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from .models import Organization
-
 
 def export_header(*, with_contacts: bool) -> list[str]:
     header = [
@@ -65,7 +63,3 @@ def export_rows(queryset, *, with_contacts: bool, chunk: int = 2000) -> Iterator
             contact = next(iter(org.contacts.all()), None)
             row += [contact.name, contact.phone, contact.email] if contact else ["", "", ""]
         yield row
-
-
-def organizations_to_export(queryset) -> Iterator[Organization]:
-    return queryset.iterator()

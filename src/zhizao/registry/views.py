@@ -10,10 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -654,16 +652,3 @@ class ImportTemplateView(ActingMixin, View):
         )
         response["Content-Disposition"] = 'attachment; filename="registry-import-template.xlsx"'
         return response
-
-
-def kind_counts() -> dict[str, int]:
-    return dict(
-        Organization.objects.filter(is_active=True)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
-
-
-def organization_url(org: Organization) -> str:
-    return reverse("registry:organization_detail", args=[org.pk])
