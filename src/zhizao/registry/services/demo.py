@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from zhizao.common.audit import Actor, AuditAction, record
-from zhizao.common.bulk import refresh_statistics
+from zhizao.common.bulk import insert_rows, refresh_statistics
 from zhizao_core.demo import (
     DEMO_SEED,
     ChainNodeRef,
@@ -19,9 +19,10 @@ from zhizao_core.demo import (
     RegionRef,
     generate_organizations,
 )
+from zhizao_core.importing import OrganizationRecord
 
 from ..models import ChainNode, Cluster, Contact, IndustrialChain, Industry, Organization, Region
-from .organizations import refresh_derived_fields
+from .imports import ImportPlan, apply_plan, plan_records
 
 BATCH = 2000
 
@@ -77,84 +78,101 @@ def reference_inputs() -> tuple[
     return districts, industries, nodes, clusters
 
 
+def _record(d: dict) -> OrganizationRecord:
+    """A generated organisation in the import's shape, so that demo data takes the import's
+    write path (one transaction per batch, audited, bulk inserts)."""
+    primary = d["contacts"][0] if d["contacts"] else {}
+    revenue = d["revenue_wan"]
+    return OrganizationRecord(
+        row=0,
+        name=d["name"],
+        uscc=d["uscc"],
+        kind=d["kind"],
+        region=d["region"],
+        industry=d["industry"] or "",
+        size=d["size"] or "",
+        founded_year=d["founded_year"],
+        employees=d["employees"],
+        revenue_wan=Decimal(revenue).quantize(Decimal("0.01")) if revenue is not None else None,
+        address=d["address"],
+        website=d["website"],
+        description=d["description"],
+        products=tuple(d["products"]),
+        capabilities=tuple(d["capabilities"]),
+        clusters=tuple(dict.fromkeys(d["clusters"])),
+        chain_nodes=tuple(dict.fromkeys(d["chain_nodes"])),
+        contact_name=primary.get("name", ""),
+        contact_phone=primary.get("phone", ""),
+        contact_email=primary.get("email", ""),
+        present=DEMO_COLUMNS,
+    )
+
+
+DEMO_COLUMNS = frozenset(
+    {
+        "name",
+        "uscc",
+        "kind",
+        "region",
+        "industry",
+        "size",
+        "founded_year",
+        "employees",
+        "revenue_wan",
+        "address",
+        "website",
+        "description",
+        "products",
+        "capabilities",
+        "clusters",
+        "chain_nodes",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    }
+)
+
+
 def load_demo_organizations(*, size: int, seed: int = DEMO_SEED, progress=None) -> DemoResult:
     """Write ``size`` generated organisations; existing credit codes are left as they are."""
     regions, industries, nodes, clusters = reference_inputs()
-    cluster_ids = dict(Cluster.objects.values_list("code", "id"))
-    node_ids = dict(ChainNode.objects.values_list("code", "id"))
+    actor = Actor(extra={"via": "demo"})
     created = existing = 0
     batch: list[dict] = []
 
     def flush() -> None:
         nonlocal created, existing
-        known = set(
-            Organization.objects.filter(uscc__in=[d["uscc"] for d in batch]).values_list(
-                "uscc", flat=True
-            )
-        )
-        fresh = [d for d in batch if d["uscc"] not in known]
-        existing += len(batch) - len(fresh)
+        create, update, unchanged = plan_records([_record(d) for d in batch])
+        plan = ImportPlan(
+            rows=len(batch),
+            valid=len(batch),
+            errors=[],
+            unknown_columns=[],
+            labels={},
+            create=create,
+        )  # existing organisations stay untouched
         with transaction.atomic():
-            orgs = []
-            for d in fresh:
-                org = Organization(
-                    name=d["name"],
-                    uscc=d["uscc"],
-                    kind=d["kind"],
-                    region_id=d["region"],
-                    industry_id=d["industry"] or None,
-                    size=d["size"],
-                    founded_year=d["founded_year"],
-                    employees=d["employees"],
-                    revenue_wan=Decimal(d["revenue_wan"]) if d["revenue_wan"] is not None else None,
-                    address=d["address"],
-                    website=d["website"],
-                    description=d["description"],
-                    products=list(d["products"]),
-                    capabilities=list(d["capabilities"]),
-                )
-                refresh_derived_fields(org)
-                orgs.append(org)
-            Organization.objects.bulk_create(orgs, batch_size=500)
-            if orgs and orgs[0].pk is None:
-                ids = dict(
-                    Organization.objects.filter(uscc__in=[o.uscc for o in orgs]).values_list(
-                        "uscc", "id"
+            apply_plan(actor, plan)
+            by_uscc = {row.record.uscc: row.org_id for row in create}
+            insert_rows(
+                Contact,
+                ("organization", "name", "title", "phone", "email", "is_primary"),
+                (
+                    (
+                        by_uscc[d["uscc"]],
+                        c["name"],
+                        c.get("title", ""),
+                        c.get("phone", ""),
+                        c.get("email", ""),
+                        False,
                     )
-                )
-                for org in orgs:
-                    org.pk = ids[org.uscc]
-            cluster_links, node_links, contacts = [], [], []
-            for org, d in zip(orgs, fresh, strict=True):
-                for code in dict.fromkeys(d["clusters"]):
-                    if code in cluster_ids:
-                        cluster_links.append(
-                            Organization.clusters.through(
-                                organization_id=org.pk, cluster_id=cluster_ids[code]
-                            )
-                        )
-                for code in dict.fromkeys(d["chain_nodes"]):
-                    if code in node_ids:
-                        node_links.append(
-                            Organization.chain_nodes.through(
-                                organization_id=org.pk, chainnode_id=node_ids[code]
-                            )
-                        )
-                for index, c in enumerate(d["contacts"]):
-                    contacts.append(
-                        Contact(
-                            organization_id=org.pk,
-                            name=c["name"],
-                            title=c.get("title", ""),
-                            phone=c.get("phone", ""),
-                            email=c.get("email", ""),
-                            is_primary=index == 0,
-                        )
-                    )
-            Organization.clusters.through.objects.bulk_create(cluster_links, batch_size=2000)
-            Organization.chain_nodes.through.objects.bulk_create(node_links, batch_size=2000)
-            Contact.objects.bulk_create(contacts, batch_size=2000)
-        created += len(fresh)
+                    for d in batch
+                    if d["uscc"] in by_uscc
+                    for c in d["contacts"][1:]
+                ),
+            )
+        created += len(create)
+        existing += len(update) + len(unchanged)
         if progress:
             progress(created + existing)
         batch.clear()
@@ -175,7 +193,7 @@ def load_demo_organizations(*, size: int, seed: int = DEMO_SEED, progress=None) 
     if created:
         refresh_statistics(Organization._meta.db_table)
         record(
-            Actor(extra={"via": "demo"}),
+            actor,
             AuditAction.IMPORT,
             None,
             object_repr="demo data",
