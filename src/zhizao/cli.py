@@ -14,7 +14,10 @@ from __future__ import annotations
 import os
 import sys
 
-GROUPS = {"registry": {"import", "export", "load-reference", "demo"}}
+GROUPS = {
+    "registry": {"import", "export", "load-reference", "demo"},
+    "diagnosis": {"score", "load-models", "demo"},
+}
 
 
 def translate_argv(argv: list[str]) -> list[str]:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhizao.common",
     "zhizao.accounts",
     "zhizao.registry",
+    "zhizao.diagnosis",
     "zhizao.api",
 ]
 
@@ -220,6 +221,10 @@ MEDIA_URL = "/media/"
 
 # --- Uploads --------------------------------------------------------------------------------
 ZHIZAO_IMPORT_MAX_BYTES = int(os.environ.get("ZHIZAO_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Maturity diagnosis: the model a new self-assessment uses unless the user picks another, and
+# the largest evidence file accepted (bytes).
+ZHIZAO_DIAGNOSIS_DEFAULT_MODEL = os.environ.get("ZHIZAO_DIAGNOSIS_DEFAULT_MODEL", "cmmm-2020")
+ZHIZAO_EVIDENCE_MAX_BYTES = int(os.environ.get("ZHIZAO_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 ZHIZAO_IMPORT_MAX_ROWS = int(os.environ.get("ZHIZAO_IMPORT_MAX_ROWS", "200000"))
 # Files above these sizes are checked / committed by a background worker, not in the request.
 ZHIZAO_IMPORT_INLINE_ROWS = int(os.environ.get("ZHIZAO_IMPORT_INLINE_ROWS", "2000"))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("zhizao.accounts.urls")),
     path("registry/", include("zhizao.registry.urls")),
+    path("diagnosis/", include("zhizao.diagnosis.urls")),
     path("audit/", common_views.AuditLogView.as_view(), name="audit_log"),
     path("styleguide/", common_views.StyleguideView.as_view(), name="styleguide"),
     path("api/", include("zhizao.api.urls")),

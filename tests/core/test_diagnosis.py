@@ -17,7 +17,6 @@ from zhizao_core.diagnosis import (
     percentile_of,
     roadmap,
     round_half_up,
-    score,
     score_file,
 )
 from zhizao_core.diagnosis.allocation import (
@@ -29,7 +28,7 @@ from zhizao_core.diagnosis.allocation import (
 )
 
 
-def T(zh):  # noqa: N802 - a bilingual text
+def T(zh):
     return {"zh": zh, "en": zh}
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authtoken.views import obtain_auth_token
 
 from .accounts import views as accounts
+from .diagnosis import views as diagnosis
 from .registry import views as registry
 
 urlpatterns = [
@@ -47,5 +48,49 @@ urlpatterns = [
         "registry/imports/<uuid:pk>/commit/",
         registry.ImportCommitApi.as_view(),
         name="api-import-commit",
+    ),
+    path("diagnosis/models/", diagnosis.ModelListApi.as_view(), name="api-diagnosis-models"),
+    path(
+        "diagnosis/models/<slug:key>/",
+        diagnosis.ModelDetailApi.as_view(),
+        name="api-diagnosis-model",
+    ),
+    path(
+        "diagnosis/assessments/",
+        diagnosis.AssessmentListApi.as_view(),
+        name="api-diagnosis-assessments",
+    ),
+    path(
+        "diagnosis/assessments/<int:pk>/",
+        diagnosis.AssessmentDetailApi.as_view(),
+        name="api-diagnosis-assessment",
+    ),
+    path(
+        "diagnosis/assessments/<int:pk>/answers/",
+        diagnosis.AnswersApi.as_view(),
+        name="api-diagnosis-answers",
+    ),
+    path(
+        "diagnosis/assessments/<int:pk>/submit/",
+        diagnosis.SubmitApi.as_view(),
+        name="api-diagnosis-submit",
+    ),
+    path(
+        "diagnosis/assessments/<int:pk>/report/",
+        diagnosis.ReportApi.as_view(),
+        name="api-diagnosis-report",
+    ),
+    path(
+        "diagnosis/campaigns/", diagnosis.CampaignListApi.as_view(), name="api-diagnosis-campaigns"
+    ),
+    path(
+        "diagnosis/campaigns/<int:pk>/",
+        diagnosis.CampaignDetailApi.as_view(),
+        name="api-diagnosis-campaign",
+    ),
+    path(
+        "diagnosis/campaigns/<int:pk>/allocate/",
+        diagnosis.CampaignAllocateApi.as_view(),
+        name="api-diagnosis-allocate",
     ),
 ]

@@ -30,6 +30,22 @@ def navigation(request) -> list[dict]:
             ("registry:chain_list", "registry:chain_detail"),
         ),
     ]
+    items.append(
+        (
+            "diagnosis:home",
+            _("Maturity diagnosis"),
+            "diagnosis",
+            (
+                "diagnosis:home",
+                "diagnosis:assessment",
+                "diagnosis:report",
+                "diagnosis:campaign_list",
+                "diagnosis:campaign_detail",
+                "diagnosis:campaign_new",
+                "diagnosis:statistics",
+            ),
+        )
+    )
     if user.has_perm("registry.import_organizations"):
         items.append(
             (

@@ -16,7 +16,7 @@ from fractions import Fraction
 ENTERPRISE_TYPES = ("discrete", "process")
 LEVEL_RULES = ("full_credit", "actual_score")
 SCALES = ("level", "percent")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 # Size limits: a model is reference data written by people; anything beyond these is a mistake
 # (or an attack on the loader) and is refused with a message rather than loaded slowly.

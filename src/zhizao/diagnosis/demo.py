@@ -1,0 +1,192 @@
+"""Demo diagnosis data: the shipped models, a few thousand completed self-assessments (with
+re-assessments) whose levels follow the national distribution, and a running campaign."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhizao.accounts.demo import _organization_for
+from zhizao.common.audit import SYSTEM, Actor
+from zhizao.registry.enums import OrganizationKind
+from zhizao.registry.models import Organization
+from zhizao_core.diagnosis import normalize_answer, score
+from zhizao_core.diagnosis import round_half_up as rhu
+from zhizao_core.diagnosis.demo import demo_answers, pick_level
+
+from . import services
+from .enums import AssessmentKind, AssessmentState, CampaignState
+from .loading import default_model, load_model_files, shipped_model_files
+from .models import Answer, Assessment, Campaign
+
+DEMO_ACTOR = Actor(extra={"source": "demo"})
+
+
+def _submitted_at(rng: random.Random, year: int) -> dt.datetime:
+    day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(0, 330))
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time(9 + rng.randrange(0, 9), rng.randrange(60)))
+    )
+
+
+def load_demo_assessments(*, seed: int = 20261123, share: float = 1.0, progress=None) -> dict:
+    """Idempotent: does nothing when demo assessments already exist."""
+    load_model_files(shipped_model_files())
+    model_row = default_model()
+    if model_row is None:
+        return {"created": 0}
+    if Assessment.objects.filter(model=model_row, kind=AssessmentKind.SELF).exists():
+        return {"created": 0, "existing": Assessment.objects.count()}
+    model = model_row.parsed()
+    rng = random.Random(seed)
+    demo_enterprise = _organization_for("manufacturer")
+    manufacturers = list(
+        Organization.objects.filter(kind=OrganizationKind.MANUFACTURER, is_active=True)
+        .exclude(pk=demo_enterprise.pk)
+        .order_by("id")
+        .values_list("id", "industry_division", "city_code", "province_code", "size")
+    )
+    chosen = [m for m in manufacturers if rng.random() < share]
+    created = 0
+    batch_assessments: list[tuple[Assessment, dict]] = []
+
+    def plan(org, year, level, kind_type):
+        answers = demo_answers(model, kind_type, level, rng)
+        parsed = {k: normalize_answer(v) for k, v in answers.items()}
+        result = score(model, kind_type, parsed)
+        pk, division, city, province, size = org
+        a = Assessment(
+            model=model_row,
+            organization_id=pk,
+            kind=AssessmentKind.SELF,
+            enterprise_type=kind_type,
+            state=AssessmentState.SUBMITTED,
+            submitted_at=_submitted_at(rng, year),
+            score=Decimal(rhu(result.score, 6)),
+            level=result.level,
+            result=result.as_json(model),
+            asked_count=len(answers),
+            answered_count=len(answers),
+            industry_division=division or "",
+            city_code=city,
+            province_code=province,
+            size=size or "",
+        )
+        batch_assessments.append((a, answers))
+
+    for org in chosen:
+        kind_type = "process" if rng.random() < 0.3 else "discrete"
+        final = pick_level(rng, len(model.levels))
+        runs = 1 + (rng.random() < 0.45) + (rng.random() < 0.2)
+        years = sorted(rng.sample([2023, 2024, 2025, 2026], runs))
+        for i, year in enumerate(years):
+            level = max(0, final - (runs - 1 - i)) if rng.random() < 0.7 else final
+            plan(org, year, level, kind_type)
+    # the demo enterprise: two earlier assessments, so its report shows a trend
+    demo_org = (
+        demo_enterprise.pk,
+        demo_enterprise.industry_division,
+        demo_enterprise.city_code,
+        demo_enterprise.province_code,
+        demo_enterprise.size,
+    )
+    plan(demo_org, 2024, 1, "discrete")
+    plan(demo_org, 2025, 2, "discrete")
+
+    with transaction.atomic():
+        rows = [a for a, _ in batch_assessments]
+        # latest per organisation
+        latest: dict[int, Assessment] = {}
+        for a in rows:
+            if (
+                a.organization_id not in latest
+                or a.submitted_at > latest[a.organization_id].submitted_at
+            ):
+                latest[a.organization_id] = a
+        for a in latest.values():
+            a.is_latest = True
+        Assessment.objects.bulk_create(rows, batch_size=1000)
+        Assessment.objects.filter(pk__in=[a.pk for a in rows]).update(
+            created_at=F("submitted_at"), updated_at=F("submitted_at")
+        )
+        answers = []
+        for a, codes in batch_assessments:
+            for rid, code in codes.items():
+                answers.append(Answer(assessment_id=a.pk, requirement_id=rid, value=code))
+            if len(answers) > 20000:
+                Answer.objects.bulk_create(answers, batch_size=5000)
+                answers = []
+                if progress:
+                    progress(a.pk)
+        Answer.objects.bulk_create(answers, batch_size=5000)
+        created = len(rows)
+        services.audit(
+            SYSTEM,
+            "demo_loaded",
+            None,
+            object_repr="diagnosis demo",
+            context={"assessments": created},
+        )
+    campaign = load_demo_campaign(model_row)
+    return {"created": created, "campaign": campaign.pk if campaign else None}
+
+
+def load_demo_campaign(model_row) -> Campaign | None:
+    if Campaign.objects.exists():
+        return None
+    operator = DEMO_ACTOR
+    targets = Organization.objects.filter(
+        kind=OrganizationKind.MANUFACTURER, is_active=True, city_code="320200"
+    )
+    campaign = services.create_campaign(
+        operator,
+        targets_qs=targets,
+        name="2026年无锡市智能制造免费诊断（第二批）",
+        description="市工信局购买服务，为规上工业企业免费开展智能制造能力成熟度现场诊断，每家 2 万元。",
+        model=model_row,
+        budget_yuan=Decimal("1200000"),
+        price_yuan=Decimal("20000"),
+        target_filter="region=320200&kind=manufacturer",
+        deadline=dt.date(2026, 12, 31),
+    )
+    demo_provider = _organization_for("provider")
+    providers = [
+        demo_provider,
+        *(
+            Organization.objects.filter(
+                kind=OrganizationKind.PROVIDER, is_active=True, province_code="320000"
+            )
+            .exclude(pk=demo_provider.pk)
+            .order_by("name_sort")[:4]
+        ),
+    ]
+    for i, provider in enumerate(providers):
+        services.add_provider(
+            operator, campaign, provider, [20, 15, 12, 10, 8][i], ["320200"] if i < 3 else [], []
+        )
+    services.propose_allocation(operator, campaign)
+    services.set_campaign_state(operator, campaign, CampaignState.RUNNING)
+    # some visits already made, a few reports filed by the other providers
+    rng = random.Random(7)
+    for target in (
+        campaign.targets.exclude(assigned=None)
+        .exclude(assigned__provider=demo_provider)
+        .select_related("assigned__provider", "enterprise")[:18]
+    ):
+        services.record_visit(
+            operator, target, dt.date(2026, 11, rng.randrange(2, 20)), "现场走访，完成资料收集。"
+        )
+        if rng.random() < 0.6:
+            assessment = services.start_onsite(operator, target)
+            model = assessment.model.parsed()
+            codes = demo_answers(model, assessment.enterprise_type, rng.choice([1, 1, 2]), rng)
+            Answer.objects.bulk_create(
+                Answer(assessment=assessment, requirement_id=k, value=v) for k, v in codes.items()
+            )
+            services.submit(operator, assessment)
+    return campaign

@@ -1,0 +1,8 @@
+class DiagnosisError(Exception):
+    """A business rule refused a write. ``code`` is stable; ``message`` is for people."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
