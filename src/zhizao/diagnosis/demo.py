@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zhizao.accounts.demo import _organization_for
 from zhizao.common.audit import SYSTEM, Actor
+from zhizao.common.bulk import datetime_value, insert_rows, refresh_statistics
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization
 from zhizao_core.diagnosis import normalize_answer, score
@@ -114,16 +115,15 @@ def load_demo_assessments(*, seed: int = 20261123, share: float = 1.0, progress=
         Assessment.objects.filter(pk__in=[a.pk for a in rows]).update(
             created_at=F("submitted_at"), updated_at=F("submitted_at")
         )
-        answers = []
-        for a, codes in batch_assessments:
-            for rid, code in codes.items():
-                answers.append(Answer(assessment_id=a.pk, requirement_id=rid, value=code))
-            if len(answers) > 20000:
-                Answer.objects.bulk_create(answers, batch_size=5000)
-                answers = []
-                if progress:
-                    progress(a.pk)
-        Answer.objects.bulk_create(answers, batch_size=5000)
+        insert_rows(
+            Answer,
+            ["assessment", "requirement_id", "value", "comment", "updated_at"],
+            (
+                (a.pk, rid, code, "", datetime_value(a.submitted_at))
+                for a, codes in batch_assessments
+                for rid, code in codes.items()
+            ),
+        )
         created = len(rows)
         services.audit(
             SYSTEM,
@@ -132,6 +132,8 @@ def load_demo_assessments(*, seed: int = 20261123, share: float = 1.0, progress=
             object_repr="diagnosis demo",
             context={"assessments": created},
         )
+    refresh_statistics(Assessment._meta.db_table)
+    refresh_statistics(Answer._meta.db_table)
     campaign = load_demo_campaign(model_row)
     return {"created": created, "campaign": campaign.pk if campaign else None}
 

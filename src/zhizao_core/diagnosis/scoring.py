@@ -27,15 +27,16 @@ ANSWER_CHOICES = ("1", "0.8", "0.5", "0", NA)
 
 def round_half_up(value: Fraction, places: int) -> str:
     """``value`` rounded half-up to ``places`` decimals, as a string: 0.845 → "0.85" at 2.
-    Decided exactly on the fraction, never on a float or a truncated decimal."""
-    scaled = Fraction(value) * 10**places
-    sign = -1 if scaled < 0 else 1
-    scaled = abs(scaled)
-    whole = scaled.numerator // scaled.denominator
-    if scaled - whole >= Fraction(1, 2):
+    Decided exactly on the integers of the fraction, never on a float."""
+    value = Fraction(value)
+    unit = 10**places
+    whole, rest = divmod(abs(value.numerator) * unit, value.denominator)
+    if 2 * rest >= value.denominator:
         whole += 1
-    quantum = Decimal(1).scaleb(-places)
-    return str(Decimal(sign * whole).scaleb(-places).quantize(quantum))
+    sign = "-" if value < 0 and whole else ""
+    if places == 0:
+        return f"{sign}{whole}"
+    return f"{sign}{whole // unit}.{whole % unit:0{places}d}"
 
 
 def normalize_answer(value) -> Fraction | str | None:
