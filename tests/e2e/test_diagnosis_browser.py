@@ -26,7 +26,7 @@ def models(db):
 
 
 def test_enterprise_answers_leaves_resumes_submits_and_downloads(
-    offline_page, live_server, models, enterprise_user, factory_org
+    offline_page, live_server, models, enterprise_user, factory_org, tmp_path
 ):
     page = offline_page
     page.on("dialog", lambda dialog: dialog.accept())
@@ -41,6 +41,23 @@ def test_enterprise_answers_leaves_resumes_submits_and_downloads(
         expect(requirements.nth(i).locator(".req-saved")).to_be_visible()
     a = Assessment.objects.get(organization=factory_org)
     expect(page.locator("#diag-progress")).to_contain_text(f"3/{a.asked_count}")
+    # a comment and an evidence file on the first requirement
+    first = requirements.nth(0)
+    first.get_by_text("备注与佐证材料").click()
+    first.locator("textarea").fill("规划经总经理办公会审议通过")
+    with page.expect_response(lambda r: "/answer/" in r.url):
+        first.get_by_role("button", name="保存答案和备注").click()
+    expect(requirements.nth(0).locator(".req-saved")).to_be_visible()
+    evidence = tmp_path / "智能制造规划.pdf"
+    evidence.write_bytes(b"%PDF-1.4 test")
+    requirements.nth(0).locator("input[type=file]").set_input_files(str(evidence))
+    requirements.nth(0).get_by_role("button", name="上传", exact=True).click()
+    expect(page.get_by_role("link", name="智能制造规划.pdf")).to_be_visible()
+    saved = a.answers.get(
+        requirement_id=requirements.nth(0).get_attribute("id").removeprefix("req-")
+    )
+    assert (saved.value, saved.comment) == ("1", "规划经总经理办公会审议通过")
+    assert a.evidence.get().original_name == "智能制造规划.pdf"
     # leave and come back
     page.goto(f"{live_server.url}/")
     page.goto(f"{live_server.url}/diagnosis/")
