@@ -186,3 +186,30 @@ def test_non_operators_cannot_run_campaigns(client, campaign, enterprise_user, p
     )
     assert campaign.providers.count() == 0
     assert client.get(reverse("diagnosis:campaign_new")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_list_pages_have_constant_query_counts(client, campaign, cmmm, operator, provider_org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.add_provider(actor_for(operator), campaign, provider_org, 3, ["320200"], [])
+    services.propose_allocation(actor_for(operator), campaign)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = make_organization(name="无锡首家有限公司", region="320214")
+    submitted(first, make_user("first", role=Role.ENTERPRISE, organization=first), cmmm, 1)
+    detail = reverse("diagnosis:campaign_detail", args=[campaign.pk])
+    home = reverse("diagnosis:home")
+    before = (count(detail), count(home))
+    for i in range(8):
+        org = make_organization(name=f"无锡新增{i}号有限公司", region="320214")
+        user = make_user(f"new{i}", role=Role.ENTERPRISE, organization=org)
+        submitted(org, user, cmmm, 1)
+        campaign.targets.create(enterprise=org, position=100 + i)
+    services.propose_allocation(actor_for(operator), campaign)
+    assert (count(detail), count(home)) == before

@@ -67,7 +67,11 @@ def assessment_json(a: Assessment, *, answers: bool = False) -> dict:
 class ModelListApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Current maturity models")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="Current maturity models",
+        operation_id="diagnosis_models_list",
+    )
     def get(self, request):
         rows = MaturityModel.objects.filter(is_current=True).order_by("-is_default", "key")
         return Response(
@@ -102,7 +106,11 @@ class ModelDetailApi(APIView):
 class AssessmentListApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Assessments the caller may see")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="Assessments the caller may see",
+        operation_id="diagnosis_assessments_list",
+    )
     def get(self, request):
         qs = access.assessments_for(_membership(request)).order_by("-id")
         kind = request.query_params.get("kind")
@@ -270,7 +278,11 @@ class ReportApi(APIView):
 class CampaignListApi(APIView):
     permission_classes = [ActsInMembership]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Diagnosis campaigns the caller may see")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="Diagnosis campaigns the caller may see",
+        operation_id="diagnosis_campaigns_list",
+    )
     def get(self, request):
         rows = access.campaigns_for(_membership(request)).select_related("model").order_by("-id")
         return Response([campaign_json(c) for c in rows])
