@@ -20,6 +20,14 @@ def cny_wan(value):
 
 
 @register.filter
+def cny(value):
+    """An amount in 元 as a Chinese user reads it (8,000元 · 120万元 · 1.2亿元), or in English."""
+    if value in (None, ""):
+        return "—"
+    return format_cny(Decimal(value), lang=get_language() or "zh-hans")
+
+
+@register.filter
 def masked_name(value):
     return mask_name(value or "")
 
