@@ -385,3 +385,22 @@ def test_manual_reassignment_checks():
     assert check_assignment(Target(1, "320213"), provider, 1) is None
     unreachable = allocate([Target(1, "110101")], [provider], 5)
     assert unreachable.unassigned == {1: "no_provider_in_region"}
+
+
+def test_actual_score_total_exactly_at_x8_is_level_two():
+    data = copy.deepcopy(TINY)
+    data["level_rule"] = "actual_score"
+    model = parse_model(data)
+    answers = {
+        **{k: 1 for k in CASE_1 if "-1-" in k},
+        **{k: 0.8 for k in CASE_1 if "-2-" in k},
+        "a1-3-1": 0,
+        "b1-3-1": 0,
+    }
+    result = run(model, answers)
+    # X1 = 1, X2 = 0.8 exactly (met), X3 = 0 → S = 1 + 0.8 + 0 = 1.8, the band edge of level 2
+    assert [lv.score for lv in result.levels[:3]] == [1, Fraction(4, 5), 0]
+    assert result.score == Fraction(9, 5) and result.level == 2
+    assert result.as_json(model)["score"] == "1.80"
+    # the same answers under full credit: S = 2 + 0 = 2
+    assert run(parse_model(copy.deepcopy(TINY)), answers).as_json(model)["score"] == "2.00"
