@@ -213,3 +213,17 @@ def test_list_pages_have_constant_query_counts(client, campaign, cmmm, operator,
         campaign.targets.create(enterprise=org, position=100 + i)
     services.propose_allocation(actor_for(operator), campaign)
     assert (count(detail), count(home)) == before
+
+
+@pytest.mark.django_db
+def test_move_never_redirects_off_site(client, campaign, operator, provider_org):
+    services.add_provider(actor_for(operator), campaign, provider_org, 3, ["320200"], [])
+    target = campaign.targets.first()
+    entry = campaign.providers.get()
+    response = client.post(
+        reverse("diagnosis:target_move", args=[target.pk]),
+        {"provider": entry.pk, "next": "https://evil.example.com/"},
+    )
+    assert response["Location"] == reverse("diagnosis:campaign_detail", args=[campaign.pk])
+    target.refresh_from_db()
+    assert (target.assigned_id, target.manual, target.state) == (entry.pk, True, "planned")

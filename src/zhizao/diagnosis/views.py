@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -639,7 +640,12 @@ def target_move(request, pk):
             request,
             _("%(name)s: %(reason)s") % {"name": target.enterprise.name, "reason": exc.message},
         )
-    return redirect(request.POST.get("next") or f"/diagnosis/campaigns/{target.campaign_id}/")
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(wanted)
+    return redirect("diagnosis:campaign_detail", pk=target.campaign_id)
 
 
 @login_required
