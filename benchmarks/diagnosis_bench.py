@@ -96,10 +96,10 @@ def bench_scoring(n: int) -> dict:
     started = time.perf_counter()
     floats = [float_score(model, kind, answers) for kind, answers in float_sets]
     float_s = time.perf_counter() - started
-    disagree = sum(1 for e, f in zip(exact, floats, strict=True) if abs(float(e.score) - f) > 1e-9)
+    disagree = sum(1 for e, f in zip(exact, floats, strict=True) if abs(float(e[0]) - f) > 1e-9)
     levels = {}
-    for r in exact:
-        levels[r.level] = levels.get(r.level, 0) + 1
+    for _score, level in exact:
+        levels[level] = levels.get(level, 0) + 1
     return {
         "assessments": n,
         "requirements": len(model.requirements),
@@ -287,10 +287,12 @@ def main() -> None:
         f"{os.cpu_count()} cores · Python {platform.python_version()}",
     }
     setup_django(args.database_url)
-    report["scoring"] = bench_scoring(args.scoring or args.assessments)
-    report["allocation"] = bench_allocation()
     if not args.skip_db:
         report["database"] = bench_database(args.assessments)
+        print(json.dumps(report["database"]), file=sys.stderr, flush=True)
+    report["allocation"] = bench_allocation()
+    print(json.dumps(report["allocation"]), file=sys.stderr, flush=True)
+    report["scoring"] = bench_scoring(args.scoring or args.assessments)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 

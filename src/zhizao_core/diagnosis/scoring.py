@@ -21,6 +21,7 @@ ANSWER_SCALE = {
     "0.5": Fraction(1, 2),
     "0": Fraction(0),
 }
+_TENTHS = {value: int(value * 10) for value in ANSWER_SCALE.values()}
 # Stable codes for the four answers, used by forms and stored on answers.
 ANSWER_CHOICES = ("1", "0.8", "0.5", "0", NA)
 
@@ -227,13 +228,16 @@ def score(model: Model, enterprise_type: str, answers: dict) -> Result:
                 sub_children = []
                 for sub in domain.subdomains:
                     cell: list[Requirement] = model.cells.get((sub.id, n), [])
+                    # answers in tenths (1 → 10, 0.8 → 8 …): integer sums, one Fraction per cell
                     scored = [
-                        answers[r.id] for r in cell if r.id in answers and answers[r.id] != NA
+                        _TENTHS[answers[r.id]]
+                        for r in cell
+                        if r.id in answers and answers[r.id] != NA
                     ]
                     node = NodeScore(answered=len(scored))
                     if scored and sub.weights[kind] > 0:
                         node.applies = True
-                        node.score = sum(scored, Fraction(0)) / len(scored)
+                        node.score = Fraction(sum(scored), 10 * len(scored))
                     nodes.setdefault(sub.id, {})[n] = node
                     sub_children.append((sub.id, sub.weights[kind], node))
                 d_node = NodeScore(answered=sum(c[2].answered for c in sub_children))
