@@ -295,3 +295,31 @@ def test_officer_sees_statistics_not_assessments(
     assert table["total"] == 1
     assert [(r["label"], r["total"], r["hidden"]) for r in table["rows"]] == [("无锡市", 1, True)]
     assert [c["count"] for c in table["overall"]] == [0, 1, 0, 0, 0, 0]
+
+
+@pytest.mark.django_db
+def test_report_counts_fully_met_answers_without_support(
+    client, cmmm, enterprise_user, factory_org
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    actor = actor_for(enterprise_user)
+    a = services.start_self_assessment(actor, factory_org, cmmm, "discrete")
+    model = cmmm.parsed()
+    answers = level_answers(model, "discrete", 1)
+    answer_all(a, overrides=answers)
+    full = [rid for rid, v in answers.items() if v == "1"]
+    services.add_evidence(actor, a, full[0], SimpleUploadedFile("规划.pdf", b"%PDF-1.4"))
+    services.save_answer(actor, a, full[1], "1", "见 ERP 截图")
+    services.save_answer(actor, a, full[0], "1", "有文件也有备注")
+    services.submit(actor, a)
+    login(client, enterprise_user)
+    page = client.get(reverse("diagnosis:report", args=[a.pk]))
+    assert page.context["report"].evidence == {
+        "full": len(full),
+        "files": 1,
+        "comment_only": 1,
+        "unsupported": len(full) - 2,
+        "share": round(100 / len(full)),
+    }
+    assert f"有 {len(full) - 2} 项“全部满足”既无佐证文件也无备注" in page.text

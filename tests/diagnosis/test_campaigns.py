@@ -68,11 +68,11 @@ def test_allocation_respects_region_quota_budget_and_conflicts(
     Membership.objects.create(user=staff, organization=wuxi_targets[1], role=Role.ENTERPRISE)
     client.post(
         reverse("diagnosis:campaign_provider_add", args=[campaign.pk]),
-        {"provider": near.pk, "quota": 2, "regions": "320200", "conflicts": wuxi_targets[3].uscc},
+        {"provider": near.uscc, "quota": 2, "regions": "320200", "conflicts": wuxi_targets[3].uscc},
     )
     client.post(
         reverse("diagnosis:campaign_provider_add", args=[campaign.pk]),
-        {"provider": far.pk, "quota": 10, "regions": "320000"},
+        {"provider": far.name, "quota": 10, "regions": "320000"},
     )
     client.post(reverse("diagnosis:campaign_allocate", args=[campaign.pk]))
     placed = {
@@ -227,3 +227,21 @@ def test_move_never_redirects_off_site(client, campaign, operator, provider_org)
     assert response["Location"] == reverse("diagnosis:campaign_detail", args=[campaign.pk])
     target.refresh_from_db()
     assert (target.assigned_id, target.manual, target.state) == (entry.pk, True, "planned")
+
+
+@pytest.mark.django_db
+def test_unknown_provider_is_named_and_nothing_is_added(client, campaign, wuxi_targets):
+    response = client.post(
+        reverse("diagnosis:campaign_provider_add", args=[campaign.pk]),
+        {"provider": "不存在的服务商", "quota": 3},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]][-1] == (
+        "服务商（信用代码或全称）：没有信用代码或全称为“不存在的服务商”的在册解决方案服务商。"
+    )
+    # a manufacturer is not a provider either
+    client.post(
+        reverse("diagnosis:campaign_provider_add", args=[campaign.pk]),
+        {"provider": wuxi_targets[0].uscc, "quota": 3},
+    )
+    assert campaign.providers.count() == 0

@@ -142,7 +142,7 @@ def test_operator_allocates_a_campaign(offline_page, live_server, models, operat
     page = offline_page
     log_in(page, live_server, "operator")
     page.goto(f"{live_server.url}/diagnosis/campaigns/{campaign.pk}/")
-    page.get_by_label("服务商（机构编号）").fill(str(provider_org.pk))
+    page.get_by_label("服务商（信用代码或全称）").fill(provider_org.name)
     page.get_by_label("名额").fill("2")
     page.get_by_role("button", name="保存服务商").click()
     page.get_by_test_id("allocate").click()

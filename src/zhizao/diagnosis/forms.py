@@ -73,8 +73,10 @@ class CampaignForm(forms.ModelForm):
 
 
 class CampaignProviderForm(forms.Form):
-    provider = forms.ModelChoiceField(
-        label=_("Provider"), queryset=Organization.objects.filter(kind="provider", is_active=True)
+    provider = forms.CharField(
+        label=_("Provider (credit code or full name)"),
+        max_length=200,
+        help_text=_("The unified social credit code or the full registered name of a provider."),
     )
     quota = forms.IntegerField(label=_("Quota"), min_value=1, max_value=100_000)
     regions = forms.CharField(
@@ -87,6 +89,23 @@ class CampaignProviderForm(forms.Form):
         required=False,
         help_text=_("Unified social credit codes, separated by spaces or commas."),
     )
+
+    def clean_provider(self):
+        from zhizao_core.registry.uscc import normalize_uscc
+
+        raw = (self.cleaned_data.get("provider") or "").strip()
+        providers = Organization.objects.filter(kind="provider", is_active=True)
+        found = (
+            providers.filter(uscc=normalize_uscc(raw)).first()
+            or providers.filter(name=raw).first()
+            or (providers.filter(pk=int(raw)).first() if raw.isdigit() else None)
+        )
+        if found is None:
+            raise forms.ValidationError(
+                _("No active solution provider with the credit code or name “%(value)s”.")
+                % {"value": raw[:60]}
+            )
+        return found
 
     def clean_regions(self):
         from zhizao.registry.models import Region

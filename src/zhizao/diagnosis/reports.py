@@ -117,6 +117,7 @@ class Report:
     explanation: list = field(default_factory=list)
     draft: bool = False
     national: list = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)
 
     @property
     def score_display(self) -> str:
@@ -211,6 +212,7 @@ def build_report(assessment: Assessment, *, target_level: int | None = None) -> 
     report.target_level = target_level or assessment.target_level
     report.roadmap = roadmap_view(assessment, model, result, report.target_level)
     report.rules = rules_text(model, assessment)
+    report.evidence = evidence_summary(assessment, result)
     report.explanation = explanation_view(model, result)
     if assessment.state == AssessmentState.SUBMITTED and assessment.kind == AssessmentKind.SELF:
         report.benchmark = benchmark(assessment, model)
@@ -220,6 +222,23 @@ def build_report(assessment: Assessment, *, target_level: int | None = None) -> 
         for label, share in NATIONAL_SHARES
     ]
     return report
+
+
+def evidence_summary(assessment: Assessment, result) -> dict:
+    """How many “fully met” answers are backed by a file or at least a comment: the figure an
+    on-site verifier looks at first (unsupported “fully met” answers are the ones marked down)."""
+    full = {rid for rid, value in result.requirement_scores.items() if value == 1}
+    files = set(assessment.evidence.values_list("requirement_id", flat=True))
+    comments = set(assessment.answers.exclude(comment="").values_list("requirement_id", flat=True))
+    with_files = len(full & files)
+    with_comment_only = len((full & comments) - files)
+    return {
+        "full": len(full),
+        "files": with_files,
+        "comment_only": with_comment_only,
+        "unsupported": len(full) - with_files - with_comment_only,
+        "share": round(with_files * 100 / len(full)) if full else 0,
+    }
 
 
 def _cells(result, node_id: str, numbers: list[int]) -> list[dict]:

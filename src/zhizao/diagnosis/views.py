@@ -579,7 +579,9 @@ def campaign_provider_add(request, pk):
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(
+                request, _("%(field)s: %(errors)s") % {"field": label, "errors": " ".join(errors)}
+            )
     return redirect("diagnosis:campaign_detail", pk=pk)
 
 
