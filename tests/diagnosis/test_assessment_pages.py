@@ -323,3 +323,39 @@ def test_report_counts_fully_met_answers_without_support(
         "share": round(100 / len(full)),
     }
     assert f"有 {len(full) - 2} 项“全部满足”既无佐证文件也无备注" in page.text
+
+
+@pytest.mark.django_db
+def test_mark_rest_not_met_fills_only_unanswered_from_that_level(
+    client, cmmm, enterprise_user, factory_org
+):
+    login(client, enterprise_user)
+    actor = actor_for(enterprise_user)
+    a = services.start_self_assessment(actor, factory_org, cmmm, "discrete")
+    model = cmmm.parsed()
+    sub = "organization-strategy"
+    l3 = [r.id for r in model.requirements if r.subdomain == sub and r.level == 3]
+    services.save_answer(actor, a, l3[0], "0.8")
+    response = client.post(
+        reverse("diagnosis:mark_rest", args=[a.pk]),
+        {"subdomain": sub, "level": "3", "section": "organization"},
+    )
+    assert response["Location"].endswith(f"?section=organization#sd-{sub}")
+    expected = {r.id: "0" for r in model.requirements if r.subdomain == sub and r.level >= 3}
+    expected[l3[0]] = "0.8"
+    assert dict(a.answers.values_list("requirement_id", "value")) == expected
+    a.refresh_from_db()
+    assert a.answered_count == len(expected)
+    entry = AuditEntry.objects.get(context__event="diagnosis.answers_marked_not_met")
+    assert set(entry.changes) == {f"{rid}.value" for rid in expected if rid != l3[0]}
+    # someone else cannot do it, and nothing changes
+    client.logout()
+    other = make_user("other2", role=Role.ENTERPRISE, organization=make_organization(name="别家"))
+    login(client, other)
+    assert (
+        client.post(
+            reverse("diagnosis:mark_rest", args=[a.pk]), {"subdomain": sub, "level": "1"}
+        ).status_code
+        == 404
+    )
+    assert a.answers.count() == len(expected)

@@ -220,6 +220,47 @@ def save_answer(
     return saved
 
 
+def mark_rest_not_met(
+    actor: Actor, assessment: Assessment, subdomain_id: str, from_level: int
+) -> int:
+    """Answer 不满足 to every still unanswered requirement of a sub-domain from ``from_level``
+    up: a factory that has not reached a level need not click through everything above it.
+    Answers already given are never touched. Returns how many were filled."""
+    model = assessment.model.parsed()
+    if subdomain_id not in model.path_of_subdomain:
+        raise DiagnosisError("unknown_section", _("Unknown section."), field="subdomain")
+    asked = {r.id for r in model.asked(assessment.enterprise_type)}
+    wanted = [
+        r.id
+        for r in model.requirements
+        if r.subdomain == subdomain_id and r.level >= from_level and r.id in asked
+    ]
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require_draft(locked)
+        answered = set(
+            Answer.objects.filter(assessment=locked, requirement_id__in=wanted).values_list(
+                "requirement_id", flat=True
+            )
+        )
+        fill = [rid for rid in wanted if rid not in answered]
+        Answer.objects.bulk_create(
+            Answer(assessment=locked, requirement_id=rid, value="0", answered_by=actor.user)
+            for rid in fill
+        )
+        locked.answered_count = _answered_count(locked)
+        locked.save(update_fields=["answered_count", "updated_at"])
+        if fill:
+            audit(
+                actor,
+                "answers_marked_not_met",
+                locked,
+                changes={f"{rid}.value": [None, "0"] for rid in fill},
+            )
+    assessment.answered_count = locked.answered_count
+    return len(fill)
+
+
 def add_evidence(actor: Actor, assessment: Assessment, requirement_id: str, upload) -> Evidence:
     if requirement_id not in assessment.model.parsed().requirement_by_id:
         raise DiagnosisError("unknown_requirement", _("Unknown requirement."), field="requirement")

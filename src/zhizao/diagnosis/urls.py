@@ -10,6 +10,7 @@ urlpatterns = [
     path("a/<int:pk>/", views.assessment_view, name="assessment"),
     path("a/<int:pk>/answer/", views.answer, name="answer"),
     path("a/<int:pk>/type/", views.enterprise_type, name="enterprise_type"),
+    path("a/<int:pk>/rest-not-met/", views.mark_rest, name="mark_rest"),
     path("a/<int:pk>/section/", views.assign_section, name="assign_section"),
     path("a/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("a/<int:pk>/submit/", views.submit, name="submit"),

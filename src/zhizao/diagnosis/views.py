@@ -150,7 +150,12 @@ def _questionnaire_context(request, assessment, section_id=None):
             ]
             if reqs:
                 levels.append(
-                    {"number": level.number, "name": tr(level.name), "requirements": reqs}
+                    {
+                        "number": level.number,
+                        "name": tr(level.name),
+                        "requirements": reqs,
+                        "open": any(not r["value"] for r in reqs),
+                    }
                 )
         if levels:
             blocks.append({"id": sub.id, "name": tr(sub.name), "levels": levels})
@@ -270,6 +275,24 @@ def assessment_url(assessment) -> str:
     from django.urls import reverse
 
     return reverse("diagnosis:assessment", args=[assessment.pk])
+
+
+@login_required
+@require_POST
+def mark_rest(request, pk):
+    assessment = access.access_assessment(_membership(request), pk, write=True)
+    raw = request.POST.get("level", "")
+    subdomain = request.POST.get("subdomain", "")
+    try:
+        n = services.mark_rest_not_met(
+            actor_for_request(request), assessment, subdomain, int(raw) if raw.isdigit() else 1
+        )
+        messages.success(request, _("%(n)s unanswered requirements marked “not met”.") % {"n": n})
+    except DiagnosisError as exc:
+        messages.error(request, exc.message)
+    return redirect(
+        f"{assessment_url(assessment)}?section={request.POST.get('section', '')}#sd-{subdomain}"
+    )
 
 
 @login_required
