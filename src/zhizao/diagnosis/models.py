@@ -21,7 +21,10 @@ from .enums import (
 )
 
 
-def _lang_text(text: dict) -> str:
+def lang_text(text: dict | None) -> str:
+    """The active language's half of a {"zh", "en"} text (Chinese when English is missing)."""
+    if not text:
+        return ""
     lang = (get_language() or "zh-hans").lower()
     return (text.get("en") if lang.startswith("en") else text.get("zh")) or text.get("zh") or ""
 
@@ -54,7 +57,7 @@ class MaturityModel(models.Model):
 
     @property
     def name(self) -> str:
-        return _lang_text({"zh": self.name_zh, "en": self.name_en})
+        return lang_text({"zh": self.name_zh, "en": self.name_en})
 
     def parsed(self):
         from .loading import parsed_model

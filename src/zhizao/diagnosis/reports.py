@@ -9,17 +9,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Count, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization
-from zhizao_core.diagnosis import NA, peer_group, roadmap
+from zhizao_core.diagnosis import NA, answer_code, peer_group, roadmap
 from zhizao_core.diagnosis import round_half_up as rhu
 
 from .charts import bar_svg, radar_svg
-from .enums import AssessmentKind, AssessmentState
-from .models import Assessment
+from .enums import AnswerValue, AssessmentKind, AssessmentState
+from .models import Assessment, lang_text
 from .services import answers_of, compute
 
 # The national level shares the report quotes as the outside reference (CESI 智能制造成熟度指数
@@ -27,11 +26,7 @@ from .services import answers_of, compute
 NATIONAL_SHARES = (("≤ 1", 63), ("2", 21), ("3", 12), ("≥ 4", 4))
 
 
-def tr(text: dict | None) -> str:
-    if not text:
-        return ""
-    lang = (get_language() or "zh-hans").lower()
-    return (text.get("en") if lang.startswith("en") else text.get("zh")) or text.get("zh") or ""
+tr = lang_text
 
 
 def fmt(value: Fraction, places: int = 2) -> str:
@@ -578,11 +573,4 @@ def comparison(assessment: Assessment, model, result) -> dict | None:
 def _answer_label(value) -> str:
     if value is None:
         return _("not answered")
-    if value == NA:
-        return _("Not applicable")
-    return {
-        Fraction(1): _("Fully met"),
-        Fraction(4, 5): _("Mostly met"),
-        Fraction(1, 2): _("Partly met"),
-        Fraction(0): _("Not met"),
-    }[value]
+    return AnswerValue(answer_code(value)).label

@@ -16,11 +16,18 @@ from django.utils.translation import gettext as _
 
 from zhizao.accounts.models import Membership
 from zhizao.common.audit import Actor, record
+from zhizao.common.models import AuditAction
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization
 from zhizao_core.diagnosis import NA, ModelError, answer_code, normalize_answer, score
 from zhizao_core.diagnosis import round_half_up as rhu
-from zhizao_core.diagnosis.allocation import Provider, Target, allocate, check_assignment
+from zhizao_core.diagnosis.allocation import (
+    Provider,
+    Target,
+    allocate,
+    check_assignment,
+    distance,
+)
 
 from .enums import AssessmentKind, AssessmentState, CampaignState, EnterpriseType, TargetState
 from .errors import DiagnosisError
@@ -35,28 +42,24 @@ from .models import (
     SectionAssignment,
 )
 
-CREATE_EVENTS = {
-    "assessment_started",
-    "campaign_created",
-    "onsite_started",
-    "evidence_added",
-    "model_loaded",
+# The generic audit action of each event that is not a plain update.
+EVENT_ACTIONS = {
+    "assessment_started": AuditAction.CREATE,
+    "campaign_created": AuditAction.CREATE,
+    "onsite_started": AuditAction.CREATE,
+    "evidence_added": AuditAction.CREATE,
+    "model_loaded": AuditAction.CREATE,
+    "assessment_submitted": AuditAction.STATE,
+    "campaign_state": AuditAction.STATE,
+    "campaign_visit": AuditAction.STATE,
+    "campaign_exported": AuditAction.EXPORT,
 }
-STATE_EVENTS = {"assessment_submitted", "campaign_state", "campaign_visit"}
 
 
 def audit(actor: Actor, event: str, obj=None, **kwargs):
     """An audit entry for a diagnosis write: the generic action (created / updated / state
-    changed) and the precise event in the context."""
-    from zhizao.common.models import AuditAction
-
-    action = (
-        AuditAction.CREATE
-        if event in CREATE_EVENTS
-        else AuditAction.STATE
-        if event in STATE_EVENTS
-        else AuditAction.UPDATE
-    )
+    changed / exported) and the precise event in the context."""
+    action = EVENT_ACTIONS.get(event, AuditAction.UPDATE)
     context = {"event": f"diagnosis.{event}", **kwargs.pop("context", {})}
     return record(actor, action, obj, context=context, **kwargs)
 
@@ -639,8 +642,6 @@ def reassign_target(actor: Actor, target: CampaignTarget, entry: CampaignProvide
                         refusal = "budget_exhausted"
                 if refusal:
                     raise DiagnosisError(refusal, allocation_reason(refusal), field="provider")
-            from zhizao_core.diagnosis.allocation import distance
-
             target.assigned = entry
             target.state = TargetState.PLANNED
             target.unassigned_reason = ""

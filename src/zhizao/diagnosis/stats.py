@@ -11,8 +11,8 @@ from zhizao.registry.enums import SizeClass
 from zhizao.registry.models import Industry, Region
 from zhizao_core.diagnosis import MIN_GROUP
 
-from .enums import AssessmentKind, AssessmentState
-from .models import Assessment
+from .enums import AssessmentKind, AssessmentState, TargetState
+from .models import Assessment, CampaignProvider
 
 DIMENSIONS = {
     "city": "city_code",
@@ -115,3 +115,19 @@ def by_year(model) -> list[dict]:
             }
         )
     return out
+
+
+def campaign_progress(campaign) -> list[CampaignProvider]:
+    """Each provider of a campaign with its planned / visited / reported counts (one query)."""
+    return list(
+        CampaignProvider.objects.filter(campaign=campaign)
+        .select_related("provider")
+        .annotate(
+            planned=Count("targets"),
+            visited=Count(
+                "targets", filter=Q(targets__state__in=[TargetState.VISITED, TargetState.REPORTED])
+            ),
+            reported=Count("targets", filter=Q(targets__state=TargetState.REPORTED)),
+        )
+        .order_by("id")
+    )

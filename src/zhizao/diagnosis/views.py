@@ -507,22 +507,6 @@ def campaign_new(request):
     return render(request, "diagnosis/campaign_form.html", {"form": form})
 
 
-def _campaign_progress(campaign):
-    rows = (
-        CampaignProvider.objects.filter(campaign=campaign)
-        .select_related("provider")
-        .annotate(
-            planned=Count("targets"),
-            visited=Count(
-                "targets", filter=Q(targets__state__in=[TargetState.VISITED, TargetState.REPORTED])
-            ),
-            reported=Count("targets", filter=Q(targets__state=TargetState.REPORTED)),
-        )
-        .order_by("id")
-    )
-    return list(rows)
-
-
 @login_required
 def campaign_detail(request, pk):
     membership = _membership(request)
@@ -548,7 +532,7 @@ def campaign_detail(request, pk):
         t.distance_text = distance_labels.get(t.distance, t.distance)
         t.reason_text = services.allocation_reason(t.unassigned_reason)
     counts = dict(campaign.targets.values_list("state").annotate(n=Count("id")))
-    providers = _campaign_progress(campaign)
+    providers = stats.campaign_progress(campaign)
     return render(
         request,
         "diagnosis/campaign_detail.html",
@@ -727,7 +711,7 @@ def campaign_export(request, pk):
             p.reported,
             str(p.reported * campaign.price_yuan),
         ]
-        for p in _campaign_progress(campaign)
+        for p in stats.campaign_progress(campaign)
     ]
     targets_header = [
         _("Enterprise"),
@@ -754,7 +738,12 @@ def campaign_export(request, pk):
         ]
         for t in campaign.targets.select_related("enterprise", "assigned__provider", "assessment")
     ]
-    services_record_export(request, campaign)
+    services.audit(
+        actor_for_request(request),
+        "campaign_exported",
+        campaign,
+        context={"what": request.GET.get("what") or "providers"},
+    )
     if request.GET.get("what") == "targets":
         header, rows, name = targets_header, target_rows, f"campaign-{campaign.pk}-enterprises"
     else:
@@ -771,17 +760,6 @@ def campaign_export(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
-
-
-def services_record_export(request, campaign) -> None:
-    from zhizao.common.audit import AuditAction, record
-
-    record(
-        actor_for_request(request),
-        AuditAction.EXPORT,
-        campaign,
-        context={"what": "campaign progress"},
-    )
 
 
 # --- statistics ----------------------------------------------------------------------------

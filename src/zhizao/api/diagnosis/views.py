@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
-from zhizao.diagnosis import access, services
+from zhizao.diagnosis import access, services, stats
 from zhizao.diagnosis.errors import DiagnosisError
 from zhizao.diagnosis.models import Assessment, MaturityModel
 from zhizao.diagnosis.reports import build_report
@@ -308,12 +308,10 @@ class CampaignDetailApi(APIView):
         responses=OpenApiTypes.OBJECT, summary="A campaign: providers' progress and targets"
     )
     def get(self, request, pk):
-        from zhizao.diagnosis.views import _campaign_progress
-
         membership = _membership(request)
         c = access.access_campaign(membership, pk)
         targets = c.targets.select_related("enterprise", "assigned__provider")
-        progress = _campaign_progress(c)
+        progress = stats.campaign_progress(c)
         if access.role(membership) == "provider":
             targets = targets.filter(assigned__provider_id=membership.organization_id)
             progress = [p for p in progress if p.provider_id == membership.organization_id]
