@@ -29,6 +29,10 @@ SQLITE_AUDIT_DELETE_TRIGGER = (
     "CREATE TRIGGER IF NOT EXISTS common_auditentry_no_delete BEFORE DELETE ON common_auditentry "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 )
+SQLITE_PAYMENT_DELETE_TRIGGER = (
+    "CREATE TRIGGER IF NOT EXISTS policies_payment_no_delete BEFORE DELETE ON policies_payment "
+    "BEGIN SELECT RAISE(ABORT, 'payments are append-only'); END;"
+)
 
 
 def _reload_reference_data(sender, **kwargs):
@@ -57,8 +61,8 @@ def _reference_data_after_flush():
 
 @pytest.fixture(autouse=True)
 def _audit_log_flushable(request):
-    """Transactional tests end with a flush of every table, reference data included. On SQLite the append-only trigger
-    would refuse it, so it is lifted for the flush and put back before the next such test.
+    """Transactional tests end with a flush of every table, reference data included. On SQLite the append-only triggers
+    (audit log, payments) would refuse it, so they are lifted for the flush and put back before the next such test.
     (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)"""
     transactional = (
         "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
@@ -75,10 +79,12 @@ def _audit_log_flushable(request):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(SQLITE_AUDIT_DELETE_TRIGGER)
+            cursor.execute(SQLITE_PAYMENT_DELETE_TRIGGER)
     yield
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_delete")
+            cursor.execute("DROP TRIGGER IF EXISTS policies_payment_no_delete")
 
 
 from tests.factories import *  # noqa: E402,F403

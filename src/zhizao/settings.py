@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zhizao.accounts",
     "zhizao.registry",
     "zhizao.diagnosis",
+    "zhizao.policies",
     "zhizao.api",
 ]
 

@@ -104,3 +104,36 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """A message to an organisation (and optionally one of its users), shown on the 通知 page
+    with an unread count in the header. Written by ``zhizao.common.notifications.notify``."""
+
+    recipient_organization = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("organisation"),
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient_organization", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
