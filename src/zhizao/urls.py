@@ -13,6 +13,13 @@ urlpatterns = [
     path("accounts/", include("zhizao.accounts.urls")),
     path("registry/", include("zhizao.registry.urls")),
     path("diagnosis/", include("zhizao.diagnosis.urls")),
+    path("policies/", include("zhizao.policies.urls")),
+    path("notifications/", common_views.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/read/",
+        common_views.NotificationReadView.as_view(),
+        name="notifications_read",
+    ),
     path("audit/", common_views.AuditLogView.as_view(), name="audit_log"),
     path("styleguide/", common_views.StyleguideView.as_view(), name="styleguide"),
     path("api/", include("zhizao.api.urls")),

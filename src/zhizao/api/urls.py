@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import path
+from django.urls import include, path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -49,6 +49,7 @@ urlpatterns = [
         registry.ImportCommitApi.as_view(),
         name="api-import-commit",
     ),
+    path("policies/", include("zhizao.api.policies.urls")),
     path("diagnosis/models/", diagnosis.ModelListApi.as_view(), name="api-diagnosis-models"),
     path(
         "diagnosis/models/<slug:key>/",

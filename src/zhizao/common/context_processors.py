@@ -5,6 +5,26 @@ from django.utils.translation import gettext as _
 
 from zhizao.accounts.selectors import all_memberships_for_request, membership_for_request
 
+from .notifications import unread_count
+
+POLICY_PAGES = (
+    "policies:policy_list",
+    "policies:policy_detail",
+    "policies:policy_new",
+    "policies:policy_edit",
+    "policies:item_new",
+    "policies:item_detail",
+    "policies:item_editor",
+    "policies:organization_records",
+)
+PROJECT_PAGES = (
+    "policies:project_list",
+    "policies:project_new",
+    "policies:project_detail",
+    "policies:project_edit",
+    "policies:loan_edit",
+)
+
 
 def navigation(request) -> list[dict]:
     user = request.user
@@ -30,6 +50,25 @@ def navigation(request) -> list[dict]:
             ("registry:chain_list", "registry:chain_detail"),
         ),
     ]
+    items.append(
+        (
+            "policies:policy_list",
+            _("Policies"),
+            "policy",
+            POLICY_PAGES,
+        )
+    )
+    membership = membership_for_request(request)
+    if membership is not None and membership.role == "enterprise":
+        items.append(("policies:project_list", _("My projects"), "project", PROJECT_PAGES))
+        items.append(
+            (
+                "policies:my_recognitions",
+                _("My recognitions"),
+                "award",
+                ("policies:my_recognitions",),
+            )
+        )
     items.append(
         (
             "diagnosis:home",
@@ -76,8 +115,10 @@ def navigation(request) -> list[dict]:
 def platform(request) -> dict:
     if not hasattr(request, "user"):
         return {}
+    membership = membership_for_request(request)
     return {
-        "current_membership": membership_for_request(request),
+        "unread_notifications": unread_count(membership) if membership is not None else 0,
+        "current_membership": membership,
         "memberships": all_memberships_for_request(request),
         "nav_items": navigation(request),
     }

@@ -12,6 +12,7 @@ from django.views import View
 from zhizao.accounts.selectors import membership_for_request
 
 from .models import AuditAction, AuditEntry
+from .notifications import mark_read, notifications_for
 
 
 def health(request):
@@ -111,3 +112,26 @@ class StyleguideView(LoginRequiredMixin, View):
     def get(self, request):
         membership_for_request(request)
         return render(request, "styleguide.html")
+
+
+class NotificationListView(LoginRequiredMixin, View):
+    """通知: the acting organisation's notifications, newest first."""
+
+    def get(self, request):
+        membership = membership_for_request(request)
+        paginator = Paginator(notifications_for(membership), 25)
+        page = paginator.get_page(request.GET.get("page"))
+        return render(
+            request,
+            "common/notifications.html",
+            {"notifications": page.object_list, "page_obj": page},
+        )
+
+
+class NotificationReadView(LoginRequiredMixin, View):
+    """Mark one notification (``id``) or all of them read."""
+
+    def post(self, request):
+        raw = request.POST.get("id", "")
+        mark_read(membership_for_request(request), pk=int(raw) if raw.isdigit() else None)
+        return redirect("notifications")

@@ -20,6 +20,9 @@
  *   details.nav-drawer           open from 1024px, closed below (the server renders it open)
  *   details.filters-drawer       open from 640px, closed on phones (the server renders it open)
  *   details.user-menu            closes on Escape or on a click elsewhere
+ *   input[data-sum="name"]       number inputs summed into output[data-sum-output="name"]
+ *                                (yuan, two places); any empty input shows the output's
+ *                                data-incomplete-label instead (unknown is not zero)
  *
  * It also sends Django's CSRF token with htmx requests that change data.
  * No eval, no inline code, nothing global but `window.Zhizao` (for tests).
@@ -330,6 +333,32 @@
 
   doc.addEventListener("htmx:load", function (event) {
     initDependentSelects(event.target);
+  });
+
+  /* ---- sums: a total of number inputs (project investment) ---------------------- */
+
+  function updateSum(name) {
+    var out = doc.querySelector('output[data-sum-output="' + name + '"]');
+    if (!out) return;
+    var total = 0;
+    var complete = true;
+    doc.querySelectorAll('input[data-sum="' + name + '"]').forEach(function (input) {
+      var value = input.value.trim();
+      var number = Number(value);
+      if (value === "" || !isFinite(number)) complete = false;
+      else total += Math.round(number * 100);
+    });
+    if (!complete) {
+      out.textContent = out.getAttribute("data-incomplete-label") || "";
+      return;
+    }
+    var yuan = (total / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    out.textContent = "¥" + yuan;
+  }
+
+  doc.addEventListener("input", function (event) {
+    var name = event.target.getAttribute && event.target.getAttribute("data-sum");
+    if (name) updateSum(name);
   });
 
   /* ---- start ------------------------------------------------------------------- */

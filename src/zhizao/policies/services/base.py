@@ -1,0 +1,106 @@
+"""What every policies service shares: the audit call, money and date checks, file checks."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from zhizao.common.audit import Actor, diff, record
+from zhizao.common.models import AuditAction
+
+from ..errors import PolicyError
+
+# The generic audit action of each event that is not a plain update.
+EVENT_ACTIONS = {
+    "policy_created": AuditAction.CREATE,
+    "item_created": AuditAction.CREATE,
+    "version_created": AuditAction.CREATE,
+    "project_created": AuditAction.CREATE,
+    "loan_added": AuditAction.CREATE,
+    "document_uploaded": AuditAction.CREATE,
+    "recognition_added": AuditAction.CREATE,
+    "credit_record_added": AuditAction.CREATE,
+    "policy_state": AuditAction.STATE,
+    "version_published": AuditAction.STATE,
+    "loan_removed": AuditAction.DELETE,
+    "document_deleted": AuditAction.DELETE,
+    "recognition_removed": AuditAction.DELETE,
+}
+
+ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".txt"}
+DOCUMENT_EXTENSIONS = {
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".webp",
+    ".docx",
+    ".xlsx",
+    ".pptx",
+    ".txt",
+    ".csv",
+    ".doc",
+    ".xls",
+}
+
+
+def audit(actor: Actor, event: str, obj=None, **kwargs):
+    """An audit entry for a policies write: the generic action and the precise event."""
+    action = EVENT_ACTIONS.get(event, AuditAction.UPDATE)
+    context = {"event": f"policies.{event}", **kwargs.pop("context", {})}
+    return record(actor, action, obj, context=context, **kwargs)
+
+
+def snapshot(obj, fields) -> dict:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def changes_between(before: dict, after: dict) -> dict:
+    return diff(before, after)
+
+
+def to_decimal(value, *, field: str, label: str, required: bool = False) -> Decimal | None:
+    """An amount in yuan (or a rate): None stays None (unknown), never becomes 0."""
+    if value is None or value == "":
+        if required:
+            raise PolicyError(
+                "required", _("%(field)s is required.") % {"field": label}, field=field
+            )
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise PolicyError(
+            "not_a_number", _("%(field)s must be a number.") % {"field": label}, field=field
+        ) from None
+    if not number.is_finite():
+        raise PolicyError(
+            "not_a_number", _("%(field)s must be a number.") % {"field": label}, field=field
+        )
+    if number < 0:
+        raise PolicyError(
+            "negative", _("%(field)s cannot be negative.") % {"field": label}, field=field
+        )
+    return number
+
+
+def read_upload(
+    upload, *, extensions: set[str], field: str, message: str
+) -> tuple[str, bytes, str]:
+    """Name, content and SHA-256 of an upload, after the extension and size checks."""
+    name = PurePath(upload.name or "file").name[:200]
+    if PurePath(name).suffix.lower() not in extensions:
+        raise PolicyError("bad_file_type", message, field=field)
+    limit = settings.ZHIZAO_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise PolicyError(
+            "file_too_large",
+            _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+            field=field,
+        )
+    content = b"".join(upload.chunks())
+    return name, content, hashlib.sha256(content).hexdigest()

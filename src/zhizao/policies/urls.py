@@ -1,0 +1,44 @@
+from django.urls import path
+
+from .views import documents, policies, projects, recognitions
+
+app_name = "policies"
+
+urlpatterns = [
+    path("", policies.policy_list, name="policy_list"),
+    path("new/", policies.policy_new, name="policy_new"),
+    path("<int:pk>/", policies.policy_detail, name="policy_detail"),
+    path("<int:pk>/edit/", policies.policy_edit, name="policy_edit"),
+    path("<int:pk>/state/", policies.policy_state, name="policy_state"),
+    path("<int:pk>/attachment/", policies.policy_attachment, name="policy_attachment"),
+    path("<int:pk>/items/new/", policies.item_new, name="item_new"),
+    path("items/<slug:key>/", policies.item_detail, name="item_detail"),
+    path("items/<slug:key>/versions/new/", policies.item_version_new, name="item_version_new"),
+    path("versions/<int:pk>/publish/", policies.version_publish, name="version_publish"),
+    path("projects/", projects.project_list, name="project_list"),
+    path("projects/new/", projects.project_new, name="project_new"),
+    path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<int:pk>/loans/", projects.loan_add, name="loan_add"),
+    path("loans/<int:pk>/edit/", projects.loan_edit, name="loan_edit"),
+    path("loans/<int:pk>/delete/", projects.loan_delete, name="loan_delete"),
+    path("projects/<int:pk>/documents/", documents.document_upload, name="document_upload"),
+    path("documents/<int:pk>/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
+    path("recognitions/", recognitions.my_recognitions, name="my_recognitions"),
+    path(
+        "organizations/<int:pk>/recognitions/",
+        recognitions.organization_records,
+        name="organization_records",
+    ),
+    path(
+        "organizations/<int:pk>/recognitions/add/",
+        recognitions.recognition_add,
+        name="recognition_add",
+    ),
+    path(
+        "recognitions/<int:pk>/remove/", recognitions.recognition_remove, name="recognition_remove"
+    ),
+    path("organizations/<int:pk>/credit/add/", recognitions.credit_add, name="credit_add"),
+    path("credit/<int:pk>/end/", recognitions.credit_end, name="credit_end"),
+]
