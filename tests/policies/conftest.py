@@ -19,6 +19,33 @@ from zhizao.policies import services
 from zhizao.policies.models import Policy, PolicyItem, Project
 
 
+def wuxi_rule(equipment_rate: str = "0.08") -> dict:
+    """A complete rule the engine accepts (the shipped Wuxi grant, version 1)."""
+    return {
+        "id": "wuxi-im-transformation",
+        "name": {"zh": "无锡市智能化改造项目奖补", "en": "Wuxi intelligent-transformation grant"},
+        "subject": "project",
+        "category": "grant",
+        "version": 1,
+        "valid_from": "2024-01-01",
+        "parameters": {
+            "min_investment": {"value": "30000000"},
+            "equipment_rate": {"value": equipment_rate},
+        },
+        "conditions": {
+            "all": [
+                {"fact": "enterprise.region", "op": "prefix", "value": ["3202"]},
+                {
+                    "fact": "project.total_investment",
+                    "op": "gt",
+                    "value": {"param": "min_investment"},
+                },
+            ]
+        },
+        "amount": {"percent": {"param": "equipment_rate"}, "of": ["project.equipment"]},
+    }
+
+
 def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
 

@@ -59,12 +59,25 @@ def snapshot(obj, fields) -> dict:
     return {name: getattr(obj, name) for name in fields}
 
 
+def _plain(value):
+    # 0.0345 and 0.034500 (as read back from a DecimalField) are the same amount.
+    return value.normalize() if isinstance(value, Decimal) else value
+
+
 def changes_between(before: dict, after: dict) -> dict:
-    return diff(before, after)
+    """``{field: [before, after]}`` of the fields that changed, amounts compared by value."""
+    return diff({k: _plain(v) for k, v in before.items()}, {k: _plain(v) for k, v in after.items()})
 
 
-def to_decimal(value, *, field: str, label: str, required: bool = False) -> Decimal | None:
-    """An amount in yuan (or a rate): None stays None (unknown), never becomes 0."""
+YUAN = Decimal("0.01")
+RATE = Decimal("0.000001")
+
+
+def to_decimal(
+    value, *, field: str, label: str, required: bool = False, places: Decimal = YUAN
+) -> Decimal | None:
+    """An amount in yuan (``places`` YUAN) or a rate (RATE), as stored: None stays None
+    (unknown), never becomes 0; more decimal places than stored are refused, not rounded."""
     if value is None or value == "":
         if required:
             raise PolicyError(
@@ -85,7 +98,14 @@ def to_decimal(value, *, field: str, label: str, required: bool = False) -> Deci
         raise PolicyError(
             "negative", _("%(field)s cannot be negative.") % {"field": label}, field=field
         )
-    return number
+    stored = number.quantize(places)
+    if stored != number:
+        raise PolicyError(
+            "too_many_places",
+            _("%(field)s has more decimal places than allowed.") % {"field": label},
+            field=field,
+        )
+    return stored
 
 
 def read_upload(

@@ -325,10 +325,12 @@ def create_item_version(
             return draft
         latest = item.versions.order_by("-number").first()
         if rule is None:
+            # A copy of a stored rule is a draft to edit: it is checked when saved or published.
             rule = dict(latest.rule) if latest else {}
+        else:
+            engine.check_rule(rule)
         if test_cases is None:
             test_cases = list(latest.test_cases) if latest else []
-        engine.check_rule(rule)
         _check_test_cases(test_cases)
         version = PolicyItemVersion.objects.create(
             item=item,

@@ -16,7 +16,15 @@ from zhizao.registry.models import Organization
 from ..enums import ProjectKind, ProjectStatus
 from ..errors import PolicyError
 from ..models import Loan, Project, ProjectDocument
-from .base import DOCUMENT_EXTENSIONS, audit, changes_between, read_upload, snapshot, to_decimal
+from .base import (
+    DOCUMENT_EXTENSIONS,
+    RATE,
+    audit,
+    changes_between,
+    read_upload,
+    snapshot,
+    to_decimal,
+)
 
 PROJECT_FIELDS = (
     "name",
@@ -164,7 +172,11 @@ def _check_loan(values: dict) -> dict:
     if values["amount_yuan"] == 0:
         raise PolicyError("zero_amount", _("Loan amount must be more than 0."), field="amount_yuan")
     values["annual_rate"] = to_decimal(
-        values.get("annual_rate"), field="annual_rate", label=_("Annual rate"), required=True
+        values.get("annual_rate"),
+        field="annual_rate",
+        label=_("Annual rate"),
+        required=True,
+        places=RATE,
     )
     if values["annual_rate"] > MAX_RATE:
         raise PolicyError(
@@ -229,7 +241,7 @@ def update_loan(actor: Actor, loan: Loan, **fields) -> Loan:
     if unknown:
         raise ValueError(f"not loan fields: {sorted(unknown)}")
     with transaction.atomic():
-        locked = Loan.objects.select_for_update().select_related("lender").get(pk=loan.pk)
+        locked = Loan.objects.select_for_update().get(pk=loan.pk)
         before = snapshot(locked, LOAN_FIELDS)
         values = _check_loan({**before, **fields})
         for name, value in values.items():

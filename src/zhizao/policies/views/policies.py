@@ -33,7 +33,7 @@ def policy_list(request):
         if data["level"]:
             policies = policies.filter(level=data["level"])
         if data["region"]:
-            policies = policies.filter(region_id__startswith=data["region"].rstrip("0")[:6])
+            policies = policies.filter(region__code__startswith=data["region"].rstrip("0"))
         if data["state"]:
             policies = policies.filter(state=data["state"])
     paginator = Paginator(policies.order_by("-valid_from", "-id"), 25)
