@@ -17,6 +17,7 @@ import sys
 GROUPS = {
     "registry": {"import", "export", "load-reference", "demo"},
     "diagnosis": {"score", "load-models", "demo"},
+    "policies": {"evaluate", "load-rules", "demo", "scan"},
 }
 
 

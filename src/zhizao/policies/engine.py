@@ -1,17 +1,96 @@
-"""The seam between this app and the pure rule engine (``zhizao_core.policy``).
+"""The seam between this app and the pure rule engine (``zhizao_core.policy``): rule checks
+for the services, the shipped rule files, and the catalogue the command line and the pages
+evaluate against.
 
-``check_rule`` is called by every service that stores or publishes a rule. For now it only
-checks the shape (a JSON object); the engine's validation replaces the body of this function,
-keeping its contract: return nothing when the rule is acceptable, raise ``PolicyError`` with
-code ``invalid_rule`` and field ``rule`` when it is not."""
+``check_rule`` is called by every service that stores or publishes a rule: it returns nothing
+when the rule is acceptable and raises ``PolicyError`` (code ``invalid_rule``, field ``rule``)
+naming every problem with its place when it is not. Nothing in a rule is ever evaluated as
+code: ``zhizao_core.policy.parse_rule`` reads it as typed data with size and depth limits.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from zhizao_core.policy import Rule, RuleError, RuleFile, parse_rule, parse_rule_file
 
 from .errors import PolicyError
 
+RULES_DIR = Path(__file__).resolve().parent / "data" / "rules"
 
-def check_rule(rule) -> None:
+
+def language() -> str:
+    return "en" if (get_language() or "zh-hans").startswith("en") else "zh"
+
+
+def problems_text(exc: RuleError, lang: str | None = None) -> str:
+    lang = lang or language()
+    return (
+        "；".join(p.text(lang) for p in exc.problems[:20])
+        if lang == "zh"
+        else "; ".join(p.text(lang) for p in exc.problems[:20])
+    )
+
+
+def check_rule(rule) -> Rule:
     if not isinstance(rule, dict):
         raise PolicyError("invalid_rule", _("The rule must be a JSON object."), field="rule")
+    try:
+        return parse_rule(rule)
+    except RuleError as exc:
+        raise PolicyError("invalid_rule", problems_text(exc), field="rule") from exc
+
+
+def read_rule_file(path: Path) -> RuleFile:
+    """A rule file (YAML or JSON) → RuleFile; RuleError names the problems."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return parse_rule_file(data)
+
+
+@cache
+def shipped_rule_files() -> tuple[RuleFile, ...]:
+    """The rule files that ship with the platform (``policies/data/rules``), by id."""
+    return tuple(read_rule_file(path) for path in sorted(RULES_DIR.glob("*.yaml")))
+
+
+def shipped_catalogue() -> dict[str, list[Rule]]:
+    return {f.key: list(f.versions) for f in shipped_rule_files()}
+
+
+def version_rule_data(item, version) -> dict:
+    """The engine's rule data for a stored item version: the version's rule with the item's
+    id, name, subject and category and the version's number and dates (the stored fields
+    win over anything the rule data says about them)."""
+    data = dict(version.rule or {})
+    data.update(
+        {
+            "id": item.key,
+            "name": {"zh": item.name, "en": (data.get("name") or {}).get("en") or item.name}
+            if not isinstance(data.get("name"), dict)
+            else {**data["name"], "zh": item.name},
+            "subject": item.subject,
+            "category": item.category,
+            "version": version.number,
+            "valid_from": version.valid_from.isoformat(),
+            "valid_to": version.valid_to.isoformat() if version.valid_to else None,
+        }
+    )
+    return data
+
+
+def stored_catalogue(versions) -> dict[str, list[Rule]]:
+    """Published (and superseded) versions from the database → catalogue. Versions whose rule
+    no longer parses are left out (they could not have been published)."""
+    catalogue: dict[str, list[Rule]] = {}
+    for version in versions:
+        try:
+            rule = parse_rule(version_rule_data(version.item, version))
+        except RuleError:
+            continue
+        catalogue.setdefault(rule.key, []).append(rule)
+    return catalogue
