@@ -250,3 +250,41 @@ def test_project_list_has_a_constant_query_count(client, enterprise_user, factor
     one = count()
     add(2)
     assert count() == one
+
+
+@pytest.mark.django_db
+def test_forms_render_in_english_with_their_titles(
+    client, officer, enterprise_user, policy, project, bank_org
+):
+    loan = services.add_loan(
+        actor_for(enterprise_user),
+        project,
+        lender=bank_org,
+        amount_yuan="100000",
+        annual_rate="0.03",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2027, 1, 1),
+    )
+    login(client, officer)
+    client.cookies["django_language"] = "en"
+    titles = {
+        reverse("policies:policy_edit", args=[policy.pk]): "<h1>Edit policy</h1>",
+        reverse("policies:item_new", args=[policy.pk]): "<h1>New item</h1>",
+        reverse("policies:organization_records", args=[project.enterprise_id]): (
+            "<h1>Recognitions and credit</h1>"
+        ),
+    }
+    for url, h1 in titles.items():
+        assert h1 in client.get(url).content.decode()
+    client.logout()
+    login(client, enterprise_user)
+    client.cookies["django_language"] = "en"
+    assert (
+        "<h1>Edit loan</h1>"
+        in client.get(reverse("policies:loan_edit", args=[loan.pk])).content.decode()
+    )
+    page = client.get(reverse("policies:project_edit", args=[project.pk])).content.decode()
+    assert (
+        '<output class="investment-total" data-sum-output="total" '
+        'data-incomplete-label="incomplete">¥9.5 million</output>'
+    ) in page
