@@ -37,11 +37,28 @@ def problems_text(exc: RuleError, lang: str | None = None) -> str:
     )
 
 
-def check_rule(rule) -> Rule:
+def check_rule(rule, *, item=None, version=None) -> Rule:
+    """Check rule data as it is stored on a version. With ``item`` (and ``version``) the
+    item's id, name, subject and category and the version's number and dates are merged in
+    as the engine will see them; without, placeholders stand in for them."""
     if not isinstance(rule, dict):
         raise PolicyError("invalid_rule", _("The rule must be a JSON object."), field="rule")
+    if item is not None and version is not None:
+        data = version_rule_data(item, version, rule=rule)
+    else:
+        data = dict(rule)
+        if item is not None:
+            data.update(
+                id=item.key,
+                name={"zh": item.name, "en": item.name},
+                subject=item.subject,
+                category=item.category,
+            )
+        data.setdefault("id", "draft-item")
+        data.setdefault("name", {"zh": "—", "en": "—"})
+        data.setdefault("valid_from", "2024-01-01")
     try:
-        return parse_rule(rule)
+        return parse_rule(data)
     except RuleError as exc:
         raise PolicyError("invalid_rule", problems_text(exc), field="rule") from exc
 
@@ -62,11 +79,11 @@ def shipped_catalogue() -> dict[str, list[Rule]]:
     return {f.key: list(f.versions) for f in shipped_rule_files()}
 
 
-def version_rule_data(item, version) -> dict:
+def version_rule_data(item, version, *, rule: dict | None = None) -> dict:
     """The engine's rule data for a stored item version: the version's rule with the item's
     id, name, subject and category and the version's number and dates (the stored fields
     win over anything the rule data says about them)."""
-    data = dict(version.rule or {})
+    data = dict(version.rule if rule is None else rule or {})
     data.update(
         {
             "id": item.key,

@@ -173,7 +173,7 @@ CAPS = {
     "investment": ("不超过项目总投资", "not above the total investment"),
 }
 WORDS = {
-    "yuan": ("元", " yuan"),
+    "yuan": (" 元", " yuan"),
     "unknown": ("未知", "unknown"),
     "all": ("以下条件全部满足", "all of the following"),
     "any": ("以下条件满足其一", "any of the following"),

@@ -878,7 +878,7 @@ def screen(
             [None] * n,
             np.zeros(n, dtype=np.int8),
             np.zeros(n, dtype=I64),
-            [""] * n,
+            [None] * n,
         )
     evaluation = _Evaluation(rule, table, as_of)
     eligible = evaluation.eligible()

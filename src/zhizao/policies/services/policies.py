@@ -328,7 +328,7 @@ def create_item_version(
             # A copy of a stored rule is a draft to edit: it is checked when saved or published.
             rule = dict(latest.rule) if latest else {}
         else:
-            engine.check_rule(rule)
+            engine.check_rule(rule, item=item)
         if test_cases is None:
             test_cases = list(latest.test_cases) if latest else []
         _check_test_cases(test_cases)
@@ -382,7 +382,7 @@ def update_item_version(actor: Actor, version: PolicyItemVersion, **fields) -> P
         locked = PolicyItemVersion.objects.select_for_update().get(pk=version.pk)
         _require_draft(locked)
         if "rule" in fields:
-            engine.check_rule(fields["rule"])
+            engine.check_rule(fields["rule"], item=locked.item, version=locked)
         if "test_cases" in fields:
             _check_test_cases(fields["test_cases"])
         if "note" in fields:
@@ -416,7 +416,7 @@ def publish_item_version(actor: Actor, version: PolicyItemVersion) -> PolicyItem
         item = PolicyItem.objects.select_for_update().get(pk=version.item_id)
         locked = PolicyItemVersion.objects.select_for_update().get(pk=version.pk)
         _require_draft(locked)
-        engine.check_rule(locked.rule)
+        engine.check_rule(locked.rule, item=item, version=locked)
         previous = item.versions.filter(state=VersionState.PUBLISHED).first()
         if previous is not None:
             previous.state = VersionState.SUPERSEDED
