@@ -255,6 +255,7 @@ def load_rule_files(paths: list[Path] | None = None, *, actor: Actor | None = No
             continue
         seen[plan.key] = path.name
         plans.append(plan)
+    _merge_shared_policies(plans)
     for plan in plans:
         problems += _check_against_database(plan)
     if problems:
@@ -267,6 +268,28 @@ def load_rule_files(paths: list[Path] | None = None, *, actor: Actor | None = No
     except PolicyError as exc:  # a service refused (e.g. a concurrent change): nothing written
         raise RuleLoadError([exc.message]) from exc
     return LoadReport(outcomes)
+
+
+def _merge_shared_policies(plans: list[_Planned]) -> None:
+    """Items of one policy document (same title, issuing unit and number) in several files share
+    one Policy: its validity spans all their versions; budget and region come from the first
+    file that gives them. Every file then carries the same values, so a reload is a no-op."""
+    groups: dict[tuple, list[_Planned]] = {}
+    for plan in plans:
+        v = plan.policy_values
+        groups.setdefault((v["title"], v["issuing_unit"], v["doc_number"]), []).append(plan)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        values = [m.policy_values for m in members]
+        merged = dict(values[0])
+        merged["valid_from"] = min(v["valid_from"] for v in values)
+        ends = [v["valid_to"] for v in values]
+        merged["valid_to"] = max(ends) if all(ends) else None
+        for name in ("budget_yuan", "region"):
+            merged[name] = next((v[name] for v in values if v[name] is not None), None)
+        for member in members:
+            member.policy_values = dict(merged)
 
 
 def _policy_for(actor: Actor, plan: _Planned, item: PolicyItem | None) -> tuple[Policy, str]:
