@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhizao.registry",
     "zhizao.diagnosis",
     "zhizao.policies",
+    "zhizao.matchmaking",
     "zhizao.api",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("zhizao.registry.urls")),
     path("diagnosis/", include("zhizao.diagnosis.urls")),
     path("policies/", include("zhizao.policies.urls")),
+    path("matchmaking/", include("zhizao.matchmaking.urls")),
     path("notifications/", common_views.NotificationListView.as_view(), name="notifications"),
     path(
         "notifications/read/",

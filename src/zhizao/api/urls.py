@@ -50,6 +50,7 @@ urlpatterns = [
         name="api-import-commit",
     ),
     path("policies/", include("zhizao.api.policies.urls")),
+    path("matchmaking/", include("zhizao.api.matchmaking.urls")),
     path("diagnosis/models/", diagnosis.ModelListApi.as_view(), name="api-diagnosis-models"),
     path(
         "diagnosis/models/<slug:key>/",
