@@ -93,7 +93,8 @@ def fill(po_path: Path, translations: dict[str, str]) -> tuple[int, list[str]]:
             lines = [line for line in lines if line != "#,"]
             lines.append(f'msgstr "{po_escape(translations[msgid])}"')
             filled += 1
-        elif empty:
+        elif empty or fuzzy:
+            # a fuzzy entry carries a guessed translation of a similar msgid: never trust it
             missing.append(msgid)
         out_blocks.append("\n".join(lines))
     po_path.write_text("\n\n".join(out_blocks), encoding="utf-8")
