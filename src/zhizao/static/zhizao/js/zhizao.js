@@ -372,3 +372,48 @@
 
   window.Zhizao = { cascade: cascade, initDependentSelects: initDependentSelects, resetOnceForms: resetOnceForms };
 })();
+
+/*
+ * Rule editor (policies): select[data-fact-select] in a [data-editor-row] offers only the
+ * operators of the chosen fact's type in the row's select[data-op-select] (options carry
+ * data-kind / data-kinds) and marks the row with data-kind (titles rows show their
+ * checkboxes). Without JS every operator stays listed and the server names a wrong one.
+ */
+(function () {
+  "use strict";
+
+  var doc = document;
+
+  function filterOperators(factSelect) {
+    var row = factSelect.closest("[data-editor-row]");
+    if (!row) return;
+    var chosen = factSelect.options[factSelect.selectedIndex];
+    var kind = chosen ? chosen.getAttribute("data-kind") || "" : "";
+    row.setAttribute("data-kind", kind);
+    var op = row.querySelector("select[data-op-select]");
+    if (!op) return;
+    Array.prototype.forEach.call(op.options, function (option) {
+      var kinds = option.getAttribute("data-kinds");
+      var fits = !kind || !kinds || kinds.split(" ").indexOf(kind) !== -1;
+      option.hidden = !fits;
+      option.disabled = !fits;
+    });
+    var selected = op.options[op.selectedIndex];
+    if (selected && selected.disabled) op.value = "";
+  }
+
+  function initEditor(root) {
+    (root || doc).querySelectorAll("select[data-fact-select]").forEach(filterOperators);
+  }
+
+  doc.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-fact-select]")) {
+      filterOperators(event.target);
+    }
+  });
+  doc.addEventListener("htmx:load", function (event) {
+    initEditor(event.target);
+  });
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initEditor(doc); });
+  else initEditor(doc);
+})();
