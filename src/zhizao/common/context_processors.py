@@ -60,6 +60,9 @@ def navigation(request) -> list[dict]:
     )
     membership = membership_for_request(request)
     if membership is not None and membership.role == "enterprise":
+        items.append(
+            ("policies:my_policies", _("My policies"), "policy", ("policies:my_policies",))
+        )
         items.append(("policies:project_list", _("My projects"), "project", PROJECT_PAGES))
         items.append(
             (

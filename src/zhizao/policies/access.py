@@ -182,3 +182,26 @@ def access_credit_record(membership, pk) -> CreditRecord:
     if record is None:
         raise Http404
     return record
+
+
+# --- the policy calculator ------------------------------------------------------------------
+
+
+def access_calculator_organization(membership, pk=None) -> Organization:
+    """Whose “my policies” page: without ``pk`` the enterprise's own organisation; with it,
+    any organisation for officers and operators, and only its own for an enterprise. Anyone
+    else gets 404."""
+    if membership is None:
+        raise Http404
+    if pk is None:
+        if not has_projects(membership):
+            raise Http404
+        pk = membership.organization_id
+    elif not is_staff(membership) and not (
+        has_projects(membership) and int(pk) == membership.organization_id
+    ):
+        raise Http404
+    organization = Organization.objects.select_related("region").filter(pk=pk).first()
+    if organization is None:
+        raise Http404
+    return organization
