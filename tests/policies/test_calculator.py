@@ -99,13 +99,17 @@ def make_project(user, org, name, *, loan=None, **amounts):
     return project
 
 
+def make_two_projects(user, org):
+    """A: 3,100万元 with every part known (Wuxi 220万元); B: software not filled in, with a
+    5,000万元 loan for the whole of 2025 (Jiangsu interest 100万元)."""
+    a = make_project(user, org, "冲压车间智能化改造")
+    b = make_project(user, org, "总装线数字化改造", software_yuan=None, loan="50000000")
+    return a, b
+
+
 @pytest.fixture
 def two_projects(enterprise_user, factory_org):
-    a = make_project(enterprise_user, factory_org, "冲压车间智能化改造")
-    b = make_project(
-        enterprise_user, factory_org, "总装线数字化改造", software_yuan=None, loan="50000000"
-    )
-    return a, b
+    return make_two_projects(enterprise_user, factory_org)
 
 
 def groups(response) -> dict:
