@@ -101,3 +101,7 @@ def bank_org(db):
     return make_organization(
         name="江苏银行股份有限公司无锡分行", kind="bank", region="320214", industry=None
     )
+
+
+# The small registry of the scan, name list, payment and sandbox tests (see scanning.py).
+from tests.policies.scanning import chinese, scan_registry, scan_version  # noqa: E402,F401

@@ -14,16 +14,19 @@ from django.http import Http404
 from zhizao.accounts.enums import Role
 from zhizao.registry.models import Organization
 
-from .enums import ItemState, PolicyState
+from .enums import ItemState, NameListState, PolicyState
 from .models import (
     CreditRecord,
     Loan,
+    NameList,
+    NameListEntry,
     Policy,
     PolicyItem,
     PolicyItemVersion,
     Project,
     ProjectDocument,
     Recognition,
+    Scan,
 )
 
 STAFF = frozenset({Role.OPERATOR, Role.OFFICER})
@@ -182,6 +185,90 @@ def access_credit_record(membership, pk) -> CreditRecord:
     if record is None:
         raise Http404
     return record
+
+
+# --- scans, name lists, payments, sandbox (免申即享) -------------------------------------------
+# Scans, name lists, payments and the sandbox are for officers and operators. An enterprise
+# sees its own entries on announced (or final) name lists, and nothing else of them. Announced
+# name lists are public (公示): anyone, logged in or not, reads them through the public pages.
+
+
+def can_scan(membership) -> bool:
+    return is_staff(membership)
+
+
+def scans_for(membership):
+    if not can_scan(membership):
+        return Scan.objects.none()
+    return Scan.objects.select_related("item_version__item__policy", "created_by")
+
+
+def access_scan(membership, pk):
+    scan = scans_for(membership).filter(pk=pk).first()
+    if scan is None:
+        raise Http404
+    return scan
+
+
+def name_lists_for(membership):
+    if not can_scan(membership):
+        return NameList.objects.none()
+    return NameList.objects.select_related("item_version__item__policy", "scan", "created_by")
+
+
+def access_name_list(membership, pk):
+    name_list = name_lists_for(membership).filter(pk=pk).first()
+    if name_list is None:
+        raise Http404
+    return name_list
+
+
+def access_entry(membership, pk):
+    """An entry, for the officers who manage the list and its payments."""
+    if not can_scan(membership):
+        raise Http404
+    entry = (
+        NameListEntry.objects.select_related(
+            "name_list__item_version__item__policy", "enterprise", "project", "decision"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def own_entries_for(membership):
+    """The acting enterprise's entries on announced or final name lists."""
+    if role(membership) != Role.ENTERPRISE:
+        return NameListEntry.objects.none()
+    return NameListEntry.objects.select_related(
+        "name_list__item_version__item__policy", "project", "decision"
+    ).filter(
+        enterprise_id=membership.organization_id,
+        name_list__state__in=[NameListState.ANNOUNCED, NameListState.FINAL],
+    )
+
+
+def access_own_entry(membership, pk):
+    entry = own_entries_for(membership).filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def public_name_lists():
+    return NameList.objects.select_related("item_version__item__policy").filter(
+        state__in=[NameListState.ANNOUNCED, NameListState.FINAL]
+    )
+
+
+def access_public_name_list(pk):
+    name_list = public_name_lists().filter(pk=pk).first()
+    if name_list is None:
+        raise Http404
+    return name_list
 
 
 # --- the policy calculator ------------------------------------------------------------------

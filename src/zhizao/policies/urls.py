@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import documents, editor, policies, projects, recognitions
+from .views import (
+    calculator,
+    documents,
+    editor,
+    namelists,
+    payments,
+    policies,
+    projects,
+    recognitions,
+    sandbox,
+    scans,
+)
 
 app_name = "policies"
 
@@ -81,4 +92,20 @@ urlpatterns = [
     ),
     path("organizations/<int:pk>/credit/add/", recognitions.credit_add, name="credit_add"),
     path("credit/<int:pk>/end/", recognitions.credit_end, name="credit_end"),
+    # proactive scans, name lists, payments, sandbox (免申即享)
+    path("items/<slug:key>/scan/", scans.scan_new, name="scan_new"),
+    path("scans/", scans.scan_list, name="scan_list"),
+    path("scans/<int:pk>/", scans.scan_detail, name="scan_detail"),
+    path("scans/<int:pk>/name-list/", namelists.name_list_new, name="name_list_new"),
+    path("name-lists/<int:pk>/", namelists.name_list_detail, name="name_list_detail"),
+    path("name-lists/<int:pk>/announce/", namelists.name_list_announce, name="name_list_announce"),
+    path("entries/<int:pk>/exclude/", namelists.entry_exclude, name="entry_exclude"),
+    path("entries/<int:pk>/pay/", payments.payment_new, name="payment_new"),
+    path("benefits/", namelists.my_benefits, name="my_benefits"),
+    path("benefits/<int:pk>/", namelists.entry_confirm, name="entry_confirm"),
+    path("benefits/<int:pk>/decline/", namelists.entry_decline, name="entry_decline"),
+    path("public/name-lists/", namelists.public_name_lists, name="public_name_lists"),
+    path("public/name-lists/<int:pk>/", namelists.public_name_list, name="public_name_list"),
+    path("items/<slug:key>/sandbox/", sandbox.sandbox_new, name="sandbox"),
+    path("sandbox/<int:pk>/", sandbox.sandbox_detail, name="sandbox_detail"),
 ]

@@ -1,0 +1,153 @@
+"""免申即享 scans: start a scan of an item version (officers, operators), watch it run, read the
+result — counts, amounts against the budget, the credit screen, by city and by industry."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from zhizao.accounts.selectors import actor_for_request, membership_for_request
+
+from .. import access, engine
+from ..enums import Eligibility, ScanState
+from ..errors import PolicyError
+from ..models import Decision, PolicyItemVersion
+from ..services import payments, scans
+from ..tasks import run_scan_task
+
+SHOWN_ROWS = 200
+
+
+class ScanForm(forms.Form):
+    version = forms.ModelChoiceField(
+        label=gettext_lazy("Rule version"), queryset=PolicyItemVersion.objects.none()
+    )
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The rule version in force and the facts are taken on this date."),
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = item.versions.filter(
+            state__in=scans.SCANNABLE_VERSION_STATES
+        ).order_by("-number")
+        self.fields["version"].label_from_instance = lambda v: (
+            f"v{v.number} · {v.get_state_display()} · {v.valid_from:%Y-%m-%d} –"
+            f" {v.valid_to:%Y-%m-%d}"
+            if v.valid_to
+            else f"v{v.number} · {v.get_state_display()} · {v.valid_from:%Y-%m-%d} –"
+        )
+
+    def apply_error(self, error: PolicyError) -> None:
+        self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+def localized(rows: list[dict]) -> list[dict]:
+    """Summary rows with the name in the page's language."""
+    lang = engine.language()
+    return [{**row, "label": (row.get("name") or {}).get(lang) or row.get("code")} for row in rows]
+
+
+@login_required
+def scan_new(request, key):
+    membership = membership_for_request(request)
+    if not access.can_scan(membership):
+        raise Http404
+    item = access.access_item(membership, key, write=True)
+    current = item.current_version
+    form = ScanForm(
+        request.POST or None,
+        item=item,
+        initial={"version": current.pk if current else None, "as_of": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                scan = scans.start_scan(
+                    actor_for_request(request),
+                    form.cleaned_data["version"],
+                    as_of=form.cleaned_data["as_of"],
+                )
+                transaction.on_commit(lambda: run_scan_task.enqueue(scan.pk))
+        except PolicyError as error:
+            form.apply_error(error)
+        else:
+            return redirect("policies:scan_detail", pk=scan.pk)
+    recent = (
+        access.scans_for(membership)
+        .filter(item_version__item=item, sandbox_rule__isnull=True)
+        .order_by("-created_at", "-id")[:20]
+    )
+    return render(
+        request,
+        "policies/scan_new.html",
+        {"item": item, "policy": item.policy, "form": form, "scans": recent},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def scan_detail(request, pk):
+    membership = membership_for_request(request)
+    scan = access.access_scan(membership, pk)
+    if scan.is_sandbox:
+        return redirect("policies:sandbox_detail", pk=scan.pk)
+    item = scan.item_version.item
+    active = scan.state in (ScanState.QUEUED, ScanState.RUNNING)
+    context = {
+        "scan": scan,
+        "item": item,
+        "policy": item.policy,
+        "active": active,
+        "summary": scan.summary or {},
+    }
+    if request.htmx and request.htmx.target == "scan-status":
+        if active:
+            return render(request, "policies/scan_detail.html#status", context)
+        # finished while the page was polling: load the whole result
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    if not active and scan.state == ScanState.DONE:
+        decisions = (
+            Decision.objects.filter(scan=scan)
+            .exclude(eligible=Eligibility.NO)
+            .select_related("enterprise", "project")
+            .order_by("eligible", "-amount_yuan", "enterprise__name_sort", "id")
+        )
+        excluded = {
+            row["enterprise"]: row["reason"] for row in context["summary"].get("excluded", [])
+        }
+        context.update(
+            {
+                "by_city": localized(context["summary"].get("by_city", [])),
+                "by_division": localized(context["summary"].get("by_division", [])),
+                "eligible_rows": [
+                    (d, excluded.get(d.enterprise_id))
+                    for d in decisions.filter(eligible=Eligibility.YES)[:SHOWN_ROWS]
+                ],
+                "unknown_rows": list(decisions.filter(eligible=Eligibility.UNKNOWN)[:SHOWN_ROWS]),
+                "shown": SHOWN_ROWS,
+                "budget": payments.budget_use(item),
+                "name_lists": scan.name_lists.order_by("-created_at"),
+            }
+        )
+    return render(request, "policies/scan_detail.html", context)
+
+
+@login_required
+def scan_list(request):
+    membership = membership_for_request(request)
+    if not access.can_scan(membership):
+        raise Http404
+    rows = (
+        access.scans_for(membership)
+        .filter(sandbox_rule__isnull=True)
+        .order_by("-created_at", "-id")[:100]
+    )
+    return render(request, "policies/scan_list.html", {"scans": rows})
