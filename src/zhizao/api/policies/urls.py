@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evaluations, views
+from . import evaluations, scans, views
 
 urlpatterns = [
     path("policies/", views.PolicyListApi.as_view(), name="api-policies"),
@@ -32,4 +32,20 @@ urlpatterns = [
         views.ProjectLoanDetailApi.as_view(),
         name="api-project-loan",
     ),
+    path("scans/", scans.ScanListApi.as_view(), name="api-policy-scans"),
+    path("scans/<int:pk>/", scans.ScanDetailApi.as_view(), name="api-policy-scan"),
+    path("name-lists/", scans.NameListListApi.as_view(), name="api-policy-name-lists"),
+    path("name-lists/<int:pk>/", scans.NameListDetailApi.as_view(), name="api-policy-name-list"),
+    path(
+        "name-lists/<int:pk>/announce/",
+        scans.NameListAnnounceApi.as_view(),
+        name="api-policy-name-list-announce",
+    ),
+    path(
+        "entries/<int:pk>/confirm/",
+        scans.EntryConfirmApi.as_view(),
+        name="api-policy-entry-confirm",
+    ),
+    path("payments/", scans.PaymentListApi.as_view(), name="api-policy-payments"),
+    path("sandbox/", scans.SandboxApi.as_view(), name="api-policy-sandbox"),
 ]
