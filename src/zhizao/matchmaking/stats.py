@@ -1,0 +1,180 @@
+"""Reads for operators: the introduction funnel by category, city and provider, deal values,
+and the supply gaps (published demands without a good offering)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Concat, Substr
+
+from zhizao.registry.models import IndustrialChain
+
+from . import codes, index
+from .enums import FUNNEL, DemandState
+from .models import Demand, Introduction
+from .vocabulary import category_name
+
+STAGE_FILTERS = {
+    "suggested": Q(),
+    "requested": Q(requested_at__isnull=False),
+    "accepted": Q(accepted_at__isnull=False),
+    "met": Q(met_at__isnull=False),
+    "deal": Q(deal_at__isnull=False),
+}
+GROUPINGS = {
+    "category": "demand__category",
+    "city": "city",
+    "provider": "offering__provider_id",
+}
+
+
+def _annotations() -> dict:
+    return {
+        **{stage: Count("id", filter=STAGE_FILTERS[stage]) for stage in FUNNEL},
+        "deal_value": Sum("deal_value_yuan"),
+    }
+
+
+@dataclass
+class FunnelRow:
+    key: str
+    label: str
+    counts: list[int]
+    conversions: list[float | None]
+    deal_value_yuan: Decimal
+
+    @property
+    def deal_value_wan(self) -> Decimal:
+        return (self.deal_value_yuan / 10000).quantize(Decimal("0.01"))
+
+
+def _row(key, label, values) -> FunnelRow:
+    counts = [values[stage] for stage in FUNNEL]
+    conversions = [None] + [
+        (counts[i] / counts[i - 1]) if counts[i - 1] else None for i in range(1, len(counts))
+    ]
+    return FunnelRow(
+        key=str(key),
+        label=label,
+        counts=counts,
+        conversions=conversions,
+        deal_value_yuan=values["deal_value"] or Decimal("0"),
+    )
+
+
+def funnel(qs=None) -> FunnelRow:
+    """Every introduction counts in each stage it reached: suggested (all), requested,
+    accepted, met, deal."""
+    qs = Introduction.objects.all() if qs is None else qs
+    return _row("all", "", qs.aggregate(**_annotations()))
+
+
+def funnel_by(grouping: str, qs=None, *, limit: int = 50) -> list[FunnelRow]:
+    """The funnel per category, city (of the demand) or provider, largest first (one query,
+    plus one for the provider names)."""
+    qs = Introduction.objects.all() if qs is None else qs
+    if grouping == "city":
+        qs = qs.annotate(city=Concat(Substr("demand__region", 1, 4), Value("00")))
+    key = GROUPINGS[grouping]
+    rows = list(qs.values(key).annotate(**_annotations()).order_by("-suggested", key)[:limit])
+    names: dict = {}
+    if grouping == "provider":
+        from zhizao.registry.models import Organization
+
+        names = dict(
+            Organization.objects.filter(pk__in=[r[key] for r in rows]).values_list("pk", "name")
+        )
+    out = []
+    for r in rows:
+        value = r[key]
+        if grouping == "category":
+            label = category_name(value)
+        elif grouping == "city":
+            label = codes.region_name(value)
+        else:
+            label = names.get(value, str(value))
+        out.append(_row(value, label, r))
+    return out
+
+
+def _prefix(code: str) -> str:
+    """320000 → 32, 320400 → 3204, 320411 → 320411."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+@dataclass
+class Gap:
+    demand: Demand
+    best_score: float | None
+    best_meets_all: bool
+    missing: list[str]
+
+
+@dataclass
+class GapGroup:
+    category: str
+    category_label: str
+    city: str
+    city_label: str
+    demands: list[Gap]
+    chains: list[IndustrialChain]
+
+
+def supply_gaps(*, threshold: float | None = None, limit: int = 500) -> list[GapGroup]:
+    """Published demands whose best match scores below ``threshold`` or meets not every
+    must-have (or that have no match at all), grouped by category and city, each group with
+    the industrial chains of that place whose nodes cover the demands' industries (their
+    weak-link pages)."""
+    threshold = settings.ZHIZAO_MATCH_GAP_SCORE if threshold is None else threshold
+    demands = list(
+        Demand.objects.filter(state=DemandState.PUBLISHED)
+        .select_related("enterprise")
+        .order_by("-published_at", "-id")[:limit]
+    )
+    groups: dict[tuple[str, str], list[Gap]] = {}
+    for demand in demands:
+        matches = index.rank_offerings(demand, top=1)
+        best = matches[0] if matches else None
+        if best is not None and best.score >= threshold and best.meets_all:
+            continue
+        missing = [c.requirement.label for c in best.checks if not c.met] if best else []
+        gap = Gap(
+            demand=demand,
+            best_score=None if best is None else round(best.score, 3),
+            best_meets_all=bool(best and best.meets_all),
+            missing=missing,
+        )
+        groups.setdefault((demand.category, codes.city_code(demand.region)), []).append(gap)
+    chains = list(
+        IndustrialChain.objects.select_related("region").prefetch_related("nodes").order_by("code")
+    )
+    out = []
+    for (category, city), gaps in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        industries = {g.demand.industry[:2] for g in gaps if g.demand.industry}
+        related = []
+        for chain in chains:
+            region = chain.region_id or ""
+            prefix = _prefix(region)
+            place_ok = not region or city.startswith(prefix) or prefix.startswith(city[:4])
+            node_codes = {str(c)[:2] for node in chain.nodes.all() for c in node.industries or []}
+            if place_ok and (not industries or industries & node_codes):
+                related.append(chain)
+        out.append(
+            GapGroup(
+                category=category,
+                category_label=category_name(category),
+                city=city,
+                city_label=codes.region_name(city),
+                demands=gaps,
+                chains=related,
+            )
+        )
+    return out
+
+
+__all__ = ["FunnelRow", "Gap", "GapGroup", "funnel", "funnel_by", "supply_gaps"]

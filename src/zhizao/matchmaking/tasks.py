@@ -1,0 +1,16 @@
+"""Matchmaking background tasks: thin, safe to run twice."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from zhizao.common.worker import retry_safe
+
+from .services import expire_introductions
+
+
+@retry_safe(max_attempts=3)
+@task
+def expire_introductions_task() -> int:
+    """Requests unanswered for 14 days expire, with a notice to both sides (hourly)."""
+    return expire_introductions()
