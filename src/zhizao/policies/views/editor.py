@@ -95,7 +95,7 @@ def _render(request, item, *, editor=None, case_form=None, advanced=None, status
             "editor": editor,
             "unsupported": getattr(editor, "unsupported", []),
             "preview": sentence,
-            "preview_problems": problems or rule_problem,
+            "preview_problems": (problems or rule_problem) if base and base.rule else "",
             "runs": list(zip(runs, editable_cases, strict=False)),
             "all_pass": bool(runs) and all(run.passed for run in runs),
             "case_form": case_form,
