@@ -60,9 +60,14 @@ def _factor(values: list) -> tuple[np.ndarray, list]:
 
 
 def _money(values: list) -> tuple[np.ndarray, np.ndarray]:
-    known = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-    data = np.fromiter((v if v is not None else 0 for v in values), dtype=I64, count=len(values))
-    return data, known
+    """Integers or None → (int64 values with 0 for unknown, known mask)."""
+    data = np.array(values, dtype=object)
+    if data.ndim != 1:
+        data = np.empty(len(values), dtype=object)
+        data[:] = values
+    known = data != None  # noqa: E711 - an elementwise test on an object array
+    data[~known] = 0
+    return data.astype(I64), known.astype(bool)
 
 
 @dataclass
@@ -452,9 +457,8 @@ class _AmountScreener(_Screener):
         self.year_index = {y: i for i, y in enumerate(years)}
         self.D = D
         self.dtype = dtype
-        self.row_col = np.fromiter(
-            (self.year_index[y] for y in self.rows.year), dtype=I64, count=self.rows.n
-        )
+        self.years_arr = np.asarray(years, dtype=I64)
+        self.row_col = np.searchsorted(self.years_arr, self.rows.year)
 
     def zeros(self):
         return np.zeros((self.rows.n, len(self.years)), dtype=self.dtype)
@@ -588,7 +592,7 @@ class _AmountScreener(_Screener):
         if isinstance(node, LoanPercent):
             rate = node.rate.value
             years = _years_of(start)
-            cols = np.fromiter((self.year_index[y] for y in years), dtype=I64, count=len(years))
+            cols = np.searchsorted(self.years_arr, years)
             np.add.at(out, (rows, cols), amount * (rate.numerator * (D // rate.denominator)))
             return _Amount(out, known)
         end = t.l_end[use]
@@ -621,7 +625,7 @@ class _AmountScreener(_Screener):
                 p = points[0]
                 mult = p.numerator * (D // (p.denominator * 365))
             values = amount[idx] * days.astype(self.dtype) * mult
-            cols = np.fromiter((self.year_index[int(v)] for v in y), dtype=I64, count=len(y))
+            cols = np.searchsorted(self.years_arr, y)
             np.add.at(out, (rows[idx], cols), values)
         return _Amount(out, known)
 
@@ -766,8 +770,9 @@ class _Evaluation:
             ctrue, cfalse = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
         amount = screener.amount(rule.amount)
         values, known = amount.values, amount.known.copy()
-        binding = np.full(n, "", dtype=object)
-        cap_yuan = np.full(n, "", dtype=object)
+        self.bind = np.zeros(n, dtype=np.int16)
+        self.bind_labels: list = [None]
+        self.investment_total = None
         for cap in rule.caps:
             cap_fen = Fraction(cap.yuan.value * 100)
             cap_num = cap_fen.numerator * (D // cap_fen.denominator)
@@ -790,8 +795,7 @@ class _Evaluation:
                 values = np.where(bound_rows[:, None], capped, values)
             else:
                 continue
-            binding = np.where(bound_rows, per, binding)
-            cap_yuan = np.where(bound_rows, _yuan_text(cap_fen), cap_yuan)
+            self.mark_binding(bound_rows, per, _yuan_text(cap_fen))
         # round half-up to the fen, per year
         fen = (values * 2 + D) // (2 * D)
         if fen.dtype == object:
@@ -800,10 +804,28 @@ class _Evaluation:
         self.known = known
         self.years = years_list
         self.fen = np.where(cfalse[:, None], 0, fen)
-        self.binding = binding
-        self.cap_yuan = cap_yuan
         self.table = table
         self.as_of = as_of
+
+    def mark_binding(self, rows: np.ndarray, per: str, yuan: str | None):
+        """Rows where a cap bound (a later cap overwrites an earlier one, as in the explainer);
+        ``yuan`` None: the row's own total investment."""
+        if not rows.any():
+            return
+        self.bind_labels.append({"per": per, "yuan": yuan})
+        self.bind[rows] = len(self.bind_labels) - 1
+
+    def binding_list(self, show: np.ndarray) -> list:
+        out = [None] * self.rows.n
+        for i in np.nonzero(show & (self.bind != 0))[0].tolist():
+            label = self.bind_labels[self.bind[i]]
+            if label["yuan"] is None:
+                label = {
+                    "per": label["per"],
+                    "yuan": _yuan_text(Fraction(int(self.investment_total[i]))),
+                }
+            out[i] = dict(label)
+        return out
 
     def eligible(self) -> np.ndarray:
         out = np.full(self.rows.n, -1, dtype=np.int8)
@@ -847,8 +869,7 @@ class _Evaluation:
             after = np.minimum(fen, room)
             bound = (after < fen).any(axis=1) & live
             self.fen = np.where(live[:, None], after, self.fen)
-            self.binding = np.where(bound, cap.per, self.binding)
-            self.cap_yuan = np.where(bound, _yuan_text(Fraction(cap_fen)), self.cap_yuan)
+            self.mark_binding(bound, cap.per, _yuan_text(Fraction(cap_fen)))
 
 
 def _yuan_text(fen: Fraction) -> str:
@@ -895,15 +916,8 @@ def screen(
     amount = np.where(eligible == 0, 0, amount)
     amount = np.where(unknown_amount, -1, amount)
     rows = evaluation.rows
-    ids = [table.p_id[p] if p >= 0 else None for p in rows.proj.tolist()]
-    binding = [
-        {"per": b, "yuan": y} if b else None
-        for b, y in zip(evaluation.binding.tolist(), evaluation.cap_yuan.tolist(), strict=True)
-    ]
-    binding = [
-        b if e != 0 and not u else None
-        for b, e, u in zip(binding, eligible.tolist(), unknown_amount.tolist(), strict=True)
-    ]
+    ids = np.asarray([*table.p_id, None], dtype=object)[rows.proj]
+    binding = evaluation.binding_list((eligible != 0) & ~unknown_amount)
     return ScreenResult(
         rule.key, rule.version, rows.ent, rows.proj, ids, eligible, amount.astype(I64), binding
     )
@@ -969,9 +983,7 @@ def _stacking(catalogue, rule, evaluation, eligible, amount, unknown_amount, tab
         if key == rule.key:
             result = after
             bound = active & (after < amt)
-            evaluation.binding = np.where(bound, "investment", evaluation.binding)
-            evaluation.cap_yuan = np.where(
-                bound, [_yuan_text(Fraction(int(v))) for v in total.tolist()], evaluation.cap_yuan
-            )
+            evaluation.investment_total = total
+            evaluation.mark_binding(bound, "investment", None)
         used = used + np.where(el == 1, after, 0)
     return result
