@@ -550,6 +550,8 @@ class MatchIndex:
         scores = variant_scores(variant, comp, w)
         idx, shown = order(variant, scores, comp, w)
         ids = [int(i) for i in idx]
+        if variant in ("fused", "fused_lexical"):
+            ids = [i for i in ids if scores[i] > 0]  # nothing in common: not a result
         if side == "offering":
             providers = [c.offering.provider_key for c in cands]
             ids = diversify(ids, providers, w.per_provider)

@@ -19,7 +19,7 @@ import numpy as np
 
 from .model import _LEVELLED_RE, Demand, Offering, Requirement, Signals, certification_level
 from .text import CONCEPT_PREFIX, analyze, concepts_of, normalize
-from .vocabulary import CATEGORIES, CERTIFICATIONS
+from .vocabulary import CATEGORIES, CERTIFICATIONS, LEVEL_ONE_IS_BEST
 
 __all__ = [
     "VARIANTS",
@@ -186,6 +186,13 @@ def _text_found(phrase: str, offering: Offering) -> str:
     return ""
 
 
+def _at_least(name: str, level: int, wanted: int) -> bool:
+    """Is ``level`` as good as ``wanted``? Higher is better, except for ITSS (1 is best)."""
+    if name in LEVEL_ONE_IS_BEST:
+        return level <= wanted if level else False
+    return level >= wanted
+
+
 def check_requirement(req: Requirement, demand: Demand, offering: Offering, names: Names) -> Check:
     """Is ``req`` met by ``offering``? Structured fields first, then the offering's text."""
     if req.kind == "certification":
@@ -193,8 +200,10 @@ def check_requirement(req: Requirement, demand: Demand, offering: Offering, name
         for name, level, raw in _certifications(offering):
             if name != req.value:
                 continue
-            if req.min_level is None or (level is not None and level >= req.min_level):
-                if best is None or (level or 0) > (best[0] or 0):
+            if req.min_level is None or (
+                level is not None and _at_least(name, level, req.min_level)
+            ):
+                if best is None or _at_least(name, level or 0, best[0] or 0):
                     best = (level, raw)
         return Check(req, best is not None, best[1] if best else "")
     if req.kind == "region":

@@ -38,6 +38,9 @@ KINDS: dict[str, tuple[str, str]] = {
 
 #: certifications that have levels (higher meets lower: "CMMI3及以上" is met by CMMI5)
 LEVELLED_CERTIFICATIONS = {"CMMI", "ITSS", "等保", "DCMM", "CMMM"}
+#: levelled certifications whose best level is 1 (ITSS 一级 is above 二级): "ITSS二级及以上" is
+#: met by ITSS1 and ITSS2
+LEVEL_ONE_IS_BEST = {"ITSS"}
 #: plain certifications (held or not)
 CERTIFICATIONS = {
     "ISO9001",
