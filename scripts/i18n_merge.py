@@ -2,7 +2,7 @@
 
 Several people (or helpers) can add strings at once without editing the .po files by hand:
 each keeps its translations in ``src/zhizao/locale/pending/<name>.json`` (``{"English msgid":
-"中文"}``); this script runs ``makemessages`` for zh_Hans and en, fills every empty Chinese
+"中文"}``; a msgid with a context is keyed ``"context\u0004msgid"``); this script runs ``makemessages`` for zh_Hans and en, fills every empty Chinese
 ``msgstr`` whose msgid is in a side file, and compiles. Run it serialised:
 
     flock /tmp/zhizao-i18n.lock .venv/bin/python scripts/i18n_merge.py
@@ -78,6 +78,13 @@ def fill(po_path: Path, translations: dict[str, str]) -> tuple[int, list[str]]:
             elif not line.startswith('"'):
                 current = None
         msgid = po_unescape("".join(msgid_parts))
+        context = next(
+            (po_unescape(line[8:].strip()[1:-1]) for line in lines if line.startswith("msgctxt ")),
+            None,
+        )
+        if context is not None:
+            # a msgid with a context is matched only by a key "context\u0004msgid"
+            msgid = f"{context}\x04{msgid}"
         if msgstr_start is None or plural or not msgid:
             out_blocks.append(block)
             continue
