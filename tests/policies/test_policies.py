@@ -272,3 +272,34 @@ def test_policy_list_has_a_constant_query_count(client, officer):
     one = count()
     add(2)
     assert count() == one
+
+
+@pytest.mark.django_db
+def test_publish_button_runs_the_example_cases_first(client, officer, item):
+    version = services.update_item_version(actor_for(officer), item.versions.get(), rule=wuxi_rule())
+    login(client, officer)
+    publish = reverse("policies:version_publish", args=[version.pk])
+    client.post(publish)
+    assert item.versions.get(number=1).state == "draft"
+    assert not AuditEntry.objects.filter(context__event="policies.version_published").exists()
+    case = {
+        "name": "总投资 3,100 万元",
+        "as_of": "2026-06-30",
+        "enterprise": {
+            "region": "320214",
+            "projects": [
+                {
+                    "id": "p1",
+                    "kind": "intelligent_transformation",
+                    "equipment_yuan": "20000000",
+                    "software_yuan": "6000000",
+                    "services_yuan": "3000000",
+                    "other_yuan": "2000000",
+                }
+            ],
+        },
+        "expect": [{"project": "p1", "eligible": True, "amount_yuan": "1600000.00"}],
+    }
+    services.update_item_version(actor_for(officer), version, test_cases=[case])
+    client.post(publish)
+    assert item.versions.get(number=1).state == "published"

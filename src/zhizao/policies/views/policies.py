@@ -17,6 +17,7 @@ from zhizao.accounts.selectors import actor_for_request, membership_for_request
 from .. import access, services
 from ..enums import PolicyState, VersionState
 from ..errors import PolicyError
+from ..services.editor import publish_draft
 from ..forms import ItemForm, PolicyFilterForm, PolicyForm
 
 
@@ -187,7 +188,8 @@ def item_version_new(request, key):
 def version_publish(request, pk):
     version = access.access_item_version(membership_for_request(request), pk, write=True)
     try:
-        services.publish_item_version(actor_for_request(request), version)
+        # the same checks as the editor: a valid rule and example cases that all pass
+        publish_draft(actor_for_request(request), version.item)
     except PolicyError as error:
         messages.error(request, error.message)
     else:
