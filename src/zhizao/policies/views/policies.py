@@ -17,8 +17,8 @@ from zhizao.accounts.selectors import actor_for_request, membership_for_request
 from .. import access, services
 from ..enums import PolicyState, VersionState
 from ..errors import PolicyError
-from ..services.editor import publish_draft
 from ..forms import ItemForm, PolicyFilterForm, PolicyForm
+from ..services.editor import publish_draft
 
 
 @login_required
