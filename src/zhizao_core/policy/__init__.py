@@ -4,7 +4,16 @@ The rule and facts formats are documented in docs/policy-rules.md."""
 
 from .catalogue import CaseResult, RuleFile, catalogue_of, parse_rule_file, run_case
 from .explain import Outcome, evaluate, evaluate_rule, loan_years, version_in_force
-from .facts import Enterprise, FactProblem, FactsError, Loan, Project, Title, parse_facts
+from .facts import (
+    Enterprise,
+    FactProblem,
+    FactsError,
+    Loan,
+    Project,
+    Title,
+    check_enterprise,
+    parse_facts,
+)
 from .money import fen_str, half_up
 from .rules import FACTS, Rule, RuleError, RuleProblem, parse_rule, with_changes
 
@@ -23,6 +32,7 @@ __all__ = [
     "RuleProblem",
     "Title",
     "catalogue_of",
+    "check_enterprise",
     "evaluate",
     "evaluate_rule",
     "fen_str",

@@ -311,6 +311,13 @@ def parse_enterprise(raw, path: str, reader: _Reader | None = None) -> Enterpris
     )
 
 
+def check_enterprise(raw, path: str = "enterprise") -> tuple[Enterprise | None, list[FactProblem]]:
+    """One enterprise's facts (a facts-file entry) → (Enterprise or None, problems)."""
+    reader = _Reader()
+    enterprise = parse_enterprise(raw, path, reader)
+    return (None if reader.problems else enterprise), reader.problems
+
+
 def parse_facts(data) -> list[Enterprise]:
     """The facts file's content (already JSON-decoded) → enterprises. Every problem is
     collected and raised together in a FactsError, each with its path

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
 from zhizao_core.policy import FactsError, RuleError, parse_rule, run_case
-from zhizao_core.policy.facts import _Reader, parse_enterprise
+from zhizao_core.policy import check_enterprise
 
 from .. import engine
 from ..enums import VersionState
@@ -129,7 +129,6 @@ def check_cases(cases, *, lang: str | None = None) -> list[dict]:
         expect = case.get("expect")
         if not isinstance(expect, list) or not expect:
             problems.append(f"{where}.expect: " + _("must be a non-empty list"))
-        reader = _Reader()
         raw = (
             dict(case.get("enterprise") or {}) if isinstance(case.get("enterprise"), dict) else None
         )
@@ -138,8 +137,8 @@ def check_cases(cases, *, lang: str | None = None) -> list[dict]:
             continue
         raw.setdefault("uscc", "91320214MA1W0X3K0B")
         raw.setdefault("name", "example")
-        parse_enterprise(raw, f"{where}.enterprise", reader)
-        problems += [p.text(lang) for p in reader.problems]
+        _enterprise, fact_problems = check_enterprise(raw, f"{where}.enterprise")
+        problems += [p.text(lang) for p in fact_problems]
     if problems:
         raise PolicyError("invalid_test_cases", "；".join(problems[:20]), field="test_cases")
     return cases
