@@ -16,8 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
-from zhizao_core.policy import FactsError, RuleError, parse_rule, run_case
-from zhizao_core.policy import check_enterprise
+from zhizao_core.policy import FactsError, RuleError, check_enterprise, parse_rule, run_case
 
 from .. import engine
 from ..enums import VersionState
