@@ -25,6 +25,27 @@ PROJECT_PAGES = (
     "policies:loan_edit",
 )
 
+MATCHMAKING_ROLES = {"enterprise", "provider", "bank", "operator", "officer"}
+MATCHMAKING_PAGES = (
+    "home",
+    "demand_list",
+    "demand_new",
+    "demand_detail",
+    "demand_edit",
+    "offering_list",
+    "offering_new",
+    "offering_detail",
+    "offering_edit",
+    "introduction_list",
+    "introduction_detail",
+    "funnel",
+    "gaps",
+    "challenge_list",
+    "challenge_new",
+    "challenge_detail",
+    "challenge_edit",
+)
+
 
 def navigation(request) -> list[dict]:
     user = request.user
@@ -88,6 +109,15 @@ def navigation(request) -> list[dict]:
             ),
         )
     )
+    if membership is not None and membership.role in MATCHMAKING_ROLES:
+        items.append(
+            (
+                "matchmaking:home",
+                _("Supply and demand"),
+                "org",
+                tuple(f"matchmaking:{name}" for name in MATCHMAKING_PAGES),
+            )
+        )
     if user.has_perm("registry.import_organizations"):
         items.append(
             (

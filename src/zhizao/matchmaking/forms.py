@@ -36,19 +36,6 @@ class ServiceForm(forms.Form):
         self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
-def _most_specific(levels: list[tuple[str, int]]) -> str:
-    """The deepest chosen level that lies inside the level above it."""
-    chosen = ""
-    for value, width in levels:
-        value = (value or "").strip()
-        if not value or len(value) < width:
-            continue
-        if chosen and not value.startswith(chosen[: len(chosen) if width != 6 else 4]):
-            break
-        chosen = value
-    return chosen
-
-
 def region_from(data) -> str:
     """A 6-digit code from province / city / district selects (the deepest consistent one)."""
     province, city, district = (data.get(k) or "" for k in ("province", "city", "district"))
@@ -134,8 +121,18 @@ class DemandForm(ServiceForm):
                     widget=forms.TextInput(attrs={"list": "requirement-suggestions"}),
                 )
 
-    def requirement_fields(self, kind: str):
-        return [self[f"{kind}_{i}"] for i in range(REQUIREMENT_ROWS)]
+    @property
+    def must_fields(self):
+        return [self[f"must_{i}"] for i in range(REQUIREMENT_ROWS)]
+
+    @property
+    def nice_fields(self):
+        return [self[f"nice_{i}"] for i in range(REQUIREMENT_ROWS)]
+
+    def apply_error(self, error) -> None:
+        target = {"region": "province", "industry": "division", "must": "must_0", "nice": "nice_0"}
+        field = target.get(error.field, error.field)
+        self.add_error(field if field in self.fields else None, error.message)
 
     def service_values(self) -> dict:
         data = self.cleaned_data

@@ -47,6 +47,11 @@ class FunnelRow:
     deal_value_yuan: Decimal
 
     @property
+    def request_to_deal(self) -> float | None:
+        """Deals per request: the share of requests that ended in a deal."""
+        return self.counts[4] / self.counts[1] if self.counts[1] else None
+
+    @property
     def deal_value_wan(self) -> Decimal:
         return (self.deal_value_yuan / 10000).quantize(Decimal("0.01"))
 

@@ -1,0 +1,1 @@
+"""Matchmaking pages: thin views over ``access``, ``services``, ``index`` and ``stats``."""

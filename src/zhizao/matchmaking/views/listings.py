@@ -1,0 +1,398 @@
+"""我的需求 and 我的供给: demands with the offerings ranked for them, offerings with their cases
+and the demands they fit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.registry.models import Contact
+
+from .. import access, codes, index, presentation, services
+from ..enums import DemandState, OfferingKind, OfferingState
+from ..errors import MatchError
+from ..forms import (
+    REQUIREMENT_SUGGESTIONS,
+    CaseForm,
+    DemandForm,
+    FilterForm,
+    OfferingForm,
+    RequestForm,
+)
+from .common import paginate, picker_options
+
+RESULTS = 10
+
+
+@login_required
+def home(request):
+    membership = membership_for_request(request)
+    if access.is_enterprise(membership):
+        return redirect("matchmaking:demand_list")
+    if access.is_supplier(membership):
+        return redirect("matchmaking:offering_list")
+    if access.can_view_funnel(membership):
+        return redirect("matchmaking:funnel")
+    raise Http404
+
+
+# --- demands --------------------------------------------------------------------------------
+
+
+def _filtered(qs, form):
+    values = form.values()
+    if values.get("q"):
+        qs = qs.filter(Q(title__icontains=values["q"]) | Q(description__icontains=values["q"]))
+    if values.get("category"):
+        qs = qs.filter(category=values["category"])
+    if values.get("state"):
+        qs = qs.filter(state=values["state"])
+    if values.get("region"):
+        qs = qs.filter(region__startswith=values["region"].rstrip("0")[:6] or values["region"])
+    return qs
+
+
+@login_required
+def demand_list(request):
+    """我的需求 (an enterprise); every demand for staff."""
+    membership = membership_for_request(request)
+    if not (access.is_enterprise(membership) or access.is_staff(membership)):
+        raise Http404
+    form = FilterForm(request.GET or None, states=DemandState.choices)
+    qs = _filtered(access.demands_for(membership), form).annotate(
+        n_introductions=Count("introductions")
+    )
+    page = paginate(request, qs.order_by("-updated_at", "-id"))
+    return render(
+        request,
+        "matchmaking/demand_list.html",
+        {
+            "page_obj": page,
+            "demands": page.object_list,
+            "form": form,
+            "can_create": access.is_enterprise(membership),
+            "is_staff": access.is_staff(membership),
+        },
+    )
+
+
+def _contacts(membership):
+    return Contact.objects.filter(organization_id=membership.organization_id).order_by(
+        "-is_primary", "id"
+    )
+
+
+def _demand_form_page(request, form, demand):
+    return render(
+        request,
+        "matchmaking/demand_form.html",
+        {
+            "form": form,
+            "demand": demand,
+            "options": picker_options(form.data if form.is_bound else form.initial),
+            "suggestions": REQUIREMENT_SUGGESTIONS,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def demand_new(request):
+    membership = membership_for_request(request)
+    if not access.is_enterprise(membership):
+        raise Http404
+    form = DemandForm(request.POST or None, contacts=_contacts(membership))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actor = actor_for_request(request)
+            demand = services.create_demand(actor, membership.organization, **form.service_values())
+            if request.POST.get("publish"):
+                demand = services.publish_demand(actor, demand)
+        except MatchError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Demand saved."))
+            return redirect("matchmaking:demand_detail", pk=demand.pk)
+    return _demand_form_page(request, form, None)
+
+
+@login_required
+def demand_edit(request, pk):
+    membership = membership_for_request(request)
+    demand = access.access_demand(membership, pk, write=True)
+    form = DemandForm(request.POST or None, contacts=_contacts(membership), instance=demand)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_demand(actor_for_request(request), demand, **form.service_values())
+        except MatchError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Demand saved."))
+            return redirect("matchmaking:demand_detail", pk=demand.pk)
+    return _demand_form_page(request, form, demand)
+
+
+@login_required
+def demand_detail(request, pk):
+    """The demand with the offerings ranked for it at once, each with its reasons, and the
+    request form. Providers see a published demand without its contact person."""
+    membership = membership_for_request(request)
+    demand = access.access_demand(membership, pk)
+    owner = access.can_edit_demand(membership, demand)
+    rows = []
+    if owner or access.is_staff(membership):
+        rows = presentation.offering_rows(index.rank_offerings(demand, top=RESULTS), demand=demand)
+    return render(
+        request,
+        "matchmaking/demand_detail.html",
+        {
+            "demand": demand,
+            "rows": rows,
+            "owner": owner,
+            "show_contact": access.can_see_demand_contact(membership, demand),
+            "region_name": codes.region_name(demand.region),
+            "industry_name": codes.industry_name(demand.industry),
+            "introductions": access.introductions_for(membership)
+            .filter(demand=demand)
+            .order_by("-updated_at"),
+            "request_form": RequestForm(),
+            "contact": demand.contact if owner else None,
+            "my_offerings": access.offerings_for(membership).filter(
+                provider_id=membership.organization_id, state=OfferingState.PUBLISHED
+            )
+            if access.is_supplier(membership)
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def demand_state(request, pk):
+    demand = access.access_demand(membership_for_request(request), pk, write=True)
+    try:
+        services.set_demand_state(actor_for_request(request), demand, request.POST.get("state"))
+    except MatchError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Demand updated."))
+    return redirect("matchmaking:demand_detail", pk=demand.pk)
+
+
+@login_required
+@require_POST
+def demand_request(request, pk, offering_pk):
+    """The enterprise asks for an introduction to a ranked offering."""
+    membership = membership_for_request(request)
+    demand = access.access_demand(membership, pk, write=True)
+    offering = access.access_offering(membership, offering_pk)
+    form = RequestForm(request.POST)
+    form.is_valid()
+    try:
+        introduction = services.request_introduction(
+            actor_for_request(request),
+            demand=demand,
+            offering=offering,
+            message=form.cleaned_data.get("message", ""),
+            share_contact=demand.contact if form.cleaned_data.get("share_contact") else None,
+        )
+    except MatchError as error:
+        messages.error(request, error.message)
+        return redirect("matchmaking:demand_detail", pk=demand.pk)
+    messages.success(request, _("Introduction request sent."))
+    return redirect("matchmaking:introduction_detail", pk=introduction.pk)
+
+
+# --- offerings ------------------------------------------------------------------------------
+
+
+def _kinds(membership):
+    if access.role(membership) == "bank":
+        return {OfferingKind.FINANCIAL}
+    return {OfferingKind.SOLUTION, OfferingKind.PRODUCT, OfferingKind.SERVICE}
+
+
+@login_required
+def offering_list(request):
+    """我的供给 (providers and banks); published offerings for enterprises; all for staff."""
+    membership = membership_for_request(request)
+    if membership is None:
+        raise Http404
+    form = FilterForm(request.GET or None, states=OfferingState.choices)
+    qs = access.offerings_for(membership)
+    mine = access.is_supplier(membership) and request.GET.get("all") != "1"
+    if mine:
+        qs = qs.filter(provider_id=membership.organization_id)
+    values = form.values()
+    if values.get("q"):
+        qs = qs.filter(Q(title__icontains=values["q"]) | Q(description__icontains=values["q"]))
+    if values.get("category"):
+        # JSON lists: the code as a quoted string inside the stored text (both databases)
+        qs = qs.filter(categories__icontains=f'"{values["category"]}"')
+    if values.get("state"):
+        qs = qs.filter(state=values["state"])
+    qs = qs.annotate(
+        n_cases=Count("cases", distinct=True), n_introductions=Count("introductions", distinct=True)
+    )
+    page = paginate(request, qs.order_by("-updated_at", "-id"))
+    return render(
+        request,
+        "matchmaking/offering_list.html",
+        {
+            "page_obj": page,
+            "offerings": page.object_list,
+            "form": form,
+            "mine": mine,
+            "can_create": access.is_supplier(membership),
+            "is_staff": access.is_staff(membership),
+        },
+    )
+
+
+@login_required
+def offering_new(request):
+    membership = membership_for_request(request)
+    if not access.is_supplier(membership):
+        raise Http404
+    form = OfferingForm(request.POST or None, kinds=_kinds(membership))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actor = actor_for_request(request)
+            offering = services.create_offering(
+                actor, membership.organization, **form.service_values()
+            )
+            if request.POST.get("publish"):
+                offering = services.publish_offering(actor, offering)
+        except MatchError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Offering saved."))
+            return redirect("matchmaking:offering_detail", pk=offering.pk)
+    return render(
+        request,
+        "matchmaking/offering_form.html",
+        {"form": form, "offering": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def offering_edit(request, pk):
+    membership = membership_for_request(request)
+    offering = access.access_offering(membership, pk, write=True)
+    form = OfferingForm(request.POST or None, instance=offering, kinds=_kinds(membership))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_offering(actor_for_request(request), offering, **form.service_values())
+        except MatchError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Offering saved."))
+            return redirect("matchmaking:offering_detail", pk=offering.pk)
+    return render(
+        request,
+        "matchmaking/offering_form.html",
+        {"form": form, "offering": offering},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def offering_detail(request, pk, *, case_form=None, status=200):
+    """An offering with its cases; for its provider, the published demands it fits, ranked
+    the other way round, with the same reasons (never a demand's contact person)."""
+    membership = membership_for_request(request)
+    offering = access.access_offering(membership, pk)
+    owner = access.can_edit_offering(membership, offering)
+    rows = []
+    if owner and offering.state != OfferingState.WITHDRAWN:
+        rows = presentation.demand_rows(
+            index.rank_demands(offering, top=RESULTS), offering=offering
+        )
+    return render(
+        request,
+        "matchmaking/offering_detail.html",
+        {
+            "offering": offering,
+            "cases": offering.cases.order_by("-year", "id"),
+            "owner": owner,
+            "rows": rows,
+            "case_form": case_form or CaseForm(),
+            "request_form": RequestForm(),
+            "region_names": [codes.region_name(c) for c in offering.regions],
+            "industry_names": [f"{c} {codes.industry_name(c)}" for c in offering.industries],
+            "my_demands": access.demands_for(membership).filter(
+                enterprise_id=membership.organization_id, state=DemandState.PUBLISHED
+            )
+            if access.is_enterprise(membership)
+            else [],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def offering_state(request, pk):
+    offering = access.access_offering(membership_for_request(request), pk, write=True)
+    try:
+        services.set_offering_state(actor_for_request(request), offering, request.POST.get("state"))
+    except MatchError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Offering updated."))
+    return redirect("matchmaking:offering_detail", pk=offering.pk)
+
+
+@login_required
+@require_POST
+def case_add(request, pk):
+    offering = access.access_offering(membership_for_request(request), pk, write=True)
+    form = CaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_case(actor_for_request(request), offering, **form.cleaned_data)
+        except MatchError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Case added."))
+            return redirect("matchmaking:offering_detail", pk=offering.pk)
+    return offering_detail(request, offering.pk, case_form=form, status=400)
+
+
+@login_required
+@require_POST
+def case_delete(request, pk):
+    case = access.access_case(membership_for_request(request), pk)
+    services.remove_case(actor_for_request(request), case)
+    messages.success(request, _("Case removed."))
+    return redirect("matchmaking:offering_detail", pk=case.offering_id)
+
+
+@login_required
+@require_POST
+def offering_request(request, pk, demand_pk):
+    """A provider or bank offers its offering to a published demand."""
+    membership = membership_for_request(request)
+    offering = access.access_offering(membership, pk, write=True)
+    demand = access.access_demand(membership, demand_pk)
+    form = RequestForm(request.POST)
+    form.is_valid()
+    try:
+        introduction = services.request_introduction(
+            actor_for_request(request),
+            demand=demand,
+            offering=offering,
+            message=form.cleaned_data.get("message", ""),
+        )
+    except MatchError as error:
+        messages.error(request, error.message)
+        return redirect("matchmaking:offering_detail", pk=offering.pk)
+    messages.success(request, _("Introduction request sent."))
+    return redirect("matchmaking:introduction_detail", pk=introduction.pk)
