@@ -35,22 +35,21 @@ def test_scan_counts_amounts_and_decisions_exactly(officer, scan_version, scan_r
     assert (scan.eligible_count, scan.unknown_count, scan.excluded_count) == (3, 1, 1)
     # 2,480,000 + 2,400,000; 瑞丰's 3,200,000 is excluded by its credit record
     assert scan.total_yuan == Decimal("4880000.00")
+    # the not-eligible rows (常州天衡, 恒达's second line, 新华 without projects) are counted,
+    # not stored
     assert decision_rows(scan) == [
-        ("常州天衡注塑模具有限公司", "冲压线智能化改造", "no", Decimal("0.00")),
         # possibly: 8 % of the known equipment, if the software investment brings the total over
         ("无锡宏图涂装科技有限公司", "涂装线智能化改造", "unknown", Decimal("2800000.00")),
         ("无锡恒润精密机械有限公司", "锻压线智能化改造", "yes", Decimal("2480000.00")),
         ("无锡恒达智能装备有限公司", "一号线智能化改造", "yes", Decimal("2400000.00")),
-        ("无锡恒达智能装备有限公司", "二号线改造", "no", Decimal("0.00")),
-        ("无锡新华纺织有限公司", None, "no", Decimal("0.00")),
         ("无锡瑞丰汽车部件有限公司", "总装线智能化改造", "yes", Decimal("3200000.00")),
     ]
     decisions = Decision.objects.filter(scan=scan)
     assert {d.source for d in decisions} == {"scan"}
     assert {d.item_version_id for d in decisions} == {scan_version.pk}
-    # explanations for eligible and unknown rows only; the unknown row names what is missing
-    assert [bool(d.explanation) for d in decisions.filter(eligible="no")] == [False] * 3
-    assert all(d.explanation for d in decisions.exclude(eligible="no"))
+    # every stored decision carries its explanation; the unknown row names what is missing
+    assert not decisions.filter(eligible="no").exists()
+    assert all(d.explanation for d in decisions)
     unknown = decisions.get(eligible="unknown")
     assert unknown.missing == ["project.software_yuan"]
     assert unknown.explanation[-1]["step"] == "result"
@@ -138,7 +137,7 @@ def test_running_a_scan_twice_writes_its_decisions_once(officer, scan_version, s
     again = scans.run_scan(Scan.objects.get(pk=scan.pk))
     assert again.state == ScanState.DONE
     assert decision_rows(again) == first
-    assert Decision.objects.filter(scan=scan).count() == 7
+    assert Decision.objects.filter(scan=scan).count() == 4
 
 
 def test_start_scan_refuses_a_draft_version_and_a_date_outside_it(officer, item, scan_registry):
@@ -188,8 +187,5 @@ def test_scan_pages_are_404_for_an_enterprise(
     assert client.get(reverse("policies:scan_detail", args=[scan.pk])).status_code == 404
     url = reverse("policies:scan_new", args=[scan_version.item.key])
     assert client.get(url).status_code == 404
-    assert (
-        client.post(url, {"version": scan_version.pk, "as_of": "2026-06-30"}).status_code
-        == 404
-    )
+    assert client.post(url, {"version": scan_version.pk, "as_of": "2026-06-30"}).status_code == 404
     assert Scan.objects.count() == before

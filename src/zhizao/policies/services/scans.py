@@ -357,6 +357,9 @@ def run_scan(scan: Scan) -> Scan:
                     created_by=locked.created_by,
                 )
                 for row in rows
+                # evidence for the eligible and the possibly eligible; the others are counted
+                # in the scan, not stored row by row (a registry of 100,000 stays light)
+                if row.eligible is not False
             ),
             batch_size=WRITE_BATCH,
         )
