@@ -47,9 +47,10 @@ def create_name_list(actor: Actor, scan: Scan, *, title: str = "") -> NameList:
     with transaction.atomic():
         Scan.objects.select_for_update().get(pk=scan.pk)
         decisions = list(
-            Decision.objects.filter(scan=scan, eligible=Eligibility.YES).order_by(
-                "enterprise_id", "project_id", "id"
-            )
+            # eligible with something to pay (a title outside an award table gives 0)
+            Decision.objects.filter(
+                scan=scan, eligible=Eligibility.YES, amount_yuan__gt=0
+            ).order_by("enterprise_id", "project_id", "id")
         )
         credit = credit_exclusions({d.enterprise_id for d in decisions}, scan.as_of)
         name_list = NameList.objects.create(
