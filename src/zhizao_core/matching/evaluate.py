@@ -130,8 +130,8 @@ def coverage(queries: Sequence[_Query], variant: str, w: Weights, universe: int)
 
 #: the grid each weight is searched over
 GRID = {
-    "lexical": (0.0, 0.1, 0.2, 0.3, 0.5, 0.8),
-    "semantic": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
+    "lexical": (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8),
+    "semantic": (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8),
     "category": (0.0, 0.1, 0.2, 0.4, 0.6),
     "industry": (0.0, 0.05, 0.1, 0.2),
     "cases": (0.0, 0.05, 0.1, 0.2),

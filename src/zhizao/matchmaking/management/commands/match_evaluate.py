@@ -25,6 +25,7 @@ from zhizao_core.matching import (
     parse_catalogue,
     parse_demands,
     split_demands,
+    tune,
 )
 from zhizao_core.matching.evaluate import _Query, evaluate_variants, prepare
 from zhizao_core.matching.rank import component_matrix
@@ -40,7 +41,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--gold", default=str(GOLD_DIR), help="Gold set directory.")
         parser.add_argument("--format", default="table", choices=("table", "json"))
-        parser.add_argument("--tune", action="store_true", help="Tune fused weights on dev.")
+        parser.add_argument(
+            "--tune", dest="retune", action="store_true", help="Tune fused weights on dev."
+        )
         parser.add_argument(
             "--write-weights",
             action="store_true",
@@ -48,7 +51,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-embeddings", action="store_true")
 
-    def handle(self, *args, gold, format, tune: bool, write_weights, no_embeddings, **options):
+    def handle(self, *args, gold, format, retune, write_weights, no_embeddings, **options):
         started = time.perf_counter()
         folder = Path(gold)
         offerings, demands, judgments = self._read(folder)
@@ -68,7 +71,7 @@ class Command(BaseCommand):
         dev, test = split_demands([d.id for d in demands])
         weights = dict(index.weights)
         tuned = {}
-        if tune:
+        if retune:
             for variant in ("fused_lexical", "fused"):
                 if variant == "fused" and model is None:
                     continue
