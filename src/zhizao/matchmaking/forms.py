@@ -432,6 +432,8 @@ class FilterForm(forms.Form):
         self.fields["state"].choices = [("", _("All states")), *states]
 
     def values(self) -> dict:
+        if not self.is_bound:
+            return {}
         if not self.is_valid():
             return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         return self.cleaned_data

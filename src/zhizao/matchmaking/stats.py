@@ -66,7 +66,7 @@ def _row(key, label, values) -> FunnelRow:
         label=label,
         counts=counts,
         conversions=conversions,
-        deal_value_yuan=values["deal_value"] or Decimal("0"),
+        deal_value_yuan=Decimal(values["deal_value"] or 0).quantize(Decimal("0.01")),
     )
 
 

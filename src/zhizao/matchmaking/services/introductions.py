@@ -530,7 +530,7 @@ def withdraw_consent(actor: Actor, consent: ConsentRecord, *, now=None) -> Conse
             actor,
             "consent_withdrawn",
             locked,
-            changes={"withdrawn_at": [None, locked.withdrawn_at]},
+            changes={"withdrawn_at": [None, locked.withdrawn_at.isoformat()]},
             context={"introduction": locked.introduction_id},
         )
     return locked
