@@ -74,6 +74,9 @@ def _audit_log_flushable(request):
         yield
         return
     request.getfixturevalue("transactional_db")
+    # after the flush (which runs after this fixture's teardown) the triggers go back, so the
+    # tests that follow see the database as migrations left it (pytest_runtest_teardown below)
+    request.node._zhizao_db_blocker = request.getfixturevalue("django_db_blocker")
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -85,6 +88,21 @@ def _audit_log_flushable(request):
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_delete")
             cursor.execute("DROP TRIGGER IF EXISTS policies_payment_no_delete")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    blocker = getattr(item, "_zhizao_db_blocker", None)
+    if blocker is not None:
+        from django.db import connection
+
+        with blocker.unblock():
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute(SQLITE_AUDIT_DELETE_TRIGGER)
+                    cursor.execute(SQLITE_PAYMENT_DELETE_TRIGGER)
+    return result
 
 
 from tests.factories import *  # noqa: E402,F403
