@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import codes
 from .enums import (
@@ -65,12 +66,12 @@ def industry_from(data) -> str:
 
 class DemandForm(ServiceForm):
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("listing", "Title"),
         max_length=200,
         help_text=_("What you need in one line, e.g. 注塑件外观缺陷视觉检测."),
     )
     description = forms.CharField(
-        label=_("Description"),
+        label=pgettext_lazy("listing", "Description"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         help_text=_(
@@ -207,9 +208,9 @@ def _region_city_choices():
 
 class OfferingForm(ServiceForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=OfferingKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("listing", "Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"),
+        label=pgettext_lazy("listing", "Description"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         help_text=_("What it does, for whom, how it is delivered; the words buyers would use."),
@@ -330,8 +331,10 @@ class ConsentForm(ServiceForm):
 
 
 class ChallengeForm(ServiceForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    title = forms.CharField(label=pgettext_lazy("listing", "Title"), max_length=200)
+    description = forms.CharField(
+        label=pgettext_lazy("listing", "Description"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     category = forms.ChoiceField(label=_("Category"), choices=())
     budget_yuan = forms.DecimalField(label=_("Budget (yuan)"), required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.accounts.enums import Role
 from zhizao.common.audit import Actor
@@ -87,12 +88,16 @@ def _check_eligibility_rules(rules) -> dict:
 
 def _check_challenge(values: dict) -> dict:
     values["title"] = text(
-        values.get("title"), field="title", label=_("Title"), required=True, max_length=200
+        values.get("title"),
+        field="title",
+        label=pgettext("listing", "Title"),
+        required=True,
+        max_length=200,
     )
     values["description"] = text(
         values.get("description"),
         field="description",
-        label=_("Description"),
+        label=pgettext("listing", "Description"),
         required=True,
         max_length=10000,
     )

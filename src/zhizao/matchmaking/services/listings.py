@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
 from zhizao.registry.enums import OrganizationKind
@@ -86,10 +87,17 @@ def _check_offering(values: dict, provider: Organization) -> dict:
             field="kind",
         )
     values["title"] = text(
-        values.get("title"), field="title", label=_("Title"), required=True, max_length=200
+        values.get("title"),
+        field="title",
+        label=pgettext("listing", "Title"),
+        required=True,
+        max_length=200,
     )
     values["description"] = text(
-        values.get("description"), field="description", label=_("Description"), max_length=5000
+        values.get("description"),
+        field="description",
+        label=pgettext("listing", "Description"),
+        max_length=5000,
     )
     values["categories"] = code_list(
         values.get("categories"),
@@ -224,7 +232,11 @@ def withdraw_offering(actor: Actor, offering: Offering) -> Offering:
 
 def _check_case(values: dict) -> dict:
     values["title"] = text(
-        values.get("title"), field="title", label=_("Title"), required=True, max_length=200
+        values.get("title"),
+        field="title",
+        label=pgettext("listing", "Title"),
+        required=True,
+        max_length=200,
     )
     values["customer_industry"] = industry_code(
         values.get("customer_industry"), field="customer_industry"
@@ -291,10 +303,17 @@ def remove_case(actor: Actor, case: Case) -> None:
 
 def _check_demand(values: dict, enterprise: Organization) -> dict:
     values["title"] = text(
-        values.get("title"), field="title", label=_("Title"), required=True, max_length=200
+        values.get("title"),
+        field="title",
+        label=pgettext("listing", "Title"),
+        required=True,
+        max_length=200,
     )
     values["description"] = text(
-        values.get("description"), field="description", label=_("Description"), max_length=5000
+        values.get("description"),
+        field="description",
+        label=pgettext("listing", "Description"),
+        max_length=5000,
     )
     if not is_category(values.get("category") or ""):
         raise MatchError("bad_category", _("Choose a category."), field="category")
