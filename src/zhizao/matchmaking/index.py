@@ -198,11 +198,14 @@ def demand_changed(demand_id: int) -> None:
 # --- reads ----------------------------------------------------------------------------------
 
 
-def rank_offerings(demand: Demand, *, top: int = 10, variant: str = "fused") -> list[Match]:
-    """The best offerings for a demand (draft or published), each with its reasons."""
+def rank_offerings(
+    demand: Demand, *, top: int = 10, variant: str = "fused", refresh: bool = True
+) -> list[Match]:
+    """The best offerings for a demand (draft or published), each with its reasons.
+    ``refresh=False`` skips the catch-up queries (a batch that refreshed once already)."""
     core = adapters.core_demand(demand)
     with _lock:
-        return get_index().rank(core, top=top, variant=variant)
+        return get_index(refresh=refresh).rank(core, top=top, variant=variant)
 
 
 def rank_demands(offering: Offering, *, top: int = 10, variant: str = "fused") -> list[Match]:

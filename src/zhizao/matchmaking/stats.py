@@ -142,8 +142,9 @@ def supply_gaps(*, threshold: float | None = None, limit: int = 500) -> list[Gap
         .order_by("-published_at", "-id")[:limit]
     )
     groups: dict[tuple[str, str], list[Gap]] = {}
+    index.get_index()  # brought up to date once for the whole batch
     for demand in demands:
-        matches = index.rank_offerings(demand, top=1)
+        matches = index.rank_offerings(demand, top=1, refresh=False)
         best = matches[0] if matches else None
         if best is not None and best.score >= threshold and best.meets_all:
             continue
