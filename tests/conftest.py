@@ -94,7 +94,8 @@ def _audit_log_flushable(request):
 def pytest_runtest_teardown(item, nextitem):
     result = yield
     blocker = getattr(item, "_zhizao_db_blocker", None)
-    if blocker is not None:
+    # after the last test the test database is gone with the session: nothing to put back
+    if blocker is not None and nextitem is not None:
         from django.db import connection
 
         with blocker.unblock():
