@@ -150,6 +150,15 @@ class Demand(models.Model):
         related_name="+",
         verbose_name=_("contact person"),
     )
+    # a financing demand raised from a transformation project (banks meet projects through it)
+    project = models.ForeignKey(
+        "policies.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="financing_demands",
+        verbose_name=_("transformation project"),
+    )
     state = models.CharField(
         _("state"),
         max_length=12,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import challenges, introductions, listings, operator
+from .views import challenges, financing, introductions, listings, operator
 
 app_name = "matchmaking"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", listings.home, name="home"),
     path("demands/", listings.demand_list, name="demand_list"),
     path("demands/new/", listings.demand_new, name="demand_new"),
+    path("projects/<int:pk>/financing/", financing.project_financing, name="project_financing"),
     path("demands/<int:pk>/", listings.demand_detail, name="demand_detail"),
     path("demands/<int:pk>/edit/", listings.demand_edit, name="demand_edit"),
     path("demands/<int:pk>/state/", listings.demand_state, name="demand_state"),

@@ -8,6 +8,7 @@ from .challenges import (
     set_challenge_state,
     update_challenge,
 )
+from .financing import financing_demand_for_project, financing_gap_yuan
 from .introductions import (
     accept_introduction,
     close_introduction,
@@ -50,6 +51,8 @@ __all__ = [
     "create_offering",
     "decline_introduction",
     "expire_introductions",
+    "financing_demand_for_project",
+    "financing_gap_yuan",
     "grant_consent",
     "publish_demand",
     "publish_offering",

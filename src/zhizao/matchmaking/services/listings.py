@@ -56,6 +56,7 @@ DEMAND_FIELDS = (
     "must",
     "nice",
     "contact",
+    "project",
 )
 CASE_FIELDS = ("title", "customer_industry", "region", "result", "year")
 SUPPLIER_KINDS = {OrganizationKind.PROVIDER, OrganizationKind.BANK}
@@ -339,6 +340,12 @@ def _check_demand(values: dict, enterprise: Organization) -> dict:
                 "bad_contact", _("Choose a contact person of your organisation."), field="contact"
             )
     values["contact"] = contact
+    project = values.get("project")
+    if project is not None and project.enterprise_id != enterprise.pk:
+        raise MatchError(
+            "bad_project", _("Choose a project of your organisation."), field="project"
+        )
+    values["project"] = project
     return values
 
 
