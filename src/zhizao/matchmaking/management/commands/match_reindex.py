@@ -19,12 +19,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         index.reset()
         built = index.get_index(refresh=False)
+        embedded = index.embed_all()
         self.stdout.write(
             json.dumps(
                 {
                     "offerings": len(built),
                     "demands": built.demands.n_alive,
                     "embedder": getattr(built.embedder, "name", "none"),
+                    "embedded": embedded,
                     "seconds": round(time.perf_counter() - started, 2),
                 }
             )
