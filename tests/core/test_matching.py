@@ -273,6 +273,41 @@ def test_compaction_keeps_the_index_consistent():
     assert sorted(m.id for m in ranked) == sorted(f"o{i}" for i in range(900, 1200))
 
 
+_WORDS = ("视觉检测", "MES", "预测性维护", "能源管理", "立体库", "注塑", "机器人", "数字孪生")
+
+
+def _listing(i: int, text_of: int | None = None) -> Offering:
+    j = i if text_of is None else text_of
+    words = [_WORDS[(j * k) % len(_WORDS)] for k in range(1, 2 + j % 7)]
+    return offering(f"o{i}", f"{words[0]}方案", "，".join(words * (1 + j % 5)))
+
+
+def test_bm25_after_writes_equals_a_fresh_index():
+    """Add, replace and remove update the precomputed impacts and document frequencies (the
+    codes widened past their first type): BM25 is what a fresh index of the same listings gives."""
+    ix = index()
+    ix.offerings.code_dtype = np.uint8  # widen after 255 (tf, length) pairs
+    ix.add_many([_listing(i) for i in range(400)])
+    for i in range(0, 400, 3):
+        ix.remove(f"o{i}")
+    for i in range(1, 400, 5):
+        ix.add(_listing(i, text_of=i + 7))  # replaced with other text, same id
+    assert ix.offerings.code_dtype == np.int32
+    survivors = [ix.offering(f"o{i}") for i in range(400) if ix.offering(f"o{i}")]
+    fresh = index(*survivors)
+    query = analyze("视觉检测与预测性维护的MES，数字孪生").counts()
+    got, want = ix.offerings.bm25(query), fresh.offerings.bm25(query)
+    by_id = {o.id: float(want[fresh.offerings.slot[o.id]]) for o in survivors}
+    assert {o.id: float(got[ix.offerings.slot[o.id]]) for o in survivors} == pytest.approx(
+        by_id, rel=1e-6
+    )
+    assert max(by_id.values()) > 0
+    assert ix.offerings.idf(query) == pytest.approx(fresh.offerings.idf(query), rel=1e-12)
+    assert ix.offerings.df == {t: n for t, n in fresh.offerings.df.items() if n} | {
+        t: 0 for t, n in ix.offerings.df.items() if not n
+    }
+
+
 def test_reverse_direction_ranks_demands_for_an_offering():
     ix = index()
     ix.add_demands(

@@ -174,7 +174,17 @@ class _Grow:
 
 
 class _Corpus:
-    """Listings of one side with their lexical postings, vectors and filter columns."""
+    """Listings of one side with their lexical postings, vectors and filter columns.
+
+    Per term, besides the posting lists (rows and term frequencies), the corpus keeps each
+    posting's *impact code* and the term's document frequency over alive rows, both maintained
+    by ``put`` and ``drop``. A code names a (term frequency, document length) pair — the only
+    inputs of a posting's BM25 weight besides the average length, which changes with every
+    write — so a query computes the weight of every known pair once (a small table) and scores
+    a term with one gather from that table and one scatter-add: the same weights, bit for bit,
+    as computing them posting by posting, and the index stays fresh without a rebuild. Code 0
+    is (0, 0), weight 0: a dropped row's postings are set to it.
+    """
 
     def __init__(self, dim: int):
         self.items: list = []
@@ -186,8 +196,25 @@ class _Corpus:
         self.financial = _Grow(np.bool_)
         self.price = _Grow(np.float64)  # offering: lowest price; demand: budget (nan = none)
         self.postings: dict[str, tuple[_Grow, _Grow]] = {}
+        self.codes: dict[str, _Grow] = {}  # per term, aligned with its postings
+        self.code_dtype = np.uint16  # widened to int32 if there are ever more pairs
+        self.df: dict[str, int] = {}  # per term, alive rows containing it
+        self.pair_code: dict[tuple[float, float], int] = {(0.0, 0.0): 0}
+        self.pair_tf = _Grow(np.float32, data=np.zeros(1, np.float32))
+        self.pair_dl = _Grow(np.float32, data=np.zeros(1, np.float32))
         self.total_len = 0.0
         self.n_alive = 0
+
+    def _code(self, tf: float, dl: float) -> int:
+        code = self.pair_code.get((tf, dl))
+        if code is None:
+            code = self.pair_code[(tf, dl)] = self.pair_tf.append(tf)
+            self.pair_dl.append(dl)
+            if code > np.iinfo(self.code_dtype).max:
+                self.code_dtype = np.int32
+                for grow in self.codes.values():
+                    grow.a = grow.a.astype(np.int32)
+        return code
 
     def put(self, item, counts: Counter, vector: np.ndarray | None, financial: bool, price):
         if item.id in self.slot:
@@ -198,27 +225,41 @@ class _Corpus:
         self.alive.append(True)
         length = float(sum(counts.values()))
         self.doclen.append(length)
+        dl32 = float(np.float32(length))
         self.total_len += length
         self.n_alive += 1
         self.has_vec.append(vector is not None)
         self.vecs.append(vector if vector is not None else 0.0)
         self.financial.append(financial)
         self.price.append(float(price) if price is not None else np.nan)
+        df = self.df
         for term, tf in counts.items():
             post = self.postings.get(term)
             if post is None:
                 post = self.postings[term] = (_Grow(np.int32), _Grow(np.float32))
+                self.codes[term] = _Grow(self.code_dtype)
             post[0].append(slot)
             post[1].append(tf)
+            self.codes[term].append(self._code(float(np.float32(tf)), dl32))
+            df[term] = df.get(term, 0) + 1
 
     def drop(self, ident: str) -> bool:
         slot = self.slot.pop(ident, None)
         if slot is None:
             return False
+        item = self.items[slot]
         self.alive.a[slot] = False
         self.total_len -= float(self.doclen.a[slot])
         self.n_alive -= 1
         self.items[slot] = None
+        # the row's postings: the same tokens as when it was put (analysis is deterministic);
+        # each term's rows are in ascending order, so its posting is found by bisection
+        for term in _tokens_of(item.fields()):
+            slots = self.postings[term][0].view
+            pos = int(np.searchsorted(slots, slot))
+            if pos < len(slots) and slots[pos] == slot and self.codes[term].a[pos] != 0:
+                self.codes[term].a[pos] = 0
+                self.df[term] -= 1
         if len(self.items) > 1000 and self.n_alive < len(self.items) / 2:
             self.compact()
         return True
@@ -238,7 +279,7 @@ class _Corpus:
             grow = getattr(self, name)
             setattr(self, name, _Grow(grow.a.dtype, data=grow.view[keep]))
         self.vecs = _Grow(np.float32, width=self.vecs.width, data=self.vecs.view[keep])
-        postings = {}
+        postings, codes = {}, {}
         for term, (slots, tfs) in self.postings.items():
             s = remap[slots.view]
             ok = s >= 0
@@ -247,38 +288,36 @@ class _Corpus:
                     _Grow(np.int32, data=s[ok].astype(np.int32)),
                     _Grow(np.float32, data=tfs.view[ok]),
                 )
-        self.postings = postings
+                codes[term] = _Grow(self.code_dtype, data=self.codes[term].view[ok])
+        self.postings, self.codes = postings, codes
+        self.df = {term: df for term, df in self.df.items() if term in postings}
+
+    def weights(self) -> np.ndarray:
+        """The BM25 weight (without idf) of every known (tf, length) pair, by code, at the
+        current average length — the same expression, in float32, as per posting."""
+        avgdl = max(self.total_len / self.n_alive, 1.0)
+        tf, dl = self.pair_tf.view, self.pair_dl.view
+        return tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
+
+    def idf_of(self, df: int) -> float:
+        return math.log(1 + (self.n_alive - df + 0.5) / (df + 0.5))
 
     def bm25(self, terms: Iterable[str]) -> np.ndarray:
         n = len(self.items)
         scores = np.zeros(n, dtype=np.float32)
         if self.n_alive == 0:
             return scores
-        alive = self.alive.view
-        avgdl = max(self.total_len / self.n_alive, 1.0)
-        dl = self.doclen.view
+        table = self.weights()
         for term in set(terms):
-            post = self.postings.get(term)
-            if post is None:
-                continue
-            slots, tf = post[0].view, post[1].view
-            live = alive[slots]
-            df = int(live.sum())
+            df = self.df.get(term, 0)
             if df == 0:
                 continue
-            idf = math.log(1 + (self.n_alive - df + 0.5) / (df + 0.5))
-            w = tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl[slots] / avgdl))
-            scores[slots] += np.where(live, idf * w, 0).astype(np.float32)
+            idf = self.idf_of(df)
+            scores[self.postings[term][0].view] += idf * table[self.codes[term].view]
         return scores
 
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
-        out = {}
-        alive = self.alive.view
-        for term in set(terms):
-            post = self.postings.get(term)
-            df = int(alive[post[0].view].sum()) if post else 0
-            out[term] = math.log(1 + (self.n_alive - df + 0.5) / (df + 0.5))
-        return out
+        return {term: self.idf_of(self.df.get(term, 0)) for term in set(terms)}
 
     # persistence
     def save(self, path: Path, prefix: str) -> None:
@@ -324,11 +363,29 @@ class _Corpus:
         terms = json.loads((path / f"{prefix}.terms.json").read_text("utf-8"))
         ends = np.cumsum(lens)
         starts = ends - lens
-        for term, s, e in zip(terms, starts, ends, strict=True):
+        # impact codes: one per distinct (tf, length) pair, code 0 kept for (0, 0)
+        tfs = tfs.astype(np.float32)
+        dls = corpus.doclen.view[slots] if len(slots) else np.zeros(0, np.float32)
+        keys = (tfs.view(np.uint32).astype(np.uint64) << np.uint64(32)) | dls.view(np.uint32)
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        if len(uniq) >= np.iinfo(np.uint16).max:
+            corpus.code_dtype = np.int32
+        codes = (inverse.reshape(-1) + 1).astype(corpus.code_dtype)
+        pair_tf = (uniq >> np.uint64(32)).astype(np.uint32).view(np.float32)
+        pair_dl = (uniq & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.float32)
+        corpus.pair_tf = _Grow(np.float32, data=np.concatenate([[0], pair_tf]))
+        corpus.pair_dl = _Grow(np.float32, data=np.concatenate([[0], pair_dl]))
+        corpus.pair_code = {(0.0, 0.0): 0} | {
+            (float(t), float(d)): i + 1
+            for i, (t, d) in enumerate(zip(pair_tf.tolist(), pair_dl.tolist(), strict=True))
+        }
+        for term, s, e, df in zip(terms, starts, ends, lens.tolist(), strict=True):
             corpus.postings[term] = (
                 _Grow(np.int32, data=slots[s:e]),
                 _Grow(np.float32, data=tfs[s:e]),
             )
+            corpus.codes[term] = _Grow(corpus.code_dtype, data=codes[s:e])
+            corpus.df[term] = df
         corpus.total_len = float(corpus.doclen.view.sum())
         corpus.n_alive = n
         return corpus
