@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from zhizao_core.matching import (
     Case,
@@ -87,6 +89,37 @@ def test_normalisation_is_positional_halfwidth_and_lower_case():
     text = "ＡＯＩ外观检测"
     spans = {s.token: text[s.start : s.end] for s in analyze(text).spans}
     assert spans["aoi"] == "ＡＯＩ"
+
+
+_HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _normalize_by_character(text: str) -> str:
+    """``normalize`` as it was first written: one character at a time."""
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text.translate(_HALFWIDTH))
+
+
+_TRICKY = "ＡＯＩｚ！～　ΣσςΑΩİIıẞßǅﬀＫΣ 检测机器视觉MES-_\t\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.characters(),
+            st.characters(min_codepoint=0xFF00, max_codepoint=0xFF70),  # full-width forms
+            st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # CJK
+            st.characters(min_codepoint=0x0370, max_codepoint=0x03FF),  # Greek (final sigma)
+            st.sampled_from(_TRICKY),
+        ),
+        max_size=60,
+    )
+)
+@example("ΟΔΟΣ ΟΔΟΣ")  # a capital sigma lower-cased alone is σ, at a word's end in a text ς
+@example("İSTANBUL ＡＯＩ")  # İ lower-cases to two characters
+def test_fast_normalisation_equals_the_character_loop(text):
+    assert normalize(text) == _normalize_by_character(text)
+    assert len(normalize(text)) == len(text)
 
 
 @pytest.mark.parametrize(

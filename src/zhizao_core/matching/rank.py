@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -146,32 +146,79 @@ def _offering_text(offering: Offering) -> str:
     return "\n".join(offering.fields().values())
 
 
-@lru_cache(maxsize=65536)
+class _Texts:
+    """What the requirement checks read from one offering's text, computed once per offering
+    (not once per requirement and query): the text, its normalised forms, the certifications
+    found and the token set."""
+
+    __slots__ = ("_certs", "_tokens", "compact", "norm", "text")
+
+    def __init__(self, offering: Offering):
+        self.text = _offering_text(offering)
+        self.norm = normalize(self.text)
+        self.compact = re.sub(r"\s+", "", self.norm)
+        self._certs: list | None = None
+        self._tokens: frozenset[str] | None = None
+
+    def tokens(self) -> frozenset[str]:
+        if self._tokens is None:
+            self._tokens = frozenset(s.token for s in analyze(self.text).spans)
+        return self._tokens
+
+
+#: per offering object (by identity, holding it so that the id stays its own), oldest dropped
+_TEXTS: dict[int, tuple[Offering, _Texts]] = {}
+_TEXTS_SIZE = 65536
+
+
+def _texts(offering: Offering) -> _Texts:
+    hit = _TEXTS.get(id(offering))
+    if hit is not None and hit[0] is offering:
+        return hit[1]
+    texts = _Texts(offering)
+    while len(_TEXTS) >= _TEXTS_SIZE:
+        try:
+            del _TEXTS[next(iter(_TEXTS))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            break
+    _TEXTS[id(offering)] = (offering, texts)
+    return texts
+
+
+@cache
+def _certification_names() -> tuple[tuple[str, str], ...]:
+    return tuple((name, normalize(name)) for name in CERTIFICATIONS)
+
+
 def _certifications(offering: Offering) -> list[tuple[str, int | None, str]]:
+    texts = _texts(offering)
+    if texts._certs is not None:
+        return texts._certs
     found = []
     for raw in offering.certifications:
         parsed = certification_level(raw)
         if parsed:
             found.append((parsed[0], parsed[1], raw))
-    text = _offering_text(offering)
+    text = texts.text
     for m in _LEVELLED_RE.finditer(text):
         parsed = certification_level(m.group())
         if parsed:
             found.append((parsed[0], parsed[1], m.group().strip()))
-    compact = re.sub(r"[\s:：-]", "", normalize(text))
-    for name in CERTIFICATIONS:
-        if normalize(name) in compact:
+    compact = re.sub(r"[\s:：-]", "", texts.norm)
+    for name, norm_name in _certification_names():
+        if norm_name in compact:
             found.append((name, None, name))
+    texts._certs = found
     return found
 
 
 def _text_found(phrase: str, offering: Offering) -> str:
     """The evidence that ``phrase`` is in the offering's text ('' when it is not): the phrase
     itself, a synonym of it, or (for longer phrases) all its words."""
-    text = _offering_text(offering)
-    compact_text = re.sub(r"\s+", "", normalize(text))
+    texts = _texts(offering)
+    text = texts.text
     compact = re.sub(r"\s+", "", normalize(phrase))
-    if compact and compact in compact_text:
+    if compact and compact in texts.compact:
         return phrase
     wanted = {s.token for s in concepts_of(phrase)}
     if wanted:
@@ -179,10 +226,10 @@ def _text_found(phrase: str, offering: Offering) -> str:
             if span.token in wanted:
                 return text[span.start : span.end]
     words = {s.token for s in analyze(phrase).spans if not s.token.startswith(CONCEPT_PREFIX)}
-    if words:
-        have = {s.token for s in analyze(text).spans}
-        if words <= have:
-            return "、".join(sorted(words))
+    # every token of the text is a piece of its normalised form: a word that is not there
+    # cannot be among them, and the text need not be segmented
+    if words and all(w in texts.norm for w in words) and words <= texts.tokens():
+        return "、".join(sorted(words))
     return ""
 
 
@@ -213,7 +260,7 @@ def check_requirement(req: Requirement, demand: Demand, offering: Offering, name
                 return Check(req, True, names.place(region))
         place = names.place(region) if region else ""
         if place and place != region:
-            text = _offering_text(offering)
+            text = _texts(offering).text
             for m in re.finditer(re.escape(place), text):
                 window = text[max(0, m.start() - 8) : m.end() + 8]
                 if _LOCAL_WORDS.search(window):

@@ -40,9 +40,16 @@ _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _NUMBER = re.compile(r"^[\d.,%]+$")
 
 
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]+")
+
+
 def _lower1(ch: str) -> str:
     low = ch.lower()
     return low if len(low) == 1 else ch
+
+
+def _halfwidth(m: re.Match) -> str:
+    return m.group().translate(_HALFWIDTH)
 
 
 def normalize(text: str) -> str:
@@ -50,8 +57,19 @@ def normalize(text: str) -> str:
 
     >>> normalize("ＡＯＩ检测　MES")
     'aoi检测 mes'
+
+    Fast path: the full-width runs replaced by a regular expression, then ``str.lower()`` on
+    the whole text — the same as lower-casing character by character unless a character
+    lower-cases to several (İ; then the length changes) or a capital sigma takes its final
+    form (ς at the end of a word); those texts take the character loop.
     """
-    return "".join(_lower1(ch) for ch in text.translate(_HALFWIDTH))
+    if text.isascii():
+        return text.lower()
+    half = _FULLWIDTH.sub(_halfwidth, text)
+    low = half.lower()
+    if len(low) == len(half) and "\u03a3" not in half:
+        return low
+    return "".join(_lower1(ch) for ch in half)
 
 
 def _read_lines(name: str) -> list[str]:
