@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from zhizao.matchmaking.demo import DEMO_SEED, load_matchmaking_demo
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demo data is refused when ZHIZAO_ENV=production.")
         started = time.monotonic()
-        result = load_matchmaking_demo(seed=seed, offerings=offerings, demands=demands)
+        # the listings are embedded by the web server's background thread, not while loading
+        with override_settings(ZHIZAO_MATCH_BACKGROUND_EMBEDDING=False):
+            result = load_matchmaking_demo(seed=seed, offerings=offerings, demands=demands)
         if not result.get("offerings"):
             self.stdout.write(
                 f"Matchmaking demo: nothing to do ({result.get('existing', 0):,} offerings exist)."
