@@ -276,7 +276,9 @@ def test_policy_list_has_a_constant_query_count(client, officer):
 
 @pytest.mark.django_db
 def test_publish_button_runs_the_example_cases_first(client, officer, item):
-    version = services.update_item_version(actor_for(officer), item.versions.get(), rule=wuxi_rule())
+    version = services.update_item_version(
+        actor_for(officer), item.versions.get(), rule=wuxi_rule()
+    )
     login(client, officer)
     publish = reverse("policies:version_publish", args=[version.pk])
     client.post(publish)
