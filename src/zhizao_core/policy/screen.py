@@ -768,15 +768,29 @@ class _Evaluation:
             ctrue, cfalse = screener.condition(rule.conditions)
         else:
             ctrue, cfalse = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+        # amounts and caps only where the conditions do not already say no (most rows, in a
+        # registry-wide scan): the rest are 0 and need no arithmetic
+        idx = np.flatnonzero(~cfalse)
+        if len(idx) < n:
+            part = _Rows(
+                self.rows.kind,
+                len(idx),
+                self.rows.ent[idx],
+                self.rows.proj[idx],
+                self.rows.year[idx],
+            )
+            screener = _AmountScreener(table, rule, as_of, part)
+            screener.setup(years_list, D, dtype)
+        m = len(idx)
         amount = screener.amount(rule.amount)
         values, known = amount.values, amount.known.copy()
-        self.bind = np.zeros(n, dtype=np.int16)
+        self.bind = np.zeros(m, dtype=np.int16)
         self.bind_labels: list = [None]
         self.investment_total = None
         for cap in rule.caps:
             cap_fen = Fraction(cap.yuan.value * 100)
             cap_num = cap_fen.numerator * (D // cap_fen.denominator)
-            applies = np.ones(n, dtype=bool)
+            applies = np.ones(m, dtype=bool)
             if cap.when is not None:
                 wt, wf = screener.condition(cap.when)
                 unknown = ~wt & ~wf
@@ -797,13 +811,19 @@ class _Evaluation:
                 continue
             self.mark_binding(bound_rows, per, _yuan_text(cap_fen))
         # round half-up to the fen, per year
-        fen = (values * 2 + D) // (2 * D)
-        if fen.dtype == object:
-            fen = fen.astype(I64)
+        part_fen = (values * 2 + D) // (2 * D)
+        if part_fen.dtype == object:
+            part_fen = part_fen.astype(I64)
+        fen = np.zeros((n, len(years_list)), dtype=I64)
+        fen[idx] = part_fen
+        self.known = np.ones(n, dtype=bool)
+        self.known[idx] = known
+        bind = np.zeros(n, dtype=np.int16)
+        bind[idx] = self.bind
+        self.bind = bind
         self.cond_true, self.cond_false = ctrue, cfalse
-        self.known = known
         self.years = years_list
-        self.fen = np.where(cfalse[:, None], 0, fen)
+        self.fen = fen
         self.table = table
         self.as_of = as_of
 
