@@ -78,6 +78,9 @@ def test_funnel_page_and_api_for_staff_only(client, funnel_data, operator, enter
     html = client.get(reverse("matchmaking:funnel") + "?by=city").content.decode()
     assert 'data-testid="stage-4">1<' in html
     assert "120万元" in html
+    # under each count of a row, the share of the previous stage (Wuxi: 3 → 2 → 2 → 2 → 1)
+    assert '2<span class="cell-sub">66.7%</span>' in html
+    assert '1<span class="cell-sub">50.0%</span>' in html
     body = client.get(reverse("api-match-funnel") + "?by=category").json()
     assert body["total"] == {
         "key": "all",

@@ -44,6 +44,12 @@ def masked_email(value):
 
 @register.filter
 def get_item(mapping, key):
+    """``mapping[key]`` for a dict, or the item at index ``key`` of a list; None if absent."""
+    if isinstance(mapping, list | tuple):
+        try:
+            return mapping[int(key)]
+        except (IndexError, ValueError, TypeError):
+            return None
     try:
         return mapping.get(key)
     except AttributeError:
