@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .explain import evaluate
-from .facts import FactsError, parse_enterprise
-from .facts import _Reader as _FactReader
+from .facts import FactProblem, FactsError, check_enterprise
 from .rules import Rule, RuleError, RuleProblem, parse_rule
 
 INHERITED = ("id", "name", "subject", "category")
@@ -100,17 +99,18 @@ def run_case(
 ) -> CaseResult:
     """Evaluate one example case and compare with what it expects (to the fen)."""
     name = str(case.get("name") or "")
-    reader = _FactReader()
     enterprise_raw = dict(case.get("enterprise") or {})
     enterprise_raw.setdefault("uscc", "91320214MA1W0X3K0B")
     enterprise_raw.setdefault("name", name or "example")
-    enterprise = parse_enterprise(enterprise_raw, "enterprise", reader)
-    if reader.problems or enterprise is None:
-        raise FactsError(reader.problems)
+    enterprise, problems = check_enterprise(enterprise_raw, "enterprise")
+    if enterprise is None:
+        raise FactsError(problems)
     try:
         as_of = date.fromisoformat(str(case.get("as_of") or "2025-06-30"))
     except ValueError as exc:
-        raise FactsError([]) from exc
+        raise FactsError(
+            [FactProblem("as_of", "bad_date", {"value": str(case.get("as_of"))})]
+        ) from exc
     items = [item] if item in catalogue else []
     outcomes = evaluate(catalogue, enterprise, as_of, items=items or [item], lang=lang)
     problems = []

@@ -51,8 +51,6 @@ from .rules import (
     industry_matches,
 )
 
-UNKNOWN = None
-
 
 @dataclass
 class Outcome:
@@ -593,7 +591,7 @@ def _cap_years(years: dict, cap_fen: int) -> tuple[dict, bool]:
     return out, True
 
 
-def _cap_info(cap, fen: int, lang: str) -> dict:
+def _cap_info(cap, fen: int) -> dict:
     return {"per": cap.per, "yuan": fen_str(fen)}
 
 
@@ -721,7 +719,7 @@ def evaluate_rule(
                         )
                         if bound:
                             years[year] = Fraction(cap_fen)
-                            binding = _cap_info(cap, cap_fen, lang)
+                            binding = _cap_info(cap, cap_fen)
                 elif cap.per == "project" or (
                     cap.per == "enterprise" and rule.subject == "enterprise"
                 ):
@@ -752,7 +750,7 @@ def evaluate_rule(
                         }
                     )
                     if bound:
-                        binding = _cap_info(cap, cap_fen, lang)
+                        binding = _cap_info(cap, cap_fen)
         if years is not None:
             years = {year: half_up(fen) for year, fen in years.items()}
         else:
@@ -859,7 +857,7 @@ def _enterprise_caps(rule: Rule, enterprise: Enterprise, outcomes: list[Outcome]
                 )
                 if bound:
                     outcome.years[year] = after
-                    outcome.binding_cap = _cap_info(cap, cap_fen, lang)
+                    outcome.binding_cap = _cap_info(cap, cap_fen)
                 if outcome.eligible is True:
                     used[slot] += after
             outcome.amount_fen = sum(outcome.years.values())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 
 from .money import parse_decimal, yuan_to_fen
@@ -340,7 +339,3 @@ def parse_facts(data) -> list[Enterprise]:
     if reader.problems:
         raise FactsError(reader.problems)
     return enterprises
-
-
-def decimal_of(fen: int) -> Decimal:
-    return Decimal(fen) / 100

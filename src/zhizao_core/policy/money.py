@@ -53,10 +53,6 @@ def fen_display(fen: int, lang: str = "zh") -> str:
     return f"{sign}{fen // 100:,}.{fen % 100:02d}"
 
 
-def fraction(value: Decimal) -> Fraction:
-    return Fraction(value)
-
-
 def percent_text(rate: Fraction) -> str:
     """0.08 → ``"8%"``, 0.0125 → ``"1.25%"``."""
     value = Decimal(rate.numerator) / Decimal(rate.denominator) * 100

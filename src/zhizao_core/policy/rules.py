@@ -8,6 +8,7 @@ each problem (``amount.sum[1].percent``); the format is documented in docs/polic
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -793,8 +794,6 @@ def with_changes(data: dict, changes: dict) -> dict:
     """A sandbox copy of rule data with parameters replaced: ``{"parameters.rate": "0.1"}`` or
     ``{"caps[0].yuan": "5000000"}`` (the what-if of the 政策沙盘). Returns new data; the
     original is not touched."""
-    import copy
-
     out = copy.deepcopy(data)
     for path, value in changes.items():
         parts = re.findall(r"[^.\[\]]+|\[\d+\]", path)

@@ -223,10 +223,6 @@ class _Rows:
     year: np.ndarray  # the row's own year (project start year, else as_of year)
 
 
-def _tri(true: np.ndarray, false: np.ndarray):
-    return true, false
-
-
 def _code_test(codes: np.ndarray, uniques: list, fn) -> tuple[np.ndarray, np.ndarray]:
     table = np.fromiter((bool(fn(u)) for u in uniques), dtype=bool, count=len(uniques))
     known = codes >= 0
@@ -454,7 +450,6 @@ class _Amount:
 class _AmountScreener(_Screener):
     def setup(self, years: list[int], D: int, dtype):
         self.years = years
-        self.year_index = {y: i for i, y in enumerate(years)}
         self.D = D
         self.dtype = dtype
         self.years_arr = np.asarray(years, dtype=I64)
@@ -628,9 +623,6 @@ class _AmountScreener(_Screener):
             cols = np.searchsorted(self.years_arr, y)
             np.add.at(out, (rows[idx], cols), values)
         return _Amount(out, known)
-
-
-_JAN1_CACHE: dict[int, int] = {}
 
 
 def _jan1(years: np.ndarray) -> np.ndarray:
