@@ -253,7 +253,9 @@ class _Explainer:
             else:
                 result = True if True in results else (None if None in results else False)
             here["result"] = result
-            here["text"] = f"{word(here['op'], lang)}：{pick(RESULT[result], lang)}"
+            here["text"] = (
+                f"{word(here['op'], lang)}{word('colon', lang)}{pick(RESULT[result], lang)}"
+            )
             return result
         if isinstance(node, Not):
             here = {"step": "group", "op": "not", "depth": depth}
@@ -261,7 +263,7 @@ class _Explainer:
             inner = self.condition(node.item, subject, steps, missing, depth + 1)
             result = None if inner is None else not inner
             here["result"] = result
-            here["text"] = f"{word('not', lang)}：{pick(RESULT[result], lang)}"
+            here["text"] = f"{word('not', lang)}{word('colon', lang)}{pick(RESULT[result], lang)}"
             return result
         if isinstance(node, HasTitle):
             result = title_holds(subject.enterprise, node.titles, node.levels, self.as_of)
@@ -287,7 +289,7 @@ class _Explainer:
                     "result": result,
                     "value": have,
                     "source": subject.source("enterprise.titles"),
-                    "text": f"{label}：{levels}{want}？{have} → {pick(RESULT[result], lang)}",
+                    "text": f"{label}{word('colon', lang)}{levels}{want}{word('question', lang)}{have} → {pick(RESULT[result], lang)}",
                 }
             )
             return result

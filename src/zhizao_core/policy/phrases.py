@@ -175,6 +175,8 @@ CAPS = {
 WORDS = {
     "yuan": (" 元", " yuan"),
     "unknown": ("未知", "unknown"),
+    "colon": ("：", ": "),
+    "question": ("？", "? "),
     "all": ("以下条件全部满足", "all of the following"),
     "any": ("以下条件满足其一", "any of the following"),
     "not": ("以下条件不成立", "none of the following"),
