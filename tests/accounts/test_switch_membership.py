@@ -34,6 +34,9 @@ def expert_membership(enterprise_user):
 def test_switch_to_own_membership_is_stored_and_audited(client, enterprise_user, expert_membership):
     first = enterprise_user.memberships.get(role=Role.ENTERPRISE)
     client.force_login(enterprise_user)
+    session = client.session
+    session[SESSION_KEY] = first.pk
+    session.save()
 
     response = client.post(URL, {"membership": expert_membership.pk, "next": "/registry/"})
 

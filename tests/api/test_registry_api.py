@@ -160,7 +160,15 @@ def test_api_me_lists_memberships_and_the_header_switches_the_acting_one(operato
         user=operator, organization=enterprise_user.memberships.get().organization, role="expert"
     )
     client = api_for(operator)
+    # Two memberships and no header: none is acting, and nothing is picked for the caller.
     data = client.get("/api/accounts/me/").json()
+    assert [(m["role"], m["acting"]) for m in data["memberships"]] == [
+        ("operator", False),
+        ("expert", False),
+    ]
+    data = client.get(
+        "/api/accounts/me/", HTTP_X_ZHIZAO_MEMBERSHIP=str(operator.memberships.first().pk)
+    ).json()
     assert [(m["role"], m["acting"]) for m in data["memberships"]] == [
         ("operator", True),
         ("expert", False),

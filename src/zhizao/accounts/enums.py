@@ -18,3 +18,5 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.OFFICER})
 # Roles that act for their own organisation and may edit its profile.
 ORGANIZATION_ROLES = frozenset({Role.ENTERPRISE, Role.PROVIDER, Role.BANK, Role.SOCIETY})
+# Roles that publish offerings in matchmaking.
+SUPPLIER_ROLES = frozenset({Role.PROVIDER, Role.BANK})

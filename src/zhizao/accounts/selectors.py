@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from zhizao.common.audit import Actor
 
 from .models import Membership, User
+from .roles import is_operator
 
 SESSION_KEY = "zhizao_membership_id"
 
@@ -22,30 +23,49 @@ def memberships_for_user(user) -> list[Membership]:
     )
 
 
+class MembershipChoice:
+    """Why a request has (or has not) an acting membership."""
+
+    CHOSEN = "chosen"  # the session's choice, still valid
+    ONLY = "only"  # the user's only active membership: nothing to choose
+    STALE = "stale"  # the session's choice is no longer active (or never was the user's)
+    UNCHOSEN = "unchosen"  # several memberships and none chosen
+    NONE = "none"  # no active membership at all (or not logged in)
+
+
+def resolve_membership(memberships: list[Membership], wanted) -> tuple[Membership | None, str]:
+    """The acting membership among ``memberships`` for a wanted id (session or header).
+
+    A wanted id that is not one of them is refused (``STALE``), never replaced by another
+    membership; without a wanted id only a single membership is unambiguous.
+    """
+    if wanted not in (None, ""):
+        for membership in memberships:
+            if str(membership.pk) == str(wanted):
+                return membership, MembershipChoice.CHOSEN
+        return None, MembershipChoice.STALE
+    if len(memberships) == 1:
+        return memberships[0], MembershipChoice.ONLY
+    if not memberships:
+        return None, MembershipChoice.NONE
+    return None, MembershipChoice.UNCHOSEN
+
+
+def set_request_membership(request, membership: Membership | None, memberships, reason: str):
+    request.membership = membership
+    request.memberships = memberships
+    request.membership_choice = reason
+
+
 def membership_for_request(request: HttpRequest) -> Membership | None:
-    """The membership the user acts in now: the one chosen in the session, else the first."""
-    if hasattr(request, "_zhizao_membership"):
-        return request._zhizao_membership
-    user = getattr(request, "user", None)
-    memberships = memberships_for_user(user)
-    request._zhizao_memberships = memberships
-    chosen = None
-    wanted = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    for membership in memberships:
-        if membership.pk == wanted:
-            chosen = membership
-            break
-    if chosen is None and memberships:
-        chosen = memberships[0]
-    request._zhizao_membership = chosen
-    if user is not None and user.is_authenticated:
-        user.active_membership = chosen
-    return chosen
+    """The acting membership, as ``ActingMembershipMiddleware`` (or, for the API, the
+    ``ActsInMembership`` permission) set it on the request. Read ``request.membership``
+    directly in new code."""
+    return getattr(request, "membership", None)
 
 
 def all_memberships_for_request(request: HttpRequest) -> list[Membership]:
-    membership_for_request(request)
-    return request._zhizao_memberships
+    return getattr(request, "memberships", [])
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -88,9 +108,17 @@ def users_for_management(*, q: str = "", role: str = ""):
     return users
 
 
-def access_managed_user(acting_user, user_id: int) -> User:
+def can_manage_users(membership) -> bool:
+    return is_operator(membership)
+
+
+def can_view_audit_log(membership) -> bool:
+    return is_operator(membership)
+
+
+def access_managed_user(membership, user_id: int) -> User:
     """The user an operator manages; missing and forbidden both answer 404."""
     user = User.objects.filter(pk=user_id).first()
-    if user is None or not acting_user.has_perm("accounts.manage_users"):
+    if user is None or not can_manage_users(membership):
         raise Http404
     return user

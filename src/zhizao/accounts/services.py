@@ -30,7 +30,14 @@ from zhizao.common.audit import Actor, AuditAction, diff, record
 
 from .enums import Role
 from .models import Membership, User
-from .selectors import SESSION_KEY, actor_for_request, client_ip, memberships_for_user
+from .selectors import (
+    SESSION_KEY,
+    MembershipChoice,
+    actor_for_request,
+    client_ip,
+    memberships_for_user,
+    set_request_membership,
+)
 
 # The model backend that a successful login is recorded against (two backends are configured).
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -367,10 +374,7 @@ def switch_membership(request: HttpRequest, *, membership_id: int | str) -> Memb
     actor = actor_for_request(request)
     before = actor.organization_id, actor.role
     request.session[SESSION_KEY] = membership.pk
-    for attr in ("_zhizao_membership", "_zhizao_memberships"):
-        if hasattr(request, attr):
-            delattr(request, attr)
-    request.user.active_membership = membership
+    set_request_membership(request, membership, list(memberships.values()), MembershipChoice.CHOSEN)
     record(
         actor,
         AuditAction.STATE,

@@ -1,6 +1,6 @@
 """Account pages. Each view parses input, checks permission, calls one service, and renders.
 
-Operator pages answer 404 to everyone without ``accounts.manage_users`` (missing and forbidden
+Operator pages answer 404 to everyone who may not manage users (missing and forbidden
 look the same) and send anonymous visitors to the login page.
 """
 
@@ -40,8 +40,10 @@ from .forms import (
 )
 from .models import Membership, User
 from .selectors import (
+    MembershipChoice,
     access_managed_user,
     actor_for_request,
+    can_manage_users,
     membership_for_request,
     users_for_management,
 )
@@ -223,6 +225,23 @@ class SwitchMembershipView(LoginRequiredMixin, View):
         return redirect(target)
 
 
+class ChooseMembershipView(LoginRequiredMixin, View):
+    """Where a user without a valid acting membership is sent: the memberships to act in, or
+    why there is none. The choice is posted to the switch view."""
+
+    def get(self, request):
+        reason = request.membership_choice
+        return render(
+            request,
+            "accounts/choose_membership.html",
+            {
+                "choices": request.memberships,
+                "stale": reason == MembershipChoice.STALE,
+                "next": safe_next(request, request.GET.get("next")) or "",
+            },
+        )
+
+
 # --- the user's own security page -----------------------------------------------------------
 
 
@@ -338,10 +357,8 @@ class OperatorMixin(LoginRequiredMixin):
     """Logged in (else to the login page) and allowed to manage users (else 404)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            membership_for_request(request)
-            if not request.user.has_perm("accounts.manage_users"):
-                raise Http404
+        if request.user.is_authenticated and not can_manage_users(request.membership):
+            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -419,10 +436,10 @@ class UserDetailView(OperatorMixin, View):
         return render(request, self.template_name, context)
 
     def get(self, request, pk: int):
-        return self.render_page(request, access_managed_user(request.user, pk))
+        return self.render_page(request, access_managed_user(request.membership, pk))
 
     def post(self, request, pk: int):
-        managed = access_managed_user(request.user, pk)
+        managed = access_managed_user(request.membership, pk)
         actor = actor_for_request(request)
         action = request.POST.get("action")
         handler = {

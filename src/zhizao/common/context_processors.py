@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zhizao.accounts.selectors import all_memberships_for_request, membership_for_request
+from zhizao.accounts.selectors import can_manage_users, can_view_audit_log
+from zhizao.registry.access import can_import_organizations
 
 from .notifications import unread_count
 
@@ -79,7 +80,7 @@ def navigation(request) -> list[dict]:
             POLICY_PAGES,
         )
     )
-    membership = membership_for_request(request)
+    membership = getattr(request, "membership", None)
     if membership is not None and membership.role == "enterprise":
         items.append(
             ("policies:my_policies", _("My policies"), "policy", ("policies:my_policies",))
@@ -118,7 +119,7 @@ def navigation(request) -> list[dict]:
                 tuple(f"matchmaking:{name}" for name in MATCHMAKING_PAGES),
             )
         )
-    if user.has_perm("registry.import_organizations"):
+    if can_import_organizations(membership):
         items.append(
             (
                 "registry:import_list",
@@ -127,7 +128,7 @@ def navigation(request) -> list[dict]:
                 ("registry:import_list", "registry:import_detail", "registry:import_new"),
             )
         )
-    if user.has_perm("accounts.manage_users"):
+    if can_manage_users(membership):
         items.append(
             (
                 "accounts:user_list",
@@ -136,7 +137,7 @@ def navigation(request) -> list[dict]:
                 ("accounts:user_list", "accounts:user_detail", "accounts:user_new"),
             )
         )
-    if user.has_perm("common.view_audit_log"):
+    if can_view_audit_log(membership):
         items.append(("audit_log", _("Audit log"), "audit", ("audit_log",)))
     items.append(("api-docs", _("API"), "api", ("api-docs",)))
     return [
@@ -148,10 +149,10 @@ def navigation(request) -> list[dict]:
 def platform(request) -> dict:
     if not hasattr(request, "user"):
         return {}
-    membership = membership_for_request(request)
+    membership = getattr(request, "membership", None)
     return {
         "unread_notifications": unread_count(membership) if membership is not None else 0,
         "current_membership": membership,
-        "memberships": all_memberships_for_request(request),
+        "memberships": getattr(request, "memberships", []),
         "nav_items": navigation(request),
     }

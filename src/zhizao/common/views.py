@@ -9,7 +9,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from zhizao.accounts.selectors import membership_for_request
+from zhizao.accounts.selectors import can_view_audit_log
 
 from .models import AuditAction, AuditEntry
 from .notifications import mark_read, notifications_for
@@ -25,11 +25,11 @@ class HomeView(View):
     def get(self, request):
         if not request.user.is_authenticated:
             return redirect("accounts:login")
+        from zhizao.registry.access import can_import_organizations
         from zhizao.registry.enums import ImportState, OrganizationKind
         from zhizao.registry.models import ImportBatch, IndustrialChain, Organization, Region
         from zhizao.registry.selectors import chain_view
 
-        membership_for_request(request)
         orgs = Organization.objects.filter(is_active=True)
         by_kind = dict(orgs.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
         by_province = dict(
@@ -50,7 +50,7 @@ class HomeView(View):
             weak.append((chain, assessment))
         weak.sort(key=lambda item: (-item[1].weak_count, item[0].code))
         recent_imports = []
-        if request.user.has_perm("registry.import_organizations"):
+        if can_import_organizations(request.membership):
             recent_imports = list(
                 ImportBatch.objects.select_related("created_by").order_by("-created_at")[:5]
             )
@@ -73,8 +73,7 @@ class HomeView(View):
 
 class AuditLogView(LoginRequiredMixin, View):
     def get(self, request):
-        membership_for_request(request)
-        if not request.user.has_perm("common.view_audit_log"):
+        if not can_view_audit_log(request.membership):
             raise Http404
         entries = AuditEntry.objects.select_related("content_type").order_by("-created_at", "-id")
         action = request.GET.get("action", "")
@@ -110,7 +109,6 @@ class AuditLogView(LoginRequiredMixin, View):
 
 class StyleguideView(LoginRequiredMixin, View):
     def get(self, request):
-        membership_for_request(request)
         return render(request, "styleguide.html")
 
 
@@ -118,7 +116,7 @@ class NotificationListView(LoginRequiredMixin, View):
     """通知: the acting organisation's notifications, newest first."""
 
     def get(self, request):
-        membership = membership_for_request(request)
+        membership = request.membership
         paginator = Paginator(notifications_for(membership), 25)
         page = paginator.get_page(request.GET.get("page"))
         return render(
@@ -133,5 +131,5 @@ class NotificationReadView(LoginRequiredMixin, View):
 
     def post(self, request):
         raw = request.POST.get("id", "")
-        mark_read(membership_for_request(request), pk=int(raw) if raw.isdigit() else None)
+        mark_read(request.membership, pk=int(raw) if raw.isdigit() else None)
         return redirect("notifications")

@@ -6,22 +6,14 @@ from __future__ import annotations
 from django.http import Http404
 
 from zhizao.accounts.enums import Role
-from zhizao.accounts.models import Membership
+from zhizao.accounts.roles import is_enterprise, is_operator, role_of
 
 from .enums import AssessmentKind, AssessmentState
 from .models import Assessment, Campaign, CampaignTarget
 
 
-def role(membership: Membership | None) -> str | None:
-    return membership.role if membership is not None else None
-
-
-def is_operator(membership) -> bool:
-    return role(membership) == Role.OPERATOR
-
-
 def can_self_assess(membership) -> bool:
-    return role(membership) == Role.ENTERPRISE
+    return is_enterprise(membership)
 
 
 def can_view(membership, assessment: Assessment) -> bool:
@@ -81,7 +73,7 @@ def assessments_for(membership):
 
 
 def can_view_statistics(membership) -> bool:
-    return role(membership) in (Role.OPERATOR, Role.OFFICER)
+    return role_of(membership) in (Role.OPERATOR, Role.OFFICER)
 
 
 def access_campaign(membership, pk) -> Campaign:
@@ -90,10 +82,10 @@ def access_campaign(membership, pk) -> Campaign:
         raise Http404
     if is_operator(membership):
         return campaign
-    if role(membership) == Role.OFFICER:
+    if role_of(membership) == Role.OFFICER:
         return campaign
     if (
-        role(membership) == Role.PROVIDER
+        role_of(membership) == Role.PROVIDER
         and campaign.providers.filter(provider_id=membership.organization_id).exists()
         and campaign.state != "draft"
     ):
@@ -102,9 +94,9 @@ def access_campaign(membership, pk) -> Campaign:
 
 
 def campaigns_for(membership):
-    if is_operator(membership) or role(membership) == Role.OFFICER:
+    if is_operator(membership) or role_of(membership) == Role.OFFICER:
         return Campaign.objects.all()
-    if role(membership) == Role.PROVIDER:
+    if role_of(membership) == Role.PROVIDER:
         return Campaign.objects.filter(providers__provider_id=membership.organization_id).exclude(
             state="draft"
         )
@@ -123,7 +115,7 @@ def access_target(membership, pk, *, provider_action: bool = False) -> CampaignT
         raise Http404
     if provider_action:
         if (
-            role(membership) == Role.PROVIDER
+            role_of(membership) == Role.PROVIDER
             and target.assigned is not None
             and target.assigned.provider_id == membership.organization_id
             and target.campaign.state == "running"

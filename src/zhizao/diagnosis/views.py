@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhizao.accounts import roles
 from zhizao.accounts.enums import Role
 from zhizao.accounts.models import Membership
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
@@ -40,8 +41,7 @@ def _membership(request):
 @login_required
 def home(request):
     membership = _membership(request)
-    role = access.role(membership)
-    if role == Role.OFFICER:
+    if roles.is_officer(membership):
         return redirect("diagnosis:statistics")
     assessments = access.assessments_for(membership).order_by("-updated_at", "-id")
     kind = request.GET.get("kind", "")
@@ -61,9 +61,9 @@ def home(request):
         if membership
         else [],
         "campaigns": access.campaigns_for(membership).order_by("-created_at")[:10],
-        "is_operator": access.is_operator(membership),
+        "is_operator": roles.is_operator(membership),
         "can_stats": access.can_view_statistics(membership),
-        "role": role,
+        "role": roles.role_of(membership),
         "kind": kind,
     }
     return render(request, "diagnosis/home.html", context)
@@ -407,7 +407,7 @@ def report(request, pk):
             "report": data,
             "can_edit": access.can_edit(membership, assessment),
             "can_set_target": assessment.kind == AssessmentKind.SELF
-            and access.role(membership) == Role.ENTERPRISE,
+            and roles.is_enterprise(membership),
             "levels": data.model.levels,
         },
     )
@@ -419,8 +419,7 @@ def set_target(request, pk):
     membership = _membership(request)
     assessment = access.access_assessment(membership, pk)
     if not (
-        access.role(membership) == Role.ENTERPRISE
-        and assessment.organization_id == membership.organization_id
+        roles.is_enterprise(membership) and assessment.organization_id == membership.organization_id
     ):
         raise Http404
     raw = request.POST.get("target_level", "")
@@ -466,20 +465,20 @@ def campaign_list(request):
         .order_by("-created_at")
     )
     if not (
-        access.is_operator(membership) or access.role(membership) in (Role.OFFICER, Role.PROVIDER)
+        roles.is_operator(membership) or roles.role_of(membership) in (Role.OFFICER, Role.PROVIDER)
     ):
         raise Http404
     return render(
         request,
         "diagnosis/campaign_list.html",
-        {"campaigns": campaigns, "is_operator": access.is_operator(membership)},
+        {"campaigns": campaigns, "is_operator": roles.is_operator(membership)},
     )
 
 
 @login_required
 def campaign_new(request):
     membership = _membership(request)
-    if not access.is_operator(membership):
+    if not roles.is_operator(membership):
         raise Http404
     form = CampaignForm(request.POST or None, initial={"target_filter": request.GET.urlencode()})
     if request.method == "POST" and form.is_valid():
@@ -511,12 +510,12 @@ def campaign_new(request):
 def campaign_detail(request, pk):
     membership = _membership(request)
     campaign = access.access_campaign(membership, pk)
-    is_operator = access.is_operator(membership)
+    is_operator = roles.is_operator(membership)
     targets = campaign.targets.select_related(
         "enterprise__region", "assigned__provider", "assessment"
     )
     mine = None
-    if access.role(membership) == Role.PROVIDER:
+    if roles.role_of(membership) == Role.PROVIDER:
         mine = campaign.providers.filter(provider_id=membership.organization_id).first()
         targets = targets.filter(assigned=mine)
     state = request.GET.get("state", "")
@@ -560,7 +559,7 @@ def campaign_detail(request, pk):
 
 def _operator_campaign(request, pk):
     membership = _membership(request)
-    if not access.is_operator(membership):
+    if not roles.is_operator(membership):
         raise Http404
     return access.access_campaign(membership, pk)
 
@@ -692,7 +691,7 @@ def target_start(request, pk):
 def campaign_export(request, pk):
     membership = _membership(request)
     campaign = access.access_campaign(membership, pk)
-    if not (access.is_operator(membership) or access.role(membership) == Role.OFFICER):
+    if not (roles.is_staff(membership)):
         raise Http404
     header = [
         _("Provider"),

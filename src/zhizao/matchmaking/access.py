@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from zhizao.accounts.enums import Role
+from zhizao.accounts.roles import is_enterprise, is_operator, is_staff, is_supplier
 
 from .enums import (
     CONNECTED_STATES,
@@ -34,29 +34,6 @@ from .models import (
     Introduction,
     Offering,
 )
-
-STAFF = frozenset({Role.OPERATOR, Role.OFFICER})
-SUPPLIERS = frozenset({Role.PROVIDER, Role.BANK})
-
-
-def role(membership) -> str | None:
-    return membership.role if membership is not None else None
-
-
-def is_staff(membership) -> bool:
-    return role(membership) in STAFF
-
-
-def is_operator(membership) -> bool:
-    return role(membership) == Role.OPERATOR
-
-
-def is_supplier(membership) -> bool:
-    return role(membership) in SUPPLIERS
-
-
-def is_enterprise(membership) -> bool:
-    return role(membership) == Role.ENTERPRISE
 
 
 def can_view_funnel(membership) -> bool:
@@ -228,7 +205,7 @@ def consents_of(introduction: Introduction, *, of_side: str):
 
 def challenges_for(membership):
     qs = Challenge.objects.all()
-    if is_operator(membership) or role(membership) == Role.OFFICER:
+    if is_staff(membership):
         return qs
     if membership is None:
         return qs.none()
@@ -255,7 +232,7 @@ def access_public_challenge(pk) -> Challenge:
 
 def applications_for(membership, challenge: Challenge):
     qs = challenge.applications.select_related("provider")
-    if is_operator(membership) or role(membership) == Role.OFFICER:
+    if is_staff(membership):
         return qs
     if is_supplier(membership):
         return qs.filter(provider_id=membership.organization_id)

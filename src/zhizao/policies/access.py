@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from zhizao.accounts.enums import Role
+from zhizao.accounts.roles import is_enterprise, is_staff
 from zhizao.registry.models import Organization
 
 from .enums import ItemState, NameListState, PolicyState
@@ -29,17 +29,6 @@ from .models import (
     Scan,
 )
 
-STAFF = frozenset({Role.OPERATOR, Role.OFFICER})
-
-
-def role(membership) -> str | None:
-    return membership.role if membership is not None else None
-
-
-def is_staff(membership) -> bool:
-    """Operators and officers: they maintain policies, recognitions and credit records."""
-    return role(membership) in STAFF
-
 
 def can_manage_policies(membership) -> bool:
     return is_staff(membership)
@@ -51,7 +40,7 @@ def can_maintain_records(membership) -> bool:
 
 def has_projects(membership) -> bool:
     """Enterprises keep their own projects."""
-    return role(membership) == Role.ENTERPRISE
+    return is_enterprise(membership)
 
 
 # --- policies and items ---------------------------------------------------------------------
@@ -241,7 +230,7 @@ def access_entry(membership, pk):
 
 def own_entries_for(membership):
     """The acting enterprise's entries on announced or final name lists."""
-    if role(membership) != Role.ENTERPRISE:
+    if not is_enterprise(membership):
         return NameListEntry.objects.none()
     return NameListEntry.objects.select_related(
         "name_list__item_version__item__policy", "project", "decision"

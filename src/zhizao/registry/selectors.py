@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, Value, When
-from django.http import Http404
 
 from zhizao.common.models import AuditEntry
 from zhizao_core.registry.chains import ChainAssessment, NodeFacts, WeakLinkPolicy, assess_chain
 from zhizao_core.text import normalize_search_text
 
-from .models import ChainNode, Contact, ImportBatch, IndustrialChain, Organization, Region
+from .models import ChainNode, Contact, IndustrialChain, Organization, Region
 
 
 def _asc(field: str):
@@ -137,21 +136,6 @@ def _clusters_qs():
     return Cluster.objects.only("id", "code", "name_zh", "name_en")
 
 
-def access_organization(user, pk: int, perm: str = "registry.view_organization") -> Organization:
-    """The one way to fetch an organisation for a user: missing and forbidden look the same."""
-    org = (
-        Organization.objects.select_related("region__parent__parent", "industry__parent__parent")
-        .filter(pk=pk)
-        .first()
-    )
-    # Archived organisations exist only for those who may restore them.
-    if org is not None and not org.is_active and not user.has_perm("registry.delete_organization"):
-        raise Http404
-    if org is None or not user.has_perm(perm, org):
-        raise Http404
-    return org
-
-
 def contacts_for_organization(org: Organization) -> list[Contact]:
     return list(org.contacts.all())
 
@@ -193,17 +177,6 @@ def chains_for_listing() -> list[IndustrialChain]:
         .annotate(node_count=Count("nodes", distinct=True))
         .order_by("code")
     )
-
-
-def access_chain(user, code: str) -> IndustrialChain:
-    chain = (
-        IndustrialChain.objects.select_related("cluster", "leader", "region")
-        .filter(code=code)
-        .first()
-    )
-    if chain is None or not user.has_perm("registry.view_chain", chain):
-        raise Http404
-    return chain
 
 
 def chain_view(chain: IndustrialChain, *, region: str = "", per_node: int = 12) -> ChainView:
@@ -258,14 +231,3 @@ def chain_view(chain: IndustrialChain, *, region: str = "", per_node: int = 12) 
     return ChainView(
         chain=chain, assessment=assessment, nodes=nodes, members=members, counts=counts
     )
-
-
-def imports_for_user(user) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.select_related("created_by").order_by("-created_at")
-
-
-def access_import(user, pk) -> ImportBatch:
-    batch = ImportBatch.objects.select_related("created_by").filter(pk=pk).first()
-    if batch is None or not user.has_perm("registry.import_organizations"):
-        raise Http404
-    return batch

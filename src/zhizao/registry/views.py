@@ -1,5 +1,5 @@
 """Registry pages. Each view parses input, checks permission through an ``access_*`` fetch or a
-``has_perm`` call, calls one service or selector, and renders."""
+``can_*`` check of ``registry/access.py`` on ``request.membership``, calls one service or selector, and renders."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.audit import AuditAction, record
 from zhizao.common.exports import csv_stream, xlsx_bytes
 
-from . import selectors
+from . import access, selectors
 from .enums import IMPORT_ACTIVE_STATES, ImportState, OrganizationKind
 from .errors import RegistryError
 from .exporters import export_header, export_rows
@@ -45,10 +45,7 @@ from .tasks import check_import_task, commit_import_task
 class ActingMixin(LoginRequiredMixin):
     """Logged in, and acting in some membership."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            membership_for_request(request)
-        return super().dispatch(request, *args, **kwargs)
+    pass
 
 
 _OPTIONS_CACHE: dict[str, tuple[float, dict]] = {}
@@ -134,7 +131,7 @@ class OrganizationListView(ActingMixin, View):
     template_name = "registry/organization_list.html"
 
     def get(self, request):
-        if not request.user.has_perm("registry.view_organization"):
+        if not access.can_browse(request.membership):
             raise Http404
         form = OrganizationFilterForm(request.GET or None)
         form.is_valid()
@@ -150,9 +147,9 @@ class OrganizationListView(ActingMixin, View):
             "paginator": paginator,
             "organizations": page.object_list,
             "kinds": OrganizationKind.choices,
-            "can_export": request.user.has_perm("registry.export_organizations"),
-            "can_add": request.user.has_perm("registry.add_organization"),
-            "can_view_contacts": request.user.has_perm("registry.view_contacts"),
+            "can_export": access.can_export_organizations(request.membership),
+            "can_add": access.can_add_organization(request.membership),
+            "can_view_contacts": access.can_view_contacts(request.membership),
             "current_sort": filters.sort,
             **_filter_options(request.GET),
         }
@@ -163,7 +160,7 @@ class OrganizationListView(ActingMixin, View):
 
 class OrganizationExportView(ActingMixin, View):
     def get(self, request, fmt: str):
-        if fmt not in {"csv", "xlsx"} or not request.user.has_perm("registry.export_organizations"):
+        if fmt not in {"csv", "xlsx"} or not access.can_export_organizations(request.membership):
             raise Http404
         form = OrganizationFilterForm(request.GET or None)
         form.is_valid()
@@ -171,8 +168,8 @@ class OrganizationExportView(ActingMixin, View):
         queryset = selectors.filter_organizations(Organization.objects.all(), filters).order_by(
             "name_sort", "id"
         )
-        with_contacts = request.GET.get("contacts") == "1" and request.user.has_perm(
-            "registry.view_contacts"
+        with_contacts = request.GET.get("contacts") == "1" and access.can_view_contacts(
+            request.membership
         )
         count = queryset.count()
         record(
@@ -206,9 +203,9 @@ class OrganizationExportView(ActingMixin, View):
 
 class OrganizationDetailView(ActingMixin, View):
     def get(self, request, pk: int):
-        org = selectors.access_organization(request.user, pk)
+        org = access.access_organization(request.membership, pk)
         tab = request.GET.get("tab", "profile")
-        can_history = request.user.has_perm("registry.view_history", org)
+        can_history = access.can_view_history(request.membership, org)
         if tab == "history" and not can_history:
             tab = "profile"
         context = {
@@ -216,11 +213,11 @@ class OrganizationDetailView(ActingMixin, View):
             "tab": tab,
             "region_path": selectors.region_path(org.region),
             "contacts": selectors.contacts_for_organization(org),
-            "can_view_contacts": request.user.has_perm("registry.view_contacts", org),
-            "can_change_contacts": request.user.has_perm("registry.change_contacts", org),
-            "can_edit": request.user.has_perm("registry.change_organization", org),
+            "can_view_contacts": access.can_view_contacts(request.membership, org),
+            "can_change_contacts": access.can_change_contacts(request.membership, org),
+            "can_edit": access.can_change_organization(request.membership, org),
             "can_history": can_history,
-            "can_archive": request.user.has_perm("registry.delete_organization", org),
+            "can_archive": access.can_archive_organization(request.membership, org),
             "clusters": list(org.clusters.all()),
             "chain_nodes": list(org.chain_nodes.select_related("chain")),
             "led_chains": list(org.led_chains.all()),
@@ -261,12 +258,14 @@ class OrganizationEditView(ActingMixin, View):
     template_name = "registry/organization_form.html"
 
     def _org(self, request, pk):
-        return selectors.access_organization(request.user, pk, "registry.change_organization")
+        return access.access_organization(
+            request.membership, pk, can=access.can_change_organization
+        )
 
     def get(self, request, pk: int):
         org = self._org(request, pk)
         form = OrganizationForm(
-            instance=org, can_change_identity=request.user.has_perm("registry.add_organization")
+            instance=org, can_change_identity=access.can_add_organization(request.membership)
         )
         return render(request, self.template_name, {"form": form, "org": org})
 
@@ -275,7 +274,7 @@ class OrganizationEditView(ActingMixin, View):
         form = OrganizationForm(
             request.POST,
             instance=Organization.objects.get(pk=org.pk),
-            can_change_identity=request.user.has_perm("registry.add_organization"),
+            can_change_identity=access.can_add_organization(request.membership),
         )
         if form.is_valid():
             try:
@@ -301,7 +300,7 @@ class OrganizationCreateView(ActingMixin, View):
     template_name = "registry/organization_form.html"
 
     def _check(self, request):
-        if not request.user.has_perm("registry.add_organization"):
+        if not access.can_add_organization(request.membership):
             raise Http404
 
     def get(self, request):
@@ -331,7 +330,9 @@ class OrganizationArchiveView(ActingMixin, View):
     """POST only: archive or restore (operators)."""
 
     def post(self, request, pk: int):
-        org = selectors.access_organization(request.user, pk, "registry.delete_organization")
+        org = access.access_organization(
+            request.membership, pk, can=access.can_archive_organization
+        )
         active = request.POST.get("action") == "restore"
         if org_services.set_organization_active(actor_for_request(request), org, active=active):
             messages.success(
@@ -349,7 +350,7 @@ class ContactEditView(ActingMixin, View):
     template_name = "registry/contact_form.html"
 
     def _load(self, request, pk, contact_id):
-        org = selectors.access_organization(request.user, pk, "registry.change_contacts")
+        org = access.access_organization(request.membership, pk, can=access.can_change_contacts)
         contact = None
         if contact_id is not None:
             contact = Contact.objects.filter(pk=contact_id, organization=org).first()
@@ -393,7 +394,7 @@ class ContactEditView(ActingMixin, View):
 
 class ChainListView(ActingMixin, View):
     def get(self, request):
-        if not request.user.has_perm("registry.view_chain"):
+        if not access.can_view_chains(request.membership):
             raise Http404
         chains = selectors.chains_for_listing()
         summaries = {
@@ -406,7 +407,7 @@ class ChainListView(ActingMixin, View):
 
 class ChainDetailView(ActingMixin, View):
     def get(self, request, code: str):
-        chain = selectors.access_chain(request.user, code)
+        chain = access.access_chain(request.membership, code)
         scope = request.GET.get("region", "")
         if scope and not Region.objects.filter(code=scope).exists():
             scope = ""
@@ -447,15 +448,15 @@ class ChainDetailView(ActingMixin, View):
                 "columns": columns,
                 "scope": scope,
                 "scopes": scopes,
-                "can_edit": request.user.has_perm("registry.change_chain", chain),
+                "can_edit": access.can_change_chain(request.membership, chain),
             },
         )
 
 
 class ChainEditView(ActingMixin, View):
     def _chain(self, request, code):
-        chain = selectors.access_chain(request.user, code)
-        if not request.user.has_perm("registry.change_chain", chain):
+        chain = access.access_chain(request.membership, code)
+        if not access.can_change_chain(request.membership, chain):
             raise Http404
         return chain
 
@@ -488,16 +489,16 @@ class ChainEditView(ActingMixin, View):
 
 class ImportPermissionMixin(ActingMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            membership_for_request(request)
-            if not request.user.has_perm("registry.import_organizations"):
-                raise Http404
+        if request.user.is_authenticated and not access.can_import_organizations(
+            request.membership
+        ):
+            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
 
 class ImportListView(ImportPermissionMixin, View):
     def get(self, request):
-        paginator = Paginator(selectors.imports_for_user(request.user), 25)
+        paginator = Paginator(access.imports_for(request.membership), 25)
         page = paginator.get_page(request.GET.get("page"))
         return render(
             request,
@@ -544,7 +545,7 @@ class ImportNewView(ImportPermissionMixin, View):
 
 class ImportDetailView(ImportPermissionMixin, View):
     def get(self, request, pk):
-        batch = selectors.access_import(request.user, pk)
+        batch = access.access_import(request.membership, pk)
         errors = batch.errors or []
         paginator = Paginator(errors, 50)
         page = paginator.get_page(request.GET.get("page"))
@@ -561,7 +562,7 @@ class ImportDetailView(ImportPermissionMixin, View):
         return render(request, "registry/import_detail.html", context)
 
     def post(self, request, pk):
-        batch = selectors.access_import(request.user, pk)
+        batch = access.access_import(request.membership, pk)
         action = request.POST.get("action")
         actor = actor_for_request(request)
         if action == "cancel":
@@ -617,7 +618,7 @@ class ImportErrorReportView(ImportPermissionMixin, View):
     """All errors of a checked file as a spreadsheet (the page shows at most 1,000)."""
 
     def get(self, request, pk):
-        batch = selectors.access_import(request.user, pk)
+        batch = access.access_import(request.membership, pk)
         if not batch.file:
             raise Http404
         try:

@@ -7,9 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhizao.accounts.selectors import all_memberships_for_request, membership_for_request
-
-from ..permissions import ActsInMembership
+from ..permissions import ResolvesMembership
 
 MembershipShape = inline_serializer(
     "Membership",
@@ -25,7 +23,7 @@ MembershipShape = inline_serializer(
 
 
 class MeApi(APIView):
-    permission_classes = [ActsInMembership]
+    permission_classes = [ResolvesMembership]
 
     @extend_schema(
         operation_id="accounts_me",
@@ -43,8 +41,7 @@ class MeApi(APIView):
         ),
     )
     def get(self, request):
-        django_request = request._request
-        acting = membership_for_request(django_request)
+        acting = request._request.membership
         return Response(
             {
                 "username": request.user.username,
@@ -59,7 +56,7 @@ class MeApi(APIView):
                         "role_label": str(m.get_role_display()),
                         "acting": acting is not None and m.pk == acting.pk,
                     }
-                    for m in all_memberships_for_request(django_request)
+                    for m in request._request.memberships
                 ],
             }
         )

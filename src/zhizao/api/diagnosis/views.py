@@ -11,6 +11,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhizao.accounts import roles
+from zhizao.accounts.enums import Role
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 from zhizao.diagnosis import access, services, stats
 from zhizao.diagnosis.errors import DiagnosisError
@@ -312,7 +314,7 @@ class CampaignDetailApi(APIView):
         c = access.access_campaign(membership, pk)
         targets = c.targets.select_related("enterprise", "assigned__provider")
         progress = stats.campaign_progress(c)
-        if access.role(membership) == "provider":
+        if roles.role_of(membership) == Role.PROVIDER:
             targets = targets.filter(assigned__provider_id=membership.organization_id)
             progress = [p for p in progress if p.provider_id == membership.organization_id]
         body = campaign_json(c)
@@ -351,7 +353,7 @@ class CampaignAllocateApi(APIView):
     )
     def post(self, request, pk):
         membership = _membership(request)
-        if not access.is_operator(membership):
+        if not roles.is_operator(membership):
             raise Http404
         c = access.access_campaign(membership, pk)
         try:

@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhizao.accounts import roles
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 from zhizao.matchmaking import access, index, services, stats
 from zhizao.matchmaking.enums import FUNNEL, IntroductionState, Side
@@ -142,7 +143,7 @@ class OfferingListApi(APIView):
     )
     def post(self, request):
         membership = _membership(request)
-        if not access.is_supplier(membership):
+        if not roles.is_supplier(membership):
             raise Http404
         try:
             offering = services.create_offering(
@@ -315,7 +316,7 @@ class DemandListApi(APIView):
     )
     def post(self, request):
         membership = _membership(request)
-        if not access.is_enterprise(membership):
+        if not roles.is_enterprise(membership):
             raise Http404
         try:
             demand = services.create_demand(
@@ -369,7 +370,7 @@ class DemandMatchesApi(APIView):
     def get(self, request, pk):
         membership = _membership(request)
         demand = access.access_demand(membership, pk)
-        if not (access.can_edit_demand(membership, demand) or access.is_staff(membership)):
+        if not (access.can_edit_demand(membership, demand) or roles.is_staff(membership)):
             raise Http404
         top = min(max(int(request.query_params.get("top") or 10), 1), 50)
         matches = index.rank_offerings(demand, top=top)
@@ -509,7 +510,7 @@ class IntroductionActionApi(APIView):
         membership = _membership(request)
         if action not in ACTIONS:
             raise Http404
-        party = not (action == "close" and access.is_operator(membership))
+        party = not (action == "close" and roles.is_operator(membership))
         introduction = access.access_introduction(membership, pk, party=party)
         data = request.data
         share = None
@@ -618,7 +619,7 @@ class ChallengeListApi(APIView):
         operation_id="matchmaking_challenges_create",
     )
     def post(self, request):
-        if not access.is_operator(_membership(request)):
+        if not roles.is_operator(_membership(request)):
             raise Http404
         try:
             challenge = services.create_challenge(
@@ -692,7 +693,7 @@ class ChallengeApplicationsApi(APIView):
     def post(self, request, pk):
         membership = _membership(request)
         challenge = access.access_challenge(membership, pk)
-        if not access.is_supplier(membership):
+        if not roles.is_supplier(membership):
             raise Http404
         try:
             application = services.apply_to_challenge(

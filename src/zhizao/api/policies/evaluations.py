@@ -15,6 +15,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhizao.accounts import roles
 from zhizao.policies import access, engine, services
 from zhizao.policies.calculator import evaluate_organization
 from zhizao.policies.errors import PolicyError
@@ -72,7 +73,7 @@ class EvaluationsApi(APIView):
         data = request.data or {}
         uscc = data.get("enterprise")
         if uscc in (None, ""):
-            if access.is_staff(membership):
+            if roles.is_staff(membership):
                 return _error(
                     PolicyError(
                         "required",
@@ -103,7 +104,7 @@ class EvaluationsApi(APIView):
                 as_of=as_of,
                 lang=engine.language(),
                 items=items or None,
-                staff=access.is_staff(membership),
+                staff=roles.is_staff(membership),
             )
         except PolicyError as exc:
             return _error(exc)

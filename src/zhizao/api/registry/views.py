@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.registry import selectors
+from zhizao.registry import access, selectors
 from zhizao.registry.enums import ImportState
 from zhizao.registry.errors import RegistryError
 from zhizao.registry.forms import OrganizationFilterForm
@@ -122,7 +122,7 @@ class OrganizationListApi(APIView):
         tags=["registry"],
     )
     def get(self, request):
-        require(request, "registry.view_organization")
+        require(access.can_browse(request.membership))
         form = OrganizationFilterForm(request.query_params or None)
         form.is_valid()
         filters = form.to_filter() if request.query_params else selectors.OrganizationFilter()
@@ -138,7 +138,7 @@ class OrganizationListApi(APIView):
         tags=["registry"],
     )
     def post(self, request):
-        require(request, "registry.add_organization")
+        require(access.can_add_organization(request.membership))
         serializer = OrganizationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _write_data(serializer.validated_data)
@@ -165,7 +165,7 @@ class OrganizationDetailApi(APIView):
         operation_id="organizations_retrieve", responses=OrganizationSerializer, tags=["registry"]
     )
     def get(self, request, pk: int):
-        org = selectors.access_organization(request.user, pk)
+        org = access.access_organization(request.membership, pk)
         return Response(OrganizationSerializer(org).data)
 
     @extend_schema(
@@ -175,11 +175,11 @@ class OrganizationDetailApi(APIView):
         tags=["registry"],
     )
     def patch(self, request, pk: int):
-        org = selectors.access_organization(request.user, pk, "registry.change_organization")
+        org = access.access_organization(request.membership, pk, can=access.can_change_organization)
         serializer = OrganizationWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = _write_data(serializer.validated_data)
-        if not request.user.has_perm("registry.add_organization"):
+        if not access.can_add_organization(request.membership):
             for field in ("uscc", "kind"):
                 if field in data and data[field] != getattr(org, field):
                     return Response(
@@ -198,7 +198,7 @@ class OrganizationDetailApi(APIView):
             org_services.update_organization(actor_for_request(request._request), org, data=data)
         except DjangoValidationError as error:
             return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
-        org = selectors.access_organization(request.user, pk)
+        org = access.access_organization(request.membership, pk)
         return Response(OrganizationSerializer(org).data)
 
 
@@ -212,9 +212,9 @@ class OrganizationContactsApi(APIView):
         description="Contacts are personal data: masked unless the caller may see them.",
     )
     def get(self, request, pk: int):
-        org = selectors.access_organization(request.user, pk)
+        org = access.access_organization(request.membership, pk)
         contacts = selectors.contacts_for_organization(org)
-        if request.user.has_perm("registry.view_contacts", org):
+        if access.can_view_contacts(request.membership, org):
             return Response(ContactSerializer(contacts, many=True).data)
         return Response(MaskedContactSerializer(contacts, many=True).data)
 
@@ -238,7 +238,7 @@ class OrganizationHistoryApi(APIView):
         ),
     )
     def get(self, request, pk: int):
-        org = selectors.access_organization(request.user, pk, "registry.view_history")
+        org = access.access_organization(request.membership, pk, can=access.can_view_history)
         return Response(
             [
                 {
@@ -260,7 +260,7 @@ class ChainListApi(APIView):
         operation_id="chains_list", responses=ChainSerializer(many=True), tags=["registry"]
     )
     def get(self, request):
-        require(request, "registry.view_chain")
+        require(access.can_view_chains(request.membership))
         return Response(ChainSerializer(selectors.chains_for_listing(), many=True).data)
 
 
@@ -276,7 +276,7 @@ class ChainDetailApi(APIView):
         "weak-link assessment with its reasons.",
     )
     def get(self, request, code: str):
-        chain = selectors.access_chain(request.user, code)
+        chain = access.access_chain(request.membership, code)
         view = selectors.chain_view(chain, region=request.query_params.get("region", ""))
         nodes = {n.code: n for n in view.nodes}
         return Response(
@@ -323,7 +323,7 @@ class ImportCreateApi(APIView):
         "at once, large ones by a worker); nothing is written until `commit`.",
     )
     def post(self, request):
-        require(request, "registry.import_organizations")
+        require(access.can_import_organizations(request.membership))
         upload = request.FILES.get("file")
         if upload is None:
             return Response(
@@ -365,7 +365,7 @@ class ImportDetailApi(APIView):
         operation_id="imports_retrieve", responses=ImportBatchSerializer, tags=["registry"]
     )
     def get(self, request, pk):
-        return Response(ImportBatchSerializer(selectors.access_import(request.user, pk)).data)
+        return Response(ImportBatchSerializer(access.access_import(request.membership, pk)).data)
 
 
 class ImportCommitApi(APIView):
@@ -380,7 +380,7 @@ class ImportCommitApi(APIView):
         responses={202: ImportBatchSerializer, 409: OpenApiTypes.OBJECT},
     )
     def post(self, request, pk):
-        batch = selectors.access_import(request.user, pk)
+        batch = access.access_import(request.membership, pk)
         skip = bool(request.data.get("skip_invalid", False))
         actor = actor_for_request(request._request)
         try:

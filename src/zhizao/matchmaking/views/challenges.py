@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhizao.accounts import roles
+from zhizao.accounts.middleware import membership_optional
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 
 from .. import access, codes, services
@@ -47,7 +49,7 @@ def challenge_list(request):
         {
             "page_obj": page,
             "challenges": page.object_list,
-            "can_create": access.is_operator(membership),
+            "can_create": roles.is_operator(membership),
         },
     )
 
@@ -55,7 +57,7 @@ def challenge_list(request):
 @login_required
 def challenge_new(request):
     membership = membership_for_request(request)
-    if not access.is_operator(membership):
+    if not roles.is_operator(membership):
         raise Http404
     form = ChallengeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +108,7 @@ def challenge_detail(request, pk, *, forms=None, status=200):
     forms = forms or {}
     eligibility = None
     mine = None
-    if access.is_supplier(membership):
+    if roles.is_supplier(membership):
         eligibility = check_eligibility(challenge.eligibility, membership.organization)
         mine = challenge.applications.filter(provider_id=membership.organization_id).first()
     return render(
@@ -118,10 +120,10 @@ def challenge_detail(request, pk, *, forms=None, status=200):
             "applications": access.applications_for(membership, challenge).order_by(
                 "-score", "submitted_at", "id"
             ),
-            "is_operator": access.is_operator(membership),
+            "is_operator": roles.is_operator(membership),
             "eligibility": eligibility,
             "mine": mine,
-            "can_apply": access.is_supplier(membership)
+            "can_apply": roles.is_supplier(membership)
             and challenge.state == ChallengeState.OPEN
             and mine is None,
             "apply_form": forms.get("apply") or ApplicationForm(),
@@ -163,7 +165,7 @@ def challenge_state(request, pk):
 def challenge_apply(request, pk):
     membership = membership_for_request(request)
     challenge = access.access_challenge(membership, pk)
-    if not access.is_supplier(membership):
+    if not roles.is_supplier(membership):
         raise Http404
     form = ApplicationForm(request.POST, request.FILES)
     if form.is_valid():
@@ -214,6 +216,7 @@ def application_file(request, pk):
     )
 
 
+@membership_optional
 def challenge_public_list(request):
     """The public list (no login): open, under review and announced challenges."""
     page = paginate(request, access.public_challenges().order_by("-created_at", "-id"))
@@ -224,6 +227,7 @@ def challenge_public_list(request):
     )
 
 
+@membership_optional
 def challenge_public(request, pk):
     """The public page of a challenge (no login); once announced, the awarded applicants."""
     challenge = access.access_public_challenge(pk)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhizao.accounts import roles
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 from zhizao.registry.models import Contact
 
@@ -29,18 +30,18 @@ def introduction_list(request):
     """Incoming requests (the other side asked), outgoing ones (we asked), or all."""
     membership = membership_for_request(request)
     if membership is None or not (
-        access.is_enterprise(membership)
-        or access.is_supplier(membership)
-        or access.is_operator(membership)
+        roles.is_enterprise(membership)
+        or roles.is_supplier(membership)
+        or roles.is_operator(membership)
     ):
         raise Http404
     qs = access.introductions_for(membership)
     box = request.GET.get("box") if request.GET.get("box") in BOXES else "all"
     our_side = (
         Side.ENTERPRISE
-        if access.is_enterprise(membership)
+        if roles.is_enterprise(membership)
         else Side.PROVIDER
-        if access.is_supplier(membership)
+        if roles.is_supplier(membership)
         else None
     )
     if our_side and box == "incoming":
@@ -96,7 +97,7 @@ def introduction_detail(request, pk, *, forms=None, status=200):
             "can_decline": side is not None and (introduction.state == S.SUGGESTED or awaiting_us),
             "can_meet": side is not None and S.MET in possible,
             "can_deal": side is not None and S.DEAL in possible,
-            "can_close": (side is not None or access.is_operator(membership))
+            "can_close": (side is not None or roles.is_operator(membership))
             and S.CLOSED in possible,
             "can_consent": side is not None
             and introduction.state in {S.SUGGESTED, S.REQUESTED, S.ACCEPTED, S.MET, S.DEAL},
@@ -123,7 +124,7 @@ def introduction_detail(request, pk, *, forms=None, status=200):
 def _act(request, pk, action):
     membership = membership_for_request(request)
     introduction = access.access_introduction(
-        membership, pk, party=action not in ("close",) or not access.is_operator(membership)
+        membership, pk, party=action not in ("close",) or not roles.is_operator(membership)
     )
     return membership, introduction
 

@@ -11,6 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhizao.accounts import roles
+from zhizao.accounts.enums import Role
+from zhizao.accounts.roles import role_of
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 from zhizao.registry.models import Contact
 
@@ -33,9 +36,9 @@ RESULTS = 10
 @login_required
 def home(request):
     membership = membership_for_request(request)
-    if access.is_enterprise(membership):
+    if roles.is_enterprise(membership):
         return redirect("matchmaking:demand_list")
-    if access.is_supplier(membership):
+    if roles.is_supplier(membership):
         return redirect("matchmaking:offering_list")
     if access.can_view_funnel(membership):
         return redirect("matchmaking:funnel")
@@ -62,7 +65,7 @@ def _filtered(qs, form):
 def demand_list(request):
     """我的需求 (an enterprise); every demand for staff."""
     membership = membership_for_request(request)
-    if not (access.is_enterprise(membership) or access.is_staff(membership)):
+    if not (roles.is_enterprise(membership) or roles.is_staff(membership)):
         raise Http404
     form = FilterForm(request.GET or None, states=DemandState.choices)
     qs = _filtered(access.demands_for(membership), form).annotate(
@@ -76,8 +79,8 @@ def demand_list(request):
             "page_obj": page,
             "demands": page.object_list,
             "form": form,
-            "can_create": access.is_enterprise(membership),
-            "is_staff": access.is_staff(membership),
+            "can_create": roles.is_enterprise(membership),
+            "is_staff": roles.is_staff(membership),
         },
     )
 
@@ -105,7 +108,7 @@ def _demand_form_page(request, form, demand):
 @login_required
 def demand_new(request):
     membership = membership_for_request(request)
-    if not access.is_enterprise(membership):
+    if not roles.is_enterprise(membership):
         raise Http404
     form = DemandForm(request.POST or None, contacts=_contacts(membership))
     if request.method == "POST" and form.is_valid():
@@ -146,7 +149,7 @@ def demand_detail(request, pk):
     demand = access.access_demand(membership, pk)
     owner = access.can_edit_demand(membership, demand)
     rows = []
-    if owner or access.is_staff(membership):
+    if owner or roles.is_staff(membership):
         rows = presentation.offering_rows(index.rank_offerings(demand, top=RESULTS), demand=demand)
     return render(
         request,
@@ -166,7 +169,7 @@ def demand_detail(request, pk):
             "my_offerings": access.offerings_for(membership).filter(
                 provider_id=membership.organization_id, state=OfferingState.PUBLISHED
             )
-            if access.is_supplier(membership)
+            if roles.is_supplier(membership)
             else [],
         },
     )
@@ -213,7 +216,7 @@ def demand_request(request, pk, offering_pk):
 
 
 def _kinds(membership):
-    if access.role(membership) == "bank":
+    if role_of(membership) == Role.BANK:
         return {OfferingKind.FINANCIAL}
     return {OfferingKind.SOLUTION, OfferingKind.PRODUCT, OfferingKind.SERVICE}
 
@@ -226,7 +229,7 @@ def offering_list(request):
         raise Http404
     form = FilterForm(request.GET or None, states=OfferingState.choices)
     qs = access.offerings_for(membership)
-    mine = access.is_supplier(membership) and request.GET.get("all") != "1"
+    mine = roles.is_supplier(membership) and request.GET.get("all") != "1"
     if mine:
         qs = qs.filter(provider_id=membership.organization_id)
     values = form.values()
@@ -249,8 +252,8 @@ def offering_list(request):
             "offerings": page.object_list,
             "form": form,
             "mine": mine,
-            "can_create": access.is_supplier(membership),
-            "is_staff": access.is_staff(membership),
+            "can_create": roles.is_supplier(membership),
+            "is_staff": roles.is_staff(membership),
         },
     )
 
@@ -258,7 +261,7 @@ def offering_list(request):
 @login_required
 def offering_new(request):
     membership = membership_for_request(request)
-    if not access.is_supplier(membership):
+    if not roles.is_supplier(membership):
         raise Http404
     form = OfferingForm(request.POST or None, kinds=_kinds(membership))
     if request.method == "POST" and form.is_valid():
@@ -330,7 +333,7 @@ def offering_detail(request, pk, *, case_form=None, status=200):
             "my_demands": access.demands_for(membership).filter(
                 enterprise_id=membership.organization_id, state=DemandState.PUBLISHED
             )
-            if access.is_enterprise(membership)
+            if roles.is_enterprise(membership)
             else [],
         },
         status=status,

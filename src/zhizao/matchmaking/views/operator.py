@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhizao.accounts import roles
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 
 from .. import access, services, stats
@@ -58,7 +59,7 @@ def gaps(request):
 def suggest(request, pk):
     """An operator suggests an offering to a demand (both sides are notified)."""
     membership = membership_for_request(request)
-    if not access.is_operator(membership):
+    if not roles.is_operator(membership):
         raise Http404
     demand = access.access_demand(membership, pk)
     offering = access.access_offering(membership, request.POST.get("offering") or 0)

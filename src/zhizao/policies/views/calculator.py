@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhizao.accounts import roles
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 
 from .. import access, engine
@@ -40,7 +41,7 @@ def _page(request, organization, *, own: bool):
         organization,
         as_of=as_of,
         lang=engine.language(),
-        staff=access.is_staff(membership),
+        staff=roles.is_staff(membership),
     )
     record_url = (
         reverse("policies:my_policies_record")

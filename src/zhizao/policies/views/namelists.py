@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhizao.accounts.middleware import membership_optional
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 
 from .. import access
@@ -106,11 +107,13 @@ def entry_exclude(request, pk):
 # --- public (公示) ----------------------------------------------------------------------------
 
 
+@membership_optional
 def public_name_lists(request):
     lists = access.public_name_lists().order_by("-announced_at", "-id")[:100]
     return render(request, "policies/namelist_public_list.html", {"name_lists": lists})
 
 
+@membership_optional
 def public_name_list(request, pk):
     name_list = access.access_public_name_list(pk)
     entries = (

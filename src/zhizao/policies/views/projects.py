@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhizao.accounts import roles
 from zhizao.accounts.selectors import actor_for_request, membership_for_request
 
 from .. import access, services
@@ -22,7 +23,7 @@ from ..forms import DocumentForm, LoanForm, ProjectForm
 @login_required
 def project_list(request):
     membership = membership_for_request(request)
-    if not (access.has_projects(membership) or access.is_staff(membership)):
+    if not (access.has_projects(membership) or roles.is_staff(membership)):
         raise Http404
     projects = access.projects_for(membership).annotate(n_loans=Count("loans"))
     paginator = Paginator(projects.order_by("-created_at", "-id"), 25)
@@ -34,7 +35,7 @@ def project_list(request):
             "page_obj": page,
             "projects": page.object_list,
             "can_create": access.has_projects(membership),
-            "is_staff": access.is_staff(membership),
+            "is_staff": roles.is_staff(membership),
         },
     )
 

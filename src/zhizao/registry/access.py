@@ -1,0 +1,115 @@
+"""Who may see and change which organisation, contact list, chain and import. Every fetch goes
+through here; a missing object and a forbidden one look the same (404).
+
+- Every member (any role) browses the registry's public fields and the chains.
+- Operators add, edit, archive and restore any organisation, edit chains and run imports; an
+  organisation's own members in an organisation role edit its profile and contacts.
+- Contacts (personal data) and the change history: staff (operators, officers) and the
+  organisation's own members. Exports: staff.
+- Archived organisations exist only for operators (who may restore them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import Http404
+
+from zhizao.accounts.roles import acts_for, belongs_to, is_operator, is_staff
+
+from .models import ImportBatch, IndustrialChain, Organization
+
+
+def can_browse(membership) -> bool:
+    return membership is not None
+
+
+def can_view_organization(membership, organization: Organization) -> bool:
+    return can_browse(membership) and (organization.is_active or is_operator(membership))
+
+
+def can_add_organization(membership) -> bool:
+    return is_operator(membership)
+
+
+def can_change_identity(membership) -> bool:
+    """Name, credit code and kind are changed by operators only."""
+    return is_operator(membership)
+
+
+def can_archive_organization(membership, organization: Organization | None = None) -> bool:
+    return is_operator(membership)
+
+
+def can_change_organization(membership, organization: Organization) -> bool:
+    return is_operator(membership) or acts_for(membership, organization.pk)
+
+
+def can_view_contacts(membership, organization: Organization | None = None) -> bool:
+    """Without an organisation: may this member see contacts in lists (staff only)."""
+    if is_staff(membership):
+        return True
+    return organization is not None and belongs_to(membership, organization.pk)
+
+
+def can_change_contacts(membership, organization: Organization) -> bool:
+    return is_operator(membership) or acts_for(membership, organization.pk)
+
+
+def can_view_history(membership, organization: Organization) -> bool:
+    return is_staff(membership) or belongs_to(membership, organization.pk)
+
+
+def can_export_organizations(membership) -> bool:
+    return is_staff(membership)
+
+
+def can_import_organizations(membership) -> bool:
+    return is_operator(membership)
+
+
+def can_view_chains(membership) -> bool:
+    return membership is not None
+
+
+def can_change_chain(membership, chain: IndustrialChain | None = None) -> bool:
+    return is_operator(membership)
+
+
+def access_organization(
+    membership,
+    pk,
+    *,
+    can: Callable[..., bool] = can_view_organization,
+) -> Organization:
+    """The one way to fetch an organisation; ``can`` is the check the caller needs."""
+    org = (
+        Organization.objects.select_related("region__parent__parent", "industry__parent__parent")
+        .filter(pk=pk)
+        .first()
+    )
+    if org is None or not can_view_organization(membership, org) or not can(membership, org):
+        raise Http404
+    return org
+
+
+def access_chain(membership, code: str) -> IndustrialChain:
+    chain = (
+        IndustrialChain.objects.select_related("cluster", "leader", "region")
+        .filter(code=code)
+        .first()
+    )
+    if chain is None or not can_view_chains(membership):
+        raise Http404
+    return chain
+
+
+def imports_for(membership):
+    qs = ImportBatch.objects.select_related("created_by").order_by("-created_at")
+    return qs if can_import_organizations(membership) else qs.none()
+
+
+def access_import(membership, pk) -> ImportBatch:
+    batch = imports_for(membership).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
