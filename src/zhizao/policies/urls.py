@@ -52,20 +52,6 @@ urlpatterns = [
         calculator.organization_calculator_record,
         name="organization_calculator_record",
     ),
-    path("items/<slug:key>/editor/", editor.item_editor, name="item_editor"),
-    path(
-        "items/<slug:key>/editor/preview/", editor.item_editor_preview, name="item_editor_preview"
-    ),
-    path("items/<slug:key>/editor/cases/", editor.item_editor_case, name="item_editor_case"),
-    path(
-        "items/<slug:key>/editor/cases/<int:index>/delete/",
-        editor.item_editor_case_delete,
-        name="item_editor_case_delete",
-    ),
-    path("items/<slug:key>/editor/json/", editor.item_editor_json, name="item_editor_json"),
-    path(
-        "items/<slug:key>/editor/publish/", editor.item_editor_publish, name="item_editor_publish"
-    ),
     path("projects/", projects.project_list, name="project_list"),
     path("projects/new/", projects.project_new, name="project_new"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
