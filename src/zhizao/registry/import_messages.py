@@ -49,6 +49,11 @@ MESSAGES: dict[str, Promise] = {
     ),
     "region_format": _("The region code “%(value)s” must have 6 digits."),
     "region_unknown": _("The region code %(value)s does not exist."),
+    # the whole file (row 0): the database has no regions or no industries to check against
+    "reference_data_missing": _(
+        "The database has no %(missing)s, so no row can be checked. Load the reference data "
+        "with “zhizao registry load-reference” and import again."
+    ),
     "industry_format": _("The industry code “%(value)s” must have 2 to 4 digits."),
     "industry_unknown": _("The industry code %(value)s does not exist in GB/T 4754-2017."),
     "industry_ambiguous": _(

@@ -207,10 +207,31 @@ def plan_records(
     return create, update, unchanged
 
 
+def _missing_reference_data(ctx: ImportContext) -> str:
+    """What the database lacks to check rows against, in words ("" when nothing)."""
+    if not ctx.region_codes and not ctx.industry_codes:
+        return _("regions (GB/T 2260) or industries (GB/T 4754-2017)")
+    if not ctx.region_codes:
+        return _("regions (GB/T 2260)")
+    if not ctx.industry_codes:
+        return _("industries (GB/T 4754-2017)")
+    return ""
+
+
 def check_table(
     table: Table, *, ctx: ImportContext | None = None, progress: Progress | None = None
 ) -> ImportPlan:
     ctx = ctx or import_context()
+    missing = _missing_reference_data(ctx)
+    if missing:
+        # one message for the file, not "unknown region" on every row
+        return ImportPlan(
+            rows=len(table.rows),
+            valid=0,
+            errors=[CellError(0, "", "reference_data_missing", {"missing": missing})],
+            unknown_columns=[],
+            labels={},
+        )
     if progress:
         progress("validating", 40)
     header, result = validate_table(table, ctx)

@@ -2,6 +2,10 @@
 
 Regions and industries follow the shipped files exactly (they are national standards). Clusters
 and chains are examples an operator edits, so existing ones are left alone unless ``update``.
+
+The data migration ``registry/0004_load_reference_data`` calls the same loader with the
+migration's historical models, so every migrated database has the reference data (an import
+into a database without it would find every region and industry code unknown).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.db import transaction
@@ -26,6 +31,17 @@ LEVEL_ORDER = {
     "city": 1,
     "district": 2,
 }
+
+
+@dataclass(frozen=True)
+class ReferenceModels:
+    """The model classes the loader writes: the live ones, or a migration's historical ones."""
+
+    region: Any = Region
+    industry: Any = Industry
+    cluster: Any = Cluster
+    chain: Any = IndustrialChain
+    node: Any = ChainNode
 
 
 @dataclass(frozen=True)
@@ -82,16 +98,19 @@ def _upsert_tree(model, rows: list[dict[str, str]], extra) -> int:
 
 
 @transaction.atomic
-def load_reference_data(*, update_examples: bool = False) -> ReferenceLoadResult:
+def load_reference_data(
+    *, update_examples: bool = False, models: ReferenceModels | None = None
+) -> ReferenceLoadResult:
+    m = models or ReferenceModels()
     regions = _upsert_tree(
-        Region,
+        m.region,
         _read_csv("regions.csv"),
         lambda row: {
             "valid_from": _date(row.get("valid_from", "")),
             "valid_to": _date(row.get("valid_to", "")),
         },
     )
-    industries = _upsert_tree(Industry, _read_csv("industries.csv"), lambda row: {})
+    industries = _upsert_tree(m.industry, _read_csv("industries.csv"), lambda row: {})
     with open(DATA_DIR / "clusters.yaml", encoding="utf-8") as handle:
         examples = yaml.safe_load(handle)
     clusters = chains = nodes = 0
@@ -103,11 +122,11 @@ def load_reference_data(*, update_examples: bool = False) -> ReferenceLoadResult
             "description_zh": item.get("description_zh", ""),
             "description_en": item.get("description_en", ""),
         }
-        obj, created = Cluster.objects.get_or_create(code=item["code"], defaults=values)
+        obj, created = m.cluster.objects.get_or_create(code=item["code"], defaults=values)
         if not created and update_examples:
-            Cluster.objects.filter(pk=obj.pk).update(**values)
+            m.cluster.objects.filter(pk=obj.pk).update(**values)
         clusters += 1
-    cluster_ids = dict(Cluster.objects.values_list("code", "id"))
+    cluster_ids = dict(m.cluster.objects.values_list("code", "id"))
     for item in examples.get("chains", []):
         values = {
             "name_zh": item["name_zh"],
@@ -117,9 +136,9 @@ def load_reference_data(*, update_examples: bool = False) -> ReferenceLoadResult
             "description_zh": item.get("description_zh", ""),
             "description_en": item.get("description_en", ""),
         }
-        chain, created = IndustrialChain.objects.get_or_create(code=item["code"], defaults=values)
+        chain, created = m.chain.objects.get_or_create(code=item["code"], defaults=values)
         if not created and update_examples:
-            IndustrialChain.objects.filter(pk=chain.pk).update(**values)
+            m.chain.objects.filter(pk=chain.pk).update(**values)
         chains += 1
         for order, node in enumerate(item.get("nodes", [])):
             node_values = {
@@ -131,7 +150,7 @@ def load_reference_data(*, update_examples: bool = False) -> ReferenceLoadResult
                 "industries": [str(code) for code in node.get("industries", [])],
                 "keywords": list(node.get("keywords", [])),
             }
-            obj, created = ChainNode.objects.get_or_create(code=node["code"], defaults=node_values)
+            obj, created = m.node.objects.get_or_create(code=node["code"], defaults=node_values)
             if not created and update_examples:
                 for key, value in node_values.items():
                     setattr(obj, key, value)
