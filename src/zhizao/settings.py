@@ -224,6 +224,8 @@ MEDIA_URL = "/media/"
 
 # --- Uploads --------------------------------------------------------------------------------
 ZHIZAO_IMPORT_MAX_BYTES = int(os.environ.get("ZHIZAO_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# The largest unpacked size of an xlsx upload (0: 20 times the upload limit, at least 200 MB).
+ZHIZAO_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ZHIZAO_IMPORT_MAX_UNPACKED_BYTES", "0"))
 # Maturity diagnosis: the model a new self-assessment uses unless the user picks another, and
 # the largest evidence file accepted (bytes).
 ZHIZAO_DIAGNOSIS_DEFAULT_MODEL = os.environ.get("ZHIZAO_DIAGNOSIS_DEFAULT_MODEL", "cmmm-2020")

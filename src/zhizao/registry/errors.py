@@ -24,7 +24,15 @@ FILE_MESSAGES = {
         "The workbook is password-protected. Save it without a password and upload it again."
     ),
     "file_zip_bomb": _(
-        "The workbook expands to more than %(max_mb)s MB when unpacked and was refused."
+        "The workbook expands to %(size_mb)s MB when unpacked, more than the limit of "
+        "%(max_mb)s MB, and was refused."
+    ),
+    "file_zip_ratio": _(
+        "The part “%(name)s” of the workbook is compressed %(ratio)s to 1, more than the limit "
+        "of %(max)s to 1 (a sign of a zip bomb), and was refused."
+    ),
+    "file_zip_entries": _(
+        "The workbook has %(count)s parts, more than the limit of %(max)s, and was refused."
     ),
     "file_encoding": _("The CSV file is neither UTF-8 nor GB18030 text."),
     "file_no_header": _("The file has no header row."),
