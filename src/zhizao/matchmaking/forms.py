@@ -32,6 +32,12 @@ REQUIREMENT_SUGGESTIONS = (
 )
 
 
+def require(field: forms.Field, message) -> None:
+    """Make ``field`` required, with ``message`` (the service's words) when it is empty."""
+    field.required = True
+    field.error_messages = {**field.error_messages, "required": message}
+
+
 class ServiceForm(forms.Form):
     def apply_error(self, error) -> None:
         self.add_error(error.field if error.field in self.fields else None, error.message)
@@ -100,10 +106,12 @@ class DemandForm(ServiceForm):
         ),
     )
 
-    def __init__(self, *args, contacts=(), instance=None, **kwargs):
+    def __init__(self, *args, contacts=(), instance=None, publishing=False, **kwargs):
         if instance is not None and not kwargs.get("initial"):
             kwargs["initial"] = demand_initial(instance)
         super().__init__(*args, **kwargs)
+        if publishing:  # "Save and publish": what publishing requires, shown on the field
+            require(self.fields["description"], _("Describe what you need before publishing."))
         self.fields["category"].choices = [("", _("Choose a category")), *category_choices()]
         self.fields["contact"].choices = [
             ("", _("No contact person")),
@@ -239,7 +247,7 @@ class OfferingForm(ServiceForm):
     price_min_yuan = forms.DecimalField(label=_("Price from (yuan)"), required=False)
     price_max_yuan = forms.DecimalField(label=_("Price up to (yuan)"), required=False)
 
-    def __init__(self, *args, instance=None, kinds=None, **kwargs):
+    def __init__(self, *args, instance=None, kinds=None, publishing=False, **kwargs):
         if instance is not None and not kwargs.get("initial"):
             kwargs["initial"] = {
                 "kind": instance.kind,
@@ -258,6 +266,9 @@ class OfferingForm(ServiceForm):
         self.fields["categories"].choices = category_choices()
         self.fields["industries"].choices = _industry_division_choices()
         self.fields["regions"].choices = _region_city_choices()
+        if publishing:  # "Save and publish": what publishing requires, shown on the field
+            require(self.fields["categories"], _("Choose at least one category before publishing."))
+            require(self.fields["description"], _("Describe the offering before publishing."))
 
     def service_values(self) -> dict:
         data = dict(self.cleaned_data)

@@ -227,6 +227,13 @@ def publish_offering(actor: Actor, offering: Offering) -> Offering:
     return set_offering_state(actor, offering, OfferingState.PUBLISHED)
 
 
+def save_and_publish_offering(actor: Actor, provider: Organization, **fields) -> Offering:
+    """Create an offering and publish it in one transaction: when publishing is refused (no
+    category, no description) nothing is written, so a second try cannot leave a duplicate."""
+    with transaction.atomic():
+        return publish_offering(actor, create_offering(actor, provider, **fields))
+
+
 def withdraw_offering(actor: Actor, offering: Offering) -> Offering:
     return set_offering_state(actor, offering, OfferingState.WITHDRAWN)
 
@@ -430,6 +437,13 @@ def set_demand_state(actor: Actor, demand: Demand, state: str) -> Demand:
 
 def publish_demand(actor: Actor, demand: Demand) -> Demand:
     return set_demand_state(actor, demand, DemandState.PUBLISHED)
+
+
+def save_and_publish_demand(actor: Actor, enterprise: Organization, **fields) -> Demand:
+    """Create a demand and publish it in one transaction (nothing is written when publishing
+    is refused)."""
+    with transaction.atomic():
+        return publish_demand(actor, create_demand(actor, enterprise, **fields))
 
 
 def close_demand(actor: Actor, demand: Demand) -> Demand:

@@ -110,13 +110,14 @@ def demand_new(request):
     membership = membership_for_request(request)
     if not roles.is_enterprise(membership):
         raise Http404
-    form = DemandForm(request.POST or None, contacts=_contacts(membership))
+    publish = bool(request.POST.get("publish"))
+    form = DemandForm(request.POST or None, contacts=_contacts(membership), publishing=publish)
     if request.method == "POST" and form.is_valid():
+        save = services.save_and_publish_demand if publish else services.create_demand
         try:
-            actor = actor_for_request(request)
-            demand = services.create_demand(actor, membership.organization, **form.service_values())
-            if request.POST.get("publish"):
-                demand = services.publish_demand(actor, demand)
+            demand = save(
+                actor_for_request(request), membership.organization, **form.service_values()
+            )
         except MatchError as error:
             form.apply_error(error)
         else:
@@ -263,15 +264,14 @@ def offering_new(request):
     membership = membership_for_request(request)
     if not roles.is_supplier(membership):
         raise Http404
-    form = OfferingForm(request.POST or None, kinds=_kinds(membership))
+    publish = bool(request.POST.get("publish"))
+    form = OfferingForm(request.POST or None, kinds=_kinds(membership), publishing=publish)
     if request.method == "POST" and form.is_valid():
+        save = services.save_and_publish_offering if publish else services.create_offering
         try:
-            actor = actor_for_request(request)
-            offering = services.create_offering(
-                actor, membership.organization, **form.service_values()
+            offering = save(
+                actor_for_request(request), membership.organization, **form.service_values()
             )
-            if request.POST.get("publish"):
-                offering = services.publish_offering(actor, offering)
         except MatchError as error:
             form.apply_error(error)
         else:
