@@ -167,6 +167,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "prune-task-results": ("zhizao.common.tasks.prune_task_results_task", 24 * 3600),
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
+    "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
 }
 
 # --- Authentication -------------------------------------------------------------------------

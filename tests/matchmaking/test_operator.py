@@ -119,6 +119,7 @@ def test_supply_gaps_list_demands_without_a_good_match(
         ("predictive_maintenance", "320200", [lonely.pk])
     ]
     assert groups[0].demands[0].best_score is None
+    services.compute_supply_gaps()  # the periodic task; the page shows what it stored
     login(client, operator)
     html = client.get(reverse("matchmaking:gaps")).content.decode()
     assert "数控机床远程运维" in html

@@ -30,6 +30,11 @@ class DemandState(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("listing state", "Closed")
 
 
+class SupplyGapReportState(models.TextChoices):
+    QUEUED = "queued", _("Computing")
+    DONE = "done", _("Computed")
+
+
 class Side(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise (demand side)")
     PROVIDER = "provider", _("Provider (supply side)")

@@ -28,6 +28,7 @@ from .enums import (
     OfferingState,
     Side,
     SignalKind,
+    SupplyGapReportState,
     Timeline,
 )
 from .vocabulary import category_choices
@@ -389,3 +390,39 @@ class ChallengeApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} → {self.challenge}"
+
+
+class SupplyGapReport(models.Model):
+    """The supply gaps as the periodic task computed them (``compute_supply_gaps``): the page
+    serves the newest finished report with its time, never ranking in the request. A row in
+    state ``queued`` is a refresh someone asked for; there is at most one (the constraint), so
+    a double click enqueues the computation once."""
+
+    state = models.CharField(
+        _("state"),
+        max_length=8,
+        choices=SupplyGapReportState.choices,
+        default=SupplyGapReportState.QUEUED,
+    )
+    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True, db_index=True)
+    #: what the computation used: {"threshold": 0.35, "limit": 500}
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    #: the groups, as ``stats.gap_rows`` writes them
+    groups = models.JSONField(_("groups"), default=list, blank=True)
+    demand_count = models.PositiveIntegerField(_("demands"), default=0)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = _("supply-gap report")
+        verbose_name_plural = _("supply-gap reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="queued"),
+                name="matchmaking_gap_report_one_queued",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"supply gaps {self.state} {self.computed_at or self.requested_at}"

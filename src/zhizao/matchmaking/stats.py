@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import get_language
 
 from zhizao.registry.models import IndustrialChain
 
@@ -183,4 +184,80 @@ def supply_gaps(*, threshold: float | None = None, limit: int = 500) -> list[Gap
     return out
 
 
-__all__ = ["FunnelRow", "Gap", "GapGroup", "funnel", "funnel_by", "supply_gaps"]
+def latest_supply_gap_report():
+    """(the newest finished ``SupplyGapReport`` or None, whether a computation is queued): two
+    small queries, whatever the number of gaps."""
+    from .enums import SupplyGapReportState
+    from .models import SupplyGapReport
+
+    report = SupplyGapReport.objects.filter(state=SupplyGapReportState.DONE).first()
+    pending = SupplyGapReport.objects.filter(state=SupplyGapReportState.QUEUED).exists()
+    return report, pending
+
+
+def gap_rows(groups: list[GapGroup]) -> list[dict]:
+    """The groups as plain JSON for ``SupplyGapReport.groups``: codes, and the names of cities
+    and chains in both languages, so that the page shows them without a query."""
+    from zhizao.registry.models import Region
+
+    cities = {g.city for g in groups}
+    names = {
+        code: [zh, en or zh]
+        for code, zh, en in Region.objects.filter(code__in=cities).values_list(
+            "code", "name_zh", "name_en"
+        )
+    }
+    return [
+        {
+            "category": g.category,
+            "city": g.city,
+            "city_name": names.get(g.city, [g.city, g.city]),
+            "demands": [
+                {
+                    "id": gap.demand.pk,
+                    "title": gap.demand.title,
+                    "best_score": gap.best_score,
+                    "best_meets_all": gap.best_meets_all,
+                    "missing": list(gap.missing),
+                }
+                for gap in g.demands
+            ],
+            "chains": [
+                {"code": c.code, "name": [c.name_zh, c.name_en or c.name_zh]} for c in g.chains
+            ],
+        }
+        for g in groups
+    ]
+
+
+def shown_gap_groups(rows: list[dict]) -> list[dict]:
+    """Stored rows in the active language, shaped for the page (no query)."""
+    english = (get_language() or "zh-hans").startswith("en")
+    pick = 1 if english else 0
+    return [
+        {
+            "category": row["category"],
+            "category_label": category_name(row["category"]),
+            "city": row["city"],
+            "city_label": row["city_name"][pick],
+            "demands": [
+                {**gap, "demand": {"pk": gap["id"], "title": gap["title"]}}
+                for gap in row["demands"]
+            ],
+            "chains": [{"code": c["code"], "name": c["name"][pick]} for c in row["chains"]],
+        }
+        for row in rows
+    ]
+
+
+__all__ = [
+    "FunnelRow",
+    "Gap",
+    "GapGroup",
+    "funnel",
+    "funnel_by",
+    "gap_rows",
+    "latest_supply_gap_report",
+    "shown_gap_groups",
+    "supply_gaps",
+]

@@ -6,7 +6,7 @@ from django.tasks import task
 
 from zhizao.common.worker import retry_safe
 
-from .services import expire_introductions
+from .services import compute_supply_gaps, expire_introductions
 
 
 @retry_safe(max_attempts=3)
@@ -14,3 +14,11 @@ from .services import expire_introductions
 def expire_introductions_task() -> int:
     """Requests unanswered for 14 days expire, with a notice to both sides (hourly)."""
     return expire_introductions()
+
+
+@retry_safe(max_attempts=3)
+@task
+def compute_supply_gaps_task() -> int:
+    """The supply gaps, ranked in the background and stored for the page (hourly, and when an
+    operator asks). Returns the number of demands without a good match."""
+    return compute_supply_gaps().demand_count

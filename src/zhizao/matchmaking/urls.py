@@ -63,6 +63,7 @@ urlpatterns = [
     path("consents/<int:pk>/withdraw/", introductions.consent_withdraw, name="consent_withdraw"),
     path("funnel/", operator.funnel, name="funnel"),
     path("gaps/", operator.gaps, name="gaps"),
+    path("gaps/refresh/", operator.gaps_refresh, name="gaps_refresh"),
     path("challenges/", challenges.challenge_list, name="challenge_list"),
     path("challenges/new/", challenges.challenge_new, name="challenge_new"),
     path("challenges/<int:pk>/", challenges.challenge_detail, name="challenge_detail"),

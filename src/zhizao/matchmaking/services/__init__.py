@@ -9,6 +9,7 @@ from .challenges import (
     update_challenge,
 )
 from .financing import financing_demand_for_project, financing_gap_yuan
+from .gaps import compute_supply_gaps, request_supply_gaps
 from .introductions import (
     accept_introduction,
     close_introduction,
@@ -47,6 +48,7 @@ __all__ = [
     "apply_to_challenge",
     "close_demand",
     "close_introduction",
+    "compute_supply_gaps",
     "consent_purpose",
     "create_challenge",
     "create_demand",
@@ -62,6 +64,7 @@ __all__ = [
     "record_meeting",
     "remove_case",
     "request_introduction",
+    "request_supply_gaps",
     "review_application",
     "save_and_publish_demand",
     "save_and_publish_offering",

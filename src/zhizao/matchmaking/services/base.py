@@ -25,6 +25,7 @@ EVENT_ACTIONS = {
     "challenge_created": AuditAction.CREATE,
     "application_submitted": AuditAction.CREATE,
     "offering_state": AuditAction.STATE,
+    "supply_gaps_requested": AuditAction.CREATE,
     "demand_state": AuditAction.STATE,
     "introduction_state": AuditAction.STATE,
     "consent_withdrawn": AuditAction.STATE,

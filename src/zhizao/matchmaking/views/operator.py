@@ -43,15 +43,44 @@ def funnel(request):
 
 @login_required
 def gaps(request):
+    """The supply gaps as last computed in the background, with their time; never ranks in
+    the request. Without any result yet, the computation is asked for (once)."""
     membership = membership_for_request(request)
     if not access.can_view_funnel(membership):
         raise Http404
-    groups = stats.supply_gaps()
+    report, pending = stats.latest_supply_gap_report()
+    if report is None and not pending:
+        services.request_supply_gaps(actor_for_request(request))
+        pending = True
+    groups = stats.shown_gap_groups(report.groups) if report else []
     return render(
         request,
         "matchmaking/gaps.html",
-        {"groups": groups, "n_demands": sum(len(g.demands) for g in groups)},
+        {
+            "report": report,
+            "pending": pending,
+            "groups": groups,
+            "n_demands": report.demand_count if report else 0,
+            "can_refresh": access.is_operator(membership),
+        },
     )
+
+
+@login_required
+@require_POST
+def gaps_refresh(request):
+    """An operator asks for the supply gaps to be computed again (enqueued once)."""
+    membership = membership_for_request(request)
+    if not access.is_operator(membership):
+        raise Http404
+    if services.request_supply_gaps(actor_for_request(request)):
+        messages.success(
+            request,
+            _("The supply gaps are being computed again. Reload this page in a few minutes."),
+        )
+    else:
+        messages.info(request, _("The supply gaps are already being computed."))
+    return redirect("matchmaking:gaps")
 
 
 @login_required
