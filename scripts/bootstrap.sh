@@ -40,9 +40,11 @@ if [ ! -x .tools/bin/uv ]; then
   "$base_python" -m venv .tools
   .tools/bin/pip install -q "uv>=0.13,<0.14"
 fi
+# --compile-bytecode: the dependencies start from bytecode even where PYTHONDONTWRITEBYTECODE
+# is set (compiling ~1,200 modules cost 5.8 s of CPU on every `zhizao` command; benchmarks.md)
 if [ -n "$UV_PYTHON" ]; then
-  .tools/bin/uv sync --locked -q --python "$UV_PYTHON"
+  .tools/bin/uv sync --locked -q --compile-bytecode --python "$UV_PYTHON"
 else
-  .tools/bin/uv sync --locked -q
+  .tools/bin/uv sync --locked -q --compile-bytecode
 fi
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=.tools >/dev/null
