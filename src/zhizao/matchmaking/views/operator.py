@@ -61,7 +61,7 @@ def gaps(request):
             "pending": pending,
             "groups": groups,
             "n_demands": report.demand_count if report else 0,
-            "can_refresh": access.is_operator(membership),
+            "can_refresh": roles.is_operator(membership),
         },
     )
 
@@ -71,7 +71,7 @@ def gaps(request):
 def gaps_refresh(request):
     """An operator asks for the supply gaps to be computed again (enqueued once)."""
     membership = membership_for_request(request)
-    if not access.is_operator(membership):
+    if not roles.is_operator(membership):
         raise Http404
     if services.request_supply_gaps(actor_for_request(request)):
         messages.success(
