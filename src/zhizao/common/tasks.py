@@ -1,14 +1,10 @@
-"""Platform housekeeping tasks, run from the declared schedule."""
+"""Platform housekeeping tasks, run from the declared schedule: each calls one function."""
 
 from __future__ import annotations
 
-import datetime as dt
+from django.tasks import task
 
-from django.tasks import TaskResultStatus, task
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
-
-from .worker import reap_lost_tasks
+from .worker import prune_task_results, reap_lost_tasks
 
 
 @task
@@ -19,8 +15,4 @@ def reap_lost_tasks_task() -> dict:
 
 @task
 def prune_task_results_task(days: int = 30) -> int:
-    cutoff = timezone.now() - dt.timedelta(days=days)
-    deleted, _ = DBTaskResult.objects.filter(
-        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
-    ).delete()
-    return deleted
+    return prune_task_results(days=days)

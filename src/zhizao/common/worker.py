@@ -17,12 +17,13 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
-from django.utils.module_loading import import_string
+from django.utils.module_loading import autodiscover_modules, import_string
 from django_tasks_db.models import DBTaskResult
 
 from .models import PeriodicJob, WorkerHeartbeat
@@ -88,7 +89,15 @@ def _worker_is_dead(
     return heartbeat.hostname == hostname and not process_alive(heartbeat.pid)
 
 
+def discover_tasks() -> None:
+    """Import every app's ``tasks`` module, so that their ``retry_safe`` and ``on_lost``
+    declarations are known before the reaper judges a task (nothing else in a worker process
+    need have imported them)."""
+    autodiscover_modules("tasks")
+
+
 def reap_lost_tasks(*, now: dt.datetime | None = None) -> ReapResult:
+    discover_tasks()
     now = now or timezone.now()
     stale_before = now - dt.timedelta(seconds=settings.ZHIZAO_WORKER_STALE_SECONDS)
     hostname = socket.gethostname()
@@ -169,6 +178,14 @@ def retry_later(
     return True
 
 
+def enqueue_after_commit(task_path: str, *args: Any) -> None:
+    """Enqueue the task at ``task_path`` with ``args`` (ids) once the current transaction
+    commits (at once outside one). Services start their background work with this: they name
+    the task by its stable path, as the schedule does, so a domain's services never import its
+    tasks module (which imports them)."""
+    transaction.on_commit(lambda: import_string(task_path).enqueue(*args))
+
+
 def enqueue_due_jobs(*, now: dt.datetime | None = None) -> list[str]:
     now = now or timezone.now()
     enqueued: list[str] = []
@@ -181,3 +198,12 @@ def enqueue_due_jobs(*, now: dt.datetime | None = None) -> list[str]:
             import_string(task_path).enqueue()
             enqueued.append(name)
     return enqueued
+
+
+def prune_task_results(*, days: int = 30) -> int:
+    """Finished task results older than ``days`` are deleted; returns how many."""
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    deleted, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return deleted

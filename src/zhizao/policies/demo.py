@@ -31,7 +31,7 @@ from .models import CreditRecord, Loan, NameList, PolicyItemVersion, Project, Re
 from .services.base import audit
 from .services.namelists import announce_name_list, confirm_entry, create_name_list
 from .services.payments import payment_stages, record_payment
-from .services.scans import run_scan, start_scan
+from .services.scans import start_scan
 
 DEMO_ACTOR = Actor(extra={"source": "demo"})
 SCAN_ITEMS = ("wuxi-im-transformation", "jiangsu-mfg-loan-interest")
@@ -249,7 +249,7 @@ def demo_scans(*, seed: int = DEMO_SEED) -> dict:
         version = PolicyItemVersion.objects.select_related("item").get(
             item__key=key, state=VersionState.PUBLISHED
         )
-        scans[key] = run_scan(start_scan(officer, version, as_of=as_of))
+        scans[key] = start_scan(officer, version, as_of=as_of, inline=True)
     name_list = create_name_list(
         officer, scans[LIST_ITEM], title="2026年无锡市智能化改造项目奖补拟兑现名单（免申即享）"
     )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.tasks import task
-from django.utils import timezone
 
 from zhizao.common.worker import on_lost, retry_safe
 
-from .enums import IMPORT_FINAL_STATES
 from .models import ImportBatch
-from .services.imports import actor_for_batch, check_batch, commit_batch, fail_lost_batch
+from .services.imports import (
+    fail_lost_import,
+    purge_import_files,
+    run_import_check,
+    run_import_commit,
+)
 
 
 @retry_safe(max_attempts=3)
@@ -20,7 +21,7 @@ def check_import_task(batch_id: str) -> str:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         return "missing"
-    return check_batch(batch).state
+    return run_import_check(batch).state
 
 
 @retry_safe(max_attempts=3)
@@ -29,25 +30,17 @@ def commit_import_task(batch_id: str) -> str:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         return "missing"
-    return commit_batch(batch, actor_for_batch(batch)).state
+    return run_import_commit(batch).state
 
 
 @on_lost(commit_import_task.module_path)
 @on_lost(check_import_task.module_path)
 def _batch_task_lost(args, kwargs) -> None:
     batch_id = (args or [kwargs.get("batch_id")])[0]
-    fail_lost_batch(batch_id)
+    fail_lost_import(batch_id)
 
 
 @task
 def purge_import_files_task(days: int = 7) -> int:
     """Uploaded files are kept a week for re-checks and error reports, then deleted."""
-    cutoff = timezone.now() - dt.timedelta(days=days)
-    purged = 0
-    for batch in ImportBatch.objects.filter(
-        state__in=IMPORT_FINAL_STATES, created_at__lt=cutoff
-    ).exclude(file=""):
-        batch.file.delete(save=False)
-        ImportBatch.objects.filter(pk=batch.pk).update(file="")
-        purged += 1
-    return purged
+    return purge_import_files(days=days)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,7 +17,6 @@ from zhizao.policies import access
 from zhizao.policies.errors import PolicyError
 from zhizao.policies.models import NameList, NameListEntry, Payment, PolicyItemVersion, Scan
 from zhizao.policies.services import namelists, payments, sandbox, scans
-from zhizao.policies.tasks import run_scan_task
 
 from ..pagination import StandardPagination
 from ..permissions import ActsInMembership
@@ -108,12 +106,9 @@ class ScanListApi(APIView):
         data = request.data or {}
         try:
             version = _version(membership, data)
-            with transaction.atomic():
-                scan = scans.start_scan(_actor(request), version, as_of=_day(data, "as_of"))
-                transaction.on_commit(lambda: run_scan_task.enqueue(scan.pk))
+            scan = scans.start_scan(_actor(request), version, as_of=_day(data, "as_of"))
         except PolicyError as exc:
             return _error(exc)
-        scan.refresh_from_db()
         return Response(scan_json(scan), status=status.HTTP_201_CREATED)
 
 

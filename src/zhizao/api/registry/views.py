@@ -3,9 +3,7 @@ pages."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -23,7 +21,6 @@ from zhizao.registry.import_messages import render_error
 from zhizao.registry.models import Industry, Organization, Region
 from zhizao.registry.services import imports as import_services
 from zhizao.registry.services import organizations as org_services
-from zhizao.registry.tasks import check_import_task, commit_import_task
 from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
 
 from ..pagination import StandardPagination
@@ -330,31 +327,10 @@ class ImportCreateApi(APIView):
                 {"file": [str(serializers.Field.default_error_messages["required"])]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        if upload.size > settings.ZHIZAO_IMPORT_MAX_BYTES:
-            from zhizao.registry.errors import file_message
-
-            return Response(
-                {
-                    "file": [
-                        file_message(
-                            "file_too_large",
-                            max_mb=settings.ZHIZAO_IMPORT_MAX_BYTES // (1024 * 1024),
-                        )
-                    ]
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         try:
-            batch = import_services.create_batch(
-                actor_for_request(request._request), name=upload.name, data=upload.read()
-            )
+            batch = import_services.start_import(actor_for_request(request._request), file=upload)
         except RegistryError as error:
             return Response({"file": [error.message]}, status=status.HTTP_400_BAD_REQUEST)
-        if batch.size_bytes <= settings.ZHIZAO_IMPORT_INLINE_BYTES:
-            import_services.check_batch(batch)
-        else:
-            transaction.on_commit(lambda: check_import_task.enqueue(str(batch.pk)))
-        batch.refresh_from_db()
         return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 
@@ -382,26 +358,14 @@ class ImportCommitApi(APIView):
     def post(self, request, pk):
         batch = access.access_import(request.membership, pk)
         skip = bool(request.data.get("skip_invalid", False))
-        actor = actor_for_request(request._request)
         try:
-            queued = import_services.request_commit(actor, batch, skip_invalid=skip)
+            batch = import_services.commit_import(
+                actor_for_request(request._request), batch, skip_invalid=skip
+            )
         except RegistryError as error:
             return Response(
                 {"code": error.code, "detail": error.message}, status=status.HTTP_409_CONFLICT
             )
-        if not queued:
-            return Response(
-                {
-                    "code": "import_not_ready",
-                    "detail": render_error("import_not_ready", {"state": batch.state}),
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        if batch.valid <= settings.ZHIZAO_IMPORT_INLINE_ROWS:
-            import_services.commit_batch(batch, actor)
-        else:
-            transaction.on_commit(lambda: commit_import_task.enqueue(str(batch.pk)))
-        batch.refresh_from_db()
         code = (
             status.HTTP_200_OK if batch.state == ImportState.COMMITTED else status.HTTP_202_ACCEPTED
         )

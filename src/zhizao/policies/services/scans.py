@@ -1,7 +1,8 @@
 """Proactive scans (免申即享): one published item version over every active manufacturer in the
 registry, kept as decisions with the credit screen and a summary by city and industry.
 
-- ``start_scan`` records the request and enqueues ``run_scan_task`` after commit;
+- ``start_scan`` records the request and enqueues ``run_scan_task`` after commit (pages and
+  the API call it; the task calls ``run_scan``);
 - ``run_scan`` evaluates (``screen_rows``, the one place that calls the engine), then writes
   the decisions, the counts and the summary in ONE transaction, deleting whatever an earlier,
   killed attempt of the same scan wrote: running it twice gives the same rows;
@@ -21,8 +22,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhizao.common.audit import Actor, record
+from zhizao.common.audit import Actor
 from zhizao.common.models import AuditAction
+from zhizao.common.services import audit_event
+from zhizao.common.worker import enqueue_after_commit
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Industry, Organization, Region
 from zhizao_core.policy import Enterprise, Rule, evaluate
@@ -35,13 +38,13 @@ from .payments import budget_use
 
 SCANNABLE_VERSION_STATES = (VersionState.PUBLISHED, VersionState.SUPERSEDED)
 WRITE_BATCH = 2000
+RUN_TASK = "zhizao.policies.tasks.run_scan_task"
 ELIGIBILITY = {True: Eligibility.YES, False: Eligibility.NO, None: Eligibility.UNKNOWN}
 SCREEN_ELIGIBLE = {1: True, 0: False, -1: None}
 
 
 def _audit(actor: Actor, action: str, event: str, obj, **kwargs):
-    context = {"event": f"policies.{event}", **kwargs.pop("context", {})}
-    return record(actor, action, obj, context=context, **kwargs)
+    return audit_event(actor, f"policies.{event}", obj, action=action, **kwargs)
 
 
 def fen_to_yuan(fen: int | None) -> Decimal | None:
@@ -268,9 +271,11 @@ def reach_order(row: Row) -> tuple:
 # --- services -------------------------------------------------------------------------------
 
 
-def start_scan(actor: Actor, version: PolicyItemVersion, *, as_of: dt.date) -> Scan:
-    """Record a scan of a published version (queued). The caller enqueues ``run_scan_task``
-    with ``transaction.on_commit``, as the registry import does."""
+def start_scan(
+    actor: Actor, version: PolicyItemVersion, *, as_of: dt.date, inline: bool = False
+) -> Scan:
+    """Record a scan of a published version (queued, audited) and enqueue ``run_scan_task``
+    after commit; with ``inline`` (the demo data) run it here instead and return it done."""
     if version.state not in SCANNABLE_VERSION_STATES:
         raise PolicyError(
             "version_not_published",
@@ -303,6 +308,11 @@ def start_scan(actor: Actor, version: PolicyItemVersion, *, as_of: dt.date) -> S
                 "as_of": as_of.isoformat(),
             },
         )
+        if not inline:
+            enqueue_after_commit(RUN_TASK, scan.pk)
+    if inline:
+        return run_scan(scan)
+    scan.refresh_from_db()
     return scan
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,6 @@ from ..enums import Eligibility, ScanState
 from ..errors import PolicyError
 from ..models import Decision, PolicyItemVersion
 from ..services import payments, scans
-from ..tasks import run_scan_task
 
 SHOWN_ROWS = 200
 
@@ -69,13 +67,11 @@ def scan_new(request, key):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                scan = scans.start_scan(
-                    actor_for_request(request),
-                    form.cleaned_data["version"],
-                    as_of=form.cleaned_data["as_of"],
-                )
-                transaction.on_commit(lambda: run_scan_task.enqueue(scan.pk))
+            scan = scans.start_scan(
+                actor_for_request(request),
+                form.cleaned_data["version"],
+                as_of=form.cleaned_data["as_of"],
+            )
         except PolicyError as error:
             form.apply_error(error)
         else:

@@ -1,11 +1,17 @@
 """Bulk import of organisations: check a file, plan the writes, and apply them in one transaction.
 
-The same functions serve the web page, the background task and ``zhizao registry import``:
+Every interface calls the services at the bottom of this module and nothing else:
 
-* ``check_table`` validates every row (pure core) and plans what a commit would do;
-* ``apply_plan`` writes the plan in ONE transaction: organisations, their cluster and chain
-  links, contacts and the audit entries — all of it or nothing;
-* the ``ImportBatch`` state machine lives in ``set_batch_state`` and the functions below it.
+* ``start_import`` (page, API) stores the upload and checks it, inline or by a worker;
+* ``commit_import`` (page, API) confirms a checked batch and runs it, inline or by a worker;
+* ``run_import_check`` / ``run_import_commit`` are what the worker (and the inline path) runs;
+* ``import_file`` is ``zhizao registry import``: the same check and write without a batch;
+* ``cancel_import`` and ``fail_lost_import`` end a batch.
+
+Underneath, ``check_table`` validates every row (pure core) and plans what a commit would do,
+and ``apply_plan`` writes the plan in ONE transaction: organisations, their cluster and chain
+links, contacts, the audit entries and the batch's ``committed`` state — all of it or nothing.
+The ``ImportBatch`` state machine has one owner, ``set_import_state``.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from zhizao.common.bulk import (
     prepare_json,
     refresh_statistics,
 )
+from zhizao.common.worker import enqueue_after_commit
 from zhizao_core.importing import (
     CellError,
     ImportContext,
@@ -41,11 +48,11 @@ from zhizao_core.importing import (
     validate_rows,
 )
 
-from ..enums import ImportState
+from ..enums import IMPORT_FINAL_STATES, ImportState
 from ..errors import RegistryError, file_message
 from ..import_messages import render_error
 from ..models import ChainNode, Cluster, Contact, ImportBatch, Industry, Organization, Region
-from .files import Table, TableError, read_table
+from .files import Table, TableError, file_format, read_table
 from .organizations import derived_fields, name_sort_key, refresh_derived_fields
 
 Progress = Callable[[str, int], None]
@@ -68,6 +75,8 @@ SCALAR_FIELDS = {
     "capabilities": "capabilities",
 }
 MAX_STORED_ERRORS = 1000
+CHECK_TASK = "zhizao.registry.tasks.check_import_task"
+COMMIT_TASK = "zhizao.registry.tasks.commit_import_task"
 
 
 def _empty(value: Any) -> bool:
@@ -417,20 +426,20 @@ def apply_plan(
             "updated": len(plan.update),
             "unchanged": len(plan.unchanged),
         }
-        if batch is not None:
-            record(
-                actor,
-                AuditAction.IMPORT,
-                batch,
-                changes={},
-                context={**counts, "rows": plan.rows, "skipped": len(plan.errors)},
-            )
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                state=ImportState.COMMITTED,
-                progress=100,
-                phase="done",
-                finished_at=timezone.now(),
-                **counts,
+        if batch is not None and not set_import_state(
+            batch,
+            ImportState.COMMITTED,
+            actor=actor,
+            action=AuditAction.IMPORT,
+            changes={},
+            context={**counts, "rows": plan.rows, "skipped": len(plan.errors)},
+            progress=100,
+            phase="done",
+            **counts,
+        ):
+            # Another worker (or the reaper) moved the batch meanwhile: write nothing.
+            raise RegistryError(
+                "import_not_ready", render_error("import_not_ready", {"state": batch.state})
             )
     if counts["created"] + counts["updated"] >= ANALYZE_AFTER_ROWS:
         refresh_statistics(Organization._meta.db_table)
@@ -552,39 +561,61 @@ def report(plan: ImportPlan, *, counts: dict[str, int] | None = None) -> dict[st
 
 # --- the ImportBatch state machine --------------------------------------------------------------
 
-ALLOWED = {
-    ImportState.UPLOADED: {
-        ImportState.VALIDATING,
-        ImportState.VALIDATED,
-        ImportState.FAILED,
-        ImportState.CANCELLED,
-    },
-    ImportState.VALIDATING: {ImportState.VALIDATED, ImportState.FAILED},
-    ImportState.VALIDATED: {ImportState.QUEUED, ImportState.CANCELLED, ImportState.VALIDATING},
-    ImportState.QUEUED: {ImportState.COMMITTING, ImportState.FAILED},
-    ImportState.COMMITTING: {ImportState.COMMITTED, ImportState.FAILED, ImportState.COMMITTING},
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ImportState.UPLOADED: frozenset(
+        {ImportState.VALIDATING, ImportState.VALIDATED, ImportState.FAILED, ImportState.CANCELLED}
+    ),
+    ImportState.VALIDATING: frozenset({ImportState.VALIDATED, ImportState.FAILED}),
+    ImportState.VALIDATED: frozenset(
+        {ImportState.QUEUED, ImportState.CANCELLED, ImportState.VALIDATING}
+    ),
+    ImportState.QUEUED: frozenset({ImportState.COMMITTING, ImportState.FAILED}),
+    ImportState.COMMITTING: frozenset(
+        {ImportState.COMMITTED, ImportState.FAILED, ImportState.COMMITTING}
+    ),
 }
+# Kept under its old name for readers of older notes.
+ALLOWED = TRANSITIONS
 
 
-def set_batch_state(
-    batch: ImportBatch, new_state: str, *, expected: Iterable[str] | None = None, **fields: Any
+def set_import_state(
+    batch: ImportBatch,
+    to: str,
+    *,
+    expected: Iterable[str] | None = None,
+    actor: Actor | None = None,
+    action: str = AuditAction.STATE,
+    changes: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> bool:
-    """Move ``batch`` to ``new_state`` if it is still in one of the ``expected`` states.
+    """THE owner of ``ImportBatch.state``: move ``batch`` to ``to`` if it is still in one of the
+    ``expected`` states (default: every state the transition table allows ``to`` from).
 
-    The move is one conditional UPDATE, so two clicks or two workers cannot both win.
+    The move is one conditional UPDATE, so two clicks or two workers cannot both win. With an
+    ``actor`` the move is audited (``changes`` default to ``{"state": [before, to]}``), in the
+    caller's transaction when there is one. Returns False, and changes nothing, when the batch
+    was no longer in an expected state.
     """
-    expected = (
-        set(expected)
-        if expected is not None
-        else {state for state, targets in ALLOWED.items() if new_state in targets}
-    )
-    if new_state in {ImportState.COMMITTED, ImportState.FAILED, ImportState.CANCELLED}:
+    allowed_from = {state for state, targets in TRANSITIONS.items() if to in targets}
+    expected = set(expected) & allowed_from if expected is not None else allowed_from
+    if to in IMPORT_FINAL_STATES:
         fields.setdefault("finished_at", timezone.now())
-    moved = ImportBatch.objects.filter(pk=batch.pk, state__in=expected).update(
-        state=new_state, **fields
-    )
+    before = batch.state
+    with transaction.atomic():
+        moved = ImportBatch.objects.filter(pk=batch.pk, state__in=expected).update(
+            state=to, **fields
+        )
+        if moved and actor is not None:
+            record(
+                actor,
+                action,
+                batch,
+                changes=changes if changes is not None else {"state": [before, to]},
+                context=context or {},
+            )
     if moved:
-        batch.state = new_state
+        batch.state = to
         for key, value in fields.items():
             setattr(batch, key, value)
     return bool(moved)
@@ -592,23 +623,21 @@ def set_batch_state(
 
 def _progress_for(batch: ImportBatch) -> Progress:
     def progress(phase: str, value: int) -> None:
+        # Progress only; the state is set_import_state's.
         ImportBatch.objects.filter(pk=batch.pk).update(phase=phase, progress=value)
 
     return progress
 
 
-def create_batch(
-    actor: Actor, *, name: str, data: bytes, skip_invalid: bool = False
-) -> ImportBatch:
-    from .files import file_format
-
+def _check_upload(name: str, size: int) -> str:
+    """The file's format, or a ``RegistryError`` on the ``file`` field; before reading it."""
     try:
         fmt = file_format(name)
     except TableError as error:
         raise RegistryError(
             error.code, file_message(error.code, **error.params), field="file"
         ) from error
-    if len(data) > settings.ZHIZAO_IMPORT_MAX_BYTES:
+    if size > settings.ZHIZAO_IMPORT_MAX_BYTES:
         raise RegistryError(
             "file_too_large",
             file_message(
@@ -616,8 +645,17 @@ def create_batch(
             ),
             field="file",
         )
-    if not data:
+    if not size:
         raise RegistryError("file_empty", file_message("file_empty"), field="file")
+    return fmt
+
+
+def create_batch(
+    actor: Actor, *, name: str, data: bytes, skip_invalid: bool = False
+) -> ImportBatch:
+    """Store an uploaded file as an ``uploaded`` batch (audited). ``start_import`` also checks
+    it; call that from interfaces."""
+    fmt = _check_upload(name, len(data))
     with transaction.atomic():
         batch = ImportBatch(
             created_by=actor.user if actor.user_id else None,
@@ -634,21 +672,36 @@ def create_batch(
     return batch
 
 
+def start_import(actor: Actor, *, file: Any, skip_invalid: bool = False) -> ImportBatch:
+    """An uploaded ``file`` (``.name``, ``.size``, ``.read()``) becomes a batch that is checked
+    at once when small (``ZHIZAO_IMPORT_INLINE_BYTES``) or by a worker after commit. Refuses an
+    unknown format, an empty or too large file with a ``RegistryError`` on ``file`` before
+    reading it. Returns the batch as stored."""
+    _check_upload(file.name or "", file.size or 0)
+    batch = create_batch(actor, name=file.name, data=file.read(), skip_invalid=skip_invalid)
+    if batch.size_bytes <= settings.ZHIZAO_IMPORT_INLINE_BYTES:
+        run_import_check(batch)
+    else:
+        enqueue_after_commit(CHECK_TASK, str(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
 def _load_table(batch: ImportBatch) -> Table:
     with batch.file.open("rb") as handle:
         data = handle.read()
     return read_table(data, batch.original_name)
 
 
-def check_batch(batch: ImportBatch) -> ImportBatch:
+def run_import_check(batch: ImportBatch) -> ImportBatch:
     """Validate the batch's file and store the report. Safe to run again."""
-    if not set_batch_state(batch, ImportState.VALIDATING, phase="reading", progress=5):
+    if not set_import_state(batch, ImportState.VALIDATING, phase="reading", progress=5):
         return batch
     progress = _progress_for(batch)
     try:
         table = _load_table(batch)
     except TableError as error:
-        set_batch_state(
+        set_import_state(
             batch,
             ImportState.FAILED,
             message=file_message(error.code, **error.params),
@@ -658,7 +711,7 @@ def check_batch(batch: ImportBatch) -> ImportBatch:
         return batch
     plan = check_table(table, progress=progress)
     stored = [error_dict(e) for e in plan.errors[:MAX_STORED_ERRORS]]
-    set_batch_state(
+    set_import_state(
         batch,
         ImportState.VALIDATED,
         phase="checked",
@@ -676,14 +729,23 @@ def check_batch(batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def request_commit(actor: Actor, batch: ImportBatch, *, skip_invalid: bool) -> bool:
-    """The operator confirms the import. Returns True if this call queued it (a second click
-    returns False and changes nothing)."""
-    if batch.state != ImportState.VALIDATED:
-        return False
-    if batch.valid == 0:
+def import_errors(batch: ImportBatch) -> list[CellError]:
+    """Every problem of the batch's file (the batch stores at most ``MAX_STORED_ERRORS``);
+    ``TableError`` when the file is gone or unreadable."""
+    return check_table(_load_table(batch)).errors
+
+
+def commit_import(actor: Actor, batch: ImportBatch, *, skip_invalid: bool) -> ImportBatch:
+    """The operator confirms a checked batch: it is queued (audited) and then written inline
+    when small (``ZHIZAO_IMPORT_INLINE_ROWS``) or by a worker after commit. Returns the batch
+    as stored: ``committed``, ``failed`` or still ``queued``.
+
+    Refuses with a ``RegistryError``: ``import_nothing_valid``, ``import_has_errors`` (unless
+    ``skip_invalid``), ``import_not_ready`` (not checked, or a second click) — and then changes
+    nothing."""
+    if batch.state == ImportState.VALIDATED and batch.valid == 0:
         raise RegistryError("import_nothing_valid", _("No row of this file is valid."))
-    if batch.error_count and not skip_invalid:
+    if batch.state == ImportState.VALIDATED and batch.error_count and not skip_invalid:
         raise RegistryError(
             "import_has_errors",
             _(
@@ -692,32 +754,40 @@ def request_commit(actor: Actor, batch: ImportBatch, *, skip_invalid: bool) -> b
             )
             % {"n": batch.error_count},
         )
-    queued = set_batch_state(
-        batch,
-        ImportState.QUEUED,
-        expected={ImportState.VALIDATED},
-        skip_invalid=skip_invalid,
-        phase="queued",
-        progress=0,
-    )
-    if queued:
-        record(
-            actor,
-            AuditAction.STATE,
+    with transaction.atomic():
+        queued = set_import_state(
             batch,
+            ImportState.QUEUED,
+            expected={ImportState.VALIDATED},
+            actor=actor,
             changes={"state": ["validated", "queued"]},
             context={"skip_invalid": skip_invalid},
+            skip_invalid=skip_invalid,
+            phase="queued",
+            progress=0,
         )
-    return queued
+        if not queued:
+            batch.refresh_from_db()
+            raise RegistryError(
+                "import_not_ready", render_error("import_not_ready", {"state": batch.state})
+            )
+        inline = batch.valid <= settings.ZHIZAO_IMPORT_INLINE_ROWS
+        if not inline:
+            enqueue_after_commit(COMMIT_TASK, str(batch.pk))
+    if inline:
+        run_import_commit(batch, actor)
+    batch.refresh_from_db()
+    return batch
 
 
-def commit_batch(batch: ImportBatch, actor: Actor) -> ImportBatch:
+def run_import_commit(batch: ImportBatch, actor: Actor | None = None) -> ImportBatch:
     """Re-read and re-check the file (the registry may have changed since the check), then
     write it in one transaction. Safe to run again after a crash: the transaction either
     committed together with the batch state, or left nothing."""
+    actor = actor or actor_for_batch(batch)
     batch.refresh_from_db()
     if batch.state == ImportState.QUEUED:
-        if not set_batch_state(
+        if not set_import_state(
             batch,
             ImportState.COMMITTING,
             expected={ImportState.QUEUED},
@@ -731,11 +801,13 @@ def commit_batch(batch: ImportBatch, actor: Actor) -> ImportBatch:
     try:
         table = _load_table(batch)
     except TableError as error:
-        set_batch_state(batch, ImportState.FAILED, message=file_message(error.code, **error.params))
+        set_import_state(
+            batch, ImportState.FAILED, message=file_message(error.code, **error.params)
+        )
         return batch
     plan = check_table(table, progress=progress)
     if plan.errors and not batch.skip_invalid:
-        set_batch_state(
+        set_import_state(
             batch,
             ImportState.FAILED,
             error_count=len(plan.errors),
@@ -747,6 +819,17 @@ def commit_batch(batch: ImportBatch, actor: Actor) -> ImportBatch:
     apply_plan(actor, plan, batch=batch, skip_invalid=batch.skip_invalid)
     batch.refresh_from_db()
     return batch
+
+
+def cancel_import(actor: Actor, batch: ImportBatch) -> bool:
+    """Cancel an uploaded or checked batch (audited); False when it had moved on already."""
+    return set_import_state(
+        batch,
+        ImportState.CANCELLED,
+        expected={ImportState.VALIDATED, ImportState.UPLOADED},
+        actor=actor,
+        changes={"state": [str(batch.state), "cancelled"]},
+    )
 
 
 def actor_for_batch(batch: ImportBatch) -> Actor:
@@ -764,10 +847,11 @@ def actor_for_batch(batch: ImportBatch) -> Actor:
     )
 
 
-def fail_lost_batch(batch_id: str) -> None:
+def fail_lost_import(batch_id: str) -> None:
+    """The worker running the batch was lost for good: the page shows it failed."""
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is not None:
-        set_batch_state(
+        set_import_state(
             batch,
             ImportState.FAILED,
             expected={ImportState.QUEUED, ImportState.COMMITTING, ImportState.VALIDATING},
@@ -775,16 +859,80 @@ def fail_lost_batch(batch_id: str) -> None:
         )
 
 
+def purge_import_files(*, days: int = 7) -> int:
+    """Uploaded files of finished batches are kept a week for re-checks and error reports, then
+    deleted. Returns how many were deleted."""
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    purged = 0
+    for batch in ImportBatch.objects.filter(
+        state__in=IMPORT_FINAL_STATES, created_at__lt=cutoff
+    ).exclude(file=""):
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
+        purged += 1
+    return purged
+
+
+# --- the command line: the same check and write, without a batch ------------------------------
+
+
+@dataclass
+class FileImport:
+    """What ``import_file`` did: the JSON report and whether the run succeeded."""
+
+    report: dict[str, Any]
+    ok: bool
+
+
+def import_file(
+    actor: Actor, *, name: str, data: bytes, commit: bool, skip_invalid: bool = False
+) -> FileImport:
+    """``zhizao registry import``: check a file and, with ``commit``, write it in one
+    transaction. Nothing is written when a row is bad unless ``skip_invalid``; an unreadable
+    file is a report with one error on row 0."""
+    try:
+        table = read_table(data, name)
+    except TableError as error:
+        message = file_message(error.code, **error.params)
+        return FileImport(
+            report={
+                "rows": 0,
+                "valid": 0,
+                "created": 0,
+                "updated": 0,
+                "unchanged": 0,
+                "errors": [{"row": 0, "column": "", "code": error.code, "message": message}],
+            },
+            ok=False,
+        )
+    plan = check_table(table)
+    if not commit:
+        return FileImport(report=report(plan), ok=plan.ok)
+    if plan.errors and not skip_invalid:
+        return FileImport(
+            report=report(plan, counts={"created": 0, "updated": 0, "unchanged": 0}), ok=False
+        )
+    counts = apply_plan(actor, plan, skip_invalid=skip_invalid)
+    return FileImport(report=report(plan, counts=counts), ok=True)
+
+
 __all__ = [
+    "FileImport",
     "ImportPlan",
     "apply_plan",
-    "check_batch",
+    "cancel_import",
     "check_table",
-    "commit_batch",
+    "commit_import",
     "create_batch",
+    "fail_lost_import",
     "import_context",
+    "import_errors",
+    "import_file",
     "name_sort_key",
+    "purge_import_files",
     "report",
-    "request_commit",
-    "set_batch_state",
+    "run_import_check",
+    "run_import_commit",
+    "set_import_state",
+    "start_import",
 ]

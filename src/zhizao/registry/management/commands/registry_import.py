@@ -17,9 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
-from zhizao.registry.errors import file_message
-from zhizao.registry.services.files import TableError, read_table
-from zhizao.registry.services.imports import apply_plan, check_table, report
+from zhizao.registry.services.imports import import_file
 
 
 class Command(BaseCommand):
@@ -55,32 +53,15 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": file})
-        try:
-            table = read_table(path.read_bytes(), path.name)
-        except TableError as error:
-            message = file_message(error.code, **error.params)
-            result = {
-                "rows": 0,
-                "valid": 0,
-                "created": 0,
-                "updated": 0,
-                "unchanged": 0,
-                "errors": [{"row": 0, "column": "", "code": error.code, "message": message}],
-            }
-            self._print(result, format)
-            sys.exit(1)
-        plan = check_table(table)
-        if not commit:
-            self._print(report(plan), format)
-            sys.exit(0 if plan.ok else 1)
-        if plan.errors and not skip_invalid:
-            self._print(report(plan, counts={"created": 0, "updated": 0, "unchanged": 0}), format)
-            sys.exit(1)
-        counts = apply_plan(
-            Actor(extra={"via": "cli", "file": path.name}), plan, skip_invalid=skip_invalid
+        outcome = import_file(
+            Actor(extra={"via": "cli", "file": path.name}),
+            name=path.name,
+            data=path.read_bytes(),
+            commit=commit,
+            skip_invalid=skip_invalid,
         )
-        self._print(report(plan, counts=counts), format)
-        sys.exit(0)
+        self._print(outcome.report, format)
+        sys.exit(0 if outcome.ok else 1)
 
     def _print(self, result: dict, fmt: str) -> None:
         if fmt == "json":
