@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -20,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.common.audit import AuditAction, record
 from zhizao.common.exports import csv_stream, xlsx_bytes
 
 from . import access, selectors
@@ -37,9 +35,10 @@ from .forms import (
 from .importing_template import template_columns, template_csv, template_xlsx
 from .models import Cluster, Contact, IndustrialChain, Industry, Organization, Region
 from .services import chains as chain_services
+from .services import exports as export_services
 from .services import imports as import_services
 from .services import organizations as org_services
-from .tasks import check_import_task, commit_import_task
+from .services.files import TableError
 
 
 class ActingMixin(LoginRequiredMixin):
@@ -165,24 +164,11 @@ class OrganizationExportView(ActingMixin, View):
         form = OrganizationFilterForm(request.GET or None)
         form.is_valid()
         filters = form.to_filter() if request.GET else selectors.OrganizationFilter()
-        queryset = selectors.filter_organizations(Organization.objects.all(), filters).order_by(
-            "name_sort", "id"
-        )
         with_contacts = request.GET.get("contacts") == "1" and access.can_view_contacts(
             request.membership
         )
-        count = queryset.count()
-        record(
-            actor_for_request(request),
-            AuditAction.EXPORT,
-            None,
-            object_repr=_("Registry export"),
-            context={
-                "format": fmt,
-                "rows": count,
-                "contacts": with_contacts,
-                "filters": {k: v for k, v in filters.__dict__.items() if v},
-            },
+        queryset = export_services.export_organizations(
+            actor_for_request(request), filters=filters, fmt=fmt, with_contacts=with_contacts
         )
         header = export_header(with_contacts=with_contacts)
         rows = export_rows(queryset, with_contacts=with_contacts)
@@ -397,9 +383,7 @@ class ChainListView(ActingMixin, View):
         if not access.can_view_chains(request.membership):
             raise Http404
         chains = selectors.chains_for_listing()
-        summaries = {
-            chain.pk: selectors.chain_view(chain, per_node=0).assessment for chain in chains
-        }
+        summaries = selectors.chain_assessments(chains)
         return render(
             request, "registry/chain_list.html", {"chains": chains, "summaries": summaries}
         )
@@ -523,20 +507,13 @@ class ImportNewView(ImportPermissionMixin, View):
     def post(self, request):
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
             try:
-                batch = import_services.create_batch(
-                    actor_for_request(request), name=upload.name, data=upload.read()
+                batch = import_services.start_import(
+                    actor_for_request(request), file=form.cleaned_data["file"]
                 )
             except RegistryError as error:
                 form.add_error("file", error.message)
             else:
-                if batch.size_bytes <= settings.ZHIZAO_IMPORT_INLINE_BYTES:
-                    import_services.check_batch(batch)
-                else:
-                    from django.db import transaction
-
-                    transaction.on_commit(lambda: check_import_task.enqueue(str(batch.pk)))
                 return redirect("registry:import_detail", pk=batch.pk)
         return render(
             request, self.template_name, {"form": form, "columns": template_columns()}, status=400
@@ -566,52 +543,39 @@ class ImportDetailView(ImportPermissionMixin, View):
         action = request.POST.get("action")
         actor = actor_for_request(request)
         if action == "cancel":
-            if import_services.set_batch_state(
-                batch, ImportState.CANCELLED, expected={ImportState.VALIDATED, ImportState.UPLOADED}
-            ):
-                record(
-                    actor, AuditAction.STATE, batch, changes={"state": ["validated", "cancelled"]}
-                )
+            if import_services.cancel_import(actor, batch):
                 messages.info(request, _("Import cancelled; nothing was written."))
             return redirect("registry:import_detail", pk=batch.pk)
-        if action in {"commit", "commit_valid"}:
-            try:
-                queued = import_services.request_commit(
-                    actor, batch, skip_invalid=action == "commit_valid"
-                )
-            except RegistryError as error:
-                messages.error(request, error.message)
-                return redirect("registry:import_detail", pk=batch.pk)
-            if not queued:
+        if action not in {"commit", "commit_valid"}:
+            raise Http404
+        try:
+            batch = import_services.commit_import(
+                actor, batch, skip_invalid=action == "commit_valid"
+            )
+        except RegistryError as error:
+            if error.code == "import_not_ready":
                 messages.warning(request, _("This import has already been started."))
-                return redirect("registry:import_detail", pk=batch.pk)
-            if batch.valid <= settings.ZHIZAO_IMPORT_INLINE_ROWS:
-                import_services.commit_batch(batch, actor)
-                batch.refresh_from_db()
-                if batch.state == ImportState.COMMITTED:
-                    messages.success(
-                        request,
-                        _(
-                            "Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged."
-                        )
-                        % {
-                            "created": batch.created,
-                            "updated": batch.updated,
-                            "unchanged": batch.unchanged,
-                        },
-                    )
-                else:
-                    messages.error(request, batch.message or _("The import failed."))
             else:
-                from django.db import transaction
-
-                transaction.on_commit(lambda: commit_import_task.enqueue(str(batch.pk)))
-                messages.info(
-                    request,
-                    _("The import runs in the background. You can leave this page and come back."),
-                )
+                messages.error(request, error.message)
             return redirect("registry:import_detail", pk=batch.pk)
-        raise Http404
+        if batch.state == ImportState.COMMITTED:
+            messages.success(
+                request,
+                _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+                % {
+                    "created": batch.created,
+                    "updated": batch.updated,
+                    "unchanged": batch.unchanged,
+                },
+            )
+        elif batch.state == ImportState.FAILED:
+            messages.error(request, batch.message or _("The import failed."))
+        else:
+            messages.info(
+                request,
+                _("The import runs in the background. You can leave this page and come back."),
+            )
+        return redirect("registry:import_detail", pk=batch.pk)
 
 
 class ImportErrorReportView(ImportPermissionMixin, View):
@@ -622,14 +586,13 @@ class ImportErrorReportView(ImportPermissionMixin, View):
         if not batch.file:
             raise Http404
         try:
-            table = import_services._load_table(batch)
-        except import_services.TableError:
+            errors = import_services.import_errors(batch)
+        except TableError:
             raise Http404 from None
-        plan = import_services.check_table(table)
         header = [_("Row"), _("Spreadsheet row"), _("Column"), _("Error code"), _("Problem")]
         rows = [
             [e.row, e.row + 1, e.column, e.code, import_services.error_dict(e)["message"]]
-            for e in plan.errors
+            for e in errors
         ]
         response = HttpResponse(
             xlsx_bytes(header, rows, sheet=_("Errors")),
