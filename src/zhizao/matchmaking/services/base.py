@@ -10,8 +10,9 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from zhizao.common.audit import Actor, diff, record
+from zhizao.common.audit import Actor
 from zhizao.common.models import AuditAction
+from zhizao.common.services import event_audit
 
 from .. import codes
 from ..errors import MatchError
@@ -41,23 +42,8 @@ MAX_REQUIREMENTS = 12
 REQUIREMENT_KINDS = {"certification", "region", "industry_case", "category", "text"}
 
 
-def audit(actor: Actor, event: str, obj=None, **kwargs):
-    """An audit entry for a matchmaking write: the generic action and the precise event."""
-    action = EVENT_ACTIONS.get(event, AuditAction.UPDATE)
-    context = {"event": f"matchmaking.{event}", **kwargs.pop("context", {})}
-    return record(actor, action, obj, context=context, **kwargs)
-
-
-def snapshot(obj, fields) -> dict:
-    return {name: getattr(obj, name) for name in fields}
-
-
-def _plain(value):
-    return value.normalize() if isinstance(value, Decimal) else value
-
-
-def changes_between(before: dict, after: dict) -> dict:
-    return diff({k: _plain(v) for k, v in before.items()}, {k: _plain(v) for k, v in after.items()})
+# An audit entry for a matchmaking write: the generic action and the precise event.
+audit = event_audit("matchmaking", EVENT_ACTIONS)
 
 
 def user_of(actor: Actor):

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from zhizao.accounts.enums import Role
 from zhizao.common.audit import Actor
 from zhizao.common.notifications import notify
+from zhizao.common.services import changes_between, snapshot, update_fields
 from zhizao.registry.models import Organization
 
 from ..eligibility import check_eligibility
@@ -30,9 +31,7 @@ from ..models import Challenge, ChallengeApplication
 from ..vocabulary import is_category
 from .base import (
     audit,
-    changes_between,
     read_upload,
-    snapshot,
     string_list,
     text,
     to_yuan,
@@ -145,14 +144,10 @@ def update_challenge(actor: Actor, challenge: Challenge, **fields) -> Challenge:
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if locked.state != ChallengeState.DRAFT:
             raise MatchError("not_draft", _("Only a draft challenge can be changed."))
-        before = snapshot(locked, CHALLENGE_FIELDS)
-        values = _check_challenge({**before, **fields})
-        for name, value in values.items():
-            setattr(locked, name, value)
-        locked.save()
-        changes = changes_between(before, snapshot(locked, CHALLENGE_FIELDS))
-        if changes:
-            audit(actor, "challenge_updated", locked, changes=changes)
+        values = _check_challenge({**snapshot(locked, CHALLENGE_FIELDS), **fields})
+        update_fields(
+            actor, locked, values, fields=CHALLENGE_FIELDS, event="matchmaking.challenge_updated"
+        )
     return locked
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
+from zhizao.common.services import changes_between, snapshot, update_fields
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Contact, Organization
 
@@ -18,12 +19,10 @@ from ..models import Case, Demand, Offering
 from ..vocabulary import is_category
 from .base import (
     audit,
-    changes_between,
     code_list,
     industry_code,
     region_code,
     requirements,
-    snapshot,
     string_list,
     text,
     to_yuan,
@@ -163,16 +162,17 @@ def update_offering(actor: Actor, offering: Offering, **fields) -> Offering:
         locked = Offering.objects.select_for_update().select_related("provider").get(pk=offering.pk)
         if locked.state == OfferingState.WITHDRAWN:
             raise MatchError("withdrawn", _("A withdrawn offering cannot be changed."))
-        before = snapshot(locked, OFFERING_FIELDS)
-        values = _check_offering({**before, **fields}, locked.provider)
-        for name, value in values.items():
-            setattr(locked, name, value)
-        if locked.state == OfferingState.PUBLISHED:
-            _check_publishable_offering(locked)
-        locked.save()
-        changes = changes_between(before, snapshot(locked, OFFERING_FIELDS))
-        if changes:
-            audit(actor, "offering_updated", locked, changes=changes)
+        values = _check_offering({**snapshot(locked, OFFERING_FIELDS), **fields}, locked.provider)
+        update_fields(
+            actor,
+            locked,
+            values,
+            fields=OFFERING_FIELDS,
+            event="matchmaking.offering_updated",
+            prepare=_check_publishable_offering
+            if locked.state == OfferingState.PUBLISHED
+            else None,
+        )
         _after_commit_offering(locked.pk)
     return locked
 
@@ -393,16 +393,15 @@ def update_demand(actor: Actor, demand: Demand, **fields) -> Demand:
         locked = Demand.objects.select_for_update().select_related("enterprise").get(pk=demand.pk)
         if locked.state == DemandState.CLOSED:
             raise MatchError("closed", _("A closed demand cannot be changed."))
-        before = snapshot(locked, DEMAND_FIELDS)
-        values = _check_demand({**before, **fields}, locked.enterprise)
-        for name, value in values.items():
-            setattr(locked, name, value)
-        if locked.state == DemandState.PUBLISHED:
-            _check_publishable_demand(locked)
-        locked.save()
-        changes = changes_between(before, snapshot(locked, DEMAND_FIELDS))
-        if changes:
-            audit(actor, "demand_updated", locked, changes=changes)
+        values = _check_demand({**snapshot(locked, DEMAND_FIELDS), **fields}, locked.enterprise)
+        update_fields(
+            actor,
+            locked,
+            values,
+            fields=DEMAND_FIELDS,
+            event="matchmaking.demand_updated",
+            prepare=_check_publishable_demand if locked.state == DemandState.PUBLISHED else None,
+        )
         _after_commit_demand(locked.pk)
     return locked
 

@@ -1,4 +1,5 @@
-"""What every policies service shares: the audit call, money and date checks, file checks."""
+"""What every policies service shares: its audit vocabulary, money and date checks, file checks.
+The audit call and the diff itself are ``zhizao.common.services``."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from zhizao.common.audit import Actor, diff, record
 from zhizao.common.models import AuditAction
+from zhizao.common.services import event_audit
 
 from ..errors import PolicyError
 
@@ -48,26 +49,8 @@ DOCUMENT_EXTENSIONS = {
 }
 
 
-def audit(actor: Actor, event: str, obj=None, **kwargs):
-    """An audit entry for a policies write: the generic action and the precise event."""
-    action = EVENT_ACTIONS.get(event, AuditAction.UPDATE)
-    context = {"event": f"policies.{event}", **kwargs.pop("context", {})}
-    return record(actor, action, obj, context=context, **kwargs)
-
-
-def snapshot(obj, fields) -> dict:
-    return {name: getattr(obj, name) for name in fields}
-
-
-def _plain(value):
-    # 0.0345 and 0.034500 (as read back from a DecimalField) are the same amount.
-    return value.normalize() if isinstance(value, Decimal) else value
-
-
-def changes_between(before: dict, after: dict) -> dict:
-    """``{field: [before, after]}`` of the fields that changed, amounts compared by value."""
-    return diff({k: _plain(v) for k, v in before.items()}, {k: _plain(v) for k, v in after.items()})
-
+# An audit entry for a policies write: the generic action and the precise event.
+audit = event_audit("policies", EVENT_ACTIONS)
 
 YUAN = Decimal("0.01")
 RATE = Decimal("0.000001")

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhizao.common.audit import Actor, record
+from zhizao.common.audit import Actor
 from zhizao.common.models import AuditAction
 from zhizao.common.notifications import notify
+from zhizao.common.services import audit_event
 
 from ..enums import Eligibility, EntryState, NameListState, ScanState
 from ..errors import PolicyError
@@ -28,8 +29,7 @@ MAX_OBJECTION_DAYS = 60
 
 
 def _audit(actor: Actor, action: str, event: str, obj, **kwargs):
-    context = {"event": f"policies.{event}", **kwargs.pop("context", {})}
-    return record(actor, action, obj, context=context, **kwargs)
+    return audit_event(actor, f"policies.{event}", obj, action=action, **kwargs)
 
 
 def create_name_list(actor: Actor, scan: Scan, *, title: str = "") -> NameList:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
+from zhizao.common.services import changes_between, snapshot, update_fields
 
 from .. import engine
 from ..enums import (
@@ -23,7 +24,7 @@ from ..enums import (
 )
 from ..errors import PolicyError
 from ..models import Policy, PolicyItem, PolicyItemVersion
-from .base import ATTACHMENT_EXTENSIONS, audit, changes_between, read_upload, snapshot, to_decimal
+from .base import ATTACHMENT_EXTENSIONS, audit, read_upload, to_decimal
 
 POLICY_FIELDS = (
     "title",
@@ -154,25 +155,18 @@ def update_policy(actor: Actor, policy: Policy, *, attachment=None, **fields) ->
             raise PolicyError(
                 "archived", _("This policy is archived and can no longer be changed.")
             )
-        before = {
-            **snapshot(locked, POLICY_FIELDS),
-            "attachment_name": locked.attachment_name,
-            "attachment_sha256": locked.attachment_sha256,
-        }
         values = _check_policy({**snapshot(locked, POLICY_FIELDS), **fields})
-        for name, value in values.items():
-            setattr(locked, name, value)
-        if attachment is not None:
-            _store_attachment(locked, attachment)
-        after = {
-            **snapshot(locked, POLICY_FIELDS),
-            "attachment_name": locked.attachment_name,
-            "attachment_sha256": locked.attachment_sha256,
-        }
-        changes = changes_between(before, after)
-        if changes:
-            locked.save()
-            audit(actor, "policy_updated", locked, changes=changes)
+        update_fields(
+            actor,
+            locked,
+            values,
+            fields=(*POLICY_FIELDS, "attachment_name", "attachment_sha256"),
+            event="policies.policy_updated",
+            prepare=(lambda policy: _store_attachment(policy, attachment))
+            if attachment is not None
+            else None,
+            also_save=("attachment",) if attachment is not None else (),
+        )
     return locked
 
 
@@ -295,15 +289,18 @@ def update_item(actor: Actor, item: PolicyItem, **fields) -> PolicyItem:
         raise ValueError(f"not item fields: {sorted(unknown)}")
     with transaction.atomic():
         locked = PolicyItem.objects.select_for_update().get(pk=item.pk)
-        before = snapshot(locked, ITEM_FIELDS)
-        values = _check_item({**before, **fields})
-        for name, value in values.items():
-            setattr(locked, name, value)
-        changes = changes_between(before, snapshot(locked, ITEM_FIELDS))
-        if changes:
-            locked.save()
-            audit(actor, "item_updated", locked, changes=changes)
+        values = _check_item({**snapshot(locked, ITEM_FIELDS), **fields})
+        update_fields(actor, locked, values, fields=ITEM_FIELDS, event="policies.item_updated")
     return locked
+
+
+def _check_version_dates(version: PolicyItemVersion) -> None:
+    if version.valid_from is None:
+        raise PolicyError("required", _("“Valid from” is required."), field="valid_from")
+    if version.valid_to is not None and version.valid_to < version.valid_from:
+        raise PolicyError(
+            "bad_dates", _("“Valid until” cannot be before “valid from”."), field="valid_to"
+        )
 
 
 def create_item_version(
@@ -387,25 +384,17 @@ def update_item_version(actor: Actor, version: PolicyItemVersion, **fields) -> P
             _check_test_cases(fields["test_cases"])
         if "note" in fields:
             fields["note"] = fields["note"] or ""
-        before = snapshot(locked, VERSION_FIELDS)
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        if locked.valid_from is None:
-            raise PolicyError("required", _("“Valid from” is required."), field="valid_from")
-        if locked.valid_to is not None and locked.valid_to < locked.valid_from:
-            raise PolicyError(
-                "bad_dates", _("“Valid until” cannot be before “valid from”."), field="valid_to"
-            )
-        changes = changes_between(before, snapshot(locked, VERSION_FIELDS))
-        if changes:
-            locked.save()
-            audit(
-                actor,
-                "version_updated",
-                locked.item,
-                changes={f"v{locked.number}.{k}": v for k, v in changes.items()},
-                context={"version": locked.pk},
-            )
+        update_fields(
+            actor,
+            locked,
+            fields,
+            fields=VERSION_FIELDS,
+            event="policies.version_updated",
+            prepare=_check_version_dates,
+            audit_object=locked.item,
+            change_prefix=f"v{locked.number}.",
+            context={"version": locked.pk},
+        )
     return locked
 
 

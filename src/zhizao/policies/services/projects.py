@@ -10,21 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
+from zhizao.common.services import changes_between, snapshot, update_fields
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization
 
 from ..enums import ProjectKind, ProjectStatus
 from ..errors import PolicyError
 from ..models import Loan, Project, ProjectDocument
-from .base import (
-    DOCUMENT_EXTENSIONS,
-    RATE,
-    audit,
-    changes_between,
-    read_upload,
-    snapshot,
-    to_decimal,
-)
+from .base import DOCUMENT_EXTENSIONS, RATE, audit, read_upload, to_decimal
 
 PROJECT_FIELDS = (
     "name",
@@ -145,14 +138,10 @@ def update_project(actor: Actor, project: Project, **fields) -> Project:
         raise ValueError(f"not project fields: {sorted(unknown)}")
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
-        before = snapshot(locked, PROJECT_FIELDS)
-        values = _check_project({**before, **fields})
-        for name, value in values.items():
-            setattr(locked, name, value)
-        changes = changes_between(before, snapshot(locked, PROJECT_FIELDS))
-        if changes:
-            locked.save()
-            audit(actor, "project_updated", locked, changes=changes)
+        values = _check_project({**snapshot(locked, PROJECT_FIELDS), **fields})
+        update_fields(
+            actor, locked, values, fields=PROJECT_FIELDS, event="policies.project_updated"
+        )
     return locked
 
 
@@ -242,16 +231,15 @@ def update_loan(actor: Actor, loan: Loan, **fields) -> Loan:
         raise ValueError(f"not loan fields: {sorted(unknown)}")
     with transaction.atomic():
         locked = Loan.objects.select_for_update().get(pk=loan.pk)
-        before = snapshot(locked, LOAN_FIELDS)
-        values = _check_loan({**before, **fields})
-        for name, value in values.items():
-            setattr(locked, name, value)
-        changes = changes_between(before, snapshot(locked, LOAN_FIELDS))
-        if changes:
-            locked.save()
-            audit(
-                actor, "loan_updated", locked, changes=changes, context={"project": loan.project_id}
-            )
+        values = _check_loan({**snapshot(locked, LOAN_FIELDS), **fields})
+        update_fields(
+            actor,
+            locked,
+            values,
+            fields=LOAN_FIELDS,
+            event="policies.loan_updated",
+            context={"project": loan.project_id},
+        )
     return locked
 
 

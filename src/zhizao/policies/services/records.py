@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
+from zhizao.common.services import changes_between, snapshot, update_fields
 from zhizao.registry.models import Organization
 
 from ..enums import CreditKind, RecognitionLevel, RecognitionTitle
 from ..errors import PolicyError
 from ..models import CreditRecord, Recognition
-from .base import audit, changes_between, snapshot
+from .base import audit
 
 RECOGNITION_FIELDS = ("title", "level", "since", "reference")
 CREDIT_FIELDS = ("kind", "description", "start_date", "end_date", "source")
@@ -134,16 +135,12 @@ def end_credit_record(actor: Actor, credit: CreditRecord, *, end_date: dt.date) 
     with transaction.atomic():
         locked = CreditRecord.objects.select_for_update().get(pk=credit.pk)
         _check_end(locked.start_date, end_date)
-        before = locked.end_date
-        locked.end_date = end_date
-        locked.save(update_fields=["end_date"])
-        changes = changes_between({"end_date": before}, {"end_date": end_date})
-        if changes:
-            audit(
-                actor,
-                "credit_record_ended",
-                locked,
-                changes=changes,
-                context={"organization": locked.organization_id},
-            )
+        update_fields(
+            actor,
+            locked,
+            {"end_date": end_date},
+            fields=("end_date",),
+            event="policies.credit_record_ended",
+            context={"organization": locked.organization_id},
+        )
     return locked

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.db import transaction
 
-from zhizao.common.audit import Actor, AuditAction, diff, record
+from zhizao.common.audit import Actor
+from zhizao.common.services import update_fields
 
 from ..models import IndustrialChain, Organization
 
@@ -24,14 +25,8 @@ def update_chain(
     actor: Actor, chain: IndustrialChain, *, data: Mapping[str, Any], leader: Organization | None
 ) -> dict[str, list[Any]]:
     chain = IndustrialChain.objects.select_for_update().get(pk=chain.pk)
-    before = {field: getattr(chain, field) for field in CHAIN_FIELDS}
-    for key, value in data.items():
-        if key in CHAIN_FIELDS:
-            setattr(chain, key, value)
-    chain.leader = leader
-    chain.full_clean()
-    changes = diff(before, {field: getattr(chain, field) for field in CHAIN_FIELDS})
-    if changes:
-        chain.save()
-        record(actor, AuditAction.UPDATE, chain, changes=changes)
-    return changes
+    values = {key: value for key, value in data.items() if key in CHAIN_FIELDS}
+    values["leader_id"] = leader.pk if leader is not None else None
+    return update_fields(
+        actor, chain, values, fields=CHAIN_FIELDS, prepare=lambda obj: obj.full_clean()
+    )
