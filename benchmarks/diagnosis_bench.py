@@ -139,9 +139,11 @@ def bench_database(n: int) -> dict:
     from zhizao.accounts.models import Membership, User
     from zhizao.common.bulk import refresh_statistics
     from zhizao.diagnosis import services
-    from zhizao.diagnosis.loading import default_model, load_model_files, shipped_model_files
+    from zhizao.diagnosis.cache import clear_provider_index
+    from zhizao.diagnosis.loading import shipped_model_files
     from zhizao.diagnosis.models import Answer, Assessment
-    from zhizao.diagnosis.reports import benchmark, clear_provider_index
+    from zhizao.diagnosis.selectors import benchmark, default_model
+    from zhizao.diagnosis.services import load_model_files
     from zhizao.registry.services.demo import load_demo_organizations
     from zhizao_core.diagnosis.demo import demo_answers
 

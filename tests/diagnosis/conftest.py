@@ -5,9 +5,11 @@ import pytest
 from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.diagnosis import services
-from zhizao.diagnosis.loading import default_model, load_model_files, shipped_model_files
+from zhizao.diagnosis.cache import clear_provider_index
+from zhizao.diagnosis.loading import shipped_model_files
 from zhizao.diagnosis.models import Answer, MaturityModel
-from zhizao.diagnosis.reports import clear_provider_index
+from zhizao.diagnosis.selectors import default_model
+from zhizao.diagnosis.services import load_model_files
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ import yaml
 from django.core.management import call_command
 
 from tests.core.test_diagnosis import CASE_2, TINY
-from zhizao.diagnosis.loading import load_model_files, shipped_model_files
+from zhizao.diagnosis.loading import shipped_model_files
 from zhizao.diagnosis.models import MaturityModel
+from zhizao.diagnosis.services import load_model_files
 from zhizao_core.diagnosis import ModelError
 
 

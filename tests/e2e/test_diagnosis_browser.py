@@ -12,8 +12,9 @@ from tests.e2e.test_registry_browser import log_in
 from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.diagnosis import services
-from zhizao.diagnosis.loading import load_model_files, shipped_model_files
+from zhizao.diagnosis.loading import shipped_model_files
 from zhizao.diagnosis.models import Assessment, MaturityModel
+from zhizao.diagnosis.services import load_model_files
 from zhizao.registry.models import Organization
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

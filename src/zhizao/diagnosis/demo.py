@@ -22,8 +22,10 @@ from zhizao_core.diagnosis.demo import demo_answers, pick_level
 
 from . import services
 from .enums import AssessmentKind, AssessmentState, CampaignState
-from .loading import default_model, load_model_files, shipped_model_files
+from .loading import shipped_model_files
 from .models import Answer, Assessment, Campaign
+from .selectors import default_model
+from .services import load_model_files
 
 DEMO_ACTOR = Actor(extra={"source": "demo"})
 

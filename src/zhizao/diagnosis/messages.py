@@ -1,10 +1,27 @@
-"""Problems found by the core (model files, answers files) in the user's language."""
+"""The diagnosis module's words in the user's language: problems found by the core (model
+files, answers files), the reasons of levels and allocations, the scoring rules as sentences,
+answer labels and number formats."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from zhizao_core.diagnosis import Problem
+from zhizao_core.diagnosis import ModelError, Problem, answer_code
+from zhizao_core.diagnosis import round_half_up as rhu
+
+from .enums import AnswerValue
+
+
+def lang_text(text: dict | None) -> str:
+    """The active language's half of a {"zh", "en"} text (Chinese when English is missing)."""
+    if not text:
+        return ""
+    lang = (get_language() or "zh-hans").lower()
+    return (text.get("en") if lang.startswith("en") else text.get("zh")) or text.get("zh") or ""
+
 
 ENTERPRISE_TYPE_LABELS = {"discrete": "discrete", "process": "process"}
 
@@ -63,3 +80,104 @@ def problem_text(problem: Problem) -> str:
 
 def problems_text(problems: list[Problem], *, prefix: str = "") -> list[str]:
     return [f"{prefix}{problem_text(p)}" for p in problems]
+
+
+# The national level shares the report quotes as the outside reference (CESI 智能制造成熟度指数
+# 报告 2022, via docs/diagnosis-models.md): ≤ L1 63 %, L2 21 %, L3 12 %, ≥ L4 4 %.
+NATIONAL_SHARES = (("≤ 1", 63), ("2", 21), ("3", 12), ("≥ 4", 4))
+
+
+def fmt(value: Fraction, places: int = 2) -> str:
+    return rhu(value, places)
+
+
+def reason_text(reason: str) -> str:
+    return {
+        "met": _("met: the level score reaches the threshold and every lower level is met"),
+        "below_threshold": _("not met: the level score is below the threshold"),
+        "nothing_applies": _(
+            "not met: no requirement of this level applies (none exists or all are answered "
+            "“not applicable”), so its score is 0"
+        ),
+        "lower_level_not_met": _("not credited: a lower level is not met"),
+    }.get(reason, reason)
+
+
+def rules_text(model, assessment) -> list[str]:
+    threshold = fmt(model.threshold, 2)
+    lines = [
+        _("Model: %(name)s, version %(version)s; enterprise type: %(type)s.")
+        % {
+            "name": lang_text(model.name),
+            "version": model.version,
+            "type": assessment.get_enterprise_type_display(),
+        },
+        _(
+            "Each requirement scores 1 (fully met), 0.8 (mostly met), 0.5 (partly met) or 0 "
+            "(not met); “not applicable” answers are left out."
+        ),
+        _("A sub-domain's score at a level is the mean of its requirement scores at that level."),
+        _(
+            "Domains, elements and the level score are weighted means of their children, with "
+            "the weights for this enterprise type renormalised over the children that apply at "
+            "that level."
+        ),
+        _(
+            "Levels are judged from the bottom: a level is met when its score is at least "
+            "%(threshold)s and every level below it is met."
+        )
+        % {"threshold": threshold},
+    ]
+    if model.level_rule == "full_credit":
+        lines.append(
+            _(
+                "Total score S = number of levels met + the score of the first level not met "
+                "(full credit for met levels)."
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "Total score S = the sum of the scores of the levels met + the score of the "
+                "first level not met (actual scores)."
+            )
+        )
+    lines.append(_("Scores are computed exactly and rounded half-up only for display."))
+    lines.append(
+        _(
+            "A self-assessment is not a certified maturity level; certification follows "
+            "GB/T 39117-2020 through an accredited assessment body."
+        )
+    )
+    return lines
+
+
+def answer_label(value) -> str:
+    if value is None:
+        return _("not answered")
+    return AnswerValue(answer_code(value)).label
+
+
+def distance_labels() -> dict[str, str]:
+    return {
+        "district": _("same district"),
+        "city": _("same city"),
+        "province": _("same province"),
+        "service_region": _("in its service region"),
+    }
+
+
+def allocation_reason(code: str) -> str:
+    return {
+        "budget_exhausted": _("the budget pays for no more diagnoses"),
+        "no_provider_in_region": _("no provider serves its region"),
+        "conflict_of_interest": _("every provider serving its region has a stake in it"),
+        "no_capacity": _("the providers serving its region have no quota left"),
+        "outside_service_region": _("the enterprise lies outside the provider's service regions"),
+        "quota_full": _("the provider's quota is full"),
+        "removed_by_operator": _("removed by an operator"),
+    }.get(code, code)
+
+
+def model_errors_text(exc: ModelError) -> list[str]:
+    return problems_text(exc.problems)

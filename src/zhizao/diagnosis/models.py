@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.registry.models import Organization
 
+from .cache import parsed_model
 from .enums import (
     AnswerValue,
     AssessmentKind,
@@ -19,14 +19,7 @@ from .enums import (
     EnterpriseType,
     TargetState,
 )
-
-
-def lang_text(text: dict | None) -> str:
-    """The active language's half of a {"zh", "en"} text (Chinese when English is missing)."""
-    if not text:
-        return ""
-    lang = (get_language() or "zh-hans").lower()
-    return (text.get("en") if lang.startswith("en") else text.get("zh")) or text.get("zh") or ""
+from .messages import lang_text
 
 
 class MaturityModel(models.Model):
@@ -60,8 +53,6 @@ class MaturityModel(models.Model):
         return lang_text({"zh": self.name_zh, "en": self.name_en})
 
     def parsed(self):
-        from .loading import parsed_model
-
         return parsed_model(self)
 
 

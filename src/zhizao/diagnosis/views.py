@@ -29,9 +29,9 @@ from . import access, services, stats
 from .enums import AnswerValue, AssessmentKind, AssessmentState, TargetState
 from .errors import DiagnosisError
 from .forms import CampaignForm, CampaignProviderForm, StartForm, VisitForm
-from .loading import default_model
+from .messages import allocation_reason, distance_labels
 from .models import CampaignProvider, Evidence, SectionAssignment
-from .reports import build_report, tr
+from .selectors import build_report, default_model, missing_requirements, tr
 
 
 def _membership(request):
@@ -379,7 +379,7 @@ def submit(request, pk):
         services.submit(actor_for_request(request), assessment)
     except DiagnosisError as exc:
         messages.error(request, exc.message)
-        missing = services.missing_requirements(assessment)
+        missing = missing_requirements(assessment)
         if missing:
             sub = assessment.model.parsed().requirement_by_id[missing[0]].subdomain
             domain = assessment.model.parsed().path_of_subdomain[sub][1].id
@@ -526,10 +526,10 @@ def campaign_detail(request, pk):
         targets = targets.filter(assigned_id=int(provider_filter))
     paginator = Paginator(targets, 50)
     page = paginator.get_page(request.GET.get("page"))
-    distance_labels = services.distance_labels()
+    labels = distance_labels()
     for t in page.object_list:
-        t.distance_text = distance_labels.get(t.distance, t.distance)
-        t.reason_text = services.allocation_reason(t.unassigned_reason)
+        t.distance_text = labels.get(t.distance, t.distance)
+        t.reason_text = allocation_reason(t.unassigned_reason)
     counts = dict(campaign.targets.values_list("state").annotate(n=Count("id")))
     providers = stats.campaign_progress(campaign)
     return render(
@@ -549,7 +549,7 @@ def campaign_detail(request, pk):
             "states": TargetState.choices,
             "state": state,
             "provider_filter": provider_filter,
-            "reason": services.allocation_reason,
+            "reason": allocation_reason,
             "spent": campaign.price_yuan * counts.get(TargetState.REPORTED, 0),
             "committed": campaign.price_yuan
             * (sum(counts.values()) - counts.get(TargetState.UNASSIGNED, 0)),
@@ -727,9 +727,7 @@ def campaign_export(request, pk):
             t.enterprise.name,
             t.enterprise.uscc,
             t.enterprise.region_id,
-            t.assigned.provider.name
-            if t.assigned
-            else services.allocation_reason(t.unassigned_reason),
+            t.assigned.provider.name if t.assigned else allocation_reason(t.unassigned_reason),
             t.get_state_display(),
             t.visited_at.isoformat() if t.visited_at else "",
             str(t.assessment.score) if t.assessment and t.assessment.score is not None else "",

@@ -3,7 +3,6 @@ permissions as the pages (``zhizao.diagnosis.access``)."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -17,7 +16,7 @@ from zhizao.accounts.selectors import actor_for_request, membership_for_request
 from zhizao.diagnosis import access, services, stats
 from zhizao.diagnosis.errors import DiagnosisError
 from zhizao.diagnosis.models import Assessment, MaturityModel
-from zhizao.diagnosis.reports import build_report
+from zhizao.diagnosis.selectors import build_report, missing_requirements
 
 from ..pagination import StandardPagination
 from ..permissions import ActsInMembership
@@ -182,17 +181,11 @@ class AnswersApi(APIView):
                 {"code": "bad_request", "detail": "answers and comments must be objects"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        errors = {}
-        actor = actor_for_request(request._request)
-        with transaction.atomic():
-            for rid, value in answers.items():
-                try:
-                    services.save_answer(actor, a, rid, value, comments.get(rid))
-                except DiagnosisError as exc:
-                    errors[rid] = {"code": exc.code, "detail": exc.message}
-            if errors:
-                transaction.set_rollback(True)
-        if errors:
+        problems = services.save_answers(actor_for_request(request._request), a, answers, comments)
+        if problems:
+            errors = {
+                rid: {"code": exc.code, "detail": exc.message} for rid, exc in problems.items()
+            }
             return Response({"code": "invalid_answers", "errors": errors}, status=400)
         a.refresh_from_db()
         return Response(assessment_json(a, answers=True))
@@ -212,7 +205,7 @@ class SubmitApi(APIView):
             body = {
                 "code": exc.code,
                 "detail": exc.message,
-                "missing": services.missing_requirements(a),
+                "missing": missing_requirements(a),
             }
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(assessment_json(a))

@@ -11,8 +11,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from zhizao.diagnosis.loading import load_model_files, shipped_model_files
+from zhizao.diagnosis.loading import shipped_model_files
 from zhizao.diagnosis.messages import problem_text
+from zhizao.diagnosis.services import load_model_files
 from zhizao_core.diagnosis import ModelError
 
 

@@ -16,8 +16,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from zhizao.diagnosis.loading import parse_model_file
-from zhizao.diagnosis.messages import problem_text
-from zhizao.diagnosis.reports import reason_text
+from zhizao.diagnosis.messages import problem_text, reason_text
 from zhizao_core.diagnosis import ModelError, Problem, score_file
 
 

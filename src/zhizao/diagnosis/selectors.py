@@ -1,97 +1,80 @@
-"""Everything a report shows, computed from the answers: scores, the roadmap, the peer
-benchmark, the trend and the self-versus-verified comparison. Used by the page, the PDF and
-the API alike."""
+"""Reads of the diagnosis module: the default model, the exact scores of an assessment's
+answers, the report (everything a report shows: scores, the roadmap with providers, the peer
+benchmark, the trend, the self-versus-verified comparison; shared by the page, the PDF and the
+API) and a campaign's conflicts of interest."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from zhizao.registry.enums import OrganizationKind
-from zhizao.registry.models import Organization
-from zhizao_core.diagnosis import NA, answer_code, peer_group, roadmap
+from zhizao.accounts.models import Membership
+from zhizao_core.diagnosis import NA, normalize_answer, peer_group, roadmap, score
 from zhizao_core.diagnosis import round_half_up as rhu
 
+from .cache import provider_index
 from .charts import bar_svg, radar_svg
-from .enums import AnswerValue, AssessmentKind, AssessmentState
-from .models import Assessment, lang_text
-from .services import answers_of, compute
-
-# The national level shares the report quotes as the outside reference (CESI 智能制造成熟度指数
-# 报告 2022, via docs/diagnosis-models.md): ≤ L1 63 %, L2 21 %, L3 12 %, ≥ L4 4 %.
-NATIONAL_SHARES = (("≤ 1", 63), ("2", 21), ("3", 12), ("≥ 4", 4))
-
+from .enums import AssessmentKind, AssessmentState
+from .messages import NATIONAL_SHARES, answer_label, fmt, lang_text, reason_text, rules_text
+from .models import Assessment, Campaign, MaturityModel
 
 tr = lang_text
 
 
-def fmt(value: Fraction, places: int = 2) -> str:
-    return rhu(value, places)
-
-
-def reason_text(reason: str) -> str:
-    return {
-        "met": _("met: the level score reaches the threshold and every lower level is met"),
-        "below_threshold": _("not met: the level score is below the threshold"),
-        "nothing_applies": _(
-            "not met: no requirement of this level applies (none exists or all are answered "
-            "“not applicable”), so its score is 0"
-        ),
-        "lower_level_not_met": _("not credited: a lower level is not met"),
-    }.get(reason, reason)
-
-
-def rules_text(model, assessment: Assessment) -> list[str]:
-    threshold = fmt(model.threshold, 2)
-    lines = [
-        _("Model: %(name)s, version %(version)s; enterprise type: %(type)s.")
-        % {
-            "name": tr(model.name),
-            "version": model.version,
-            "type": assessment.get_enterprise_type_display(),
-        },
-        _(
-            "Each requirement scores 1 (fully met), 0.8 (mostly met), 0.5 (partly met) or 0 "
-            "(not met); “not applicable” answers are left out."
-        ),
-        _("A sub-domain's score at a level is the mean of its requirement scores at that level."),
-        _(
-            "Domains, elements and the level score are weighted means of their children, with "
-            "the weights for this enterprise type renormalised over the children that apply at "
-            "that level."
-        ),
-        _(
-            "Levels are judged from the bottom: a level is met when its score is at least "
-            "%(threshold)s and every level below it is met."
-        )
-        % {"threshold": threshold},
-    ]
-    if model.level_rule == "full_credit":
-        lines.append(
-            _(
-                "Total score S = number of levels met + the score of the first level not met "
-                "(full credit for met levels)."
-            )
-        )
-    else:
-        lines.append(
-            _(
-                "Total score S = the sum of the scores of the levels met + the score of the "
-                "first level not met (actual scores)."
-            )
-        )
-    lines.append(_("Scores are computed exactly and rounded half-up only for display."))
-    lines.append(
-        _(
-            "A self-assessment is not a certified maturity level; certification follows "
-            "GB/T 39117-2020 through an accredited assessment body."
-        )
+def default_model() -> MaturityModel | None:
+    return (
+        MaturityModel.objects.filter(is_current=True, is_default=True).first()
+        or MaturityModel.objects.filter(is_current=True).first()
     )
-    return lines
+
+
+def answers_of(assessment: Assessment) -> dict:
+    return {
+        a.requirement_id: normalize_answer(a.value)
+        for a in assessment.answers.all()
+        if normalize_answer(a.value) is not None
+    }
+
+
+def compute(assessment: Assessment):
+    """The exact result of an assessment's answers (complete or not: unanswered requirements
+    are left out, like 不适用, which the report says for drafts)."""
+    model = assessment.model.parsed()
+    asked = {r.id for r in model.asked(assessment.enterprise_type)}
+    answers = {k: v for k, v in answers_of(assessment).items() if k in asked}
+    return model, score(model, assessment.enterprise_type, answers)
+
+
+def missing_requirements(assessment: Assessment) -> list[str]:
+    model = assessment.model.parsed()
+    answered = set(assessment.answers.values_list("requirement_id", flat=True))
+    return [r.id for r in model.asked(assessment.enterprise_type) if r.id not in answered]
+
+
+def provider_conflicts(campaign: Campaign) -> dict[int, set[int]]:
+    """Per campaign provider: the enterprises it has a stake in — declared ones, and any
+    enterprise a member of the provider's staff also belongs to."""
+    entries = list(campaign.providers.prefetch_related("conflicts"))
+    target_ids = set(campaign.targets.values_list("enterprise_id", flat=True))
+    out = {e.pk: {c.pk for c in e.conflicts.all()} for e in entries}
+    provider_orgs = {e.provider_id: e.pk for e in entries}
+    staff = Membership.objects.filter(
+        organization_id__in=provider_orgs, is_active=True
+    ).values_list("user_id", "organization_id")
+    users_by_provider: dict[int, set[int]] = {}
+    for user_id, org_id in staff:
+        users_by_provider.setdefault(org_id, set()).add(user_id)
+    all_users = set().union(*users_by_provider.values()) if users_by_provider else set()
+    shared = Membership.objects.filter(
+        user_id__in=all_users, organization_id__in=target_ids, is_active=True
+    ).values_list("user_id", "organization_id")
+    for user_id, enterprise_id in shared:
+        for org_id, users in users_by_provider.items():
+            if user_id in users:
+                out[provider_orgs[org_id]].add(enterprise_id)
+    return out
 
 
 @dataclass
@@ -284,35 +267,6 @@ def explanation_view(model, result) -> list[dict]:
     return steps
 
 
-# --- roadmap with providers ----------------------------------------------------------------
-
-_PROVIDERS: dict[str, tuple[float, dict]] = {}
-PROVIDER_TTL = 300
-
-
-def provider_index() -> dict[str, list[tuple[int, str, str, str]]]:
-    """capability tag → [(id, name, city code, province code)] of active providers, kept a few
-    minutes in memory (one query)."""
-    cached = _PROVIDERS.get("index")
-    if cached and time.monotonic() - cached[0] < PROVIDER_TTL:
-        return cached[1]
-    index: dict[str, list] = {}
-    rows = (
-        Organization.objects.filter(kind=OrganizationKind.PROVIDER, is_active=True)
-        .order_by("name_sort", "id")
-        .values_list("id", "name", "capabilities", "city_code", "province_code")
-    )
-    for pk, name, capabilities, city, province in rows:
-        for tag in capabilities or []:
-            index.setdefault(str(tag).strip(), []).append((pk, name, city, province))
-    _PROVIDERS["index"] = (time.monotonic(), index)
-    return index
-
-
-def clear_provider_index() -> None:
-    _PROVIDERS.clear()
-
-
 def providers_for(tags, organization, limit: int = 3) -> list[dict]:
     index = provider_index()
     seen: dict[int, dict] = {}
@@ -354,7 +308,7 @@ def roadmap_view(assessment, model, result, target_level) -> list[dict]:
                     "subdomain": tr(sub.name),
                     "domain": tr(domain.name),
                     "current": rhu(item.current, 1) if item.current != NA else "na",
-                    "current_label": _answer_label(item.current),
+                    "current_label": answer_label(item.current),
                     "gain": fmt(item.gain, 4),
                     "gain_points": fmt(item.gain * 100, 2),
                     "closes": item.closes,
@@ -377,9 +331,6 @@ def roadmap_view(assessment, model, result, target_level) -> list[dict]:
             }
         )
     return out
-
-
-# --- benchmark -----------------------------------------------------------------------------
 
 
 def benchmark(assessment: Assessment, model) -> list[dict]:
@@ -444,9 +395,6 @@ def benchmark(assessment: Assessment, model) -> list[dict]:
     return out
 
 
-# --- trend ---------------------------------------------------------------------------------
-
-
 def trend(assessment: Assessment, model, result) -> dict | None:
     earlier = list(
         Assessment.objects.filter(
@@ -500,9 +448,6 @@ def trend(assessment: Assessment, model, result) -> dict | None:
     }
 
 
-# --- self versus verified ------------------------------------------------------------------
-
-
 def comparison(assessment: Assessment, model, result) -> dict | None:
     if assessment.kind == AssessmentKind.ONSITE:
         other = assessment.verifies
@@ -538,8 +483,8 @@ def comparison(assessment: Assessment, model, result) -> dict | None:
                 "id": req.id,
                 "text": tr(req.text),
                 "level": req.level,
-                "self": _answer_label(a),
-                "verified": _answer_label(b),
+                "self": answer_label(a),
+                "verified": answer_label(b),
                 "down": a not in (None, NA) and b not in (None, NA) and b < a,
             }
         )
@@ -568,9 +513,3 @@ def comparison(assessment: Assessment, model, result) -> dict | None:
         if assessment.kind == AssessmentKind.ONSITE
         else other.provider,
     }
-
-
-def _answer_label(value) -> str:
-    if value is None:
-        return _("not answered")
-    return AnswerValue(answer_code(value)).label
