@@ -116,3 +116,17 @@ def test_officer_cannot_edit_a_chain(client, officer, ev_chain):
     assert response.status_code == 404
     ev_chain.refresh_from_db()
     assert (ev_chain.name_zh, ev_chain.weak_link_threshold) == ("新能源汽车产业链", 3)
+
+
+@pytest.mark.django_db
+def test_chain_assessments_of_many_chains_agree_with_each_chain_view(ev_chain):
+    from zhizao.registry.selectors import chain_assessments
+
+    # the leader sits on a node of its chain, and a city-level chain next to the province one
+    ev_chain.leader = ev_chain.nodes.get(code="js-ev-power-battery").organizations.first()
+    ev_chain.save(update_fields=["leader"])
+    chains = list(IndustrialChain.objects.order_by("code"))
+    assert len(chains) >= 2
+    together = chain_assessments(chains)
+    assert {c.pk: chain_view(c, per_node=0).assessment for c in chains} == together
+    assert together[ev_chain.pk].weak_count == chain_view(ev_chain).assessment.weak_count

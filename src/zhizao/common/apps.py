@@ -6,3 +6,20 @@ class CommonConfig(AppConfig):
     name = "zhizao.common"
     label = "common"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from zhizao.accounts.selectors import can_view_audit_log
+
+        from .navigation import autodiscover, register_nav
+
+        register_nav("home", label=_("Overview"), icon="home", order=10)
+        register_nav(
+            "audit_log",
+            label=_("Audit log"),
+            icon="audit",
+            order=100,
+            visible=can_view_audit_log,
+        )
+        register_nav("api-docs", label=_("API"), icon="api", order=110)
+        # every other app lists its own entries and home-page blocks in its navigation.py
+        autodiscover()

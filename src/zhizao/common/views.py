@@ -4,7 +4,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import View
@@ -12,6 +11,7 @@ from django.views import View
 from zhizao.accounts.selectors import can_view_audit_log
 
 from .models import AuditAction, AuditEntry
+from .navigation import home_blocks
 from .notifications import mark_read, notifications_for
 
 
@@ -22,53 +22,12 @@ def health(request):
 
 
 class HomeView(View):
+    """The overview: the blocks the apps register (``zhizao.common.navigation``), in order."""
+
     def get(self, request):
         if not request.user.is_authenticated:
             return redirect("accounts:login")
-        from zhizao.registry.access import can_import_organizations
-        from zhizao.registry.enums import ImportState, OrganizationKind
-        from zhizao.registry.models import ImportBatch, IndustrialChain, Organization, Region
-        from zhizao.registry.selectors import chain_view
-
-        orgs = Organization.objects.filter(is_active=True)
-        by_kind = dict(orgs.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
-        by_province = dict(
-            orgs.values("province_code").annotate(n=Count("id")).values_list("province_code", "n")
-        )
-        provinces = {r.code: r for r in Region.objects.filter(level="province")}
-        by_size = dict(
-            orgs.filter(kind="manufacturer")
-            .values("size")
-            .annotate(n=Count("id"))
-            .values_list("size", "n")
-        )
-        total = sum(by_kind.values())
-        chains = list(IndustrialChain.objects.order_by("code")[:50])
-        weak = []
-        for chain in chains:
-            assessment = chain_view(chain, per_node=0).assessment
-            weak.append((chain, assessment))
-        weak.sort(key=lambda item: (-item[1].weak_count, item[0].code))
-        recent_imports = []
-        if can_import_organizations(request.membership):
-            recent_imports = list(
-                ImportBatch.objects.select_related("created_by").order_by("-created_at")[:5]
-            )
-        context = {
-            "total": total,
-            "kinds": [
-                (value, label, by_kind.get(value, 0)) for value, label in OrganizationKind.choices
-            ],
-            "provinces": sorted(
-                ((provinces[c], n) for c, n in by_province.items() if c in provinces),
-                key=lambda item: -item[1],
-            ),
-            "sizes": by_size,
-            "weak_chains": weak[:6],
-            "recent_imports": recent_imports,
-            "ImportState": ImportState,
-        }
-        return render(request, "home.html", context)
+        return render(request, "home.html", {"blocks": home_blocks(request, request.membership)})
 
 
 class AuditLogView(LoginRequiredMixin, View):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from zhizao.common.models import AuditEntry
 from zhizao_core.registry.chains import ChainAssessment, NodeFacts, WeakLinkPolicy, assess_chain
 from zhizao_core.text import normalize_search_text
 
-from .models import ChainNode, Contact, IndustrialChain, Organization, Region
+from .models import ChainNode, Contact, ImportBatch, IndustrialChain, Organization, Region
 
 
 def _asc(field: str):
@@ -108,6 +108,11 @@ def filter_organizations(queryset: QuerySet[Organization], f: OrganizationFilter
     return qs
 
 
+def organizations_for_export(f: OrganizationFilter) -> QuerySet[Organization]:
+    """Every organisation the filters select (archived ones left out), in pinyin order."""
+    return filter_organizations(Organization.objects.all(), f).order_by("name_sort", "id")
+
+
 def organizations_for_listing(f: OrganizationFilter) -> QuerySet[Organization]:
     qs = filter_organizations(Organization.objects.all(), f)
     # Regions and industries come by prefetch, not by join: with joins SQLite starts from the
@@ -179,42 +184,16 @@ def chains_for_listing() -> list[IndustrialChain]:
     )
 
 
-def chain_view(chain: IndustrialChain, *, region: str = "", per_node: int = 12) -> ChainView:
-    """The chain's nodes with their local enterprises, and the weak-link assessment.
-
-    "Local" means in the chain's region (or the narrower ``region`` code asked for).
-    """
-    scope = region or chain.region_id
-    nodes = list(chain.nodes.order_by("sort_order", "id"))
-    through = Organization.chain_nodes.through
-    base = through.objects.filter(chainnode__chain=chain, organization__is_active=True)
+def _scope_filter(prefix: str, scope: str) -> dict[str, str]:
+    """The organisations of a chain's region: a province, a city or a district code."""
     if scope.endswith("0000"):
-        base = base.filter(organization__province_code=scope)
-    elif scope.endswith("00"):
-        base = base.filter(organization__city_code=scope)
-    else:
-        base = base.filter(organization__region_id=scope)
-    counts = dict(
-        base.values("chainnode_id")
-        .annotate(n=Count("organization_id"))
-        .values_list("chainnode_id", "n")
-    )
-    members: dict[int, list[Organization]] = {node.pk: [] for node in nodes}
-    # Largest enterprises first at each node (by revenue), a fixed number per node.
-    rows = base.select_related("organization__region").order_by(
-        "chainnode_id", "-organization__revenue_wan", "organization__name_sort"
-    )
-    for row in rows.iterator(chunk_size=2000):
-        bucket = members[row.chainnode_id]
-        if len(bucket) < per_node:
-            bucket.append(row.organization)
-    leader_nodes = set()
-    if chain.leader_id:
-        leader_nodes = set(
-            through.objects.filter(
-                organization_id=chain.leader_id, chainnode__chain=chain
-            ).values_list("chainnode_id", flat=True)
-        )
+        return {f"{prefix}province_code": scope}
+    if scope.endswith("00"):
+        return {f"{prefix}city_code": scope}
+    return {f"{prefix}region_id": scope}
+
+
+def _assess(chain: IndustrialChain, nodes, counts, leader_nodes) -> ChainAssessment:
     facts = [
         NodeFacts(
             code=node.code,
@@ -225,9 +204,138 @@ def chain_view(chain: IndustrialChain, *, region: str = "", per_node: int = 12) 
         )
         for node in nodes
     ]
-    assessment = assess_chain(
-        facts, policy=WeakLinkPolicy(min_enterprises=chain.weak_link_threshold)
+    return assess_chain(facts, policy=WeakLinkPolicy(min_enterprises=chain.weak_link_threshold))
+
+
+def chain_assessments(chains: list[IndustrialChain]) -> dict[int, ChainAssessment]:
+    """The weak-link assessment of each chain in its own region, in three queries whatever the
+    number of chains (the lists and the home page; ``chain_view`` is the one chain's page)."""
+    if not chains:
+        return {}
+    by_pk = {chain.pk: chain for chain in chains}
+    nodes: dict[int, list[ChainNode]] = {pk: [] for pk in by_pk}
+    for node in ChainNode.objects.filter(chain_id__in=by_pk).order_by("sort_order", "id"):
+        nodes[node.chain_id].append(node)
+    through = Organization.chain_nodes.through
+    # Local: in the chain's own region, at the level of its region code.
+    local = (
+        Q(
+            chainnode__chain__region__code__endswith="0000",
+            organization__province_code=F("chainnode__chain__region_id"),
+        )
+        | Q(
+            ~Q(chainnode__chain__region__code__endswith="0000"),
+            chainnode__chain__region__code__endswith="00",
+            organization__city_code=F("chainnode__chain__region_id"),
+        )
+        | Q(
+            ~Q(chainnode__chain__region__code__endswith="00"),
+            organization__region_id=F("chainnode__chain__region_id"),
+        )
     )
+    counts = dict(
+        through.objects.filter(local, chainnode__chain_id__in=by_pk, organization__is_active=True)
+        .values("chainnode_id")
+        .annotate(n=Count("organization_id"))
+        .values_list("chainnode_id", "n")
+    )
+    leader_nodes = set(
+        through.objects.filter(
+            chainnode__chain_id__in=by_pk,
+            organization_id=F("chainnode__chain__leader_id"),
+        ).values_list("chainnode_id", flat=True)
+    )
+    return {pk: _assess(chain, nodes[pk], counts, leader_nodes) for pk, chain in by_pk.items()}
+
+
+def chain_view(chain: IndustrialChain, *, region: str = "", per_node: int = 12) -> ChainView:
+    """The chain's nodes with their local enterprises, and the weak-link assessment.
+
+    "Local" means in the chain's region (or the narrower ``region`` code asked for).
+    """
+    scope = region or chain.region_id
+    nodes = list(chain.nodes.order_by("sort_order", "id"))
+    through = Organization.chain_nodes.through
+    base = through.objects.filter(
+        chainnode__chain=chain,
+        organization__is_active=True,
+        **_scope_filter("organization__", scope),
+    )
+    counts = dict(
+        base.values("chainnode_id")
+        .annotate(n=Count("organization_id"))
+        .values_list("chainnode_id", "n")
+    )
+    members: dict[int, list[Organization]] = {node.pk: [] for node in nodes}
+    # Largest enterprises first at each node (by revenue), a fixed number per node.
+    rows = base.select_related("organization__region").order_by(
+        "chainnode_id", "-organization__revenue_wan", "organization__name_sort"
+    )
+    if per_node:
+        for row in rows.iterator(chunk_size=2000):
+            bucket = members[row.chainnode_id]
+            if len(bucket) < per_node:
+                bucket.append(row.organization)
+    leader_nodes = set()
+    if chain.leader_id:
+        leader_nodes = set(
+            through.objects.filter(
+                organization_id=chain.leader_id, chainnode__chain=chain
+            ).values_list("chainnode_id", flat=True)
+        )
+    assessment = _assess(chain, nodes, counts, leader_nodes)
     return ChainView(
         chain=chain, assessment=assessment, nodes=nodes, members=members, counts=counts
     )
+
+
+@dataclass(frozen=True)
+class RegistryOverview:
+    """The home page's figures: active organisations by kind, by province, by size
+    (manufacturers), and the chains ordered by their number of weak links."""
+
+    total: int
+    kinds: list[tuple[str, str, int]]
+    provinces: list[tuple[Region, int]]
+    sizes: dict[str, int]
+    weak_chains: list[tuple[IndustrialChain, ChainAssessment]]
+
+
+def registry_overview(*, chains: int = 50) -> RegistryOverview:
+    """Counts in one query per breakdown; the first ``chains`` chains assessed together."""
+    from .enums import OrganizationKind
+
+    orgs = Organization.objects.filter(is_active=True)
+    by_kind = dict(orgs.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    by_province = dict(
+        orgs.values("province_code").annotate(n=Count("id")).values_list("province_code", "n")
+    )
+    provinces = {
+        r.code: r for r in Region.objects.filter(level="province", code__in=list(by_province))
+    }
+    by_size = dict(
+        orgs.filter(kind=OrganizationKind.MANUFACTURER)
+        .values("size")
+        .annotate(n=Count("id"))
+        .values_list("size", "n")
+    )
+    chain_list = list(IndustrialChain.objects.order_by("code")[:chains])
+    assessments = chain_assessments(chain_list)
+    weak = sorted(
+        ((chain, assessments[chain.pk]) for chain in chain_list),
+        key=lambda item: (-item[1].weak_count, item[0].code),
+    )
+    return RegistryOverview(
+        total=sum(by_kind.values()),
+        kinds=[(value, label, by_kind.get(value, 0)) for value, label in OrganizationKind.choices],
+        provinces=sorted(
+            ((provinces[c], n) for c, n in by_province.items() if c in provinces),
+            key=lambda item: -item[1],
+        ),
+        sizes=by_size,
+        weak_chains=weak,
+    )
+
+
+def recent_imports(*, limit: int = 5) -> list[ImportBatch]:
+    return list(ImportBatch.objects.select_related("created_by").order_by("-created_at")[:limit])
