@@ -7,7 +7,7 @@ import datetime as dt
 from django.tasks import task
 from django.utils import timezone
 
-from zhizao.common.worker import on_lost, retry_safe
+from zhizao.common.worker import on_lost, retries_transient_errors, retry_safe
 
 from .enums import IMPORT_FINAL_STATES
 from .models import ImportBatch
@@ -16,6 +16,7 @@ from .services.imports import actor_for_batch, check_batch, commit_batch, fail_l
 
 @retry_safe(max_attempts=3)
 @task
+@retries_transient_errors
 def check_import_task(batch_id: str) -> str:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
@@ -25,6 +26,7 @@ def check_import_task(batch_id: str) -> str:
 
 @retry_safe(max_attempts=3)
 @task
+@retries_transient_errors
 def commit_import_task(batch_id: str) -> str:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
