@@ -81,16 +81,28 @@ def celery_queue():
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=3, interval_start=0.5, interval_step=0.5)
-            conn.default_channel.queue_declare(queue=queue, durable=True)
-            conn.default_channel.queue_purge(queue)
     except Exception as error:  # any failure to reach the broker fails the run
         pytest.fail(
             f"the broker at {BROKER_URL} cannot be reached ({error}); start RabbitMQ "
             "(scripts/test.sh does) or set ZHIZAO_TEST_BROKER_URL"
         )
     yield queue
+    delete_queue(queue)
+
+
+def delete_queue(queue: str) -> None:
+    """The queue and its exchange (Celery names both after the queue) leave the broker."""
+    from zhizao.celery import app
+
     with app.connection_for_write() as conn:
         conn.default_channel.queue_delete(queue)
+        conn.default_channel.exchange_delete(queue)
+
+
+@pytest.fixture
+def db():
+    """pytest-django's ``db`` holds each test in a transaction that other processes cannot see;
+    here it only makes pytest-django create the test database, which ``worker_database`` copies."""
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +258,7 @@ def _use(backend: str, worker_database, settings) -> None:
 
 
 @pytest.fixture
-def on_workers(backend, worker_database, django_db_blocker, settings):
+def on_workers(db, backend, worker_database, django_db_blocker, settings):
     """This test enqueues on ``backend`` and reads and writes the workers' database."""
     _use(backend.backend, worker_database, settings)
     with django_db_blocker.unblock():
@@ -254,18 +266,15 @@ def on_workers(backend, worker_database, django_db_blocker, settings):
 
 
 @pytest.fixture
-def celery_alone(worker_database, celery_queue, django_db_blocker, settings, tmp_path):
+def celery_alone(db, worker_database, celery_queue, django_db_blocker, settings, tmp_path):
     """Celery workers of this test alone, on a queue of their own."""
-    from zhizao.celery import app
-
     _use("celery", worker_database, settings)
     queue = f"{celery_queue}-alone"
     processes = processes_for("celery", worker_database, queue, tmp_path)
     with django_db_blocker.unblock():
         yield processes
     processes.stop_all()
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_delete(queue)
+    delete_queue(queue)
 
 
 # --- what the tests enqueue -------------------------------------------------------------------
@@ -500,9 +509,9 @@ def test_schedule_enqueues_each_due_job_once_with_two_schedulers(on_workers):
     ) == sorted(jobs)
 
 
-def test_transient_error_is_retried_with_backoff(on_workers):
+def test_transient_error_is_retried_with_backoff(on_workers, worker_database):
     marker = f"flaky-{on_workers.backend}-{uuid.uuid4().hex[:6]}"
-    path = attempts_file(marker)
+    path = attempts_file(marker, worker_database["data_dir"])
 
     def attempts() -> list[float]:
         return [float(t) for t in path.read_text().split()] if path.exists() else []
@@ -515,10 +524,12 @@ def test_transient_error_is_retried_with_backoff(on_workers):
     assert times[1] - times[0] >= 1
     assert times[2] - times[1] >= 2
     text = "".join(log.read_text() for log in on_workers.logs)
-    warnings = re.findall(
-        r"task tests\.common\.worker_tasks\.flaky_task failed on attempt (\d) of 3 "
-        r"\(OperationalError: attempt \d: database is locked\); next attempt in (\d+) s",
-        text,
+    warnings = sorted(
+        re.findall(
+            r"task tests\.common\.worker_tasks\.flaky_task failed on attempt (\d) of 3 "
+            r"\(OperationalError: attempt \d: database is locked\); next attempt in (\d+) s",
+            text,
+        )
     )
     assert warnings == [("1", "1"), ("2", "2")]
 

@@ -15,8 +15,8 @@ from django.tasks import task
 from zhizao.common.worker import retries_transient_errors, retry_safe
 
 
-def attempts_file(marker: str) -> Path:
-    return Path(settings.DATA_DIR) / f"{marker}.attempts"
+def attempts_file(marker: str, data_dir: Path | None = None) -> Path:
+    return Path(data_dir or settings.DATA_DIR) / f"{marker}.attempts"
 
 
 @retry_safe(max_attempts=3)
