@@ -14,8 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from zhizao.common.audit import Actor
 from zhizao.common.models import AuditEntry
 from zhizao.registry.enums import ImportState
-from zhizao.registry.services.files import read_table
 from zhizao.registry.models import ImportBatch, Organization
+from zhizao.registry.services.files import read_table
 from zhizao.registry.services.imports import (
     apply_plan,
     check_batch,
