@@ -129,12 +129,21 @@ def worker_database(django_db_setup, django_db_blocker, tmp_path_factory):
             name = f"zhizao_workers_{uuid.uuid4().hex[:8]}"
             admin = _pg_admin(conn.settings_dict)
             conn.close()
-            for _ in range(50):  # the template must have no other session
+            for _ in range(20):
                 try:
                     admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{original}"')
                     break
                 except psycopg.errors.ObjectInUse:
-                    time.sleep(0.1)
+                    # A template must have no other session: close those that earlier tests'
+                    # threads left open on this run's own test database.
+                    admin.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = %s AND pid <> pg_backend_pid()",
+                        [original],
+                    )
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"could not copy the test database {original}")
             conn.settings_dict["NAME"] = name
             s = conn.settings_dict
             url = (
