@@ -2,11 +2,12 @@
 # Install what Zhizao needs on this machine; idempotent. Called by demo.sh and test.sh.
 #   - as root on Debian: the Debian packages below (apt-get)
 #   - a Python >= 3.12 (PATH first, then pyenv; else uv fetches one on machines with internet)
-#   - uv in a private tools venv (.tools/), then the locked dependencies into .venv/
+#   - uv in a private tools venv (.tools/), then the locked dependencies into .venv/, the
+#     optional ones too (the `celery` extra: the tests run the background work on Celery)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PKGS="python3-venv gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql postgresql-contrib redis-server"
+APT_PKGS="python3-venv gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql postgresql-contrib redis-server rabbitmq-server"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   missing=""
   for p in $APT_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
@@ -43,8 +44,8 @@ fi
 # --compile-bytecode: the dependencies start from bytecode even where PYTHONDONTWRITEBYTECODE
 # is set (compiling ~1,200 modules cost 5.8 s of CPU on every `zhizao` command; benchmarks.md)
 if [ -n "$UV_PYTHON" ]; then
-  .tools/bin/uv sync --locked -q --compile-bytecode --python "$UV_PYTHON"
+  .tools/bin/uv sync --locked --all-extras -q --compile-bytecode --python "$UV_PYTHON"
 else
-  .tools/bin/uv sync --locked -q --compile-bytecode
+  .tools/bin/uv sync --locked --all-extras -q --compile-bytecode
 fi
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=.tools >/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, import contract, migrations check, messages, unit + integration tests
-# on SQLite and on PostgreSQL, and the browser tests in Debian's Chromium.
+# on SQLite and on PostgreSQL (background work on real workers: django-tasks-db and Celery with
+# RabbitMQ), and the browser tests in Debian's Chromium.
 #   ZHIZAO_TEST_DATABASES="sqlite postgres" (default both)  ZHIZAO_PG_URL to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,22 @@ SQL
       || su postgres -c "createdb -O zhizao zhizao"
   elif ! start_postgres; then
     echo "PostgreSQL is not running and cannot be started here; set ZHIZAO_PG_URL" >&2
+    exit 1
+  fi
+fi
+
+# The background-work tests run Celery workers against RabbitMQ (ZHIZAO_TEST_BROKER_URL to use
+# another broker). Without a broker they fail, so it is started here when it is not running.
+broker_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+if [ -z "${ZHIZAO_TEST_BROKER_URL:-}" ] && ! broker_up; then
+  if [ "$(id -u)" = 0 ] && command -v rabbitmq-server >/dev/null; then
+    echo "== starting RabbitMQ"
+    rabbitmq-server -detached >/dev/null 2>&1 || true
+    for _ in $(seq 120); do broker_up && break; sleep 0.5; done
+  fi
+  if ! broker_up; then
+    echo "RabbitMQ is not running on 127.0.0.1:5672 and cannot be started here;" \
+      "install rabbitmq-server or set ZHIZAO_TEST_BROKER_URL" >&2
     exit 1
   fi
 fi

@@ -148,11 +148,36 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks -----------------------------------------------------------------------
+# database (default): django-tasks-db, the queue in our own database, `zhizao worker`.
+# celery: the queue in RabbitMQ (or Redis), `celery -A zhizao worker`; task code is the same.
 TASK_BACKEND = os.environ.get("ZHIZAO_TASK_BACKEND", "database")
+# Celery settings (read by zhizao/celery.py; used only with ZHIZAO_TASK_BACKEND=celery).
+CELERY_BROKER_URL = os.environ.get(
+    "ZHIZAO_CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"
+)
+# Nothing reads task results back (each task's effect is in its domain row: the import batch,
+# the scan, the introduction), so no result backend unless one is configured.
+CELERY_RESULT_BACKEND = os.environ.get("ZHIZAO_CELERY_RESULT_BACKEND") or None
+CELERY_RESULT_EXTENDED = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ZHIZAO_CELERY_QUEUE", "zhizao")
+# At-least-once delivery: a message is acknowledged when its task has finished, and a task whose
+# worker process died (SIGKILL, out of memory) goes back to the queue for another worker. Every
+# task is written to be run again safely (conditional updates, one transaction per effect).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
 if TASK_BACKEND == "celery":
-    TASKS = {"default": {"BACKEND": "django_tasks_celery.CeleryBackend", "QUEUES": ["default"]}}
-    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
-    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/1")
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_celery.CeleryBackend",
+            "QUEUES": ["default"],
+            "OPTIONS": {"CELERY_APP": "zhizao.celery.app"},
+        }
+    }
 elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 else:
@@ -161,6 +186,9 @@ else:
 # A worker that has not sent a heartbeat for this long is taken as dead, and its running task
 # is retried (when the task is declared safe to retry) or failed visibly.
 ZHIZAO_WORKER_STALE_SECONDS = int(os.environ.get("ZHIZAO_WORKER_STALE_SECONDS", "120"))
+# A retry-safe task that hits a transient database error runs again after this many seconds,
+# doubled for each further attempt (10 s, 20 s, 40 s, …).
+ZHIZAO_TASK_RETRY_BASE_SECONDS = int(os.environ.get("ZHIZAO_TASK_RETRY_BASE_SECONDS", "10"))
 # The one declared schedule of periodic jobs: name -> (task path, interval in seconds).
 ZHIZAO_PERIODIC_JOBS = {
     "reap-lost-tasks": ("zhizao.common.tasks.reap_lost_tasks_task", 60),

@@ -4,7 +4,9 @@
 * The reaper finds RUNNING tasks whose worker is gone: its heartbeat is stale, or it ran on this
   host and its process no longer exists. A task declared safe to retry (``RETRY_SAFE``) goes back
   to READY, up to its attempt limit; any other is marked FAILED with ``WorkerLost``, visibly.
-* ``retry_later`` re-enqueues a failed attempt with exponential backoff.
+* ``retry_later`` re-enqueues a failed attempt with exponential backoff;
+  ``retries_transient_errors`` does so for a retry-safe task whose attempt hit a database error
+  that passes by itself (a lock wait timed out, a deadlock, a dropped connection).
 * ``enqueue_due_jobs`` runs the one declared schedule (``settings.ZHIZAO_PERIODIC_JOBS``); a
   conditional UPDATE makes sure that only one of many workers enqueues each due job.
 """
@@ -12,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules, import_string
@@ -161,8 +164,10 @@ def on_lost(task_path: str) -> Callable:
     return decorate
 
 
-def backoff_seconds(attempt: int, *, base: int = 10, cap: int = 3600) -> int:
-    """10 s, 20 s, 40 s, … up to an hour."""
+def backoff_seconds(attempt: int, *, base: int | None = None, cap: int = 3600) -> int:
+    """10 s, 20 s, 40 s, … up to an hour (the base is ``ZHIZAO_TASK_RETRY_BASE_SECONDS``)."""
+    if base is None:
+        base = settings.ZHIZAO_TASK_RETRY_BASE_SECONDS
     return min(cap, base * 2 ** max(0, attempt - 1))
 
 
@@ -184,6 +189,41 @@ def enqueue_after_commit(task_path: str, *args: Any) -> None:
     the task by its stable path, as the schedule does, so a domain's services never import its
     tasks module (which imports them)."""
     transaction.on_commit(lambda: import_string(task_path).enqueue(*args))
+
+
+# Errors after which the same attempt may well succeed a little later.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+def retries_transient_errors(func: Callable) -> Callable:
+    """Put under ``@task`` of a task declared ``retry_safe``: an attempt that hits a transient
+    database error ends with a warning, and the next attempt is enqueued after a backoff, up to
+    the task's attempt limit; the last attempt's error fails the task as usual. The attempt
+    number travels as the ``attempt`` keyword argument, which the task function never sees."""
+
+    @functools.wraps(func)
+    def run(*args, attempt: int = 1, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except TRANSIENT_ERRORS as error:
+            task = import_string(f"{func.__module__}.{func.__qualname__}")
+            limit = RETRY_SAFE.get(task.module_path, 1)
+            if not task.get_backend().supports_defer or not retry_later(
+                task, attempt=attempt, max_attempts=limit, args=args, kwargs=kwargs
+            ):
+                raise
+            logger.warning(
+                "task %s failed on attempt %d of %d (%s: %s); next attempt in %d s",
+                task.module_path,
+                attempt,
+                limit,
+                type(error).__name__,
+                error,
+                backoff_seconds(attempt),
+            )
+            return None
+
+    return run
 
 
 def enqueue_due_jobs(*, now: dt.datetime | None = None) -> list[str]:

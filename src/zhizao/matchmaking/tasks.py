@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from zhizao.common.worker import retry_safe
+from zhizao.common.worker import retries_transient_errors, retry_safe
 
 from .services import compute_supply_gaps, expire_introductions
 
 
 @retry_safe(max_attempts=3)
 @task
+@retries_transient_errors
 def expire_introductions_task() -> int:
     """Requests unanswered for 14 days expire, with a notice to both sides (hourly)."""
     return expire_introductions()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from zhizao.common.worker import on_lost, retry_safe
+from zhizao.common.worker import on_lost, retries_transient_errors, retry_safe
 
 from .models import Scan
 from .services.scans import fail_scan, run_scan
@@ -12,6 +12,7 @@ from .services.scans import fail_scan, run_scan
 
 @retry_safe(max_attempts=3)
 @task
+@retries_transient_errors
 def run_scan_task(scan_id: int) -> str:
     scan = Scan.objects.filter(pk=scan_id).first()
     if scan is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from zhizao.common.worker import on_lost, retry_safe
+from zhizao.common.worker import on_lost, retries_transient_errors, retry_safe
 
 from .models import ImportBatch
 from .services.imports import (
@@ -17,6 +17,7 @@ from .services.imports import (
 
 @retry_safe(max_attempts=3)
 @task
+@retries_transient_errors
 def check_import_task(batch_id: str) -> str:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
@@ -26,6 +27,7 @@ def check_import_task(batch_id: str) -> str:
 
 @retry_safe(max_attempts=3)
 @task
+@retries_transient_errors
 def commit_import_task(batch_id: str) -> str:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:

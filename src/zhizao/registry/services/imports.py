@@ -326,7 +326,12 @@ def apply_plan(
     actor: Actor, plan: ImportPlan, *, batch: ImportBatch | None = None, skip_invalid: bool = False
 ) -> dict[str, int]:
     """Write the plan in one transaction. Refuses (writes nothing) when rows are invalid unless
-    ``skip_invalid``. Returns the counts written."""
+    ``skip_invalid``. Returns the counts written.
+
+    With a ``batch``, the transaction first locks the batch row and goes on only while the batch
+    is still ``committing``: when a task is delivered twice (a broker redelivers a message whose
+    worker it took for lost while that worker was still writing), the run that comes second
+    finds the batch committed and writes nothing, instead of writing its stale plan again."""
     if plan.errors and not skip_invalid:
         raise RegistryError(
             "import_has_errors",
@@ -339,6 +344,13 @@ def apply_plan(
     node_ids = dict(ChainNode.objects.values_list("code", "id"))
     context = {"import_batch": str(batch.pk)} if batch else {}
     with transaction.atomic():
+        if batch is not None and not (
+            ImportBatch.objects.select_for_update()
+            .filter(pk=batch.pk, state=ImportState.COMMITTING)
+            .values_list("pk", flat=True)
+            .first()
+        ):
+            return {"created": 0, "updated": 0, "unchanged": 0}
         # New organisations: prepared rows and one executemany (see zhizao.common.bulk).
         if plan.create:
             insert_rows(
