@@ -39,8 +39,9 @@ from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.common.audit import Actor
 from zhizao.common.models import AuditEntry, PeriodicJob
+from zhizao.registry.enums import ImportState
 from zhizao.registry.models import ImportBatch, Organization
-from zhizao.registry.services.imports import check_batch, create_batch, request_commit
+from zhizao.registry.services.imports import create_batch, run_import_check, set_import_state
 from zhizao.registry.tasks import commit_import_task
 from zhizao_core.registry.uscc import make_uscc
 
@@ -313,8 +314,18 @@ def import_file(rows: int, *, serial: int) -> bytes:
 def queued_batch(rows: int, *, serial: int) -> ImportBatch:
     actor = Actor(extra={"via": "test"})
     batch = create_batch(actor, name="orgs.csv", data=import_file(rows, serial=serial))
-    check_batch(batch)
-    assert request_commit(actor, batch, skip_invalid=False)
+    run_import_check(batch)
+    # Queued as commit_import queues it, without its enqueue: each test sends the task itself,
+    # to the queue it watches.
+    assert set_import_state(
+        batch,
+        ImportState.QUEUED,
+        expected={ImportState.VALIDATED},
+        actor=actor,
+        skip_invalid=False,
+        phase="queued",
+        progress=0,
+    )
     return batch
 
 

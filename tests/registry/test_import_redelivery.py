@@ -18,12 +18,12 @@ from zhizao.registry.models import ImportBatch, Organization
 from zhizao.registry.services.files import read_table
 from zhizao.registry.services.imports import (
     apply_plan,
-    check_batch,
     check_table,
-    commit_batch,
+    commit_import,
     create_batch,
-    request_commit,
-    set_batch_state,
+    run_import_check,
+    run_import_commit,
+    set_import_state,
 )
 from zhizao_core.registry.uscc import make_uscc
 
@@ -37,14 +37,15 @@ CSV = (
 
 
 @pytest.mark.django_db
-def test_second_run_of_a_commit_with_a_stale_plan_writes_nothing():
+def test_second_run_of_a_commit_with_a_stale_plan_writes_nothing(settings):
+    settings.ZHIZAO_IMPORT_INLINE_ROWS = 0  # queued for a worker, as a large file is
     actor = Actor()
     batch = create_batch(actor, name="orgs.csv", data=CSV)
-    check_batch(batch)
-    assert request_commit(actor, batch, skip_invalid=False)
+    run_import_check(batch)
+    assert commit_import(actor, batch, skip_invalid=False).state == ImportState.QUEUED
     # Two deliveries of the same task: both took the batch as ``committing`` and both checked
     # the file before either wrote.
-    assert set_batch_state(batch, ImportState.COMMITTING, expected={ImportState.QUEUED})
+    assert set_import_state(batch, ImportState.COMMITTING, expected={ImportState.QUEUED})
     table = read_table(CSV, "orgs.csv")
     first_plan, second_plan = check_table(table), check_table(table)
     assert len(second_plan.create) == 2
@@ -74,5 +75,5 @@ def test_second_run_of_a_commit_with_a_stale_plan_writes_nothing():
         0,
     )
     # A third delivery, after the batch committed, returns at once.
-    assert commit_batch(stored, actor).state == "committed"
+    assert run_import_commit(stored, actor).state == "committed"
     assert list(AuditEntry.objects.order_by("pk").values_list("pk", flat=True)) == entries
