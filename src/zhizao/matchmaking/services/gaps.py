@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhizao.common.audit import Actor
+from zhizao.common.worker import enqueue_after_commit
 
 from .. import stats
 from ..enums import SupplyGapReportState
@@ -27,10 +28,7 @@ KEEP_REPORTS = 5
 STALE_REQUEST = dt.timedelta(minutes=30)
 
 
-def _enqueue() -> None:
-    from ..tasks import compute_supply_gaps_task  # tasks import the services
-
-    compute_supply_gaps_task.enqueue()
+COMPUTE_TASK = "zhizao.matchmaking.tasks.compute_supply_gaps_task"
 
 
 def request_supply_gaps(actor: Actor, *, now: dt.datetime | None = None) -> bool:
@@ -49,7 +47,7 @@ def request_supply_gaps(actor: Actor, *, now: dt.datetime | None = None) -> bool
         except IntegrityError:  # one is queued already
             return False
         audit(actor, "supply_gaps_requested", report)
-        transaction.on_commit(_enqueue)
+        enqueue_after_commit(COMPUTE_TASK)
     return True
 
 
