@@ -12,6 +12,7 @@ import pytest
 
 from zhizao_core.demo import IndustryRef, RegionRef, generate_organizations
 from zhizao_core.registry.uscc import validate_uscc
+from zhizao_core.text import organization_name_key
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "zhizao" / "registry" / "data"
 
@@ -50,6 +51,8 @@ def test_names_and_codes_are_unique_and_codes_valid(inputs):
     regions, industries = inputs
     orgs = list(generate_organizations(seed=1, size=20000, regions=regions, industries=industries))
     assert len({o["name"] for o in orgs}) == 20000
+    # unique also as the registry compares names (the active-name constraint)
+    assert len({organization_name_key(o["name"]) for o in orgs}) == 20000
     assert len({o["uscc"] for o in orgs}) == 20000
     assert [o["uscc"] for o in orgs if validate_uscc(o["uscc"]) is not None] == []
     assert {o["region"] for o in orgs} <= {r.code for r in regions}

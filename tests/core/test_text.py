@@ -13,6 +13,7 @@ from zhizao_core.text import (
     format_count,
     format_wan_short,
     normalize_search_text,
+    organization_name_key,
     parse_amount,
     split_list,
     to_halfwidth,
@@ -25,6 +26,21 @@ def test_to_halfwidth_maps_the_fullwidth_ascii_block_only():
     assert to_halfwidth("ＡＢＣ１２３，！（）　ｘ") == "ABC123,!() x"
     assert to_halfwidth("数控车床、加工中心。①㎡") == "数控车床、加工中心。①㎡"
     assert to_halfwidth("") == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("无锡恒润精密机械有限公司", "无锡恒润精密机械有限公司"),
+        ("无锡恒润（集团）有限公司", "无锡恒润(集团)有限公司"),
+        (" 无锡 恒润\u3000(集团)有限公司 ", "无锡恒润(集团)有限公司"),
+        ("无锡恒润\u200b精密\u2060机械有限公司\u200e", "无锡恒润精密机械有限公司"),
+        ("ＡＢＣ Precision Ltd.", "abcprecisionltd."),
+        ("", ""),
+    ],
+)
+def test_organization_name_key(name, key):
+    assert organization_name_key(name) == key
 
 
 def test_normalize_search_text():

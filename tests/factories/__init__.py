@@ -10,6 +10,7 @@ from zhizao.accounts.enums import Role
 from zhizao.accounts.models import Membership, User
 from zhizao.common.audit import Actor
 from zhizao.registry.models import Organization
+from zhizao.registry.selectors import organization_name_taken
 from zhizao.registry.services.organizations import refresh_derived_fields
 from zhizao_core.registry.uscc import make_uscc
 
@@ -17,14 +18,25 @@ _serial = itertools.count(1)
 PASSWORD = "Zhizao-Test-2026"
 
 
+DEFAULT_NAME = "无锡恒润精密机械有限公司"
+
+
 def make_organization(
     *,
-    name: str = "无锡恒润精密机械有限公司",
+    name: str | None = None,
     kind: str = "manufacturer",
     region: str = "320214",
     industry: str | None = "3421",
     **extra,
 ) -> Organization:
+    """An organisation. Two active organisations never share a name: without ``name`` the
+    default name is used while it is free, then ``无锡恒润精密机械有限公司（2）`` and so on."""
+    if name is None:
+        name = DEFAULT_NAME
+        number = 1
+        while organization_name_taken(name):
+            number += 1
+            name = f"{DEFAULT_NAME}（{number}）"
     org = Organization(
         name=name,
         uscc=extra.pop("uscc", None) or make_uscc(region=region, serial=next(_serial) + 500000),

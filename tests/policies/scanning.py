@@ -64,7 +64,7 @@ def scan_registry(officer, factory_org, enterprise_user):
     a = make_organization(name="无锡恒达智能装备有限公司", region="320211", industry="3421")
     b = make_organization(name="无锡瑞丰汽车部件有限公司", region="320206", industry="3670")
     c = make_organization(name="无锡宏图涂装科技有限公司", region="320205", industry="3360")
-    d = make_organization(name="常州天衡注塑模具有限公司", region="320411", industry="2929")
+    d = make_organization(name="常州天衡冲压件有限公司", region="320411", industry="2929")
     e = make_organization(name="无锡新华纺织有限公司", region="320214", industry="1713")
     projects = {
         "f": add_project(

@@ -94,6 +94,7 @@ def test_import_validate_only_reports_and_writes_nothing(tmp_path):
         "created": 3,
         "updated": 0,
         "unchanged": 0,
+        "name_changes": 0,
         "errors": [],
     }
     assert Organization.objects.count() == 0
@@ -130,14 +131,31 @@ def test_import_commit_creates_then_reimport_changes_nothing(tmp_path):
 def test_import_update_touches_only_changed_fields(tmp_path):
     run(str(write_csv(tmp_path / "a.csv", HEADER_ZH, good_rows())), "--commit")
     rows = good_rows()
-    rows[0][0] = "无锡恒润精密机械股份有限公司"
+    rows[0][5] = "数控车床、加工中心、减速机"
     rows[1][5] = ""  # an empty cell keeps the stored products
     code, report = run(str(write_csv(tmp_path / "b.csv", HEADER_ZH, rows)), "--commit")
     assert (code, report["created"], report["updated"], report["unchanged"]) == (0, 0, 1, 2)
-    assert Organization.objects.get(uscc=USCC_A).name == "无锡恒润精密机械股份有限公司"
+    assert Organization.objects.get(uscc=USCC_A).products == ["数控车床", "加工中心", "减速机"]
     assert Organization.objects.get(uscc=USCC_B).products == ["MES", "WMS"]
     change = AuditEntry.objects.filter(action="update").get()
-    assert change.changes == {"name": ["无锡恒润精密机械有限公司", "无锡恒润精密机械股份有限公司"]}
+    assert change.changes == {
+        "products": [["数控车床", "加工中心"], ["数控车床", "加工中心", "减速机"]]
+    }
+
+
+@pytest.mark.django_db
+def test_import_does_not_rename_it_raises_a_name_change_request(tmp_path):
+    run(str(write_csv(tmp_path / "a.csv", HEADER_ZH, good_rows())), "--commit")
+    rows = good_rows()
+    rows[0][0] = "无锡恒润精密机械股份有限公司"
+    code, report = run(str(write_csv(tmp_path / "b.csv", HEADER_ZH, rows)), "--commit")
+    assert (code, report["updated"], report["unchanged"], report["name_changes"]) == (0, 0, 3, 1)
+    org = Organization.objects.get(uscc=USCC_A)
+    assert org.name == "无锡恒润精密机械有限公司"
+    assert list(
+        org.name_change_requests.values_list("old_name", "new_name", "reason", "state")
+    ) == [("无锡恒润精密机械有限公司", "无锡恒润精密机械股份有限公司", "导入第 1 行", "pending")]
+    assert AuditEntry.objects.filter(action="update").count() == 0
 
 
 @pytest.mark.django_db
@@ -246,6 +264,7 @@ def test_zhizao_console_script_runs_the_import_on_the_configured_database(tmp_pa
         "created": 3,
         "updated": 0,
         "unchanged": 0,
+        "name_changes": 0,
         "errors": [],
     }
     again = subprocess.run(

@@ -12,19 +12,32 @@ from django.urls import reverse
 from tests.factories import PASSWORD, make_organization
 from zhizao.common.models import AuditEntry
 from zhizao.registry.models import Contact, Organization
+from zhizao.registry.services.organizations import refresh_derived_fields
 
 
-@pytest.fixture
-def registry(db):
-    return {
-        "hengrun": make_organization(
+def hengrun_with_products() -> Organization:
+    """恒润 with its products; when the test's enterprise user already brought 恒润 (the
+    ``factory_org``), that organisation gets them: two active organisations never share a name."""
+    org = Organization.objects.filter(name="无锡恒润精密机械有限公司", is_active=True).first()
+    if org is None:
+        return make_organization(
             name="无锡恒润精密机械有限公司",
             region="320214",
             industry="3421",
             products=["数控车床", "加工中心"],
             size="medium",
             employees=420,
-        ),
+        )
+    org.products, org.size, org.employees = ["数控车床", "加工中心"], "medium", 420
+    refresh_derived_fields(org)
+    org.save()
+    return org
+
+
+@pytest.fixture
+def registry(db):
+    return {
+        "hengrun": hengrun_with_products(),
         "zhiyun": make_organization(
             name="昆山智云工业软件有限公司",
             kind="provider",

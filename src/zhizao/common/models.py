@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_site_link
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
@@ -126,7 +128,7 @@ class Notification(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
-    link = models.CharField(_("link"), max_length=500, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True, validators=[validate_site_link])
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

@@ -497,6 +497,12 @@ class NameList(models.Model):
     )
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
     objection_until = models.DateField(_("objections until"), null=True, blank=True)
+    # What the public page showed when the list was announced (公示), frozen then: later edits
+    # of the policy or the item do not change an announced list.
+    announced_item_name = models.CharField(max_length=200, blank=True)
+    announced_policy_title = models.CharField(max_length=300, blank=True)
+    announced_doc_number = models.CharField(max_length=120, blank=True)
+    announced_issuing_unit = models.CharField(max_length=200, blank=True)
     created_by = _user_fk()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -526,6 +532,13 @@ class NameListEntry(models.Model):
     excluded_reason = models.CharField(_("reason for exclusion"), max_length=300, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmed_by = _user_fk()
+    # The beneficiary as announced (公示), frozen when the list is announced: a later rename
+    # or move of the enterprise, or an edit of the project, does not change the public list.
+    announced_name = models.CharField(_("enterprise (as announced)"), max_length=200, blank=True)
+    announced_uscc = models.CharField(max_length=18, blank=True)
+    announced_region = models.CharField(max_length=200, blank=True)
+    announced_project = models.CharField(max_length=200, blank=True)
+    announced_amount_yuan = money(_("amount (as announced)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("name list entry")

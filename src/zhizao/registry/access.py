@@ -6,7 +6,9 @@ through here; a missing object and a forbidden one look the same (404).
   organisation's own members in an organisation role edit its profile and contacts.
 - Contacts (personal data) and the change history: staff (operators, officers) and the
   organisation's own members. Exports: staff.
-- Archived organisations exist only for operators (who may restore them)."""
+- Archived organisations exist only for operators (who may restore them).
+- A registered name changes directly only by an operator; an organisation's member asks for a
+  new name, and operators review those requests."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from django.http import Http404
 
 from zhizao.accounts.roles import acts_for, belongs_to, is_operator, is_staff
 
-from .models import ImportBatch, IndustrialChain, Organization
+from .enums import NameChangeState
+from .models import ImportBatch, IndustrialChain, NameChangeRequest, Organization
 
 
 def can_browse(membership) -> bool:
@@ -33,6 +36,16 @@ def can_add_organization(membership) -> bool:
 
 def can_change_identity(membership) -> bool:
     """Name, credit code and kind are changed by operators only."""
+    return is_operator(membership)
+
+
+def can_rename_organization(membership, organization: Organization | None = None) -> bool:
+    """A new registered name takes effect directly only when an operator sets it; a member's
+    new name becomes a request in the operators' review queue."""
+    return is_operator(membership)
+
+
+def can_review_name_changes(membership) -> bool:
     return is_operator(membership)
 
 
@@ -113,3 +126,26 @@ def access_import(membership, pk) -> ImportBatch:
     if batch is None:
         raise Http404
     return batch
+
+
+def name_changes_for(membership, *, state: str | None = NameChangeState.PENDING):
+    """The operators' queue of name changes (pending: oldest first; decided: newest first;
+    ``state=None``: all); nobody else has one."""
+    if not can_review_name_changes(membership):
+        return NameChangeRequest.objects.none()
+    queryset = NameChangeRequest.objects.select_related(
+        "organization", "requested_by", "requester_organization", "decided_by"
+    )
+    if state is None:
+        return queryset
+    queryset = queryset.filter(state=state)
+    if state == NameChangeState.PENDING:
+        return queryset.order_by("requested_at", "id")
+    return queryset.order_by("-decided_at", "-id")
+
+
+def access_name_change(membership, pk) -> NameChangeRequest:
+    request = name_changes_for(membership, state=None).filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request

@@ -53,3 +53,10 @@ IMPORT_ACTIVE_STATES = frozenset(
     {ImportState.UPLOADED, ImportState.VALIDATING, ImportState.QUEUED, ImportState.COMMITTING}
 )
 IMPORT_FINAL_STATES = frozenset({ImportState.COMMITTED, ImportState.FAILED, ImportState.CANCELLED})
+
+
+class NameChangeState(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SUPERSEDED = "superseded", _("Replaced by a later request")

@@ -43,3 +43,6 @@ FILE_MESSAGES = {
 
 def file_message(code: str, **params) -> str:
     return str(FILE_MESSAGES[code]) % params if params else str(FILE_MESSAGES[code])
+
+
+NAME_TAKEN = _("This name is already used by another organisation in the registry.")

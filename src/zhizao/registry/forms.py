@@ -4,12 +4,14 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from zhizao_core.importing import normalize_website
 from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
 
 from .enums import OrganizationKind, SizeClass
+from .errors import NAME_TAKEN
 from .import_messages import render_error
 from .models import ChainNode, Cluster, IndustrialChain, Industry, Organization, Region
-from .selectors import OrganizationFilter
+from .selectors import OrganizationFilter, organization_name_taken
 
 SORT_CHOICES = [
     ("", _("Relevance / name")),
@@ -157,6 +159,17 @@ class OrganizationForm(forms.ModelForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
+    name_change_reason = forms.CharField(
+        label=_("Reason for the name change"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when you change the name: e.g. the registration change approved by the market "
+            "regulator on 2026-03-01. An operator reviews the new name; until then the current "
+            "name stays."
+        ),
+    )
 
     class Meta:
         model = Organization
@@ -176,8 +189,15 @@ class OrganizationForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, can_change_identity: bool = True, **kwargs):
+    def __init__(self, *args, can_change_identity: bool = True, can_rename: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.can_rename = can_rename
+        if can_rename or not self.instance.pk:
+            del self.fields["name_change_reason"]
+        else:
+            self.fields["name"].help_text = _(
+                "A new name takes effect after an operator has reviewed it."
+            )
         self.fields["region"].queryset = Region.objects.filter(
             level="district", valid_to__isnull=True
         )
@@ -198,6 +218,19 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data["uscc"])
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        unchanged = self.instance.pk and name == self.instance.name
+        if not unchanged and organization_name_taken(name, exclude=self.instance.pk):
+            raise forms.ValidationError(NAME_TAKEN, code="name_taken")
+        return name
+
+    def clean_website(self):
+        """A bare domain (www.example.cn) is read as https://…, as the import reads it; any
+        other address must start with http:// or https:// (the model's validator)."""
+        value = self.cleaned_data.get("website") or ""
+        return (normalize_website(value) or value) if value else ""
 
     def profile_data(self) -> dict:
         from zhizao_core.text import split_list

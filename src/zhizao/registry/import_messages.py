@@ -1,8 +1,9 @@
 """Messages for the registry's validation error codes, in the user's language.
 
 The codes and their parameters are those of ``zhizao_core.importing.ERROR_CODES`` (every cell
-error also carries ``column``, the header label), plus three used by the forms and the API
-(``uscc_exists``, ``field_read_only``, ``import_not_ready``). msgids are English; the Chinese
+error also carries ``column``, the header label), plus those the Django side adds: the
+registry-wide name checks of the import (``name_taken``, ``duplicate_name_in_file``) and the
+codes of the forms and the API (``uscc_exists``, ``field_read_only``, ``import_not_ready``). msgids are English; the Chinese
 texts live in the zh_Hans catalogue (source list: ``import_messages_zh.txt`` beside this file,
 ``msgid<TAB>msgstr`` per line).
 """
@@ -42,6 +43,12 @@ MESSAGES: dict[str, Promise] = {
     ),
     "uscc_exists": _("Another organisation already has the unified social credit code %(value)s."),
     "duplicate_in_file": _("The same unified social credit code as row %(first_row)s."),
+    "name_taken": _(
+        "“%(value)s”: this name is already used by another organisation in the registry."
+    ),
+    "duplicate_name_in_file": _(
+        "“%(value)s”: row %(first)s already gives this name to another organisation."
+    ),
     # vocabularies and references
     "kind_unknown": _(
         "“%(value)s” is not an organisation type; use 制造企业, 服务商, 金融机构, "

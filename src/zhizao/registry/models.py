@@ -6,13 +6,17 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from zhizao.common.validators import validate_web_url
 
 from .enums import (
     ChainPosition,
     ImportState,
     IndustryLevel,
+    NameChangeState,
     OrganizationKind,
     RegionLevel,
     SizeClass,
@@ -166,7 +170,9 @@ class Organization(models.Model):
         _("revenue (10,000 yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    website = models.CharField(_("website"), max_length=200, blank=True)
+    website = models.CharField(
+        _("website"), max_length=200, blank=True, validators=[validate_web_url]
+    )
     description = models.TextField(_("description"), blank=True)
     products = models.JSONField(_("main products"), default=list, blank=True)
     capabilities = models.JSONField(_("capabilities"), default=list, blank=True)
@@ -180,6 +186,9 @@ class Organization(models.Model):
     search_text = models.TextField(editable=False, default="")
     # GBK byte order of the name: pinyin order for the common characters, on any database.
     name_sort = models.CharField(max_length=400, editable=False, default="", db_index=True)
+    # The name as two names are compared (zhizao_core.text.organization_name_key): no two active
+    # organisations share it.
+    name_key = models.CharField(max_length=800, editable=False, default="")
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -197,9 +206,83 @@ class Organization(models.Model):
             ),
             models.Index(fields=["city_code", "name_sort"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"],
+                condition=Q(is_active=True),
+                name="registry_org_active_name_unique",
+                violation_error_message=_(
+                    "This name is already used by another organisation in the registry."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class NameChangeRequest(models.Model):
+    """A change of an organisation's registered name, waiting for an operator's review. The
+    organisation keeps its name until the request is approved."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="name_change_requests",
+        verbose_name=_("organisation"),
+    )
+    old_name = models.CharField(_("current name"), max_length=200)
+    new_name = models.CharField(_("new name"), max_length=200)
+    reason = models.TextField(_("reason for the change"))
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=NameChangeState.choices,
+        default=NameChangeState.PENDING,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    # The organisation the requester acted for (the organisation itself, or the operator's
+    # for a request raised by an import): the decision is notified there.
+    requester_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("name change request")
+        verbose_name_plural = _("name change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(state="pending"),
+                name="registry_one_pending_name_change",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"
 
 
 class Contact(models.Model):
@@ -261,6 +344,8 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    # Rows that would rename an existing organisation: they become name-change requests.
+    name_changes = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     unknown_columns = models.JSONField(default=list, blank=True)

@@ -9,9 +9,18 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 
 from zhizao.common.models import AuditEntry
 from zhizao_core.registry.chains import ChainAssessment, NodeFacts, WeakLinkPolicy, assess_chain
-from zhizao_core.text import normalize_search_text
+from zhizao_core.text import normalize_search_text, organization_name_key
 
-from .models import ChainNode, Contact, ImportBatch, IndustrialChain, Organization, Region
+from .enums import NameChangeState
+from .models import (
+    ChainNode,
+    Contact,
+    ImportBatch,
+    IndustrialChain,
+    NameChangeRequest,
+    Organization,
+    Region,
+)
 
 
 def _asc(field: str):
@@ -139,6 +148,23 @@ def _clusters_qs():
     from .models import Cluster
 
     return Cluster.objects.only("id", "code", "name_zh", "name_en")
+
+
+def organization_name_taken(name: str, *, exclude: int | None = None) -> bool:
+    """True when an active organisation (other than ``exclude``) has this name, compared as
+    ``organization_name_key`` (width, case, spaces and invisible characters do not count)."""
+    queryset = Organization.objects.filter(is_active=True, name_key=organization_name_key(name))
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    return queryset.exists()
+
+
+def pending_name_change(org: Organization) -> NameChangeRequest | None:
+    return (
+        NameChangeRequest.objects.filter(organization=org, state=NameChangeState.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
 
 
 def contacts_for_organization(org: Organization) -> list[Contact]:

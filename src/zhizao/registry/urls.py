@@ -15,6 +15,12 @@ urlpatterns = [
     path(
         "<int:pk>/contacts/<int:contact_id>/", views.ContactEditView.as_view(), name="contact_edit"
     ),
+    path("name-changes/", views.NameChangeListView.as_view(), name="name_change_list"),
+    path(
+        "name-changes/<int:pk>/decide/",
+        views.NameChangeDecideView.as_view(),
+        name="name_change_decide",
+    ),
     path("chains/", views.ChainListView.as_view(), name="chain_list"),
     path("chains/<slug:code>/", views.ChainDetailView.as_view(), name="chain_detail"),
     path("chains/<slug:code>/edit/", views.ChainEditView.as_view(), name="chain_edit"),

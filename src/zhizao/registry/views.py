@@ -22,7 +22,7 @@ from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
 
 from . import access, selectors
-from .enums import IMPORT_ACTIVE_STATES, ImportState, OrganizationKind
+from .enums import IMPORT_ACTIVE_STATES, ImportState, NameChangeState, OrganizationKind
 from .errors import RegistryError
 from .exporters import export_header, export_rows
 from .forms import (
@@ -148,6 +148,7 @@ class OrganizationListView(ActingMixin, View):
             "kinds": OrganizationKind.choices,
             "can_export": access.can_export_organizations(request.membership),
             "can_add": access.can_add_organization(request.membership),
+            "can_review_names": access.can_review_name_changes(request.membership),
             "can_view_contacts": access.can_view_contacts(request.membership),
             "current_sort": filters.sort,
             **_filter_options(request.GET),
@@ -208,6 +209,7 @@ class OrganizationDetailView(ActingMixin, View):
             "chain_nodes": list(org.chain_nodes.select_related("chain")),
             "led_chains": list(org.led_chains.all()),
             "history": selectors.history_for_object(org) if tab == "history" else [],
+            "pending_name_change": selectors.pending_name_change(org) if can_history else None,
             "field_labels": _field_labels(),
         }
         return render(request, "registry/organization_detail.html", context)
@@ -248,38 +250,58 @@ class OrganizationEditView(ActingMixin, View):
             request.membership, pk, can=access.can_change_organization
         )
 
+    def _context(self, request, form, org) -> dict:
+        return {"form": form, "org": org, "pending_name_change": selectors.pending_name_change(org)}
+
     def get(self, request, pk: int):
         org = self._org(request, pk)
         form = OrganizationForm(
-            instance=org, can_change_identity=access.can_add_organization(request.membership)
+            instance=org,
+            can_change_identity=access.can_add_organization(request.membership),
+            can_rename=access.can_rename_organization(request.membership, org),
         )
-        return render(request, self.template_name, {"form": form, "org": org})
+        return render(request, self.template_name, self._context(request, form, org))
 
     def post(self, request, pk: int):
         org = self._org(request, pk)
+        can_rename = access.can_rename_organization(request.membership, org)
         form = OrganizationForm(
             request.POST,
             instance=Organization.objects.get(pk=org.pk),
             can_change_identity=access.can_add_organization(request.membership),
+            can_rename=can_rename,
         )
         if form.is_valid():
             try:
-                changes = org_services.update_organization(
+                result = org_services.update_organization(
                     actor_for_request(request),
                     org,
                     data=form.profile_data(),
                     clusters=[c.pk for c in form.cleaned_data["clusters"]],
                     chain_nodes=[n.pk for n in form.cleaned_data["chain_nodes"]],
+                    rename_directly=can_rename,
+                    name_change_reason=form.cleaned_data.get("name_change_reason") or "",
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if changes:
-                    messages.success(request, _("Saved %(n)d changes.") % {"n": len(changes)})
-                else:
+                if result.changes:
+                    messages.success(
+                        request, _("Saved %(n)d changes.") % {"n": len(result.changes)}
+                    )
+                elif result.name_change is None:
                     messages.info(request, _("Nothing changed."))
+                if result.name_change is not None:
+                    messages.info(
+                        request,
+                        _(
+                            "The new name “%(name)s” waits for an operator's review; until then "
+                            "the registered name stays."
+                        )
+                        % {"name": result.name_change.new_name},
+                    )
                 return redirect("registry:organization_detail", pk=org.pk)
-        return render(request, self.template_name, {"form": form, "org": org}, status=400)
+        return render(request, self.template_name, self._context(request, form, org), status=400)
 
 
 class OrganizationCreateView(ActingMixin, View):
@@ -320,7 +342,14 @@ class OrganizationArchiveView(ActingMixin, View):
             request.membership, pk, can=access.can_archive_organization
         )
         active = request.POST.get("action") == "restore"
-        if org_services.set_organization_active(actor_for_request(request), org, active=active):
+        try:
+            changed = org_services.set_organization_active(
+                actor_for_request(request), org, active=active
+            )
+        except RegistryError as error:
+            messages.error(request, error.message)
+            return redirect("registry:organization_detail", pk=org.pk)
+        if changed:
             messages.success(
                 request,
                 _("Organisation restored.")
@@ -373,6 +402,64 @@ class ContactEditView(ActingMixin, View):
         return render(
             request, self.template_name, {"form": form, "org": org, "contact": contact}, status=400
         )
+
+
+# --- reviewed name changes ----------------------------------------------------------------------
+
+
+class NameChangeListView(ActingMixin, View):
+    """The operators' queue of name changes: pending ones to approve or reject, and the latest
+    decisions."""
+
+    def get(self, request):
+        if not access.can_review_name_changes(request.membership):
+            raise Http404
+        pending = access.name_changes_for(request.membership)
+        decided = list(
+            access.name_changes_for(request.membership, state=NameChangeState.APPROVED)[:20]
+        ) + list(access.name_changes_for(request.membership, state=NameChangeState.REJECTED)[:20])
+        decided.sort(key=lambda r: (r.decided_at, r.pk), reverse=True)
+        paginator = Paginator(pending, 50)
+        page = paginator.get_page(request.GET.get("page"))
+        return render(
+            request,
+            "registry/name_change_list.html",
+            {
+                "page_obj": page,
+                "paginator": paginator,
+                "requests": page.object_list,
+                "decided": decided[:20],
+            },
+        )
+
+
+class NameChangeDecideView(ActingMixin, View):
+    """POST only: approve, or reject with a reason."""
+
+    def post(self, request, pk: int):
+        name_change = access.access_name_change(request.membership, pk)
+        action = request.POST.get("action")
+        if action not in {"approve", "reject"}:
+            raise Http404
+        try:
+            org_services.decide_name_change(
+                actor_for_request(request),
+                name_change,
+                approve=action == "approve",
+                reason=request.POST.get("reason", ""),
+            )
+        except RegistryError as error:
+            messages.error(request, error.message)
+        else:
+            if action == "approve":
+                messages.success(
+                    request,
+                    _("Approved: the organisation is now registered as “%(name)s”.")
+                    % {"name": name_change.new_name},
+                )
+            else:
+                messages.info(request, _("Name change rejected; the requester is notified."))
+        return redirect("registry:name_change_list")
 
 
 # --- industrial chains --------------------------------------------------------------------------

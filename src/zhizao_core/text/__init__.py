@@ -12,6 +12,7 @@ from .normalize import (
     LIST_SEPARATORS,
     chinese_sort_key,
     normalize_search_text,
+    organization_name_key,
     split_list,
     to_halfwidth,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "format_count",
     "format_wan_short",
     "normalize_search_text",
+    "organization_name_key",
     "parse_amount",
     "split_list",
     "to_halfwidth",

@@ -5,6 +5,9 @@
   Chinese punctuation such as ``、`` or ``。`` stay as they are).
 * ``normalize_search_text`` is the form stored for substring search: NFKC, case-folded,
   whitespace collapsed, the parts joined by `` | `` so that a query cannot match across parts.
+* ``organization_name_key`` is the form two organisation names are compared in: NFKC,
+  case-folded, without whitespace and invisible format characters, so ``无锡恒润（集团）有限公司``,
+  ``无锡恒润(集团)有限公司`` and ``无锡恒润 （集团）有限公司\u200b`` are one name.
 * ``split_list`` splits the lists people type into one cell: ``数控车床、加工中心；减速机``.
 * ``chinese_sort_key`` orders Chinese text without a pinyin dictionary, by GBK byte order.
 """
@@ -19,6 +22,7 @@ __all__ = [
     "LIST_SEPARATORS",
     "chinese_sort_key",
     "normalize_search_text",
+    "organization_name_key",
     "split_list",
     "to_halfwidth",
 ]
@@ -53,6 +57,27 @@ def normalize_search_text(*parts: str | None) -> str:
         if value:
             cleaned.append(value)
     return " | ".join(cleaned)
+
+
+NAME_KEY_MAX = 800
+
+
+def organization_name_key(name: str | None) -> str:
+    """The key under which two organisation names count as the same name: NFKC (full-width
+    letters, digits and brackets become ASCII), case-folded, every whitespace character and
+    every invisible format character (zero-width space, joiners, direction marks) removed.
+    At most ``NAME_KEY_MAX`` characters.
+
+    >>> organization_name_key(" 无锡恒润（集团）ＡＢＣ 有限公司\u200b")
+    '无锡恒润(集团)abc有限公司'
+    """
+    if not name:
+        return ""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    kept = [
+        ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in {"Cf", "Cc"}
+    ]
+    return "".join(kept)[:NAME_KEY_MAX]
 
 
 def split_list(text: str | None) -> list[str]:

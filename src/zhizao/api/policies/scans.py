@@ -17,6 +17,7 @@ from zhizao.policies import access
 from zhizao.policies.errors import PolicyError
 from zhizao.policies.models import NameList, NameListEntry, Payment, PolicyItemVersion, Scan
 from zhizao.policies.services import namelists, payments, sandbox, scans
+from zhizao.policies.services.namelists import region_label
 
 from ..pagination import StandardPagination
 from ..permissions import ActsInMembership
@@ -124,12 +125,34 @@ class ScanDetailApi(APIView):
         return Response(scan_json(access.access_scan(_staff(request), pk), summary=True))
 
 
-def entry_json(entry: NameListEntry) -> dict:
+def entry_json(entry: NameListEntry, *, announced: bool = False) -> dict:
+    """An entry; on an announced (or final) list the enterprise, project and amount are the
+    copies taken at announcement, as the public page shows them."""
+    if announced:
+        enterprise = {
+            "id": entry.enterprise_id,
+            "name": entry.announced_name,
+            "uscc": entry.announced_uscc,
+            "region": entry.announced_region,
+        }
+        project = (
+            {"id": entry.project_id, "name": entry.announced_project} if entry.project_id else None
+        )
+        amount = entry.announced_amount_yuan
+    else:
+        enterprise = {
+            "id": entry.enterprise_id,
+            "name": entry.enterprise.name,
+            "uscc": entry.enterprise.uscc,
+            "region": region_label(entry.enterprise.region),
+        }
+        project = {"id": entry.project_id, "name": entry.project.name} if entry.project else None
+        amount = entry.amount_yuan
     return {
         "id": entry.pk,
-        "enterprise": {"id": entry.enterprise_id, "name": entry.enterprise.name},
-        "project": {"id": entry.project_id, "name": entry.project.name} if entry.project else None,
-        "amount_yuan": _money(entry.amount_yuan),
+        "enterprise": enterprise,
+        "project": project,
+        "amount_yuan": _money(amount),
         "state": entry.state,
         "reason": entry.excluded_reason,
         "confirmed_at": entry.confirmed_at.isoformat() if entry.confirmed_at else None,
@@ -150,7 +173,8 @@ def name_list_json(name_list: NameList, *, entries=None) -> dict:
         else None,
     }
     if entries is not None:
-        body["entries"] = [entry_json(e) for e in entries]
+        announced = name_list.announced_at is not None
+        body["entries"] = [entry_json(e, announced=announced) for e in entries]
     return body
 
 
@@ -188,7 +212,9 @@ class NameListListApi(APIView):
 
 
 def _entries(name_list):
-    return name_list.entries.select_related("enterprise", "project").order_by("id")
+    return name_list.entries.select_related(
+        "enterprise__region__parent__parent", "project"
+    ).order_by("id")
 
 
 class NameListDetailApi(APIView):
@@ -242,7 +268,7 @@ class EntryConfirmApi(APIView):
             entry, changed = namelists.confirm_entry(_actor(request), entry)
         except PolicyError as exc:
             return _error(exc)
-        return Response({**entry_json(entry), "changed": changed})
+        return Response({**entry_json(entry, announced=True), "changed": changed})
 
 
 def payment_json(payment: Payment) -> dict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from zhizao.common.masking import mask_email, mask_name, mask_phone
+from zhizao.common.validators import validate_web_url
 from zhizao.registry.enums import OrganizationKind, SizeClass
 from zhizao.registry.models import (
     ChainNode,
@@ -10,6 +11,7 @@ from zhizao.registry.models import (
     Contact,
     ImportBatch,
     IndustrialChain,
+    NameChangeRequest,
     Organization,
 )
 
@@ -66,6 +68,25 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return obj.industry.name if obj.industry else ""
 
 
+class NameChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NameChangeRequest
+        fields = ["id", "old_name", "new_name", "reason", "state", "requested_at"]
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    """One organisation, with the name change waiting for review (if any)."""
+
+    pending_name_change = serializers.SerializerMethodField()
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "pending_name_change"]
+
+    def get_pending_name_change(self, obj) -> dict | None:
+        pending = self.context.get("pending_name_change")
+        return NameChangeSerializer(pending).data if pending is not None else None
+
+
 class OrganizationWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     uscc = serializers.CharField(max_length=18, required=False)
@@ -81,8 +102,17 @@ class OrganizationWriteSerializer(serializers.Serializer):
         max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    website = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    website = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_web_url]
+    )
     description = serializers.CharField(required=False, allow_blank=True)
+    name_change_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="Why the name changes; required when a member (not an operator) changes the "
+        "name, which then waits for an operator's review.",
+    )
     products = serializers.ListField(
         child=serializers.CharField(max_length=50), max_length=50, required=False
     )

@@ -30,6 +30,7 @@ from .serializers import (
     ContactSerializer,
     ImportBatchSerializer,
     MaskedContactSerializer,
+    OrganizationDetailSerializer,
     OrganizationSerializer,
     OrganizationWriteSerializer,
 )
@@ -90,6 +91,8 @@ def _write_data(validated: dict) -> dict:
         data["industry_id"] = data.pop("industry") or None
     if "uscc" in data:
         data["uscc"] = normalize_uscc(data["uscc"])
+    if "name" in data:
+        data["name"] = org_services.clean_organization_name(data["name"])
     for key in ("size", "address", "website", "description"):
         if key in data and data[key] is None:
             data[key] = ""
@@ -158,24 +161,39 @@ class OrganizationListApi(APIView):
 class OrganizationDetailApi(APIView):
     permission_classes = [ActsInMembership]
 
+    @staticmethod
+    def _body(request, org) -> dict:
+        pending = (
+            selectors.pending_name_change(org)
+            if access.can_view_history(request.membership, org)
+            else None
+        )
+        return OrganizationDetailSerializer(org, context={"pending_name_change": pending}).data
+
     @extend_schema(
-        operation_id="organizations_retrieve", responses=OrganizationSerializer, tags=["registry"]
+        operation_id="organizations_retrieve",
+        responses=OrganizationDetailSerializer,
+        tags=["registry"],
     )
     def get(self, request, pk: int):
         org = access.access_organization(request.membership, pk)
-        return Response(OrganizationSerializer(org).data)
+        return Response(self._body(request, org))
 
     @extend_schema(
         operation_id="organizations_partial_update",
         request=OrganizationWriteSerializer,
-        responses=OrganizationSerializer,
+        responses=OrganizationDetailSerializer,
         tags=["registry"],
+        description="A member's new ``name`` (with ``name_change_reason``) is not applied: it "
+        "becomes a name-change request for an operator to review (``pending_name_change``). "
+        "An operator's new name is applied directly.",
     )
     def patch(self, request, pk: int):
         org = access.access_organization(request.membership, pk, can=access.can_change_organization)
         serializer = OrganizationWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = _write_data(serializer.validated_data)
+        reason = data.pop("name_change_reason", "")
         if not access.can_add_organization(request.membership):
             for field in ("uscc", "kind"):
                 if field in data and data[field] != getattr(org, field):
@@ -192,11 +210,17 @@ class OrganizationDetailApi(APIView):
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         try:
-            org_services.update_organization(actor_for_request(request._request), org, data=data)
+            org_services.update_organization(
+                actor_for_request(request._request),
+                org,
+                data=data,
+                rename_directly=access.can_rename_organization(request.membership, org),
+                name_change_reason=reason,
+            )
         except DjangoValidationError as error:
             return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
         org = access.access_organization(request.membership, pk)
-        return Response(OrganizationSerializer(org).data)
+        return Response(self._body(request, org))
 
 
 class OrganizationContactsApi(APIView):

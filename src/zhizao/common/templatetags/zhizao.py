@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import get_language
 
 from zhizao.common.masking import mask_email, mask_name, mask_phone
+from zhizao.common.validators import is_site_link, is_web_url
 from zhizao_core.text import format_cny
 
 register = template.Library()
@@ -25,6 +26,18 @@ def cny(value):
     if value in (None, ""):
         return "—"
     return format_cny(Decimal(value), lang=get_language() or "zh-hans")
+
+
+@register.filter
+def web_url(value):
+    """``value`` if it is an http(s) address, else "": render ``href`` only from this."""
+    return value if is_web_url(value) else ""
+
+
+@register.filter
+def site_link(value):
+    """``value`` if it is a path on this site or an http(s) address, else ""."""
+    return value if is_site_link(value) else ""
 
 
 @register.filter

@@ -159,8 +159,11 @@ def announce_name_list(
         locked.state = NameListState.ANNOUNCED
         locked.announced_at = timezone.now()
         locked.objection_until = today + dt.timedelta(days=days)
-        locked.save(update_fields=["state", "announced_at", "objection_until"])
         item = locked.item_version.item
+        freeze_announcement(locked)
+        locked.save(
+            update_fields=["state", "announced_at", "objection_until", *ANNOUNCED_LIST_FIELDS]
+        )
         for entry in entries:
             notify(
                 entry.enterprise,
@@ -188,6 +191,55 @@ def announce_name_list(
             context={"notified": len({e.enterprise_id for e in entries}), "entries": len(entries)},
         )
     return locked
+
+
+ANNOUNCED_LIST_FIELDS = (
+    "announced_item_name",
+    "announced_policy_title",
+    "announced_doc_number",
+    "announced_issuing_unit",
+)
+ANNOUNCED_ENTRY_FIELDS = (
+    "announced_name",
+    "announced_uscc",
+    "announced_region",
+    "announced_project",
+    "announced_amount_yuan",
+)
+
+
+def region_label(region) -> str:
+    """``江苏省 无锡市 滨湖区``: the Chinese names from the province down, as announced."""
+    names = []
+    while region is not None:
+        names.append(region.name_zh)
+        region = region.parent
+    return " ".join(reversed(names))
+
+
+def freeze_announcement(name_list: NameList) -> None:
+    """Store on the list and its entries everything the public page shows, as it is now. The
+    public page, the API and any export read these copies, so a later rename of an enterprise
+    (or an edit of the policy, item or project) cannot change what was announced. The list's
+    fields are set on ``name_list`` (the caller saves it); the entries are written here."""
+    item = name_list.item_version.item
+    policy = item.policy
+    name_list.announced_item_name = item.name
+    name_list.announced_policy_title = policy.title
+    name_list.announced_doc_number = policy.doc_number
+    name_list.announced_issuing_unit = policy.issuing_unit
+    entries = list(
+        name_list.entries.select_related("enterprise__region__parent__parent", "project").order_by(
+            "id"
+        )
+    )
+    for entry in entries:
+        entry.announced_name = entry.enterprise.name
+        entry.announced_uscc = entry.enterprise.uscc
+        entry.announced_region = region_label(entry.enterprise.region)[:200]
+        entry.announced_project = entry.project.name if entry.project else ""
+        entry.announced_amount_yuan = entry.amount_yuan
+    NameListEntry.objects.bulk_update(entries, ANNOUNCED_ENTRY_FIELDS, batch_size=500)
 
 
 def confirm_entry(actor: Actor, entry: NameListEntry) -> tuple[NameListEntry, bool]:

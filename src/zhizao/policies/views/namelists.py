@@ -115,21 +115,19 @@ def public_name_lists(request):
 
 @membership_optional
 def public_name_list(request, pk):
+    """The announced list exactly as announced: names, codes, regions, projects and amounts
+    are the copies taken at announcement (``freeze_announcement``), never the live records."""
     name_list = access.access_public_name_list(pk)
-    entries = (
-        NameListEntry.objects.filter(name_list=name_list, state__in=PUBLIC_STATES)
-        .select_related("enterprise", "project")
-        .order_by("id")
+    entries = list(
+        NameListEntry.objects.filter(name_list=name_list, state__in=PUBLIC_STATES).order_by("id")
     )
     return render(
         request,
         "policies/namelist_public.html",
         {
             "name_list": name_list,
-            "item": name_list.item_version.item,
-            "policy": name_list.item_version.item.policy,
             "entries": entries,
-            "total": sum((e.amount_yuan for e in entries), start=0),
+            "total": sum((e.announced_amount_yuan or 0 for e in entries), start=0),
         },
     )
 

@@ -12,6 +12,12 @@ Underneath, ``check_table`` validates every row (pure core) and plans what a com
 and ``apply_plan`` writes the plan in ONE transaction: organisations, their cluster and chain
 links, contacts, the audit entries and the batch's ``committed`` state — all of it or nothing.
 The ``ImportBatch`` state machine has one owner, ``set_import_state``.
+
+Names: a new name that an active organisation already has (compared as ``name_key``) is an
+error on its row, as is a name an earlier row gives to another organisation. The import never
+renames an existing organisation: a row whose name differs from the stored one updates the other
+fields and raises a name-change request for an operator to review (``name_changes`` in the
+report).
 """
 
 from __future__ import annotations
@@ -47,13 +53,19 @@ from zhizao_core.importing import (
     map_header,
     validate_rows,
 )
+from zhizao_core.text import organization_name_key
 
 from ..enums import IMPORT_FINAL_STATES, ImportState
 from ..errors import RegistryError, file_message
 from ..import_messages import render_error
 from ..models import ChainNode, Cluster, Contact, ImportBatch, Industry, Organization, Region
 from .files import Table, TableError, file_format, read_table
-from .organizations import derived_fields, name_sort_key, refresh_derived_fields
+from .organizations import (
+    derived_fields,
+    name_sort_key,
+    refresh_derived_fields,
+    request_name_change,
+)
 
 Progress = Callable[[str, int], None]
 CHUNK = 800  # stays under SQLite's limit of bound variables per statement
@@ -94,6 +106,9 @@ class PlannedRow:
     record: OrganizationRecord
     org_id: int | None
     changes: dict[str, list[Any]]
+    # [stored name, the file's name] when the row would rename an existing organisation: the
+    # import does not rename, it raises a name-change request for an operator to review.
+    name_change: list[str] | None = None
 
 
 @dataclass
@@ -110,6 +125,10 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def name_changes(self) -> list[PlannedRow]:
+        return [row for row in (*self.update, *self.unchanged) if row.name_change]
 
 
 def import_context(*, today: dt.date | None = None) -> ImportContext:
@@ -192,6 +211,7 @@ def plan_records(
             create.append(PlannedRow(rec, None, {}))
             continue
         changes: dict[str, list[Any]] = {}
+        name_change = None
         for key, attr in SCALAR_FIELDS.items():
             if key not in rec.present:
                 continue
@@ -200,6 +220,9 @@ def plan_records(
                 continue  # an empty cell keeps the stored value: nothing is lost by a sparse file
             old = getattr(org, attr)
             if jsonable(old) != jsonable(new):
+                if key == "name":
+                    name_change = [old, new]  # reviewed, never written by the import
+                    continue
                 changes[attr] = [jsonable(old), jsonable(new)]
         for key, existing in (("clusters", cluster_codes), ("chain_nodes", node_codes)):
             new_codes = sorted(getattr(rec, key))
@@ -212,7 +235,7 @@ def plan_records(
             wanted = (rec.contact_name, rec.contact_phone, rec.contact_email)
             if stored is None or any(w and w != s for w, s in zip(wanted, stored, strict=True)):
                 changes["contact"] = [stored[0] if stored else None, rec.contact_name]
-        (update if changes else unchanged).append(PlannedRow(rec, org.pk, changes))
+        (update if changes else unchanged).append(PlannedRow(rec, org.pk, changes, name_change))
     return create, update, unchanged
 
 
@@ -225,6 +248,55 @@ def _missing_reference_data(ctx: ImportContext) -> str:
     if not ctx.industry_codes:
         return _("industries (GB/T 4754-2017)")
     return ""
+
+
+NAME_TAKEN_CODE = "name_taken"
+DUPLICATE_NAME_CODE = "duplicate_name_in_file"
+
+
+def check_names(
+    create: list[PlannedRow], update: list[PlannedRow], unchanged: list[PlannedRow], labels
+) -> list[CellError]:
+    """Two active organisations never share a name: a new organisation, or a rename, whose
+    name (as ``organization_name_key``) an active organisation already has is an error on
+    that row, and so is a name that an earlier row of the file already gives to another
+    organisation (the later row is the bad one, as for credit codes)."""
+    candidates = [row for row in create] + [row for row in (*update, *unchanged) if row.name_change]
+    if not candidates:
+        return []
+    keys = {id(row): organization_name_key(row.record.name) for row in candidates}
+    holders: dict[str, int] = {}
+    wanted = sorted(set(keys.values()))
+    for start in range(0, len(wanted), CHUNK):
+        holders.update(
+            Organization.objects.filter(
+                is_active=True, name_key__in=wanted[start : start + CHUNK]
+            ).values_list("name_key", "id")
+        )
+    column = labels.get("name", "名称")
+    errors: list[CellError] = []
+    first_row: dict[str, tuple[int, str]] = {}
+    for row in sorted(candidates, key=lambda r: r.record.row):
+        key = keys[id(row)]
+        holder = holders.get(key)
+        if holder is not None and holder != row.org_id:
+            errors.append(
+                CellError(row.record.row, column, NAME_TAKEN_CODE, {"value": row.record.name})
+            )
+            continue
+        earlier = first_row.get(key)
+        if earlier is not None and earlier[1] != row.record.uscc:
+            errors.append(
+                CellError(
+                    row.record.row,
+                    column,
+                    DUPLICATE_NAME_CODE,
+                    {"value": row.record.name, "first": earlier[0]},
+                )
+            )
+            continue
+        first_row.setdefault(key, (row.record.row, row.record.uscc))
+    return errors
 
 
 def check_table(
@@ -255,6 +327,14 @@ def check_table(
         progress("planning", 60)
     if result.records:
         plan.create, plan.update, plan.unchanged = plan_records(result.records)
+        name_errors = check_names(plan.create, plan.update, plan.unchanged, plan.labels)
+        if name_errors:
+            bad = {error.row for error in name_errors}
+            plan.create = [r for r in plan.create if r.record.row not in bad]
+            plan.update = [r for r in plan.update if r.record.row not in bad]
+            plan.unchanged = [r for r in plan.unchanged if r.record.row not in bad]
+            plan.valid -= len(bad)
+            plan.errors = sorted([*plan.errors, *name_errors], key=lambda e: e.row)
     return plan
 
 
@@ -279,6 +359,7 @@ ORG_INSERT_FIELDS = (
     "industry_group",
     "search_text",
     "name_sort",
+    "name_key",
     "is_active",
     "created_at",
     "updated_at",
@@ -316,6 +397,7 @@ def _organization_row(rec: OrganizationRecord, stamp) -> tuple:
         derived["industry_group"],
         derived["search_text"],
         derived["name_sort"],
+        derived["name_key"],
         True,
         stamp,
         stamp,
@@ -433,6 +515,7 @@ def apply_plan(
             for row in plan.update
         ]
         insert_entry_rows(entry_rows)
+        _request_name_changes(actor, plan, batch)
         counts = {
             "created": len(plan.create),
             "updated": len(plan.update),
@@ -447,6 +530,7 @@ def apply_plan(
             context={**counts, "rows": plan.rows, "skipped": len(plan.errors)},
             progress=100,
             phase="done",
+            name_changes=len(plan.name_changes),
             **counts,
         ):
             # Another worker (or the reaper) moved the batch meanwhile: write nothing.
@@ -459,6 +543,31 @@ def apply_plan(
 
 
 ANALYZE_AFTER_ROWS = 1000
+
+
+def _request_name_changes(actor: Actor, plan: ImportPlan, batch: ImportBatch | None) -> None:
+    """A row that gives an existing organisation another name renames nothing: it raises a
+    name-change request (the same one an organisation raises from its profile) for an operator
+    to approve. Renames are rare; each goes through the one write path."""
+    rows = plan.name_changes
+    if not rows:
+        return
+    orgs = Organization.objects.in_bulk([row.org_id for row in rows])
+    for row in rows:
+        if batch is not None:
+            reason = _("Import “%(file)s”, row %(row)s") % {
+                "file": batch.original_name,
+                "row": row.record.row,
+            }
+        else:
+            reason = _("Import, row %(row)s") % {"row": row.record.row}
+        request_name_change(
+            actor,
+            orgs[row.org_id],
+            new_name=row.record.name,
+            reason=reason,
+            import_batch=batch,
+        )
 
 
 def _write_links(plan: ImportPlan, cluster_ids: dict[str, int], node_ids: dict[str, int]) -> None:
@@ -567,6 +676,7 @@ def report(plan: ImportPlan, *, counts: dict[str, int] | None = None) -> dict[st
         "rows": plan.rows,
         "valid": plan.valid,
         **counts,
+        "name_changes": len(plan.name_changes),
         "errors": [error_dict(e) for e in plan.errors],
     }
 
@@ -736,6 +846,7 @@ def run_import_check(batch: ImportBatch) -> ImportBatch:
         created=len(plan.create),
         updated=len(plan.update),
         unchanged=len(plan.unchanged),
+        name_changes=len(plan.name_changes),
         message="",
     )
     return batch
@@ -913,6 +1024,7 @@ def import_file(
                 "created": 0,
                 "updated": 0,
                 "unchanged": 0,
+                "name_changes": 0,
                 "errors": [{"row": 0, "column": "", "code": error.code, "message": message}],
             },
             ok=False,
