@@ -71,7 +71,15 @@ def check(env, path: Path) -> tuple[int, dict]:
 def test_a_migrated_database_checks_an_import_against_its_reference_data(env, tmp_path):
     assert check(env, thirty_rows(tmp_path / "orgs.csv")) == (
         0,
-        {"rows": 30, "valid": 30, "created": 30, "updated": 0, "unchanged": 0, "errors": []},
+        {
+            "rows": 30,
+            "valid": 30,
+            "created": 30,
+            "updated": 0,
+            "unchanged": 0,
+            "name_changes": 0,
+            "errors": [],
+        },
     )
 
 
@@ -85,6 +93,7 @@ def test_an_import_into_a_database_without_reference_data_says_so_once(env, tmp_
             "created": 0,
             "updated": 0,
             "unchanged": 0,
+            "name_changes": 0,
             "errors": [
                 {
                     "row": 0,
