@@ -95,7 +95,8 @@ def only_chains(n):
                 position=position,
                 sort_order=j,
             )
-        org = make_organization(name=f"无锡测试{i}号有限公司", region="320214", industry="3421")
+        # named per call as well: two active organisations never share a name
+        org = make_organization(name=f"无锡测试{n}-{i}号有限公司", region="320214", industry="3421")
         org.chain_nodes.add(ChainNode.objects.get(code=f"test-{i}-0"))
 
 
