@@ -23,6 +23,7 @@ from functools import cache
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, set_rollback
@@ -118,7 +119,11 @@ class ApiOperation(APIView):
         if isinstance(exc, InvalidInput):
             set_rollback()
             return Response(invalid_input_body(exc.errors), status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
+        response = super().handle_exception(exc)
+        if isinstance(exc, ParseError):
+            # a body that is not JSON, or JSON that is not an object: said with a code too
+            response.data = {"code": exc.detail.code, "detail": str(exc.detail), "field": None}
+        return response
 
 
 def respond(

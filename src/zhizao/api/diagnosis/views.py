@@ -4,6 +4,7 @@ permissions as the pages (``zhizao.diagnosis.access``)."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -276,7 +277,7 @@ class AssessmentListApi(ApiOperation):
             else MaturityModel.objects.filter(is_current=True, is_default=True).first()
         )
         if model is None:
-            raise DiagnosisError("unknown_model", "unknown model", field="model")
+            raise DiagnosisError("unknown_model", _("Unknown maturity model."), field="model")
         a = services.start_self_assessment(
             actor(request), membership.organization, model, data.get("enterprise_type", "")
         )

@@ -7,6 +7,7 @@ side's contacts only after acceptance and with consent."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 
@@ -63,7 +64,9 @@ def _own_contact(membership, contact_id, field: str) -> Contact | None:
         pk=contact_id, organization_id=membership.organization_id
     ).first()
     if contact is None:
-        raise MatchError("bad_contact", field, field=field)
+        raise MatchError(
+            "bad_contact", _("Choose a contact person of your organisation."), field=field
+        )
     return contact
 
 
@@ -367,7 +370,9 @@ class IntroductionConsentApi(ApiOperation):
         data = parse(ConsentInputSerializer, request.data)
         contact = _own_contact(membership, data.get("contact"), "contact")
         if contact is None:
-            raise MatchError("bad_contact", "contact", field="contact")
+            raise MatchError(
+                "bad_contact", _("Choose a contact person of your organisation."), field="contact"
+            )
         consent = services.grant_consent(actor(request), introduction, contact)
         return respond(ConsentSerializer, consent, status_code=status.HTTP_201_CREATED)
 

@@ -5,6 +5,7 @@ enterprise's confirmation, payments and the sandbox. The same access rules
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 
@@ -36,7 +37,9 @@ ERRORS = {400: ErrorSerializer}
 
 def _required(values: dict, name: str):
     if values.get(name) is None:
-        raise PolicyError("required", f"{name}: YYYY-MM-DD", field=name)
+        raise PolicyError(
+            "required", _("%(field)s is required (YYYY-MM-DD).") % {"field": name}, field=name
+        )
     return values[name]
 
 
@@ -65,7 +68,9 @@ def _version(membership, values: dict) -> PolicyItemVersion:
     qs = item.versions.filter(state__in=scans.SCANNABLE_VERSION_STATES)
     version = qs.filter(number=number).first() if number else item.current_version
     if version is None:
-        raise PolicyError("version_not_published", "no published version", field="version")
+        raise PolicyError(
+            "version_not_published", _("This item has no published version."), field="version"
+        )
     return version
 
 

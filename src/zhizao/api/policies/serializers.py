@@ -4,6 +4,7 @@ the services, which answer with a stable code and the field."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,7 +29,7 @@ def _region(code):
         return None
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise serializers.ValidationError("unknown region code", code="unknown_region")
+        raise serializers.ValidationError(_("Unknown region code."), code="unknown_region")
     return region
 
 
@@ -86,7 +87,7 @@ class LoanInputSerializer(serializers.Serializer):
             return None
         lender = Organization.objects.filter(pk=value, kind="bank").first()
         if lender is None:
-            raise serializers.ValidationError("no such bank", code="unknown_lender")
+            raise serializers.ValidationError(_("No bank with this id."), code="unknown_lender")
         return lender
 
 
