@@ -331,6 +331,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # several components have a "state" field, each with its own states
+    "ENUM_NAME_OVERRIDES": {
+        "PolicyStateEnum": "zhizao.policies.enums.PolicyState",
+        "OfferingStateEnum": "zhizao.matchmaking.enums.OfferingState",
+        "DemandStateEnum": "zhizao.matchmaking.enums.DemandState",
+        "IntroductionStateEnum": "zhizao.matchmaking.enums.IntroductionState",
+        "ChallengeStateEnum": "zhizao.matchmaking.enums.ChallengeState",
+        "ApplicationStateEnum": "zhizao.matchmaking.enums.ApplicationState",
+    },
 }
 
 LOGGING = {

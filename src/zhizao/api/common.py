@@ -180,10 +180,6 @@ class MoneyField(serializers.Field):
         return None if value is None else str(value)
 
 
-def money(value) -> str | None:
-    return None if value is None else str(value)
-
-
 class IsoDateTimeField(serializers.DateTimeField):
     """A stored time written as ``isoformat()`` (the offset it is stored with), as the API
     has always answered."""
