@@ -310,6 +310,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # every operation's JSON body is an object: anything else is a 400 from the parser
+    "DEFAULT_PARSER_CLASSES": [
+        "zhizao.api.parsers.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "zhizao.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -325,6 +331,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # several components have a "state" field, each with its own states
+    "ENUM_NAME_OVERRIDES": {
+        "PolicyStateEnum": "zhizao.policies.enums.PolicyState",
+        "OfferingStateEnum": "zhizao.matchmaking.enums.OfferingState",
+        "DemandStateEnum": "zhizao.matchmaking.enums.DemandState",
+        "IntroductionStateEnum": "zhizao.matchmaking.enums.IntroductionState",
+        "ChallengeStateEnum": "zhizao.matchmaking.enums.ChallengeState",
+        "ApplicationStateEnum": "zhizao.matchmaking.enums.ApplicationState",
+    },
 }
 
 LOGGING = {

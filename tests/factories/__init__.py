@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.conf import settings
 
 from zhizao.accounts.enums import Role
 from zhizao.accounts.models import Membership, User
@@ -117,3 +118,18 @@ def enterprise_user(db, factory_org) -> User:
 def other_enterprise_user(db) -> User:
     other = make_organization(name="常州天衡注塑模具有限公司", region="320411", industry="2929")
     return make_user("other", role=Role.ENTERPRISE, organization=other)
+
+
+def session_credentials(user: User) -> tuple[dict[str, str], dict[str, str]]:
+    """Cookies and headers with which a raw HTTP client (schemathesis, werkzeug) acts as
+    ``user`` through a logged-in browser session: the session cookie, and the CSRF cookie
+    with its header for unsafe methods."""
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    csrf = _get_new_csrf_string()
+    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+    cookies[settings.CSRF_COOKIE_NAME] = csrf
+    return cookies, {"X-CSRFToken": csrf}

@@ -4,203 +4,328 @@ permissions as the pages (``zhizao.diagnosis.access``)."""
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from zhizao.accounts import roles
 from zhizao.accounts.enums import Role
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
 from zhizao.diagnosis import access, services, stats
+from zhizao.diagnosis.enums import AssessmentKind, EnterpriseType
 from zhizao.diagnosis.errors import DiagnosisError
-from zhizao.diagnosis.models import Assessment, MaturityModel
+from zhizao.diagnosis.models import MaturityModel
 from zhizao.diagnosis.selectors import build_report, missing_requirements
 
-from ..pagination import StandardPagination
-from ..permissions import ActsInMembership
+from ..common import (
+    ApiOperation,
+    ErrorSerializer,
+    IsoDateTimeField,
+    MoneyField,
+    RefSerializer,
+    TextInput,
+    actor,
+    paged,
+    paginated,
+    parse,
+    respond,
+)
+
+TAGS = ["diagnosis"]
+ERRORS = {400: ErrorSerializer}
 
 
-def _membership(request):
-    return membership_for_request(request._request)
+# --- bodies ---------------------------------------------------------------------------------
 
 
-def _error(exc: DiagnosisError, code=status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"code": exc.code, "detail": exc.message, "field": exc.field}, status=code)
+class ModelNameSerializer(serializers.Serializer):
+    zh = serializers.CharField(source="name_zh")
+    en = serializers.CharField(source="name_en")
 
 
-def assessment_json(a: Assessment, *, answers: bool = False) -> dict:
-    out = {
-        "id": a.pk,
-        "model": a.model.key,
-        "model_version": a.model.version,
-        "organization": {"id": a.organization_id, "name": a.organization.name},
-        "kind": a.kind,
-        "enterprise_type": a.enterprise_type,
-        "state": a.state,
-        "provider": {"id": a.provider_id, "name": a.provider.name} if a.provider_id else None,
-        "verifies": a.verifies_id,
-        "asked": a.asked_count,
-        "answered": a.answered_count,
-        "score": str(a.score) if a.score is not None else None,
-        "level": a.level,
-        "target_level": a.target_level,
-        "created_at": a.created_at.isoformat(),
-        "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
-    }
-    if answers:
-        out["answers"] = {
-            x.requirement_id: {"value": x.value, "comment": x.comment} for x in a.answers.all()
-        }
-        out["evidence"] = [
-            {
-                "id": e.pk,
-                "requirement": e.requirement_id,
-                "name": e.original_name,
-                "size": e.size_bytes,
-            }
-            for e in a.evidence.all()
-        ]
-    return out
+class ModelSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    version = serializers.CharField()
+    name = ModelNameSerializer(source="*")
+    default = serializers.BooleanField(source="is_default")
+    requirements = serializers.IntegerField(source="requirement_count")
 
 
-class ModelListApi(APIView):
-    permission_classes = [ActsInMembership]
+class ModelFileSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    version = serializers.CharField()
+    sha256 = serializers.CharField()
+    data = serializers.JSONField(help_text="The model file as loaded (levels, domains, …)")
 
+
+class AssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    model = serializers.CharField(source="model.key")
+    model_version = serializers.CharField(source="model.version")
+    organization = RefSerializer()
+    kind = serializers.CharField()
+    enterprise_type = serializers.CharField()
+    state = serializers.CharField()
+    provider = serializers.SerializerMethodField()
+    verifies = serializers.IntegerField(source="verifies_id", allow_null=True)
+    asked = serializers.IntegerField(source="asked_count")
+    answered = serializers.IntegerField(source="answered_count")
+    score = MoneyField(allow_null=True)
+    level = serializers.IntegerField(allow_null=True)
+    target_level = serializers.IntegerField(allow_null=True)
+    created_at = IsoDateTimeField()
+    submitted_at = IsoDateTimeField(allow_null=True)
+
+    @extend_schema_field(RefSerializer(allow_null=True))
+    def get_provider(self, a):
+        return {"id": a.provider_id, "name": a.provider.name} if a.provider_id else None
+
+
+class AnswerSerializer(serializers.Serializer):
+    value = serializers.JSONField(help_text='1, 0.8, 0.5, 0 or "na"')
+    comment = serializers.CharField()
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    requirement = serializers.CharField(source="requirement_id")
+    name = serializers.CharField(source="original_name")
+    size = serializers.IntegerField(source="size_bytes")
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    answers = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(many=True, source="evidence.all")
+
+    @extend_schema_field(serializers.DictField(child=AnswerSerializer()))
+    def get_answers(self, a):
+        return {x.requirement_id: {"value": x.value, "comment": x.comment} for x in a.answers.all()}
+
+
+class StartInputSerializer(serializers.Serializer):
+    model = TextInput(max_length=64, help_text="Model key (default: the default model)")
+    enterprise_type = TextInput(help_text=" | ".join(EnterpriseType.values))
+
+
+class AssessmentQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AssessmentKind.choices, required=False)
+
+
+class AnswersInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        allow_null=True,
+        help_text='{"<requirement id>": 1 | 0.8 | 0.5 | 0 | "na"}',
+    )
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, allow_null=True, max_length=2000),
+        required=False,
+        allow_null=True,
+        help_text='{"<requirement id>": "…"}',
+    )
+
+
+class AnswerErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class AnswersErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    errors = serializers.DictField(child=AnswerErrorSerializer())
+
+
+class SubmitRefusedSerializer(ErrorSerializer):
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class ReportQuery(serializers.Serializer):
+    target = serializers.IntegerField(
+        required=False, min_value=1, max_value=5, help_text="Target level of the roadmap"
+    )
+
+
+class ReportSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    version = serializers.CharField()
+    enterprise_type = serializers.CharField()
+    score = serializers.CharField()
+    level = serializers.IntegerField(allow_null=True)
+    levels = serializers.DictField(child=serializers.CharField())
+    elements = serializers.DictField(child=serializers.DictField(child=serializers.CharField()))
+    domains = serializers.DictField(child=serializers.DictField(child=serializers.CharField()))
+    subdomains = serializers.DictField(child=serializers.DictField(child=serializers.CharField()))
+    explanation = serializers.JSONField()
+    draft = serializers.BooleanField()
+    rules = serializers.JSONField()
+    roadmap = serializers.ListField(child=serializers.DictField(child=serializers.JSONField()))
+    benchmark = serializers.ListField(child=serializers.DictField(child=serializers.JSONField()))
+    trend = serializers.DictField(child=serializers.JSONField(), allow_null=True)
+    comparison = serializers.DictField(child=serializers.JSONField(), allow_null=True)
+
+
+class CampaignSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    state = serializers.CharField()
+    model = serializers.CharField(source="model.key")
+    budget_yuan = MoneyField()
+    price_yuan = MoneyField()
+    capacity = serializers.IntegerField()
+    deadline = serializers.DateField(allow_null=True)
+
+
+class ProviderProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    provider = serializers.SerializerMethodField()
+    quota = serializers.IntegerField()
+    regions = serializers.JSONField()
+    planned = serializers.IntegerField()
+    visited = serializers.IntegerField()
+    reported = serializers.IntegerField()
+
+    @extend_schema_field(RefSerializer())
+    def get_provider(self, p):
+        return {"id": p.provider_id, "name": p.provider.name}
+
+
+class TargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    enterprise = RefSerializer()
+    provider = serializers.SerializerMethodField()
+    state = serializers.CharField()
+    distance = serializers.CharField()
+    unassigned_reason = serializers.CharField()
+    assessment = serializers.IntegerField(source="assessment_id", allow_null=True)
+
+    def get_provider(self, t) -> int | None:
+        return t.assigned.provider_id if t.assigned else None
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    providers = serializers.SerializerMethodField()
+    targets = serializers.SerializerMethodField()
+
+    @extend_schema_field(ProviderProgressSerializer(many=True))
+    def get_providers(self, c):
+        return ProviderProgressSerializer(self.context["progress"], many=True).data
+
+    @extend_schema_field(TargetSerializer(many=True))
+    def get_targets(self, c):
+        return TargetSerializer(self.context["targets"], many=True).data
+
+
+# --- operations -----------------------------------------------------------------------------
+
+
+class ModelListApi(ApiOperation):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT,
+        responses=ModelSerializer(many=True),
         summary="Current maturity models",
         operation_id="diagnosis_models_list",
+        tags=TAGS,
     )
     def get(self, request):
         rows = MaturityModel.objects.filter(is_current=True).order_by("-is_default", "key")
-        return Response(
-            [
-                {
-                    "key": m.key,
-                    "version": m.version,
-                    "name": {"zh": m.name_zh, "en": m.name_en},
-                    "default": m.is_default,
-                    "requirements": m.requirement_count,
-                }
-                for m in rows
-            ]
-        )
+        return respond(ModelSerializer, rows, many=True)
 
 
-class ModelDetailApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class ModelDetailApi(ApiOperation):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="A model file as loaded (current version)"
+        responses=ModelFileSerializer,
+        summary="A model file as loaded (current version)",
+        tags=TAGS,
     )
     def get(self, request, key):
         row = MaturityModel.objects.filter(key=key, is_current=True).first()
         if row is None:
             raise Http404
-        return Response(
-            {"key": row.key, "version": row.version, "sha256": row.sha256, "data": row.data}
-        )
+        return respond(ModelFileSerializer, row)
 
 
-class AssessmentListApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class AssessmentListApi(ApiOperation):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT,
+        parameters=[AssessmentQuery],
+        responses={200: paginated(AssessmentSerializer), **ERRORS},
         summary="Assessments the caller may see",
         operation_id="diagnosis_assessments_list",
+        tags=TAGS,
     )
     def get(self, request):
-        qs = access.assessments_for(_membership(request)).order_by("-id")
-        kind = request.query_params.get("kind")
-        if kind:
-            qs = qs.filter(kind=kind)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response([assessment_json(a) for a in page])
+        query = parse(AssessmentQuery, request.query_params)
+        qs = access.assessments_for(request.membership).order_by("-id")
+        if query.get("kind"):
+            qs = qs.filter(kind=query["kind"])
+        return paged(request, self, qs, AssessmentSerializer)
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses=OpenApiTypes.OBJECT,
+        request=StartInputSerializer,
+        responses={201: AssessmentSerializer, **ERRORS},
         summary="Start a self-assessment: {model: key, enterprise_type: discrete|process}",
+        tags=TAGS,
     )
     def post(self, request):
-        membership = _membership(request)
+        membership = request.membership
         if not access.can_self_assess(membership):
             raise Http404
-        key = (request.data or {}).get("model")
+        data = parse(StartInputSerializer, request.data)
+        key = data.get("model")
         model = (
             MaturityModel.objects.filter(key=key, is_current=True).first()
             if key
             else MaturityModel.objects.filter(is_current=True, is_default=True).first()
         )
         if model is None:
-            return Response(
-                {"code": "unknown_model", "detail": "unknown model", "field": "model"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        try:
-            a = services.start_self_assessment(
-                actor_for_request(request._request),
-                membership.organization,
-                model,
-                (request.data or {}).get("enterprise_type", ""),
-            )
-        except DiagnosisError as exc:
-            return _error(exc)
-        return Response(assessment_json(a), status=status.HTTP_201_CREATED)
+            raise DiagnosisError("unknown_model", _("Unknown maturity model."), field="model")
+        a = services.start_self_assessment(
+            actor(request), membership.organization, model, data.get("enterprise_type", "")
+        )
+        return respond(AssessmentSerializer, a, status_code=status.HTTP_201_CREATED)
 
 
-class AssessmentDetailApi(APIView):
-    permission_classes = [ActsInMembership]
-
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="An assessment with its answers")
-    def get(self, request, pk):
-        a = access.access_assessment(_membership(request), pk)
-        return Response(assessment_json(a, answers=True))
-
-
-class AnswersApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class AssessmentDetailApi(ApiOperation):
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses=OpenApiTypes.OBJECT,
+        responses=AssessmentDetailSerializer, summary="An assessment with its answers", tags=TAGS
+    )
+    def get(self, request, pk):
+        a = access.access_assessment(request.membership, pk)
+        return respond(AssessmentDetailSerializer, a)
+
+
+class AnswersApi(ApiOperation):
+    @extend_schema(
+        request=AnswersInputSerializer,
+        responses={200: AssessmentDetailSerializer, 400: AnswersErrorSerializer},
         summary='Save answers: {"answers": {"<id>": 1|0.8|0.5|0|"na"}, "comments": {"<id>": "…"}}',
+        tags=TAGS,
     )
     def patch(self, request, pk):
-        membership = _membership(request)
-        a = access.access_assessment(membership, pk, write=True)
-        data = request.data or {}
-        answers = data.get("answers") or {}
-        comments = data.get("comments") or {}
-        if not isinstance(answers, dict) or not isinstance(comments, dict):
-            return Response(
-                {"code": "bad_request", "detail": "answers and comments must be objects"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        problems = services.save_answers(actor_for_request(request._request), a, answers, comments)
+        a = access.access_assessment(request.membership, pk, write=True)
+        data = parse(AnswersInputSerializer, request.data)
+        problems = services.save_answers(
+            actor(request), a, data.get("answers") or {}, data.get("comments") or {}
+        )
         if problems:
             errors = {
                 rid: {"code": exc.code, "detail": exc.message} for rid, exc in problems.items()
             }
             return Response({"code": "invalid_answers", "errors": errors}, status=400)
         a.refresh_from_db()
-        return Response(assessment_json(a, answers=True))
+        return respond(AssessmentDetailSerializer, a)
 
 
-class SubmitApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class SubmitApi(ApiOperation):
     @extend_schema(
-        request=None, responses=OpenApiTypes.OBJECT, summary="Submit (score) an assessment"
+        request=None,
+        responses={200: AssessmentSerializer, 409: SubmitRefusedSerializer},
+        summary="Submit (score) an assessment",
+        tags=TAGS,
     )
     def post(self, request, pk):
-        a = access.access_assessment(_membership(request), pk, write=True)
+        a = access.access_assessment(request.membership, pk, write=True)
         try:
-            a = services.submit(actor_for_request(request._request), a)
+            a = services.submit(actor(request), a)
         except DiagnosisError as exc:
             body = {
                 "code": exc.code,
@@ -208,149 +333,125 @@ class SubmitApi(APIView):
                 "missing": missing_requirements(a),
             }
             return Response(body, status=status.HTTP_409_CONFLICT)
-        return Response(assessment_json(a))
+        return respond(AssessmentSerializer, a)
 
 
-class ReportApi(APIView):
-    permission_classes = [ActsInMembership]
+def report_json(report) -> dict:
+    body = report.result.as_json(report.model)
+    body["draft"] = report.draft
+    body["rules"] = report.rules
+    body["roadmap"] = [
+        {
+            **{k: v for k, v in gap.items() if k != "items"},
+            "items": [
+                {
+                    "requirement": i["id"],
+                    "text": i["text"],
+                    "current": i["current"],
+                    "gain": i["gain"],
+                    "closes": i["closes"],
+                    "next_step": i["next_step"],
+                    "providers": [{"id": p["id"], "name": p["name"]} for p in i["providers"]],
+                }
+                for i in gap["items"]
+            ],
+        }
+        for gap in report.roadmap
+    ]
+    body["benchmark"] = [{k: v for k, v in g.items() if k != "bars"} for g in report.benchmark]
+    body["trend"] = (
+        {
+            "level": report.trend["level"],
+            "columns": [{**c, "date": c["date"].isoformat()} for c in report.trend["columns"]],
+            "domains": [
+                {"name": r["name"], "values": [v["value"] for v in r["values"]]}
+                for r in report.trend["rows"]
+            ],
+        }
+        if report.trend
+        else None
+    )
+    body["comparison"] = (
+        {
+            "other": report.comparison["other"].pk,
+            "self_score": report.comparison["self_score"],
+            "verified_score": report.comparison["verified_score"],
+            "levels": report.comparison["levels"],
+            "differences": report.comparison["differences"],
+        }
+        if report.comparison
+        else None
+    )
+    return body
 
+
+class ReportApi(ApiOperation):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT,
+        parameters=[ReportQuery],
+        responses={200: ReportSerializer, **ERRORS},
         summary="The report: scores, roadmap, benchmark, trend, comparison",
+        tags=TAGS,
     )
     def get(self, request, pk):
-        a = access.access_assessment(_membership(request), pk)
-        target = request.query_params.get("target", "")
-        report = build_report(a, target_level=int(target) if target.isdigit() else None)
-        body = report.result.as_json(report.model)
-        body["draft"] = report.draft
-        body["rules"] = report.rules
-        body["roadmap"] = [
-            {
-                **{k: v for k, v in gap.items() if k != "items"},
-                "items": [
-                    {
-                        "requirement": i["id"],
-                        "text": i["text"],
-                        "current": i["current"],
-                        "gain": i["gain"],
-                        "closes": i["closes"],
-                        "next_step": i["next_step"],
-                        "providers": [{"id": p["id"], "name": p["name"]} for p in i["providers"]],
-                    }
-                    for i in gap["items"]
-                ],
-            }
-            for gap in report.roadmap
-        ]
-        body["benchmark"] = [{k: v for k, v in g.items() if k != "bars"} for g in report.benchmark]
-        body["trend"] = (
-            {
-                "level": report.trend["level"],
-                "columns": [{**c, "date": c["date"].isoformat()} for c in report.trend["columns"]],
-                "domains": [
-                    {"name": r["name"], "values": [v["value"] for v in r["values"]]}
-                    for r in report.trend["rows"]
-                ],
-            }
-            if report.trend
-            else None
-        )
-        body["comparison"] = (
-            {
-                "other": report.comparison["other"].pk,
-                "self_score": report.comparison["self_score"],
-                "verified_score": report.comparison["verified_score"],
-                "levels": report.comparison["levels"],
-                "differences": report.comparison["differences"],
-            }
-            if report.comparison
-            else None
-        )
-        return Response(body)
+        a = access.access_assessment(request.membership, pk)
+        query = parse(ReportQuery, request.query_params)
+        report = build_report(a, target_level=query.get("target"))
+        return Response(report_json(report))
 
 
-class CampaignListApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class CampaignListApi(ApiOperation):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT,
+        responses=CampaignSerializer(many=True),
         summary="Diagnosis campaigns the caller may see",
         operation_id="diagnosis_campaigns_list",
+        tags=TAGS,
     )
     def get(self, request):
-        rows = access.campaigns_for(_membership(request)).select_related("model").order_by("-id")
-        return Response([campaign_json(c) for c in rows])
+        rows = access.campaigns_for(request.membership).select_related("model").order_by("-id")
+        return respond(CampaignSerializer, rows, many=True)
 
 
-def campaign_json(c) -> dict:
-    return {
-        "id": c.pk,
-        "name": c.name,
-        "state": c.state,
-        "model": c.model.key,
-        "budget_yuan": str(c.budget_yuan),
-        "price_yuan": str(c.price_yuan),
-        "capacity": c.capacity,
-        "deadline": c.deadline.isoformat() if c.deadline else None,
-    }
-
-
-class CampaignDetailApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class CampaignDetailApi(ApiOperation):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="A campaign: providers' progress and targets"
+        responses=CampaignDetailSerializer,
+        summary="A campaign: providers' progress and targets",
+        tags=TAGS,
     )
     def get(self, request, pk):
-        membership = _membership(request)
+        membership = request.membership
         c = access.access_campaign(membership, pk)
         targets = c.targets.select_related("enterprise", "assigned__provider")
         progress = stats.campaign_progress(c)
         if roles.role_of(membership) == Role.PROVIDER:
             targets = targets.filter(assigned__provider_id=membership.organization_id)
             progress = [p for p in progress if p.provider_id == membership.organization_id]
-        body = campaign_json(c)
-        body["providers"] = [
-            {
-                "id": p.pk,
-                "provider": {"id": p.provider_id, "name": p.provider.name},
-                "quota": p.quota,
-                "regions": p.regions,
-                "planned": p.planned,
-                "visited": p.visited,
-                "reported": p.reported,
-            }
-            for p in progress
-        ]
-        body["targets"] = [
-            {
-                "id": t.pk,
-                "enterprise": {"id": t.enterprise_id, "name": t.enterprise.name},
-                "provider": t.assigned.provider_id if t.assigned else None,
-                "state": t.state,
-                "distance": t.distance,
-                "unassigned_reason": t.unassigned_reason,
-                "assessment": t.assessment_id,
-            }
-            for t in targets
-        ]
-        return Response(body)
+        return respond(CampaignDetailSerializer, c, progress=progress, targets=targets)
 
 
-class CampaignAllocateApi(APIView):
-    permission_classes = [ActsInMembership]
+class AllocationSerializer(serializers.Serializer):
+    """What ``propose_allocation`` reports."""
+
+    assigned = serializers.IntegerField()
+    unassigned = serializers.IntegerField()
+    manual = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+
+
+class CampaignAllocateApi(ApiOperation):
+    domain_error_status = status.HTTP_409_CONFLICT
 
     @extend_schema(
-        request=None, responses=OpenApiTypes.OBJECT, summary="Propose the allocation (operators)"
+        request=None,
+        responses={
+            200: AllocationSerializer,
+            409: ErrorSerializer,
+        },
+        summary="Propose the allocation (operators)",
+        tags=TAGS,
     )
     def post(self, request, pk):
-        membership = _membership(request)
+        membership = request.membership
         if not roles.is_operator(membership):
             raise Http404
         c = access.access_campaign(membership, pk)
-        try:
-            summary = services.propose_allocation(actor_for_request(request._request), c)
-        except DiagnosisError as exc:
-            return _error(exc, status.HTTP_409_CONFLICT)
-        return Response(summary)
+        return respond(AllocationSerializer, services.propose_allocation(actor(request), c))

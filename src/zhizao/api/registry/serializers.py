@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhizao.common.masking import mask_email, mask_name, mask_phone
@@ -192,3 +195,83 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
+
+
+class ChainEnterpriseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    uscc = serializers.CharField()
+
+
+class ChainNodeAssessmentSerializer(serializers.Serializer):
+    """One node of the weak-link assessment, with its name and local enterprises."""
+
+    code = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+    position = serializers.CharField()
+    local_enterprises = serializers.IntegerField()
+    weak = serializers.BooleanField()
+    severity = serializers.CharField(allow_null=True)
+    reason_code = serializers.CharField(allow_null=True)
+    reason_params = serializers.DictField(child=serializers.JSONField())
+    enterprises = ChainEnterpriseSerializer(many=True)
+
+    def to_representation(self, assessed):
+        node = self.context["nodes"][assessed.code]
+        return {
+            "code": assessed.code,
+            "name_zh": node.name_zh,
+            "name_en": node.name_en,
+            "position": assessed.position,
+            "local_enterprises": assessed.local_enterprises,
+            "weak": assessed.weak,
+            "severity": assessed.severity,
+            "reason_code": assessed.reason_code,
+            "reason_params": assessed.reason_params,
+            "enterprises": ChainEnterpriseSerializer(
+                self.context["members"].get(node.pk, []), many=True
+            ).data,
+        }
+
+
+class ChainDetailSerializer(ChainSerializer):
+    """The chain with ``context["view"]`` (``selectors.chain_view``): coverage and nodes."""
+
+    coverage = serializers.SerializerMethodField()
+    weak_count = serializers.SerializerMethodField()
+    nodes = serializers.SerializerMethodField()
+
+    class Meta(ChainSerializer.Meta):
+        fields = [*ChainSerializer.Meta.fields, "coverage", "weak_count", "nodes"]
+
+    def get_coverage(self, chain) -> float:
+        return self.context["view"].assessment.coverage
+
+    def get_weak_count(self, chain) -> int:
+        return self.context["view"].assessment.weak_count
+
+    @extend_schema_field(ChainNodeAssessmentSerializer(many=True))
+    def get_nodes(self, chain):
+        view = self.context["view"]
+        context = {"nodes": {n.code: n for n in view.nodes}, "members": view.members}
+        return ChainNodeAssessmentSerializer(view.assessment.nodes, many=True, context=context).data
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    time = serializers.SerializerMethodField()
+    user = serializers.CharField(source="actor_name")
+    organization = serializers.CharField(source="acting_organization_name")
+    action = serializers.CharField()
+    changes = serializers.DictField(
+        child=serializers.JSONField(), help_text="{field: [before, after]}"
+    )
+
+    def get_time(self, entry) -> dt.datetime:
+        return entry.created_at
+
+
+class ImportCommitSerializer(serializers.Serializer):
+    skip_invalid = serializers.BooleanField(
+        default=False, help_text="Commit the valid rows and leave out the invalid ones"
+    )

@@ -4,15 +4,11 @@ pages."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from zhizao.accounts.selectors import actor_for_request
 from zhizao.registry import access, selectors
 from zhizao.registry.enums import ImportState
 from zhizao.registry.errors import RegistryError
@@ -23,12 +19,16 @@ from zhizao.registry.services import imports as import_services
 from zhizao.registry.services import organizations as org_services
 from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
 
+from ..common import ApiOperation, ErrorSerializer, actor, paginated
 from ..pagination import StandardPagination
-from ..permissions import ActsInMembership, require
+from ..permissions import require
 from .serializers import (
+    ChainDetailSerializer,
     ChainSerializer,
     ContactSerializer,
+    HistoryEntrySerializer,
     ImportBatchSerializer,
+    ImportCommitSerializer,
     MaskedContactSerializer,
     OrganizationDetailSerializer,
     OrganizationSerializer,
@@ -112,13 +112,11 @@ def _check_references(data: dict) -> dict[str, list[str]]:
     return errors
 
 
-class OrganizationListApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class OrganizationListApi(ApiOperation):
     @extend_schema(
         operation_id="organizations_list",
         parameters=FILTER_PARAMETERS,
-        responses=OrganizationSerializer(many=True),
+        responses=paginated(OrganizationSerializer),
         tags=["registry"],
     )
     def get(self, request):
@@ -152,15 +150,13 @@ class OrganizationListApi(APIView):
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         try:
-            org = org_services.create_organization(actor_for_request(request._request), data=data)
+            org = org_services.create_organization(actor(request), data=data)
         except DjangoValidationError as error:
             return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response(OrganizationSerializer(org).data, status=status.HTTP_201_CREATED)
 
 
-class OrganizationDetailApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class OrganizationDetailApi(ApiOperation):
     @staticmethod
     def _body(request, org) -> dict:
         pending = (
@@ -211,7 +207,7 @@ class OrganizationDetailApi(APIView):
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         try:
             org_services.update_organization(
-                actor_for_request(request._request),
+                actor(request),
                 org,
                 data=data,
                 rename_directly=access.can_rename_organization(request.membership, org),
@@ -223,9 +219,7 @@ class OrganizationDetailApi(APIView):
         return Response(self._body(request, org))
 
 
-class OrganizationContactsApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class OrganizationContactsApi(ApiOperation):
     @extend_schema(
         operation_id="organizations_contacts",
         responses=ContactSerializer(many=True),
@@ -240,43 +234,19 @@ class OrganizationContactsApi(APIView):
         return Response(MaskedContactSerializer(contacts, many=True).data)
 
 
-class OrganizationHistoryApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class OrganizationHistoryApi(ApiOperation):
     @extend_schema(
         operation_id="organizations_history",
         tags=["registry"],
-        responses=inline_serializer(
-            "HistoryEntry",
-            many=True,
-            fields={
-                "time": serializers.DateTimeField(),
-                "user": serializers.CharField(),
-                "organization": serializers.CharField(),
-                "action": serializers.CharField(),
-                "changes": serializers.DictField(),
-            },
-        ),
+        responses=HistoryEntrySerializer(many=True),
     )
     def get(self, request, pk: int):
         org = access.access_organization(request.membership, pk, can=access.can_view_history)
-        return Response(
-            [
-                {
-                    "time": e.created_at,
-                    "user": e.actor_name,
-                    "organization": e.acting_organization_name,
-                    "action": e.action,
-                    "changes": e.changes,
-                }
-                for e in selectors.history_for_object(org)
-            ]
-        )
+        entries = selectors.history_for_object(org)
+        return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
-class ChainListApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class ChainListApi(ApiOperation):
     @extend_schema(
         operation_id="chains_list", responses=ChainSerializer(many=True), tags=["registry"]
     )
@@ -285,50 +255,22 @@ class ChainListApi(APIView):
         return Response(ChainSerializer(selectors.chains_for_listing(), many=True).data)
 
 
-class ChainDetailApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class ChainDetailApi(ApiOperation):
     @extend_schema(
         operation_id="chains_retrieve",
         tags=["registry"],
         parameters=[OpenApiParameter("region", str)],
-        responses=OpenApiTypes.OBJECT,
+        responses=ChainDetailSerializer,
         description="The chain, its nodes with local enterprise counts and the "
         "weak-link assessment with its reasons.",
     )
     def get(self, request, code: str):
         chain = access.access_chain(request.membership, code)
         view = selectors.chain_view(chain, region=request.query_params.get("region", ""))
-        nodes = {n.code: n for n in view.nodes}
-        return Response(
-            {
-                **ChainSerializer(chain).data,
-                "coverage": view.assessment.coverage,
-                "weak_count": view.assessment.weak_count,
-                "nodes": [
-                    {
-                        "code": a.code,
-                        "name_zh": nodes[a.code].name_zh,
-                        "name_en": nodes[a.code].name_en,
-                        "position": a.position,
-                        "local_enterprises": a.local_enterprises,
-                        "weak": a.weak,
-                        "severity": a.severity,
-                        "reason_code": a.reason_code,
-                        "reason_params": a.reason_params,
-                        "enterprises": [
-                            {"id": o.pk, "name": o.name, "uscc": o.uscc}
-                            for o in view.members.get(nodes[a.code].pk, [])
-                        ],
-                    }
-                    for a in view.assessment.nodes
-                ],
-            }
-        )
+        return Response(ChainDetailSerializer(chain, context={"view": view}).data)
 
 
-class ImportCreateApi(APIView):
-    permission_classes = [ActsInMembership]
+class ImportCreateApi(ApiOperation):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -352,15 +294,13 @@ class ImportCreateApi(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            batch = import_services.start_import(actor_for_request(request._request), file=upload)
+            batch = import_services.start_import(actor(request), file=upload)
         except RegistryError as error:
             return Response({"file": [error.message]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 
-class ImportDetailApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class ImportDetailApi(ApiOperation):
     @extend_schema(
         operation_id="imports_retrieve", responses=ImportBatchSerializer, tags=["registry"]
     )
@@ -368,24 +308,25 @@ class ImportDetailApi(APIView):
         return Response(ImportBatchSerializer(access.access_import(request.membership, pk)).data)
 
 
-class ImportCommitApi(APIView):
-    permission_classes = [ActsInMembership]
-
+class ImportCommitApi(ApiOperation):
     @extend_schema(
         operation_id="imports_commit",
         tags=["registry"],
-        request=inline_serializer(
-            "ImportCommit", fields={"skip_invalid": serializers.BooleanField(default=False)}
-        ),
-        responses={202: ImportBatchSerializer, 409: OpenApiTypes.OBJECT},
+        request=ImportCommitSerializer,
+        responses={
+            200: ImportBatchSerializer,
+            202: ImportBatchSerializer,
+            400: ImportCommitSerializer,
+            409: ErrorSerializer,
+        },
     )
     def post(self, request, pk):
         batch = access.access_import(request.membership, pk)
-        skip = bool(request.data.get("skip_invalid", False))
+        options = ImportCommitSerializer(data=request.data)
+        options.is_valid(raise_exception=True)
+        skip = options.validated_data["skip_invalid"]
         try:
-            batch = import_services.commit_import(
-                actor_for_request(request._request), batch, skip_invalid=skip
-            )
+            batch = import_services.commit_import(actor(request), batch, skip_invalid=skip)
         except RegistryError as error:
             return Response(
                 {"code": error.code, "detail": error.message}, status=status.HTTP_409_CONFLICT
@@ -394,6 +335,3 @@ class ImportCommitApi(APIView):
             status.HTTP_200_OK if batch.state == ImportState.COMMITTED else status.HTTP_202_ACCEPTED
         )
         return Response(ImportBatchSerializer(batch).data, status=code)
-
-
-__all__ = ["Http404"]
