@@ -21,6 +21,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
             ZHIZAO_MATCH_EMBEDDER="none",
+            # sessions in the local cache: one query less in each of the ~2,600 requests
+            SESSION_ENGINE="django.contrib.sessions.backends.cache",
         ),
         django_db_blocker.unblock(),
     ):

@@ -1023,7 +1023,10 @@ def send(world, row: Row, role: str, method: str, url: str, body: dict):
         response = call(url, json.dumps(body), content_type="application/json")
     else:
         response = call(url, body)
-    response.close()
+    if response.streaming:
+        # reading to the end closes the file, as a server would (the test client then fires
+        # request_finished without closing the connection; closing it ourselves would)
+        b"".join(response.streaming_content)
     return response
 
 
