@@ -538,6 +538,7 @@ TABLE = [
     page("matchmaking:consent_withdraw", {"pk": "consent_a"}, POST=write(A, {}, ("ent_a", 302))),
     page("matchmaking:funnel", GET=STAFF),
     page("matchmaking:gaps", GET=STAFF),
+    page("matchmaking:gaps_refresh", POST=write(OP, {}, ("operator", 302))),
     page("matchmaking:challenge_list", GET=MEMBERS),
     page("matchmaking:challenge_new", GET=OP, POST=write(OP, challenge_form, ("operator", 302))),
     page("matchmaking:challenge_detail", {"pk": "challenge_draft"}, GET=STAFF),

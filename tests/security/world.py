@@ -31,8 +31,10 @@ from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.common.notifications import notify
 from zhizao.diagnosis import services as diagnosis
-from zhizao.diagnosis.loading import default_model, load_model_files, shipped_model_files
-from zhizao.diagnosis.reports import clear_provider_index
+from zhizao.diagnosis.cache import clear_provider_index
+from zhizao.diagnosis.loading import shipped_model_files
+from zhizao.diagnosis.selectors import default_model
+from zhizao.diagnosis.services import load_model_files
 from zhizao.matchmaking import services as matchmaking
 from zhizao.policies import services as policies
 from zhizao.policies.services import editor, namelists, payments, sandbox, scans
@@ -187,10 +189,7 @@ def build_world() -> World:
     o["user_a"] = w.users["ent_a"]
 
     # --- registry: an import batch, checked ------------------------------------------------
-    batch = imports.create_batch(actor["operator"], name="orgs.csv", data=import_csv().read())
-    imports.check_batch(batch)
-    batch.refresh_from_db()
-    o["batch"] = batch
+    o["batch"] = imports.start_import(actor["operator"], file=import_csv())
 
     # --- diagnosis ---------------------------------------------------------------------------
     load_model_files(shipped_model_files())
