@@ -1,0 +1,1138 @@
+"""The route × role security table: every named URL of the site (the Django admin aside) has one
+row saying which roles may use each of its methods, and every other role is refused — checked
+on one small world (``world.py``) where the ten roles can be told apart.
+
+What is checked, per row:
+
+- **Refused roles, every listed method** (GET and writes alike):
+  pages answer **404** to a member; anonymous visitors get the login redirect
+  (``302`` to ``/accounts/login/?next=<path>``); a logged-in user without a membership gets
+  ``302`` to ``/accounts/choose/?next=<path>`` (``ActingMembershipMiddleware``).
+  API operations answer **404** to a member — object routes and role-gated operations alike:
+  the code answers every refusal with 404 (``require``/``access_*``), so missing, forbidden
+  and "not for your role" look the same — ``401`` to anonymous callers (token
+  authentication comes first and asks for credentials) and ``403`` to a user without a
+  membership (``ActsInMembership``). A row may name another exact status for a role where
+  the code answers otherwise on purpose (``refused=``), with the reason in a comment.
+- **Nothing changed**: around all refused requests of a route, a fingerprint of every row of
+  every model of the zhizao apps (Region and Industry, the big reference tables, aside) and
+  the audit-log count must be identical.
+- **Refused before validation**: writes carry a realistic body; where a row gives
+  ``valid=(role, status)``, that role is first sent the same body in a savepoint that is
+  rolled back, and must get that status — so the refused roles were sent a body that works.
+- **Allowed roles, GET**: one exact status each (200 unless the row says otherwise with
+  ``ok=``), so a row cannot silently allow everything.
+- **Coverage**: the table holds exactly the resolver's named routes.
+
+Adding a route: add ONE row below, in its app's block, e.g. ::
+
+    page("registry:thing_detail", {"pk": "org_a"}, GET=MEMBERS),
+    page("registry:thing_edit", {"pk": "org_a"}, GET=A_OP, POST=write(A_OP, body, ("ent_a", 302))),
+    api("api-thing", {"pk": "org_a"}, GET=MEMBERS, PATCH=write(A_OP, {"name": "x"})),
+
+``kw`` maps URL kwargs to world objects: ``"org_a"`` is ``world.org_a.pk``,
+``"item.key"`` an attribute path, ``"=csv"`` a literal. Role sets are below; the world's
+objects are listed in ``world.py``. If the object the route needs does not exist yet, add it
+to ``build_world`` through its service."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.views import redirect_to_login
+from django.db import connection, transaction
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.policies.test_editor import CASE_FORM, WUXI_ROWS, editor_form
+from tests.security.world import ROLES, import_csv, pdf, wuxi_rule
+from zhizao.common.models import AuditEntry
+
+ALL = frozenset(ROLES)
+USERS = ALL - {"anon"}
+MEMBERS = USERS - {"nobody"}
+OP = frozenset({"operator"})
+STAFF = frozenset({"officer", "operator"})
+A = frozenset({"ent_a"})
+A_OP = frozenset({"ent_a", "operator"})
+A_STAFF = frozenset({"ent_a", "officer", "operator"})
+ENT = frozenset({"ent_a", "ent_b"})
+PROV = frozenset({"provider"})
+SUP = frozenset({"provider", "bank"})
+PROV_STAFF = frozenset({"provider", "officer", "operator"})
+PARTIES = frozenset({"ent_a", "provider"})  # the two sides of the world's introductions
+PARTIES_OP = PARTIES | OP
+
+WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+
+
+@dataclass(frozen=True)
+class Write:
+    roles: frozenset[str]
+    body: Any = None  # dict, or callable(world) -> dict (called per request: fresh uploads)
+    # (role, status[, writes]): the same body, sent as that role (in a savepoint rolled back at
+    # once), gets that status and — unless writes is False — leaves an audit entry: it works
+    valid: tuple | None = None
+
+
+def write(roles, body=None, valid=None) -> Write:
+    return Write(frozenset(roles), body, valid)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kw: dict = field(default_factory=dict)
+    api: bool = False
+    methods: dict = field(default_factory=dict)  # method -> frozenset (GET) or Write
+    ok: dict = field(default_factory=dict)  # role -> GET status when not 200
+    refused: dict = field(default_factory=dict)  # role -> status (or (status, location))
+    query: str = ""
+
+    def allowed(self, method) -> frozenset[str]:
+        spec = self.methods[method]
+        return spec.roles if isinstance(spec, Write) else frozenset(spec)
+
+
+def page(name, kw=None, *, ok=None, refused=None, query="", **methods) -> Row:
+    return Row(name, kw or {}, False, methods, ok or {}, refused or {}, query)
+
+
+def api(name, kw=None, *, ok=None, refused=None, query="", **methods) -> Row:
+    return Row(name, kw or {}, True, methods, ok or {}, refused or {}, query)
+
+
+# --- bodies ---------------------------------------------------------------------------------
+
+
+def org_form(w, **extra):
+    org = w.org_a
+    return {
+        "name": org.name,
+        "uscc": org.uscc,
+        "kind": org.kind,
+        "region": org.region_id,
+        "industry": org.industry_id or "",
+        "employees": "460",
+        "products_text": "数控车床",
+        **extra,
+    }
+
+
+def new_org_form(w):
+    from zhizao_core.registry.uscc import make_uscc
+
+    return org_form(
+        w, name="无锡安全表新建有限公司", uscc=make_uscc(region="320214", serial=977002)
+    )
+
+
+def demand_form(w):
+    return {
+        "title": "车间能耗监测",
+        "description": "空压机能耗分项计量",
+        "category": "energy_management",
+        "province": "320000",
+        "city": "320200",
+        "district": "320214",
+        "budget_band": "open",
+        "timeline": "open",
+    }
+
+
+def offering_form(w):
+    return {
+        "kind": "solution",
+        "title": "能耗监测平台",
+        "description": "分项计量与能效分析。",
+        "categories": ["energy_management"],
+    }
+
+
+def challenge_form(w):
+    return {
+        "title": "焊缝缺陷在线检测",
+        "description": "0.2 mm 级焊缝缺陷",
+        "category": "machine_vision",
+        "budget_yuan": "1000000",
+        "deadline": "2099-12-31",
+    }
+
+
+def policy_form(w):
+    return {
+        "title": "江苏省技术改造奖补政策",
+        "doc_number": "苏工信规〔2026〕1号",
+        "issuing_unit": "江苏省工业和信息化厅",
+        "level": "provincial",
+        "region": "320000",
+        "valid_from": "2026-03-01",
+        "valid_to": "2027-12-31",
+        "budget_yuan": "200000000",
+        "summary": "技改奖补。",
+    }
+
+
+def project_form(w):
+    return {
+        "name": "焊装车间数字化改造",
+        "kind": "digital_transformation",
+        "status": "in_progress",
+        "region": "320214",
+        "start_date": "2026-03-01",
+        "completion_date": "2026-12-31",
+        "equipment_yuan": "6000000",
+        "intelligent_equipment_yuan": "4000000",
+        "software_yuan": "1500000",
+        "services_yuan": "500000",
+        "other_yuan": "",
+        "description": "",
+    }
+
+
+def loan_form(w):
+    return {
+        "lender": w.bank_org.pk,
+        "lender_name": "",
+        "amount_yuan": "5000000",
+        "annual_rate": "0.0345",
+        "start_date": "2026-01-10",
+        "end_date": "2029-01-09",
+        "interest_paid_yuan": "",
+    }
+
+
+def loan_json(w):
+    return {
+        "lender_name": "江苏安全银行",
+        "amount_yuan": "3000000",
+        "annual_rate": "0.03",
+        "start_date": "2026-01-10",
+        "end_date": "2028-01-09",
+    }
+
+
+# --- the table ------------------------------------------------------------------------------
+# Objects named in ``kw``: see world.py. Comments say why a row is not the obvious one.
+
+TABLE = [
+    # --- site ---
+    page("home", GET=MEMBERS, refused={"anon": (302, "/accounts/login/")}),
+    page("health", GET=ALL),
+    page("set_language", POST=write(ALL)),
+    page("javascript-catalog", GET=ALL),
+    page("notifications", GET=MEMBERS),
+    page("notifications_read", POST=write(MEMBERS, {"id": ""})),
+    page("audit_log", GET=OP),
+    page("styleguide", GET=MEMBERS),
+    # --- accounts: logging in works without a membership (the login page sends a logged-in
+    # user on: 302); the operators' user management is for operators ---
+    page(
+        "accounts:login",
+        GET=ALL,
+        POST=write(ALL),
+        ok={r: 302 for r in USERS},
+    ),
+    page("accounts:login_totp", GET=ALL, POST=write(ALL), ok={r: 302 for r in ALL}),
+    page("accounts:logout", POST=write(ALL)),
+    page("accounts:choose_membership", GET=USERS),
+    page("accounts:switch_membership", POST=write(USERS)),
+    page("accounts:security", GET=USERS, POST=write(USERS)),
+    page("accounts:user_list", GET=OP),
+    page(
+        "accounts:user_new",
+        GET=OP,
+        POST=write(
+            OP,
+            {
+                "username": "sec-new",
+                "display_name": "新用户",
+                "password": "Zhizao-Test-2026-x",
+                "password_confirm": "Zhizao-Test-2026-x",
+            },
+            ("operator", 302),
+        ),
+    ),
+    page(
+        "accounts:user_detail",
+        {"pk": "user_a"},
+        GET=OP,
+        POST=write(
+            OP,
+            {"action": "edit", "display_name": "甲企业张工", "email": "", "phone": ""},
+            ("operator", 302),
+        ),
+    ),
+    # --- registry ---
+    page("registry:organization_list", GET=MEMBERS),
+    page("registry:organization_export", {"fmt": "=csv"}, GET=STAFF),
+    page(
+        "registry:organization_new",
+        GET=OP,
+        POST=write(OP, new_org_form, ("operator", 302)),
+    ),
+    page("registry:organization_detail", {"pk": "org_a"}, GET=MEMBERS),
+    page(
+        "registry:organization_edit",
+        {"pk": "org_a"},
+        GET=A_OP,
+        POST=write(A_OP, org_form, ("ent_a", 302)),
+    ),
+    page(
+        "registry:organization_archive",
+        {"pk": "org_a"},
+        POST=write(OP, {"action": "archive"}, ("operator", 302)),
+    ),
+    page(
+        "registry:contact_new",
+        {"pk": "org_a"},
+        GET=A_OP,
+        POST=write(A_OP, {"name": "王工", "phone": "13900001111"}, ("ent_a", 302)),
+    ),
+    page(
+        "registry:contact_edit",
+        {"pk": "org_a", "contact_id": "contact_a"},
+        GET=A_OP,
+        POST=write(A_OP, {"name": "李工", "phone": "13912345679"}, ("ent_a", 302)),
+    ),
+    page("registry:chain_list", GET=MEMBERS),
+    page("registry:chain_detail", {"code": "chain.code"}, GET=MEMBERS),
+    page(
+        "registry:chain_edit",
+        {"code": "chain.code"},
+        GET=OP,
+        POST=write(
+            OP,
+            lambda w: {
+                "name_zh": w.chain.name_zh,
+                "name_en": w.chain.name_en,
+                "weak_link_threshold": 2,
+                "leader_uscc": "",
+            },
+            ("operator", 302),
+        ),
+    ),
+    page("registry:import_list", GET=OP),
+    page(
+        "registry:import_new",
+        GET=OP,
+        POST=write(OP, lambda w: {"file": import_csv()}, ("operator", 302)),
+    ),
+    page("registry:import_template", {"fmt": "=csv"}, GET=MEMBERS),
+    page(
+        "registry:import_detail",
+        {"pk": "batch"},
+        GET=OP,
+        POST=write(OP, {"action": "cancel"}, ("operator", 302)),
+    ),
+    page("registry:import_errors", {"pk": "batch"}, GET=OP),
+    api(
+        "api-organizations",
+        GET=MEMBERS,
+        POST=write(
+            OP,
+            lambda w: {
+                "name": "无锡安全表接口有限公司",
+                "uscc": new_org_form(w)["uscc"],
+                "kind": "manufacturer",
+                "region": "320214",
+            },
+            ("operator", 201),
+        ),
+    ),
+    api(
+        "api-organization",
+        {"pk": "org_a"},
+        GET=MEMBERS,
+        PATCH=write(A_OP, {"employees": 500}, ("ent_a", 200)),
+    ),
+    api("api-organization-contacts", {"pk": "org_a"}, GET=MEMBERS),
+    api("api-organization-history", {"pk": "org_a"}, GET=A_STAFF),
+    api("api-chains", GET=MEMBERS),
+    api("api-chain", {"code": "chain.code"}, GET=MEMBERS),
+    api("api-imports", POST=write(OP, lambda w: {"file": import_csv()}, ("operator", 201))),
+    api("api-import", {"pk": "batch"}, GET=OP),
+    api("api-import-commit", {"pk": "batch"}, POST=write(OP, {}, ("operator", 200))),
+    # --- accounts API, schema and docs (public), token (public) ---
+    api("api-schema", GET=ALL),
+    api("api-docs", GET=ALL),
+    api("api-token", POST=write(ALL)),
+    api("api-me", GET=USERS),
+    # --- diagnosis: self_a is A's draft self-assessment; onsite the provider's draft on-site
+    # diagnosis of A (A does not see it until it is submitted) ---
+    page("diagnosis:home", GET=MEMBERS, ok={"officer": 302}),
+    page(
+        "diagnosis:start",
+        POST=write(ENT, lambda w: {"model": w.model.pk, "enterprise_type": "discrete"}),
+    ),
+    page("diagnosis:assessment", {"pk": "self_a"}, GET=A_OP),
+    page(
+        "diagnosis:answer",
+        {"pk": "self_a"},
+        POST=write(A, lambda w: {"requirement": w.requirement, "value": "0.5"}),
+    ),
+    page(
+        "diagnosis:enterprise_type", {"pk": "self_a"}, POST=write(A, {"enterprise_type": "process"})
+    ),
+    page("diagnosis:mark_rest", {"pk": "self_a"}, POST=write(A, {"section": ""})),
+    page(
+        "diagnosis:assign_section", {"pk": "self_a"}, POST=write(A, {"domain": "", "assignee": ""})
+    ),
+    page(
+        "diagnosis:evidence_upload",
+        {"pk": "self_a"},
+        POST=write(A, lambda w: {"requirement": w.requirement, "file": pdf()}),
+    ),
+    page("diagnosis:submit", {"pk": "self_a"}, POST=write(A)),
+    page("diagnosis:report", {"pk": "self_a"}, GET=A_OP),
+    page("diagnosis:report_pdf", {"pk": "self_a"}, GET=A_OP),
+    page("diagnosis:set_target", {"pk": "self_a"}, POST=write(A, {"target_level": "3"})),
+    page("diagnosis:evidence_download", {"pk": "evidence"}, GET=A_OP),
+    page("diagnosis:evidence_delete", {"pk": "evidence"}, POST=write(A)),
+    page("diagnosis:campaign_list", GET=PROV_STAFF),
+    page("diagnosis:campaign_new", GET=OP, POST=write(OP)),
+    page("diagnosis:campaign_detail", {"pk": "campaign"}, GET=PROV_STAFF),
+    page(
+        "diagnosis:campaign_provider_add",
+        {"pk": "campaign"},
+        POST=write(
+            OP, lambda w: {"provider": w.provider_org.uscc, "quota": 2, "regions": "320000"}
+        ),
+    ),
+    page("diagnosis:campaign_allocate", {"pk": "campaign"}, POST=write(OP)),
+    page("diagnosis:campaign_state", {"pk": "campaign"}, POST=write(OP, {"state": "closed"})),
+    page("diagnosis:campaign_export", {"pk": "campaign"}, GET=STAFF),
+    page("diagnosis:target_move", {"pk": "target"}, POST=write(OP, {"provider": ""})),
+    page(
+        "diagnosis:target_visit", {"pk": "target"}, POST=write(PROV, {"visited_at": "2026-11-20"})
+    ),
+    page("diagnosis:target_start", {"pk": "target"}, POST=write(PROV)),
+    page("diagnosis:statistics", GET=STAFF),
+    api("api-diagnosis-models", GET=MEMBERS),
+    api("api-diagnosis-model", {"key": "model.key"}, GET=MEMBERS),
+    api("api-diagnosis-assessments", GET=MEMBERS, POST=write(ENT, {"enterprise_type": "discrete"})),
+    api("api-diagnosis-assessment", {"pk": "onsite"}, GET=frozenset({"provider", "operator"})),
+    api(
+        "api-diagnosis-answers",
+        {"pk": "onsite"},
+        PATCH=write(PROV, lambda w: {"answers": {w.requirement: 1}}),
+    ),
+    api("api-diagnosis-submit", {"pk": "onsite"}, POST=write(PROV)),
+    api("api-diagnosis-report", {"pk": "self_a"}, GET=A_OP),
+    api("api-diagnosis-campaigns", GET=MEMBERS),
+    api("api-diagnosis-campaign", {"pk": "campaign"}, GET=PROV_STAFF),
+    api("api-diagnosis-allocate", {"pk": "campaign"}, POST=write(OP)),
+    # --- matchmaking: demand/demand_mes are A's published demands, demand_draft A's draft;
+    # offering/offering_mes/offering_spare the provider's published offerings, offering_draft
+    # its draft, bank_offering the bank's; intro_requested (A asked the provider),
+    # intro_suggested (the platform suggested A × the bank), intro_accepted, intro_met,
+    # intro_deal (with evidence and consents); challenge_draft, challenge (open, the
+    # provider applied) ---
+    page(
+        "matchmaking:home",
+        GET=MEMBERS - {"expert", "society"},
+        ok={r: 302 for r in MEMBERS - {"expert", "society"}},
+    ),
+    page("matchmaking:demand_list", GET=ENT | STAFF),
+    page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
+    page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
+    page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),
+    page(
+        "matchmaking:demand_edit",
+        {"pk": "demand"},
+        GET=A,
+        POST=write(A, demand_form, ("ent_a", 302)),
+    ),
+    page(
+        "matchmaking:demand_state",
+        {"pk": "demand"},
+        POST=write(A, {"state": "closed"}, ("ent_a", 302)),
+    ),
+    page(
+        "matchmaking:demand_request",
+        {"pk": "demand", "offering_pk": "bank_offering"},
+        POST=write(A, {"message": "请联系"}, ("ent_a", 302)),
+    ),
+    page(
+        "matchmaking:demand_suggest",
+        {"pk": "demand"},
+        POST=write(OP, lambda w: {"offering": w.offering_spare.pk}, ("operator", 302)),
+    ),
+    page("matchmaking:offering_list", GET=MEMBERS),
+    page("matchmaking:offering_new", GET=SUP, POST=write(SUP, offering_form, ("provider", 302))),
+    page("matchmaking:offering_detail", {"pk": "offering_draft"}, GET=PROV_STAFF),
+    page(
+        "matchmaking:offering_edit",
+        {"pk": "offering"},
+        GET=PROV,
+        POST=write(PROV, offering_form, ("provider", 302)),
+    ),
+    page(
+        "matchmaking:offering_state",
+        {"pk": "offering_draft"},
+        POST=write(PROV, {"state": "published"}, ("provider", 302)),
+    ),
+    page(
+        "matchmaking:case_add",
+        {"pk": "offering"},
+        POST=write(
+            PROV,
+            {"title": "家电面板检测", "result": "节省 12 人", "year": "2023"},
+            ("provider", 302),
+        ),
+    ),
+    page(
+        "matchmaking:offering_request",
+        {"pk": "offering_spare", "demand_pk": "demand"},
+        POST=write(PROV, {"message": "可提供"}, ("provider", 302)),
+    ),
+    page("matchmaking:case_delete", {"pk": "case"}, POST=write(PROV, {}, ("provider", 302))),
+    # officers read the funnel, not the introductions themselves
+    page("matchmaking:introduction_list", GET=ENT | SUP | OP),
+    page("matchmaking:introduction_detail", {"pk": "intro_requested"}, GET=PARTIES_OP),
+    page(
+        "matchmaking:introduction_request",
+        {"pk": "intro_suggested"},
+        POST=write({"ent_a", "bank"}, {"message": "请联系"}, ("ent_a", 302)),
+    ),
+    page(
+        "matchmaking:introduction_accept",
+        {"pk": "intro_requested"},
+        POST=write(PARTIES, {"share_contact": ""}, ("provider", 302)),
+    ),
+    page(
+        "matchmaking:introduction_decline",
+        {"pk": "intro_requested"},
+        POST=write(PARTIES, {"reason": "不合适"}, ("provider", 302)),
+    ),
+    page(
+        "matchmaking:introduction_meet",
+        {"pk": "intro_accepted"},
+        POST=write(PARTIES, {"note": "现场"}, ("ent_a", 302)),
+    ),
+    page(
+        "matchmaking:introduction_deal",
+        {"pk": "intro_met"},
+        POST=write(
+            PARTIES, lambda w: {"value_yuan": "500000", "evidence": pdf("合同.pdf")}, ("ent_a", 302)
+        ),
+    ),
+    page("matchmaking:deal_evidence", {"pk": "intro_deal"}, GET=PARTIES_OP),
+    page(
+        "matchmaking:introduction_close",
+        {"pk": "intro_accepted"},
+        POST=write(PARTIES_OP, {"reason": "项目取消"}, ("operator", 302)),
+    ),
+    page(
+        "matchmaking:introduction_consent",
+        {"pk": "intro_accepted"},
+        POST=write(PARTIES, lambda w: {"contact": w.contact_a.pk, "agree": "on"}, ("ent_a", 302)),
+    ),
+    page("matchmaking:consent_withdraw", {"pk": "consent_a"}, POST=write(A, {}, ("ent_a", 302))),
+    page("matchmaking:funnel", GET=STAFF),
+    page("matchmaking:gaps", GET=STAFF),
+    page("matchmaking:gaps_refresh", POST=write(OP, {}, ("operator", 302))),
+    page("matchmaking:challenge_list", GET=MEMBERS),
+    page("matchmaking:challenge_new", GET=OP, POST=write(OP, challenge_form, ("operator", 302))),
+    page("matchmaking:challenge_detail", {"pk": "challenge_draft"}, GET=STAFF),
+    page(
+        "matchmaking:challenge_edit",
+        {"pk": "challenge_draft"},
+        GET=OP,
+        POST=write(OP, challenge_form, ("operator", 302)),
+    ),
+    page(
+        "matchmaking:challenge_state",
+        {"pk": "challenge_draft"},
+        POST=write(OP, {"state": "open"}, ("operator", 302)),
+    ),
+    page(
+        "matchmaking:challenge_apply",
+        {"pk": "challenge"},
+        POST=write(SUP, {"proposal": "授信方案"}, ("bank", 302)),
+    ),
+    page(
+        "matchmaking:application_review",
+        {"pk": "application"},
+        POST=write(OP, {"state": "shortlisted", "score": "88"}, ("operator", 302)),
+    ),
+    page(
+        "matchmaking:application_file",
+        {"pk": "application"},
+        GET=frozenset({"provider", "operator"}),
+    ),
+    page("matchmaking:challenge_public_list", GET=ALL),
+    page("matchmaking:challenge_public", {"pk": "challenge"}, GET=ALL),
+    api("api-match-offerings", GET=MEMBERS, POST=write(SUP, offering_form, ("provider", 201))),
+    api(
+        "api-match-offering",
+        {"pk": "offering_draft"},
+        GET=PROV_STAFF,
+        PATCH=write(PROV, {"title": "边缘网关 V2"}, ("provider", 200)),
+    ),
+    api(
+        "api-match-offering-cases",
+        {"pk": "offering"},
+        POST=write(PROV, {"title": "家电面板检测", "year": 2023}, ("provider", 201)),
+    ),
+    api("api-match-offering-demands", {"pk": "offering"}, GET=PROV),
+    api(
+        "api-match-demands",
+        GET=MEMBERS,
+        POST=write(
+            ENT,
+            {
+                "title": "能耗监测",
+                "description": "分项计量",
+                "category": "energy_management",
+                "region": "320214",
+            },
+            ("ent_a", 201),
+        ),
+    ),
+    api(
+        "api-match-demand",
+        {"pk": "demand_draft"},
+        GET=A_STAFF,
+        PATCH=write(A, {"title": "仓储自动化改造"}, ("ent_a", 200)),
+    ),
+    api("api-match-demand-matches", {"pk": "demand"}, GET=A_STAFF),
+    # the bank, officers and operators see the demand and the offering but are neither side:
+    # the service refuses them with its own message (400 not_a_party), nothing written
+    api(
+        "api-match-introductions",
+        GET=MEMBERS,
+        POST=write(
+            PARTIES,
+            lambda w: {"demand": w.demand.pk, "offering": w.offering_spare.pk},
+            ("ent_a", 201),
+        ),
+        refused={"bank": 400, "officer": 400, "operator": 400},
+    ),
+    api("api-match-introduction", {"pk": "intro_requested"}, GET=PARTIES_OP),
+    api(
+        "api-match-introduction-consent",
+        {"pk": "intro_accepted"},
+        POST=write(PARTIES, lambda w: {"contact": w.contact_a.pk}, ("ent_a", 201)),
+    ),
+    api(
+        "api-match-introduction-action",
+        {"pk": "intro_requested", "action": "=accept"},
+        POST=write(PARTIES, {}, ("provider", 200)),
+    ),
+    api("api-match-challenges", GET=MEMBERS, POST=write(OP, challenge_form, ("operator", 201))),
+    api("api-match-challenge", {"pk": "challenge_draft"}, GET=STAFF),
+    api(
+        "api-match-challenge-state",
+        {"pk": "challenge_draft"},
+        POST=write(OP, {"state": "open"}, ("operator", 200)),
+    ),
+    api(
+        "api-match-challenge-applications",
+        {"pk": "challenge"},
+        GET=MEMBERS,
+        POST=write(SUP, {"proposal": "授信方案"}, ("bank", 201)),
+    ),
+    api(
+        "api-match-application-review",
+        {"pk": "application"},
+        POST=write(OP, {"state": "shortlisted"}, ("operator", 200)),
+    ),
+    api("api-match-funnel", GET=STAFF),
+    # --- policies: policy (published, with item: published v1 and draft v2, an attachment),
+    # draft_policy; A's project with a loan and a document; A's recognition; B's credit
+    # record; scan; draft_list and announced_list (A's entry confirmed and paid) ---
+    page("policies:policy_list", GET=MEMBERS),
+    page("policies:policy_new", GET=STAFF, POST=write(STAFF, policy_form, ("officer", 302))),
+    page("policies:policy_detail", {"pk": "draft_policy"}, GET=STAFF),
+    page(
+        "policies:policy_edit",
+        {"pk": "policy"},
+        GET=STAFF,
+        POST=write(STAFF, policy_form, ("officer", 302)),
+    ),
+    page(
+        "policies:policy_state",
+        {"pk": "draft_policy"},
+        POST=write(STAFF, {"state": "published"}, ("officer", 302)),
+    ),
+    page("policies:policy_attachment", {"pk": "policy"}, GET=MEMBERS),
+    page(
+        "policies:item_new",
+        {"pk": "policy"},
+        GET=STAFF,
+        POST=write(
+            STAFF,
+            {
+                "key": "sec-new-item",
+                "name": "新条目",
+                "category": "grant",
+                "subject": "project",
+                "budget_yuan": "",
+            },
+            ("officer", 302),
+        ),
+    ),
+    page("policies:item_detail", {"key": "item.key"}, GET=MEMBERS),
+    # the item has an open draft: starting one returns it (nothing to write)
+    page(
+        "policies:item_version_new",
+        {"key": "item.key"},
+        POST=write(STAFF, {}, ("officer", 302, False)),
+    ),
+    page(
+        "policies:version_publish", {"pk": "draft_version"}, POST=write(STAFF, {}, ("officer", 302))
+    ),
+    page(
+        "policies:item_editor",
+        {"key": "item.key"},
+        GET=STAFF,
+        POST=write(STAFF, lambda w: editor_form(**WUXI_ROWS), ("officer", 302)),
+    ),
+    page(
+        "policies:item_editor_preview",
+        {"key": "item.key"},
+        POST=write(STAFF, lambda w: editor_form(**WUXI_ROWS), ("officer", 200, False)),
+    ),
+    page(
+        "policies:item_editor_case",
+        {"key": "item.key"},
+        POST=write(STAFF, CASE_FORM, ("officer", 302)),
+    ),
+    page(
+        "policies:item_editor_case_delete",
+        {"key": "item.key", "index": "=0"},
+        POST=write(STAFF, {}, ("officer", 302)),
+    ),
+    page(
+        "policies:item_editor_json",
+        {"key": "item.key"},
+        POST=write(
+            STAFF,
+            lambda w: {"rule_json": json.dumps(wuxi_rule()), "cases_json": "[]"},
+            ("officer", 302),
+        ),
+    ),
+    page(
+        "policies:item_editor_publish", {"key": "item.key"}, POST=write(STAFF, {}, ("officer", 302))
+    ),
+    page("policies:my_policies", GET=ENT),
+    page("policies:my_policies_record", POST=write(ENT, {"as_of": "2026-06-30"}, ("ent_a", 302))),
+    page("policies:organization_calculator", {"pk": "org_a"}, GET=A_STAFF),
+    page(
+        "policies:organization_calculator_record",
+        {"pk": "org_a"},
+        POST=write(A_STAFF, {"as_of": "2026-06-30"}, ("officer", 302)),
+    ),
+    page("policies:project_list", GET=ENT | STAFF),
+    page("policies:project_new", GET=ENT, POST=write(ENT, project_form, ("ent_a", 302))),
+    page("policies:project_detail", {"pk": "project"}, GET=A_STAFF),
+    page(
+        "policies:project_edit",
+        {"pk": "project"},
+        GET=A,
+        POST=write(A, project_form, ("ent_a", 302)),
+    ),
+    page("policies:loan_add", {"pk": "project"}, POST=write(A, loan_form, ("ent_a", 302))),
+    page("policies:loan_edit", {"pk": "loan"}, GET=A, POST=write(A, loan_form, ("ent_a", 302))),
+    page("policies:loan_delete", {"pk": "loan"}, POST=write(A, {}, ("ent_a", 302))),
+    page(
+        "policies:document_upload",
+        {"pk": "project"},
+        POST=write(A, lambda w: {"file": pdf("验收报告.pdf")}, ("ent_a", 302)),
+    ),
+    page("policies:document_download", {"pk": "document"}, GET=A_STAFF),
+    page("policies:document_delete", {"pk": "document"}, POST=write(A, {}, ("ent_a", 302))),
+    page("policies:my_recognitions", GET=ENT),
+    page("policies:organization_records", {"pk": "org_a"}, GET=STAFF),
+    page(
+        "policies:recognition_add",
+        {"pk": "org_a"},
+        POST=write(STAFF, {"title": "5G工厂", "level": "city"}, ("officer", 302)),
+    ),
+    page(
+        "policies:recognition_remove",
+        {"pk": "recognition"},
+        POST=write(STAFF, {}, ("officer", 302)),
+    ),
+    page(
+        "policies:credit_add",
+        {"pk": "org_a"},
+        POST=write(
+            STAFF,
+            {"kind": "dishonest", "start_date": "2025-05-01", "source": "信用中国"},
+            ("officer", 302),
+        ),
+    ),
+    page(
+        "policies:credit_end",
+        {"pk": "credit"},
+        POST=write(STAFF, {"end_date": "2026-01-31"}, ("officer", 302)),
+    ),
+    page(
+        "policies:scan_new",
+        {"key": "item.key"},
+        GET=STAFF,
+        POST=write(
+            STAFF, lambda w: {"version": w.version.pk, "as_of": "2026-06-30"}, ("officer", 302)
+        ),
+    ),
+    page("policies:scan_list", GET=STAFF),
+    page("policies:scan_detail", {"pk": "scan"}, GET=STAFF),
+    page(
+        "policies:name_list_new",
+        {"pk": "scan"},
+        POST=write(STAFF, {"title": "第二批"}, ("officer", 302)),
+    ),
+    page("policies:name_list_detail", {"pk": "draft_list"}, GET=STAFF),
+    page(
+        "policies:name_list_announce",
+        {"pk": "draft_list"},
+        POST=write(STAFF, {"days": "7"}, ("officer", 302)),
+    ),
+    page(
+        "policies:entry_exclude",
+        {"pk": "draft_entry"},
+        POST=write(STAFF, {"reason": "异议成立"}, ("officer", 302)),
+    ),
+    page(
+        "policies:payment_new",
+        {"pk": "entry"},
+        GET=STAFF,
+        POST=write(
+            STAFF,
+            {"stage": "二期", "amount_yuan": "100000", "paid_on": "2026-08-01"},
+            ("officer", 302),
+        ),
+    ),
+    page("policies:my_benefits", GET=ENT),
+    page("policies:entry_confirm", {"pk": "entry_open"}, GET=A, POST=write(A, {}, ("ent_a", 302))),
+    page(
+        "policies:entry_decline",
+        {"pk": "entry_open"},
+        POST=write(A, {"reason": "不需要"}, ("ent_a", 302)),
+    ),
+    page("policies:public_name_lists", GET=ALL),
+    page("policies:public_name_list", {"pk": "announced_list"}, GET=ALL),
+    page(
+        "policies:sandbox",
+        {"key": "item.key"},
+        GET=STAFF,
+        POST=write(
+            STAFF, {"parameters.equipment_rate": "0.12", "as_of": "2026-06-30"}, ("officer", 302)
+        ),
+    ),
+    page("policies:sandbox_detail", {"pk": "sandbox_run"}, GET=STAFF),
+    api(
+        "api-policies",
+        GET=MEMBERS,
+        POST=write(
+            STAFF,
+            {
+                "title": "接口政策",
+                "issuing_unit": "无锡市工信局",
+                "level": "city",
+                "valid_from": "2026-01-01",
+            },
+            ("officer", 201),
+        ),
+    ),
+    api(
+        "api-policy",
+        {"pk": "draft_policy"},
+        GET=STAFF,
+        PATCH=write(STAFF, {"title": "改名"}, ("officer", 200)),
+    ),
+    api("api-policy-items", GET=MEMBERS),
+    api("api-policy-item", {"key": "item.key"}, GET=MEMBERS),
+    api("api-policy-item-version", {"key": "item.key", "number": "=2"}, GET=STAFF),
+    api(
+        "api-policy-item-draft",
+        {"key": "item.key"},
+        GET=STAFF,
+        POST=write(STAFF, {}, ("officer", 200, False)),
+        PUT=write(STAFF, lambda w: {"rule": wuxi_rule(), "test_cases": []}, ("officer", 200)),
+    ),
+    api(
+        "api-policy-item-draft-run-cases",
+        {"key": "item.key"},
+        POST=write(STAFF, {}, ("officer", 200, False)),
+    ),
+    api(
+        "api-policy-item-draft-publish",
+        {"key": "item.key"},
+        POST=write(STAFF, {}, ("officer", 200)),
+    ),
+    api(
+        "api-policy-evaluations",
+        POST=write(A_STAFF, lambda w: {"enterprise": w.org_a.uscc}, ("officer", 200, False)),
+    ),
+    api(
+        "api-projects",
+        GET=MEMBERS,
+        POST=write(ENT, {"name": "接口项目", "kind": "digital_transformation"}, ("ent_a", 201)),
+    ),
+    api(
+        "api-project",
+        {"pk": "project"},
+        GET=A_STAFF,
+        PATCH=write(A, {"name": "锻压线智能化改造二期"}, ("ent_a", 200)),
+    ),
+    api(
+        "api-project-loans",
+        {"pk": "project"},
+        GET=A_STAFF,
+        POST=write(A, loan_json, ("ent_a", 201)),
+    ),
+    api(
+        "api-project-loan",
+        {"pk": "project", "loan_id": "loan"},
+        PATCH=write(A, {"interest_paid_yuan": "1000"}, ("ent_a", 200)),
+        DELETE=write(A, None, ("ent_a", 204)),
+    ),
+    api(
+        "api-policy-scans",
+        GET=STAFF,
+        POST=write(STAFF, lambda w: {"item": w.item.key, "as_of": "2026-06-30"}, ("officer", 201)),
+    ),
+    api("api-policy-scan", {"pk": "scan"}, GET=STAFF),
+    api(
+        "api-policy-name-lists",
+        GET=STAFF,
+        POST=write(STAFF, lambda w: {"scan": w.scan.pk}, ("officer", 201)),
+    ),
+    api("api-policy-name-list", {"pk": "draft_list"}, GET=STAFF),
+    api(
+        "api-policy-name-list-announce",
+        {"pk": "draft_list"},
+        POST=write(STAFF, {"days": 7}, ("officer", 200)),
+    ),
+    api("api-policy-entry-confirm", {"pk": "entry_open"}, POST=write(A, {}, ("ent_a", 200))),
+    api(
+        "api-policy-payments",
+        GET=STAFF,
+        POST=write(
+            STAFF,
+            lambda w: {
+                "entry": w.entry.pk,
+                "amount_yuan": "100000",
+                "stage": "二期",
+                "paid_on": "2026-08-01",
+            },
+            ("officer", 201),
+        ),
+    ),
+    api(
+        "api-policy-sandbox",
+        POST=write(
+            STAFF,
+            lambda w: {
+                "item": w.item.key,
+                "as_of": "2026-06-30",
+                "changes": {"parameters.equipment_rate": "0.12"},
+            },
+            ("officer", 201),
+        ),
+    ),
+]
+ROWS = {row.name: row for row in TABLE}
+
+
+# --- machinery ------------------------------------------------------------------------------
+
+
+def resolver_routes() -> set[str]:
+    """Every named route, with its namespace, except the Django admin's."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+                yield from walk(pattern.url_patterns, namespace)
+            elif pattern.name:
+                yield prefix + pattern.name
+
+    return set(walk(get_resolver().url_patterns, ""))
+
+
+def fingerprint_queries() -> list[tuple[str, str]]:
+    """One ``SELECT *`` per model of the zhizao apps (with the auto-created many-to-many
+    tables), ordered by primary key; Region and Industry, the big reference tables, aside."""
+    from zhizao.registry.models import Industry, Region
+
+    quote = connection.ops.quote_name
+    return [
+        (
+            model._meta.label,
+            # names from the models' own metadata, quoted: nothing from outside
+            f"SELECT * FROM {quote(model._meta.db_table)} "  # noqa: S608
+            f"ORDER BY {quote(model._meta.pk.column)}",
+        )
+        for config in apps.get_app_configs()
+        if config.name.startswith("zhizao.")
+        for model in config.get_models(include_auto_created=True)
+        if model not in (Region, Industry)
+    ]
+
+
+def fingerprint() -> dict[str, str]:
+    """A hash of every row of every table of ``fingerprint_queries``."""
+    out = {}
+    with connection.cursor() as cursor:
+        for label, sql in fingerprint_queries():
+            cursor.execute(sql)
+            out[label] = hashlib.sha256(repr(cursor.fetchall()).encode()).hexdigest()
+    return out
+
+
+def resolve(world, ref):
+    if callable(ref):
+        return ref(world)
+    if not isinstance(ref, str):
+        return ref
+    if ref.startswith("="):
+        return ref[1:]
+    head, *rest = ref.split(".")
+    value = getattr(world, head)
+    for part in rest:
+        value = getattr(value, part)
+    return value if rest else value.pk
+
+
+def body_of(world, spec: Write | frozenset):
+    body = spec.body if isinstance(spec, Write) else None
+    return body(world) if callable(body) else (body or {})
+
+
+def send(world, row: Row, role: str, method: str, url: str, body: dict):
+    client = world.clients[role]
+    call = getattr(client, method.lower())
+    if method == "GET":
+        response = call(url)
+    elif (row.api and method != "POST") or (
+        row.api and not any(hasattr(v, "read") for v in body.values())
+    ):
+        response = call(url, json.dumps(body), content_type="application/json")
+    else:
+        response = call(url, body)
+    if response.streaming:
+        # reading to the end closes the file, as a server would (the test client then fires
+        # request_finished without closing the connection; closing it ourselves would)
+        b"".join(response.streaming_content)
+    return response
+
+
+def refused_expectation(row: Row, role: str, url: str) -> tuple[int, str | None]:
+    if role in row.refused:
+        expected = row.refused[role]
+        return expected if isinstance(expected, tuple) else (expected, None)
+    if row.api:
+        return {"anon": (401, None), "nobody": (403, None)}.get(role, (404, None))
+    if role == "anon":
+        return 302, redirect_to_login(url)["Location"]
+    if role == "nobody":
+        return 302, f"{reverse('accounts:choose_membership')}?{urlencode({'next': url})}"
+    return 404, None
+
+
+def problems(response) -> str:
+    """What a refused form or API call said (for the failure message)."""
+    text = response.content.decode(errors="replace") if not response.streaming else ""
+    found = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', text, re.S)
+    return " | ".join(re.sub(r"<[^>]+>", " ", f).strip() for f in found) or text[:300]
+
+
+def outcome(response) -> tuple[int, str | None]:
+    return response.status_code, response.get("Location") if response.status_code == 302 else None
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_table_covers_exactly_the_routes():
+    routes = resolver_routes()
+    missing = sorted(routes - set(ROWS))
+    stale = sorted(set(ROWS) - routes)
+    assert (missing, stale) == ([], []), (
+        f"routes without a row in the security table: {missing}; "
+        f"rows without a route: {stale} (see the module docstring to add one)"
+    )
+    assert len(TABLE) == len(ROWS), "a route has two rows"
+    for row in TABLE:
+        assert set(row.methods) <= {"GET", *WRITE_METHODS}, row.name
+        assert set(row.ok) <= row.allowed("GET") if row.ok else True, row.name
+        for spec in row.methods.values():
+            roles = spec.roles if isinstance(spec, Write) else spec
+            assert set(roles) <= ALL, row.name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_route_access(world, name):
+    row = ROWS[name]
+    kwargs = {key: resolve(world, ref) for key, ref in row.kw.items()}
+    url = reverse(name, kwargs=kwargs) + (f"?{row.query}" if row.query else "")
+
+    # refused roles, every method: the exact refusal, and nothing changed
+    before, audit_before = fingerprint(), AuditEntry.objects.count()
+    wrong, refused_writes = [], []
+    for method, spec in row.methods.items():
+        for role in ROLES:
+            if role in row.allowed(method):
+                continue
+            if method in WRITE_METHODS:
+                refused_writes.append(f"{method} {role}")
+            got = outcome(send(world, row, role, method, url, body_of(world, spec)))
+            expected = refused_expectation(row, role, url)
+            if got != expected:
+                wrong.append((method, role, got, expected))
+    # missing looks like forbidden: the same route on an id that does not exist, as a role
+    # that may use it, is 404 too
+    if "pk" in kwargs:
+        missing = {
+            **kwargs,
+            "pk": uuid.UUID(int=1) if isinstance(kwargs["pk"], uuid.UUID) else 999999,
+        }
+        missing_url = reverse(name, kwargs=missing)
+        for method, spec in row.methods.items():
+            role = spec.valid[0] if isinstance(spec, Write) and spec.valid else None
+            role = role or next(r for r in reversed(ROLES) if r in row.allowed(method))
+            got = send(world, row, role, method, missing_url, body_of(world, spec)).status_code
+            if got != 404:
+                wrong.append((method, f"{role} on a missing id", got, 404))
+    after, audit_after = fingerprint(), AuditEntry.objects.count()
+    changed = sorted(label for label in before if before[label] != after[label])
+    assert wrong == [], f"{name}: refused roles answered (method, role, got, expected): {wrong}"
+    assert (changed, audit_after) == ([], audit_before), (
+        f"{name}: refused requests ({', '.join(refused_writes) or 'GET only'}) changed {changed}"
+    )
+
+    # the body the refused roles were sent works for the role it is meant for
+    for method, spec in row.methods.items():
+        if isinstance(spec, Write) and spec.valid is not None:
+            role, status, *writes = spec.valid
+            with transaction.atomic():
+                audit_count = AuditEntry.objects.count()
+                response = send(world, row, role, method, url, body_of(world, spec))
+                wrote = AuditEntry.objects.count() > audit_count
+                transaction.set_rollback(True)
+            assert (response.status_code, wrote) == (status, writes != [False]), (
+                f"{name}: {method} as {role} with the table's body: {problems(response)}"
+            )
+
+    # allowed roles get the page or data, one exact status each
+    if "GET" in row.methods:
+        statuses = {
+            role: send(world, row, role, "GET", url, {}).status_code
+            for role in sorted(row.allowed("GET"))
+        }
+        assert statuses == {role: row.ok.get(role, 200) for role in statuses}, name
