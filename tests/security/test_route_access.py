@@ -302,6 +302,12 @@ TABLE = [
         GET=A_OP,
         POST=write(A_OP, {"name": "李工", "phone": "13912345679"}, ("ent_a", 302)),
     ),
+    page("registry:name_change_list", GET=OP),
+    page(
+        "registry:name_change_decide",
+        {"pk": "name_change"},
+        POST=write(OP, {"action": "reject", "reason": "材料不全"}, ("operator", 302)),
+    ),
     page("registry:chain_list", GET=MEMBERS),
     page("registry:chain_detail", {"code": "chain.code"}, GET=MEMBERS),
     page(

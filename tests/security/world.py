@@ -39,7 +39,7 @@ from zhizao.matchmaking import services as matchmaking
 from zhizao.policies import services as policies
 from zhizao.policies.services import editor, namelists, payments, sandbox, scans
 from zhizao.registry.models import Contact, IndustrialChain, Organization
-from zhizao.registry.services import imports
+from zhizao.registry.services import imports, organizations
 
 ROLES = (
     "anon",
@@ -187,6 +187,10 @@ def build_world() -> World:
     )
     o["chain"] = IndustrialChain.objects.order_by("code").first()
     o["user_a"] = w.users["ent_a"]
+    # A pending change of A's registered name, for the operators' review queue.
+    o["name_change"] = organizations.request_name_change(
+        actor["ent_a"], o["org_a"], new_name="无锡安全甲智能装备有限公司", reason="集团统一更名"
+    )
 
     # --- registry: an import batch, checked ------------------------------------------------
     o["batch"] = imports.start_import(actor["operator"], file=import_csv())
