@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from zhizao.accounts import roles
 from zhizao.accounts.enums import Role
 from zhizao.accounts.models import Membership
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
 from zhizao.registry.forms import OrganizationFilterForm
 from zhizao.registry.models import Organization
@@ -34,13 +34,9 @@ from .models import CampaignProvider, Evidence, SectionAssignment
 from .selectors import build_report, default_model, missing_requirements, tr
 
 
-def _membership(request):
-    return membership_for_request(request)
-
-
 @login_required
 def home(request):
-    membership = _membership(request)
+    membership = request.membership
     if roles.is_officer(membership):
         return redirect("diagnosis:statistics")
     assessments = access.assessments_for(membership).order_by("-updated_at", "-id")
@@ -72,7 +68,7 @@ def home(request):
 @login_required
 @require_POST
 def start(request):
-    membership = _membership(request)
+    membership = request.membership
     if not access.can_self_assess(membership):
         raise Http404
     form = StartForm(request.POST)
@@ -170,7 +166,7 @@ def _questionnaire_context(request, assessment, section_id=None):
         .select_related("user")
         .order_by("user__username")
     )
-    membership = _membership(request)
+    membership = request.membership
     return {
         "assessment": assessment,
         "model": model,
@@ -212,7 +208,7 @@ def _progress(assessment) -> dict:
 
 @login_required
 def assessment_view(request, pk):
-    assessment = access.access_assessment(_membership(request), pk)
+    assessment = access.access_assessment(request.membership, pk)
     if assessment.state == AssessmentState.SUBMITTED:
         return redirect("diagnosis:report", pk=assessment.pk)
     context = _questionnaire_context(request, assessment, request.GET.get("section"))
@@ -222,7 +218,7 @@ def assessment_view(request, pk):
 @login_required
 @require_POST
 def answer(request, pk):
-    membership = _membership(request)
+    membership = request.membership
     assessment = access.access_assessment(membership, pk, write=True)
     requirement_id = request.POST.get("requirement", "")
     error = None
@@ -280,7 +276,7 @@ def assessment_url(assessment) -> str:
 @login_required
 @require_POST
 def mark_rest(request, pk):
-    assessment = access.access_assessment(_membership(request), pk, write=True)
+    assessment = access.access_assessment(request.membership, pk, write=True)
     raw = request.POST.get("level", "")
     subdomain = request.POST.get("subdomain", "")
     try:
@@ -298,7 +294,7 @@ def mark_rest(request, pk):
 @login_required
 @require_POST
 def enterprise_type(request, pk):
-    assessment = access.access_assessment(_membership(request), pk, write=True)
+    assessment = access.access_assessment(request.membership, pk, write=True)
     try:
         services.set_enterprise_type(
             actor_for_request(request), assessment, request.POST.get("enterprise_type", "")
@@ -312,7 +308,7 @@ def enterprise_type(request, pk):
 @login_required
 @require_POST
 def assign_section(request, pk):
-    assessment = access.access_assessment(_membership(request), pk, write=True)
+    assessment = access.access_assessment(request.membership, pk, write=True)
     raw = request.POST.get("assignee", "")
     domain_id = request.POST.get("domain", "")
     try:
@@ -328,7 +324,7 @@ def assign_section(request, pk):
 @login_required
 @require_POST
 def evidence_upload(request, pk):
-    assessment = access.access_assessment(_membership(request), pk, write=True)
+    assessment = access.access_assessment(request.membership, pk, write=True)
     requirement_id = request.POST.get("requirement", "")
     upload = request.FILES.get("file")
     if upload is None:
@@ -346,7 +342,7 @@ def evidence_upload(request, pk):
 
 def _access_evidence(request, pk, *, write=False) -> Evidence:
     evidence = get_object_or_404(Evidence.objects.select_related("assessment"), pk=pk)
-    access.access_assessment(_membership(request), evidence.assessment_id, write=write)
+    access.access_assessment(request.membership, evidence.assessment_id, write=write)
     return evidence
 
 
@@ -374,7 +370,7 @@ def evidence_delete(request, pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    assessment = access.access_assessment(_membership(request), pk, write=True)
+    assessment = access.access_assessment(request.membership, pk, write=True)
     try:
         services.submit(actor_for_request(request), assessment)
     except DiagnosisError as exc:
@@ -396,7 +392,7 @@ def _target_param(request) -> int | None:
 
 @login_required
 def report(request, pk):
-    membership = _membership(request)
+    membership = request.membership
     assessment = access.access_assessment(membership, pk)
     data = build_report(assessment, target_level=_target_param(request))
     return render(
@@ -416,7 +412,7 @@ def report(request, pk):
 @login_required
 @require_POST
 def set_target(request, pk):
-    membership = _membership(request)
+    membership = request.membership
     assessment = access.access_assessment(membership, pk)
     if not (
         roles.is_enterprise(membership) and assessment.organization_id == membership.organization_id
@@ -436,7 +432,7 @@ def set_target(request, pk):
 def report_pdf(request, pk):
     from .pdf import render_report_pdf
 
-    assessment = access.access_assessment(_membership(request), pk)
+    assessment = access.access_assessment(request.membership, pk)
     data = build_report(assessment, target_level=_target_param(request))
     pdf = render_report_pdf(request, data)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -450,7 +446,7 @@ def report_pdf(request, pk):
 
 @login_required
 def campaign_list(request):
-    membership = _membership(request)
+    membership = request.membership
     campaigns = (
         access.campaigns_for(membership)
         .annotate(
@@ -477,7 +473,7 @@ def campaign_list(request):
 
 @login_required
 def campaign_new(request):
-    membership = _membership(request)
+    membership = request.membership
     if not roles.is_operator(membership):
         raise Http404
     form = CampaignForm(request.POST or None, initial={"target_filter": request.GET.urlencode()})
@@ -508,7 +504,7 @@ def campaign_new(request):
 
 @login_required
 def campaign_detail(request, pk):
-    membership = _membership(request)
+    membership = request.membership
     campaign = access.access_campaign(membership, pk)
     is_operator = roles.is_operator(membership)
     targets = campaign.targets.select_related(
@@ -558,7 +554,7 @@ def campaign_detail(request, pk):
 
 
 def _operator_campaign(request, pk):
-    membership = _membership(request)
+    membership = request.membership
     if not roles.is_operator(membership):
         raise Http404
     return access.access_campaign(membership, pk)
@@ -626,7 +622,7 @@ def campaign_state(request, pk):
 @login_required
 @require_POST
 def target_move(request, pk):
-    membership = _membership(request)
+    membership = request.membership
     target = access.access_target(membership, pk)
     raw = request.POST.get("provider", "")
     entry = None
@@ -659,7 +655,7 @@ def target_move(request, pk):
 @login_required
 @require_POST
 def target_visit(request, pk):
-    target = access.access_target(_membership(request), pk, provider_action=True)
+    target = access.access_target(request.membership, pk, provider_action=True)
     form = VisitForm(request.POST)
     if form.is_valid():
         try:
@@ -682,14 +678,14 @@ def target_visit(request, pk):
 @login_required
 @require_POST
 def target_start(request, pk):
-    target = access.access_target(_membership(request), pk, provider_action=True)
+    target = access.access_target(request.membership, pk, provider_action=True)
     assessment = services.start_onsite(actor_for_request(request), target)
     return redirect("diagnosis:assessment", pk=assessment.pk)
 
 
 @login_required
 def campaign_export(request, pk):
-    membership = _membership(request)
+    membership = request.membership
     campaign = access.access_campaign(membership, pk)
     if not (roles.is_staff(membership)):
         raise Http404
@@ -764,7 +760,7 @@ def campaign_export(request, pk):
 
 @login_required
 def statistics(request):
-    membership = _membership(request)
+    membership = request.membership
     if not access.can_view_statistics(membership):
         raise Http404
     model = default_model()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts import roles
 from zhizao.accounts.middleware import membership_optional
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, codes, services
 from ..eligibility import check_eligibility
@@ -40,7 +40,7 @@ def _rules(challenge) -> list[str]:
 
 @login_required
 def challenge_list(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     qs = access.challenges_for(membership).annotate(n_applications=Count("applications"))
     page = paginate(request, qs.order_by("-created_at", "-id"))
     return render(
@@ -56,7 +56,7 @@ def challenge_list(request):
 
 @login_required
 def challenge_new(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not roles.is_operator(membership):
         raise Http404
     form = ChallengeForm(request.POST or None)
@@ -80,7 +80,7 @@ def challenge_new(request):
 
 @login_required
 def challenge_edit(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     challenge = access.access_challenge(membership, pk, write=True)
     form = ChallengeForm(request.POST or None, instance=challenge)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +103,7 @@ def challenge_edit(request, pk):
 
 @login_required
 def challenge_detail(request, pk, *, forms=None, status=200):
-    membership = membership_for_request(request)
+    membership = request.membership
     challenge = access.access_challenge(membership, pk)
     forms = forms or {}
     eligibility = None
@@ -138,7 +138,7 @@ def challenge_detail(request, pk, *, forms=None, status=200):
 @login_required
 @require_POST
 def challenge_state(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     challenge = access.access_challenge(membership, pk, write=True)
     form = AnnounceForm(request.POST)
     state = request.POST.get("state")
@@ -163,7 +163,7 @@ def challenge_state(request, pk):
 @login_required
 @require_POST
 def challenge_apply(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     challenge = access.access_challenge(membership, pk)
     if not roles.is_supplier(membership):
         raise Http404
@@ -188,7 +188,7 @@ def challenge_apply(request, pk):
 @login_required
 @require_POST
 def application_review(request, pk):
-    application = access.access_application(membership_for_request(request), pk)
+    application = access.access_application(request.membership, pk)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -210,7 +210,7 @@ def application_review(request, pk):
 
 @login_required
 def application_file(request, pk):
-    application = access.access_application_file(membership_for_request(request), pk)
+    application = access.access_application_file(request.membership, pk)
     return FileResponse(
         application.file.open("rb"), as_attachment=True, filename=application.file_name or "file"
     )

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 from zhizao.policies import access as project_access
 
 from .. import services
@@ -18,7 +18,7 @@ from ..errors import MatchError
 @login_required
 @require_POST
 def project_financing(request, pk):
-    project = project_access.access_project(membership_for_request(request), pk, write=True)
+    project = project_access.access_project(request.membership, pk, write=True)
     try:
         demand = services.financing_demand_for_project(actor_for_request(request), project)
     except MatchError as error:

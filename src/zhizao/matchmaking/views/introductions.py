@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts import roles
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 from zhizao.registry.models import Contact
 
 from .. import access, services
@@ -28,7 +28,7 @@ BOXES = ("incoming", "outgoing", "all")
 @login_required
 def introduction_list(request):
     """Incoming requests (the other side asked), outgoing ones (we asked), or all."""
-    membership = membership_for_request(request)
+    membership = request.membership
     if membership is None or not (
         roles.is_enterprise(membership)
         or roles.is_supplier(membership)
@@ -75,7 +75,7 @@ def _own_contacts(membership):
 
 @login_required
 def introduction_detail(request, pk, *, forms=None, status=200):
-    membership = membership_for_request(request)
+    membership = request.membership
     introduction = access.access_introduction(membership, pk)
     side = access.side_of(membership, introduction)
     other = (Side.PROVIDER if side == Side.ENTERPRISE else Side.ENTERPRISE) if side else None
@@ -122,7 +122,7 @@ def introduction_detail(request, pk, *, forms=None, status=200):
 
 
 def _act(request, pk, action):
-    membership = membership_for_request(request)
+    membership = request.membership
     introduction = access.access_introduction(
         membership, pk, party=action not in ("close",) or not roles.is_operator(membership)
     )
@@ -239,7 +239,7 @@ def introduction_deal(request, pk):
 
 @login_required
 def deal_evidence(request, pk):
-    introduction = access.access_introduction(membership_for_request(request), pk)
+    introduction = access.access_introduction(request.membership, pk)
     if not introduction.deal_evidence:
         raise Http404
     return FileResponse(
@@ -270,7 +270,7 @@ def introduction_consent(request, pk):
 @login_required
 @require_POST
 def consent_withdraw(request, pk):
-    consent = access.access_consent(membership_for_request(request), pk)
+    consent = access.access_consent(request.membership, pk)
     try:
         services.withdraw_consent(actor_for_request(request), consent)
     except MatchError as error:

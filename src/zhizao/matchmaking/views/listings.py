@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from zhizao.accounts import roles
 from zhizao.accounts.enums import Role
 from zhizao.accounts.roles import role_of
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 from zhizao.registry.models import Contact
 
 from .. import access, codes, index, presentation, services
@@ -35,7 +35,7 @@ RESULTS = 10
 
 @login_required
 def home(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if roles.is_enterprise(membership):
         return redirect("matchmaking:demand_list")
     if roles.is_supplier(membership):
@@ -64,7 +64,7 @@ def _filtered(qs, form):
 @login_required
 def demand_list(request):
     """我的需求 (an enterprise); every demand for staff."""
-    membership = membership_for_request(request)
+    membership = request.membership
     if not (roles.is_enterprise(membership) or roles.is_staff(membership)):
         raise Http404
     form = FilterForm(request.GET or None, states=DemandState.choices)
@@ -107,7 +107,7 @@ def _demand_form_page(request, form, demand):
 
 @login_required
 def demand_new(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not roles.is_enterprise(membership):
         raise Http404
     publish = bool(request.POST.get("publish"))
@@ -128,7 +128,7 @@ def demand_new(request):
 
 @login_required
 def demand_edit(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     demand = access.access_demand(membership, pk, write=True)
     form = DemandForm(request.POST or None, contacts=_contacts(membership), instance=demand)
     if request.method == "POST" and form.is_valid():
@@ -146,7 +146,7 @@ def demand_edit(request, pk):
 def demand_detail(request, pk):
     """The demand with the offerings ranked for it at once, each with its reasons, and the
     request form. Providers see a published demand without its contact person."""
-    membership = membership_for_request(request)
+    membership = request.membership
     demand = access.access_demand(membership, pk)
     owner = access.can_edit_demand(membership, demand)
     rows = []
@@ -179,7 +179,7 @@ def demand_detail(request, pk):
 @login_required
 @require_POST
 def demand_state(request, pk):
-    demand = access.access_demand(membership_for_request(request), pk, write=True)
+    demand = access.access_demand(request.membership, pk, write=True)
     try:
         services.set_demand_state(actor_for_request(request), demand, request.POST.get("state"))
     except MatchError as error:
@@ -193,7 +193,7 @@ def demand_state(request, pk):
 @require_POST
 def demand_request(request, pk, offering_pk):
     """The enterprise asks for an introduction to a ranked offering."""
-    membership = membership_for_request(request)
+    membership = request.membership
     demand = access.access_demand(membership, pk, write=True)
     offering = access.access_offering(membership, offering_pk)
     form = RequestForm(request.POST)
@@ -225,7 +225,7 @@ def _kinds(membership):
 @login_required
 def offering_list(request):
     """我的供给 (providers and banks); published offerings for enterprises; all for staff."""
-    membership = membership_for_request(request)
+    membership = request.membership
     if membership is None:
         raise Http404
     form = FilterForm(request.GET or None, states=OfferingState.choices)
@@ -261,7 +261,7 @@ def offering_list(request):
 
 @login_required
 def offering_new(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not roles.is_supplier(membership):
         raise Http404
     publish = bool(request.POST.get("publish"))
@@ -287,7 +287,7 @@ def offering_new(request):
 
 @login_required
 def offering_edit(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     offering = access.access_offering(membership, pk, write=True)
     form = OfferingForm(request.POST or None, instance=offering, kinds=_kinds(membership))
     if request.method == "POST" and form.is_valid():
@@ -310,7 +310,7 @@ def offering_edit(request, pk):
 def offering_detail(request, pk, *, case_form=None, status=200):
     """An offering with its cases; for its provider, the published demands it fits, ranked
     the other way round, with the same reasons (never a demand's contact person)."""
-    membership = membership_for_request(request)
+    membership = request.membership
     offering = access.access_offering(membership, pk)
     owner = access.can_edit_offering(membership, offering)
     rows = []
@@ -343,7 +343,7 @@ def offering_detail(request, pk, *, case_form=None, status=200):
 @login_required
 @require_POST
 def offering_state(request, pk):
-    offering = access.access_offering(membership_for_request(request), pk, write=True)
+    offering = access.access_offering(request.membership, pk, write=True)
     try:
         services.set_offering_state(actor_for_request(request), offering, request.POST.get("state"))
     except MatchError as error:
@@ -356,7 +356,7 @@ def offering_state(request, pk):
 @login_required
 @require_POST
 def case_add(request, pk):
-    offering = access.access_offering(membership_for_request(request), pk, write=True)
+    offering = access.access_offering(request.membership, pk, write=True)
     form = CaseForm(request.POST)
     if form.is_valid():
         try:
@@ -372,7 +372,7 @@ def case_add(request, pk):
 @login_required
 @require_POST
 def case_delete(request, pk):
-    case = access.access_case(membership_for_request(request), pk)
+    case = access.access_case(request.membership, pk)
     services.remove_case(actor_for_request(request), case)
     messages.success(request, _("Case removed."))
     return redirect("matchmaking:offering_detail", pk=case.offering_id)
@@ -382,7 +382,7 @@ def case_delete(request, pk):
 @require_POST
 def offering_request(request, pk, demand_pk):
     """A provider or bank offers its offering to a published demand."""
-    membership = membership_for_request(request)
+    membership = request.membership
     offering = access.access_offering(membership, pk, write=True)
     demand = access.access_demand(membership, demand_pk)
     form = RequestForm(request.POST)

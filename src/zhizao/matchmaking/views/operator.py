@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts import roles
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, services, stats
 from ..enums import FUNNEL
@@ -22,7 +22,7 @@ GROUPINGS = ("category", "city", "provider")
 
 @login_required
 def funnel(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not access.can_view_funnel(membership):
         raise Http404
     grouping = request.GET.get("by") if request.GET.get("by") in GROUPINGS else "category"
@@ -45,7 +45,7 @@ def funnel(request):
 def gaps(request):
     """The supply gaps as last computed in the background, with their time; never ranks in
     the request. Without any result yet, the computation is asked for (once)."""
-    membership = membership_for_request(request)
+    membership = request.membership
     if not access.can_view_funnel(membership):
         raise Http404
     report, pending = stats.latest_supply_gap_report()
@@ -70,7 +70,7 @@ def gaps(request):
 @require_POST
 def gaps_refresh(request):
     """An operator asks for the supply gaps to be computed again (enqueued once)."""
-    membership = membership_for_request(request)
+    membership = request.membership
     if not roles.is_operator(membership):
         raise Http404
     if services.request_supply_gaps(actor_for_request(request)):
@@ -87,7 +87,7 @@ def gaps_refresh(request):
 @require_POST
 def suggest(request, pk):
     """An operator suggests an offering to a demand (both sides are notified)."""
-    membership = membership_for_request(request)
+    membership = request.membership
     if not roles.is_operator(membership):
         raise Http404
     demand = access.access_demand(membership, pk)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts import roles
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, engine
 from ..calculator import evaluate_organization
@@ -35,7 +35,7 @@ def _as_of(data):
 
 
 def _page(request, organization, *, own: bool):
-    membership = membership_for_request(request)
+    membership = request.membership
     as_of, form = _as_of(request.GET)
     calculation = evaluate_organization(
         organization,
@@ -64,13 +64,13 @@ def _page(request, organization, *, own: bool):
 
 @login_required
 def my_policies(request):
-    organization = access.access_calculator_organization(membership_for_request(request))
+    organization = access.access_calculator_organization(request.membership)
     return _page(request, organization, own=True)
 
 
 @login_required
 def organization_calculator(request, pk):
-    organization = access.access_calculator_organization(membership_for_request(request), pk)
+    organization = access.access_calculator_organization(request.membership, pk)
     return _page(request, organization, own=False)
 
 
@@ -89,14 +89,14 @@ def _record(request, organization, back: str):
 @login_required
 @require_POST
 def my_policies_record(request):
-    organization = access.access_calculator_organization(membership_for_request(request))
+    organization = access.access_calculator_organization(request.membership)
     return _record(request, organization, reverse("policies:my_policies"))
 
 
 @login_required
 @require_POST
 def organization_calculator_record(request, pk):
-    organization = access.access_calculator_organization(membership_for_request(request), pk)
+    organization = access.access_calculator_organization(request.membership, pk)
     return _record(
         request, organization, reverse("policies:organization_calculator", args=[organization.pk])
     )

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, services
 from ..errors import PolicyError
@@ -20,7 +20,7 @@ from .projects import project_detail
 @login_required
 @require_POST
 def document_upload(request, pk):
-    project = access.access_project(membership_for_request(request), pk, write=True)
+    project = access.access_project(request.membership, pk, write=True)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -37,14 +37,14 @@ def document_upload(request, pk):
 
 @login_required
 def document_download(request, pk):
-    document = access.access_document(membership_for_request(request), pk)
+    document = access.access_document(request.membership, pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
 
 
 @login_required
 @require_POST
 def document_delete(request, pk):
-    document = access.access_document(membership_for_request(request), pk, write=True)
+    document = access.access_document(request.membership, pk, write=True)
     project_id = document.project_id
     services.delete_document(actor_for_request(request), document)
     messages.success(request, _("Document deleted."))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 from zhizao_core.policy import RuleError
 
 from .. import access, engine
@@ -25,7 +25,7 @@ from ..services.editor import RuleInvalid
 
 
 def _item(request, key):
-    return access.access_item(membership_for_request(request), key, write=True)
+    return access.access_item(request.membership, key, write=True)
 
 
 def _preview(item, version, lang) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.middleware import membership_optional
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access
 from ..enums import Eligibility, EntryState, NameListState
@@ -26,7 +26,7 @@ PUBLIC_STATES = (EntryState.LISTED, EntryState.CONFIRMED)
 @login_required
 @require_POST
 def name_list_new(request, pk):
-    scan = access.access_scan(membership_for_request(request), pk)
+    scan = access.access_scan(request.membership, pk)
     try:
         name_list = namelists.create_name_list(
             actor_for_request(request), scan, title=request.POST.get("title", "")
@@ -40,7 +40,7 @@ def name_list_new(request, pk):
 
 @login_required
 def name_list_detail(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     name_list = access.access_name_list(membership, pk)
     entries = (
         name_list.entries.select_related("enterprise", "project", "confirmed_by")
@@ -73,7 +73,7 @@ def name_list_detail(request, pk):
 @login_required
 @require_POST
 def name_list_announce(request, pk):
-    name_list = access.access_name_list(membership_for_request(request), pk)
+    name_list = access.access_name_list(request.membership, pk)
     try:
         namelists.announce_name_list(
             actor_for_request(request),
@@ -92,7 +92,7 @@ def name_list_announce(request, pk):
 @login_required
 @require_POST
 def entry_exclude(request, pk):
-    entry = access.access_entry(membership_for_request(request), pk)
+    entry = access.access_entry(request.membership, pk)
     try:
         namelists.exclude_entry(
             actor_for_request(request), entry, reason=request.POST.get("reason")
@@ -137,7 +137,7 @@ def public_name_list(request, pk):
 
 @login_required
 def my_benefits(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not access.has_projects(membership):
         raise Http404
     entries = access.own_entries_for(membership).order_by("-name_list__announced_at", "-id")
@@ -146,7 +146,7 @@ def my_benefits(request):
 
 @login_required
 def entry_confirm(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     entry = access.access_own_entry(membership, pk)
     if request.method == "POST":
         try:
@@ -172,7 +172,7 @@ def entry_confirm(request, pk):
 @login_required
 @require_POST
 def entry_decline(request, pk):
-    entry = access.access_own_entry(membership_for_request(request), pk)
+    entry = access.access_own_entry(request.membership, pk)
     try:
         namelists.decline_entry(
             actor_for_request(request), entry, reason=request.POST.get("reason")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access
 from ..errors import PolicyError
@@ -36,7 +36,7 @@ class PaymentForm(forms.Form):
 
 @login_required
 def payment_new(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     entry = access.access_entry(membership, pk)
     stage = payments.next_stage(entry)
     initial = {"paid_on": timezone.localdate()}

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, services
 from ..enums import PolicyState, VersionState
@@ -23,7 +23,7 @@ from ..services.editor import publish_draft
 
 @login_required
 def policy_list(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     policies = access.policies_for(membership).annotate(n_items=Count("items"))
     form = PolicyFilterForm(request.GET or None)
     if form.is_valid():
@@ -53,7 +53,7 @@ def policy_list(request):
 
 @login_required
 def policy_detail(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     policy = access.access_policy(membership, pk)
     items = access.items_for(membership).filter(policy=policy).order_by("id")
     return render(
@@ -70,7 +70,7 @@ def policy_detail(request, pk):
 
 @login_required
 def policy_attachment(request, pk):
-    policy = access.access_policy(membership_for_request(request), pk)
+    policy = access.access_policy(request.membership, pk)
     if not policy.attachment:
         raise Http404
     return FileResponse(
@@ -80,7 +80,7 @@ def policy_attachment(request, pk):
 
 @login_required
 def policy_new(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not access.can_manage_policies(membership):
         raise Http404
     form = PolicyForm(request.POST or None, request.FILES or None)
@@ -101,7 +101,7 @@ def policy_new(request):
 
 @login_required
 def policy_edit(request, pk):
-    policy = access.access_policy(membership_for_request(request), pk, write=True)
+    policy = access.access_policy(request.membership, pk, write=True)
     form = PolicyForm(request.POST or None, request.FILES or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +122,7 @@ def policy_edit(request, pk):
 @login_required
 @require_POST
 def policy_state(request, pk):
-    policy = access.access_policy(membership_for_request(request), pk, write=True)
+    policy = access.access_policy(request.membership, pk, write=True)
     try:
         services.set_policy_state(actor_for_request(request), policy, request.POST.get("state"))
     except PolicyError as error:
@@ -134,7 +134,7 @@ def policy_state(request, pk):
 
 @login_required
 def item_new(request, pk):
-    policy = access.access_policy(membership_for_request(request), pk, write=True)
+    policy = access.access_policy(request.membership, pk, write=True)
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,7 +149,7 @@ def item_new(request, pk):
 
 @login_required
 def item_detail(request, key):
-    membership = membership_for_request(request)
+    membership = request.membership
     item = access.access_item(membership, key)
     can_manage = access.can_manage_policies(membership)
     versions = item.versions.select_related("created_by", "published_by").order_by("-number")
@@ -171,7 +171,7 @@ def item_detail(request, key):
 @login_required
 @require_POST
 def item_version_new(request, key):
-    item = access.access_item(membership_for_request(request), key, write=True)
+    item = access.access_item(request.membership, key, write=True)
     try:
         version = services.create_item_version(actor_for_request(request), item)
     except PolicyError as error:
@@ -186,7 +186,7 @@ def item_version_new(request, key):
 @login_required
 @require_POST
 def version_publish(request, pk):
-    version = access.access_item_version(membership_for_request(request), pk, write=True)
+    version = access.access_item_version(request.membership, pk, write=True)
     try:
         # the same checks as the editor: a valid rule and example cases that all pass
         publish_draft(actor_for_request(request), version.item)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts import roles
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, services
 from ..errors import PolicyError
@@ -22,7 +22,7 @@ from ..forms import DocumentForm, LoanForm, ProjectForm
 
 @login_required
 def project_list(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not (access.has_projects(membership) or roles.is_staff(membership)):
         raise Http404
     projects = access.projects_for(membership).annotate(n_loans=Count("loans"))
@@ -42,7 +42,7 @@ def project_list(request):
 
 @login_required
 def project_new(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not access.has_projects(membership):
         raise Http404
     form = ProjectForm(request.POST or None)
@@ -61,7 +61,7 @@ def project_new(request):
 
 @login_required
 def project_edit(request, pk):
-    project = access.access_project(membership_for_request(request), pk, write=True)
+    project = access.access_project(request.membership, pk, write=True)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,7 +76,7 @@ def project_edit(request, pk):
 
 @login_required
 def project_detail(request, pk, *, loan_form=None, document_form=None, status=200):
-    membership = membership_for_request(request)
+    membership = request.membership
     project = access.access_project(membership, pk)
     return render(
         request,
@@ -96,7 +96,7 @@ def project_detail(request, pk, *, loan_form=None, document_form=None, status=20
 @login_required
 @require_POST
 def loan_add(request, pk):
-    project = access.access_project(membership_for_request(request), pk, write=True)
+    project = access.access_project(request.membership, pk, write=True)
     form = LoanForm(request.POST)
     if form.is_valid():
         try:
@@ -111,7 +111,7 @@ def loan_add(request, pk):
 
 @login_required
 def loan_edit(request, pk):
-    loan = access.access_loan(membership_for_request(request), pk, write=True)
+    loan = access.access_loan(request.membership, pk, write=True)
     form = LoanForm(request.POST or None, instance=loan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +127,7 @@ def loan_edit(request, pk):
 @login_required
 @require_POST
 def loan_delete(request, pk):
-    loan = access.access_loan(membership_for_request(request), pk, write=True)
+    loan = access.access_loan(request.membership, pk, write=True)
     services.remove_loan(actor_for_request(request), loan)
     messages.success(request, _("Loan removed."))
     return redirect("policies:project_detail", pk=loan.project_id)

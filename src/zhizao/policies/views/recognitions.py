@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, services
 from ..errors import PolicyError
@@ -19,7 +19,7 @@ from ..forms import CreditRecordForm, EndCreditRecordForm, RecognitionForm
 
 @login_required
 def organization_records(request, pk, *, recognition_form=None, credit_form=None, status=200):
-    membership = membership_for_request(request)
+    membership = request.membership
     organization = access.access_organization_records(membership, pk)
     return render(
         request,
@@ -39,7 +39,7 @@ def organization_records(request, pk, *, recognition_form=None, credit_form=None
 @login_required
 @require_POST
 def recognition_add(request, pk):
-    organization = access.access_organization_records(membership_for_request(request), pk)
+    organization = access.access_organization_records(request.membership, pk)
     form = RecognitionForm(request.POST)
     if form.is_valid():
         try:
@@ -55,7 +55,7 @@ def recognition_add(request, pk):
 @login_required
 @require_POST
 def recognition_remove(request, pk):
-    recognition = access.access_recognition(membership_for_request(request), pk, write=True)
+    recognition = access.access_recognition(request.membership, pk, write=True)
     services.remove_recognition(actor_for_request(request), recognition)
     messages.success(request, _("Recognition removed."))
     return redirect("policies:organization_records", pk=recognition.organization_id)
@@ -64,7 +64,7 @@ def recognition_remove(request, pk):
 @login_required
 @require_POST
 def credit_add(request, pk):
-    organization = access.access_organization_records(membership_for_request(request), pk)
+    organization = access.access_organization_records(request.membership, pk)
     form = CreditRecordForm(request.POST)
     if form.is_valid():
         try:
@@ -82,7 +82,7 @@ def credit_add(request, pk):
 @login_required
 @require_POST
 def credit_end(request, pk):
-    record = access.access_credit_record(membership_for_request(request), pk)
+    record = access.access_credit_record(request.membership, pk)
     form = EndCreditRecordForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date the record ended."))
@@ -100,7 +100,7 @@ def credit_end(request, pk):
 
 @login_required
 def my_recognitions(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if membership is None or not access.has_projects(membership):
         raise Http404
     return render(

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, engine
 from ..errors import PolicyError
@@ -20,7 +20,7 @@ from .scans import localized
 
 @login_required
 def sandbox_new(request, key):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not access.can_scan(membership):
         raise Http404
     item = access.access_item(membership, key, write=True)
@@ -61,7 +61,7 @@ def sandbox_new(request, key):
 
 @login_required
 def sandbox_detail(request, pk):
-    run = access.access_scan(membership_for_request(request), pk)
+    run = access.access_scan(request.membership, pk)
     if not run.is_sandbox:
         raise Http404
     summary = run.summary

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from zhizao.accounts.selectors import actor_for_request, membership_for_request
+from zhizao.accounts.selectors import actor_for_request
 
 from .. import access, engine
 from ..enums import Eligibility, ScanState
@@ -55,7 +55,7 @@ def localized(rows: list[dict]) -> list[dict]:
 
 @login_required
 def scan_new(request, key):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not access.can_scan(membership):
         raise Http404
     item = access.access_item(membership, key, write=True)
@@ -91,7 +91,7 @@ def scan_new(request, key):
 
 @login_required
 def scan_detail(request, pk):
-    membership = membership_for_request(request)
+    membership = request.membership
     scan = access.access_scan(membership, pk)
     if scan.is_sandbox:
         return redirect("policies:sandbox_detail", pk=scan.pk)
@@ -138,7 +138,7 @@ def scan_detail(request, pk):
 
 @login_required
 def scan_list(request):
-    membership = membership_for_request(request)
+    membership = request.membership
     if not access.can_scan(membership):
         raise Http404
     rows = (
