@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,3 +24,7 @@ class CommonConfig(AppConfig):
         register_nav("api-docs", label=_("API"), icon="api", order=110)
         # every other app lists its own entries and home-page blocks in its navigation.py
         autodiscover()
+
+        from .cache import create_cache_tables
+
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="zhizao-cache-table")
