@@ -105,3 +105,25 @@ def enterprise_user(db, factory_org) -> User:
 def other_enterprise_user(db) -> User:
     other = make_organization(name="常州天衡注塑模具有限公司", region="320411", industry="2929")
     return make_user("other", role=Role.ENTERPRISE, organization=other)
+
+
+def make_api_token(user: User, *, name: str = "test", days: int = 30, **extra) -> str:
+    """A working API token for ``user`` (written directly, without an audit entry); its key."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from zhizao.accounts.models import ApiToken
+    from zhizao.accounts.selectors import hash_api_key
+
+    key = "zz_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=hash_api_key(key),
+        key_prefix=key[:8],
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        **extra,
+    )
+    return key
