@@ -230,8 +230,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "zhizao.accounts.validators.CharacterClassValidator"},
 ]
 # Failed logins for one user name from one client address before each further attempt from
-# that address must wait 2, 4, 8 … seconds, up to the cap. Other addresses are not affected.
+# that address must wait (the first wait, then twice as long each time, up to the cap). Other
+# addresses are not affected.
 ZHIZAO_LOGIN_MAX_FAILURES = int(os.environ.get("ZHIZAO_LOGIN_MAX_FAILURES", "5"))
+ZHIZAO_LOGIN_FIRST_DELAY_SECONDS = int(os.environ.get("ZHIZAO_LOGIN_FIRST_DELAY_SECONDS", "2"))
 ZHIZAO_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("ZHIZAO_LOGIN_MAX_DELAY_SECONDS", "900"))
 # How long a (user name, address) failure count is remembered after its last failure.
 ZHIZAO_LOGIN_FAILURE_MEMORY_SECONDS = int(

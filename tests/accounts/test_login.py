@@ -12,8 +12,6 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from tests.factories import PASSWORD, make_user
 from zhizao.accounts.models import User

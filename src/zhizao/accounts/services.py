@@ -168,11 +168,13 @@ def _request_actor(request: HttpRequest, user: User | None = None) -> Actor:
 
 def failure_delay(failures: int) -> int:
     """Seconds the next attempt of a (user name, address) pair waits after ``failures``
-    failures in a row: none below ZHIZAO_LOGIN_MAX_FAILURES, then 2, 4, 8 … up to the cap."""
+    failures in a row: none below ZHIZAO_LOGIN_MAX_FAILURES, then the first delay (2 s by
+    default), doubled with each further failure, up to the cap."""
     over = failures - settings.ZHIZAO_LOGIN_MAX_FAILURES
     if over < 0:
         return 0
-    return min(settings.ZHIZAO_LOGIN_MAX_DELAY_SECONDS, 2 ** min(over + 1, 30))
+    first = settings.ZHIZAO_LOGIN_FIRST_DELAY_SECONDS
+    return min(settings.ZHIZAO_LOGIN_MAX_DELAY_SECONDS, first * 2 ** min(over, 30))
 
 
 def _generation_key(username: str) -> str:
@@ -273,7 +275,7 @@ def _register_failure(
     user: User | None,
     actor: Actor,
     pair: _Pair,
-    now: dt.datetime,
+    now: dt.datetime | None,
     reason: str,
     *,
     username: str = "",
@@ -282,8 +284,10 @@ def _register_failure(
 
     The failure that starts the waiting for a pair records LOCKED on the account, sets
     ``locked_until`` (what operators see: logins from some address wait until then) and tells
-    the owner.
+    the owner. The failure is stamped when it is counted (after the password hashing), unless
+    the caller fixed the time.
     """
+    now = _now(now)
     failures, retry_at = pair.count_failure(now)
     if user is None:
         record(
@@ -360,7 +364,7 @@ class _PasswordStep:
 
 
 def _password_step(
-    request: HttpRequest, username: str, password: str, now: dt.datetime
+    request: HttpRequest, username: str, password: str, now: dt.datetime | None
 ) -> _PasswordStep:
     """Order of checks: the address's rate limit, then the pair's wait (neither looks at the
     password), then the user, then the password. Unknown users and inactive users get the
@@ -368,9 +372,9 @@ def _password_step(
     ip = client_ip(request) or "unknown"
     anonymous = _request_actor(request)
     pair = _Pair.load(username, ip)
-    if _rate_limited(request, anonymous, now, username):
+    if _rate_limited(request, anonymous, _now(now), username):
         return _PasswordStep(LoginOutcome(LoginStatus.RATE_LIMITED), None, anonymous, pair)
-    wait = pair.wait_until(now)
+    wait = pair.wait_until(_now(now))
     user = User.objects.filter(username=username).first()
     actor = _request_actor(request, user)
     if wait is not None:
@@ -400,14 +404,13 @@ def authenticate_user(
     session remembers the user for ``verify_totp_step`` and the failure count stays until the
     code is right too.
     """
-    now = _now(now)
     username = (username or "").strip()
     step = _password_step(request, username, password, now)
     if step.outcome is not None:
         return step.outcome
     user = step.user
     if user.totp_enabled:
-        request.session[TOTP_PENDING_KEY] = {"user_id": user.pk, "at": now.timestamp()}
+        request.session[TOTP_PENDING_KEY] = {"user_id": user.pk, "at": _now(now).timestamp()}
         return LoginOutcome(LoginStatus.NEEDS_TOTP, user=user)
     return _complete_login(request, user, step.actor, step.pair, method="password")
 
@@ -436,13 +439,13 @@ def _totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
 
 
 def _code_step(
-    user: User, actor: Actor, pair: _Pair, code: str, now: dt.datetime
+    user: User, actor: Actor, pair: _Pair, code: str, now: dt.datetime | None
 ) -> LoginOutcome | int:
     """The TOTP code: its time step when right and not used before, else the counted refusal.
     Wrong, missing and reused codes count towards the same waits as wrong passwords."""
     if not (code or "").strip():
         return _register_failure(user, actor, pair, now, "missing_totp")
-    step = _totp_step(user.totp_secret, code, now)
+    step = _totp_step(user.totp_secret, code, _now(now))
     if step is None:
         return _register_failure(user, actor, pair, now, "wrong_totp")
     # Claim the step with a conditional UPDATE: a second use of it (even concurrent) fails.
@@ -458,16 +461,15 @@ def verify_totp_step(
     request: HttpRequest, *, code: str, now: dt.datetime | None = None
 ) -> LoginOutcome:
     """The second step of a web login: a TOTP code of the pending user, each step used once."""
-    now = _now(now)
     user = pending_totp_user(request, now=now)
     if user is None:
         request.session.pop(TOTP_PENDING_KEY, None)
         return LoginOutcome(LoginStatus.EXPIRED)
     actor = _request_actor(request, user)
-    if _rate_limited(request, actor, now, user.username):
+    if _rate_limited(request, actor, _now(now), user.username):
         return LoginOutcome(LoginStatus.RATE_LIMITED)
     pair = _Pair.load(user.username, client_ip(request) or "unknown")
-    wait = pair.wait_until(now)
+    wait = pair.wait_until(_now(now))
     if wait is not None:
         return _throttled(actor, user, user.username, wait)
     result = _code_step(user, actor, pair, code, now)
@@ -489,7 +491,6 @@ def obtain_api_token(
     """An API token for a user name, a password and, when two-factor login is on, the current
     code, all in one request. The same checks, counts and audit entries as the web login;
     no session is created."""
-    now = _now(now)
     username = (username or "").strip()
     step = _password_step(request, username, password, now)
     if step.outcome is not None:
@@ -504,7 +505,7 @@ def obtain_api_token(
             return TokenLogin(result)
         totp_step = result
     _clear_failures(user, pair, totp_step=totp_step)
-    User.objects.filter(pk=user.pk).update(last_login=now)
+    User.objects.filter(pk=user.pk).update(last_login=_now(now))
     method = "api_token+totp" if totp_step is not None else "api_token"
     record(actor, AuditAction.LOGIN, user, context={"method": method})
     issued = create_api_token(actor, user, name=name or _("API login"), now=now)
