@@ -436,7 +436,7 @@ def test_operator_revokes_all_tokens_of_a_user(page_client, operator, enterprise
         f"/accounts/users/{enterprise_user.pk}/", {"action": "revoke_tokens"}
     )
 
-    assert "2 working API tokens." in page.content.decode()
+    assert "Working API tokens: 2." in page.content.decode()
     assert (response.status_code, response.url) == (302, f"/accounts/users/{enterprise_user.pk}/")
     assert [me_status(key)[0] for key in keys] == [401, 401]
     assert set(ApiToken.objects.values_list("revoked_reason", flat=True)) == {"operator"}

@@ -8,7 +8,6 @@ import math
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 
 def seconds_until(moment: dt.datetime | None, *, now: dt.datetime | None = None) -> int:
@@ -24,14 +23,9 @@ def rate_limited_message() -> str:
 
 
 def throttled_message(retry_at: dt.datetime | None, *, now: dt.datetime | None = None) -> str:
-    seconds = seconds_until(retry_at, now=now)
-    return ngettext(
-        "Too many failed logins with this user name from your network. "
-        "Try again in %(seconds)s second.",
-        "Too many failed logins with this user name from your network. "
-        "Try again in %(seconds)s seconds.",
-        seconds,
-    ) % {"seconds": seconds}
+    return _(
+        "Too many failed logins with this user name from your network. Try again in %(seconds)s s."
+    ) % {"seconds": seconds_until(retry_at, now=now)}
 
 
 def invalid_message() -> str:

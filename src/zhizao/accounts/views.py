@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 
 from . import services
@@ -575,7 +574,6 @@ class UserDetailView(OperatorMixin, View):
         count = services.revoke_user_tokens(actor, managed, reason=TokenRevocation.OPERATOR)
         messages.success(
             request,
-            ngettext("%(count)s API token revoked.", "%(count)s API tokens revoked.", count)
-            % {"count": count},
+            _("API tokens revoked: %(count)s.") % {"count": count},
         )
         return None
