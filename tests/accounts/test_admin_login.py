@@ -90,22 +90,6 @@ def test_superuser_without_operator_membership_gets_no_operator_pages(client, su
 
 
 @pytest.mark.django_db
-def test_superuser_flag_grants_no_platform_permission(superuser):
-    assert [
-        superuser.has_perm(perm)
-        for perm in (
-            "accounts.manage_users",
-            "accounts.view_users",
-            "common.view_audit_log",
-            "registry.view_organization",
-            "registry.export_organizations",
-        )
-    ] == [False] * 5
-    # Django's own model permissions keep their meaning for the admin's pages.
-    assert superuser.has_perm("accounts.view_user") is True
-
-
-@pytest.mark.django_db
 def test_staff_operator_logged_in_through_our_page_opens_the_admin(client, staff_operator):
     client.post("/accounts/login/", {"username": "staffop", "password": PASSWORD})
 
