@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from tests.factories import PASSWORD, make_user
 from zhizao.accounts.enums import Role
@@ -73,19 +75,16 @@ def test_admin_of_an_anonymous_visitor_ends_at_our_login(client):
 def test_superuser_without_operator_membership_gets_no_operator_pages(client, superuser):
     client.force_login(superuser)
 
-    statuses = {
-        url: client.get(url).status_code
-        for url in ("/accounts/users/", f"/accounts/users/{superuser.pk}/", "/audit/")
-    }
+    # No acting membership: every platform page sends to the chooser, which has nothing to offer.
+    urls = ("/accounts/users/", f"/accounts/users/{superuser.pk}/", "/audit/")
+    answers = {url: (r.status_code, r.url) for url in urls for r in [client.get(url)]}
+    chooser = reverse("accounts:choose_membership")
+
     admin = client.get(ADMIN, follow=True)
 
-    assert statuses == {
-        "/accounts/users/": 404,
-        f"/accounts/users/{superuser.pk}/": 404,
-        "/audit/": 404,
-    }
+    assert answers == {url: (302, f"{chooser}?{urlencode({'next': url})}") for url in urls}
     assert admin.status_code == 404
-    assert client.post(f"/accounts/users/{superuser.pk}/", {"action": "unlock"}).status_code == 404
+    assert client.post(f"/accounts/users/{superuser.pk}/", {"action": "unlock"}).status_code == 302
     assert AuditEntry.objects.count() == 0
 
 
