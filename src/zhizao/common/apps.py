@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,4 +27,5 @@ class CommonConfig(AppConfig):
 
         from .cache import create_cache_tables
 
-        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="zhizao-cache-table")
+        # Before the migrations run: data migrations may already use the cache.
+        pre_migrate.connect(create_cache_tables, sender=self, dispatch_uid="zhizao-cache-table")

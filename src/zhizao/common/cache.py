@@ -1,4 +1,5 @@
-"""The database cache with an atomic ``incr``, and its table created by every ``migrate``.
+"""The database cache with an atomic ``incr``, and its table created by every ``migrate``
+(before the migrations run, since a data migration may write through the cache).
 
 Django's database cache increments by reading the value and writing it back, so two app
 processes counting the same login attempt at once could both write the same number. Here the
@@ -47,6 +48,6 @@ class DatabaseCache(DjangoDatabaseCache):
 
 
 def create_cache_tables(sender, *, using: str = "default", verbosity: int = 1, **kwargs) -> None:
-    """``post_migrate``: a migrated database has the table of every configured database cache
+    """``pre_migrate``: a migrated database has the table of every configured database cache
     (``createcachetable`` skips tables that exist)."""
     call_command("createcachetable", database=using, verbosity=0)
