@@ -55,7 +55,8 @@ ALLOWED_HOSTS = env_list("ZHIZAO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],test
 CSRF_TRUSTED_ORIGINS = env_list("ZHIZAO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site logs in through our login page and opens only to operators.
+    "zhizao.accounts.admin_config.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,7 +66,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -136,16 +136,28 @@ _db["TEST"] = {"NAME": os.environ.get("ZHIZAO_TEST_DATABASE_NAME") or None}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (login rate limits). Local memory by default; Redis when REDIS_URL is set. -------
-if os.environ.get("REDIS_URL"):
+# --- Cache, shared by every app process ------------------------------------------------------
+# Login rate limits and failure counters, the registry's filter options and the API throttle
+# live here, so several app servers (or gunicorn workers) see the same counts. Redis when
+# ZHIZAO_REDIS_URL (or REDIS_URL) is set; otherwise a table in the database (created by
+# `migrate`), which every process reaches. Never a per-process cache.
+REDIS_URL = os.environ.get("ZHIZAO_REDIS_URL") or os.environ.get("REDIS_URL") or ""
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "zhizao.common.cache.DatabaseCache",
+            "LOCATION": "zhizao_cache",
+            # Counters must not be culled away by a flood of keys; expired rows go first.
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+        }
+    }
 
 # --- Background tasks -----------------------------------------------------------------------
 # database (default): django-tasks-db, the queue in our own database, `zhizao worker`.
@@ -217,9 +229,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "zhizao.accounts.validators.CharacterClassValidator"},
 ]
+# Failed logins for one user name from one client address before each further attempt from
+# that address must wait (the first wait, then twice as long each time, up to the cap). Other
+# addresses are not affected.
 ZHIZAO_LOGIN_MAX_FAILURES = int(os.environ.get("ZHIZAO_LOGIN_MAX_FAILURES", "5"))
-ZHIZAO_LOGIN_LOCK_MINUTES = int(os.environ.get("ZHIZAO_LOGIN_LOCK_MINUTES", "15"))
+ZHIZAO_LOGIN_FIRST_DELAY_SECONDS = int(os.environ.get("ZHIZAO_LOGIN_FIRST_DELAY_SECONDS", "2"))
+ZHIZAO_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("ZHIZAO_LOGIN_MAX_DELAY_SECONDS", "900"))
+# How long a (user name, address) failure count is remembered after its last failure.
+ZHIZAO_LOGIN_FAILURE_MEMORY_SECONDS = int(
+    os.environ.get("ZHIZAO_LOGIN_FAILURE_MEMORY_SECONDS", str(24 * 3600))
+)
 ZHIZAO_LOGIN_RATE_PER_IP = int(os.environ.get("ZHIZAO_LOGIN_RATE_PER_IP", "30"))  # per 5 minutes
+# Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed. The client is
+# the right-most address in that header that is not one of these; without them, REMOTE_ADDR.
+ZHIZAO_TRUSTED_PROXIES = env_list("ZHIZAO_TRUSTED_PROXIES", "")
+# API tokens expire this many days after they are issued.
+ZHIZAO_API_TOKEN_DAYS = int(os.environ.get("ZHIZAO_API_TOKEN_DAYS", "30"))
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -306,7 +331,7 @@ if PRODUCTION:
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "zhizao.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

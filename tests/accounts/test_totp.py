@@ -36,7 +36,7 @@ WRONG = "000000"
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(db):
     cache.clear()
     yield
     cache.clear()
@@ -241,7 +241,13 @@ def test_wrong_code_is_refused_and_counted(totp_officer):
     assert "_auth_user_id" not in request.session
     assert request.session[TOTP_PENDING_KEY]["user_id"] == totp_officer.pk
     assert User.objects.get(pk=totp_officer.pk).failed_login_count == 1
-    assert actions() == [("login_failed", {}, {"reason": "wrong_totp", "failed_login_count": 1})]
+    assert actions() == [
+        (
+            "login_failed",
+            {},
+            {"reason": "wrong_totp", "failed_attempts": 1, "failed_login_count": 1},
+        )
+    ]
 
 
 @pytest.mark.django_db
@@ -257,7 +263,11 @@ def test_a_used_code_cannot_log_in_again(totp_officer):
     totp_officer.refresh_from_db()
     assert (totp_officer.totp_last_step, totp_officer.failed_login_count) == (STEP, 1)
     assert [a[0] for a in actions()] == ["login", "login_failed"]
-    assert actions()[1][2] == {"reason": "reused_totp", "failed_login_count": 1}
+    assert actions()[1][2] == {
+        "reason": "reused_totp",
+        "failed_attempts": 1,
+        "failed_login_count": 1,
+    }
 
 
 @pytest.mark.django_db
@@ -283,23 +293,30 @@ def test_without_the_password_step_no_code_is_accepted(totp_officer):
 
 
 @pytest.mark.django_db
-def test_five_wrong_codes_lock_the_account(totp_officer):
+def test_wrong_codes_count_with_wrong_passwords_towards_the_same_wait(totp_officer):
+    request = new_request()
+    for _ in range(3):
+        authenticate_user(request, username="officer", password="wrong", now=NOW)
     request = password_step()
 
-    outcomes = [verify_totp_step(request, code=WRONG, now=NOW) for _ in range(5)]
+    outcomes = [verify_totp_step(request, code=WRONG, now=NOW) for _ in range(2)]
+    later = NOW + dt.timedelta(seconds=1)
+    throttled = verify_totp_step(request, code=code_at(later), now=later)
 
-    until = NOW + dt.timedelta(minutes=15)
-    assert outcomes == [LoginOutcome(LoginStatus.INVALID)] * 4 + [
-        LoginOutcome(LoginStatus.LOCKED, locked_until=until)
+    wait_ends = NOW + dt.timedelta(seconds=2)
+    assert outcomes == [
+        LoginOutcome(LoginStatus.INVALID),
+        LoginOutcome(LoginStatus.INVALID, retry_at=wait_ends),
     ]
-    assert TOTP_PENDING_KEY not in request.session
+    assert throttled == LoginOutcome(LoginStatus.THROTTLED, retry_at=wait_ends)
+    assert "_auth_user_id" not in request.session
     totp_officer.refresh_from_db()
-    assert (totp_officer.failed_login_count, totp_officer.locked_until) == (5, until)
-    # The right password and code are both refused now.
-    again = new_request()
-    assert authenticate_user(again, username="officer", password=PASSWORD, now=NOW) == (
-        LoginOutcome(LoginStatus.LOCKED, locked_until=until)
-    )
+    assert (totp_officer.failed_login_count, totp_officer.locked_until) == (5, wait_ends)
+    # After the wait the right code is accepted in the same login.
+    outcome = verify_totp_step(request, code=code_at(wait_ends), now=wait_ends)
+    assert outcome.status == LoginStatus.OK
+    totp_officer.refresh_from_db()
+    assert (totp_officer.failed_login_count, totp_officer.locked_until) == (0, None)
 
 
 @pytest.mark.django_db

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import make_organization
+from tests.factories import make_api_token, make_organization
 from zhizao.common.models import AuditEntry
 from zhizao.registry.models import ImportBatch, Organization
 from zhizao_core.registry.uscc import make_uscc
@@ -15,8 +14,7 @@ from zhizao_core.registry.uscc import make_uscc
 
 def api_for(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_api_token(user)}")
     return client
 
 

@@ -133,3 +133,25 @@ def session_credentials(user: User) -> tuple[dict[str, str], dict[str, str]]:
     cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
     cookies[settings.CSRF_COOKIE_NAME] = csrf
     return cookies, {"X-CSRFToken": csrf}
+
+
+def make_api_token(user: User, *, name: str = "test", days: int = 30, **extra) -> str:
+    """A working API token for ``user`` (written directly, without an audit entry); its key."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from zhizao.accounts.models import ApiToken
+    from zhizao.accounts.selectors import hash_api_key
+
+    key = "zz_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=hash_api_key(key),
+        key_prefix=key[:8],
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        **extra,
+    )
+    return key

@@ -3,6 +3,7 @@ operators' pages (``accounts:user_list``), which audit every change; the admin d
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, User
@@ -47,6 +48,11 @@ class UserAdmin(BaseUserAdmin):
     # The TOTP secret is never shown; two-factor login is set up by the user themselves.
     readonly_fields = ("failed_login_count", "totp_enabled", "last_login", "date_joined")
     inlines = (MembershipInline,)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Operators reset passwords on the user management page, which audits the reset,
+        ends the waits and revokes the user's API tokens."""
+        return redirect("accounts:user_detail", int(id))
 
 
 @admin.register(Membership)

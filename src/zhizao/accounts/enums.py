@@ -20,3 +20,15 @@ STAFF_ROLES = frozenset({Role.OPERATOR, Role.OFFICER})
 ORGANIZATION_ROLES = frozenset({Role.ENTERPRISE, Role.PROVIDER, Role.BANK, Role.SOCIETY})
 # Roles that publish offerings in matchmaking.
 SUPPLIER_ROLES = frozenset({Role.PROVIDER, Role.BANK})
+
+
+class TokenRevocation(models.TextChoices):
+    """Why an API token stopped working before it expired."""
+
+    USER = "user", _("Revoked by its owner")
+    ROTATED = "rotated", _("Replaced by a new token")
+    OPERATOR = "operator", _("Revoked by an operator")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset by an operator")
+    USER_DEACTIVATED = "user_deactivated", _("Account deactivated")
+    MEMBERSHIP_DEACTIVATED = "membership_deactivated", _("A membership was deactivated")

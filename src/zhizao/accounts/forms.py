@@ -67,6 +67,14 @@ class TotpDisableForm(forms.Form):
     )
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “ERP sync”. You see it in the list below."),
+    )
+
+
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,20 +23,24 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor, AuditAction, diff, record
+from zhizao.common.notifications import notify
 
-from .enums import Role
-from .models import Membership, User
+from .enums import Role, TokenRevocation
+from .models import ApiToken, Membership, User
 from .selectors import (
     SESSION_KEY,
     MembershipChoice,
     actor_for_request,
     client_ip,
+    hash_api_key,
     memberships_for_user,
     set_request_membership,
 )
@@ -49,6 +55,12 @@ TOTP_PENDING_KEY = "zhizao_totp_pending"
 TOTP_ISSUER = "智造生态服务平台"
 # TOTP codes of the previous, current and next 30-second step are accepted.
 TOTP_VALID_WINDOW = 1
+# The owner of an account hears about repeated failed logins at most this often.
+FAILURE_NOTICE_SECONDS = 3600
+# An API token's key: this prefix, then 43 random URL-safe characters (256 bits).
+API_KEY_PREFIX = "zz_"
+# Keep the time a token was last used to the minute, not one write per request.
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
 
 USER_FIELDS = ("username", "display_name", "email", "phone")
 
@@ -57,7 +69,8 @@ class LoginStatus(enum.StrEnum):
     OK = "ok"
     NEEDS_TOTP = "needs_totp"
     INVALID = "invalid"
-    LOCKED = "locked"
+    # Too many failures for this user name from this address: wait until ``retry_at``.
+    THROTTLED = "throttled"
     RATE_LIMITED = "rate_limited"
     # Only from the TOTP step: the code was already used, or the password step is too old.
     REUSED = "reused"
@@ -66,20 +79,53 @@ class LoginStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class LoginOutcome:
+    """What a login step gives. ``retry_at`` is set when the next attempt for this user name
+    from this address has to wait: on THROTTLED, and on the failure that started the wait."""
+
     status: LoginStatus
     user: User | None = None
-    locked_until: dt.datetime | None = None
+    retry_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == LoginStatus.OK
 
 
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new API token and its key. The key exists only here: the database keeps its hash."""
+
+    token: ApiToken
+    key: str
+
+
+@dataclass(frozen=True)
+class TokenLogin:
+    outcome: LoginOutcome
+    issued: IssuedToken | None = None
+
+
 # --- Login ----------------------------------------------------------------------------------
+#
+# Two counters guard the login, both in the shared cache (settings.CACHES), so every app
+# process sees the same counts:
+#
+# - the attempts from one client address in a five-minute window (``_rate_limited``), whatever
+#   the user name;
+# - the failures in a row for one (user name, client address) pair (``_Pair``). Below
+#   ZHIZAO_LOGIN_MAX_FAILURES they cost nothing; from there each further attempt from that
+#   address must wait 2, 4, 8 … seconds (capped) after the last failure, and only one attempt
+#   gets through after each wait. Known and unknown user names are counted alike, so the
+#   answers never tell which names exist; an account is never locked for everyone, and its
+#   owner logs in from another address as usual. A successful login clears the pair.
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 def _rate_count(request: HttpRequest, now: dt.datetime) -> int:
@@ -87,11 +133,15 @@ def _rate_count(request: HttpRequest, now: dt.datetime) -> int:
     ip = client_ip(request) or "unknown"
     window = int(now.timestamp()) // RATE_WINDOW_SECONDS
     key = f"zhizao:login-rate:{ip}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
+    return _count(key, timeout=RATE_WINDOW_SECONDS * 2)
+
+
+def _count(key: str, *, timeout: int) -> int:
+    cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
+        cache.set(key, 1, timeout=timeout)
         return 1
 
 
@@ -116,98 +166,253 @@ def _request_actor(request: HttpRequest, user: User | None = None) -> Actor:
     return Actor(user=user, ip_address=client_ip(request))
 
 
-def _register_failure(user: User, actor: Actor, now: dt.datetime, reason: str) -> LoginOutcome:
-    """Count a failed attempt with one conditional UPDATE; lock at the configured maximum.
+def failure_delay(failures: int) -> int:
+    """Seconds the next attempt of a (user name, address) pair waits after ``failures``
+    failures in a row: none below ZHIZAO_LOGIN_MAX_FAILURES, then the first delay (2 s by
+    default), doubled with each further failure, up to the cap."""
+    over = failures - settings.ZHIZAO_LOGIN_MAX_FAILURES
+    if over < 0:
+        return 0
+    first = settings.ZHIZAO_LOGIN_FIRST_DELAY_SECONDS
+    return min(settings.ZHIZAO_LOGIN_MAX_DELAY_SECONDS, first * 2 ** min(over, 30))
 
-    An expired lock starts a fresh count. Only the request whose UPDATE sets ``locked_until``
-    records the LOCKED entry, so concurrent failures lock once.
-    """
-    expired = Q(locked_until__isnull=False, locked_until__lte=now)
-    User.objects.filter(pk=user.pk).update(
-        failed_login_count=Case(When(expired, then=Value(1)), default=F("failed_login_count") + 1),
-        locked_until=Case(When(expired, then=Value(None)), default=F("locked_until")),
+
+def _generation_key(username: str) -> str:
+    return f"zhizao:login-generation:{_digest(username.casefold())}"
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The failure count of one user name from one client address."""
+
+    key: str
+    ip: str
+    failures: int
+    last_failure: float | None
+
+    @classmethod
+    def load(cls, username: str, ip: str) -> _Pair:
+        # An operator's unlock (or password reset) starts a new generation of the name's keys.
+        generation = cache.get(_generation_key(username)) or ""
+        key = f"zhizao:login-failures:{_digest(generation, username.casefold(), ip)}"
+        values = cache.get_many([key, f"{key}:at"])
+        return cls(key, ip, int(values.get(key) or 0), values.get(f"{key}:at"))
+
+    def retry_at(self, failures: int, last_failure: float) -> dt.datetime | None:
+        delay = failure_delay(failures)
+        if not delay:
+            return None
+        return dt.datetime.fromtimestamp(last_failure, tz=dt.UTC) + dt.timedelta(seconds=delay)
+
+    def wait_until(self, now: dt.datetime) -> dt.datetime | None:
+        """When the next attempt may come if that is later than ``now``. Once a wait is over,
+        exactly one attempt claims the turn; others arriving with it wait a second more."""
+        if self.last_failure is None:
+            return None
+        retry_at = self.retry_at(self.failures, self.last_failure)
+        if retry_at is None:
+            return None
+        if now < retry_at:
+            return retry_at
+        turn = f"{self.key}:turn:{self.failures}:{self.last_failure}"
+        if not cache.add(turn, 1, timeout=settings.ZHIZAO_LOGIN_FAILURE_MEMORY_SECONDS):
+            return now + dt.timedelta(seconds=1)
+        return None
+
+    def count_failure(self, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+        memory = settings.ZHIZAO_LOGIN_FAILURE_MEMORY_SECONDS
+        failures = _count(self.key, timeout=memory)
+        cache.touch(self.key, timeout=memory)
+        cache.set(f"{self.key}:at", now.timestamp(), timeout=memory)
+        return failures, self.retry_at(failures, now.timestamp())
+
+    def clear(self) -> None:
+        cache.delete_many([self.key, f"{self.key}:at"])
+
+
+def clear_login_failures(username: str) -> None:
+    """Forget every address's failure count for this user name."""
+    cache.set(
+        _generation_key(username),
+        secrets.token_hex(8),
+        timeout=settings.ZHIZAO_LOGIN_FAILURE_MEMORY_SECONDS,
     )
-    until = now + dt.timedelta(minutes=settings.ZHIZAO_LOGIN_LOCK_MINUTES)
-    locked = User.objects.filter(
-        pk=user.pk,
-        failed_login_count__gte=settings.ZHIZAO_LOGIN_MAX_FAILURES,
-        locked_until__isnull=True,
-    ).update(locked_until=until)
+
+
+def _notify_owner(user: User, *, ip: str, failures: int) -> None:
+    """A notification to the account's owner, at most once an hour, in every organisation
+    they act for (notifications are read per organisation)."""
+    if not cache.add(f"zhizao:login-notice:{user.pk}", 1, timeout=FAILURE_NOTICE_SECONDS):
+        return
+    organizations = {m.organization_id: m.organization for m in memberships_for_user(user)}
+    title = _("Repeated failed logins to your account")
+    body = _(
+        "%(count)s logins with your user name failed in a row from the address %(address)s; "
+        "further attempts from there are slowed down. If this was not you, change your "
+        "password and turn on two-factor login."
+    ) % {"count": failures, "address": ip}
+    link = reverse("accounts:security")
+
+    def send() -> None:
+        for organization in organizations.values():
+            notify(organization, user=user, title=title, body=body, link=link)
+
+    transaction.on_commit(send)
+
+
+def _throttled(actor: Actor, user: User | None, username: str, retry_at) -> LoginOutcome:
+    record(
+        actor,
+        AuditAction.LOGIN_FAILED,
+        user,
+        object_repr=None if user is not None else username[:150],
+        context={"reason": "throttled", "retry_at": retry_at.isoformat()},
+    )
+    return LoginOutcome(LoginStatus.THROTTLED, retry_at=retry_at)
+
+
+def _register_failure(
+    user: User | None,
+    actor: Actor,
+    pair: _Pair,
+    now: dt.datetime | None,
+    reason: str,
+    *,
+    username: str = "",
+) -> LoginOutcome:
+    """Count a failure for the (user name, address) pair and, for a known user, on the account.
+
+    The failure that starts the waiting for a pair records LOCKED on the account, sets
+    ``locked_until`` (what operators see: logins from some address wait until then) and tells
+    the owner. The failure is stamped when it is counted (after the password hashing), unless
+    the caller fixed the time.
+    """
+    now = _now(now)
+    failures, retry_at = pair.count_failure(now)
+    if user is None:
+        record(
+            actor,
+            AuditAction.LOGIN_FAILED,
+            None,
+            object_repr=username[:150],
+            context={"reason": reason, "failed_attempts": failures},
+        )
+        return LoginOutcome(LoginStatus.INVALID, retry_at=retry_at)
+    updates: dict[str, Any] = {"failed_login_count": F("failed_login_count") + 1}
+    if retry_at is not None:
+        updates["locked_until"] = Greatest(
+            Coalesce(F("locked_until"), Value(retry_at)), Value(retry_at)
+        )
+    User.objects.filter(pk=user.pk).update(**updates)
     user.refresh_from_db(fields=["failed_login_count", "locked_until"])
     record(
         actor,
         AuditAction.LOGIN_FAILED,
         user,
-        context={"reason": reason, "failed_login_count": user.failed_login_count},
+        context={
+            "reason": reason,
+            "failed_attempts": failures,
+            "failed_login_count": user.failed_login_count,
+        },
     )
-    if locked:
+    if failures == settings.ZHIZAO_LOGIN_MAX_FAILURES:
         record(
             actor,
             AuditAction.LOCKED,
             user,
-            changes={"locked_until": [None, until.isoformat()]},
-            context={"failed_login_count": user.failed_login_count},
+            changes={"locked_until": [None, retry_at.isoformat()]},
+            context={"failed_attempts": failures, "address": pair.ip},
         )
-        return LoginOutcome(LoginStatus.LOCKED, user=None, locked_until=until)
-    return LoginOutcome(LoginStatus.INVALID)
+        _notify_owner(user, ip=pair.ip, failures=failures)
+    return LoginOutcome(LoginStatus.INVALID, retry_at=retry_at)
 
 
-def _complete_login(
-    request: HttpRequest, user: User, actor: Actor, *, method: str, totp_step: int | None = None
-) -> LoginOutcome:
+def _clear_failures(user: User, pair: _Pair, *, totp_step: int | None = None) -> None:
     updates: dict[str, Any] = {"failed_login_count": 0, "locked_until": None}
     if totp_step is not None:
         updates["totp_last_step"] = totp_step
     User.objects.filter(pk=user.pk).update(**updates)
     for field, value in updates.items():
         setattr(user, field, value)
+    pair.clear()
+
+
+def _complete_login(
+    request: HttpRequest,
+    user: User,
+    actor: Actor,
+    pair: _Pair,
+    *,
+    method: str,
+    totp_step: int | None = None,
+) -> LoginOutcome:
+    _clear_failures(user, pair, totp_step=totp_step)
     request.session.pop(TOTP_PENDING_KEY, None)
     auth.login(request, user, backend=LOGIN_BACKEND)
     record(actor, AuditAction.LOGIN, user, context={"method": method})
     return LoginOutcome(LoginStatus.OK, user=user)
 
 
+@dataclass(frozen=True)
+class _PasswordStep:
+    """A right password of an active user (``outcome`` None), or the refusal."""
+
+    outcome: LoginOutcome | None
+    user: User | None
+    actor: Actor
+    pair: _Pair
+
+
+def _password_step(
+    request: HttpRequest, username: str, password: str, now: dt.datetime | None
+) -> _PasswordStep:
+    """Order of checks: the address's rate limit, then the pair's wait (neither looks at the
+    password), then the user, then the password. Unknown users and inactive users get the
+    same answer as a wrong password, after the same hashing work, and are counted alike."""
+    ip = client_ip(request) or "unknown"
+    anonymous = _request_actor(request)
+    pair = _Pair.load(username, ip)
+    if _rate_limited(request, anonymous, _now(now), username):
+        return _PasswordStep(LoginOutcome(LoginStatus.RATE_LIMITED), None, anonymous, pair)
+    wait = pair.wait_until(_now(now))
+    user = User.objects.filter(username=username).first()
+    actor = _request_actor(request, user)
+    if wait is not None:
+        return _PasswordStep(_throttled(actor, user, username, wait), user, actor, pair)
+    if user is None:
+        make_password(password)  # the same hashing work as for a known user
+        outcome = _register_failure(None, actor, pair, now, "unknown_user", username=username)
+        return _PasswordStep(outcome, None, actor, pair)
+    if not user.check_password(password):
+        return _PasswordStep(
+            _register_failure(user, actor, pair, now, "wrong_password"), user, actor, pair
+        )
+    if not user.is_active:
+        return _PasswordStep(
+            _register_failure(user, actor, pair, now, "inactive"), user, actor, pair
+        )
+    return _PasswordStep(None, user, actor, pair)
+
+
 @transaction.atomic
 def authenticate_user(
     request: HttpRequest, *, username: str, password: str, now: dt.datetime | None = None
 ) -> LoginOutcome:
-    """The password step of a login.
+    """The password step of a login on the web.
 
-    Order of checks: the address's rate limit (the password is not looked at when exceeded),
-    then the user (unknown and inactive users get the same answer as a wrong password, after
-    the same hashing work), then the lock, then the password. A right password ends the login
-    unless the user has two-factor login, in which case the session remembers the user for
-    ``verify_totp_step`` and the failure count stays until the code is right too.
+    A right password ends the login unless the user has two-factor login, in which case the
+    session remembers the user for ``verify_totp_step`` and the failure count stays until the
+    code is right too.
     """
-    now = _now(now)
     username = (username or "").strip()
-    if _rate_limited(request, _request_actor(request), now, username):
-        return LoginOutcome(LoginStatus.RATE_LIMITED)
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        make_password(password)  # the same hashing work as for a known user
-        record(
-            _request_actor(request),
-            AuditAction.LOGIN_FAILED,
-            None,
-            object_repr=username[:150],
-            context={"reason": "unknown_user"},
-        )
-        return LoginOutcome(LoginStatus.INVALID)
-    actor = _request_actor(request, user)
-    if user.is_locked(now):
-        make_password(password)
-        record(actor, AuditAction.LOGIN_FAILED, user, context={"reason": "locked"})
-        return LoginOutcome(LoginStatus.LOCKED, locked_until=user.locked_until)
-    if not user.check_password(password):
-        return _register_failure(user, actor, now, "wrong_password")
-    if not user.is_active:
-        record(actor, AuditAction.LOGIN_FAILED, user, context={"reason": "inactive"})
-        return LoginOutcome(LoginStatus.INVALID)
+    step = _password_step(request, username, password, now)
+    if step.outcome is not None:
+        return step.outcome
+    user = step.user
     if user.totp_enabled:
-        request.session[TOTP_PENDING_KEY] = {"user_id": user.pk, "at": now.timestamp()}
+        request.session[TOTP_PENDING_KEY] = {"user_id": user.pk, "at": _now(now).timestamp()}
         return LoginOutcome(LoginStatus.NEEDS_TOTP, user=user)
-    return _complete_login(request, user, actor, method="password")
+    return _complete_login(request, user, step.actor, step.pair, method="password")
 
 
 def pending_totp_user(request: HttpRequest, *, now: dt.datetime | None = None) -> User | None:
@@ -233,42 +438,78 @@ def _totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
         return None
 
 
+def _code_step(
+    user: User, actor: Actor, pair: _Pair, code: str, now: dt.datetime | None
+) -> LoginOutcome | int:
+    """The TOTP code: its time step when right and not used before, else the counted refusal.
+    Wrong, missing and reused codes count towards the same waits as wrong passwords."""
+    if not (code or "").strip():
+        return _register_failure(user, actor, pair, now, "missing_totp")
+    step = _totp_step(user.totp_secret, code, _now(now))
+    if step is None:
+        return _register_failure(user, actor, pair, now, "wrong_totp")
+    # Claim the step with a conditional UPDATE: a second use of it (even concurrent) fails.
+    claimed = User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step)
+    if claimed:
+        return step
+    outcome = _register_failure(user, actor, pair, now, "reused_totp")
+    return LoginOutcome(LoginStatus.REUSED, retry_at=outcome.retry_at)
+
+
 @transaction.atomic
 def verify_totp_step(
     request: HttpRequest, *, code: str, now: dt.datetime | None = None
 ) -> LoginOutcome:
-    """The second step of a login: a TOTP code of the pending user, each time step used once.
-
-    Wrong and reused codes count towards the same lockout as wrong passwords.
-    """
-    now = _now(now)
+    """The second step of a web login: a TOTP code of the pending user, each step used once."""
     user = pending_totp_user(request, now=now)
     if user is None:
         request.session.pop(TOTP_PENDING_KEY, None)
         return LoginOutcome(LoginStatus.EXPIRED)
     actor = _request_actor(request, user)
-    if _rate_limited(request, actor, now, user.username):
+    if _rate_limited(request, actor, _now(now), user.username):
         return LoginOutcome(LoginStatus.RATE_LIMITED)
-    if user.is_locked(now):
-        request.session.pop(TOTP_PENDING_KEY, None)
-        record(actor, AuditAction.LOGIN_FAILED, user, context={"reason": "locked"})
-        return LoginOutcome(LoginStatus.LOCKED, locked_until=user.locked_until)
-    step = _totp_step(user.totp_secret, code, now)
-    if step is None:
-        outcome = _register_failure(user, actor, now, "wrong_totp")
-    else:
-        # Claim the step with a conditional UPDATE: a second use of it (even concurrent) fails.
-        claimed = User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(
-            totp_last_step=step
-        )
-        if claimed:
-            return _complete_login(request, user, actor, method="password+totp", totp_step=step)
-        outcome = _register_failure(user, actor, now, "reused_totp")
-        if outcome.status == LoginStatus.INVALID:
-            outcome = LoginOutcome(LoginStatus.REUSED)
-    if outcome.status == LoginStatus.LOCKED:
-        request.session.pop(TOTP_PENDING_KEY, None)
-    return outcome
+    pair = _Pair.load(user.username, client_ip(request) or "unknown")
+    wait = pair.wait_until(_now(now))
+    if wait is not None:
+        return _throttled(actor, user, user.username, wait)
+    result = _code_step(user, actor, pair, code, now)
+    if isinstance(result, LoginOutcome):
+        return result
+    return _complete_login(request, user, actor, pair, method="password+totp", totp_step=result)
+
+
+@transaction.atomic
+def obtain_api_token(
+    request: HttpRequest,
+    *,
+    username: str,
+    password: str,
+    code: str = "",
+    name: str = "",
+    now: dt.datetime | None = None,
+) -> TokenLogin:
+    """An API token for a user name, a password and, when two-factor login is on, the current
+    code, all in one request. The same checks, counts and audit entries as the web login;
+    no session is created."""
+    username = (username or "").strip()
+    step = _password_step(request, username, password, now)
+    if step.outcome is not None:
+        return TokenLogin(step.outcome)
+    user, actor, pair = step.user, step.actor, step.pair
+    totp_step = None
+    if user.totp_enabled:
+        result = _code_step(user, actor, pair, code, now)
+        if isinstance(result, LoginOutcome):
+            if (code or "").strip() == "" and result.status == LoginStatus.INVALID:
+                result = LoginOutcome(LoginStatus.NEEDS_TOTP, retry_at=result.retry_at)
+            return TokenLogin(result)
+        totp_step = result
+    _clear_failures(user, pair, totp_step=totp_step)
+    User.objects.filter(pk=user.pk).update(last_login=_now(now))
+    method = "api_token+totp" if totp_step is not None else "api_token"
+    record(actor, AuditAction.LOGIN, user, context={"method": method})
+    issued = create_api_token(actor, user, name=name or _("API login"), now=now)
+    return TokenLogin(LoginOutcome(LoginStatus.OK, user=user), issued)
 
 
 def logout_user(request: HttpRequest) -> None:
@@ -354,6 +595,7 @@ def change_password(actor: Actor, user: User, *, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     record(actor, AuditAction.UPDATE, user, context={"event": "password_changed"})
+    revoke_user_tokens(actor, user, reason=TokenRevocation.PASSWORD_CHANGED)
     return user
 
 
@@ -520,6 +762,10 @@ def set_membership_active(actor: Actor, membership: Membership, *, active: bool)
     membership.is_active = active
     membership.save(update_fields=["is_active"])
     record(actor, AuditAction.STATE, membership, changes={"is_active": [not active, active]})
+    if not active:
+        # A token acts in any of the user's memberships (X-Zhizao-Membership), so losing one
+        # of them ends every token; the user makes new ones for what they still may do.
+        revoke_user_tokens(actor, membership.user, reason=TokenRevocation.MEMBERSHIP_DEACTIVATED)
     return membership
 
 
@@ -533,15 +779,19 @@ def set_user_active(actor: Actor, user: User, *, active: bool) -> User:
     user.is_active = active
     user.save(update_fields=["is_active"])
     record(actor, AuditAction.STATE, user, changes={"is_active": [not active, active]})
+    if not active:
+        revoke_user_tokens(actor, user, reason=TokenRevocation.USER_DEACTIVATED)
     return user
 
 
 @transaction.atomic
 def unlock_user(actor: Actor, user: User) -> User:
+    """Forget the failed logins of every address: no attempt for this user has to wait."""
     before = _user_snapshot(user)
     user.failed_login_count = 0
     user.locked_until = None
     changes = diff(before, _user_snapshot(user))
+    clear_login_failures(user.username)
     if changes:
         user.save(update_fields=["failed_login_count", "locked_until"])
         record(actor, AuditAction.STATE, user, changes=changes, context={"event": "unlock"})
@@ -550,7 +800,8 @@ def unlock_user(actor: Actor, user: User) -> User:
 
 @transaction.atomic
 def reset_password(actor: Actor, user: User, *, password: str) -> User:
-    """An operator sets a new password. It also lifts a lock, and ends the user's sessions."""
+    """An operator sets a new password. It also lifts the login waits, ends the user's
+    sessions and revokes their API tokens."""
     _check_password(password, user)
     before = _user_snapshot(user)
     user.set_password(password)
@@ -564,4 +815,128 @@ def reset_password(actor: Actor, user: User, *, password: str) -> User:
         changes=diff(before, _user_snapshot(user)),
         context={"event": "password_reset"},
     )
+    clear_login_failures(user.username)
+    revoke_user_tokens(actor, user, reason=TokenRevocation.PASSWORD_RESET)
     return user
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def _token_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Enter a name for the token.")}, code="required")
+    max_length = ApiToken._meta.get_field("name").max_length
+    if len(name) > max_length:
+        raise ValidationError(
+            {
+                "name": _("The name is %(length)s characters long; at most %(max)s are allowed.")
+                % {"length": len(name), "max": max_length}
+            },
+            code="max_length",
+        )
+    return name
+
+
+@transaction.atomic
+def create_api_token(
+    actor: Actor, user: User, *, name: str, now: dt.datetime | None = None
+) -> IssuedToken:
+    """A new token for ``user``, valid for ZHIZAO_API_TOKEN_DAYS. The key is returned once."""
+    now = _now(now)
+    name = _token_name(name)
+    key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=hash_api_key(key),
+        key_prefix=key[:8],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.ZHIZAO_API_TOKEN_DAYS),
+    )
+    record(
+        actor,
+        AuditAction.CREATE,
+        token,
+        changes={
+            "user": [None, str(user.pk)],
+            "name": [None, name],
+            "expires_at": [None, token.expires_at.isoformat()],
+        },
+    )
+    return IssuedToken(token, key)
+
+
+@transaction.atomic
+def revoke_api_token(
+    actor: Actor,
+    token: ApiToken,
+    *,
+    reason: str = TokenRevocation.USER,
+    now: dt.datetime | None = None,
+) -> ApiToken:
+    """Stop one token now. Revoking a revoked token changes nothing and records nothing."""
+    now = _now(now)
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_reason=reason
+    )
+    token.refresh_from_db(fields=["revoked_at", "revoked_reason"])
+    if revoked:
+        record(
+            actor,
+            AuditAction.STATE,
+            token,
+            changes={"revoked_at": [None, now.isoformat()]},
+            context={"reason": str(reason)},
+        )
+    return token
+
+
+@transaction.atomic
+def rotate_api_token(
+    actor: Actor, token: ApiToken, *, now: dt.datetime | None = None
+) -> IssuedToken:
+    """A new key under the same name; the old token stops at once."""
+    now = _now(now)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if not token.is_usable(now):
+        raise ValidationError(
+            _("This token is revoked or expired and cannot be rotated; create a new one."),
+            code="token_unusable",
+        )
+    revoke_api_token(actor, token, reason=TokenRevocation.ROTATED, now=now)
+    return create_api_token(actor, token.user, name=token.name, now=now)
+
+
+@transaction.atomic
+def revoke_user_tokens(
+    actor: Actor, user: User, *, reason: str, now: dt.datetime | None = None
+) -> int:
+    """Stop every working token of ``user``; one audit entry on the user names them."""
+    now = _now(now)
+    ids = list(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    ApiToken.objects.filter(pk__in=ids).update(revoked_at=now, revoked_reason=reason)
+    record(
+        actor,
+        AuditAction.STATE,
+        user,
+        context={"event": "api_tokens_revoked", "reason": str(reason), "tokens": ids},
+    )
+    return len(ids)
+
+
+def record_api_token_use(token: ApiToken, *, now: dt.datetime | None = None) -> None:
+    """Keep ``last_used_at`` to the minute: one conditional UPDATE per request (so every API
+    request costs the same queries), which changes the row at most once a minute."""
+    now = _now(now)
+    ApiToken.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_USE_RESOLUTION),
+        pk=token.pk,
+    ).update(last_used_at=now)

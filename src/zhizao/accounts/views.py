@@ -6,8 +6,6 @@ look the same) and send anonymous visitors to the login page.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -20,15 +18,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
 from . import services
-from .enums import Role
+from .enums import Role, TokenRevocation
 from .forms import (
+    ApiTokenForm,
     LoginForm,
     MembershipForm,
     PasswordResetForm,
@@ -38,11 +37,14 @@ from .forms import (
     UserEditForm,
     UserFilterForm,
 )
+from .login_messages import invalid_message, rate_limited_message, throttled_message
 from .models import Membership, User
 from .selectors import (
     MembershipChoice,
     access_managed_user,
+    access_own_api_token,
     actor_for_request,
+    api_tokens_for_user,
     can_manage_users,
     membership_for_request,
     users_for_management,
@@ -72,24 +74,6 @@ def _with_next(url: str, next_url: str | None) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
-def lock_time(until: dt.datetime) -> str:
-    """When a lock ends, as the user reads it: the time today, else date and time."""
-    local = timezone.localtime(until)
-    if local.date() == timezone.localdate():
-        return formats.time_format(local, "H:i")
-    return formats.date_format(local, "Y-m-d H:i")
-
-
-def locked_message(until: dt.datetime | None) -> str:
-    if until is None:
-        return _("This account is locked. Try again later.")
-    return _("This account is locked. Try again after %(time)s.") % {"time": lock_time(until)}
-
-
-def rate_limited_message() -> str:
-    return _("Too many login attempts from your network. Try again in a few minutes.")
-
-
 def _apply_errors(form, error: ValidationError) -> None:
     """A service's ValidationError onto the form: field errors where the form has the field."""
     if hasattr(error, "error_dict"):
@@ -110,7 +94,6 @@ class LoginView(View):
             "form": form,
             "next": safe_next(request, next_url) or "",
             "max_failures": settings.ZHIZAO_LOGIN_MAX_FAILURES,
-            "lock_minutes": settings.ZHIZAO_LOGIN_LOCK_MINUTES,
         }
 
     def get(self, request):
@@ -135,13 +118,14 @@ class LoginView(View):
                 return redirect(
                     _with_next(reverse("accounts:login_totp"), safe_next(request, next_url))
                 )
-            if outcome.status == LoginStatus.LOCKED:
-                form.add_error(None, locked_message(outcome.locked_until))
+            if outcome.status == LoginStatus.THROTTLED:
+                form.add_error(None, throttled_message(outcome.retry_at))
+                status = 429
             elif outcome.status == LoginStatus.RATE_LIMITED:
                 form.add_error(None, rate_limited_message())
                 status = 429
             else:
-                form.add_error(None, _("The user name or password is not correct."))
+                form.add_error(None, invalid_message())
         return render(
             request, self.template_name, self.context(request, form, next_url), status=status
         )
@@ -181,9 +165,9 @@ class LoginTotpView(View):
                 return _redirect_after_login(request, next_url)
             case LoginStatus.EXPIRED:
                 return self.expired(request, next_url)
-            case LoginStatus.LOCKED:
-                messages.error(request, locked_message(outcome.locked_until))
-                return redirect(_with_next(reverse("accounts:login"), safe_next(request, next_url)))
+            case LoginStatus.THROTTLED:
+                form.add_error(None, throttled_message(outcome.retry_at))
+                return self.render_form(request, form, next_url, status=429)
             case LoginStatus.RATE_LIMITED:
                 form.add_error(None, rate_limited_message())
                 return self.render_form(request, form, next_url, status=429)
@@ -264,7 +248,17 @@ class SecurityView(LoginRequiredMixin, View):
             request.session[TOTP_SETUP_SESSION_KEY] = secret
         return secret
 
-    def render_page(self, request, *, password_form=None, totp_form=None, disable_form=None):
+    def render_page(
+        self,
+        request,
+        *,
+        password_form=None,
+        totp_form=None,
+        disable_form=None,
+        token_form=None,
+        issued=None,
+        status=200,
+    ):
         user = request.user
         password_form = password_form or PasswordChangeForm(user)
         # One page, several forms: no autofocus; help as one paragraph for the field component.
@@ -274,6 +268,12 @@ class SecurityView(LoginRequiredMixin, View):
             "password_form": password_form,
             "totp_form": totp_form or TotpForm(),
             "disable_form": disable_form or TotpDisableForm(),
+            "token_form": token_form or ApiTokenForm(),
+            "tokens": api_tokens_for_user(user),
+            # A new key, shown in this answer only (the database keeps its hash).
+            "issued": issued,
+            "now": timezone.now(),
+            "token_days": settings.ZHIZAO_API_TOKEN_DAYS,
             "is_staff_role": (
                 getattr(membership_for_request(request), "role", None)
                 in (Role.OPERATOR, Role.OFFICER)
@@ -291,7 +291,10 @@ class SecurityView(LoginRequiredMixin, View):
             )
             # segno writes only its own path markup; the URI is not part of the SVG text.
             context.update({"qr_svg": mark_safe(svg), "secret": _group_secret(secret)})  # noqa: S308
-        return render(request, self.template_name, context)
+        response = render(request, self.template_name, context, status=status)
+        if issued is not None:
+            response["Cache-Control"] = "no-store"
+        return response
 
     def get(self, request):
         return self.render_page(request)
@@ -347,6 +350,30 @@ class SecurityView(LoginRequiredMixin, View):
                     messages.success(request, _("Two-factor login is off."))
                     return redirect("accounts:security")
             return self.render_page(request, disable_form=form)
+        if action == "token_create":
+            form = ApiTokenForm(request.POST)
+            if form.is_valid():
+                try:
+                    issued = services.create_api_token(actor, user, name=form.cleaned_data["name"])
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                else:
+                    return self.render_page(request, issued=issued)
+            return self.render_page(request, token_form=form)
+        if action == "token_rotate":
+            token = access_own_api_token(user, request.POST.get("token"))
+            try:
+                issued = services.rotate_api_token(actor, token)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("accounts:security")
+            return self.render_page(request, issued=issued)
+        if action == "token_revoke":
+            token = access_own_api_token(user, request.POST.get("token"))
+            services.revoke_api_token(actor, token)
+            messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
+            return redirect("accounts:security")
         raise Http404
 
 
@@ -431,6 +458,7 @@ class UserDetailView(OperatorMixin, View):
             "reset_form": forms.get("reset_form") or PasswordResetForm(),
             "edit_form": forms.get("edit_form") or UserEditForm.for_user(managed),
             "is_locked": managed.is_locked(),
+            "active_tokens": sum(1 for t in api_tokens_for_user(managed) if t.is_usable()),
             "is_self": managed.pk == request.user.pk,
         }
         return render(request, self.template_name, context)
@@ -450,6 +478,7 @@ class UserDetailView(OperatorMixin, View):
             "reset_password": self.reset_password,
             "reset_totp": self.reset_totp,
             "user_active": self.user_active,
+            "revoke_tokens": self.revoke_tokens,
         }.get(action)
         if handler is None:
             raise Http404
@@ -538,5 +567,13 @@ class UserDetailView(OperatorMixin, View):
         services.set_user_active(actor, managed, active=active)
         messages.success(
             request, _("The user is active again.") if active else _("The user is deactivated.")
+        )
+        return None
+
+    def revoke_tokens(self, request, actor, managed):
+        count = services.revoke_user_tokens(actor, managed, reason=TokenRevocation.OPERATOR)
+        messages.success(
+            request,
+            _("API tokens revoked: %(count)s.") % {"count": count},
         )
         return None

@@ -3,7 +3,6 @@ from django.urls import include, path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from .accounts import views as accounts
 from .diagnosis import views as diagnosis
@@ -20,8 +19,15 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", accounts.TokenObtainApi.as_view(), name="api-token"),
     path("accounts/me/", accounts.MeApi.as_view(), name="api-me"),
+    path("accounts/tokens/", accounts.TokenListApi.as_view(), name="api-tokens"),
+    path("accounts/tokens/<int:pk>/", accounts.TokenDetailApi.as_view(), name="api-token-detail"),
+    path(
+        "accounts/tokens/<int:pk>/rotate/",
+        accounts.TokenRotateApi.as_view(),
+        name="api-token-rotate",
+    ),
     path(
         "registry/organizations/", registry.OrganizationListApi.as_view(), name="api-organizations"
     ),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,3 +24,8 @@ class CommonConfig(AppConfig):
         register_nav("api-docs", label=_("API"), icon="api", order=110)
         # every other app lists its own entries and home-page blocks in its navigation.py
         autodiscover()
+
+        from .cache import create_cache_tables
+
+        # Before the migrations run: data migrations may already use the cache.
+        pre_migrate.connect(create_cache_tables, sender=self, dispatch_uid="zhizao-cache-table")

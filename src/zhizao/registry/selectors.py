@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import translation
 
 from zhizao.common.models import AuditEntry
 from zhizao_core.registry.chains import ChainAssessment, NodeFacts, WeakLinkPolicy, assess_chain
@@ -14,9 +17,11 @@ from zhizao_core.text import normalize_search_text, organization_name_key
 from .enums import NameChangeState
 from .models import (
     ChainNode,
+    Cluster,
     Contact,
     ImportBatch,
     IndustrialChain,
+    Industry,
     NameChangeRequest,
     Organization,
     Region,
@@ -183,6 +188,59 @@ def history_for_object(obj, *, limit: int = 200) -> list[AuditEntry]:
 def region_choices() -> list[Region]:
     """Provinces, cities and districts in code order (current codes only)."""
     return list(Region.objects.filter(valid_to__isnull=True).order_by("code"))
+
+
+# The filter options (1,300 regions and industries, the clusters and chains) are kept in the
+# shared cache, under a version that every write of that reference data replaces after commit
+# (``forget_filter_choices``): all app processes see a change at their next page, and a page
+# built from data read before the change lands under the old version, which nobody reads again.
+FILTER_CHOICES_TTL = 300  # seconds
+FILTER_CHOICES_VERSION_KEY = "zhizao:registry-filter-choices:version"
+
+
+def _filter_choices_key(language: str, version: str) -> str:
+    return f"zhizao:registry-filter-choices:{version}:{language}"
+
+
+def filter_choices(language: str) -> dict[str, list[tuple[str, str, str]]]:
+    """(value, label, parent) of every cascading filter, labels in ``language``."""
+    version = cache.get(FILTER_CHOICES_VERSION_KEY) or "0"
+    key = _filter_choices_key(language, version)
+    choices = cache.get(key)
+    if choices is not None:
+        return choices
+    with translation.override(language):
+        regions = region_choices()
+        industries = list(Industry.objects.order_by("code"))
+        sections = {i.code: i for i in industries if i.level == "section"}
+        choices = {
+            "province": [(r.code, r.name, "") for r in regions if r.level == "province"],
+            "city": [(r.code, r.name, r.parent_id) for r in regions if r.level == "city"],
+            "district": [(r.code, r.name, r.parent_id) for r in regions if r.level == "district"],
+            **{
+                name: [
+                    (i.code, f"{i.code} {i.name}", i.parent_id)
+                    for i in industries
+                    if i.level == level
+                ]
+                for name, level in (
+                    ("division", "division"),
+                    ("group", "group"),
+                    ("industry_class", "class"),
+                )
+            },
+            "cluster": [(c.code, c.name, "") for c in Cluster.objects.order_by("code")],
+            "chain": [(c.code, c.name, "") for c in IndustrialChain.objects.order_by("code")],
+            "_sections": [(code, f"{code} {sec.name}", "") for code, sec in sections.items()],
+        }
+    cache.set(key, choices, timeout=FILTER_CHOICES_TTL)
+    return choices
+
+
+def forget_filter_choices() -> None:
+    """After a write of regions, industries, clusters or chains: every process rebuilds the
+    filter options at its next page. Services call this in ``transaction.on_commit``."""
+    cache.set(FILTER_CHOICES_VERSION_KEY, secrets.token_hex(8), timeout=None)
 
 
 def region_path(region: Region | None) -> list[Region]:

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import time
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -33,7 +32,7 @@ from .forms import (
     OrganizationForm,
 )
 from .importing_template import template_columns, template_csv, template_xlsx
-from .models import Cluster, Contact, IndustrialChain, Industry, Organization, Region
+from .models import Contact, IndustrialChain, Organization, Region
 from .services import chains as chain_services
 from .services import exports as export_services
 from .services import imports as import_services
@@ -47,39 +46,8 @@ class ActingMixin(LoginRequiredMixin):
     pass
 
 
-_OPTIONS_CACHE: dict[str, tuple[float, dict]] = {}
-OPTIONS_TTL = 300  # seconds; reference data changes by command, rarely
-
-
 def _filter_choices() -> dict[str, list[tuple[str, str, str]]]:
-    """(value, label, parent) of every cascading filter, in the active language; kept in
-    memory for a few minutes because 1,300 regions and industries do not change per request."""
-    lang = get_language() or "zh-hans"
-    cached = _OPTIONS_CACHE.get(lang)
-    if cached and time.monotonic() - cached[0] < OPTIONS_TTL:
-        return cached[1]
-    regions = selectors.region_choices()
-    industries = list(Industry.objects.order_by("code"))
-    sections = {i.code: i for i in industries if i.level == "section"}
-    choices = {
-        "province": [(r.code, r.name, "") for r in regions if r.level == "province"],
-        "city": [(r.code, r.name, r.parent_id) for r in regions if r.level == "city"],
-        "district": [(r.code, r.name, r.parent_id) for r in regions if r.level == "district"],
-        "division": [
-            (i.code, f"{i.code} {i.name}", i.parent_id) for i in industries if i.level == "division"
-        ],
-        "group": [
-            (i.code, f"{i.code} {i.name}", i.parent_id) for i in industries if i.level == "group"
-        ],
-        "industry_class": [
-            (i.code, f"{i.code} {i.name}", i.parent_id) for i in industries if i.level == "class"
-        ],
-        "cluster": [(c.code, c.name, "") for c in Cluster.objects.order_by("code")],
-        "chain": [(c.code, c.name, "") for c in IndustrialChain.objects.order_by("code")],
-        "_sections": [(code, f"{code} {section.name}", "") for code, section in sections.items()],
-    }
-    _OPTIONS_CACHE[lang] = (time.monotonic(), choices)
-    return choices
+    return selectors.filter_choices(get_language() or settings.LANGUAGE_CODE)
 
 
 def _options_html(choices, selected: str, *, with_parent: bool) -> str:

@@ -20,6 +20,7 @@ import yaml
 from django.db import transaction
 
 from ..models import ChainNode, Cluster, IndustrialChain, Industry, Region
+from ..selectors import forget_filter_choices
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LEVEL_ORDER = {
@@ -156,4 +157,5 @@ def load_reference_data(
                     setattr(obj, key, value)
                 obj.save()
             nodes += 1
+    transaction.on_commit(forget_filter_choices)
     return ReferenceLoadResult(regions, industries, clusters, chains, nodes)
