@@ -371,6 +371,21 @@ TABLE = [
     api("api-docs", GET=ALL),
     api("api-token", POST=write(ALL)),
     api("api-me", GET=USERS),
+    # Tokens belong to the user, not to a membership: a user without one manages their own
+    # (and gets 404 for another's token, as every member does).
+    api("api-tokens", GET=USERS, POST=write(USERS, {"name": "脚本"}, ("ent_a", 201))),
+    api(
+        "api-token-detail",
+        {"pk": "token_a"},
+        DELETE=write(A, None, ("ent_a", 204)),
+        refused={"nobody": 404},
+    ),
+    api(
+        "api-token-rotate",
+        {"pk": "token_a"},
+        POST=write(A, {}, ("ent_a", 201)),
+        refused={"nobody": 404},
+    ),
     # --- diagnosis: self_a is A's draft self-assessment; onsite the provider's draft on-site
     # diagnosis of A (A does not see it until it is submitted) ---
     page("diagnosis:home", GET=MEMBERS, ok={"officer": 302}),

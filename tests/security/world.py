@@ -28,6 +28,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import actor_for, make_organization, make_user
+from zhizao.accounts import services as accounts
 from zhizao.accounts.enums import Role
 from zhizao.common.notifications import notify
 from zhizao.diagnosis import services as diagnosis
@@ -187,6 +188,10 @@ def build_world() -> World:
     )
     o["chain"] = IndustrialChain.objects.order_by("code").first()
     o["user_a"] = w.users["ent_a"]
+    # An API token of A's user (tokens belong to users, not memberships).
+    o["token_a"] = accounts.create_api_token(
+        actor["ent_a"], w.users["ent_a"], name="ERP 同步"
+    ).token
     # A pending change of A's registered name, for the operators' review queue.
     o["name_change"] = organizations.request_name_change(
         actor["ent_a"], o["org_a"], new_name="无锡安全甲智能装备有限公司", reason="集团统一更名"
