@@ -93,3 +93,35 @@ def test_operation_ids_are_distinct(client, operator):
         if isinstance(op, dict) and "operationId" in op
     ]
     assert len(ids) == len(set(ids)) == 24
+
+
+def test_patch_with_a_refused_state_change_saves_nothing(client, enterprise_user):
+    """Fields and state in one PATCH are one transaction: a demand without a description
+    cannot be published, and then its new title is not saved either."""
+    from zhizao.common.models import AuditEntry
+
+    login(client, enterprise_user)
+    created = client.post(
+        reverse("api-match-demands"),
+        {
+            "title": "注塑件外观检测",
+            "category": "machine_vision",
+            "region": "320214",
+            "industry": "2929",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    demand_id = created.json()["id"]
+    entries = AuditEntry.objects.count()
+
+    response = client.patch(
+        reverse("api-match-demand", args=[demand_id]),
+        {"title": "注塑件飞边检测", "state": "published"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    stored = Demand.objects.get(pk=demand_id)
+    assert (stored.title, stored.state) == ("注塑件外观检测", "draft")
+    assert AuditEntry.objects.count() == entries

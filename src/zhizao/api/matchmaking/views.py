@@ -127,11 +127,7 @@ class OfferingDetailApi(ApiOperation):
     def patch(self, request, pk):
         offering = access.access_offering(request.membership, pk, write=True)
         values = dict(parse(OfferingPatchSerializer, request.data, partial=True))
-        state = values.pop("state", None)
-        if values:
-            offering = services.update_offering(actor(request), offering, **values)
-        if state and state != offering.state:
-            offering = services.set_offering_state(actor(request), offering, state)
+        offering = services.change_offering(actor(request), offering, **values)
         return respond(OfferingDetailSerializer, offering)
 
 
@@ -227,11 +223,7 @@ class DemandDetailApi(ApiOperation):
         membership = request.membership
         demand = access.access_demand(membership, pk, write=True)
         values = dict(parse(DemandPatchSerializer, request.data, partial=True))
-        state = values.pop("state", None)
-        if values:
-            demand = services.update_demand(actor(request), demand, **values)
-        if state and state != demand.state:
-            demand = services.set_demand_state(actor(request), demand, state)
+        demand = services.change_demand(actor(request), demand, **values)
         return respond(DemandSerializer, demand, membership=membership)
 
 

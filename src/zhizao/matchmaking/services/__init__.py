@@ -27,6 +27,8 @@ from .introductions import (
 )
 from .listings import (
     add_case,
+    change_demand,
+    change_offering,
     close_demand,
     create_demand,
     create_offering,
@@ -46,6 +48,8 @@ __all__ = [
     "accept_introduction",
     "add_case",
     "apply_to_challenge",
+    "change_demand",
+    "change_offering",
     "close_demand",
     "close_introduction",
     "compute_supply_gaps",

@@ -234,6 +234,19 @@ def save_and_publish_offering(actor: Actor, provider: Organization, **fields) ->
         return publish_offering(actor, create_offering(actor, provider, **fields))
 
 
+def change_offering(
+    actor: Actor, offering: Offering, *, state: str | None = None, **fields
+) -> Offering:
+    """Change fields and then the state in one transaction (the API's PATCH): when the state
+    change is refused, the fields are not saved either."""
+    with transaction.atomic():
+        if fields:
+            offering = update_offering(actor, offering, **fields)
+        if state and state != offering.state:
+            offering = set_offering_state(actor, offering, state)
+    return offering
+
+
 def withdraw_offering(actor: Actor, offering: Offering) -> Offering:
     return set_offering_state(actor, offering, OfferingState.WITHDRAWN)
 
@@ -443,6 +456,17 @@ def save_and_publish_demand(actor: Actor, enterprise: Organization, **fields) ->
     is refused)."""
     with transaction.atomic():
         return publish_demand(actor, create_demand(actor, enterprise, **fields))
+
+
+def change_demand(actor: Actor, demand: Demand, *, state: str | None = None, **fields) -> Demand:
+    """Change fields and then the state in one transaction (the API's PATCH): when the state
+    change is refused, the fields are not saved either."""
+    with transaction.atomic():
+        if fields:
+            demand = update_demand(actor, demand, **fields)
+        if state and state != demand.state:
+            demand = set_demand_state(actor, demand, state)
+    return demand
 
 
 def close_demand(actor: Actor, demand: Demand) -> Demand:
