@@ -50,7 +50,13 @@ class Compiled:
 
     def group_caps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For pairs whose expert has an organisation: (pair positions, group of each, group
-        keys, cap of each group) where group = (application, organisation)."""
+        keys, cap of each group) where group = (application, organisation). Computed once."""
+        cached = self.__dict__.get("_group_caps")
+        if cached is None:
+            cached = self.__dict__["_group_caps"] = self._group_caps()
+        return cached
+
+    def _group_caps(self):
         has = np.nonzero(self.exp_org[self.pair_exp] >= 0)[0]
         keys = self.pair_app[has] * max(self.n_orgs, 1) + self.exp_org[self.pair_exp[has]]
         uniq, inv = np.unique(keys, return_inverse=True)
