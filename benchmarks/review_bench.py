@@ -90,8 +90,13 @@ def make_problem(P: int, R: int, k: int, *, top: int | None, seed: int = 1) -> A
         if rng.random() < 0.1:
             past = (PastOrganisation(f"ORG{rng.integers(0, n_orgs)}", date(2024, 3, 31)),)
         experts.append(
-            Expert(f"E{j}", organisation=f"ORG{exp_org[j]}", past_organisations=past,
-                   min_load=1, max_load=hi)
+            Expert(
+                f"E{j}",
+                organisation=f"ORG{exp_org[j]}",
+                past_organisations=past,
+                min_load=1,
+                max_load=hi,
+            )
         )
     a_prof, e_prof = profiles(P, rng), profiles(R, rng)
     if top is None:
@@ -281,8 +286,15 @@ def bench_aggregation(n_apps, per_app, n_experts):
             v = values[j]
             j += 1
             scores.append(
-                ReviewScore(f"A{a}", f"E{e}", {"innovation": Decimal(v[0]), "impact": Decimal(v[1]),
-                                               "feasibility": Decimal(v[2])})
+                ReviewScore(
+                    f"A{a}",
+                    f"E{e}",
+                    {
+                        "innovation": Decimal(v[0]),
+                        "impact": Decimal(v[1]),
+                        "feasibility": Decimal(v[2]),
+                    },
+                )
             )
     out = {"reviews": len(scores)}
     for method in ("mean", "trimmed_mean", "zscore"):
@@ -314,13 +326,26 @@ def main() -> None:
     for k in (3, 5):
         if args.only in (None, "dense"):
             report["assignment"].append(
-                bench_assignment(f"dense {dense[0]}×{dense[1]}", *dense, k, None,
-                                 args.highs_limit, args.skip_highs)
+                bench_assignment(
+                    f"dense {dense[0]}×{dense[1]}",
+                    *dense,
+                    k,
+                    None,
+                    args.highs_limit,
+                    args.skip_highs,
+                )
             )
         if args.only in (None, "sparse"):
             report["assignment"].append(
-                bench_assignment(f"sparse {sparse[0]}×{sparse[1]} top {sparse[2]}", sparse[0],
-                                 sparse[1], k, sparse[2], args.highs_limit, args.skip_highs)
+                bench_assignment(
+                    f"sparse {sparse[0]}×{sparse[1]} top {sparse[2]}",
+                    sparse[0],
+                    sparse[1],
+                    k,
+                    sparse[2],
+                    args.highs_limit,
+                    args.skip_highs,
+                )
             )
     if args.only in (None, "aggregate"):
         report["aggregation"] = bench_aggregation(*agg)

@@ -59,7 +59,17 @@ class Compiled:
     def _group_caps(self):
         has = np.nonzero(self.exp_org[self.pair_exp] >= 0)[0]
         keys = self.pair_app[has] * max(self.n_orgs, 1) + self.exp_org[self.pair_exp[has]]
-        uniq, inv = np.unique(keys, return_inverse=True)
+        space = len(self.app_ids) * max(self.n_orgs, 1)
+        if space <= 64_000_000:
+            # Counting instead of sorting: O(pairs) with a table over all (app, org) keys.
+            present = np.bincount(keys, minlength=space) > 0
+            uniq = np.nonzero(present)[0]
+            lookup = np.zeros(space, dtype=np.int64)
+            lookup[uniq] = np.arange(len(uniq))
+            inv = lookup[keys]
+            del present, lookup
+        else:
+            uniq, inv = np.unique(keys, return_inverse=True)
         m = self.problem.max_experts_per_organisation
         caps = np.full(len(uniq), m, dtype=np.int64)
         if self.group_left:
