@@ -261,7 +261,7 @@ def test_infeasible_combination_named():
     with pytest.raises(InfeasibleAssignment) as err:
         solve_assignment(problem)
     assert err.value.problems == [
-        "无法同时满足每个申报 2 位专家、专家评审量上下限、同单位上限和专家组规则"
+        "申报 A1、A2 无法同时获得足够专家：它们可选的专家 E2、E9 的评审量上限不够，还缺 2 次评审"
     ]
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from .compile import Compiled, check_obvious, compile_problem, raise_infeasible
+from .compile import Compiled, check_obvious, compile_problem, diagnose_combined, raise_infeasible
 from .model import AssignmentProblem, AssignmentResult
 
 __all__ = ["build_flow", "result_from_choice", "solve_assignment"]
@@ -117,10 +117,8 @@ def _solve_flow(c: Compiled, *, lazy: bool = True) -> np.ndarray:
         smcf, first, _ = build_flow(c, active_groups=active)
         status = smcf.solve()
         if status != smcf.OPTIMAL:
-            if active is not None and not active.all():
-                # A relaxation is infeasible only when the full problem is.
-                pass
-            raise_infeasible([("combined", {"k": c.problem.reviewers_per_application})])
+            # A relaxation is infeasible only when the full problem is.
+            raise_infeasible(diagnose_combined(c))
         chosen = smcf.flows(np.arange(first, first + n, dtype=np.int32)) > 0
         if active is None:
             return chosen
@@ -132,7 +130,7 @@ def _solve_flow(c: Compiled, *, lazy: bool = True) -> np.ndarray:
     active[:] = True
     smcf, first, _ = build_flow(c, active_groups=active)
     if smcf.solve() != smcf.OPTIMAL:
-        raise_infeasible([("combined", {"k": c.problem.reviewers_per_application})])
+        raise_infeasible(diagnose_combined(c))
     return smcf.flows(np.arange(first, first + n, dtype=np.int32)) > 0
 
 
