@@ -361,7 +361,7 @@ def diagnose_combined(c: Compiled) -> list[tuple[str, dict]]:
     when none is short, the minimum loads are what cannot hold."""
     import dataclasses
 
-    from .assign import build_flow
+    from .network import build_flow
 
     relaxed = dataclasses.replace(c, lo_rem=np.zeros_like(c.lo_rem))
     relaxed.__dict__.pop("_group_caps", None)

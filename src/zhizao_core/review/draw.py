@@ -32,9 +32,10 @@ from decimal import Decimal
 
 import numpy as np
 
-from .assign import build_flow, result_from_choice
+from .assign import result_from_choice
 from .compile import Compiled, check_obvious, compile_problem, effective_counts, raise_infeasible
 from .model import AssignmentProblem, AssignmentResult
+from .network import build_flow
 
 __all__ = ["random_draw"]
 
