@@ -79,6 +79,13 @@ def test_every_rule_with_its_reason_and_the_first_rule_wins():
         ("A1", "E9", "named"),
     ]
     reasons = {x.expert: x.reason for x in excl}
+    details = {x.expert: x.detail for x in excl}
+    assert details["E2"] == {"organisation": "ORG-B", "until": "2023-06-30"}
+    assert details["E5"] == {"organisation": "ORG-A", "on": "2024-01-05", "kind": "joint_project"}
+    assert details["E6"] == {"prefix": "32", "prefix_len": 2}
+    assert {x.expert: x.reason_en for x in excl}["E1"] == (
+        "the expert's current organisation is an applicant"
+    )
     assert reasons["E1"] == "专家现任单位为申报单位"
     assert reasons["E2"] == "专家3年内曾在申报单位任职（至2023-06-30）"
     assert reasons["E3"] == "专家与项目人员 P-1 有申报的关系（亲属、师生或合作者）"
