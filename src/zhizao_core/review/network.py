@@ -7,13 +7,16 @@ import numpy as np
 __all__ = ["build_flow"]
 
 
-def build_flow(c, *, pair_capacity: int = 1, scale: int = 1, costs=None, active_groups=None):
+def build_flow(
+    c, *, pair_capacity: int = 1, scale: int = 1, costs=None, active_groups=None, want_ends=False
+):
     """The min-cost-flow network of a compiled problem. Every capacity and supply is multiplied
     by ``scale`` (the draw solves a fractional problem in units of 1/scale); pair arcs get
     ``pair_capacity`` (already in those units). ``active_groups`` (a boolean mask over the
     (application, organisation) groups) limits the organisation nodes to those groups; by
     default every group with more candidates than its cap gets one. Returns (solver, first pair
-    arc, (first group arc, number of group arcs))."""
+    arc, (first group arc, number of group arcs)[, (tails, heads) of every arc with
+    ``want_ends``])."""
     from ortools.graph.python import min_cost_flow
 
     P, R = len(c.app_ids), len(c.exp_ids)
@@ -71,4 +74,16 @@ def build_flow(c, *, pair_capacity: int = 1, scale: int = 1, costs=None, active_
         ]
     ).astype(np.int64)
     smcf.set_nodes_supplies(np.arange(1 + R + P + n_groups, dtype=np.int32), supplies)
+    if want_ends:
+        tails = [np.zeros(R, dtype=np.int64), expert_node[c.pair_exp]]
+        ends = [expert_node, heads]
+        if n_groups:
+            tails.append(group_node[needs])
+            ends.append(app_node[uniq[needs] // max(c.n_orgs, 1)])
+        return (
+            smcf,
+            first_pair,
+            (first_group, n_groups),
+            (np.concatenate(tails), np.concatenate(ends)),
+        )
     return smcf, first_pair, (first_group, n_groups)
