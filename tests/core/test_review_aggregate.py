@@ -5,9 +5,13 @@ proposed list with quotas and ties."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import math
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zhizao_core.review import (
     Criterion,
@@ -204,3 +208,78 @@ def test_proposed_list_with_cutoff_quotas_and_a_tie_at_the_boundary():
         "E": (False, "below_cutoff"),
     }
     assert [p.application for p in proposals] == ["A", "F", "B", "C", "D", "E"]
+
+
+# --- against a plain Fraction reference -------------------------------------------------
+
+
+def _reference(totals: list[Fraction], method: str, trim: int) -> Fraction:
+    ordered = sorted(totals)
+    n = len(ordered)
+    if method == "median":
+        return ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    if method == "trimmed_mean" and n >= 2 * trim + 3:
+        ordered = ordered[trim : n - trim]
+    return sum(ordered, Fraction(0)) / len(ordered)
+
+
+def _half_up(x: Fraction) -> Decimal:
+    q = math.floor(abs(x) * 100 + Fraction(1, 2))
+    return (Decimal(q) if x >= 0 else -Decimal(q)).scaleb(-2)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 10000), min_size=1, max_size=7), min_size=1, max_size=6),
+    st.sampled_from(["mean", "median", "trimmed_mean"]),
+    st.integers(0, 2),
+)
+def test_exact_methods_match_a_fraction_reference(apps, method, trim):
+    criteria = [Criterion("a", D("0.35"), D(100)), Criterion("b", D("0.65"), D(100))]
+    scores = []
+    expected = {}
+    for i, values in enumerate(apps):
+        totals = []
+        for j, v in enumerate(values):
+            a, b = D(v).scaleb(-2), D(10000 - v).scaleb(-2)
+            scores.append(ReviewScore(f"A{i}", f"E{j}", {"a": a, "b": b}))
+            totals.append(Fraction(a) * Fraction(35, 100) + Fraction(b) * Fraction(65, 100))
+        expected[f"A{i}"] = _half_up(_reference(totals, method, trim))
+    got = {r.application: r.score for r in aggregate(criteria, scores, method=method, trim=trim)}
+    assert got == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 4), st.integers(0, 100)),
+        min_size=1,
+        max_size=25,
+        unique_by=lambda t: (t[0], t[1]),
+    )
+)
+def test_zscore_matches_an_80_digit_reference(rows):
+    scores = [ReviewScore(f"A{a}", f"E{e}", {"total": D(v)}) for a, e, v in rows]
+    with localcontext() as ctx:
+        ctx.prec = 80
+        allv = [D(v) for _, _, v in rows]
+        mu = sum(allv) / len(allv)
+        sigma = (sum((v - mu) ** 2 for v in allv) / len(allv)).sqrt()
+        per_expert: dict[int, list] = {}
+        for _, e, v in rows:
+            per_expert.setdefault(e, []).append(D(v))
+        stats = {}
+        for e, vs in per_expert.items():
+            m = sum(vs) / len(vs)
+            stats[e] = (m, (sum((v - m) ** 2 for v in vs) / len(vs)).sqrt())
+        normal: dict[int, list] = {}
+        for a, e, v in rows:
+            m, s = stats[e]
+            z = (D(v) - m) / s if s else D(0)
+            normal.setdefault(a, []).append(mu + sigma * z)
+        expected = {
+            f"A{a}": (sum(vs) / len(vs)).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+            for a, vs in normal.items()
+        }
+    got = {r.application: r.score for r in aggregate(ONE, scores, method="zscore")}
+    assert got == expected
