@@ -32,6 +32,24 @@ from .network import build_flow
 __all__ = ["build_flow", "result_from_choice", "solve_assignment"]  # build_flow: network.py
 
 
+def _likely_overfilled(c: Compiled) -> np.ndarray:
+    """Groups that an application's 2k best candidates would overfill: added before the first
+    solve so that one round usually suffices (any group may be added: each is a true
+    constraint)."""
+    has, inv, uniq, caps = c.group_caps()
+    n = len(c.pair_app)
+    key = c.pair_app * 16384 + (10000 - np.clip(c.pair_aff, 0, 10000))
+    order = np.argsort(key, kind="stable")
+    counts = np.bincount(c.pair_app, minlength=len(c.app_ids))
+    starts = np.cumsum(counts) - counts
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - starts[c.pair_app[order]]
+    top = rank < 2 * np.maximum(c.k_rem[c.pair_app], 1)
+    in_top = top[has]
+    used = np.bincount(inv[in_top], minlength=len(uniq))
+    return used > caps
+
+
 def _solve_flow(c: Compiled, *, lazy: bool = True) -> np.ndarray:
     """The optimum by min-cost flow. With ``lazy`` the organisation cap is added as needed:
     solve with the groups that fixed placements already use, then add a node for every
@@ -44,7 +62,7 @@ def _solve_flow(c: Compiled, *, lazy: bool = True) -> np.ndarray:
     m = c.problem.max_experts_per_organisation
     active = None
     if lazy and len(uniq):
-        active = caps < m  # groups whose places fixed placements already used
+        active = (caps < m) | _likely_overfilled(c)
     for _round in range(30):
         smcf, first, _ = build_flow(c, active_groups=active)
         status = smcf.solve()
