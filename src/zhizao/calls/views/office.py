@@ -46,7 +46,10 @@ def nominations_page(request, pk):
 def nominations_rank(request, pk):
     membership = request.membership
     call = access.access_call(membership, pk)
-    if membership.role not in access.NOMINATOR_ROLES:
+    if (
+        membership.role not in access.NOMINATOR_ROLES
+        or not call.quotas.filter(nominator_id=membership.organization_id).exists()
+    ):
         raise Http404
     error = None
     try:

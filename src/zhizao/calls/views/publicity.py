@@ -5,11 +5,14 @@ calendar (operators)."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,11 +51,13 @@ def publicity_page(request, pk):
     manage = access.can_manage_call(membership, call)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST":
-        if not request.user.is_authenticated or not access.can_object(membership):
-            messages.error(
-                request, _("Log in to file an objection: anonymous objections are not accepted.")
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.can_object(membership):
+            # logged in without an organisation to act for: choose one first
+            return redirect(
+                f"{reverse('accounts:choose_membership')}?{urlencode({'next': request.get_full_path()})}"
             )
-            return redirect(f"/accounts/login/?next={request.path}")
         if form.is_valid():
             d = form.cleaned_data
             entry = (
