@@ -728,6 +728,68 @@ TABLE = [
             OP, {"date": "2026-12-31", "kind": "holiday", "name": "测试"}, ("operator", 302)
         ),
     ),
+    api(
+        "api-calls",
+        GET=MEMBERS,
+        POST=write(CALL_OFFICES, {"title": "API 征集", "year": 2026}, ("officer", 201)),
+    ),
+    api("api-call", {"pk": "call"}, GET=MEMBERS),
+    api(
+        "api-call-applications",
+        {"pk": "call"},
+        GET=MEMBERS,
+        POST=write(
+            frozenset({"ent_a", "ent_b", "provider", "society"}),
+            lambda w: {
+                "title": "乙的 API 项目",
+                "category": w.call.categories.get(code="equipment").pk,
+                "nominator": w.users["society"].memberships.get().organization_id,
+            },
+            ("ent_b", 201),
+        ),
+    ),
+    api("api-call-publicity", {"pk": "pcall"}, GET=MEMBERS),
+    api(
+        "api-call-objections",
+        {"pk": "pcall"},
+        GET=STAFF,
+        POST=write(
+            MEMBERS,
+            lambda w: {"application": w.objection.application_id, "name": "王五", "body": "不实"},
+            ("ent_a", 201),
+        ),
+    ),
+    # a draft is seen by its applicant (and operators) only
+    api(
+        "api-call-application",
+        {"pk": "draft_app"},
+        GET=frozenset({"ent_a", "operator"}),
+        PATCH=write(A, {"answers": {"contact": "李工"}}, ("ent_a", 200)),
+    ),
+    api(
+        "api-call-application-action",
+        {"pk": "draft_app"},
+        POST=write(A, {"action": "withdraw"}, ("ent_a", 200)),
+    ),
+    api(
+        "api-call-nomination",
+        {"pk": "call_app"},
+        POST=write(SOC, {"action": "nominate"}, ("society", 200)),
+    ),
+    api(
+        "api-call-formal",
+        {"pk": "call_app"},
+        GET=STAFF,
+        POST=write(STAFF, {"action": "checklist", "checklist": {"seal": True}}),
+    ),
+    api(
+        "api-call-objection",
+        {"pk": "objection"},
+        GET=STAFF,
+        POST=write(STAFF, {"answer": "已核实"}, ("officer", 200)),
+    ),
+    api("api-call-catalogues", GET=MEMBERS),
+    api("api-call-catalogue-entries", {"pk": "catalogue"}, GET=MEMBERS),
     page("matchmaking:challenge_list", GET=MEMBERS),
     page("matchmaking:challenge_new", GET=OP, POST=write(OP, challenge_form, ("operator", 302))),
     page("matchmaking:challenge_detail", {"pk": "challenge_draft"}, GET=STAFF),
