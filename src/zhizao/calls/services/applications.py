@@ -115,7 +115,7 @@ def move(
 def lock(application: Application | int) -> Application:
     pk = application if isinstance(application, int) else application.pk
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call", "applicant", "category", "nominator")
         .get(pk=pk)
     )

@@ -132,7 +132,7 @@ def file_objection(
     body = text(body, field="body", label=_("Objection"), max_length=5000, required=True)
     phone = text(phone, field="phone", label=_("Phone"), max_length=40)
     with transaction.atomic():
-        locked = Publicity.objects.select_for_update().select_related("call").get(pk=publicity.pk)
+        locked = Publicity.objects.select_for_update(of=("self",)).select_related("call").get(pk=publicity.pk)
         if locked.state != PublicityState.OPEN or not (
             locked.opens_on <= today <= locked.closes_on
         ):
@@ -167,7 +167,7 @@ def answer_objection(
     answer = text(answer, field="answer", label=_("Answer"), max_length=5000, required=True)
     with transaction.atomic():
         locked = (
-            Objection.objects.select_for_update()
+            Objection.objects.select_for_update(of=("self",))
             .select_related("publicity__call")
             .get(pk=objection.pk)
         )
@@ -202,7 +202,7 @@ def close_publicity(
     """After its last day and with every objection answered."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = Publicity.objects.select_for_update().select_related("call").get(pk=publicity.pk)
+        locked = Publicity.objects.select_for_update(of=("self",)).select_related("call").get(pk=publicity.pk)
         _office(actor, locked.call)
         if locked.state != PublicityState.OPEN:
             raise CallError("closed", _("The public notice is already closed."))
