@@ -245,6 +245,7 @@ def aggregate(
     }
     var_all_num = n_all * sq_all - sum_all * sum_all  # Var = this / (N² · unit²)
     zscore = method == "zscore"
+    expert_label: dict[str, str] = {}  # "E1 μ=… σ=…", once per expert
     if zscore:
         with localcontext() as ctx:
             ctx.prec = 50
@@ -329,11 +330,14 @@ def aggregate(
             parts = []
             for i in idx:
                 e = experts_of[i]
-                ne, s1, s2 = stats[e]
-                with localcontext() as ctx:
-                    ctx.prec = 30
-                    sigma_e = Decimal(ne * s2 - s1 * s1).sqrt() / Decimal(ne * unit)
-                parts.append(f"{e} μ={_Q(s1, ne * unit).s2()} σ={round2(sigma_e)}")
+                label = expert_label.get(e)
+                if label is None:
+                    ne, s1, s2 = stats[e]
+                    with localcontext() as ctx:
+                        ctx.prec = 30
+                        sigma_e = Decimal(ne * s2 - s1 * s1).sqrt() / Decimal(ne * unit)
+                    label = expert_label[e] = f"{e} μ={_Q(s1, ne * unit).s2()} σ={round2(sigma_e)}"
+                parts.append(label)
             zh.append(
                 f"按专家校准（全体 μ={mu_all.s2()} σ={round2(Decimal(sigma_dec))}；"
                 f"{'，'.join(parts)}），校准后平均 = {score}"
