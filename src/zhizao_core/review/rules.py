@@ -115,7 +115,7 @@ def exclusions(problem: AssignmentProblem) -> list[Exclusion]:
         if prefix_len and len(e.region) >= prefix_len:
             by_region[e.region[:prefix_len]].append(i)
     declared: dict[str, list[int]] = defaultdict(list)
-    for app_id, expert_id in sorted(problem.conflicts):
+    for app_id, expert_id in problem.conflicts:  # order does not matter: sorted per application
         if expert_id in index_of:
             declared[app_id].append(index_of[expert_id])
 
