@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from zhizao.accounts.selectors import can_view_audit_log
 
 from .models import AuditAction, AuditEntry
-from .navigation import home_blocks
+from .navigation import home_blocks, workbench_for
 from .notifications import mark_read, notifications_for
 
 
@@ -22,12 +25,25 @@ def health(request):
 
 
 class HomeView(View):
-    """The overview: the blocks the apps register (``zhizao.common.navigation``), in order."""
+    """The acting role's workbench (工作台): what waits for it, its figures and shortcuts, from
+    the providers the apps register (``zhizao.common.navigation``), then the blocks. A visitor
+    who is not logged in gets the landing page (the public pages and the way in)."""
 
     def get(self, request):
+        membership = request.membership
+        bench = workbench_for(request, membership)
         if not request.user.is_authenticated:
-            return redirect("accounts:login")
-        return render(request, "home.html", {"blocks": home_blocks(request, request.membership)})
+            return render(request, "common/landing.html", {"workbench": bench})
+        return render(
+            request,
+            "home.html",
+            {
+                "workbench": bench,
+                "today": timezone.localdate(),
+                "soon": timezone.localdate() + dt.timedelta(days=7),
+                "blocks": home_blocks(request, membership),
+            },
+        )
 
 
 class AuditLogView(LoginRequiredMixin, View):
