@@ -461,7 +461,7 @@ TABLE = [
         GET=MEMBERS - {"expert", "society"},
         ok={r: 302 for r in MEMBERS - {"expert", "society"}},
     ),
-    page("matchmaking:demand_list", GET=ENT | STAFF),
+    page("matchmaking:demand_list", GET=ENT | STAFF | SUP),
     page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
     page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
     page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -9,7 +10,8 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views import View
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View, defaults
 
 from zhizao.accounts.selectors import can_view_audit_log
 
@@ -108,3 +110,42 @@ class NotificationReadView(LoginRequiredMixin, View):
         raw = request.POST.get("id", "")
         mark_read(request.membership, pk=int(raw) if raw.isdigit() else None)
         return redirect("notifications")
+
+
+# --- error pages: the platform's layout, the user's language, a way back -------------------
+
+
+def _back_link(request) -> str:
+    """The page the user came from, when it is one of ours (never another site)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        if urlsplit(referer).path != request.path:
+            return referer
+    return ""
+
+
+def _error_page(request, status: int, template: str):
+    return render(request, template, {"back": _back_link(request)}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, 400, "400.html")
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, 403, "403.html")
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, 404, "404.html")
+
+
+def server_error(request):
+    """The 500 page in the layout; if even that fails (the database is gone), Django's own
+    plain page."""
+    try:
+        return render(request, "500.html", {"back": ""}, status=500)
+    except Exception:  # the page that reports an error must not raise one
+        return defaults.server_error(request)
