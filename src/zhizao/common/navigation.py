@@ -126,6 +126,26 @@ class Workbench:
 WorkbenchProvide = Callable[[Any, Any], WorkbenchPart | None]
 
 
+@dataclass
+class LinkGroup:
+    """A heading and the links under it, on an organisation's page."""
+
+    title: str
+    links: list[Shortcut] = field(default_factory=list)
+    more_url: str = ""  # the full list, when the group shows only the first few
+
+
+OrganizationLinks = Callable[[Any, Any, Any], list[LinkGroup]]
+
+
+@dataclass(frozen=True)
+class OrganizationLinkProvider:
+    name: str
+    provide: OrganizationLinks
+    order: int
+    queries: int
+
+
 @dataclass(frozen=True)
 class WorkbenchProvider:
     name: str
@@ -140,6 +160,7 @@ class Registry:
     nav: dict[str, NavItem] = field(default_factory=dict)
     blocks: dict[str, HomeBlock] = field(default_factory=dict)
     workbench: dict[str, WorkbenchProvider] = field(default_factory=dict)
+    organization_links: dict[str, OrganizationLinkProvider] = field(default_factory=dict)
 
 
 REGISTRY = Registry()
@@ -226,6 +247,30 @@ def workbench_for(request, membership) -> Workbench:
     return bench
 
 
+def register_organization_links(
+    name: str, *, provide: OrganizationLinks, order: int, queries: int
+) -> OrganizationLinkProvider:
+    """Add (or replace, keyed by ``name``) what an app links from an organisation's page:
+    ``provide(request, membership, organization)`` returns the groups of links to the records
+    about that organisation the viewer may open (through the app's ``*_for`` querysets), in
+    ``queries`` queries whatever their number."""
+    provider = OrganizationLinkProvider(name=name, provide=provide, order=order, queries=queries)
+    REGISTRY.organization_links[name] = provider
+    return provider
+
+
+def organization_links(request, membership, organization) -> list[LinkGroup]:
+    """Every app's groups of links for an organisation's page, non-empty ones only, in order."""
+    groups: list[LinkGroup] = []
+    for provider in sorted(REGISTRY.organization_links.values(), key=lambda p: (p.order, p.name)):
+        groups += [g for g in provider.provide(request, membership, organization) if g.links]
+    return groups
+
+
+def organization_links_budget() -> int:
+    return sum(p.queries for p in REGISTRY.organization_links.values())
+
+
 def autodiscover() -> None:
     """Import the ``navigation`` module of every installed app that has one."""
     autodiscover_modules("navigation")
@@ -269,6 +314,7 @@ __all__ = [
     "Action",
     "Figure",
     "HomeBlock",
+    "LinkGroup",
     "NavItem",
     "Shortcut",
     "Workbench",
@@ -277,8 +323,11 @@ __all__ = [
     "autodiscover",
     "home_blocks",
     "nav_items",
+    "organization_links",
+    "organization_links_budget",
     "register_home_block",
     "register_nav",
+    "register_organization_links",
     "register_workbench",
     "workbench_for",
     "workbench_providers",

@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from zhizao.common.navigation import (
     Action,
     Figure,
+    LinkGroup,
     Shortcut,
     WorkbenchPart,
     register_nav,
+    register_organization_links,
     register_workbench,
 )
 
@@ -191,3 +193,40 @@ register_workbench(
 register_workbench(
     "diagnosis.staff", roles=("operator", "officer"), provide=staff_workbench, order=10, queries=1
 )
+
+
+# --- an organisation's page: its assessments and campaigns the viewer may open --------------
+
+LINKS_SHOWN = 10
+
+
+def organization_links(request, membership, organization) -> list[LinkGroup]:
+    """2 queries."""
+    assessments = LinkGroup(title=gettext("Maturity assessments"))
+    for a in (
+        access.assessments_for(membership)
+        .filter(organization=organization)
+        .order_by("-created_at", "-id")[:LINKS_SHOWN]
+    ):
+        state = a.get_state_display()
+        level = f" · {gettext('level')} {a.level}" if a.level is not None else ""
+        assessments.links.append(
+            Shortcut(
+                f"{a.get_kind_display()} · {a.created_at:%Y-%m-%d} · {state}{level}",
+                reverse(
+                    "diagnosis:report" if a.is_submitted else "diagnosis:assessment", args=[a.pk]
+                ),
+            )
+        )
+    campaigns = LinkGroup(title=gettext("Diagnosis campaigns"))
+    campaigns.links = [
+        Shortcut(c.name, reverse("diagnosis:campaign_detail", args=[c.pk]))
+        for c in access.campaigns_for(membership)
+        .filter(targets__enterprise=organization)
+        .distinct()
+        .order_by("-created_at", "-id")[:LINKS_SHOWN]
+    ]
+    return [assessments, campaigns]
+
+
+register_organization_links("diagnosis", provide=organization_links, order=10, queries=2)

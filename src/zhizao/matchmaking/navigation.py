@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.navigation import (
     ANONYMOUS,
     Action,
     Figure,
+    LinkGroup,
     Shortcut,
     WorkbenchPart,
     register_nav,
+    register_organization_links,
     register_workbench,
 )
 
@@ -220,3 +223,40 @@ register_workbench(
     order=80,
     queries=0,
 )
+
+
+# --- an organisation's page: its demands, offerings and introductions -----------------------
+
+LINKS_SHOWN = 10
+
+
+def organization_links(request, membership, organization) -> list[LinkGroup]:
+    """3 queries."""
+    demands = LinkGroup(title=gettext("Demands"))
+    demands.links = [
+        Shortcut(d.title, reverse("matchmaking:demand_detail", args=[d.pk]))
+        for d in access.demands_for(membership)
+        .filter(enterprise=organization)
+        .order_by("-updated_at", "-id")[:LINKS_SHOWN]
+    ]
+    offerings = LinkGroup(title=gettext("Offerings"))
+    offerings.links = [
+        Shortcut(o.title, reverse("matchmaking:offering_detail", args=[o.pk]))
+        for o in access.offerings_for(membership)
+        .filter(provider=organization)
+        .order_by("-updated_at", "-id")[:LINKS_SHOWN]
+    ]
+    introductions = LinkGroup(title=gettext("Introductions"))
+    introductions.links = [
+        Shortcut(
+            f"{i.demand.title} ↔ {i.offering.provider.name} · {i.get_state_display()}",
+            reverse("matchmaking:introduction_detail", args=[i.pk]),
+        )
+        for i in access.introductions_for(membership)
+        .filter(Q(demand__enterprise=organization) | Q(offering__provider=organization))
+        .order_by("-updated_at", "-id")[:LINKS_SHOWN]
+    ]
+    return [demands, offerings, introductions]
+
+
+register_organization_links("matchmaking", provide=organization_links, order=30, queries=3)

@@ -8,16 +8,19 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhizao.accounts.roles import is_staff
 from zhizao.common.navigation import (
     ANONYMOUS,
     Action,
     Figure,
+    LinkGroup,
     Shortcut,
     WorkbenchPart,
     register_nav,
+    register_organization_links,
     register_workbench,
 )
 from zhizao_core.text import format_cny
@@ -46,6 +49,20 @@ register_nav(
         "policies:item_editor",
         "policies:organization_records",
     ),
+)
+register_nav(
+    "policies:scan_list",
+    label=_("Scans and name lists"),
+    icon="policy",
+    order=41,
+    active_on=(
+        "policies:scan_detail",
+        "policies:scan_new",
+        "policies:name_list_detail",
+        "policies:sandbox",
+        "policies:sandbox_detail",
+    ),
+    visible=access.can_scan,
 )
 register_nav(
     "policies:my_policies", label=_("My policies"), icon="policy", order=50, visible=_enterprise
@@ -242,3 +259,46 @@ register_workbench(
     order=90,
     queries=0,
 )
+
+
+# --- an organisation's page: its policy results, projects, recognitions ---------------------
+
+LINKS_SHOWN = 10
+
+
+def organization_links(request, membership, organization) -> list[LinkGroup]:
+    """The calculator (its policy results) and the recognitions and credit records where the
+    viewer may open them; its transformation projects. 1 query."""
+    policies = LinkGroup(title=gettext("Policies and recognitions"))
+    own = access.has_projects(membership) and membership.organization_id == organization.pk
+    if own:
+        policies.links.append(Shortcut(gettext("My policies"), reverse("policies:my_policies")))
+        policies.links.append(
+            Shortcut(gettext("My recognitions"), reverse("policies:my_recognitions"))
+        )
+        policies.links.append(Shortcut(gettext("My benefits"), reverse("policies:my_benefits")))
+    elif is_staff(membership):
+        policies.links.append(
+            Shortcut(
+                gettext("Policy calculator"),
+                reverse("policies:organization_calculator", args=[organization.pk]),
+            )
+        )
+    if access.can_maintain_records(membership):
+        policies.links.append(
+            Shortcut(
+                gettext("Recognitions and credit records"),
+                reverse("policies:organization_records", args=[organization.pk]),
+            )
+        )
+    projects = LinkGroup(title=gettext("Transformation projects"))
+    projects.links = [
+        Shortcut(p.name, reverse("policies:project_detail", args=[p.pk]))
+        for p in access.projects_for(membership)
+        .filter(enterprise=organization)
+        .order_by("-id")[:LINKS_SHOWN]
+    ]
+    return [policies, projects]
+
+
+register_organization_links("policies", provide=organization_links, order=20, queries=1)
