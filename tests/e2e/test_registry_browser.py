@@ -88,6 +88,6 @@ def test_language_switch_turns_the_page_english_and_back(offline_page, live_serv
     page = offline_page
     log_in(page, live_server, "operator")
     page.get_by_label("语言").select_option("en")
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_role("heading", name="Workbench")).to_be_visible()
     page.get_by_label("Language").select_option("zh-hans")
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
