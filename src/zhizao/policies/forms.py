@@ -28,8 +28,16 @@ class ServiceForm(forms.ModelForm):
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    """A region by its names, never its code: 江苏省 · 无锡市 · 锡山区 (a district with its city
+    and province, so that two districts of the same name are told apart)."""
+
     def label_from_instance(self, obj) -> str:
-        return f"{obj.code} {obj.name}"
+        names = getattr(self, "_names", None)
+        if names is None:
+            names = self._names = {r.code: r.name for r in self.queryset}
+        code = obj.code
+        chain = dict.fromkeys((code[:2] + "0000", code[:4] + "00", code))
+        return " · ".join(names.get(c, obj.name) for c in chain if c in names or c == code)
 
 
 def _regions():
