@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhizao.common.validators import search_field
+
 from . import codes
 from .enums import (
     ApplicationState,
@@ -435,7 +437,7 @@ class AnnounceForm(ServiceForm):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = search_field(_("Search"))
     category = forms.ChoiceField(label=_("Category"), required=False, choices=())
     state = forms.ChoiceField(label=_("State"), required=False, choices=())
     region = forms.RegexField(regex=r"^\d{2,6}$", required=False)

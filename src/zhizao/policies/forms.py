@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhizao.common.validators import search_field
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization, Region
 
@@ -90,7 +91,7 @@ class PolicyForm(ServiceForm):
 
 
 class PolicyFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search title or document number"), required=False)
+    q = search_field(_("Search title or document number"))
     level = forms.ChoiceField(
         label=_("level"), choices=[("", _("All levels")), *PolicyLevel.choices], required=False
     )
