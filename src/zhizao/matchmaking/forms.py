@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhizao.common.validators import search_field
+from zhizao.common.widgets import IsoDateInput
 
 from . import codes
 from .enums import (
@@ -18,7 +19,7 @@ from .enums import (
 )
 from .vocabulary import category_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 REQUIREMENT_ROWS = 5
 #: suggestions offered in the requirement rows (a datalist); anything else is a text requirement
 REQUIREMENT_SUGGESTIONS = (

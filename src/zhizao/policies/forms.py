@@ -9,13 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.validators import search_field
+from zhizao.common.widgets import IsoDateInput
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization, Region
 
 from .enums import PolicyLevel, PolicyState
 from .models import CreditRecord, Loan, Policy, PolicyItem, Project, Recognition
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class ServiceForm(forms.ModelForm):
