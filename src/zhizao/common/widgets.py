@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -16,3 +17,8 @@ class IsoDateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+# Django's own empty choice of a required select; Django's Chinese catalogue lacks it, so ours
+# carries it (makemessages finds the msgid here) and the scan and record forms read Chinese.
+BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.common.validators import search_field
 from zhizao.common.widgets import IsoDateInput
@@ -188,6 +189,7 @@ class RecognitionForm(ServiceForm):
     class Meta:
         model = Recognition
         fields = ["title", "level", "since", "reference"]
+        labels = {"title": pgettext_lazy("recognition", "Title")}
         widgets = {"since": DATE}
 
 
@@ -195,6 +197,7 @@ class CreditRecordForm(ServiceForm):
     class Meta:
         model = CreditRecord
         fields = ["kind", "start_date", "end_date", "description", "source"]
+        labels = {"kind": pgettext_lazy("credit record kind", "Kind")}
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
