@@ -28,6 +28,11 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler400 = "zhizao.common.views.bad_request"
+handler403 = "zhizao.common.views.permission_denied"
+handler404 = "zhizao.common.views.page_not_found"
+handler500 = "zhizao.common.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -240,7 +240,7 @@ def call_settings_form(w):
 
 TABLE = [
     # --- site ---
-    page("home", GET=MEMBERS, refused={"anon": (302, "/accounts/login/")}),
+    page("home", GET=MEMBERS | {"anon"}),  # a visitor gets the landing page
     page("health", GET=ALL),
     page("set_language", POST=write(ALL)),
     page("javascript-catalog", GET=ALL),
@@ -477,7 +477,7 @@ TABLE = [
         GET=MEMBERS - {"expert", "society"},
         ok={r: 302 for r in MEMBERS - {"expert", "society"}},
     ),
-    page("matchmaking:demand_list", GET=ENT | STAFF),
+    page("matchmaking:demand_list", GET=ENT | STAFF | SUP),
     page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
     page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
     page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),
