@@ -17,8 +17,9 @@ between two meetings is not idle). With y[p, k] the meeting indicator of p's k-t
 the day, gaps(p, day) = (number of k with y[k] = 1 and y[k−1] = 0) − (1 if any y = 1), modelled
 with s[p, k] ≥ y[k] − y[k−1] and a[p, day] ≤ Σ y.
 
-Two solvers: a MIP through SciPy's HiGHS (``scipy.optimize.milp``, the default — measured the
-faster, docs/benchmarks.md) and CP-SAT from OR-Tools (``solver="cp-sat"``).
+Two solvers, both started from the greedy schedule: a MIP in HiGHS (through ``highspy``, the
+default — measured the faster, docs/benchmarks.md) and CP-SAT from OR-Tools
+(``solver="cp-sat"``).
 """
 
 from __future__ import annotations
@@ -206,35 +207,40 @@ class Instance:
                     f"{pid} 已安排 {state.count[pid]} 场洽谈，达到上限 {cap} 场",
                     f"{pid} 提高洽谈上限，或取消一场优先级较低的洽谈",
                 )
-        full = [t for t in common if state.per_slot[t] >= self.problem.tables]
         clash = [(t, state.at.get((a, t)) or state.at.get((b, t))) for t in common]
         clash = [(t, other) for t, other in clash if other is not None]
-        names = "、".join(self.slots[t].id for t in common[:5]) + ("等" if len(common) > 5 else "")
-        if len(full) == len(common):
-            return Unplaced(
-                r.id,
-                "capacity",
-                f"双方共同空闲的 {len(common)} 个时段（{names}）都已坐满 {self.problem.tables} 张洽谈桌",
-                f"增加洽谈桌数，或 {a}、{b} 增加其他空闲时段",
-            )
+        clashing = {t for t, _other in clash}
+        # a slot where one party already meets is a conflict, whatever the tables; the other
+        # common slots block by capacity when they are full
+        rest = [t for t in common if t not in clashing]
+        full = [t for t in rest if state.per_slot[t] >= self.problem.tables]
         shown = "、".join(f"{self.slots[t].id}（{other}）" for t, other in clash[:5])
-        if len(clash) + len(full) >= len(common) and clash:
-            parts = [
-                f"双方共同空闲的 {len(common)} 个时段里，{len(clash)} 个已有一方的其他洽谈：{shown}"
-            ]
-            if full:
-                parts.append(f"其余 {len(full)} 个已坐满")
+        shown += "等" if len(clash) > 5 else ""
+        if rest and len(full) == len(rest):
+            names = "、".join(self.slots[t].id for t in full[:5]) + ("等" if len(full) > 5 else "")
+            if clash:
+                detail = (
+                    f"双方共同空闲的 {len(common)} 个时段里，{len(full)} 个（{names}）已坐满 "
+                    f"{self.problem.tables} 张洽谈桌，其余 {len(clash)} 个已有一方的其他洽谈：{shown}"
+                )
+            else:
+                detail = (
+                    f"双方共同空闲的 {len(common)} 个时段（{names}）都已坐满 "
+                    f"{self.problem.tables} 张洽谈桌"
+                )
+            return Unplaced(r.id, "capacity", detail, f"增加洽谈桌数，或 {a}、{b} 增加其他空闲时段")
+        if not rest:
             return Unplaced(
                 r.id,
                 "conflict",
-                "；".join(parts),
+                f"双方共同空闲的 {len(common)} 个时段里，每个都已有一方的其他洽谈：{shown}",
                 f"{a} 或 {b} 增加空闲时段，或把冲突的洽谈改到其他时段",
             )
         # a common slot is still open: only possible outside an optimal batch run
         return Unplaced(
             r.id,
             "conflict",
-            f"本次未安排：{len(clash)} 个共同空闲时段与其他洽谈冲突，另有时段仍可安排",
+            f"本次未安排：{len(clash)} 个共同空闲时段与其他洽谈冲突，另有 {len(rest) - len(full)} 个时段仍可安排",
             "重新优化可安排此请求",
         )
 
@@ -460,25 +466,78 @@ def _fill(inst: Instance, placements: list[Placement]) -> list[Placement]:
 # Solvers
 
 
-def _csr(rows, ncols):
-    """rows: list of (list of (column, coefficient))."""
-    import numpy as np
-    from scipy.sparse import csr_array
+def _new_highs(highspy):
+    """A Highs object without its start-up banner on our stdout (the command prints JSON)."""
+    import ctypes
+    import os
+    import sys
 
-    data, indices, indptr = [], [], [0]
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        try:
+            ctypes.CDLL(None).fflush(None)
+        except (OSError, AttributeError):  # pragma: no cover - no C library to flush
+            pass
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    return h
+
+
+def _highs(cost, rows, rhs, n_int, ncols, *, maximize, time_limit, start=None):
+    """Solve max/min cost·x, rows·x ≤ rhs, 0 ≤ x ≤ 1, the first ``n_int`` columns binary, with
+    HiGHS (highspy). ``rows``: lists of (column, coefficient). Returns (x or None, proven,
+    dual bound or None)."""
+    import highspy
+    import numpy as np
+
+    h = _new_highs(highspy)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("threads", 1)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncols
+    lp.num_row_ = len(rows)
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.zeros(ncols)
+    lp.col_upper_ = np.ones(ncols)
+    lp.row_lower_ = np.full(len(rows), -highspy.kHighsInf)
+    lp.row_upper_ = np.asarray(rhs, dtype=float)
+    index, value, start_of = [], [], [0]
     for coeffs in rows:
-        for v, c in coeffs:
-            indices.append(v)
-            data.append(c)
-        indptr.append(len(indices))
-    return csr_array(
-        (
-            np.array(data, dtype=float),
-            np.array(indices, dtype=np.int64),
-            np.array(indptr, dtype=np.int64),
-        ),
-        shape=(len(rows), ncols),
-    )
+        for v, k in coeffs:
+            index.append(v)
+            value.append(k)
+        start_of.append(len(index))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.asarray(start_of, dtype=np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_int + [
+        highspy.HighsVarType.kContinuous
+    ] * (ncols - n_int)
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(start)
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    if info.primal_solution_status != 2:  # no feasible solution
+        return None, False, None
+    x = list(h.getSolution().col_value)
+    dual = info.mip_dual_bound
+    return x, status == highspy.HighsModelStatus.kOptimal, (dual if np.isfinite(dual) else None)
 
 
 def _objective(model: _Model) -> tuple[list[int], int]:
@@ -489,38 +548,58 @@ def _objective(model: _Model) -> tuple[list[int], int]:
     return [w[v] * scale + (1 if v in model.stay else 0) for v in range(len(w))], scale
 
 
-def _phase1_highs(model: _Model, time_limit):
-    import numpy as np
-    from scipy.optimize import LinearConstraint, milp
+def _greedy_vars(model: _Model) -> list[int]:
+    """A feasible start: kept meetings first, then by priority, each in its earliest open slot."""
+    inst = model.inst
+    state = _State(inst, model.keep)
+    by_req: dict[int, list[int]] = defaultdict(list)
+    for v, (i, _t) in enumerate(model.vars):
+        by_req[i].append(v)
+    order = sorted(by_req, key=lambda i: (-inst.requests[i].priority, i))
+    stays = [v for v in model.stay]
+    out = []
+    for v in stays:
+        i, t = model.vars[v]
+        r = inst.requests[i]
+        if r.id not in state.placed and state.can_take(r) and state.open(r, t):
+            state.add(r, t)
+            out.append(v)
+    for i in order:
+        r = inst.requests[i]
+        if r.id in state.placed or not state.can_take(r):
+            continue
+        for v in by_req[i]:
+            t = model.vars[v][1]
+            if state.open(r, t):
+                state.add(r, t)
+                out.append(v)
+                break
+    return out
 
+
+def _phase1_highs(model: _Model, time_limit):
     n = len(model.vars)
     rows = model.rows()
     c, _scale = _objective(model)
-    options = {"mip_rel_gap": 0.0, "presolve": True}
-    if time_limit is not None:
-        options["time_limit"] = max(0.01, float(time_limit))
-    constraints = []
-    if rows:
-        a = _csr([[(v, 1.0) for v in vs] for vs, _rhs in rows], n)
-        constraints.append(
-            LinearConstraint(a, -np.inf, np.array([rhs for _vs, rhs in rows], dtype=float))
-        )
-    res = milp(
-        -np.array(c, dtype=float),
-        integrality=np.ones(n),
-        bounds=(0, 1),
-        constraints=constraints,
-        options=options,
+    start = [0.0] * n
+    for v in _greedy_vars(model):
+        start[v] = 1.0
+    x, proven, dual = _highs(
+        c,
+        [[(v, 1.0) for v in vs] for vs, _r in rows],
+        [r for _vs, r in rows],
+        n,
+        n,
+        maximize=True,
+        time_limit=time_limit,
+        start=start,
     )
-    if res.x is None:
+    if x is None:
         return [], False, None
-    chosen = [v for v in range(n) if res.x[v] > 0.5]
+    chosen = [v for v in range(n) if x[v] > 0.5]
     value = sum(c[v] for v in chosen)
-    dual = res.get("mip_dual_bound")
-    bound = None
-    if dual is not None and np.isfinite(dual):
-        bound = int(np.floor(-dual + 1e-6))
-    optimal = res.status == 0 or (bound is not None and bound <= value)
+    bound = int(dual + 1e-6) if dual is not None else None
+    optimal = proven or (bound is not None and bound <= value)
     return chosen, optimal, (value if optimal else bound)
 
 
@@ -537,6 +616,9 @@ def _phase1_cpsat(model: _Model, time_limit, workers: int = 2):
         else:
             m.add(cp_model.LinearExpr.sum([x[v] for v in vs]) <= rhs)
     m.maximize(cp_model.LinearExpr.weighted_sum(x, c))
+    hinted = set(_greedy_vars(model))
+    for v in range(n):
+        m.add_hint(x[v], v in hinted)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     if time_limit is not None:
@@ -584,10 +666,7 @@ def _gap_rows(model: _Model, first: int):
 
 def _phase2_highs(model: _Model, chosen, time_limit):
     """Fewest idle gaps with the phase-1 objective (priority, then kept meetings) held at
-    its optimum. Returns (variables, proven) or (None, False)."""
-    import numpy as np
-    from scipy.optimize import LinearConstraint, milp
-
+    its optimum, started from ``chosen``. Returns (variables, proven) or (None, False)."""
     n = len(model.vars)
     c, _scale = _objective(model)
     value = sum(c[v] for v in chosen)
@@ -598,22 +677,44 @@ def _phase2_highs(model: _Model, chosen, time_limit):
     rhs += g_rhs
     rows.append([(v, -float(c[v])) for v in range(n)])  # objective ≥ its optimum
     rhs.append(-value + 0.5)
-    options = {"mip_rel_gap": 0.0, "presolve": True}
-    if time_limit is not None:
-        options["time_limit"] = max(0.01, float(time_limit))
-    res = milp(
-        np.array([0.0] * n + g_cost),
-        integrality=np.concatenate([np.ones(n), np.zeros(ncols - n)]),
-        bounds=(0, 1),
-        constraints=[LinearConstraint(_csr(rows, ncols), -np.inf, np.array(rhs))],
-        options=options,
+    x, proven, _dual = _highs(
+        [0.0] * n + g_cost,
+        rows,
+        rhs,
+        n,
+        ncols,
+        maximize=False,
+        time_limit=time_limit,
+        start=_gap_start(model, chosen, n, ncols),
     )
-    if res.x is None:
+    if x is None:
         return None, False
-    out = [v for v in range(n) if res.x[v] > 0.5]
+    out = [v for v in range(n) if x[v] > 0.5]
     if sum(c[v] for v in out) < value:  # pragma: no cover - the row above forbids it
         return None, False
-    return out, res.status == 0
+    return out, proven
+
+
+def _gap_start(model: _Model, chosen, n: int, ncols: int) -> list[float]:
+    """The values of the gap columns (same order as ``_gap_rows``) for the schedule ``chosen``."""
+    on = set(chosen)
+    out = [0.0] * ncols
+    for v in on:
+        out[v] = 1.0
+    col = n
+    for items in model.gap_terms():
+        prev = 0
+        total = 0
+        for vs, fixed in items:
+            y = 1 if fixed or any(v in on for v in vs) else 0
+            if vs or fixed:
+                out[col] = float(max(0, y - prev))
+                col += 1
+                total += y
+            prev = y
+        out[col] = float(min(1, total))
+        col += 1
+    return out
 
 
 def _phase2_cpsat(model: _Model, chosen, time_limit, workers: int = 2):
