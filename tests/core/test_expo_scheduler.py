@@ -488,3 +488,19 @@ def test_to_json_shape():
     assert out["meetings"] == [{"request": "R1", "slot": "s0"}]
     assert out["unplaced"] == []
     assert out["optimal"] is True and out["solver"] == "highs"
+
+
+@pytest.mark.parametrize("solver", ["highs", "cp-sat"])
+def test_a_time_limit_still_gives_a_valid_schedule_and_an_honest_bound(solver):
+    prob = generate(200, 28, 900, seed=2)
+    result = schedule(prob, time_limit=0.5, solver=solver)
+    assert valid(prob, result.meetings)
+    assert result.bound is not None
+    assert result.bound >= result.weight
+    assert result.weight >= greedy(prob).weight or not result.optimal
+    if result.optimal:
+        assert result.bound == result.weight
+    else:
+        assert any("未证明最优" in line for line in result.explanation)
+        # nothing with an open common slot is left out
+        assert all(u.reason != "conflict" or "仍可安排" not in u.detail for u in result.unplaced)

@@ -446,22 +446,6 @@ def _result_from(
     )
 
 
-def _fill(inst: Instance, placements: list[Placement]) -> list[Placement]:
-    """Greedy completion: any unplaced request with an open common slot gets it (only matters
-    when a time limit stopped the solver before it proved the optimum)."""
-    state = _State(inst, placements)
-    out = list(placements)
-    for r in sorted(inst.requests, key=lambda r: -r.priority):
-        if r.id in state.placed or not state.can_take(r):
-            continue
-        for t in inst.common(r):
-            if state.open(r, t):
-                state.add(r, t)
-                out.append(Placement(r.id, inst.slots[t].id))
-                break
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Solvers
 
@@ -820,6 +804,77 @@ def _local_search(model: _Model, chosen, deadline: float):
     return list(current.values())
 
 
+def _kept_weight(inst: Instance, keep) -> int:
+    return sum(inst.requests[inst.request_index[pl.request]].priority for pl in keep)
+
+
+def _complete_vars(model: _Model, chosen) -> list[int]:
+    """The solver's schedule, completed greedily: any request with an open common slot is
+    added (priority first, earliest slot). Only used when a time limit stopped the solver."""
+    inst = model.inst
+    state = _State(inst, model.keep)
+    out = []
+    for v in chosen:
+        i, t = model.vars[v]
+        state.add(inst.requests[i], t)
+        out.append(v)
+    by_req: dict[int, list[int]] = defaultdict(list)
+    for v, (i, _t) in enumerate(model.vars):
+        by_req[i].append(v)
+    for i in sorted(by_req, key=lambda i: (-inst.requests[i].priority, i)):
+        r = inst.requests[i]
+        if r.id in state.placed or not state.can_take(r):
+            continue
+        for v in by_req[i]:
+            t = model.vars[v][1]
+            if state.open(r, t):
+                state.add(r, t)
+                out.append(v)
+                break
+    return out
+
+
+def _relaxation_bound(model: _Model, time_limit: float = 10.0) -> int | None:
+    """An upper bound on the total priority of the model's requests without slots: each
+    request at most once, a participant in at most min(cap left, its open free slots)
+    meetings, all meetings within the tables left (a b-matching; HiGHS, its proven bound)."""
+    inst, state = model.inst, model.state
+    reqs = sorted({i for i, _t in model.vars})
+    col = {i: k for k, i in enumerate(reqs)}
+    slots_of: dict[str, set[int]] = defaultdict(set)
+    slots_used: set[int] = set()
+    for i, t in model.vars:
+        r = inst.requests[i]
+        slots_of[r.from_].add(t)
+        slots_of[r.to].add(t)
+        slots_used.add(t)
+    rows, rhs = [], []
+    by_p: dict[str, list[int]] = defaultdict(list)
+    for i in reqs:
+        r = inst.requests[i]
+        by_p[r.from_].append(col[i])
+        by_p[r.to].append(col[i])
+    for pid, cols in by_p.items():
+        room = state.room(pid)
+        limit = len(slots_of[pid]) if room is None else min(room, len(slots_of[pid]))
+        if len(cols) > limit:
+            rows.append([(k, 1.0) for k in cols])
+            rhs.append(float(limit))
+    total_tables = sum(inst.problem.tables - state.per_slot[t] for t in slots_used)
+    if len(reqs) > total_tables:
+        rows.append([(k, 1.0) for k in range(len(reqs))])
+        rhs.append(float(total_tables))
+    w = [inst.requests[i].priority for i in reqs]
+    if not rows:
+        return sum(w)
+    x, proven, dual = _highs(
+        w, rows, rhs, len(reqs), len(reqs), maximize=True, time_limit=time_limit
+    )
+    if proven and x is not None:
+        return round(sum(wk * xk for wk, xk in zip(w, x, strict=True)))
+    return None if dual is None else int(dual + 1e-6)
+
+
 def _gaps_of_vars(model: _Model, chosen) -> int:
     inst = model.inst
     placements = list(model.keep) + [
@@ -852,8 +907,17 @@ def _run(
         if optimal:
             explanation.append(f"{name} 证明了总优先级的最优值（用时 {t1:.2f} 秒）")
         else:
-            b = f"，可证明的上界为 {bound}" if bound is not None else ""
-            explanation.append(f"{name} 在时间限制内未证明最优{b}（用时 {t1:.2f} 秒）")
+            found = sum(model.weights()[v] for v in chosen)
+            chosen = _complete_vars(model, chosen)
+            relaxed = _relaxation_bound(model)
+            if relaxed is not None and (bound is None or relaxed < bound):
+                bound = relaxed
+            b = f"，可证明的上界为 {bound + _kept_weight(inst, keep)}" if bound is not None else ""
+            explanation.append(
+                f"{name} 在时间限制内未证明最优（用时 {t1:.2f} 秒，求解器给出的安排总优先级 "
+                f"{found + _kept_weight(inst, keep)}，贪心补足后 "
+                f"{sum(model.weights()[v] for v in chosen) + _kept_weight(inst, keep)}）{b}"
+            )
         gaps_optimal = not model.gap_terms()
         if not gaps_optimal:
             budget = gap_time_limit
@@ -880,9 +944,7 @@ def _run(
         Placement(inst.requests[i].id, inst.slots[t].id) for i, t in (model.vars[v] for v in chosen)
     ]
     if bound is not None:
-        bound += sum(inst.requests[inst.request_index[pl.request]].priority for pl in keep)
-    if not optimal:
-        placements = _fill(inst, placements)
+        bound += _kept_weight(inst, keep)
     inst.check_placements(placements, label=label)  # the schedule keeps every rule
     return _result_from(
         inst, placements, solver, optimal, gaps_optimal, explanation, bound=bound
