@@ -443,7 +443,16 @@ def test_incremental_picks_the_slot_that_adds_no_gap_and_names_a_full_day():
     assert full.meetings == (Placement("R1", "s0"),)
     assert [(u.request, u.reason) for u in full.unplaced] == [("R2", "conflict")]
     with pytest.raises(ScheduleError) as exc:
-        place_incremental(prob, (Placement("R2", "s1"),), "R1")
+        place_incremental(
+            prob, (Placement("R2", "s0"), Placement("R2", "s1"), Placement("R9", "s1")), "R1"
+        )
+    assert exc.value.problems == [
+        "published[1]: 请求「R2」已安排过一次（published[0]）",
+        "published[2]: 未知的请求「R9」",
+    ]
+    # re-optimising checks the published meetings against the calendars too
+    with pytest.raises(ScheduleError) as exc:
+        reoptimise(prob, (Placement("R2", "s1"),), ())
     assert exc.value.problems == ["published[0]: P3 在时段「s1」不空闲（请求「R2」）"]
 
 
