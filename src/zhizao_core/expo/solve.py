@@ -45,6 +45,8 @@ DEFAULT_SOLVER = "highs"
 DEFAULT_GAP_TIME_LIMIT = 20.0
 # the exact idle-gap solve runs only on models up to this many variables (docs/expo.md)
 GAP_MIP_VARS = 6000
+# after a time limit: seconds spent moving one meeting aside to fit a request still out
+REPAIR_SECONDS = 10.0
 
 
 def _half_day(start) -> str:
@@ -298,6 +300,7 @@ class _State:
         self.per_slot: dict[int, int] = defaultdict(int)
         self.placed: dict[str, int] = {}
         self.slots_of: dict[str, set[int]] = defaultdict(set)
+        self.by_slot: dict[int, set[str]] = defaultdict(set)
         self.inst = inst
         for pl in placements:
             self.add(inst.requests[inst.request_index[pl.request]], inst.slot_index[pl.slot])
@@ -305,10 +308,20 @@ class _State:
     def add(self, r: MeetingRequest, t: int) -> None:
         self.placed[r.id] = t
         self.per_slot[t] += 1
+        self.by_slot[t].add(r.id)
         for pid in (r.from_, r.to):
             self.count[pid] += 1
             self.at[pid, t] = r.id
             self.slots_of[pid].add(t)
+
+    def remove(self, r: MeetingRequest, t: int) -> None:
+        del self.placed[r.id]
+        self.per_slot[t] -= 1
+        self.by_slot[t].discard(r.id)
+        for pid in (r.from_, r.to):
+            self.count[pid] -= 1
+            del self.at[pid, t]
+            self.slots_of[pid].discard(t)
 
     def room(self, pid: str) -> int | None:
         cap = self.inst.problem.participants[pid].max_meetings
@@ -838,9 +851,11 @@ def _kept_weight(inst: Instance, keep) -> int:
     return sum(inst.requests[inst.request_index[pl.request]].priority for pl in keep)
 
 
-def _complete_vars(model: _Model, chosen) -> list[int]:
+def _complete_vars(model: _Model, chosen, deadline: float | None = None) -> list[int]:
     """The solver's schedule, completed greedily: any request with an open common slot is
-    added (priority first, earliest slot). Only used when a time limit stopped the solver."""
+    added (priority first, earliest slot); then, until ``deadline``, a request still out gets
+    a slot where one meeting is in its way when that meeting can move to another open slot.
+    Only used when a time limit stopped the solver first."""
     inst = model.inst
     state = _State(inst, model.keep)
     out = []
@@ -861,7 +876,49 @@ def _complete_vars(model: _Model, chosen) -> list[int]:
                 state.add(r, t)
                 out.append(v)
                 break
-    return out
+    if deadline is None:
+        return out
+    var_of = {model.vars[v][0]: v for v in out}
+    slot_var = {(i, t): v for v, (i, t) in enumerate(model.vars)}
+    tables = inst.problem.tables
+    for i in sorted(by_req, key=lambda i: (-inst.requests[i].priority, i)):
+        if time.perf_counter() > deadline:
+            break
+        r = inst.requests[i]
+        if r.id in state.placed or not state.can_take(r):
+            continue
+        for v in by_req[i]:
+            t = model.vars[v][1]
+            blockers = {state.at.get((r.from_, t)), state.at.get((r.to, t))} - {None}
+            if len(blockers) > 1:
+                continue
+            if not blockers:
+                if state.per_slot[t] < tables:  # pragma: no cover - the greedy pass took it
+                    continue
+                blockers = set(sorted(state.by_slot[t])[:20])
+            moved = False
+            for rid in sorted(blockers):
+                mi = inst.request_index[rid]
+                if mi not in var_of:  # a kept meeting never moves
+                    continue
+                m = inst.requests[mi]
+                state.remove(m, t)
+                if state.open(r, t):
+                    for v2 in by_req[mi]:
+                        t2 = model.vars[v2][1]
+                        if t2 != t and state.open(m, t2):
+                            state.add(m, t2)
+                            state.add(r, t)
+                            var_of[mi] = v2
+                            var_of[i] = slot_var[i, t]
+                            moved = True
+                            break
+                if moved:
+                    break
+                state.add(m, t)
+            if moved:
+                break
+    return list(var_of.values())
 
 
 def _relaxation_bound(model: _Model, time_limit: float = 10.0) -> int | None:
@@ -938,7 +995,7 @@ def _run(
             explanation.append(f"{name} 证明了总优先级的最优值（用时 {t1:.2f} 秒）")
         else:
             found = sum(model.weights()[v] for v in chosen)
-            chosen = _complete_vars(model, chosen)
+            chosen = _complete_vars(model, chosen, time.perf_counter() + REPAIR_SECONDS)
             relaxed = _relaxation_bound(model)
             if relaxed is not None and (bound is None or relaxed < bound):
                 bound = relaxed
