@@ -347,6 +347,7 @@ class _Model:
 
     def __init__(self, inst: Instance, keep, movable=()):
         self.inst = inst
+        self._weights: list[int] | None = None
         self.keep = list(keep)
         self.state = _State(inst, keep)
         self.vars: list[tuple[int, int]] = []  # (request index, slot)
@@ -399,7 +400,9 @@ class _Model:
         return rows
 
     def weights(self) -> list[int]:
-        return [self.inst.requests[i].priority for i, _t in self.vars]
+        if self._weights is None:
+            self._weights = [self.inst.requests[i].priority for i, _t in self.vars]
+        return self._weights
 
     @cached_property
     def _gap_terms(self):
@@ -994,7 +997,8 @@ def _run(
         if optimal:
             explanation.append(f"{name} 证明了总优先级的最优值（用时 {t1:.2f} 秒）")
         else:
-            found = sum(model.weights()[v] for v in chosen)
+            w = model.weights()
+            found = sum(w[v] for v in chosen)
             chosen = _complete_vars(model, chosen, time.perf_counter() + REPAIR_SECONDS)
             relaxed = _relaxation_bound(model)
             if relaxed is not None and (bound is None or relaxed < bound):
@@ -1002,8 +1006,8 @@ def _run(
             b = f"，可证明的上界为 {bound + _kept_weight(inst, keep)}" if bound is not None else ""
             explanation.append(
                 f"{name} 在时间限制内未证明最优（用时 {t1:.2f} 秒，求解器给出的安排总优先级 "
-                f"{found + _kept_weight(inst, keep)}，贪心补足后 "
-                f"{sum(model.weights()[v] for v in chosen) + _kept_weight(inst, keep)}）{b}"
+                f"{found + _kept_weight(inst, keep)}，补足与调整后 "
+                f"{sum(w[v] for v in chosen) + _kept_weight(inst, keep)}）{b}"
             )
         gaps_optimal = not model.gap_terms()
         if not gaps_optimal:
