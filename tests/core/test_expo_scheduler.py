@@ -513,3 +513,20 @@ def test_a_time_limit_still_gives_a_valid_schedule_and_an_honest_bound(solver):
         assert any("未证明最优" in line for line in result.explanation)
         # nothing with an open common slot is left out
         assert all(u.reason != "conflict" or "仍可安排" not in u.detail for u in result.unplaced)
+
+
+def test_a_problem_built_directly_is_checked_too():
+    prob = problem(
+        1,
+        1,
+        [Participant("P1")],
+        [("R1", "P1", "P9", 2), ("R1", "P1", "P1", 4)],
+    )
+    with pytest.raises(ScheduleError) as exc:
+        schedule(prob)
+    assert exc.value.problems == [
+        "requests[0].to: 未知的参与者「P9」",
+        "requests[1].id: 请求编号「R1」重复",
+        "requests[1]: 不能与自己洽谈（P1）",
+        "requests[1].priority: 须为 1、2 或 3",
+    ]

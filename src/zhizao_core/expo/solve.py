@@ -53,11 +53,49 @@ def _half_day(start) -> str:
     return f"{start.month} 月 {start.day} 日{'上午' if start.hour < 12 else '下午'}"
 
 
+def _check_problem(problem: ScheduleProblem) -> None:
+    """The rules ``parse_problem`` checks on JSON, for a problem built directly (by the app)."""
+    out = _Problems()
+    if problem.tables < 0:
+        out.add("tables", "须为不小于 0 的整数", "must be an integer ≥ 0")
+    ids = set()
+    for k, s in enumerate(problem.slots):
+        if s.id in ids:
+            out.add(f"slots[{k}].id", f"时段编号「{s.id}」重复", f"duplicate slot id {s.id!r}")
+        ids.add(s.id)
+        if s.end <= s.start:
+            out.add(f"slots[{k}].end", "结束时间须晚于开始时间", "must be later than start")
+    seen = set()
+    for k, r in enumerate(problem.requests):
+        path = f"requests[{k}]"
+        if r.id in seen:
+            out.add(f"{path}.id", f"请求编号「{r.id}」重复", f"duplicate request id {r.id!r}")
+        seen.add(r.id)
+        for key, pid in (("from", r.from_), ("to", r.to)):
+            if pid not in problem.participants:
+                out.add(f"{path}.{key}", f"未知的参与者「{pid}」", f"unknown participant {pid!r}")
+        if r.from_ == r.to:
+            out.add(
+                path,
+                f"不能与自己洽谈（{r.from_}）",
+                f"a participant cannot meet itself ({r.from_})",
+            )
+        if r.priority not in (1, 2, 3):
+            out.add(f"{path}.priority", "须为 1、2 或 3", "must be 1, 2 or 3")
+    for pid, p in problem.participants.items():
+        if p.max_meetings is not None and p.max_meetings < 0:
+            out.add(
+                f"participants[{pid}].max_meetings", "须为不小于 0 的整数", "must be an integer ≥ 0"
+            )
+    out.raise_if_any()
+
+
 class Instance:
     """Indexes of a problem, computed on first use (the incremental path touches only the two
     parties of one request)."""
 
     def __init__(self, problem: ScheduleProblem):
+        _check_problem(problem)
         self.problem = problem
         self.slots = problem.slots
         self.slot_index = {s.id: t for t, s in enumerate(problem.slots)}
