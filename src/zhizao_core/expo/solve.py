@@ -94,8 +94,9 @@ class Instance:
     """Indexes of a problem, computed on first use (the incremental path touches only the two
     parties of one request)."""
 
-    def __init__(self, problem: ScheduleProblem):
-        _check_problem(problem)
+    def __init__(self, problem: ScheduleProblem, *, check: bool = True):
+        if check:
+            _check_problem(problem)
         self.problem = problem
         self.slots = problem.slots
         self.slot_index = {s.id: t for t, s in enumerate(problem.slots)}
@@ -1103,9 +1104,7 @@ def schedule(
     return result
 
 
-def _kept(
-    inst: Instance, problem: ScheduleProblem, published, *, rules: bool = True
-) -> tuple[list[Placement], list[str]]:
+def _kept(inst: Instance, problem: ScheduleProblem, published) -> tuple[list[Placement], list[str]]:
     """The fixed placements and the published meetings, once each (a fixed one may also be
     published; the same request in two different slots is an error)."""
     fixed = {pl.request: pl.slot for pl in problem.fixed}
@@ -1124,7 +1123,7 @@ def _kept(
         kept.append(pl)
         paths.append(f"published[{i}]")
     try:
-        inst.check_placements(kept, label="published", paths=paths, rules=rules)
+        inst.check_placements(kept, label="published", paths=paths)
     except ScheduleError as exc:
         out.zh.extend(exc.problems)
         out.en.extend(exc.problems_en)
@@ -1137,52 +1136,111 @@ def place_incremental(
 ) -> ScheduleResult:
     """Place one newly accepted request without moving any published (or fixed) meeting: the
     open common slot that adds the fewest idle gaps to the two parties' days, earliest first.
-    ``unplaced`` names only this request when it cannot be placed. The published meetings are
-    taken as they are (ids checked, calendars not re-checked: the new meeting goes around
-    them), so this stays fast at 15,000 requests."""
-    inst = Instance(problem)
+
+    Built to answer in milliseconds at 15,000 requests: one pass over the published meetings
+    (ids checked — unknown request or slot, a request twice, a fixed one elsewhere — but
+    calendars not re-checked: the new meeting goes around them as they are), then only the two
+    parties' calendars. ``meetings`` are the fixed and published ones in the order given, then
+    the new one; ``unplaced`` names only this request when it cannot be placed; ``idle_gaps``
+    counts the two parties' gaps (not the whole schedule's)."""
+    inst = Instance(problem, check=False)
     if request_id not in inst.request_index:
         raise ScheduleError(
             [f"request_id: 未知的请求「{request_id}」"],
             [f"request_id: unknown request {request_id!r}"],
         )
-    kept, _paths = _kept(inst, problem, published, rules=False)
-    state = _State(inst, kept)
     r = inst.requests[inst.request_index[request_id]]
+    parties = (r.from_, r.to)
+    out = _Problems()
+    for key, pid in zip(("from", "to"), parties, strict=True):
+        if pid not in problem.participants:
+            out.add(f"request_id.{key}", f"未知的参与者「{pid}」", f"unknown participant {pid!r}")
+    out.raise_if_any()
+    fixed = {pl.request: pl.slot for pl in problem.fixed}
+    entries = [(f"fixed[{i}]", pl) for i, pl in enumerate(problem.fixed)]
+    for i, pl in enumerate(published):
+        if pl.request in fixed:
+            if fixed[pl.request] != pl.slot:
+                out.add(
+                    f"published[{i}]",
+                    f"请求「{pl.request}」已固定在时段「{fixed[pl.request]}」",
+                    f"request {pl.request!r} is fixed in slot {fixed[pl.request]!r}",
+                )
+            continue
+        entries.append((f"published[{i}]", pl))
+    state = _State(inst, ())
+    request_index, slot_index, requests = inst.request_index, inst.slot_index, inst.requests
+    seen: dict[str, str] = {}
+    weight = 0
+    for path, pl in entries:
+        i = request_index.get(pl.request)
+        t = slot_index.get(pl.slot)
+        if i is None:
+            out.add(path, f"未知的请求「{pl.request}」", f"unknown request {pl.request!r}")
+            continue
+        if t is None:
+            out.add(path, f"未知的时段「{pl.slot}」", f"unknown slot {pl.slot!r}")
+            continue
+        if pl.request in seen:
+            first = seen[pl.request]
+            out.add(
+                path,
+                f"请求「{pl.request}」已安排过一次（{first}）",
+                f"request {pl.request!r} is already placed ({first})",
+            )
+            continue
+        seen[pl.request] = path
+        state.per_slot[t] += 1
+        q = requests[i]
+        weight += q.priority
+        for pid in (q.from_, q.to):
+            if pid in parties:
+                state.count[pid] += 1
+                state.at[pid, t] = q.id
+                state.slots_of[pid].add(t)
+        if q.id == r.id:
+            state.placed[r.id] = t
+    out.raise_if_any()
+    kept = [pl for _path, pl in entries]
     explanation = [f"保持已发布和固定的 {len(kept)} 场洽谈不动，只为请求「{r.id}」找时段"]
+    best = None
     if r.id in state.placed:
         explanation.append(f"请求「{r.id}」已在时段「{inst.slots[state.placed[r.id]].id}」")
-        return _result_from(
-            inst, kept, "incremental", True, False, explanation, only=[r.id], state=state
-        )
-    best = None
-    if state.can_take(r):
-        taken = {pid: set(state.slots_of[pid]) for pid in (r.from_, r.to)}
-        base = {pid: inst._gaps_of(pid, taken[pid]) for pid in taken}
+    elif state.can_take(r):
+        taken = {pid: set(state.slots_of[pid]) for pid in parties}
+        base = {pid: inst._gaps_of(pid, taken[pid]) for pid in parties}
         for t in inst.common(r):
             if not state.open(r, t):
                 continue
-            added = sum(inst._gaps_of(pid, taken[pid] | {t}) - base[pid] for pid in taken)
+            added = sum(inst._gaps_of(pid, taken[pid] | {t}) - base[pid] for pid in parties)
             key = (added, inst.order[t])
             if best is None or key < best[0]:
                 best = (key, t)
-    placements = list(kept)
+    meetings = tuple(kept)
+    unplaced: tuple[Unplaced, ...] = ()
     if best is not None:
         t = best[1]
-        placements.append(Placement(r.id, inst.slots[t].id))
+        meetings += (Placement(r.id, inst.slots[t].id),)
         state.add(r, t)
+        weight += r.priority
         explanation.append(
             f"请求「{r.id}」安排在时段「{inst.slots[t].id}」（新增空闲间隔 {best[0][0]} 个）"
         )
-    return _result_from(
-        inst,
-        placements,
-        "incremental",
-        True,
-        best is not None,
-        explanation,
-        only=[r.id],
-        state=state,
+    elif r.id not in state.placed:
+        unplaced = (inst.explain_unplaced(r, state),)
+        explanation.append(f"请求「{r.id}」未能安排：{unplaced[0].detail}")
+    gaps = sum(inst._gaps_of(pid, state.slots_of[pid]) for pid in parties)
+    explanation.append(f"双方当天日程中的空闲间隔共 {gaps} 个")
+    return ScheduleResult(
+        placed=len(meetings),
+        weight=weight,
+        meetings=meetings,
+        unplaced=unplaced,
+        idle_gaps=gaps,
+        optimal=True,
+        solver="incremental",
+        explanation=explanation,
+        gaps_optimal=best is not None,
     )
 
 
