@@ -530,3 +530,24 @@ def test_a_problem_built_directly_is_checked_too():
         "requests[1]: 不能与自己洽谈（P1）",
         "requests[1].priority: 须为 1、2 或 3",
     ]
+
+
+def test_reoptimise_reports_exactly_the_unpublished_meetings_that_change():
+    prob = generate(40, 8, 120, seed=7)
+    draft = greedy(prob, order="arrival", pick="random", seed=3).meetings
+    published, unpublished = draft[::2], draft[1::2]
+    result, moves = reoptimise(prob, published, unpublished)
+    now = {m.request: m.slot for m in result.meetings}
+    assert valid(prob, result.meetings)
+    assert all(now[m.request] == m.slot for m in published)
+    expected = [
+        (m.request, m.slot, now.get(m.request)) for m in unpublished if now.get(m.request) != m.slot
+    ]
+    assert moves == expected
+    assert result.optimal is True
+    # the optimum with the published meetings kept, and nothing better is possible by moving
+    # unpublished ones than what the batch run with those meetings fixed finds
+    fixed = ScheduleProblem(
+        prob.slots, prob.tables, prob.participants, prob.requests, tuple(published)
+    )
+    assert result.weight == schedule(fixed).weight
