@@ -47,6 +47,8 @@ DEFAULT_GAP_TIME_LIMIT = 20.0
 GAP_MIP_VARS = 6000
 # after a time limit: seconds spent moving one meeting aside to fit a request still out
 REPAIR_SECONDS = 10.0
+# the idle-gap local search's floor, when a time limit has already run out
+LOCAL_SEARCH_SECONDS = 5.0
 
 
 def _half_day(start) -> str:
@@ -1056,7 +1058,9 @@ def _run(
                 budget = left if budget is None else min(budget, left)
             deadline = time.perf_counter() + (budget if budget is not None else 1e9)
             before = _gaps_of_vars(model, chosen)
-            chosen = _local_search(model, chosen, deadline)
+            # the local search gets a few seconds even when the solver used up the time limit
+            ls_deadline = max(deadline, time.perf_counter() + LOCAL_SEARCH_SECONDS)
+            chosen = _local_search(model, chosen, ls_deadline)
             after = _gaps_of_vars(model, chosen)
             explanation.append(f"逐场调整时段，空闲间隔从 {before} 个减到 {after} 个（优先级不变）")
             left = deadline - time.perf_counter()
