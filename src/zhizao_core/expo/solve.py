@@ -1061,6 +1061,8 @@ def _run(
             # the local search gets a few seconds even when the solver used up the time limit
             ls_deadline = max(deadline, time.perf_counter() + LOCAL_SEARCH_SECONDS)
             chosen = _local_search(model, chosen, ls_deadline)
+            if not optimal:  # a moved meeting may have opened a slot for a request still out
+                chosen = _complete_vars(model, chosen)
             after = _gaps_of_vars(model, chosen)
             explanation.append(f"逐场调整时段，空闲间隔从 {before} 个减到 {after} 个（优先级不变）")
             left = deadline - time.perf_counter()
