@@ -153,7 +153,7 @@ def test_rank_prints_one_line_per_demand_exactly(files, capsys):
                     "offering": "o3",
                     "score": SCORES[("d2", "o3")],
                     "reasons": [
-                        "常州本地服务团队",
+                        "服务范围覆盖江苏全省（含常州）",
                         "类别相符：融资（贷款、融资租赁）",
                         "匹配词：设备更新贷款、技改贷款",
                     ],
