@@ -40,12 +40,16 @@ __all__ = [
 
 _STRIP = re.compile(r"[\s()（）\[\]【】/／、,，.。:：_\-–—·]+")
 
-#: a category the demand names keeps this weight when its text points strongly elsewhere
+#: a category the demand names keeps this weight when its text contradicts it
 WRONG_CATEGORY_WEIGHT = 0.5
-#: "strongly": the best inferred confidence of another category at least this
+#: "contradicts": another category inferred with at least this confidence…
 STRONG = 0.8
 #: inferred categories below this confidence are not used (nor shown)
 MIN_CONFIDENCE = 0.3
+#: "contradicts": the named category's own confidence below this share of the best other
+CONTRADICTED = 0.45
+#: when the category named stands, the other categories the text suggests weigh this share
+OTHER_WHEN_GIVEN = 0.5
 
 
 def _key(label: str) -> str:
@@ -235,19 +239,26 @@ def demand_text_for_reading(demand) -> str:
 @lru_cache(maxsize=16384)
 def read_demand(demand) -> Reading:
     """The reading of a ``model.Demand`` (cached per demand value)."""
-    inferred = infer(demand_text_for_reading(demand))
-    weights: dict[str, float] = {}
-    for inf in inferred:
-        weights[inf.category] = inf.confidence
+    text = demand_text_for_reading(demand)
+    inferred = infer(text)
+    weights: dict[str, float] = {inf.category: inf.confidence for inf in inferred}
     given = demand.category
     if given:
         others = [i.confidence for i in inferred if i.category != given]
-        strong_elsewhere = given not in weights and others and max(others) >= STRONG
-        weights[given] = WRONG_CATEGORY_WEIGHT if strong_elsewhere else 1.0
-    if given:
+        own = weights.get(given, 0.0)
+        strong_elsewhere = bool(others) and max(others) >= STRONG and own < CONTRADICTED * max(
+            others
+        )
+        if strong_elsewhere:  # the text contradicts the category named: the text wins
+            weights[given] = WRONG_CATEGORY_WEIGHT
+        else:  # the category named leads; what the text suggests besides it follows
+            weights = {code: w * OTHER_WHEN_GIVEN for code, w in weights.items()}
+            weights[given] = 1.0
+    reads_financing = bool(inferred) and inferred[0].category == "financing"
+    if given and weights[given] == 1.0:
         financing = given == "financing"
-    else:
-        financing = bool(inferred) and inferred[0].category == "financing"
+    else:  # named none, or named one its text contradicts
+        financing = reads_financing
     return Reading(weights, inferred, given, financing)
 
 

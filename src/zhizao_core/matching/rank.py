@@ -478,7 +478,7 @@ class Candidate:
 
 def is_financing(demand: Demand, understand: bool = True) -> bool:
     """A financing demand: it names the category, or (named none) its text reads as one."""
-    if not understand or demand.category:
+    if not understand:
         return demand.category == "financing"
     return read_demand(demand).financing
 
