@@ -11,6 +11,7 @@ grade ≥ 2. Coverage: the share of the catalogue's offerings that appear in som
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -220,7 +221,7 @@ DEMAND_TYPES = ("category_given", "problem_only", "wrong_category")
 
 def _bigrams(text: str) -> Counter:
     chars = [ch.lower() for ch in text if ch.isalnum()]
-    return Counter(a + b for a, b in zip(chars, chars[1:], strict=False))
+    return Counter(a + b for a, b in itertools.pairwise(chars))
 
 
 class BigramBaseline:

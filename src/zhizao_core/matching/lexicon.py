@@ -246,8 +246,8 @@ def read_demand(demand) -> Reading:
     if given:
         others = [i.confidence for i in inferred if i.category != given]
         own = weights.get(given, 0.0)
-        strong_elsewhere = bool(others) and max(others) >= STRONG and own < CONTRADICTED * max(
-            others
+        strong_elsewhere = (
+            bool(others) and max(others) >= STRONG and own < CONTRADICTED * max(others)
         )
         if strong_elsewhere:  # the text contradicts the category named: the text wins
             weights[given] = WRONG_CATEGORY_WEIGHT
