@@ -8,9 +8,7 @@ urlpatterns = [
     path("", listings.home, name="home"),
     path("demands/", listings.demand_list, name="demand_list"),
     path("demands/new/", listings.demand_new, name="demand_new"),
-    path(
-        "demands/suggest-category/", listings.category_suggest, name="demand_category_suggest"
-    ),
+    path("demands/suggest-category/", listings.category_suggest, name="demand_category_suggest"),
     path("projects/<int:pk>/financing/", financing.project_financing, name="project_financing"),
     path("demands/<int:pk>/", listings.demand_detail, name="demand_detail"),
     path("demands/<int:pk>/edit/", listings.demand_edit, name="demand_edit"),
