@@ -561,6 +561,11 @@ TABLE = [
     page("matchmaking:funnel", GET=STAFF),
     page("matchmaking:gaps", GET=STAFF),
     page("matchmaking:gaps_refresh", POST=write(OP, {}, ("operator", 302))),
+    page(
+        "matchmaking:suggestion_settings",
+        GET=ENT | SUP,
+        POST=write(ENT | SUP, {"enabled": "0"}, ("ent_a", 302)),
+    ),
     page("matchmaking:challenge_list", GET=MEMBERS),
     page("matchmaking:challenge_new", GET=OP, POST=write(OP, challenge_form, ("operator", 302))),
     page("matchmaking:challenge_detail", {"pk": "challenge_draft"}, GET=STAFF),

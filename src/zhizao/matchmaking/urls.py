@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import challenges, financing, introductions, listings, operator
+from .views import challenges, financing, introductions, listings, operator, suggestions
 
 app_name = "matchmaking"
 
@@ -62,6 +62,7 @@ urlpatterns = [
         name="introduction_consent",
     ),
     path("consents/<int:pk>/withdraw/", introductions.consent_withdraw, name="consent_withdraw"),
+    path("suggestions/", suggestions.suggestion_settings, name="suggestion_settings"),
     path("funnel/", operator.funnel, name="funnel"),
     path("gaps/", operator.gaps, name="gaps"),
     path("gaps/refresh/", operator.gaps_refresh, name="gaps_refresh"),
