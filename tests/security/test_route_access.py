@@ -463,7 +463,7 @@ TABLE = [
     ),
     page("matchmaking:demand_list", GET=ENT | STAFF),
     page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
-    page("matchmaking:demand_category_suggest", GET=ENT, query="title=产品表面划伤"),
+    page("matchmaking:demand_category_suggest", GET=ENT, query="title=AOI"),
     page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
     page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),
     page(

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from zhizao_core.matching import VARIANTS, InputError, MatchIndex, parse_catalogue, parse_demands
+from zhizao_core.matching import (
+    VARIANTS,
+    InputError,
+    MatchIndex,
+    demand_text,
+    parse_catalogue,
+    parse_demands,
+)
 
 from ._matching import embedder, fail, read_json, reference_names
 
@@ -73,6 +80,8 @@ class Command(BaseCommand):
         model = embedder(semantic)
         index = MatchIndex(embedder=model, names=reference_names())
         index.add_many(offerings)
+        if model is not None:  # every demand's vector in one batch, not one call per demand
+            model.queries([demand_text(d) for d in wanted])
         out = sys.stdout
         for demand in wanted:
             matches = index.rank(demand, top=top, variant=variant)
