@@ -72,6 +72,8 @@ class Offering(models.Model):
     industries = models.JSONField(_("industries served"), default=list, blank=True)
     regions = models.JSONField(_("regions with local service"), default=list, blank=True)
     certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    #: category labels of an imported catalogue that are none of ours (searched as text)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     price_min_yuan = money(_("price from (yuan)"), null=True, blank=True)
     price_max_yuan = money(_("price up to (yuan)"), null=True, blank=True)
     state = models.CharField(

@@ -39,6 +39,7 @@ OFFERING_FIELDS = (
     "industries",
     "regions",
     "certifications",
+    "tags",
     "price_min_yuan",
     "price_max_yuan",
 )
@@ -123,6 +124,7 @@ def _check_offering(values: dict, provider: Organization) -> dict:
         message=_("Unknown region code."),
     )
     values["certifications"] = string_list(values.get("certifications"), field="certifications")
+    values["tags"] = string_list(values.get("tags"), field="tags")
     values["price_min_yuan"] = to_yuan(
         values.get("price_min_yuan"), field="price_min_yuan", label=_("Price from")
     )
