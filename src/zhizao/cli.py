@@ -20,7 +20,7 @@ GROUPS = {
     "registry": {"import", "export", "load-reference", "demo"},
     "diagnosis": {"score", "load-models", "demo"},
     "policies": {"evaluate", "load-rules", "demo", "scan"},
-    "match": {"rank", "evaluate", "demo", "reindex"},
+    "match": {"rank", "evaluate", "demo", "reindex", "import"},
 }
 
 

@@ -479,6 +479,7 @@ TABLE = [
     ),
     page("matchmaking:demand_list", GET=ENT | STAFF | SUP),
     page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
+    page("matchmaking:demand_category_suggest", GET=ENT, query="title=AOI"),
     page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
     page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),
     page(
@@ -576,6 +577,11 @@ TABLE = [
     page("matchmaking:funnel", GET=STAFF),
     page("matchmaking:gaps", GET=STAFF),
     page("matchmaking:gaps_refresh", POST=write(OP, {}, ("operator", 302))),
+    page(
+        "matchmaking:suggestion_settings",
+        GET=ENT | SUP,
+        POST=write(ENT | SUP, {"enabled": "0"}, ("ent_a", 302)),
+    ),
     # --- calls (world_calls.py): the bureau (officer) hosts; the society nominates; A applies ---
     page("calls:call_list", GET=MEMBERS),
     page(
