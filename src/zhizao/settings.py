@@ -212,10 +212,15 @@ ZHIZAO_PERIODIC_JOBS = {
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
 }
 
-# E-mail (notifications): printed on the console unless a backend is configured.
-EMAIL_BACKEND = os.environ.get(
-    "ZHIZAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# E-mail copies of notifications: the console in the demo; an SMTP (or any) backend in
+# production through ZHIZAO_EMAIL_BACKEND (Django 6.1's MAILERS; EMAIL_* settings are deprecated).
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "ZHIZAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("ZHIZAO_FROM_EMAIL", "noreply@zhizao.local")
 
 # --- Authentication -------------------------------------------------------------------------
