@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhizao.policies",
     "zhizao.matchmaking",
     "zhizao.calls",
+    "zhizao.review",
     "zhizao.api",
 ]
 
@@ -209,6 +210,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
+    "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
 }
 
 # --- Authentication -------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from zhizao.calls.enums import ApplicationState
 from zhizao.calls.errors import CallError
 from zhizao.calls.models import Application, CallCategory
-from zhizao.calls.services import open_publicity, set_application_state
+from zhizao.calls import services as call_services
+from zhizao.calls.services.applications import set_application_state
 from zhizao.common.audit import Actor
 from zhizao_core.review import Criterion, ReviewScore
 from zhizao_core.review.aggregate import aggregate, outlier_experts
@@ -236,7 +237,7 @@ def propose_ranking(actor: Actor, ranking: Ranking) -> Ranking:
                         reason=review_round.name,
                         expected=ApplicationState.IN_REVIEW,
                     )
-            open_publicity(
+            call_services.open_publicity(
                 actor,
                 review_round.call,
                 [

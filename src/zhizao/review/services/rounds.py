@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.calls.enums import ApplicationState
-from zhizao.calls.services import set_application_state
+from zhizao.calls.errors import CallError
+from zhizao.calls.services.applications import set_application_state
 from zhizao.common.audit import Actor
 from zhizao.common.notifications import notify
 
@@ -173,15 +174,18 @@ def open_round(actor: Actor, review_round: ReviewRound) -> ReviewRound:
                 _("These applications have fewer than %(k)s experts: %(titles)s")
                 % {"k": locked.reviewers_per_application, "titles": "、".join(short[:10])},
             )
-        for application in round_applications(locked):
-            if application.state == ApplicationState.FORMAL_PASSED:
-                set_application_state(
-                    actor,
-                    application,
-                    to=ApplicationState.IN_REVIEW,
-                    reason=locked.name,
-                    expected=ApplicationState.FORMAL_PASSED,
-                )
+        try:
+            for application in round_applications(locked):
+                if application.state == ApplicationState.FORMAL_PASSED:
+                    set_application_state(
+                        actor,
+                        application,
+                        to=ApplicationState.IN_REVIEW,
+                        reason=locked.name,
+                        expected=ApplicationState.FORMAL_PASSED,
+                    )
+        except CallError as error:
+            raise ReviewError(error.code, error.message) from None
         set_round_state(actor, locked, RoundState.REVIEWING)
         now = timezone.now()
         for assignment in active.select_related("round", "expert__membership__organization", "expert__membership__user"):
