@@ -21,17 +21,20 @@ from zhizao.calls.enums import ApplicationState
 from zhizao.calls.models import Application as CallApplication
 from zhizao.matchmaking.models import Introduction
 from zhizao.policies.models import Loan
+from zhizao_core.matching.vocabulary import CATEGORIES
 from zhizao_core.review import (
     Application,
     AssignmentProblem,
     Collaboration,
     Expert,
+    ExpertProfile,
     PanelRule,
     PastOrganisation,
 )
 from zhizao_core.review.affinity import affinity_score
 
-from .models import DeclaredConflict, Expert as ExpertRow, RoundExpert
+from .models import DeclaredConflict, RoundExpert
+from .models import Expert as ExpertRow
 
 #: the applications a round reviews
 ROUND_STATES = (ApplicationState.FORMAL_PASSED, ApplicationState.IN_REVIEW)
@@ -119,11 +122,30 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def expert_profile(expert: ExpertRow) -> dict:
-    return {
-        "fields": [*expert.divisions, *expert.domains],
-        "text": expert.keywords,
-    }
+def expert_profile(expert: ExpertRow) -> ExpertProfile:
+    """Fields: the GB/T 4754 divisions, the Chinese names of the technical domains and the
+    keywords; text: the keywords."""
+    words = [CATEGORIES[d][0] for d in expert.domains if d in CATEGORIES]
+    keywords = [
+        w.strip()
+        for w in expert.keywords.replace("，", ",").replace("、", ",").replace("；", ",").split(",")
+        if w.strip()
+    ]
+    return ExpertProfile(
+        fields=tuple(dict.fromkeys([*expert.divisions, *words, *keywords[:20]])),
+        text=expert.keywords,
+    )
+
+
+def plain(value):
+    """Engine explanations as JSON: decimals as strings, recursively."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
 
 
 def build_problem(review_round, *, call_date: dt.date | None = None):

@@ -157,12 +157,16 @@ class ManualForm(ServiceForm):
 
 
 class ReasonForm(ServiceForm):
-    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RankingForm(ServiceForm):
     method = forms.ChoiceField(label=_("Method"), choices=AggregationMethod.choices)
-    trim = forms.IntegerField(label=_("Trim (highest and lowest)"), min_value=0, max_value=5, initial=1)
+    trim = forms.IntegerField(
+        label=_("Trim (highest and lowest)"), min_value=0, max_value=5, initial=1
+    )
     divergence = forms.DecimalField(
         label=_("Divergence threshold"), min_value=0, decimal_places=2, initial="20"
     )

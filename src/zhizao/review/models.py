@@ -86,9 +86,7 @@ class Expert(models.Model):
 class PastOrganisation(models.Model):
     """An organisation the expert worked for, until a date (the 3-year 回避 window)."""
 
-    expert = models.ForeignKey(
-        Expert, on_delete=models.CASCADE, related_name="past_organisations"
-    )
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="past_organisations")
     organization = models.ForeignKey(
         "registry.Organization",
         on_delete=models.PROTECT,
@@ -101,6 +99,9 @@ class PastOrganisation(models.Model):
         verbose_name = _("former organisation")
         verbose_name_plural = _("former organisations")
         ordering = ["-until", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.until}"
 
 
 class Relation(models.Model):
@@ -117,13 +118,14 @@ class Relation(models.Model):
         verbose_name_plural = _("declared relations")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person}"
+
 
 class ReviewRound(models.Model):
     """One review round of a call: online (网评) or panel (会评), k experts per application."""
 
-    call = models.ForeignKey(
-        "calls.Call", on_delete=models.PROTECT, related_name="review_rounds"
-    )
+    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="review_rounds")
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=RoundKind.choices)
     reviewers_per_application = models.PositiveSmallIntegerField(
@@ -196,6 +198,9 @@ class RoundExpert(models.Model):
             models.UniqueConstraint(fields=["round", "expert"], name="review_round_expert_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.expert_id}"
+
 
 class Assignment(models.Model):
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments")
@@ -210,9 +215,7 @@ class Assignment(models.Model):
         default=AssignmentState.ACTIVE,
     )
     source = models.CharField(_("source"), max_length=12, choices=AssignmentSource.choices)
-    affinity = models.DecimalField(
-        _("fit"), max_digits=5, decimal_places=4, default=Decimal("0")
-    )
+    affinity = models.DecimalField(_("fit"), max_digits=5, decimal_places=4, default=Decimal("0"))
     parts = models.JSONField(_("fit explained"), default=dict, blank=True)
     ended_reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -227,14 +230,15 @@ class Assignment(models.Model):
         ]
         indexes = [models.Index(fields=["expert", "state"])]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} ← {self.expert_id}"
+
 
 class Substitute(models.Model):
     """The next best eligible experts of an application, reserved for recusals."""
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="substitutes")
-    application = models.ForeignKey(
-        "calls.Application", on_delete=models.CASCADE, related_name="+"
-    )
+    application = models.ForeignKey("calls.Application", on_delete=models.CASCADE, related_name="+")
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="+")
     rank = models.PositiveSmallIntegerField(_("order"))
     affinity = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0"))
@@ -248,14 +252,15 @@ class Substitute(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} ← {self.expert_id} (#{self.rank})"
+
 
 class Exclusion(models.Model):
     """An application × expert pair the last run excluded by 回避, with its reason in words."""
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="exclusions")
-    application = models.ForeignKey(
-        "calls.Application", on_delete=models.CASCADE, related_name="+"
-    )
+    application = models.ForeignKey("calls.Application", on_delete=models.CASCADE, related_name="+")
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="+")
     rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
     reason = models.CharField(_("reason"), max_length=300)
@@ -265,14 +270,15 @@ class Exclusion(models.Model):
         ordering = ["application_id", "expert_id"]
         indexes = [models.Index(fields=["round", "application"])]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} × {self.expert_id}: {self.rule}"
+
 
 class DeclaredConflict(models.Model):
     """A conflict an expert declared on an application (recusal), kept for later runs."""
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="conflicts")
-    application = models.ForeignKey(
-        "calls.Application", on_delete=models.CASCADE, related_name="+"
-    )
+    application = models.ForeignKey("calls.Application", on_delete=models.CASCADE, related_name="+")
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="conflicts")
     reason = models.CharField(_("reason"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -284,13 +290,14 @@ class DeclaredConflict(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} × {self.expert_id}"
+
 
 class Review(models.Model):
     """An expert's scores for one assignment against the call's rubric (exact decimals)."""
 
-    assignment = models.OneToOneField(
-        Assignment, on_delete=models.CASCADE, related_name="review"
-    )
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
     scores = models.JSONField(_("scores"), default=dict, blank=True)
     comments = models.JSONField(_("comments"), default=dict, blank=True)
     comment = models.TextField(_("overall comment"), blank=True)
@@ -301,14 +308,15 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    def __str__(self) -> str:
+        return f"{self.assignment_id} ({self.state})"
+
 
 class PanelDecision(models.Model):
     """What a panel meeting (会评) decided on one application: a vote or a consensus score."""
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="decisions")
-    application = models.ForeignKey(
-        "calls.Application", on_delete=models.CASCADE, related_name="+"
-    )
+    application = models.ForeignKey("calls.Application", on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(_("kind"), max_length=10, choices=PanelOutcome.choices)
     votes_for = models.PositiveSmallIntegerField(_("for"), default=0)
     votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
@@ -326,6 +334,9 @@ class PanelDecision(models.Model):
                 fields=["round", "application"], name="review_panel_decision_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.application_id}"
 
 
 class Ranking(models.Model):
@@ -352,3 +363,6 @@ class Ranking(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.method}"

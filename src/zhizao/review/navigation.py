@@ -30,7 +30,12 @@ register_nav(
     label=_("Expert pool"),
     icon="users",
     order=87,
-    active_on=("review:expert_list", "review:expert_new", "review:expert_detail", "review:expert_edit"),
+    active_on=(
+        "review:expert_list",
+        "review:expert_new",
+        "review:expert_detail",
+        "review:expert_edit",
+    ),
     visible=can_view_pool,
 )
 register_nav(

@@ -26,9 +26,7 @@ urlpatterns = [
     path("rounds/<int:pk>/appraise/", rounds.round_appraise, name="round_appraise"),
     path("rounds/<int:pk>/ranking/", rounds.round_ranking, name="round_ranking"),
     path("rankings/<int:pk>/propose/", rounds.ranking_propose, name="ranking_propose"),
-    path(
-        "assignments/<int:pk>/remove/", rounds.assignment_remove, name="assignment_remove"
-    ),
+    path("assignments/<int:pk>/remove/", rounds.assignment_remove, name="assignment_remove"),
     path("mine/", expert.my_assignments, name="my_assignments"),
     path("mine/<int:pk>/", expert.assignment_detail, name="assignment_detail"),
     path("mine/<int:pk>/recuse/", expert.assignment_recuse, name="assignment_recuse"),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import SYSTEM, Actor
@@ -25,7 +26,8 @@ from zhizao_core.review.draw import random_draw
 
 from ..adapters import (
     build_problem,
-    digest, 
+    digest,
+    plain,
     problem_to_data,
     round_applications,
     round_experts,
@@ -57,7 +59,9 @@ def _cap(value) -> Decimal:
     try:
         cap = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ReviewError("bad_cap", _("The cap is a number between 0 and 1."), field="cap") from None
+        raise ReviewError(
+            "bad_cap", _("The cap is a number between 0 and 1."), field="cap"
+        ) from None
     if not (Decimal("0") < cap <= Decimal("1")) or cap != cap.quantize(Decimal("0.0001")):
         raise ReviewError("bad_cap", _("The cap is a number between 0 and 1."), field="cap")
     return cap
@@ -71,7 +75,9 @@ def run_assignment(
     round runs on a worker and the page shows it running."""
     require_office(actor, review_round.call)
     if method not in AssignmentMethod.values:
-        raise ReviewError("bad_method", _("Choose the exact optimum or a random draw."), field="method")
+        raise ReviewError(
+            "bad_method", _("Choose the exact optimum or a random draw."), field="method"
+        )
     cap_value = _cap(cap) if method == AssignmentMethod.DRAW else None
     if method == AssignmentMethod.DRAW:
         if seed in (None, ""):
@@ -100,7 +106,11 @@ def run_assignment(
             actor,
             "assignment_run",
             locked,
-            changes={"method": [None, method], "seed": [None, seed], "cap": [None, cap_value]},
+            changes={
+                "method": [None, method],
+                "seed": [None, seed],
+                "cap": [None, None if cap_value is None else str(cap_value)],
+            },
         )
         pairs = round_applications(locked).count() * round_experts(locked).count()
         if pairs > inline_limit():
@@ -192,9 +202,7 @@ def compute_assignment(round_id: int) -> dict:
 
 
 def _plain(parts) -> dict:
-    if not isinstance(parts, dict):
-        return {}
-    return {str(k): (str(v) if isinstance(v, Decimal) else v) for k, v in parts.items()}
+    return plain(parts) if isinstance(parts, dict) else {}
 
 
 def _substitutes(review_round, problem, result, excluded) -> list[Substitute]:
@@ -205,11 +213,7 @@ def _substitutes(review_round, problem, result, excluded) -> list[Substitute]:
     for app in problem.applications:
         chosen = set(result.assignments.get(app.id, ()))
         candidates = sorted(
-            (
-                e
-                for e in expert_ids
-                if e not in chosen and (app.id, e) not in barred
-            ),
+            (e for e in expert_ids if e not in chosen and (app.id, e) not in barred),
             key=lambda e: (-problem.affinity.get((app.id, e), Decimal("0")), int(e)),
         )
         for rank, expert_id in enumerate(candidates[:SUBSTITUTES], start=1):
@@ -237,12 +241,39 @@ def _active_experts(review_round, application_id) -> list[str]:
     ]
 
 
+def _current(review_round, application_id) -> dict[str, tuple[str, ...]]:
+    """The other applications' active experts (for the load check)."""
+    out: dict[str, list[str]] = {}
+    rows = Assignment.objects.filter(round=review_round, state=AssignmentState.ACTIVE).exclude(
+        application_id=application_id
+    )
+    for app_id, expert_id in rows.values_list("application_id", "expert_id"):
+        out.setdefault(str(app_id), []).append(str(expert_id))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _check(problem, review_round, application_id, expert_ids: list[str]) -> list[str]:
+    """Refusals of the same rules for these experts on this application; the count of k is
+    left to the opening of the round (a manual change adds or replaces one at a time)."""
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    refusals = check_assignment(
+        problem,
+        str(application_id),
+        expert_ids,
+        current=_current(review_round, application_id),
+        lang=lang,
+    )
+    return [r for r in refusals if not _only_count(r)]
+
+
 def _refusals(review_round, application, expert_ids: list[str]) -> tuple[list[str], object]:
     problem, _apps, _experts, parts = build_problem(review_round)
-    return check_assignment(problem, str(application.pk), expert_ids), (problem, parts)
+    return _check(problem, review_round, application.pk, expert_ids), (problem, parts)
 
 
-def add_assignment(actor: Actor, review_round: ReviewRound, application, expert: Expert) -> Assignment:
+def add_assignment(
+    actor: Actor, review_round: ReviewRound, application, expert: Expert
+) -> Assignment:
     """The office places an expert on an application by hand; the same rules decide and a
     refusal is named."""
     require_office(actor, review_round.call)
@@ -260,7 +291,6 @@ def add_assignment(actor: Actor, review_round: ReviewRound, application, expert:
                 "was_assigned", _("This expert was assigned before and left; choose another.")
             )
         refusals, (problem, parts) = _refusals(locked, application, [*current, str(expert.pk)])
-        refusals = [r for r in refusals if not _only_count(r)]
         if refusals:
             raise ReviewError("refused", "；".join(refusals), field="expert")
         assignment = Assignment.objects.create(
@@ -283,9 +313,9 @@ def add_assignment(actor: Actor, review_round: ReviewRound, application, expert:
 
 
 def _only_count(refusal: str) -> bool:
-    """A refusal about how many experts the application has: a manual change adds or removes
-    one at a time, so the count is checked when the round opens."""
-    return "位专家" in refusal and ("需要" in refusal or "应" in refusal)
+    """A refusal about how many experts the application has (k is checked when the round
+    opens)."""
+    return refusal.startswith(("每个申报须有", "the application needs exactly"))
 
 
 def remove_assignment(actor: Actor, assignment: Assignment, *, reason: str) -> Assignment:
@@ -302,7 +332,13 @@ def remove_assignment(actor: Actor, assignment: Assignment, *, reason: str) -> A
         locked.state = AssignmentState.REMOVED
         locked.ended_reason = reason[:300]
         locked.save(update_fields=["state", "ended_reason"])
-        audit(actor, "assignment_removed", locked, changes={"state": ["active", "removed"]}, context={"reason": reason})
+        audit(
+            actor,
+            "assignment_removed",
+            locked,
+            changes={"state": ["active", "removed"]},
+            context={"reason": reason},
+        )
     return locked
 
 
@@ -377,12 +413,7 @@ def _reassign(review_round, ended: Assignment) -> Assignment | None:
         for expert_id in candidates:
             if expert_id in tried or expert_id not in experts:
                 continue
-            refusals = [
-                r
-                for r in check_assignment(problem, app_id, [*current, expert_id])
-                if not _only_count(r)
-            ]
-            if refusals:
+            if _check(problem, review_round, application.pk, [*current, expert_id]):
                 continue
             new = Assignment.objects.create(
                 round=review_round,

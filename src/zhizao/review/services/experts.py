@@ -93,7 +93,9 @@ def _clean_profile(values: dict) -> dict:
             years = int(values["years_experience"] or 0)
         except (TypeError, ValueError):
             raise ReviewError(
-                "not_a_number", _("Years of experience is a whole number."), field="years_experience"
+                "not_a_number",
+                _("Years of experience is a whole number."),
+                field="years_experience",
             ) from None
         if not 0 <= years <= 70:
             raise ReviewError(
@@ -129,7 +131,9 @@ def create_expert(actor: Actor, membership, **values) -> Expert:
     require_operator(actor)
     if membership.role != Role.EXPERT or not membership.is_active:
         raise ReviewError(
-            "not_expert", _("Only an active expert membership can join the pool."), field="membership"
+            "not_expert",
+            _("Only an active expert membership can join the pool."),
+            field="membership",
         )
     values.setdefault("name", str(membership.user))
     clean = _clean_profile(values)
@@ -186,7 +190,9 @@ def add_past_organisation(
             field="organization",
         )
     with transaction.atomic():
-        past = PastOrganisation.objects.create(expert=expert, organization=organization, until=until)
+        past = PastOrganisation.objects.create(
+            expert=expert, organization=organization, until=until
+        )
         audit(
             actor,
             "past_organisation_added",
@@ -208,7 +214,9 @@ def remove_past_organisation(actor: Actor, past: PastOrganisation) -> None:
         past.delete()
 
 
-def add_relation(actor: Actor, expert: Expert, *, person: str, kind: str, note: str = "") -> Relation:
+def add_relation(
+    actor: Actor, expert: Expert, *, person: str, kind: str, note: str = ""
+) -> Relation:
     _may_edit(actor, expert)
     person = (person or "").strip()
     if not person:
@@ -283,7 +291,11 @@ def appraise_expert(
         update_fields(
             actor,
             row,
-            {**scores, "appraisal_note": (note or "").strip()[:300], "appraised_at": timezone.now()},
+            {
+                **scores,
+                "appraisal_note": (note or "").strip()[:300],
+                "appraised_at": timezone.now(),
+            },
             fields=("timeliness", "quality", "appraisal_note", "appraised_at"),
             event="review.appraisal",
             audit_object=expert,

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhizao.calls import services as call_services
 from zhizao.calls.enums import ApplicationState
 from zhizao.calls.errors import CallError
 from zhizao.calls.models import Application, CallCategory
-from zhizao.calls import services as call_services
 from zhizao.calls.services.applications import set_application_state
 from zhizao.common.audit import Actor
 from zhizao_core.review import Criterion, ReviewScore
@@ -118,9 +118,7 @@ def rank_round(
         if c.final_quota is not None
     }
     proposal = propose_list(results, categories=categories, quotas=quotas, cutoff=cutoff)
-    decisions = {
-        str(d.application_id): d for d in PanelDecision.objects.filter(round=review_round)
-    }
+    decisions = {str(d.application_id): d for d in PanelDecision.objects.filter(round=review_round)}
     rows = []
     for r in results:
         app = apps[r.application]
@@ -181,7 +179,10 @@ def rank_round(
             actor,
             "ranking_created",
             ranking,
-            changes={"method": [None, method], "proposed": [None, len([p for p in proposal_rows if p["proposed"]])]},
+            changes={
+                "method": [None, method],
+                "proposed": [None, len([p for p in proposal_rows if p["proposed"]])],
+            },
         )
     return ranking
 
@@ -202,9 +203,11 @@ def _proposal_row(item, apps) -> dict:
         "category_id": app.category_id if app else None,
         "rank": _get(item, "rank"),
         "score": _s(_get(item, "score")),
-        "proposed": bool(_get(item, "proposed", _get(item, "selected", False))),
-        "reason": _get(item, "reason", "") or "",
-        "reason_en": _get(item, "reason_en", "") or _get(item, "reason", "") or "",
+        "proposed": bool(_get(item, "proposed", False)),
+        "reason_code": _get(item, "reason", "") or "",
+        "reason": _get(item, "text", "") or "",
+        "reason_en": _get(item, "text_en", "") or "",
+        "tie": bool(_get(item, "tie", False)),
     }
 
 

@@ -65,7 +65,9 @@ def save_review(
     clean_scores: dict[str, str] = {}
     for code, value in (scores or {}).items():
         if code not in known:
-            raise ReviewError("unknown_criterion", _("Unknown criterion %(code)s.") % {"code": code})
+            raise ReviewError(
+                "unknown_criterion", _("Unknown criterion %(code)s.") % {"code": code}
+            )
         if value in (None, ""):
             continue
         criterion = known[code]
@@ -122,7 +124,7 @@ def save_review(
                 actor,
                 "review_submitted",
                 locked,
-                changes={"state": ["draft", "submitted"], "total": [None, review.total]},
+                changes={"state": ["draft", "submitted"], "total": [None, str(review.total)]},
             )
     return review
 
@@ -159,7 +161,9 @@ def record_panel_decision(
             try:
                 number = int(value or 0)
             except (TypeError, ValueError):
-                raise ReviewError("not_a_number", _("Votes are whole numbers."), field=field) from None
+                raise ReviewError(
+                    "not_a_number", _("Votes are whole numbers."), field=field
+                ) from None
             if not 0 <= number <= 200:
                 raise ReviewError("out_of_range", _("Votes are 0 to 200."), field=field)
             values[field] = number
@@ -173,7 +177,9 @@ def record_panel_decision(
         values.update(consensus_score=score, votes_for=0, votes_against=0, votes_abstain=0)
     with transaction.atomic():
         decision, created = PanelDecision.objects.select_for_update().get_or_create(
-            round=review_round, application=application, defaults={**values, "recorded_by": actor.user}
+            round=review_round,
+            application=application,
+            defaults={**values, "recorded_by": actor.user},
         )
         if not created:
             for key, value in values.items():
@@ -184,6 +190,10 @@ def record_panel_decision(
             actor,
             "panel_decision",
             decision,
-            changes={k: [None, v] for k, v in values.items() if k != "note"},
+            changes={
+                k: [None, str(v) if v is not None else None]
+                for k, v in values.items()
+                if k != "note"
+            },
         )
     return decision

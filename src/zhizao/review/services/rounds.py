@@ -36,7 +36,9 @@ def _panel_rules(rules) -> list[dict]:
     out = []
     for rule in rules or []:
         if not isinstance(rule, dict) or rule.get("kind") not in PANEL_RULE_KINDS:
-            raise ReviewError("bad_panel_rule", _("A panel rule is not understood."), field="panel_rules")
+            raise ReviewError(
+                "bad_panel_rule", _("A panel rule is not understood."), field="panel_rules"
+            )
         try:
             count = int(rule.get("count", 1))
             prefix = int(rule.get("prefix_len", 0))
@@ -143,8 +145,7 @@ def notify_assignment(assignment: Assignment) -> None:
     notify(
         membership.organization,
         user=membership.user,
-        title=_("New review assignment: %(title)s")
-        % {"title": assignment.round.name},
+        title=_("New review assignment: %(title)s") % {"title": assignment.round.name},
         body=_("Please submit your review by %(deadline)s.")
         % {"deadline": timezone.localtime(assignment.round.deadline).strftime("%Y-%m-%d %H:%M")},
         link=_expert_link(assignment.pk),
@@ -188,7 +189,9 @@ def open_round(actor: Actor, review_round: ReviewRound) -> ReviewRound:
             raise ReviewError(error.code, error.message) from None
         set_round_state(actor, locked, RoundState.REVIEWING)
         now = timezone.now()
-        for assignment in active.select_related("round", "expert__membership__organization", "expert__membership__user"):
+        for assignment in active.select_related(
+            "round", "expert__membership__organization", "expert__membership__user"
+        ):
             notify_assignment(assignment)
         active.update(notified_at=now)
     review_round.state = locked.state

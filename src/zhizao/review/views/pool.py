@@ -62,7 +62,9 @@ def expert_list(request):
             for e in experts
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = StreamingHttpResponse(csv_stream(header, rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            csv_stream(header, rows), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="experts-{stamp}.csv"'
         return response
     return render(

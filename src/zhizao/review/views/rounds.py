@@ -34,7 +34,9 @@ from ..models import Assignment, PanelDecision, Ranking, RoundExpert, Substitute
 
 
 def _managed_calls(membership):
-    return [c for c in calls_for(membership).order_by("-year", "-id") if can_manage_call(membership, c)]
+    return [
+        c for c in calls_for(membership).order_by("-year", "-id") if can_manage_call(membership, c)
+    ]
 
 
 @login_required
@@ -108,9 +110,7 @@ def round_detail(request, pk):
             "rows": _by_application(review_round),
             "overview": selectors.round_overview(review_round),
             "assign_form": AssignForm(initial={"method": "optimal", "cap": "0.5"}),
-            "manual_form": ManualForm(
-                applications=list(apps_for_manual.values()), experts=experts
-            ),
+            "manual_form": ManualForm(applications=list(apps_for_manual.values()), experts=experts),
             "loads": selectors.expert_loads(review_round),
             "panel": RoundExpert.objects.filter(round=review_round).select_related("expert"),
             "decisions": {
@@ -139,7 +139,9 @@ def round_assign(request, pk):
     review_round = access.access_round(request.membership, pk)
     form = AssignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the method; the seed is a whole number and the cap 0 to 1."))
+        messages.error(
+            request, _("Choose the method; the seed is a whole number and the cap 0 to 1.")
+        )
         return redirect("review:round_detail", pk=pk)
     try:
         review_round = services.run_assignment(
@@ -275,7 +277,9 @@ def panel_decision(request, pk):
     if application is None:
         raise Http404
     try:
-        services.record_panel_decision(actor_for_request(request), review_round, application, **data)
+        services.record_panel_decision(
+            actor_for_request(request), review_round, application, **data
+        )
     except ReviewError as error:
         messages.error(request, error.message)
         return redirect("review:round_detail", pk=pk)
