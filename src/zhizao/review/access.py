@@ -15,6 +15,7 @@ from django.http import Http404
 
 from zhizao.accounts.roles import is_expert, is_operator, is_staff
 from zhizao.calls.access import OFFICE_ROLES, can_manage_call
+from zhizao.calls.models import Call
 
 from .enums import AssignmentState, ReviewState, RoundState, Visibility
 from .models import Assignment, Expert, Review, ReviewRound
@@ -76,8 +77,21 @@ def rounds_for(membership):
     return qs.none()
 
 
-def can_run_rounds(membership) -> bool:
+def can_see_rounds(membership) -> bool:
+    """The rounds list (and its navigation entry, no query): operators and office roles."""
     return membership is not None and (is_operator(membership) or membership.role in OFFICE_ROLES)
+
+
+def can_run_rounds(membership) -> bool:
+    """Operators, and members of an organisation that hosts a call, acting in an office role."""
+    if membership is None:
+        return False
+    if is_operator(membership):
+        return True
+    return (
+        membership.role in OFFICE_ROLES
+        and Call.objects.filter(host_id=membership.organization_id).exists()
+    )
 
 
 def can_manage_round(membership, review_round: ReviewRound) -> bool:

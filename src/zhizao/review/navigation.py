@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from zhizao.accounts.roles import is_expert
 from zhizao.common.navigation import register_nav
 
-from .access import can_run_rounds, can_view_pool
+from .access import can_see_rounds, can_view_pool
 
 register_nav(
     "review:round_list",
@@ -23,7 +23,7 @@ register_nav(
         "review:round_exclusions",
         "review:round_ranking",
     ),
-    visible=can_run_rounds,
+    visible=can_see_rounds,
 )
 register_nav(
     "review:expert_list",

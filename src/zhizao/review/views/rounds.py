@@ -42,10 +42,14 @@ def _managed_calls(membership):
 @login_required
 def round_list(request):
     membership = request.membership
-    if not access.can_run_rounds(membership):
+    if not access.can_see_rounds(membership):
         raise Http404
     rounds = access.rounds_for(membership).order_by("-created_at", "-id")
-    return render(request, "review/round_list.html", {"rounds": rounds})
+    return render(
+        request,
+        "review/round_list.html",
+        {"rounds": rounds, "can_create": access.can_run_rounds(membership)},
+    )
 
 
 @login_required
