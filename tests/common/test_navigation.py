@@ -35,6 +35,9 @@ def test_every_app_registers_its_entries_and_common_names_none_of_them():
         "registry:chain_list",
         "registry:import_list",
         "registry:organization_list",
+        "review:expert_list",
+        "review:my_assignments",
+        "review:round_list",
     ]
     assert sorted(REGISTRY.blocks) == ["registry/home/imports.html", "registry/home/overview.html"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import PASSWORD, make_user
 from tests.review.conftest import build_review_world
@@ -195,7 +195,7 @@ def test_no_applicant_or_public_response_names_an_expert(client, reviewing):
             for kwargs in ({}, *({"pk": i} for i in ids)):
                 try:
                     url = reverse(name, kwargs=kwargs)
-                except Exception:
+                except NoReverseMatch:  # the route takes other parameters
                     continue
                 response = client.get(url)
                 if response.status_code != 200 or getattr(response, "streaming", False):
