@@ -28,6 +28,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import actor_for, make_organization, make_user
+from tests.security.world_calls import build_calls_world
 from zhizao.accounts import services as accounts
 from zhizao.accounts.enums import Role
 from zhizao.common.notifications import notify
@@ -506,6 +507,9 @@ def build_world() -> World:
     o["application"] = matchmaking.apply_to_challenge(
         p, o["challenge"], o["provider_org"], proposal="深度学习方案", file=pdf("方案.pdf")
     )
+
+    # --- calls (world_calls.py) -----------------------------------------------------------------
+    build_calls_world(o, actor, bureau, society)
 
     # --- expert review: the platform's call with one application past formal review (its
     # applicant is a separate organisation), the world's expert (and a second, free expert

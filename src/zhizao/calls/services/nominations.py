@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
 
-from ..access import can_manage_call, is_nominator
+from ..access import NOMINATOR_ROLES, can_manage_call, is_nominator
 from ..enums import NOMINATED_STATES, ApplicationState, StageKind
 from ..errors import CallError
 from ..models import Application, Call, NominationQuota
@@ -110,9 +110,12 @@ def rank_nominees(
             .filter(call=call, nominator_id=nominator_id, state__in=NOMINATED_STATES)
             .order_by("id")
         )
-        if rows and not (
-            is_system(actor) or is_nominator(actor, rows[0]) or can_manage_call(actor, call)
-        ):
+        own_body = (
+            actor.role in NOMINATOR_ROLES
+            and actor.organization_id == nominator_id
+            and NominationQuota.objects.filter(call=call, nominator_id=nominator_id).exists()
+        )
+        if not (is_system(actor) or own_body or can_manage_call(actor, call)):
             raise CallError("not_allowed", _("You cannot do this for this call."))
         _deadline(call, now)
         ids = [int(i) for i in order]
