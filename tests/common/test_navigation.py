@@ -25,6 +25,8 @@ def test_every_app_registers_its_entries_and_common_names_none_of_them():
         "accounts:user_list",
         "api-docs",
         "audit_log",
+        "calls:calendar",
+        "calls:call_list",
         "diagnosis:home",
         "home",
         "matchmaking:home",
@@ -52,7 +54,11 @@ def test_operator_sees_the_entries_of_its_role_in_order(client, operator):
         ("Policies", False),
         ("Maturity diagnosis", False),
         ("Supply and demand", False),
+        ("Calls and selections", False),
+        ("Working-day calendar", False),
         ("Imports", False),
+        ("Expert review", False),
+        ("Expert pool", False),
         ("Users and roles", False),
         ("Audit log", False),
         ("API", False),
@@ -72,6 +78,7 @@ def test_enterprise_sees_its_own_pages_and_not_the_operators(client, enterprise_
         ("My recognitions", False),
         ("Maturity diagnosis", False),
         ("Supply and demand", False),
+        ("Calls and selections", False),
         ("API", False),
     ]
 
