@@ -1308,7 +1308,7 @@ TABLE = [
     ),
     api("api-review-experts", GET=STAFF | {"expert"}),
     api("api-review-expert", {"pk": "expert_profile"}, GET=STAFF | {"expert"}),
-    api("api-review-rounds", GET=OP),
+    api("api-review-rounds", GET=OP | {"officer", "society"}),
     api("api-review-round", {"pk": "review_round"}, GET=OP),
     api("api-review-assign", {"pk": "review_round"}, POST=write(OP, {"method": "optimal"})),
     api("api-review-assignments", {"pk": "review_round"}, GET=OP),

@@ -71,7 +71,7 @@ class RoundListApi(ApiOperation):
         tags=TAGS,
     )
     def get(self, request):
-        if not access.can_run_rounds(request.membership):
+        if not access.can_see_rounds(request.membership):
             raise Http404
         parse(PageQuery, request.query_params)
         qs = access.rounds_for(request.membership).order_by("-created_at", "-id")
