@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhizao.calls import services as call_services
 from zhizao.calls.enums import ApplicationState
 from zhizao.calls.errors import CallError
 from zhizao.calls.models import Application, CallCategory
 from zhizao.calls.services.applications import set_application_state
+from zhizao.calls.services.publicity import open_publicity
 from zhizao.common.audit import Actor
 from zhizao_core.review import Criterion, ReviewScore
 from zhizao_core.review.aggregate import aggregate, outlier_experts
@@ -240,7 +240,7 @@ def propose_ranking(actor: Actor, ranking: Ranking) -> Ranking:
                         reason=review_round.name,
                         expected=ApplicationState.IN_REVIEW,
                     )
-            call_services.open_publicity(
+            open_publicity(
                 actor,
                 review_round.call,
                 [
