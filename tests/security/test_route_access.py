@@ -1236,11 +1236,13 @@ TABLE = [
         POST=write(OP | {"expert"}, {"person": "P-009", "kind": "coauthor"}, ("expert", 302)),
     ),
     page("review:round_list", GET=OP | {"officer", "society"}),
+    # an officer whose organisation hosts a call (the calls world's bureau) opens rounds too;
+    # the round's call must be one of its own (a form error otherwise)
     page(
         "review:round_new",
-        GET=OP,
+        GET=OP | {"officer"},
         POST=write(
-            OP,
+            OP | {"officer"},
             lambda w: {
                 "call": w.review_round.call_id,
                 "name": "会评",
