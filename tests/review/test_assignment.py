@@ -8,8 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import actor_for, make_organization, make_user
+from zhizao.accounts.enums import Role
 from zhizao.calls.models import Application
 from zhizao.common.models import AuditEntry
+from zhizao.matchmaking import services as matchmaking
 from zhizao.review import selectors, services
 from zhizao.review.errors import ReviewError
 from zhizao.review.models import Assignment, DeclaredConflict, Exclusion, Substitute
@@ -116,3 +119,48 @@ def test_only_the_assigned_expert_recuses(rw):
         services.declare_conflict(rw.actor(other), assignment, reason="x")
     assignment.refresh_from_db()
     assert assignment.state == "active"
+
+
+def test_collaboration_and_named_exclusions_come_from_platform_data(rw):
+    """An accepted matchmaking introduction between the expert's organisation (a provider)
+    and the applicant excludes the pair (collaboration within the window); an expert the
+    applicant names is excluded too, resolved from the name."""
+    provider = make_organization(name="评审测试视觉方案商", kind="provider", industry=None)
+    provider_user = make_user("rv-provider", role=Role.PROVIDER, organization=provider)
+    expert_user = make_user("rv-prov-expert", role=Role.EXPERT, organization=provider)
+    expert = services.create_expert(
+        rw.office_actor, expert_user.memberships.get(), name="评审测试方案商专家"
+    )
+    p, ent = actor_for(provider_user), actor_for(rw.applicant_users[1])
+    offering = matchmaking.publish_offering(
+        p,
+        matchmaking.create_offering(
+            p,
+            provider,
+            kind="solution",
+            title="视觉检测",
+            description="机器视觉",
+            categories=["machine_vision"],
+        ),
+    )
+    demand = matchmaking.publish_demand(
+        ent,
+        matchmaking.create_demand(
+            ent,
+            rw.orgs["y"],
+            title="缺陷检测",
+            description="注塑件外观",
+            category="machine_vision",
+            region="320411",
+        ),
+    )
+    intro = matchmaking.request_introduction(ent, demand=demand, offering=offering)
+    matchmaking.accept_introduction(p, intro)
+    Application.objects.filter(pk=rw.apps[2].pk).update(named_exclusions=["评审测试专家戊"])
+    services.run_assignment(rw.office_actor, rw.round, method="optimal")
+    rules = {
+        (x.application_id, x.expert_id): x.rule for x in Exclusion.objects.filter(round=rw.round)
+    }
+    assert rules[(rw.apps[1].pk, expert.pk)] == "collaboration"
+    assert (rw.apps[0].pk, expert.pk) not in rules
+    assert rules[(rw.apps[2].pk, rw.experts["free1"].pk)] == "named"

@@ -75,6 +75,20 @@ def _people(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _named(values, by_name: dict[str, list[str]], known_ids: set[str]) -> tuple[str, ...]:
+    """The experts an applicant named, resolved to expert ids: applicants never see the pool,
+    so they name experts by name (an id of the pool is taken as it is). A name two experts
+    share excludes both; a name nobody in the pool has excludes nobody."""
+    out: list[str] = []
+    for value in values or []:
+        value = str(value).strip()
+        if value in known_ids:
+            out.append(value)
+        else:
+            out.extend(by_name.get(value, []))
+    return tuple(dict.fromkeys(out))
+
+
 def _text(application) -> str:
     parts = [application.title]
     for value in (application.data or {}).values():
@@ -163,6 +177,10 @@ def build_problem(review_round, *, call_date: dt.date | None = None):
     collaborations = _collaborations(
         experts, applications, _years_before(call_date, call.conflict_years)
     )
+    by_name: dict[str, list[str]] = {}
+    for e in experts:
+        by_name.setdefault(e.name.strip(), []).append(str(e.pk))
+    known_ids = {str(e.pk) for e in experts}
     core_apps = [
         Application(
             id=str(a.pk),
@@ -172,7 +190,7 @@ def build_problem(review_round, *, call_date: dt.date | None = None):
             industry=a.industry_code or (a.applicant.industry_id or ""),
             category=a.category.code if a.category_id else "",
             text=_text(a),
-            named_exclusions=tuple(str(x) for x in (a.named_exclusions or [])),
+            named_exclusions=_named(a.named_exclusions, by_name, known_ids),
         )
         for a in applications
     ]
