@@ -164,3 +164,12 @@ def test_collaboration_and_named_exclusions_come_from_platform_data(rw):
     assert rules[(rw.apps[1].pk, expert.pk)] == "collaboration"
     assert (rw.apps[0].pk, expert.pk) not in rules
     assert rules[(rw.apps[2].pk, rw.experts["free1"].pk)] == "named"
+
+
+def test_an_unavailable_expert_is_left_out_of_the_pool(rw):
+    services.set_availability(rw.office_actor, rw.round, rw.experts["free2"], available=False)
+    services.run_assignment(rw.office_actor, rw.round, method="optimal")
+    rw.round.refresh_from_db()
+    assert rw.experts["free2"].pk not in rw.round.pool
+    assert len(rw.round.pool) == 5
+    assert not Assignment.objects.filter(expert=rw.experts["free2"]).exists()

@@ -1290,6 +1290,11 @@ TABLE = [
         GET=OP,
         POST=write(OP, {"method": "median", "trim": "1", "divergence": "20"}, ("operator", 302)),
     ),
+    page(
+        "review:round_availability",
+        {"pk": "review_round"},
+        POST=write(OP, lambda w: {"expert": w.expert_profile.pk, "max_load": "3"}),
+    ),
     page("review:ranking_propose", {"pk": "ranking"}, POST=write(OP)),
     page(
         "review:assignment_remove",

@@ -240,3 +240,15 @@ class ReviewForm(ServiceForm):
             "comments": {c.code: data.get(f"comment_{c.code}", "") for c in self.criteria},
             "comment": data.get("comment", ""),
         }
+
+
+class AvailabilityForm(ServiceForm):
+    expert = forms.IntegerField(label=_("Expert"), widget=forms.Select)
+    available = forms.BooleanField(label=_("Available in this round"), required=False)
+    max_load = forms.IntegerField(
+        label=_("Most applications"), required=False, min_value=1, max_value=200
+    )
+
+    def __init__(self, *args, experts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].widget.choices = [(e.pk, e.name) for e in experts]

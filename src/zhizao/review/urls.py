@@ -24,6 +24,7 @@ urlpatterns = [
     path("rounds/<int:pk>/assignments/", rounds.assignment_add, name="assignment_add"),
     path("rounds/<int:pk>/panel/", rounds.panel_decision, name="panel_decision"),
     path("rounds/<int:pk>/appraise/", rounds.round_appraise, name="round_appraise"),
+    path("rounds/<int:pk>/availability/", rounds.round_availability, name="round_availability"),
     path("rounds/<int:pk>/ranking/", rounds.round_ranking, name="round_ranking"),
     path("rankings/<int:pk>/propose/", rounds.ranking_propose, name="ranking_propose"),
     path("assignments/<int:pk>/remove/", rounds.assignment_remove, name="assignment_remove"),

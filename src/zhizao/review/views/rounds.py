@@ -24,6 +24,7 @@ from ..errors import ReviewError
 from ..forms import (
     AppraisalForm,
     AssignForm,
+    AvailabilityForm,
     ManualForm,
     PanelDecisionForm,
     RankingForm,
@@ -114,6 +115,7 @@ def round_detail(request, pk):
             "rows": _by_application(review_round),
             "overview": selectors.round_overview(review_round),
             "assign_form": AssignForm(initial={"method": "optimal", "cap": "0.5"}),
+            "availability_form": AvailabilityForm(experts=experts, initial={"available": False}),
             "manual_form": ManualForm(applications=list(apps_for_manual.values()), experts=experts),
             "loads": selectors.expert_loads(review_round),
             "panel": RoundExpert.objects.filter(round=review_round).select_related("expert"),
@@ -360,3 +362,29 @@ def ranking_propose(request, pk):
         return redirect("review:round_ranking", pk=ranking.round_id)
     messages.success(request, _("The proposed list is in public notice (公示)."))
     return redirect("review:round_ranking", pk=ranking.round_id)
+
+
+@login_required
+@require_POST
+def round_availability(request, pk):
+    """The office records whether an expert reviews in this round (and its load)."""
+    review_round = access.access_round(request.membership, pk)
+    form = AvailabilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an expert."))
+        return redirect("review:round_detail", pk=pk)
+    expert = selectors.pool_experts().filter(pk=form.cleaned_data["expert"]).first()
+    if expert is None:
+        raise Http404
+    try:
+        services.set_availability(
+            actor_for_request(request),
+            review_round,
+            expert,
+            available=form.cleaned_data["available"],
+            max_load=form.cleaned_data.get("max_load"),
+        )
+    except ReviewError as error:
+        messages.error(request, error.message)
+        return redirect("review:round_detail", pk=pk)
+    return _done(request, pk, _("Availability saved."))
