@@ -150,5 +150,6 @@ def exclusions(problem: AssignmentProblem) -> list[Exclusion]:
         for i in sorted(found):
             rule, detail = found[i]
             zh, en = _reason(rule, detail, years)
-            out.append(Exclusion(app.id, experts[i].id, rule, zh, detail, en))
+            plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in detail.items()}
+            out.append(Exclusion(app.id, experts[i].id, rule, zh, plain, en))
     return out
