@@ -335,3 +335,31 @@ def test_a_city_bureau_can_be_a_nominating_body(call, office_user):
     make_user("suzhou", role=Role.OFFICER, organization=bureau)
     row = call_services.set_quota(actor_for(office_user), call, nominator=bureau, quota=3)
     assert (row.nominator_id, row.quota, row.category_id) == (bureau.pk, 3, None)
+
+
+def test_deadline_reminders_are_sent_once_and_by_e_mail(
+    call, enterprise_user, society_a, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from zhizao.calls.services.reminders import remind_deadlines
+    from zhizao.common.models import Notification
+
+    enterprise_user.email = "zhang@example.cn"
+    enterprise_user.save()
+    app = app_services.start_application(
+        actor_for(enterprise_user),
+        call,
+        title="排产",
+        category=call.categories.first(),
+        nominator=society_a,
+    )
+    closes = call.stages.get(kind="apply").closes
+    assert remind_deadlines(now=closes - dt.timedelta(days=4)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        # the draft (nothing is addressed to society A yet)
+        assert remind_deadlines(now=closes - dt.timedelta(days=2)) == 1
+    assert remind_deadlines(now=closes - dt.timedelta(days=1)) == 0
+    assert [n.recipient_organization_id for n in Notification.objects.all()] == [app.applicant_id]
+    assert [m.to for m in mail.outbox] == [["zhang@example.cn"]]
+    assert app.title in mail.outbox[0].subject

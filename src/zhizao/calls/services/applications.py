@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from zhizao.common.audit import Actor
-from zhizao.common.notifications import notify
 from zhizao.common.services import update_fields
 from zhizao.registry.models import Organization
 
@@ -23,7 +22,7 @@ from ..errors import CallError
 from ..models import Application, ApplicationFile, Call
 from ..selectors import missing_items, prefill_values, stage_open, title_key
 from ..validators import clean_answer
-from .base import application_link, audit, is_system, text
+from .base import application_link, audit, is_system, tell, text
 
 A = ApplicationState
 
@@ -103,7 +102,7 @@ def move(
     )
     message = NOTIFIED_STATES.get(to)
     if message and not is_applicant(actor, locked):
-        notify(
+        tell(
             locked.applicant,
             title=_(message) % {"title": locked.title},
             body=reason,
@@ -115,7 +114,7 @@ def move(
 def lock(application: Application | int) -> Application:
     pk = application if isinstance(application, int) else application.pk
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call", "applicant", "category", "nominator")
         .get(pk=pk)
     )

@@ -3,11 +3,16 @@ text checks and notifications."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zhizao.accounts.models import Membership
 from zhizao.common.audit import Actor
 from zhizao.common.models import AuditAction
+from zhizao.common.notifications import notify
 from zhizao.common.services import event_audit
 
 from ..errors import CallError
@@ -51,3 +56,29 @@ def text(value, *, field: str, label: str, max_length: int, required: bool = Fal
 
 def application_link(application) -> str:
     return reverse("calls:application_detail", args=[application.pk])
+
+
+def tell(organization, *, title: str, body: str = "", link: str = "") -> None:
+    """A notification in the platform to an organisation, and after the commit an e-mail to
+    its members who have an address (Django's e-mail backend: the console in the demo)."""
+    notify(organization, title=title, body=body, link=link)
+    emails = sorted(
+        {
+            e
+            for e in Membership.objects.filter(
+                organization=organization, is_active=True, user__is_active=True
+            ).values_list("user__email", flat=True)
+            if e
+        }
+    )
+    if emails:
+        message = "\n\n".join(part for part in (body, link) if part)
+        transaction.on_commit(
+            lambda: send_mail(
+                title[:200],
+                message or title,
+                settings.DEFAULT_FROM_EMAIL,
+                emails,
+                fail_silently=True,
+            )
+        )

@@ -40,7 +40,9 @@ def publish_catalogue(
     today = today or timezone.localdate()
     reference = text(reference, field="reference", label=_("Document number"), max_length=120)
     with transaction.atomic():
-        locked_call = Call.objects.select_for_update().select_related("host").get(pk=call.pk)
+        locked_call = (
+            Call.objects.select_for_update(of=("self",)).select_related("host").get(pk=call.pk)
+        )
         _office(actor, locked_call)
         if locked_call.state == CallState.PUBLISHED:
             raise CallError("published", _("The call is already published."))

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
-from zhizao.common.notifications import notify
 
 from ..access import can_manage_call, can_object
 from ..calendar import work_calendar
@@ -21,7 +20,7 @@ from ..enums import ApplicationState, CalendarDayKind, ObjectionState, Publicity
 from ..errors import CallError
 from ..models import Application, CalendarDay, Call, Objection, Publicity, PublicityEntry
 from .applications import lock, move
-from .base import audit, is_system, text
+from .base import audit, is_system, tell, text
 
 A = ApplicationState
 
@@ -132,7 +131,11 @@ def file_objection(
     body = text(body, field="body", label=_("Objection"), max_length=5000, required=True)
     phone = text(phone, field="phone", label=_("Phone"), max_length=40)
     with transaction.atomic():
-        locked = Publicity.objects.select_for_update().select_related("call").get(pk=publicity.pk)
+        locked = (
+            Publicity.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=publicity.pk)
+        )
         if locked.state != PublicityState.OPEN or not (
             locked.opens_on <= today <= locked.closes_on
         ):
@@ -150,7 +153,7 @@ def file_objection(
             body=body,
         )
         audit(actor, "objection_filed", objection, context={"application": application.pk})
-        notify(
+        tell(
             locked.call.host,
             title=_("An objection was filed in the public notice of “%(call)s”.")
             % {"call": locked.call.title},
@@ -167,7 +170,7 @@ def answer_objection(
     answer = text(answer, field="answer", label=_("Answer"), max_length=5000, required=True)
     with transaction.atomic():
         locked = (
-            Objection.objects.select_for_update()
+            Objection.objects.select_for_update(of=("self",))
             .select_related("publicity__call")
             .get(pk=objection.pk)
         )
@@ -202,7 +205,11 @@ def close_publicity(
     """After its last day and with every objection answered."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = Publicity.objects.select_for_update().select_related("call").get(pk=publicity.pk)
+        locked = (
+            Publicity.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=publicity.pk)
+        )
         _office(actor, locked.call)
         if locked.state != PublicityState.OPEN:
             raise CallError("closed", _("The public notice is already closed."))

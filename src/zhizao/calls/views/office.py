@@ -13,7 +13,7 @@ from zhizao.accounts.selectors import actor_for_request
 from .. import access
 from ..enums import ApplicationState
 from ..errors import CallError
-from ..selectors import CHECKLIST, applications_for_nominator, formal_checks, quota_left
+from ..selectors import CHECKLIST, applications_for_nominator, quota_left
 from ..services import formal, nominations
 from .common import done, paginate, parse_local
 
@@ -95,11 +95,12 @@ def formal_review(request, pk):
     qs = (
         access.applications_for(membership)
         .filter(call=call, state=state)
-        .prefetch_related("call__fields", "call__categories", "call__stages")
         .order_by("nominator_id", "nomination_rank", "id")
     )
     page = paginate(request, qs)
-    rows = [(a, formal_checks(a) if state == waiting else []) for a in page.object_list]
+    # the checks of each application are on its page (they read its answers, files and
+    # earlier applications); the list stays a constant number of queries
+    rows = [(a, []) for a in page.object_list]
     return render(
         request,
         "calls/formal_review.html",
