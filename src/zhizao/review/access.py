@@ -152,6 +152,6 @@ def visible_reviews(assignment: Assignment):
 def office_assignments(review_round: ReviewRound):
     return (
         Assignment.objects.filter(round=review_round)
-        .select_related("application", "expert", "review")
+        .select_related("application__applicant", "expert", "review")
         .order_by("application_id", "state", "-affinity", "expert_id")
     )
