@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, make_user
 from tests.review.conftest import build_review_world
 from zhizao.accounts.enums import Role
 from zhizao.review import services
-from zhizao.review.models import Assignment, Review
+from zhizao.review.models import Assignment, Review, ReviewRound
 
 
 def login(client, user, lang="zh-hans"):
@@ -205,3 +205,16 @@ def test_no_applicant_or_public_response_names_an_expert(client, reviewing):
                 for expert_name in names:
                     assert expert_name not in body, (who, url)
     assert checked > 20
+
+
+def test_round_page_keeps_a_constant_number_of_queries(client, db):
+    w = build_review_world(k=1)
+    services.run_assignment(w.office_actor, w.round, method="optimal")
+    login(client, w.office)
+    url = reverse("review:round_detail", args=[w.round.pk])
+    one = _count(client, url)
+    # three experts per application instead of one: more rows, the same queries
+    ReviewRound.objects.filter(pk=w.round.pk).update(reviewers_per_application=3)
+    services.run_assignment(w.office_actor, w.round, method="optimal")
+    assert Assignment.objects.filter(round=w.round).count() == 9
+    assert _count(client, url) == one
