@@ -27,7 +27,12 @@ def test_a_big_round_runs_on_the_worker(rw, settings, django_capture_on_commit_c
     assert Assignment.objects.filter(round=rw.round).count() == 6
 
 
-def test_reminders_once_a_day_to_pending_experts(rw):
+def test_reminders_once_a_day_to_pending_experts(
+    rw, mailoutbox, django_capture_on_commit_callbacks
+):
+    for user in rw.users.values():
+        user.email = f"{user.username}@example.cn"
+        user.save(update_fields=["email"])
     services.run_assignment(rw.office_actor, rw.round, method="optimal")
     services.open_round(rw.office_actor, rw.round)
     first = Assignment.objects.filter(round=rw.round, state="active").order_by("id").first()
@@ -43,7 +48,11 @@ def test_reminders_once_a_day_to_pending_experts(rw):
     far = rw.round.deadline - dt.timedelta(days=5)
     assert services.send_reminders(now=far) == 0
     near = rw.round.deadline - dt.timedelta(days=2)
-    assert services.send_reminders(now=near) == 5
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders(now=near) == 5
     assert services.send_reminders(now=near) == 0
+    assert len(mailoutbox) == 5
+    assert mailoutbox[0].subject.startswith("提醒：您在 网评第一轮 的评审将于")
     assert Notification.objects.filter(title__startswith="提醒").count() == before + 5
     assert timezone.localdate(near) == rw.round.__class__.objects.get(pk=rw.round.pk).reminded_on

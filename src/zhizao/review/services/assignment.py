@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhizao.calls.services.base import tell
 from zhizao.common.audit import SYSTEM, Actor
-from zhizao.common.notifications import notify
 from zhizao.common.worker import enqueue_after_commit
 from zhizao_core.review import InfeasibleAssignment, check_assignment, exclusions
 from zhizao_core.review.assign import solve_assignment
@@ -444,7 +444,7 @@ def _notify_recusal(review_round, ended: Assignment, replacement: Assignment | N
     else:
         body = _("A replacement expert was assigned.")
     call = review_round.call
-    notify(
+    tell(
         call.host,
         title=_("An expert declared a conflict in %(round)s") % {"round": review_round.name},
         body=body,

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhizao.common.notifications import notify
-
 from ..enums import AssignmentState, ReviewState, RoundState
 from ..models import Assignment, ReviewRound
+from .rounds import tell_expert
 
 REMINDER_DAYS = 3
 
@@ -45,10 +44,8 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
             )
             deadline = timezone.localtime(review_round.deadline).strftime("%Y-%m-%d %H:%M")
             for assignment in pending:
-                membership = assignment.expert.membership
-                notify(
-                    membership.organization,
-                    user=membership.user,
+                tell_expert(
+                    assignment.expert.membership,
                     title=_("Reminder: your review in %(round)s is due %(deadline)s")
                     % {"round": review_round.name, "deadline": deadline},
                     link=reverse("review:assignment_detail", args=[assignment.pk]),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -140,11 +142,23 @@ def _expert_link(assignment_id: int) -> str:
     return reverse("review:assignment_detail", args=[assignment_id])
 
 
+def tell_expert(membership, *, title: str, body: str = "", link: str = "") -> None:
+    """A notification in the platform to the expert (its user in its organisation) and, after
+    the commit, an e-mail when the user has an address (Django's e-mail backend)."""
+    notify(membership.organization, user=membership.user, title=title, body=body, link=link)
+    email = membership.user.email
+    if email:
+        message = "\n\n".join(part for part in (body, link) if part) or title
+        transaction.on_commit(
+            lambda: send_mail(
+                title[:200], message, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True
+            )
+        )
+
+
 def notify_assignment(assignment: Assignment) -> None:
-    membership = assignment.expert.membership
-    notify(
-        membership.organization,
-        user=membership.user,
+    tell_expert(
+        assignment.expert.membership,
         title=_("New review assignment: %(title)s") % {"title": assignment.round.name},
         body=_("Please submit your review by %(deadline)s.")
         % {"deadline": timezone.localtime(assignment.round.deadline).strftime("%Y-%m-%d %H:%M")},
