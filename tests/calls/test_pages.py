@@ -187,3 +187,31 @@ def test_no_expert_name_reaches_an_applicant_or_the_public(
     leaks = [(url, name) for url, text in seen for name in names if name in text]
     assert leaks == []
     assert "入选" in dict(seen)[reverse("calls:application_detail", args=[application.pk])]
+
+
+def test_nominating_body_moves_a_nominee_up(
+    client, call, application, enterprise_user, other_enterprise_user, society_b, society_b_user
+):
+    apps_ = []
+    for user, title in ((enterprise_user, "甲项目"), (other_enterprise_user, "乙项目")):
+        app = app_services.start_application(
+            actor_for(user),
+            call,
+            title=title,
+            category=call.categories.first(),
+            nominator=society_b,
+        )
+        app = app_services.submit_application(actor_for(user), fill(app, user))
+        apps_.append(nominations.nominate_application(actor_for(society_b_user), app))
+    login(client, society_b_user)
+    page = client.get(reverse("calls:nominations", args=[call.pk])).content.decode()
+    assert page.count('aria-label="上移"') == 1
+    client.post(
+        reverse("calls:nominations_rank", args=[call.pk]), {"order": [apps_[1].pk, apps_[0].pk]}
+    )
+    ranks = dict(
+        Application.objects.filter(pk__in=[a.pk for a in apps_]).values_list(
+            "title", "nomination_rank"
+        )
+    )
+    assert ranks == {"甲项目": 2, "乙项目": 1}

@@ -3,6 +3,8 @@ text checks and notifications."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -34,6 +36,7 @@ EVENT_ACTIONS = {
 }
 
 audit = event_audit("calls", EVENT_ACTIONS)
+logger = logging.getLogger(__name__)
 
 
 def is_system(actor: Actor) -> bool:
@@ -73,12 +76,13 @@ def tell(organization, *, title: str, body: str = "", link: str = "") -> None:
     )
     if emails:
         message = "\n\n".join(part for part in (body, link) if part)
-        transaction.on_commit(
-            lambda: send_mail(
-                title[:200],
-                message or title,
-                settings.DEFAULT_FROM_EMAIL,
-                emails,
-                fail_silently=True,
-            )
-        )
+        transaction.on_commit(lambda: _send(title[:200], message or title, emails))
+
+
+def _send(subject: str, message: str, emails: list[str]) -> None:
+    """The e-mail copy of a notification; a mail server that fails does not undo the write
+    (the notification in the platform stands) and is logged."""
+    try:
+        send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, emails)
+    except Exception:
+        logger.exception("calls: e-mail to %s failed", ", ".join(emails))

@@ -30,12 +30,20 @@ def nominations_page(request, pk):
         or not call.quotas.filter(nominator_id=membership.organization_id).exists()
     ):
         raise Http404
+    applications = list(applications_for_nominator(call, membership.organization_id))
+    nominees = [a.pk for a in applications if a.state == A.NOMINATED]
+    # for each nominee but the first: the order with it moved up one place
+    move_up = {}
+    for i, pk in enumerate(nominees[1:], start=1):
+        order = list(nominees)
+        order[i - 1], order[i] = order[i], order[i - 1]
+        move_up[pk] = order
     return render(
         request,
         "calls/nominations.html",
         {
             "call": call,
-            "applications": list(applications_for_nominator(call, membership.organization_id)),
+            "rows": [(a, move_up.get(a.pk)) for a in applications],
             "quota_left": quota_left(call, membership.organization_id),
         },
     )
