@@ -4,6 +4,7 @@ in_review through the calls state machine), close it; the one owner of a round's
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,6 +24,8 @@ from ..enums import AssignmentState, RoundKind, RoundState, Visibility
 from ..errors import ReviewError
 from ..models import Assignment, ReviewRound
 from .base import audit, require_office
+
+logger = logging.getLogger(__name__)
 
 ROUND_TRANSITIONS = {
     RoundState.DRAFT: {RoundState.ASSIGNING},
@@ -149,11 +152,16 @@ def tell_expert(membership, *, title: str, body: str = "", link: str = "") -> No
     email = membership.user.email
     if email:
         message = "\n\n".join(part for part in (body, link) if part) or title
-        transaction.on_commit(
-            lambda: send_mail(
-                title[:200], message, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True
-            )
-        )
+        transaction.on_commit(lambda: _send(title[:200], message, email))
+
+
+def _send(subject: str, message: str, email: str) -> None:
+    """The e-mail copy; a mail server that fails does not undo the write (the notification in
+    the platform stands) and is logged."""
+    try:
+        send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [email])
+    except Exception:
+        logger.exception("review: e-mail to %s failed", email)
 
 
 def notify_assignment(assignment: Assignment) -> None:
