@@ -21,6 +21,7 @@ GROUPS = {
     "diagnosis": {"score", "load-models", "demo"},
     "policies": {"evaluate", "load-rules", "demo", "scan"},
     "match": {"rank", "evaluate", "demo", "reindex", "import"},
+    "review": {"demo", "replay"},
 }
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhizao.policies",
     "zhizao.matchmaking",
     "zhizao.calls",
+    "zhizao.review",
     "zhizao.api",
 ]
 
@@ -210,6 +211,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
+    "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
 }
 
 # E-mail copies of notifications: the console in the demo; an SMTP (or any) backend in
