@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhizao.diagnosis",
     "zhizao.policies",
     "zhizao.matchmaking",
+    "zhizao.events",
     "zhizao.api",
 ]
 
