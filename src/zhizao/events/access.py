@@ -19,7 +19,16 @@ from django.http import Http404
 from zhizao.accounts.roles import acts_for, belongs_to, is_operator
 
 from .enums import EventState, RegistrationState
-from .models import Booth, BoothVisit, Event, Lead, MeetingRequest, Registration, Session
+from .models import (
+    Booth,
+    BoothVisit,
+    Event,
+    Lead,
+    MeetingRequest,
+    ProcurementNeed,
+    Registration,
+    Session,
+)
 
 
 def can_organize(membership, event: Event) -> bool:
@@ -222,3 +231,29 @@ def access_meeting(membership, pk, *, party: bool = False) -> MeetingRequest:
     if not party and can_organize(membership, meeting.event):
         return meeting
     raise Http404
+
+
+def own_meetings(membership, event: Event):
+    """The meetings the acting user is a party of (also for an organiser)."""
+    if membership is None:
+        return MeetingRequest.objects.none()
+    return (
+        MeetingRequest.objects.filter(event=event)
+        .filter(Q(requester__user_id=membership.user_id) | Q(recipient__user_id=membership.user_id))
+        .select_related("requester__organization", "recipient__organization")
+    )
+
+
+# --- procurement ------------------------------------------------------------------------------
+
+
+def access_need(membership, pk) -> ProcurementNeed:
+    """A procurement need: its buyer only (the demand itself is matchmaking's)."""
+    need = (
+        ProcurementNeed.objects.select_related("event", "demand", "registration__organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if need is None or membership is None or need.registration.user_id != membership.user_id:
+        raise Http404
+    return need

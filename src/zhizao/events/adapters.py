@@ -12,11 +12,15 @@ from django.utils import timezone
 
 from zhizao_core.expo import (
     Interval,
-    MeetingRequest as CoreRequest,
     Participant,
-    Placement as CorePlacement,
     ScheduleProblem,
     Slot,
+)
+from zhizao_core.expo import (
+    MeetingRequest as CoreRequest,
+)
+from zhizao_core.expo import (
+    Placement as CorePlacement,
 )
 
 from .enums import MeetingState, Placement
@@ -61,17 +65,13 @@ def build_problem(event: Event) -> tuple[ScheduleProblem, dict[str, MeetingReque
     )
     party_ids = {m.requester_id for m in meetings} | {m.recipient_id for m in meetings}
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for item in AgendaItem.objects.filter(registration_id__in=party_ids).select_related(
-        "session"
-    ):
+    for item in AgendaItem.objects.filter(registration_id__in=party_ids).select_related("session"):
         busy[item.registration_id].append(
             Interval(start=item.session.starts_at, end=item.session.ends_at)
         )
     valid = {s.id for s in slots}
     participants = {}
-    for registration in Registration.objects.filter(pk__in=party_ids).only(
-        "id", "available_slots"
-    ):
+    for registration in Registration.objects.filter(pk__in=party_ids).only("id", "available_slots"):
         available = (
             frozenset(s for s in registration.available_slots if s in valid)
             if registration.available_slots is not None

@@ -237,12 +237,15 @@ class Registration(models.Model):
 
 class AgendaItem(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="agenda")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["registration", "session"], name="agenda_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} · {self.session_id}"
 
 
 class Attendance(models.Model):
@@ -257,6 +260,9 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "registration"], name="attend_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} @ {self.session_id}"
 
 
 class Hall(models.Model):
@@ -328,9 +334,10 @@ class BoothVisit(models.Model):
     shares_contact = models.BooleanField(_("shares contact"), default=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["booth", "registration"], name="visit_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["booth", "registration"], name="visit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} @ {self.booth_id}"
 
 
 class Lead(models.Model):
@@ -347,9 +354,10 @@ class Lead(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["booth", "registration"], name="lead_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["booth", "registration"], name="lead_once")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} @ {self.booth_id}"
 
 
 class MeetingRequest(models.Model):
@@ -413,3 +421,6 @@ class ProcurementNeed(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id}"

@@ -2,6 +2,7 @@
 transaction and records an audit entry; pages, the API, tasks and commands call these."""
 
 from .exhibition import collect_lead, fill_booth, record_visit
+from .exports import export_booth_table, export_event_table, leads_table
 from .meetings import (
     cancel_meeting,
     preview_reoptimise,
@@ -53,7 +54,10 @@ __all__ = [
     "configure_registration",
     "create_event",
     "exhibitor_registration",
+    "export_booth_table",
+    "export_event_table",
     "fill_booth",
+    "leads_table",
     "new_badge_code",
     "post_need",
     "preview_reoptimise",

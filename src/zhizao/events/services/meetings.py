@@ -282,7 +282,9 @@ def publish_schedule(actor: Actor, event: Event, *, now: dt.datetime | None = No
         locked = Event.objects.select_for_update().get(pk=event.pk)
         drafts = list(
             MeetingRequest.objects.filter(event=event, placement=Placement.DRAFT).select_related(
-                "requester__organization", "recipient__organization", "requester__user",
+                "requester__organization",
+                "recipient__organization",
+                "requester__user",
                 "recipient__user",
             )
         )
@@ -298,10 +300,14 @@ def publish_schedule(actor: Actor, event: Event, *, now: dt.datetime | None = No
             changes={"published_meetings": [0, len(drafts)]},
         )
         for m in drafts:
-            _notify_parties(m, _("Your meeting is scheduled: %(when)s, table %(table)s") % {
-                "when": timezone.localtime(m.starts_at).strftime("%m-%d %H:%M"),
-                "table": m.table,
-            })
+            _notify_parties(
+                m,
+                _("Your meeting is scheduled: %(when)s, table %(table)s")
+                % {
+                    "when": timezone.localtime(m.starts_at).strftime("%m-%d %H:%M"),
+                    "table": m.table,
+                },
+            )
     event.schedule_published_at = locked.schedule_published_at
     return len(drafts)
 

@@ -70,7 +70,9 @@ def _check_event(values: dict) -> dict:
         day = dt.date.fromisoformat(str(day)) if not isinstance(day, dt.date) else day
         if not starts <= day <= ends:
             raise EventError(
-                "bad_meeting_day", _("Meeting days must be days of the event."), field="meeting_days"
+                "bad_meeting_day",
+                _("Meeting days must be days of the event."),
+                field="meeting_days",
             )
         out_days.append(day.isoformat())
     values["meeting_days"] = sorted(set(out_days))

@@ -69,9 +69,7 @@ def register(
     try:
         with transaction.atomic():
             rtype = (
-                RegistrationType.objects.select_for_update()
-                .filter(event=event, kind=kind)
-                .first()
+                RegistrationType.objects.select_for_update().filter(event=event, kind=kind).first()
             )
             if rtype is None:
                 raise EventError("bad_kind", _("Choose a participant type."), field="kind")
