@@ -4,6 +4,7 @@ settings (``DATABASE_URL``) point to.
     zhizao migrate
     zhizao registry import FILE [--commit] [--skip-invalid] [--format json]
     zhizao worker
+    zhizao expo schedule --input FILE   (pure core, no Django: zhizao_core.expo.cli)
 
 Two-word commands (``zhizao registry import``) map to management commands named
 ``registry_import``; anything else is passed to Django unchanged.
@@ -28,7 +29,17 @@ def translate_argv(argv: list[str]) -> list[str]:
     return argv
 
 
+# Commands that need neither Django nor a database: they start fast and never touch settings.
+PURE = {("expo", "schedule"): "zhizao_core.expo.cli"}
+
+
 def main(argv: list[str] | None = None) -> None:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    module = PURE.get(tuple(raw[:2]))
+    if module is not None:
+        import importlib
+
+        sys.exit(importlib.import_module(module).main(raw[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhizao.settings")
     from django.core.management import execute_from_command_line
 
