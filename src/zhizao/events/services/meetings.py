@@ -319,7 +319,15 @@ def _place_one(actor: Actor, meeting: MeetingRequest):
     problem, meetings = build_problem(event)
     published = placements_of(meetings, Placement.PUBLISHED)
     problem = dataclasses.replace(problem, fixed=())
-    result = place_incremental(problem, published, request_id(meeting.pk))
+    try:
+        result = place_incremental(problem, published, request_id(meeting.pk))
+    except ScheduleError as error:
+        # a published meeting no longer fits (e.g. a party changed its availability): the
+        # request stays accepted and unplaced until the organiser re-runs the schedule
+        MeetingRequest.objects.filter(pk=meeting.pk).update(
+            unplaced_detail="；".join(error.problems)[:500]
+        )
+        return None
     only = {request_id(meeting.pk)}
     counts = _write_result(event, meetings, result, placement=Placement.PUBLISHED, only=only)
     placed = meetings[request_id(meeting.pk)]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
-from zhizao.common.services import changes_between, snapshot, update_fields
+from zhizao.common.services import changes_between, snapshot
 from zhizao.registry.models import Organization
 
 from ..access import can_organize
@@ -46,6 +46,11 @@ EVENT_FIELDS = (
     "max_meetings",
     "needs_acceptance",
 )
+
+
+def _plain(values: dict) -> dict:
+    """Times as text for the audit log (it stores JSON)."""
+    return {k: v.isoformat() if isinstance(v, dt.time) else v for k, v in values.items()}
 
 
 def _check_organizer(actor: Actor, event: Event) -> None:
@@ -115,7 +120,7 @@ def create_event(actor: Actor, host: Organization, **fields) -> Event:
             actor,
             "event_created",
             event,
-            changes=changes_between({}, snapshot(event, EVENT_FIELDS)),
+            changes=changes_between({}, _plain(snapshot(event, EVENT_FIELDS))),
             context={"host": host.pk},
         )
     return event
@@ -123,17 +128,19 @@ def create_event(actor: Actor, host: Organization, **fields) -> Event:
 
 def update_event(actor: Actor, event: Event, **fields) -> Event:
     _check_organizer(actor, event)
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not event fields: {sorted(unknown)}")
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
-        merged = {**snapshot(locked, EVENT_FIELDS), **fields}
-        values = _check_event(merged)
-        update_fields(
-            actor,
-            locked,
-            {k: values[k] for k in fields},
-            fields=EVENT_FIELDS,
-            event="events.event_updated",
-        )
+        before = snapshot(locked, EVENT_FIELDS)
+        values = _check_event({**before, **fields})
+        for name in fields:
+            setattr(locked, name, values[name])
+        changes = changes_between(_plain(before), _plain(snapshot(locked, EVENT_FIELDS)))
+        if changes:
+            locked.save(update_fields=list(changes))
+            audit(actor, "event_updated", locked, changes=changes)
     return locked
 
 

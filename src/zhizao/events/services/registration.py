@@ -189,7 +189,7 @@ def check_in(
             actor,
             "checked_in",
             registration,
-            changes={"checked_in_at": [None, registration.checked_in_at]},
+            changes={"checked_in_at": [None, registration.checked_in_at.isoformat()]},
             context={"door": door[:40]},
         )
     return ScanResult(registration, True, registration.checked_in_at)
