@@ -207,9 +207,11 @@ def organiser_analytics(event: Event) -> list[Table]:
     )
     visits = (
         Booth.objects.filter(event=event)
-        .annotate(visits=Count("visits", distinct=True), leads=Count("leads", distinct=True))
-        .order_by("-visits", "code")
-        .values_list("code", "exhibitor__name", "visits", "leads")
+        .annotate(
+            visit_count=Count("visits", distinct=True), lead_count=Count("leads", distinct=True)
+        )
+        .order_by("-visit_count", "code")
+        .values_list("code", "exhibitor__name", "visit_count", "lead_count")
     )
     needs = (
         ProcurementNeed.objects.filter(event=event)

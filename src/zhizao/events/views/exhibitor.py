@@ -73,7 +73,14 @@ def leads(request, pk):
             raise Http404
         if form.is_valid():
             try:
-                lead = services.collect_lead(actor_for_request(request), booth, **form.cleaned_data)
+                data = form.cleaned_data
+                lead = services.collect_lead(
+                    actor_for_request(request),
+                    booth,
+                    badge_code=data["code"],
+                    note=data["note"],
+                    rating=data["rating"],
+                )
             except EventError as error:
                 form.add_error("code" if error.field == "code" else None, error.message)
             else:
