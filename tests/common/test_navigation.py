@@ -26,6 +26,7 @@ def test_every_app_registers_its_entries_and_common_names_none_of_them():
         "api-docs",
         "audit_log",
         "diagnosis:home",
+        "events:event_list",
         "home",
         "matchmaking:home",
         "policies:my_policies",
@@ -49,6 +50,7 @@ def test_operator_sees_the_entries_of_its_role_in_order(client, operator):
         ("Policies", False),
         ("Maturity diagnosis", False),
         ("Supply and demand", False),
+        ("Events and expo", False),
         ("Imports", False),
         ("Users and roles", False),
         ("Audit log", False),
@@ -69,6 +71,7 @@ def test_enterprise_sees_its_own_pages_and_not_the_operators(client, enterprise_
         ("My recognitions", False),
         ("Maturity diagnosis", False),
         ("Supply and demand", False),
+        ("Events and expo", False),
         ("API", False),
     ]
 

@@ -32,11 +32,11 @@ from zhizao.accounts import services as accounts
 from zhizao.accounts.enums import Role
 from zhizao.common.notifications import notify
 from zhizao.diagnosis import services as diagnosis
-from zhizao.events import services as events
 from zhizao.diagnosis.cache import clear_provider_index
 from zhizao.diagnosis.loading import shipped_model_files
 from zhizao.diagnosis.selectors import default_model
 from zhizao.diagnosis.services import load_model_files
+from zhizao.events import services as events
 from zhizao.matchmaking import services as matchmaking
 from zhizao.policies import services as policies
 from zhizao.policies.services import editor, namelists, payments, sandbox, scans
