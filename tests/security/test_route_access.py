@@ -790,6 +790,50 @@ TABLE = [
         {"pk": "event", "key": "=meetings", "fmt": "=csv"},
         GET=OP,
     ),
+    # --- events API (the same world objects as the events pages) ---
+    api("api-events", GET=MEMBERS),
+    api("api-event", {"pk": "event"}, GET=MEMBERS),
+    api("api-event-sessions", {"pk": "event"}, GET=MEMBERS),
+    api(
+        "api-event-registration",
+        {"pk": "event"},
+        GET=PARTIES,
+        POST=write(MEMBERS, {"kind": "visitor"}, ("ent_b", 201)),
+    ),
+    api(
+        "api-event-checkin",
+        {"pk": "event"},
+        POST=write(OP, lambda w: {"code": w.registration_a.badge_code}, ("operator", 200)),
+    ),
+    api("api-event-halls", {"pk": "event"}, GET=MEMBERS),
+    api("api-event-booths", {"pk": "event"}, GET=MEMBERS),
+    api(
+        "api-event-meetings",
+        {"pk": "event"},
+        GET=MEMBERS,
+        POST=write(PARTIES, lambda w: {"recipient": w.registration_p.pk, "reason": "再谈"}),
+    ),
+    api(
+        "api-event-schedule",
+        {"pk": "event"},
+        GET=OP,
+        POST=write(OP, {"action": "run"}, ("operator", 200)),
+    ),
+    api("api-event-analytics", {"pk": "event"}, GET=OP),
+    api(
+        "api-event-meeting",
+        {"pk": "meeting"},
+        GET=PARTIES_OP,
+        POST=write(PARTIES, {"action": "outcome", "outcome": "held"}, ("ent_a", 200)),
+    ),
+    api(
+        "api-event-booth-leads",
+        {"pk": "booth"},
+        GET=PROV | OP,
+        POST=write(
+            PROV, lambda w: {"code": w.registration_a.badge_code, "rating": 4}, ("provider", 201)
+        ),
+    ),
     # --- policies: policy (published, with item: published v1 and draft v2, an attachment),
     # draft_policy; A's project with a loan and a document; A's recognition; B's credit
     # record; scan; draft_list and announced_list (A's entry confirmed and paid) ---
