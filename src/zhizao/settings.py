@@ -209,6 +209,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
+    "meeting-reminders": ("zhizao.events.tasks.send_meeting_reminders_task", 300),
 }
 
 # --- Authentication -------------------------------------------------------------------------
