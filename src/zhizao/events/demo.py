@@ -297,12 +297,15 @@ def _participants(event, rng, types, booths, count, now):
     }
     exhibitor_orgs = [b.exhibitor_id for b in booths]
     demo_enterprise = _organization_for("manufacturer").pk
-    visitor_orgs = [demo_enterprise] + list(
-        Organization.objects.filter(kind="manufacturer", is_active=True)
-        .exclude(pk__in=[*exhibitor_orgs, demo_enterprise])
-        .order_by("id")
-        .values_list("pk", flat=True)[: max(count - len(exhibitor_orgs) - 1, 0)]
-    )
+    visitor_orgs = [
+        demo_enterprise,
+        *list(
+            Organization.objects.filter(kind="manufacturer", is_active=True)
+            .exclude(pk__in=[*exhibitor_orgs, demo_enterprise])
+            .order_by("id")
+            .values_list("pk", flat=True)[: max(count - len(exhibitor_orgs) - 1, 0)]
+        ),
+    ]
     plan = [(pk, ParticipantKind.EXHIBITOR) for pk in exhibitor_orgs]
     for n, pk in enumerate(visitor_orgs):
         kind = ParticipantKind.VISITOR
