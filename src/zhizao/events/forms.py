@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.matchmaking.vocabulary import category_choices
 
@@ -11,7 +12,7 @@ from .enums import Outcome, ParticipantKind
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("listing", "Title"), max_length=200)
     host_units = forms.CharField(label=_("Host units"), max_length=500, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     starts_on = forms.DateField(label=_("Starts on"))
@@ -61,7 +62,9 @@ class CodeForm(forms.Form):
 
 class MeetingRequestForm(forms.Form):
     recipient = forms.IntegerField(label=_("Participant"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason for the meeting"), widget=forms.Textarea, max_length=1000
+    )
     priority = forms.TypedChoiceField(
         label=_("Priority"),
         choices=[(1, _("Normal")), (2, _("High")), (3, _("Must meet"))],
@@ -105,7 +108,7 @@ class BoothForm(forms.Form):
 
 
 class NeedForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("listing", "Title"), max_length=200)
     description = forms.CharField(label=_("What do you need?"), widget=forms.Textarea)
     category = forms.ChoiceField(label=_("Category"), choices=category_choices)
     region = forms.CharField(label=_("Region code"), max_length=6)
@@ -117,7 +120,7 @@ class VisitForm(forms.Form):
 
 class TimetableRowForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=pgettext_lazy("listing", "Title"), max_length=200, required=False)
     start = forms.TimeField(label=_("Start"), required=False)
     end = forms.TimeField(label=_("End"), required=False)
     room = forms.CharField(label=_("Room"), max_length=100, required=False)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
 from zhizao.common.services import changes_between, snapshot
@@ -60,7 +61,11 @@ def _check_organizer(actor: Actor, event: Event) -> None:
 
 def _check_event(values: dict) -> dict:
     values["title"] = text(
-        values.get("title"), field="title", label=_("Title"), required=True, max_length=200
+        values.get("title"),
+        field="title",
+        label=pgettext("listing", "Title"),
+        required=True,
+        max_length=200,
     )
     starts, ends = values.get("starts_on"), values.get("ends_on")
     if not isinstance(starts, dt.date) or not isinstance(ends, dt.date):
@@ -161,7 +166,9 @@ def set_event_state(actor: Actor, event: Event, state: str) -> Event:
 
 def add_block(actor: Actor, event: Event, *, title: str, position: int = 0) -> ProgrammeBlock:
     _check_organizer(actor, event)
-    title = text(title, field="title", label=_("Title"), required=True, max_length=200)
+    title = text(
+        title, field="title", label=pgettext("listing", "Title"), required=True, max_length=200
+    )
     with transaction.atomic():
         block = ProgrammeBlock.objects.create(event=event, title=title, position=position)
         audit(actor, "block_created", block, context={"event": event.pk})
@@ -178,7 +185,9 @@ def add_forum(
     position: int = 0,
 ) -> Forum:
     _check_organizer(actor, event)
-    title = text(title, field="title", label=_("Title"), required=True, max_length=200)
+    title = text(
+        title, field="title", label=pgettext("listing", "Title"), required=True, max_length=200
+    )
     if kind not in ForumKind.values:
         raise EventError("bad_kind", _("Choose the opening or a sub-forum."), field="kind")
     if block is not None and block.event_id != event.pk:
@@ -206,7 +215,11 @@ def add_speaker(
 
 def _check_session(event: Event, values: dict) -> dict:
     values["title"] = text(
-        values.get("title"), field="title", label=_("Title"), required=True, max_length=200
+        values.get("title"),
+        field="title",
+        label=pgettext("listing", "Title"),
+        required=True,
+        max_length=200,
     )
     starts, ends = values.get("starts_at"), values.get("ends_at")
     if not isinstance(starts, dt.datetime) or not isinstance(ends, dt.datetime) or ends <= starts:
