@@ -177,6 +177,7 @@ def parse_problem(data: Any) -> ScheduleProblem:
 
     slots: list[Slot] = []
     slot_ids: set[str] = set()
+    seen_slot_ids: set[str] = set()
     for i, item in enumerate(_list(data, "slots", out)):
         path = f"slots[{i}]"
         if not isinstance(item, dict):
@@ -185,9 +186,11 @@ def parse_problem(data: Any) -> ScheduleProblem:
         sid = _string_id(item.get("id"), f"{path}.id", out)
         start = _time(item.get("start"), f"{path}.start", out)
         end = _time(item.get("end"), f"{path}.end", out)
-        if sid is not None and sid in slot_ids:
+        if sid is not None and sid in seen_slot_ids:
             out.add(f"{path}.id", f"时段编号「{sid}」重复", f"duplicate slot id {sid!r}")
             sid = None
+        elif sid is not None:
+            seen_slot_ids.add(sid)
         if start is not None and end is not None:
             if (start.tzinfo is None) != (end.tzinfo is None):
                 out.add(

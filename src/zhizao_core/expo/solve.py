@@ -17,8 +17,9 @@ between two meetings is not idle). With y[p, k] the meeting indicator of p's k-t
 the day, gaps(p, day) = (number of k with y[k] = 1 and y[k−1] = 0) − (1 if any y = 1), modelled
 with s[p, k] ≥ y[k] − y[k−1] and a[p, day] ≤ Σ y.
 
-Two solvers: a MIP through SciPy's HiGHS (``scipy.optimize.milp``, the default — measured the
-faster, docs/benchmarks.md) and CP-SAT from OR-Tools (``solver="cp-sat"``).
+Two solvers, both started from the greedy schedule: a MIP in HiGHS (through ``highspy``, the
+default — measured the faster, docs/benchmarks.md) and CP-SAT from OR-Tools
+(``solver="cp-sat"``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from .model import (
 SOLVERS = ("highs", "cp-sat")
 DEFAULT_SOLVER = "highs"
 DEFAULT_GAP_TIME_LIMIT = 20.0
+# the exact idle-gap solve runs only on models up to this many variables (docs/expo.md)
+GAP_MIP_VARS = 6000
 
 
 def _half_day(start) -> str:
@@ -58,6 +61,7 @@ class Instance:
         self.requests = problem.requests
         self.request_index = {r.id: i for i, r in enumerate(problem.requests)}
         self._free: dict[str, frozenset[int]] = {}
+        self._free_days: dict[str, dict] = {}
 
     # -- free slots -----------------------------------------------------------------------
     def free(self, pid: str) -> frozenset[int]:
@@ -96,10 +100,13 @@ class Instance:
 
     def free_days(self, pid: str) -> dict:
         """The participant's free slots per day, in time order."""
-        days: dict = defaultdict(list)
-        for t in sorted(self.free(pid), key=self.order.__getitem__):
-            days[self.day[t]].append(t)
-        return days
+        cached = self._free_days.get(pid)
+        if cached is None:
+            cached = defaultdict(list)
+            for t in sorted(self.free(pid), key=self.order.__getitem__):
+                cached[self.day[t]].append(t)
+            cached = self._free_days[pid] = dict(cached)
+        return cached
 
     # -- checks ---------------------------------------------------------------------------
     def check_placements(self, placements, *, label: str, paths: list[str] | None = None) -> None:
@@ -200,35 +207,40 @@ class Instance:
                     f"{pid} 已安排 {state.count[pid]} 场洽谈，达到上限 {cap} 场",
                     f"{pid} 提高洽谈上限，或取消一场优先级较低的洽谈",
                 )
-        full = [t for t in common if state.per_slot[t] >= self.problem.tables]
         clash = [(t, state.at.get((a, t)) or state.at.get((b, t))) for t in common]
         clash = [(t, other) for t, other in clash if other is not None]
-        names = "、".join(self.slots[t].id for t in common[:5]) + ("等" if len(common) > 5 else "")
-        if len(full) == len(common):
-            return Unplaced(
-                r.id,
-                "capacity",
-                f"双方共同空闲的 {len(common)} 个时段（{names}）都已坐满 {self.problem.tables} 张洽谈桌",
-                f"增加洽谈桌数，或 {a}、{b} 增加其他空闲时段",
-            )
+        clashing = {t for t, _other in clash}
+        # a slot where one party already meets is a conflict, whatever the tables; the other
+        # common slots block by capacity when they are full
+        rest = [t for t in common if t not in clashing]
+        full = [t for t in rest if state.per_slot[t] >= self.problem.tables]
         shown = "、".join(f"{self.slots[t].id}（{other}）" for t, other in clash[:5])
-        if len(clash) + len(full) >= len(common) and clash:
-            parts = [
-                f"双方共同空闲的 {len(common)} 个时段里，{len(clash)} 个已有一方的其他洽谈：{shown}"
-            ]
-            if full:
-                parts.append(f"其余 {len(full)} 个已坐满")
+        shown += "等" if len(clash) > 5 else ""
+        if rest and len(full) == len(rest):
+            names = "、".join(self.slots[t].id for t in full[:5]) + ("等" if len(full) > 5 else "")
+            if clash:
+                detail = (
+                    f"双方共同空闲的 {len(common)} 个时段里，{len(full)} 个（{names}）已坐满 "
+                    f"{self.problem.tables} 张洽谈桌，其余 {len(clash)} 个已有一方的其他洽谈：{shown}"
+                )
+            else:
+                detail = (
+                    f"双方共同空闲的 {len(common)} 个时段（{names}）都已坐满 "
+                    f"{self.problem.tables} 张洽谈桌"
+                )
+            return Unplaced(r.id, "capacity", detail, f"增加洽谈桌数，或 {a}、{b} 增加其他空闲时段")
+        if not rest:
             return Unplaced(
                 r.id,
                 "conflict",
-                "；".join(parts),
+                f"双方共同空闲的 {len(common)} 个时段里，每个都已有一方的其他洽谈：{shown}",
                 f"{a} 或 {b} 增加空闲时段，或把冲突的洽谈改到其他时段",
             )
         # a common slot is still open: only possible outside an optimal batch run
         return Unplaced(
             r.id,
             "conflict",
-            f"本次未安排：{len(clash)} 个共同空闲时段与其他洽谈冲突，另有时段仍可安排",
+            f"本次未安排：{len(clash)} 个共同空闲时段与其他洽谈冲突，另有 {len(rest) - len(full)} 个时段仍可安排",
             "重新优化可安排此请求",
         )
 
@@ -294,6 +306,7 @@ class _Model:
 
     def __init__(self, inst: Instance, keep, movable=()):
         self.inst = inst
+        self.keep = list(keep)
         self.state = _State(inst, keep)
         self.vars: list[tuple[int, int]] = []  # (request index, slot)
         self.dropped_no_common = 0
@@ -347,7 +360,14 @@ class _Model:
     def weights(self) -> list[int]:
         return [self.inst.requests[i].priority for i, _t in self.vars]
 
+    @cached_property
+    def _gap_terms(self):
+        return self._build_gap_terms()
+
     def gap_terms(self):
+        return self._gap_terms
+
+    def _build_gap_terms(self):
         """For the second solve: per participant-day, the sequence of its free slots with, for
         each, the variables whose sum is y (and whether a kept meeting makes y = 1)."""
         inst, state = self.inst, self.state
@@ -446,195 +466,366 @@ def _fill(inst: Instance, placements: list[Placement]) -> list[Placement]:
 # Solvers
 
 
-def _solve_highs(model: _Model, time_limit, gap_time_limit, moves_weight: int):
-    import numpy as np
-    from scipy.optimize import LinearConstraint, milp
-    from scipy.sparse import csr_array
+def _new_highs(highspy):
+    """A Highs object without its start-up banner on our stdout (the command prints JSON)."""
+    import ctypes
+    import os
+    import sys
 
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        try:
+            ctypes.CDLL(None).fflush(None)
+        except (OSError, AttributeError):  # pragma: no cover - no C library to flush
+            pass
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    return h
+
+
+def _highs(cost, rows, rhs, n_int, ncols, *, maximize, time_limit, start=None):
+    """Solve max/min cost·x, rows·x ≤ rhs, 0 ≤ x ≤ 1, the first ``n_int`` columns binary, with
+    HiGHS (highspy). ``rows``: lists of (column, coefficient). Returns (x or None, proven,
+    dual bound or None)."""
+    import highspy
+    import numpy as np
+
+    h = _new_highs(highspy)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("threads", 1)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncols
+    lp.num_row_ = len(rows)
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.zeros(ncols)
+    lp.col_upper_ = np.ones(ncols)
+    lp.row_lower_ = np.full(len(rows), -highspy.kHighsInf)
+    lp.row_upper_ = np.asarray(rhs, dtype=float)
+    index, value, start_of = [], [], [0]
+    for coeffs in rows:
+        for v, k in coeffs:
+            index.append(v)
+            value.append(k)
+        start_of.append(len(index))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.asarray(start_of, dtype=np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_int + [
+        highspy.HighsVarType.kContinuous
+    ] * (ncols - n_int)
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(start)
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    if info.primal_solution_status != 2:  # no feasible solution
+        return None, False, None
+    x = list(h.getSolution().col_value)
+    dual = info.mip_dual_bound
+    return x, status == highspy.HighsModelStatus.kOptimal, (dual if np.isfinite(dual) else None)
+
+
+def _objective(model: _Model) -> tuple[list[int], int]:
+    """Per variable: priority × (M + 1), plus 1 when it keeps a movable meeting in its slot
+    (M movable meetings). Σ stays ≤ M < M + 1, so priority comes first, exactly."""
+    scale = len(model.stay) + 1
+    w = model.weights()
+    return [w[v] * scale + (1 if v in model.stay else 0) for v in range(len(w))], scale
+
+
+def _greedy_vars(model: _Model) -> list[int]:
+    """A feasible start: kept meetings first, then by priority, each in its earliest open slot."""
+    inst = model.inst
+    state = _State(inst, model.keep)
+    by_req: dict[int, list[int]] = defaultdict(list)
+    for v, (i, _t) in enumerate(model.vars):
+        by_req[i].append(v)
+    order = sorted(by_req, key=lambda i: (-inst.requests[i].priority, i))
+    stays = [v for v in model.stay]
+    out = []
+    for v in stays:
+        i, t = model.vars[v]
+        r = inst.requests[i]
+        if r.id not in state.placed and state.can_take(r) and state.open(r, t):
+            state.add(r, t)
+            out.append(v)
+    for i in order:
+        r = inst.requests[i]
+        if r.id in state.placed or not state.can_take(r):
+            continue
+        for v in by_req[i]:
+            t = model.vars[v][1]
+            if state.open(r, t):
+                state.add(r, t)
+                out.append(v)
+                break
+    return out
+
+
+def _phase1_highs(model: _Model, time_limit):
     n = len(model.vars)
     rows = model.rows()
-    w = np.array(model.weights(), dtype=float)
-    total = int(w.sum())
-
-    def matrix(rows, ncols):
-        data, indices, indptr = [], [], [0]
-        for vs, _rhs in rows:
-            indices.extend(vs)
-            data.extend([1.0] * len(vs))
-            indptr.append(len(indices))
-        return csr_array(
-            (np.array(data), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-            shape=(len(rows), ncols),
-        )
-
-    started = time.perf_counter()
-    options = {"mip_rel_gap": 0.0, "presolve": True}
-    if time_limit is not None:
-        options["time_limit"] = max(0.01, float(time_limit))
-    constraints = []
-    if rows:
-        ub = np.array([rhs for _vs, rhs in rows], dtype=float)
-        constraints.append(LinearConstraint(matrix(rows, n), -np.inf, ub))
-    res = milp(-w, integrality=np.ones(n), bounds=(0, 1), constraints=constraints, options=options)
-    if res.x is None:
-        return [], False, False, None, total
-    chosen = [v for v in range(n) if res.x[v] > 0.5]
-    weight = round(sum(w[v] for v in chosen))
-    dual = (
-        res.get("mip_dual_bound") if hasattr(res, "get") else getattr(res, "mip_dual_bound", None)
+    c, _scale = _objective(model)
+    start = [0.0] * n
+    for v in _greedy_vars(model):
+        start[v] = 1.0
+    x, proven, dual = _highs(
+        c,
+        [[(v, 1.0) for v in vs] for vs, _r in rows],
+        [r for _vs, r in rows],
+        n,
+        n,
+        maximize=True,
+        time_limit=time_limit,
+        start=start,
     )
-    bound = int(np.floor(-dual + 1e-6)) if dual is not None and np.isfinite(dual) else None
-    optimal = res.status == 0 or (bound is not None and bound <= weight)
-    if optimal:
-        bound = weight
-    if not optimal:
-        return chosen, False, False, bound, total
+    if x is None:
+        return [], False, None
+    chosen = [v for v in range(n) if x[v] > 0.5]
+    value = sum(c[v] for v in chosen)
+    bound = int(dual + 1e-6) if dual is not None else None
+    optimal = proven or (bound is not None and bound <= value)
+    return chosen, optimal, (value if optimal else bound)
 
-    # second solve: total priority kept at its optimum, fewest idle gaps (and, re-optimising,
-    # fewest moved meetings first)
-    terms = model.gap_terms()
-    if not terms and not model.stay:
-        return chosen, True, True, bound, total
-    if gap_time_limit is not None and time_limit is not None:
-        gap_time_limit = min(gap_time_limit, max(0.0, time_limit - (time.perf_counter() - started)))
-    if gap_time_limit is not None and gap_time_limit <= 0.05:
-        return chosen, True, False, bound, total
-    extra_rows: list[tuple[list[tuple[int, float]], float]] = []  # (coefficients, upper bound)
-    cost = [0.0] * n
-    for v in model.stay:
-        cost[v] -= moves_weight
-    nvars = n
-    for items in terms:
-        # s_k ≥ y_k − y_{k−1}   →   y_k − y_{k−1} − s_k ≤ fixed_{k−1} − fixed_k
+
+def _phase1_cpsat(model: _Model, time_limit, workers: int = 2):
+    from ortools.sat.python import cp_model
+
+    n = len(model.vars)
+    c, _scale = _objective(model)
+    m = cp_model.CpModel()
+    x = [m.new_bool_var(f"x{v}") for v in range(n)]
+    for vs, rhs in model.rows():
+        if rhs == 1:
+            m.add_at_most_one(x[v] for v in vs)
+        else:
+            m.add(cp_model.LinearExpr.sum([x[v] for v in vs]) <= rhs)
+    m.maximize(cp_model.LinearExpr.weighted_sum(x, c))
+    hinted = set(_greedy_vars(model))
+    for v in range(n):
+        m.add_hint(x[v], v in hinted)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    if time_limit is not None:
+        solver.parameters.max_time_in_seconds = max(0.01, float(time_limit))
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return [], False, None
+    chosen = [v for v in range(n) if solver.value(x[v])]
+    value = sum(c[v] for v in chosen)
+    bound = int(solver.best_objective_bound + 1e-6)
+    optimal = status == cp_model.OPTIMAL or bound <= value
+    return chosen, optimal, (value if optimal else bound)
+
+
+def _gap_rows(model: _Model, first: int):
+    """Rows and costs of the idle-gap count: s ≥ y_k − y_{k−1} per free slot with a possible
+    meeting, a ≤ Σ y per participant-day; gaps = Σ s − Σ a. Columns from ``first`` on."""
+    rows, rhs, cost = [], [], []
+    col = first
+    for items in model.gap_terms():
         day_vars: list[int] = []
         day_fixed = False
         prev_vs, prev_fixed = [], False
         for vs, fixed in items:
             if vs or fixed:
-                s = nvars
-                nvars += 1
+                s = col
+                col += 1
                 cost.append(1.0)
-                coeffs = [(v, 1.0) for v in vs] + [(v, -1.0) for v in prev_vs] + [(s, -1.0)]
-                rhs = (1.0 if prev_fixed else 0.0) - (1.0 if fixed else 0.0)
-                extra_rows.append((coeffs, rhs))
+                rows.append([(v, 1.0) for v in vs] + [(v, -1.0) for v in prev_vs] + [(s, -1.0)])
+                rhs.append((1.0 if prev_fixed else 0.0) - (1.0 if fixed else 0.0))
                 day_vars.extend(vs)
                 day_fixed = day_fixed or fixed
             prev_vs, prev_fixed = vs, fixed
-        a = nvars
-        nvars += 1
+        a = col
+        col += 1
         cost.append(-1.0)
         if day_fixed:
-            extra_rows.append(([(a, 1.0)], 1.0))
+            rows.append([(a, 1.0)])
+            rhs.append(1.0)
         else:
-            extra_rows.append(([(a, 1.0)] + [(v, -1.0) for v in day_vars], 0.0))
-    data, indices, indptr, ub = [], [], [0], []
-    for vs, rhs in rows:
-        indices.extend(vs)
-        data.extend([1.0] * len(vs))
-        indptr.append(len(indices))
-        ub.append(float(rhs))
-    for coeffs, rhs in extra_rows:
-        for v, c in coeffs:
-            indices.append(v)
-            data.append(c)
-        indptr.append(len(indices))
-        ub.append(rhs)
-    # total priority ≥ optimum   →   −Σ w x ≤ −W
-    for v in range(n):
-        indices.append(v)
-        data.append(-w[v])
-    indptr.append(len(indices))
-    ub.append(-weight + 0.5)
-    a_matrix = csr_array(
-        (np.array(data), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-        shape=(len(ub), nvars),
-    )
-    options2 = {"mip_rel_gap": 0.0, "presolve": True}
-    if gap_time_limit is not None:
-        options2["time_limit"] = max(0.01, float(gap_time_limit))
-    upper = np.ones(nvars)
-    res2 = milp(
-        np.array(cost),
-        integrality=np.concatenate([np.ones(n), np.zeros(nvars - n)]),
-        bounds=(np.zeros(nvars), upper),
-        constraints=[LinearConstraint(a_matrix, -np.inf, np.array(ub))],
-        options=options2,
-    )
-    if res2.x is None:
-        return chosen, True, False, bound, total
-    chosen2 = [v for v in range(n) if res2.x[v] > 0.5]
-    if round(sum(w[v] for v in chosen2)) < weight:  # pragma: no cover - guarded by the row
-        return chosen, True, False, bound, total
-    return chosen2, True, res2.status == 0, bound, total
+            rows.append([(a, 1.0)] + [(v, -1.0) for v in day_vars])
+            rhs.append(0.0)
+    return rows, rhs, cost, col
 
 
-def _solve_cpsat(model: _Model, time_limit, gap_time_limit, moves_weight: int, workers: int = 2):
+def _phase2_highs(model: _Model, chosen, time_limit):
+    """Fewest idle gaps with the phase-1 objective (priority, then kept meetings) held at
+    its optimum, started from ``chosen``. Returns (variables, proven) or (None, False)."""
+    n = len(model.vars)
+    c, _scale = _objective(model)
+    value = sum(c[v] for v in chosen)
+    rows = [[(v, 1.0) for v in vs] for vs, _r in model.rows()]
+    rhs = [float(r) for _vs, r in model.rows()]
+    g_rows, g_rhs, g_cost, ncols = _gap_rows(model, n)
+    rows += g_rows
+    rhs += g_rhs
+    rows.append([(v, -float(c[v])) for v in range(n)])  # objective ≥ its optimum
+    rhs.append(-value + 0.5)
+    x, proven, _dual = _highs(
+        [0.0] * n + g_cost,
+        rows,
+        rhs,
+        n,
+        ncols,
+        maximize=False,
+        time_limit=time_limit,
+        start=_gap_start(model, chosen, n, ncols),
+    )
+    if x is None:
+        return None, False
+    out = [v for v in range(n) if x[v] > 0.5]
+    if sum(c[v] for v in out) < value:  # pragma: no cover - the row above forbids it
+        return None, False
+    return out, proven
+
+
+def _gap_start(model: _Model, chosen, n: int, ncols: int) -> list[float]:
+    """The values of the gap columns (same order as ``_gap_rows``) for the schedule ``chosen``."""
+    on = set(chosen)
+    out = [0.0] * ncols
+    for v in on:
+        out[v] = 1.0
+    col = n
+    for items in model.gap_terms():
+        prev = 0
+        total = 0
+        for vs, fixed in items:
+            y = 1 if fixed or any(v in on for v in vs) else 0
+            if vs or fixed:
+                out[col] = float(max(0, y - prev))
+                col += 1
+                total += y
+            prev = y
+        out[col] = float(min(1, total))
+        col += 1
+    return out
+
+
+def _phase2_cpsat(model: _Model, chosen, time_limit, workers: int = 2):
     from ortools.sat.python import cp_model
 
     n = len(model.vars)
-    rows = model.rows()
-    w = model.weights()
-    total = sum(w)
+    c, _scale = _objective(model)
+    value = sum(c[v] for v in chosen)
     m = cp_model.CpModel()
     x = [m.new_bool_var(f"x{v}") for v in range(n)]
-    for vs, rhs in rows:
-        if rhs == 1:
-            m.add_at_most_one(x[v] for v in vs)
-        else:
-            m.add(sum(x[v] for v in vs) <= rhs)
-    m.maximize(sum(w[v] * x[v] for v in range(n)))
+    for vs, rhs in model.rows():
+        m.add(cp_model.LinearExpr.sum([x[v] for v in vs]) <= rhs)
+    m.add(cp_model.LinearExpr.weighted_sum(x, c) >= value)
+    g_rows, g_rhs, g_cost, ncols = _gap_rows(model, n)
+    extra = [m.new_bool_var("") for _ in range(ncols - n)]
+    cols = x + extra
+    for coeffs, r in zip(g_rows, g_rhs, strict=True):
+        m.add(sum(int(k) * cols[v] for v, k in coeffs) <= int(r))
+    m.minimize(sum(int(k) * e for k, e in zip(g_cost, extra, strict=True)))
+    hinted = set(chosen)
+    for v in range(n):
+        m.add_hint(x[v], v in hinted)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
-    started = time.perf_counter()
     if time_limit is not None:
         solver.parameters.max_time_in_seconds = max(0.01, float(time_limit))
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return [], False, False, None, total
-    chosen = [v for v in range(n) if solver.value(x[v])]
-    weight = sum(w[v] for v in chosen)
-    bound = int(solver.best_objective_bound + 1e-6)
-    optimal = status == cp_model.OPTIMAL or bound <= weight
-    if not optimal:
-        return chosen, False, False, bound, total
-    terms = model.gap_terms()
-    if not terms and not model.stay:
-        return chosen, True, True, weight, total
-    if gap_time_limit is not None and time_limit is not None:
-        gap_time_limit = min(gap_time_limit, max(0.0, time_limit - (time.perf_counter() - started)))
-    if gap_time_limit is not None and gap_time_limit <= 0.05:
-        return chosen, True, False, weight, total
-    m.add(sum(w[v] * x[v] for v in range(n)) >= weight)
-    objective = []
-    for v in model.stay:
-        objective.append(-moves_weight * x[v])
-    for items in terms:
-        prev = None  # linear expression of y_{k−1}
-        day = []
-        for vs, fixed in items:
-            y = 1 if fixed else sum(x[v] for v in vs) if vs else 0
-            if vs or fixed:
-                s = m.new_bool_var("")
-                m.add(s >= y - (prev if prev is not None else 0))
-                objective.append(s)
-                day.append(y)
-            prev = y
-        a = m.new_bool_var("")
-        m.add(a <= sum(day))
-        objective.append(-a)
-    m.minimize(sum(objective))
-    hinted = set(chosen)
-    for v in range(n):
-        m.add_hint(x[v], v in hinted)
-    if gap_time_limit is not None:
-        solver.parameters.max_time_in_seconds = max(0.01, float(gap_time_limit))
-    else:
-        solver.parameters.max_time_in_seconds = 1e9
-    status2 = solver.solve(m)
-    if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return chosen, True, False, weight, total
-    chosen2 = [v for v in range(n) if solver.value(x[v])]
-    return chosen2, True, status2 == cp_model.OPTIMAL, weight, total
+        return None, False
+    return [v for v in range(n) if solver.value(x[v])], status == cp_model.OPTIMAL
+
+
+def _local_search(model: _Model, chosen, deadline: float):
+    """Fewer idle gaps with the same meetings: move one meeting at a time to another open
+    common slot when that lowers the two parties' gaps; never moves a meeting that stays in
+    its unpublished slot (re-optimise), so priority and moves are unchanged."""
+    inst, state = model.inst, model.state
+    tables = inst.problem.tables
+    days = inst.day
+    alts: dict[int, list[int]] = defaultdict(list)
+    for v, (i, _t) in enumerate(model.vars):
+        alts[i].append(v)
+    per_slot = defaultdict(int, state.per_slot)
+    taken: dict[str, set[int]] = defaultdict(set)
+    for p, t in state.at:
+        taken[p].add(t)
+    current: dict[int, int] = {}
+    for v in chosen:
+        i, t = model.vars[v]
+        current[i] = v
+        per_slot[t] += 1
+        r = inst.requests[i]
+        taken[r.from_].add(t)
+        taken[r.to].add(t)
+
+    def day_gaps(p, d, tk):
+        blocks, prev = 0, False
+        for t in inst.free_days(p).get(d, ()):
+            cur = t in tk
+            if cur and not prev:
+                blocks += 1
+            prev = cur
+        return max(0, blocks - 1)
+
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for i, v in list(current.items()):
+            if v in model.stay or len(alts[i]) < 2:
+                continue
+            if time.perf_counter() >= deadline:
+                break
+            t = model.vars[v][1]
+            r = inst.requests[i]
+            ends = (r.from_, r.to)
+            best = None
+            for v2 in alts[i]:
+                t2 = model.vars[v2][1]
+                if (
+                    v2 == v
+                    or per_slot[t2] >= tables
+                    or t2 in taken[ends[0]]
+                    or t2 in taken[ends[1]]
+                ):
+                    continue
+                ds = {days[t], days[t2]}
+                delta = 0
+                for p in ends:
+                    tk = taken[p]
+                    moved = (tk - {t}) | {t2}
+                    delta += sum(day_gaps(p, d, moved) - day_gaps(p, d, tk) for d in ds)
+                if delta < 0 and (best is None or delta < best[0]):
+                    best = (delta, v2, t2)
+            if best is not None:
+                _delta, v2, t2 = best
+                current[i] = v2
+                per_slot[t] -= 1
+                per_slot[t2] += 1
+                for p in ends:
+                    taken[p].discard(t)
+                    taken[p].add(t2)
+                improved = True
+    return list(current.values())
+
+
+def _gaps_of_vars(model: _Model, chosen) -> int:
+    inst = model.inst
+    placements = list(model.keep) + [
+        Placement(inst.requests[i].id, inst.slots[t].id) for i, t in (model.vars[v] for v in chosen)
+    ]
+    return inst.idle_gaps(placements)
 
 
 def _run(
@@ -647,16 +838,44 @@ def _run(
     explanation = [
         f"{len(inst.requests)} 个洽谈请求，{len(inst.slots)} 个时段，每个时段 {inst.problem.tables} 张桌；"
         f"保持不动的洽谈 {len(keep)} 场",
-        f"{model.dropped_no_common} 个请求双方没有共同空闲时段；模型只含双方都空闲的（请求, 时段）组合 {len(model.vars)} 个",
+        f"{model.dropped_no_common} 个请求双方没有共同空闲时段；"
+        f"模型只含双方都空闲的（请求, 时段）组合 {len(model.vars)} 个",
     ]
-    moves_weight = 2 * len(inst.requests) + 1  # more than any possible number of idle gaps
+    name = {"highs": "HiGHS MIP", "cp-sat": "CP-SAT"}[solver]
+    chosen, optimal, gaps_optimal, bound = [], True, True, 0
     if model.vars:
-        run = _solve_highs if solver == "highs" else _solve_cpsat
-        chosen, optimal, gaps_optimal, bound, _total = run(
-            model, time_limit, gap_time_limit, moves_weight
-        )
-    else:
-        chosen, optimal, gaps_optimal, bound = [], True, True, 0
+        phase1 = _phase1_highs if solver == "highs" else _phase1_cpsat
+        chosen, optimal, value = phase1(model, time_limit)
+        scale = len(model.stay) + 1
+        bound = None if value is None else value // scale
+        t1 = time.perf_counter() - started
+        if optimal:
+            explanation.append(f"{name} 证明了总优先级的最优值（用时 {t1:.2f} 秒）")
+        else:
+            b = f"，可证明的上界为 {bound}" if bound is not None else ""
+            explanation.append(f"{name} 在时间限制内未证明最优{b}（用时 {t1:.2f} 秒）")
+        gaps_optimal = not model.gap_terms()
+        if not gaps_optimal:
+            budget = gap_time_limit
+            if time_limit is not None:
+                left = time_limit - (time.perf_counter() - started)
+                budget = left if budget is None else min(budget, left)
+            deadline = time.perf_counter() + (budget if budget is not None else 1e9)
+            before = _gaps_of_vars(model, chosen)
+            chosen = _local_search(model, chosen, deadline)
+            after = _gaps_of_vars(model, chosen)
+            explanation.append(f"逐场调整时段，空闲间隔从 {before} 个减到 {after} 个（优先级不变）")
+            left = deadline - time.perf_counter()
+            if optimal and len(model.vars) <= GAP_MIP_VARS and left > 0.05:
+                phase2 = _phase2_highs if solver == "highs" else _phase2_cpsat
+                better, proven = phase2(model, chosen, None if budget is None else left)
+                if better is not None and _gaps_of_vars(model, better) <= after:
+                    chosen, gaps_optimal = better, proven
+            explanation.append(
+                "在总优先级最优的安排中，空闲间隔已证明最少"
+                if gaps_optimal
+                else "空闲间隔未证明最少（模型较大或达到时间限制）"
+            )
     placements = list(keep) + [
         Placement(inst.requests[i].id, inst.slots[t].id) for i, t in (model.vars[v] for v in chosen)
     ]
@@ -665,18 +884,6 @@ def _run(
     if not optimal:
         placements = _fill(inst, placements)
     inst.check_placements(placements, label=label)  # the schedule keeps every rule
-    elapsed = time.perf_counter() - started
-    name = {"highs": "HiGHS MIP", "cp-sat": "CP-SAT"}[solver]
-    if optimal:
-        explanation.append(f"{name} 证明了总优先级的最优值（用时 {elapsed:.2f} 秒）")
-        explanation.append(
-            "在总优先级最优的安排中，空闲间隔已证明最少"
-            if gaps_optimal
-            else "在总优先级最优的安排中减少了空闲间隔（达到时间限制，未证明最少）"
-        )
-    else:
-        b = f"，可证明的上界为 {bound}" if bound is not None else ""
-        explanation.append(f"{name} 在时间限制内未证明最优{b}（用时 {elapsed:.2f} 秒）")
     return _result_from(
         inst, placements, solver, optimal, gaps_optimal, explanation, bound=bound
     ), placements
