@@ -207,3 +207,23 @@ def test_ics_is_rfc5545_text():
     assert "SUMMARY:与周经理（常州慧眼智能科技有限公司）洽谈\\; 视觉\\, 检测" in unfolded
     assert text.endswith("END:VCALENDAR\r\n")
     assert fold("a" * 80) == "a" * 75 + "\r\n " + "a" * 5
+
+
+def test_a_published_meeting_survives_a_later_agenda_change(
+    expo, enterprise_user, other_enterprise_user, provider_user, operator
+):
+    meeting = _published(expo, enterprise_user, provider_user, operator)
+    assert meeting.slot == "20261126-1400"
+    # the visitor adds the 14:00 panel to its agenda after the schedule was published
+    services.add_to_agenda(actor_for(enterprise_user), expo.visitor, expo.panel)
+    late = services.respond_meeting(
+        actor_for(provider_user),
+        _ask(other_enterprise_user, expo.other_visitor, expo.exhibitor),
+        accept=True,
+    )
+    result = services.run_schedule(actor_for(operator), expo.event)
+    assert result.placed == 2
+    meeting.refresh_from_db()
+    late.refresh_from_db()
+    assert (meeting.slot, meeting.placement) == ("20261126-1400", "published")
+    assert late.placement == "published" and late.slot == "20261126-1420"

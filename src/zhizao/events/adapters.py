@@ -70,10 +70,26 @@ def build_problem(event: Event) -> tuple[ScheduleProblem, dict[str, MeetingReque
             Interval(start=item.session.starts_at, end=item.session.ends_at)
         )
     valid = {s.id for s in slots}
+    by_id = {s.id: s for s in slots}
+    # A published meeting wins over what changed since (a session added to the agenda at its
+    # time, a narrower availability): its slot stays free for its two parties, so that the
+    # published schedule is always a valid fixed input.
+    kept: dict[int, set[str]] = defaultdict(set)
+    for m in meetings:
+        if m.placement == Placement.PUBLISHED and m.slot in valid:
+            kept[m.requester_id].add(m.slot)
+            kept[m.recipient_id].add(m.slot)
+    for pk, slot_ids in kept.items():
+        busy[pk] = [
+            b
+            for b in busy.get(pk, [])
+            if not any(b.start < by_id[i].end and by_id[i].start < b.end for i in slot_ids)
+        ]
     participants = {}
     for registration in Registration.objects.filter(pk__in=party_ids).only("id", "available_slots"):
         available = (
             frozenset(s for s in registration.available_slots if s in valid)
+            | kept.get(registration.pk, set())
             if registration.available_slots is not None
             else None
         )
