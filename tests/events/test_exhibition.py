@@ -206,3 +206,16 @@ def test_badge_pdf(expo, enterprise_user, client):
     response = client.get(f"/events/{expo.event.pk}/badge.pdf")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_booth_visitors_show_contacts_only_with_consent(
+    expo, enterprise_user, other_enterprise_user, provider_user
+):
+    services.record_visit(actor_for(enterprise_user), expo.booth, expo.visitor, shares_contact=True)
+    services.record_visit(actor_for(other_enterprise_user), expo.booth, expo.other_visitor)
+    table = services.visitors_table(actor_for(provider_user), expo.booth)
+    assert sorted(row[1:] for row in table.rows) == [
+        ["刘工", expo.other_visitor.organization.name, "", ""],
+        ["陈工", expo.visitor.organization.name, "13900001111", "chen@example.cn"],
+    ]
+    assert services.visitors_table(actor_for(other_enterprise_user), expo.booth).rows == []

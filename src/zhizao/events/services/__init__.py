@@ -2,7 +2,7 @@
 transaction and records an audit entry; pages, the API, tasks and commands call these."""
 
 from .exhibition import collect_lead, fill_booth, record_visit
-from .exports import export_booth_table, export_event_table, leads_table
+from .exports import export_booth_table, export_event_table, leads_table, visitors_table
 from .meetings import (
     cancel_meeting,
     preview_reoptimise,
@@ -77,4 +77,5 @@ __all__ = [
     "set_event_state",
     "set_registration_state",
     "update_event",
+    "visitors_table",
 ]

@@ -13,7 +13,7 @@ from zhizao.common.services import audit_event
 
 from ..access import can_edit_booth, can_organize, consenting_registration_ids, leads_for
 from ..errors import EventError
-from ..models import Booth, Event
+from ..models import Booth, BoothVisit, Event
 from ..selectors import Table, exhibitor_analytics, organiser_analytics
 from .base import not_allowed
 
@@ -50,6 +50,8 @@ def export_booth_table(actor: Actor, booth: Booth, *, key: str, fmt: str) -> Tab
         raise EventError("bad_format", _("Choose CSV or XLSX."), field="fmt")
     if key == "leads":
         table = leads_table(actor, booth)
+    elif key == "visitors":
+        table = visitors_table(actor, booth)
     else:
         table = next((t for t in exhibitor_analytics(booth) if t.key == key), None)
     if table is None:
@@ -87,5 +89,36 @@ def leads_table(actor: Actor, booth: Booth) -> Table:
             _("Phone"),
             _("E-mail"),
         ],
+        rows,
+    )
+
+
+def visitors_table(actor: Actor, booth: Booth) -> Table:
+    """Who visited the booth: names and organisations; phone and e-mail only for visitors who
+    consented to this exhibitor."""
+    if not (can_edit_booth(actor, booth) or can_organize(actor, booth.event)):
+        return Table("visitors", _("Booth visitors"), [], [])
+    consenting = consenting_registration_ids(booth)
+    rows = []
+    for visit in (
+        BoothVisit.objects.filter(booth=booth)
+        .select_related("registration__organization")
+        .order_by("at", "id")
+    ):
+        r = visit.registration
+        shared = r.pk in consenting
+        rows.append(
+            [
+                visit.at,
+                r.name,
+                r.organization.name,
+                r.phone if shared else "",
+                r.email if shared else "",
+            ]
+        )
+    return Table(
+        "visitors",
+        _("Booth visitors"),
+        [_("Visited"), _("Name"), _("Organisation"), _("Phone"), _("E-mail")],
         rows,
     )

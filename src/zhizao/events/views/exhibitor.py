@@ -111,7 +111,14 @@ def booth_analytics(request, pk):
     return render(
         request,
         "events/booth_analytics.html",
-        {"booth": booth, "event": booth.event, "tables": selectors.exhibitor_analytics(booth)},
+        {
+            "booth": booth,
+            "event": booth.event,
+            "tables": [
+                *selectors.exhibitor_analytics(booth),
+                services.visitors_table(actor_for_request(request), booth),
+            ],
+        },
     )
 
 
