@@ -366,6 +366,9 @@ SPECTACULAR_SETTINGS = {
         "IntroductionStateEnum": "zhizao.matchmaking.enums.IntroductionState",
         "ChallengeStateEnum": "zhizao.matchmaking.enums.ChallengeState",
         "ApplicationStateEnum": "zhizao.matchmaking.enums.ApplicationState",
+        "ParticipantKindEnum": "zhizao.events.enums.ParticipantKind",
+        "MeetingStateEnum": "zhizao.events.enums.MeetingState",
+        "MeetingOutcomeEnum": "zhizao.events.enums.Outcome",
     },
 }
 
