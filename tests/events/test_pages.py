@@ -123,3 +123,35 @@ def test_agenda_ics_download(client, expo, enterprise_user):
     text = response.content.decode()
     assert "DTSTART:20261126T010000Z" in text
     assert "SUMMARY:开幕式暨主旨演讲" in text
+
+
+def test_organiser_builds_programme_and_exhibition_on_its_page(client, expo, operator):
+    from zhizao.events.models import Booth, Forum, Hall, Speaker, Zone
+    from zhizao.registry.models import Organization
+
+    exhibitor = Organization.objects.get(name="常州天衡注塑模具有限公司")
+    login(client, operator)
+    url = f"/events/{expo.event.pk}/organize/"
+    assert client.post(url, {"add": "forum", "title": "工业母机分论坛"}).status_code == 302
+    assert client.post(url, {"add": "speaker", "title": "钱教授", "bio": "数控"}).status_code == 302
+    assert client.post(url, {"add": "hall", "title": "集群馆"}).status_code == 302
+    hall = Hall.objects.get(event=expo.event, name="集群馆")
+    client.post(url, {"add": "zone", "title": "物联网集群", "hall": hall.pk})
+    zone = Zone.objects.get(hall=hall)
+    client.post(
+        url, {"add": "booth", "title": "C-09", "zone": zone.pk, "exhibitor": exhibitor.name}
+    )
+    assert Forum.objects.filter(event=expo.event, title="工业母机分论坛").count() == 1
+    assert Speaker.objects.filter(event=expo.event, name="钱教授").count() == 1
+    assert Booth.objects.get(event=expo.event, code="C-09").exhibitor == exhibitor
+    page = client.get(url).content.decode()
+    assert "C-09" in page and "物联网集群" in page
+
+
+def test_a_member_of_another_organisation_cannot_organise(client, expo, enterprise_user):
+    from zhizao.events.models import Hall
+
+    login(client, enterprise_user)
+    url = f"/events/{expo.event.pk}/organize/"
+    assert client.post(url, {"add": "hall", "title": "偷建的馆"}).status_code == 404
+    assert Hall.objects.filter(event=expo.event).count() == 1

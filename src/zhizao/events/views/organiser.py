@@ -14,13 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.registry.models import Organization
+from zhizao.registry.models import Cluster, Organization
 
 from .. import access, selectors, services
 from ..enums import EventState, MeetingState, Placement, RegistrationState
 from ..errors import EventError
 from ..forms import CodeForm, EventForm, RegistrationTypeForm, TimetableFormSet
-from ..models import Forum, MeetingRequest, RegistrationType, Session
+from ..models import (
+    Forum,
+    Hall,
+    MeetingRequest,
+    ProgrammeBlock,
+    RegistrationType,
+    Session,
+    Zone,
+)
 from .common import table_response
 
 
@@ -51,7 +59,9 @@ def organize(request, pk):
     actor = actor_for_request(request)
     if request.method == "POST":
         try:
-            if "state" in request.POST:
+            if "add" in request.POST:
+                _add_part(actor, event, request.POST)
+            elif "state" in request.POST:
                 services.set_event_state(actor, event, request.POST["state"])
             elif "type" in request.POST:
                 rtype = RegistrationType.objects.filter(
@@ -75,8 +85,54 @@ def organize(request, pk):
             "pending": event.registrations.filter(state=RegistrationState.PENDING).count(),
             "states": EventState,
             "halls": selectors.halls_of(event),
+            "blocks": ProgrammeBlock.objects.filter(event=event),
+            "forums": Forum.objects.filter(event=event).select_related("block"),
+            "speakers": event.speakers.all(),
+            "clusters": Cluster.objects.order_by("code"),
+            "booths": selectors.exhibitors(event),
         },
     )
+
+
+def _add_part(actor, event, data) -> None:
+    """One small form per part of the programme and the exhibition (``add`` names it)."""
+    what = data.get("add")
+    title = (data.get("title") or "").strip()
+    if what == "block":
+        services.add_block(actor, event, title=title)
+    elif what == "forum":
+        block = ProgrammeBlock.objects.filter(event=event, pk=data.get("block") or 0).first()
+        services.add_forum(
+            actor, event, title=title, kind=data.get("kind") or "sub_forum", block=block
+        )
+    elif what == "speaker":
+        services.add_speaker(
+            actor,
+            event,
+            name=title,
+            affiliation=data.get("affiliation", ""),
+            bio=data.get("bio", ""),
+        )
+    elif what == "hall":
+        services.add_hall(actor, event, name=title)
+    elif what == "zone":
+        hall = Hall.objects.filter(event=event, pk=data.get("hall") or 0).first()
+        if hall is None:
+            raise EventError("bad_hall", _("Choose a hall of this event."), field="hall")
+        cluster = Cluster.objects.filter(pk=data.get("cluster") or 0).first()
+        services.add_zone(actor, hall, name=title, cluster=cluster)
+    elif what == "booth":
+        zone = Zone.objects.filter(hall__event=event, pk=data.get("zone") or 0).first()
+        exhibitor = Organization.objects.filter(
+            name=(data.get("exhibitor") or "").strip(), is_active=True
+        ).first()
+        if zone is None or exhibitor is None:
+            raise EventError(
+                "bad_booth", _("Choose a zone and give an exhibitor's registered name.")
+            )
+        services.assign_booth(actor, zone, code=title, exhibitor=exhibitor)
+    else:
+        raise EventError("bad_input", _("Check the form's values."))
 
 
 def _day(event, value):
