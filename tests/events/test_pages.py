@@ -155,3 +155,16 @@ def test_a_member_of_another_organisation_cannot_organise(client, expo, enterpri
     url = f"/events/{expo.event.pk}/organize/"
     assert client.post(url, {"add": "hall", "title": "偷建的馆"}).status_code == 404
     assert Hall.objects.filter(event=expo.event).count() == 1
+
+
+def test_participant_sets_its_meeting_slots(client, expo, enterprise_user):
+    login(client, enterprise_user)
+    page = client.get(f"/events/{expo.event.pk}/meetings/").content.decode()
+    assert page.count('name="slot"') == 3
+    url = f"/events/{expo.event.pk}/availability/"
+    client.post(url, {"slot": ["20261126-1420", "bogus"]})
+    expo.visitor.refresh_from_db()
+    assert expo.visitor.available_slots == ["20261126-1420"]
+    client.post(url, {"slot": ["20261126-1400", "20261126-1420", "20261126-1440"]})
+    expo.visitor.refresh_from_db()
+    assert expo.visitor.available_slots is None

@@ -718,6 +718,11 @@ TABLE = [
         POST=write(PARTIES, lambda w: {"recipient": w.registration_p.pk, "reason": "再谈"}),
     ),
     page(
+        "events:availability",
+        {"pk": "event"},
+        POST=write(PARTIES, {"slot": ["20261126-1400"]}, ("ent_a", 302)),
+    ),
+    page(
         "events:procurement",
         {"pk": "event"},
         GET=PARTIES,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/badge.pdf", participant.badge, name="badge"),
     path("<int:pk>/meetings/", participant.meetings, name="meetings"),
     path("<int:pk>/meetings/request/", participant.meeting_request, name="meeting_request"),
+    path("<int:pk>/availability/", participant.availability, name="availability"),
     path("<int:pk>/procurement/", participant.procurement, name="procurement"),
     path("meetings/<int:pk>/", participant.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/respond/", participant.meeting_respond, name="meeting_respond"),

@@ -16,6 +16,7 @@ from zhizao.matchmaking.models import Offering
 from zhizao.registry.models import Organization
 
 from .. import access, selectors, services
+from ..adapters import event_slots
 from ..badge import render_badge_pdf
 from ..enums import MeetingState, ParticipantKind, RegistrationState
 from ..errors import EventError
@@ -158,9 +159,34 @@ def meetings(request, pk, *, form=None, status=200):
             "partners": partners.order_by("organization__name_sort", "id")[:50],
             "q": q,
             "form": form or MeetingRequestForm(initial={"recipient": request.GET.get("to")}),
+            "slots": event_slots(event),
+            "available": set(registration.available_slots)
+            if registration.available_slots is not None
+            else None,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def availability(request, pk):
+    """The meeting slots the participant is free in (all of them: no limit)."""
+    event = access.access_event(request.membership, pk)
+    registration = _own_registration(request, event)
+    valid = {s.id for s in event_slots(event)}
+    chosen = [s for s in request.POST.getlist("slot") if s in valid]
+    try:
+        services.set_availability(
+            actor_for_request(request),
+            registration,
+            None if request.POST.get("all") or set(chosen) == valid else chosen,
+        )
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Availability saved."))
+    return redirect("events:meetings", pk=event.pk)
 
 
 @login_required
