@@ -168,3 +168,10 @@ def test_participant_sets_its_meeting_slots(client, expo, enterprise_user):
     client.post(url, {"slot": ["20261126-1400", "20261126-1420", "20261126-1440"]})
     expo.visitor.refresh_from_db()
     assert expo.visitor.available_slots is None
+
+
+def test_timetable_links_each_session_to_its_attendance_scan(client, expo, operator):
+    login(client, operator)
+    page = client.get(f"/events/{expo.event.pk}/timetable/?day=2026-11-26").content.decode()
+    assert f"/events/sessions/{expo.keynote.pk}/checkin/" in page
+    assert f"/events/sessions/{expo.panel.pk}/checkin/" in page
