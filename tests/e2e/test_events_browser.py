@@ -112,3 +112,22 @@ def test_visitor_meets_exhibitor_through_the_scheduler(
     ranked = page.locator('[data-testid="ranked-offerings"] li').first
     expect(ranked).to_contain_text("注塑件表面缺陷机器视觉检测系统")
     expect(ranked).to_contain_text("A-01")
+
+
+def test_public_pages_fit_a_phone(offline_page, live_server, expo):
+    """Programme, speakers, halls, exhibitors and a booth, not logged in, at 390 px: nothing
+    wider than the screen."""
+    page = offline_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    event = expo.event.pk
+    for path in (
+        f"/events/public/{event}/",
+        f"/events/public/{event}/speakers/",
+        f"/events/public/{event}/halls/",
+        f"/events/public/{event}/exhibitors/?q=视觉",
+        f"/events/public/booths/{expo.booth.pk}/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("h1")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide"
