@@ -443,7 +443,16 @@ def test_incremental_picks_the_slot_that_adds_no_gap_and_names_a_full_day():
     assert full.meetings == (Placement("R1", "s0"),)
     assert [(u.request, u.reason) for u in full.unplaced] == [("R2", "conflict")]
     with pytest.raises(ScheduleError) as exc:
-        place_incremental(prob, (Placement("R2", "s1"),), "R1")
+        place_incremental(
+            prob, (Placement("R2", "s0"), Placement("R2", "s1"), Placement("R9", "s1")), "R1"
+        )
+    assert exc.value.problems == [
+        "published[1]: 请求「R2」已安排过一次（published[0]）",
+        "published[2]: 未知的请求「R9」",
+    ]
+    # re-optimising checks the published meetings against the calendars too
+    with pytest.raises(ScheduleError) as exc:
+        reoptimise(prob, (Placement("R2", "s1"),), ())
     assert exc.value.problems == ["published[0]: P3 在时段「s1」不空闲（请求「R2」）"]
 
 
@@ -488,3 +497,57 @@ def test_to_json_shape():
     assert out["meetings"] == [{"request": "R1", "slot": "s0"}]
     assert out["unplaced"] == []
     assert out["optimal"] is True and out["solver"] == "highs"
+
+
+@pytest.mark.parametrize("solver", ["highs", "cp-sat"])
+def test_a_time_limit_still_gives_a_valid_schedule_and_an_honest_bound(solver):
+    prob = generate(200, 28, 900, seed=2)
+    result = schedule(prob, time_limit=0.5, solver=solver)
+    assert valid(prob, result.meetings)
+    assert result.bound is not None
+    assert result.bound >= result.weight
+    assert result.weight >= greedy(prob).weight or not result.optimal
+    if result.optimal:
+        assert result.bound == result.weight
+    else:
+        assert any("未证明最优" in line for line in result.explanation)
+        # nothing with an open common slot is left out
+        assert all(u.reason != "conflict" or "仍可安排" not in u.detail for u in result.unplaced)
+
+
+def test_a_problem_built_directly_is_checked_too():
+    prob = problem(
+        1,
+        1,
+        [Participant("P1")],
+        [("R1", "P1", "P9", 2), ("R1", "P1", "P1", 4)],
+    )
+    with pytest.raises(ScheduleError) as exc:
+        schedule(prob)
+    assert exc.value.problems == [
+        "requests[0].to: 未知的参与者「P9」",
+        "requests[1].id: 请求编号「R1」重复",
+        "requests[1]: 不能与自己洽谈（P1）",
+        "requests[1].priority: 须为 1、2 或 3",
+    ]
+
+
+def test_reoptimise_reports_exactly_the_unpublished_meetings_that_change():
+    prob = generate(40, 8, 120, seed=7)
+    draft = greedy(prob, order="arrival", pick="random", seed=3).meetings
+    published, unpublished = draft[::2], draft[1::2]
+    result, moves = reoptimise(prob, published, unpublished)
+    now = {m.request: m.slot for m in result.meetings}
+    assert valid(prob, result.meetings)
+    assert all(now[m.request] == m.slot for m in published)
+    expected = [
+        (m.request, m.slot, now.get(m.request)) for m in unpublished if now.get(m.request) != m.slot
+    ]
+    assert moves == expected
+    assert result.optimal is True
+    # the optimum with the published meetings kept, and nothing better is possible by moving
+    # unpublished ones than what the batch run with those meetings fixed finds
+    fixed = ScheduleProblem(
+        prob.slots, prob.tables, prob.participants, prob.requests, tuple(published)
+    )
+    assert result.weight == schedule(fixed).weight

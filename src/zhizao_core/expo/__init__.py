@@ -9,6 +9,7 @@ here (an import contract checks it). Format and model: docs/expo.md.
     to_json(result)
 """
 
+from .formats import parse_problem, to_json
 from .model import (
     REASONS,
     Interval,
@@ -20,8 +21,6 @@ from .model import (
     ScheduleResult,
     Slot,
     Unplaced,
-    parse_problem,
-    to_json,
 )
 from .solve import (
     DEFAULT_SOLVER,
