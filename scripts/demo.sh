@@ -12,6 +12,7 @@ $PY manage.py diagnosis_demo
 $PY manage.py policies_demo
 $PY manage.py match_demo
 $PY manage.py events_demo
+$PY manage.py calls_demo
 ADDR="${ZHIZAO_ADDR:-127.0.0.1:8000}"
 $PY manage.py worker --no-reload -v0 & WORKER=$!
 $PY manage.py runserver "$ADDR" --noreload & WEB=$!

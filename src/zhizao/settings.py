@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhizao.policies",
     "zhizao.matchmaking",
     "zhizao.events",
+    "zhizao.calls",
     "zhizao.api",
 ]
 
@@ -210,7 +211,14 @@ ZHIZAO_PERIODIC_JOBS = {
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
     "meeting-reminders": ("zhizao.events.tasks.send_meeting_reminders_task", 300),
+    "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
 }
+
+# E-mail (notifications): printed on the console unless a backend is configured.
+EMAIL_BACKEND = os.environ.get(
+    "ZHIZAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("ZHIZAO_FROM_EMAIL", "noreply@zhizao.local")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

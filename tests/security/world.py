@@ -28,6 +28,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import actor_for, make_organization, make_user
+from tests.security.world_calls import build_calls_world
 from zhizao.accounts import services as accounts
 from zhizao.accounts.enums import Role
 from zhizao.common.notifications import notify
@@ -515,6 +516,8 @@ def build_world() -> World:
         category="machine_vision",
         region="320214",
     )
+    # --- calls (world_calls.py) -----------------------------------------------------------------
+    build_calls_world(o, actor, bureau, society)
 
     # --- notifications -------------------------------------------------------------------------
     o["notification"] = notify(o["org_a"], title="安全表通知", link="/policies/benefits/")

@@ -29,6 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView, set_rollback
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.calls.errors import CallError
 from zhizao.common.audit import Actor
 from zhizao.diagnosis.errors import DiagnosisError
 from zhizao.events.errors import EventError
@@ -39,7 +40,7 @@ from zhizao.registry.errors import RegistryError
 from .pagination import StandardPagination
 from .permissions import ActsInMembership
 
-DOMAIN_ERRORS = (PolicyError, MatchError, DiagnosisError, RegistryError, EventError)
+DOMAIN_ERRORS = (PolicyError, MatchError, DiagnosisError, RegistryError, EventError, CallError)
 
 
 # --- input ----------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ register_nav(
     "events:event_list",
     label=_("Events and expo"),
     icon="globe",
-    order=75,
+    order=77,
     active_on=tuple(f"events:{name}" for name in PAGES),
     visible=_member,
 )
