@@ -450,7 +450,7 @@ def _meetings(event, rng, regs, booths, count, time_limit, now):
     Event.objects.filter(pk=event.pk).update(schedule_published_at=now)
     states = defaultdict(int)
     for m in rows:
-        states[m.state] += 1
+        states[str(m.state)] += 1
     states["placed"] = result.placed
     states["unplaced"] = len(result.unplaced)
     return dict(states)
