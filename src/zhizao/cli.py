@@ -4,6 +4,7 @@ settings (``DATABASE_URL``) point to.
     zhizao migrate
     zhizao registry import FILE [--commit] [--skip-invalid] [--format json]
     zhizao worker
+    zhizao review assign|draw|aggregate --input FILE   (pure JSON commands, no Django)
     zhizao expo schedule --input FILE   (pure core, no Django: zhizao_core.expo.cli)
 
 Two-word commands (``zhizao registry import``) map to management commands named
@@ -19,7 +20,8 @@ GROUPS = {
     "registry": {"import", "export", "load-reference", "demo"},
     "diagnosis": {"score", "load-models", "demo"},
     "policies": {"evaluate", "load-rules", "demo", "scan"},
-    "match": {"rank", "evaluate", "demo", "reindex"},
+    "match": {"rank", "evaluate", "demo", "reindex", "import"},
+    "review": {"demo", "replay"},
 }
 
 
@@ -29,22 +31,29 @@ def translate_argv(argv: list[str]) -> list[str]:
     return argv
 
 
-# Commands that need neither Django nor a database: they start fast and never touch settings.
-PURE = {("expo", "schedule"): "zhizao_core.expo.cli"}
+# JSON-in/JSON-out commands of the pure core: run before Django starts (no settings, no
+# database), so they start fast and work on a machine without the platform configured.
+# (group, command) -> (module, whether its ``main`` receives the command word too).
+PURE = {
+    ("review", "assign"): ("zhizao_core.review.commands", True),
+    ("review", "draw"): ("zhizao_core.review.commands", True),
+    ("review", "aggregate"): ("zhizao_core.review.commands", True),
+    ("expo", "schedule"): ("zhizao_core.expo.cli", False),
+}
 
 
 def main(argv: list[str] | None = None) -> None:
     raw = list(sys.argv[1:] if argv is None else argv)
-    module = PURE.get(tuple(raw[:2]))
-    if module is not None:
+    pure = PURE.get(tuple(raw[:2]))
+    if pure is not None:
         import importlib
 
-        sys.exit(importlib.import_module(module).main(raw[2:]))
+        module, with_command = pure
+        sys.exit(importlib.import_module(module).main(raw[1:] if with_command else raw[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhizao.settings")
     from django.core.management import execute_from_command_line
 
-    args = translate_argv(list(sys.argv[1:] if argv is None else argv))
-    execute_from_command_line(["zhizao", *args])
+    execute_from_command_line(["zhizao", *translate_argv(raw)])
 
 
 if __name__ == "__main__":

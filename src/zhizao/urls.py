@@ -17,6 +17,7 @@ urlpatterns = [
     path("matchmaking/", include("zhizao.matchmaking.urls")),
     path("events/", include("zhizao.events.urls")),
     path("calls/", include("zhizao.calls.urls")),
+    path("review/", include("zhizao.review.urls")),
     path("notifications/", common_views.NotificationListView.as_view(), name="notifications"),
     path(
         "notifications/read/",
@@ -28,6 +29,11 @@ urlpatterns = [
     path("api/", include("zhizao.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "zhizao.common.views.bad_request"
+handler403 = "zhizao.common.views.permission_denied"
+handler404 = "zhizao.common.views.page_not_found"
+handler500 = "zhizao.common.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -36,11 +36,20 @@ from zhizao.events.errors import EventError
 from zhizao.matchmaking.errors import MatchError
 from zhizao.policies.errors import PolicyError
 from zhizao.registry.errors import RegistryError
+from zhizao.review.errors import ReviewError
 
 from .pagination import StandardPagination
 from .permissions import ActsInMembership
 
-DOMAIN_ERRORS = (PolicyError, MatchError, DiagnosisError, RegistryError, EventError, CallError)
+DOMAIN_ERRORS = (
+    PolicyError,
+    MatchError,
+    DiagnosisError,
+    RegistryError,
+    EventError,
+    CallError,
+    ReviewError,
+)
 
 
 # --- input ----------------------------------------------------------------------------------

@@ -121,14 +121,17 @@ def validate(criteria: list[Criterion], scores: list[ReviewScore], method: str, 
 
 def review_totals(criteria: list[Criterion], scores: list[ReviewScore]) -> list[Decimal]:
     """Σ weight × score of each review (exact)."""
-    ranked = [c for c in criteria if c.ranked]
+    ranked = [(c.id, c.weight) for c in criteria if c.ranked and c.weight]
+    out = []
     with localcontext() as ctx:
         ctx.prec = 60
-        return [
-            sum((c.weight * s.criteria[c.id] for c in ranked), Decimal(0)).normalize()
-            + Decimal(0)  # keep the value, drop the exponent noise of normalize on integers
-            for s in scores
-        ]
+        for s in scores:
+            values = s.criteria
+            total = Decimal(0)
+            for cid, weight in ranked:
+                total += weight * values[cid]
+            out.append(total)
+    return out
 
 
 def _plain(d: Decimal) -> Decimal:
@@ -163,6 +166,48 @@ def _sqrt_decimal(fr: Fraction) -> Decimal:
         return (Decimal(fr.numerator) / Decimal(fr.denominator)).sqrt()
 
 
+class _Q:
+    """A non-negative-denominator rational as two ints (faster than ``Fraction`` for the sums
+    and the one rounding each figure needs)."""
+
+    __slots__ = ("den", "num")
+
+    def __init__(self, num: int, den: int = 1):
+        self.num, self.den = num, den
+
+    def fraction(self) -> Fraction:
+        return Fraction(self.num, self.den)
+
+    def r2(self) -> Decimal:
+        """Half-up (away from zero) to 2 places, exactly."""
+        num, den = self.num * 100, self.den
+        q = (2 * abs(num) + den) // (2 * den)
+        return Decimal(q if num >= 0 else -q).scaleb(-2)
+
+    def s2(self) -> str:
+        return str(self.r2())
+
+
+def _shown(units: list[int], unit: int) -> list[str]:
+    """Each total with 2 places (exact: integer formatting when totals have ≤ 2 places)."""
+    if unit <= 100:
+        f = 100 // unit
+        return [
+            f"{u // unit}.{u % unit * f:02d}" if u >= 0 else f"-{-u // unit}.{-u % unit * f:02d}"
+            for u in units
+        ]
+    return [_Q(u, unit).s2() for u in units]
+
+
+def _units(totals: list[Decimal]) -> tuple[list[int], int]:
+    """The totals as integers in units of 10⁻ᵈ (d: the most places any total has)."""
+    places = max((-t.as_tuple().exponent for t in totals), default=0)
+    places = max(places, 0)
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return [int(t.scaleb(places)) for t in totals], 10**places
+
+
 def aggregate(
     criteria: list[Criterion],
     scores: list[ReviewScore],
@@ -173,123 +218,146 @@ def aggregate(
 ) -> list[AggregateResult]:
     """One result per application, ranked (see the module text)."""
     validate(criteria, scores, method, trim)
-    totals = [_plain(t) for t in review_totals(criteria, scores)]
-    fr_totals = [Fraction(t) for t in totals]
+    totals = review_totals(criteria, scores)
+    units, unit = _units(totals)
+    experts_of = [s.expert for s in scores]
     by_app: dict[str, list[int]] = defaultdict(list)
     by_expert: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(scores):
         by_app[s.application].append(i)
         by_expert[s.expert].append(i)
+    shown_total = _shown(units, unit)
 
-    mu_all = _mean(fr_totals) if fr_totals else Fraction(0)
-    var_all = _variance(fr_totals) if fr_totals else Fraction(0)
-    expert_mean = {e: _mean([fr_totals[i] for i in idx]) for e, idx in by_expert.items()}
-    expert_var = {e: _variance([fr_totals[i] for i in idx]) for e, idx in by_expert.items()}
+    n_all = len(units)
+    sum_all = sum(units)
+    sq_all = sum(u * u for u in units)
+    # Per expert: count, sum, sum of squares (in units); its mean and variance as rationals.
+    stats = {}
+    for e, idx in by_expert.items():
+        n = len(idx)
+        s1 = sum(units[i] for i in idx)
+        s2 = sum(units[i] * units[i] for i in idx)
+        stats[e] = (n, s1, s2)
+    mu_all = _Q(sum_all, max(n_all, 1) * unit)
+    # Each expert's offset μₑ − μ = s1/(n·unit) − sum_all/(N·unit)
+    offset_of = {
+        e: _Q(s1 * n_all - sum_all * n, n * n_all * unit).r2() for e, (n, s1, _) in stats.items()
+    }
+    var_all_num = n_all * sq_all - sum_all * sum_all  # Var = this / (N² · unit²)
+    zscore = method == "zscore"
+    expert_label: dict[str, str] = {}  # "E1 μ=… σ=…", once per expert
+    if zscore:
+        with localcontext() as ctx:
+            ctx.prec = 50
+            mu_dec = Decimal(sum_all) / Decimal(n_all * unit) if n_all else Decimal(0)
+            sigma_dec = (Decimal(var_all_num).sqrt() / Decimal(n_all * unit)) if n_all else 0
+        ratio = {}
+        for e, (n, s1, s2) in stats.items():
+            var_e_num = n * s2 - s1 * s1  # Varₑ = this / (n² · unit²)
+            if var_e_num == 0:
+                ratio[e] = None
+                continue
+            # σ/σₑ = √(var_all_num · n² / (N² · var_e_num))
+            with localcontext() as ctx:
+                ctx.prec = 50
+                ratio[e] = (
+                    Decimal(var_all_num) * n * n / (Decimal(n_all * n_all) * var_e_num)
+                ).sqrt()
 
     results: list[AggregateResult] = []
     for app, idx in by_app.items():
-        app_totals = {scores[i].expert: totals[i] for i in idx}
-        values = [fr_totals[i] for i in idx]
-        n = len(values)
-        raw = _mean(values)
-        spread = _plain(max(totals[i] for i in idx) - min(totals[i] for i in idx))
+        n = len(idx)
+        app_units = [units[i] for i in idx]
+        app_sum = sum(app_units)
+        raw = _Q(app_sum, n * unit)
+        hi_u, lo_u = max(app_units), min(app_units)
+        spread = _plain(Decimal(hi_u - lo_u) / unit) if unit > 1 else Decimal(hi_u - lo_u)
         divergent = spread > divergence
-        listed = "、".join(f"{scores[i].expert} {_fmt(totals[i])}" for i in idx)
-        listed_en = ", ".join(f"{scores[i].expert} {_fmt(totals[i])}" for i in idx)
-        zh = [f"评审 {n} 份，加权总分：{listed}"]
-        en = [f"{n} reviews, weighted totals: {listed_en}"]
+        listed = [f"{experts_of[i]} {shown_total[i]}" for i in idx]
+        zh = [f"评审 {n} 份，加权总分：{'、'.join(listed)}"]
+        en = [f"{n} reviews, weighted totals: {', '.join(listed)}"]
         trimmed = False
         dropped: list[tuple[str, Decimal]] = []
-        exact: Fraction | None
-        approx: Decimal | None = None
         if method == "mean":
-            exact = raw
-            zh.append(f"平均分 = {_fmt(raw)}")
-            en.append(f"mean = {_fmt(raw)}")
+            score = raw.r2()
+            zh.append(f"平均分 = {score}")
+            en.append(f"mean = {score}")
         elif method == "median":
-            ordered = sorted(values)
+            ordered = sorted(app_units)
             mid = n // 2
-            exact = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-            zh.append(f"中位数 = {_fmt(exact)}")
-            en.append(f"median = {_fmt(exact)}")
+            med = _Q(ordered[mid], unit) if n % 2 else _Q(ordered[mid - 1] + ordered[mid], 2 * unit)
+            score = med.r2()
+            zh.append(f"中位数 = {score}")
+            en.append(f"median = {score}")
         elif method == "trimmed_mean":
             if trim > 0 and n >= 2 * trim + 3:
-                order = sorted(idx, key=lambda i: (fr_totals[i], scores[i].expert))
+                order = sorted(idx, key=lambda i: (units[i], experts_of[i]))
                 low, high = order[:trim], order[n - trim :]
                 keep = order[trim : n - trim]
-                dropped = [(scores[i].expert, totals[i]) for i in low + high]
-                exact = _mean([fr_totals[i] for i in keep])
+                dropped = [(experts_of[i], _plain(totals[i])) for i in low + high]
+                score = _Q(sum(units[i] for i in keep), len(keep) * unit).r2()
                 trimmed = True
-                lows = "、".join(f"{scores[i].expert} {_fmt(totals[i])}" for i in low)
-                highs = "、".join(f"{scores[i].expert} {_fmt(totals[i])}" for i in high)
+                lows = [f"{experts_of[i]} {shown_total[i]}" for i in low]
+                highs = [f"{experts_of[i]} {shown_total[i]}" for i in high]
                 zh.append(
-                    f"去掉最高分 {highs} 和最低分 {lows}，其余 {len(keep)} 份平均 = {_fmt(exact)}"
+                    f"去掉最高分 {'、'.join(highs)} 和最低分 {'、'.join(lows)}，"
+                    f"其余 {len(keep)} 份平均 = {score}"
                 )
                 en.append(
-                    f"dropped the highest {highs.replace('、', ', ')} and the lowest "
-                    f"{lows.replace('、', ', ')}; mean of the other {len(keep)} = {_fmt(exact)}"
+                    f"dropped the highest {', '.join(highs)} and the lowest {', '.join(lows)}; "
+                    f"mean of the other {len(keep)} = {score}"
                 )
             else:
-                exact = raw
-                zh.append(f"评审少于 {2 * trim + 3} 份，不去分，平均分 = {_fmt(raw)}")
-                en.append(f"fewer than {2 * trim + 3} reviews: nothing dropped, mean = {_fmt(raw)}")
+                score = raw.r2()
+                zh.append(f"评审少于 {2 * trim + 3} 份，不去分，平均分 = {score}")
+                en.append(f"fewer than {2 * trim + 3} reviews: nothing dropped, mean = {score}")
         else:  # zscore
-            exact_sum = Fraction(0)
-            approx_sum = Decimal(0)
-            irrational = False
-            parts_zh, parts_en = [], []
+            with localcontext() as ctx:
+                ctx.prec = 50
+                acc = Decimal(0)
+                for i in idx:
+                    e = experts_of[i]
+                    r = ratio[e]
+                    if r is None:
+                        acc += mu_dec
+                    else:
+                        ne, s1, _ = stats[e]
+                        acc += mu_dec + r * (Decimal(ne * units[i] - s1) / Decimal(ne * unit))
+                value = acc / n
+            score = _zscore_round(
+                value, idx, units, unit, experts_of, stats, n_all, sum_all, var_all_num
+            )
+            parts = []
             for i in idx:
-                e = scores[i].expert
-                var_e = expert_var[e]
-                if var_e == 0:
-                    exact_sum += mu_all
-                    continue
-                ratio2 = var_all / var_e
-                root = _sqrt_fraction(ratio2)
-                deviation = fr_totals[i] - expert_mean[e]
-                if root is not None:
-                    exact_sum += mu_all + root * deviation
-                else:
-                    irrational = True
-                    exact_sum += mu_all
+                e = experts_of[i]
+                label = expert_label.get(e)
+                if label is None:
+                    ne, s1, s2 = stats[e]
                     with localcontext() as ctx:
-                        ctx.prec = 60
-                        approx_sum += _sqrt_decimal(ratio2) * _dec(deviation)
-            for i in idx:
-                e = scores[i].expert
-                sigma_e = _sqrt_decimal(expert_var[e])
-                parts_zh.append(f"{e} μ={_fmt(expert_mean[e])} σ={_fmt(sigma_e)}")
-                parts_en.append(f"{e} μ={_fmt(expert_mean[e])} σ={_fmt(sigma_e)}")
-            if irrational:
-                exact = None
-                with localcontext() as ctx:
-                    ctx.prec = 60
-                    approx = (_dec(exact_sum) + approx_sum) / n
-                shown = round2(approx)
-            else:
-                exact = exact_sum / n
-                shown = round2(exact)
-            sigma = _sqrt_decimal(var_all)
+                        ctx.prec = 30
+                        sigma_e = Decimal(ne * s2 - s1 * s1).sqrt() / Decimal(ne * unit)
+                    label = expert_label[e] = f"{e} μ={_Q(s1, ne * unit).s2()} σ={round2(sigma_e)}"
+                parts.append(label)
             zh.append(
-                f"按专家校准（全体 μ={_fmt(mu_all)} σ={_fmt(sigma)}；"
-                f"{'，'.join(parts_zh)}），校准后平均 = {shown}"
+                f"按专家校准（全体 μ={mu_all.s2()} σ={round2(Decimal(sigma_dec))}；"
+                f"{'，'.join(parts)}），校准后平均 = {score}"
             )
             en.append(
-                f"calibrated per expert (all reviews μ={_fmt(mu_all)} σ={_fmt(sigma)}; "
-                f"{', '.join(parts_en)}), calibrated mean = {shown}"
+                f"calibrated per expert (all reviews μ={mu_all.s2()} σ={round2(Decimal(sigma_dec))}; "
+                f"{', '.join(parts)}), calibrated mean = {score}"
             )
-        score = round2(exact) if exact is not None else round2(approx)
-        zh.append(f"原始平均 {_fmt(raw)}，极差 {spread}")
-        en.append(f"raw mean {_fmt(raw)}, spread {spread}")
+        raw_shown = raw.r2()
+        zh.append(f"原始平均 {raw_shown}，极差 {spread}")
+        en.append(f"raw mean {raw_shown}, spread {spread}")
         if divergent:
             zh.append(f"评分分歧：极差 {spread} 超过 {divergence}")
             en.append(f"divergent panel: spread {spread} above {divergence}")
-        offsets = {scores[i].expert: round2(expert_mean[scores[i].expert] - mu_all) for i in idx}
+        offsets = {experts_of[i]: offset_of[experts_of[i]] for i in idx}
         results.append(
             AggregateResult(
                 application=app,
                 score=score,
-                raw_mean=round2(raw),
+                raw_mean=raw_shown,
                 spread=spread,
                 rank=0,
                 reviews=n,
@@ -299,7 +367,7 @@ def aggregate(
                 offsets=offsets,
                 explanation=zh,
                 explanation_en=en,
-                totals=app_totals,
+                totals={experts_of[i]: totals[i] for i in idx},
                 method=method,
             )
         )
@@ -312,6 +380,47 @@ def aggregate(
             r.rank = position
         previous = r
     return results
+
+
+_GUARD = Decimal("1e-30")
+
+
+def _zscore_round(value, idx, units, unit, experts_of, stats, n_all, sum_all, var_all_num):
+    """Round a z-score mean computed with 50 digits; when it lies within 10⁻³⁰ of a rounding
+    boundary (x.xx5), recompute it exactly (rational ratios as fractions, the others with 80
+    digits) so the half-up rule is applied to the true value."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        frac = (value * 100) % 1
+        if abs(frac - Decimal("0.5")) > _GUARD:
+            return round2(value)
+    mu = Fraction(sum_all, n_all * unit)
+    exact = Fraction(0)
+    approx = Decimal(0)
+    for i in idx:
+        e = experts_of[i]
+        ne, s1, s2 = stats[e]
+        var_e_num = ne * s2 - s1 * s1
+        exact += mu
+        if var_e_num == 0:
+            continue
+        ratio2 = Fraction(var_all_num * ne * ne, n_all * n_all * var_e_num)
+        deviation = Fraction(ne * units[i] - s1, ne * unit)
+        root = _sqrt_fraction(ratio2)
+        if root is not None:
+            exact += root * deviation
+        else:
+            with localcontext() as ctx:
+                ctx.prec = 80
+                approx += (Decimal(ratio2.numerator) / Decimal(ratio2.denominator)).sqrt() * (
+                    Decimal(deviation.numerator) / Decimal(deviation.denominator)
+                )
+    n = len(idx)
+    if approx == 0:
+        return round2(exact / n)
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return round2((Decimal(exact.numerator) / Decimal(exact.denominator) + approx) / n)
 
 
 def outlier_experts(

@@ -50,10 +50,26 @@ class Compiled:
 
     def group_caps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For pairs whose expert has an organisation: (pair positions, group of each, group
-        keys, cap of each group) where group = (application, organisation)."""
+        keys, cap of each group) where group = (application, organisation). Computed once."""
+        cached = self.__dict__.get("_group_caps")
+        if cached is None:
+            cached = self.__dict__["_group_caps"] = self._group_caps()
+        return cached
+
+    def _group_caps(self):
         has = np.nonzero(self.exp_org[self.pair_exp] >= 0)[0]
         keys = self.pair_app[has] * max(self.n_orgs, 1) + self.exp_org[self.pair_exp[has]]
-        uniq, inv = np.unique(keys, return_inverse=True)
+        space = len(self.app_ids) * max(self.n_orgs, 1)
+        if space <= 64_000_000:
+            # Counting instead of sorting: O(pairs) with a table over all (app, org) keys.
+            present = np.bincount(keys, minlength=space) > 0
+            uniq = np.nonzero(present)[0]
+            lookup = np.zeros(space, dtype=np.int64)
+            lookup[uniq] = np.arange(len(uniq))
+            inv = lookup[keys]
+            del present, lookup
+        else:
+            uniq, inv = np.unique(keys, return_inverse=True)
         m = self.problem.max_experts_per_organisation
         caps = np.full(len(uniq), m, dtype=np.int64)
         if self.group_left:
@@ -230,6 +246,15 @@ MESSAGES = {
         "application {app} needs at least {need} eligible experts under the pair cap {cap} "
         "(counting the organisation cap), has {eligible}",
     ),
+    "apps_together": (
+        "申报 {apps} 无法同时获得足够专家：它们可选的专家 {experts} 的评审量上限不够，还缺 {missing} 次评审",
+        "applications {apps} cannot all get enough experts: their eligible experts {experts} "
+        "lack the load for {missing} more reviews",
+    ),
+    "min_loads_together": (
+        "专家最低评审量无法同时满足：{experts} 的最低评审量与回避和单位上限冲突",
+        "the minimum loads cannot all be met: {experts} conflict with 回避 and the organisation cap",
+    ),
     "combined": (
         "无法同时满足每个申报 {k} 位专家、专家评审量上下限、同单位上限和专家组规则",
         "no assignment meets {k} experts per application, the load bounds, the organisation "
@@ -323,6 +348,53 @@ def check_obvious(c: Compiled) -> None:
         )
     if codes:
         raise_infeasible(codes)
+
+
+def _names(items: list[str], limit: int = 10) -> str:
+    shown = "、".join(items[:limit])
+    return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
+
+
+def diagnose_combined(c: Compiled) -> list[tuple[str, dict]]:
+    """Why no assignment exists when every simple count adds up: a maximum flow without the
+    minimum loads shows the applications left short (named with their eligible experts);
+    when none is short, the minimum loads are what cannot hold."""
+    import dataclasses
+
+    from .network import build_flow
+
+    relaxed = dataclasses.replace(c, lo_rem=np.zeros_like(c.lo_rem))
+    relaxed.__dict__.pop("_group_caps", None)
+    smcf, first, _ = build_flow(relaxed)
+    smcf.solve_max_flow_with_min_cost()
+    n = len(c.pair_app)
+    chosen = smcf.flows(np.arange(first, first + n, dtype=np.int32)) > 0
+    got = np.bincount(c.pair_app[chosen], minlength=len(c.app_ids))
+    short = np.nonzero(got < c.k_rem)[0]
+    if len(short):
+        mask = np.isin(c.pair_app, short)
+        eligible = np.unique(c.pair_exp[mask])
+        experts = sorted({c.exp_ids[e] for e in eligible.tolist()})
+        # The applications that compete for the short ones' experts: those holding a place
+        # of an eligible expert whose load is full.
+        loads = np.bincount(c.pair_exp[chosen], minlength=len(c.exp_ids))
+        full = eligible[loads[eligible] >= c.hi_rem[eligible]]
+        rivals = np.unique(c.pair_app[chosen & np.isin(c.pair_exp, full)])
+        together = np.union1d(short, rivals)
+        return [
+            (
+                "apps_together",
+                {
+                    "apps": _names([c.app_ids[a] for a in together.tolist()]),
+                    "experts": _names(experts),
+                    "missing": int((c.k_rem[short] - got[short]).sum()),
+                },
+            )
+        ]
+    with_min = [c.exp_ids[e] for e in np.nonzero(c.lo_rem > 0)[0].tolist()]
+    if with_min:
+        return [("min_loads_together", {"experts": _names(with_min)})]
+    return [("combined", {"k": c.problem.reviewers_per_application})]
 
 
 def effective_counts(c: Compiled) -> np.ndarray:

@@ -32,9 +32,10 @@ from decimal import Decimal
 
 import numpy as np
 
-from .assign import build_flow, result_from_choice
+from .assign import result_from_choice
 from .compile import Compiled, check_obvious, compile_problem, effective_counts, raise_infeasible
 from .model import AssignmentProblem, AssignmentResult
+from .network import build_flow
 
 __all__ = ["random_draw"]
 
@@ -45,15 +46,15 @@ def _marginals(c: Compiled, cap_units: int) -> tuple[list[int], list[int], list[
     """The fractional flow: (tails, heads, values, bounds-free arc list) of the circulation, in
     units of 1/UNIT. Arcs: source→expert (whole load), expert→(org node|application),
     org node→application. Application→sink and sink→source are whole and left out."""
-    smcf, first_pair, (first_group, n_groups) = build_flow(c, pair_capacity=cap_units, scale=UNIT)
+    smcf, first_pair, (first_group, n_groups), (tails, heads) = build_flow(
+        c, pair_capacity=cap_units, scale=UNIT, want_ends=True
+    )
     status = smcf.solve()
     if status != smcf.OPTIMAL:
         return None
     R = len(c.exp_ids)
     n_arcs = first_group + n_groups
     arcs = np.arange(n_arcs, dtype=np.int32)
-    tails = smcf.tails(arcs) if hasattr(smcf, "tails") else np.array([smcf.tail(a) for a in arcs])
-    heads = smcf.heads(arcs) if hasattr(smcf, "heads") else np.array([smcf.head(a) for a in arcs])
     values = smcf.flows(arcs).astype(np.int64)
     values[:R] += c.lo_rem * UNIT  # the source→expert arcs carry the minimum load as well
     return tails.tolist(), heads.tolist(), values.tolist(), first_pair

@@ -123,7 +123,7 @@ class Exclusion:
     expert: str
     rule: str
     reason: str  # Chinese words, e.g. "专家现任单位为申报单位"
-    detail: dict = field(default_factory=dict)
+    detail: dict = field(default_factory=dict)  # JSON-ready: dates as ISO strings
     reason_en: str = ""
 
     def as_json(self) -> dict:

@@ -115,7 +115,7 @@ def exclusions(problem: AssignmentProblem) -> list[Exclusion]:
         if prefix_len and len(e.region) >= prefix_len:
             by_region[e.region[:prefix_len]].append(i)
     declared: dict[str, list[int]] = defaultdict(list)
-    for app_id, expert_id in sorted(problem.conflicts):
+    for app_id, expert_id in problem.conflicts:  # order does not matter: sorted per application
         if expert_id in index_of:
             declared[app_id].append(index_of[expert_id])
 
@@ -150,5 +150,6 @@ def exclusions(problem: AssignmentProblem) -> list[Exclusion]:
         for i in sorted(found):
             rule, detail = found[i]
             zh, en = _reason(rule, detail, years)
-            out.append(Exclusion(app.id, experts[i].id, rule, zh, detail, en))
+            plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in detail.items()}
+            out.append(Exclusion(app.id, experts[i].id, rule, zh, plain, en))
     return out

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from zhizao.accounts.enums import Role
 from zhizao.accounts.roles import role_of
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.registry.models import Contact
+from zhizao_core.matching.lexicon import infer
 
 from .. import access, codes, index, presentation, services
 from ..enums import DemandState, OfferingKind, OfferingState
@@ -63,9 +65,14 @@ def _filtered(qs, form):
 
 @login_required
 def demand_list(request):
-    """我的需求 (an enterprise); every demand for staff."""
+    """我的需求 (an enterprise); the published demands for providers and banks (the market they
+    answer); every demand for staff."""
     membership = request.membership
-    if not (roles.is_enterprise(membership) or roles.is_staff(membership)):
+    if not (
+        roles.is_enterprise(membership)
+        or roles.is_staff(membership)
+        or roles.is_supplier(membership)
+    ):
         raise Http404
     form = FilterForm(request.GET or None, states=DemandState.choices)
     qs = _filtered(access.demands_for(membership), form).annotate(
@@ -81,6 +88,9 @@ def demand_list(request):
             "form": form,
             "can_create": roles.is_enterprise(membership),
             "is_staff": roles.is_staff(membership),
+            "all_demands": not roles.is_enterprise(membership),
+            # other providers' introductions are not a supplier's business
+            "is_supplier": roles.is_supplier(membership),
         },
     )
 
@@ -102,6 +112,41 @@ def _demand_form_page(request, form, demand):
             "suggestions": REQUIREMENT_SUGGESTIONS,
         },
         status=400 if form.is_bound else 200,
+    )
+
+
+#: how much of the demand's text the suggestion reads (the box sends it as he types)
+SUGGEST_TEXT_LIMIT = 2000
+
+
+@login_required
+def category_suggest(request):
+    """htmx, as the manager types his demand: the categories its text points to (problem
+    lexicon), each with its confidence and the words it was read from; a click puts one in the
+    category field, which he can change."""
+    membership = request.membership
+    if not roles.is_enterprise(membership):
+        raise Http404
+    text = "\n".join(request.GET.get(k, "") for k in ("title", "description"))
+    suggestions = []
+    for inference in infer(text[:SUGGEST_TEXT_LIMIT])[:3]:
+        cap = next(
+            h.capability for h in inference.hits if inference.category in h.capability.categories
+        )
+        suggestions.append(
+            {
+                "category": inference.category,
+                "percent": round(inference.confidence * 100),
+                "phrases": inference.phrases(),
+                "capability": cap.en
+                if (translation.get_language() or "").startswith("en")
+                else cap.zh,
+            }
+        )
+    return render(
+        request,
+        "matchmaking/_category_suggestions.html",
+        {"suggestions": suggestions, "current": request.GET.get("category", "")},
     )
 
 
@@ -152,6 +197,9 @@ def demand_detail(request, pk):
     rows = []
     if owner or roles.is_staff(membership):
         rows = presentation.offering_rows(index.rank_offerings(demand, top=RESULTS), demand=demand)
+    introductions = list(
+        access.introductions_for(membership).filter(demand=demand).order_by("-updated_at")
+    )
     return render(
         request,
         "matchmaking/demand_detail.html",
@@ -162,9 +210,9 @@ def demand_detail(request, pk):
             "show_contact": access.can_see_demand_contact(membership, demand),
             "region_name": codes.region_name(demand.region),
             "industry_name": codes.industry_name(demand.industry),
-            "introductions": access.introductions_for(membership)
-            .filter(demand=demand)
-            .order_by("-updated_at"),
+            "introductions": introductions,
+            # a ranked row names its introduction; only the ones this viewer may open link
+            "open_introductions": {i.pk for i in introductions},
             "request_form": RequestForm(),
             "contact": demand.contact if owner else None,
             "my_offerings": access.offerings_for(membership).filter(
