@@ -569,6 +569,8 @@ def build_world() -> World:
         category="machine_vision",
         region="320214",
     )
+    # closed at once, so that the other apps' counts of published demands stay as they were
+    matchmaking.close_demand(ent, o["need"].demand)
     # --- calls (world_calls.py) -----------------------------------------------------------------
     build_calls_world(o, actor, bureau, society)
 

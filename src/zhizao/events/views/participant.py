@@ -342,7 +342,7 @@ def procurement(request, pk):
     return render(
         request,
         "events/procurement.html",
-        {"event": event, "form": form, "needs": needs},
+        {"event": event, "form": form, "needs": needs, "registration": registration},
         status=400 if request.method == "POST" else 200,
     )
 
