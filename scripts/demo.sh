@@ -11,6 +11,7 @@ $PY manage.py registry_demo --size "${ZHIZAO_DEMO_SIZE:-2000}"
 $PY manage.py diagnosis_demo
 $PY manage.py policies_demo
 $PY manage.py match_demo
+$PY manage.py events_demo
 $PY manage.py calls_demo
 # after the calls demo (it needs this year's 双十 call with applications past formal review)
 $PY manage.py review_demo

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhizao.diagnosis",
     "zhizao.policies",
     "zhizao.matchmaking",
+    "zhizao.events",
     "zhizao.calls",
     "zhizao.review",
     "zhizao.api",
@@ -210,6 +211,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
+    "meeting-reminders": ("zhizao.events.tasks.send_meeting_reminders_task", 300),
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
     "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
 }
@@ -381,6 +383,9 @@ SPECTACULAR_SETTINGS = {
         "IntroductionStateEnum": "zhizao.matchmaking.enums.IntroductionState",
         "ChallengeStateEnum": "zhizao.matchmaking.enums.ChallengeState",
         "ApplicationStateEnum": "zhizao.matchmaking.enums.ApplicationState",
+        "ParticipantKindEnum": "zhizao.events.enums.ParticipantKind",
+        "MeetingStateEnum": "zhizao.events.enums.MeetingState",
+        "MeetingOutcomeEnum": "zhizao.events.enums.Outcome",
     },
 }
 

@@ -28,6 +28,7 @@ def test_every_app_registers_its_entries_and_common_names_none_of_them():
         "calls:calendar",
         "calls:call_list",
         "diagnosis:home",
+        "events:event_list",
         "home",
         "matchmaking:home",
         "policies:my_policies",
@@ -58,6 +59,7 @@ def test_operator_sees_the_entries_of_its_role_in_order(client, operator):
         ("Supply and demand", False),
         ("Calls and selections", False),
         ("Working-day calendar", False),
+        ("Events and expo", False),
         ("Imports", False),
         ("Expert review", False),
         ("Expert pool", False),
@@ -81,6 +83,7 @@ def test_enterprise_sees_its_own_pages_and_not_the_operators(client, enterprise_
         ("Maturity diagnosis", False),
         ("Supply and demand", False),
         ("Calls and selections", False),
+        ("Events and expo", False),
         ("API", False),
     ]
 

@@ -169,6 +169,27 @@ def challenge_form(w):
     }
 
 
+def event_form(w):
+    return {
+        "title": "安全表新会议",
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-12-02",
+        "meeting_day_start": "09:00",
+        "meeting_day_end": "17:00",
+        "slot_minutes": "20",
+        "tables": "10",
+    }
+
+
+def need_form(w):
+    return {
+        "title": "展会采购：能耗监测",
+        "description": "空压机能耗分项计量",
+        "category": "energy_management",
+        "region": "320214",
+    }
+
+
 def policy_form(w):
     return {
         "title": "江苏省技术改造奖补政策",
@@ -903,6 +924,157 @@ TABLE = [
         POST=write(OP, {"state": "shortlisted"}, ("operator", 200)),
     ),
     api("api-match-funnel", GET=STAFF),
+    # --- events: event (published, hosted by the platform: the operator organises), session,
+    # booth (the provider's), meeting (A → provider, published), need (A's procurement need);
+    # A and the provider are registered ---
+    page("events:public_list", GET=ALL),
+    page("events:public_event", {"pk": "event"}, GET=ALL),
+    page("events:public_speakers", {"pk": "event"}, GET=ALL),
+    page("events:public_halls", {"pk": "event"}, GET=ALL),
+    page("events:public_exhibitors", {"pk": "event"}, GET=ALL),
+    page("events:public_booth", {"pk": "booth"}, GET=ALL),
+    page("events:event_list", GET=MEMBERS),
+    page("events:event_new", GET=MEMBERS, POST=write(MEMBERS, event_form, ("ent_b", 302))),
+    page("events:event_detail", {"pk": "event"}, GET=MEMBERS),
+    page(
+        "events:register", {"pk": "event"}, POST=write(MEMBERS, {"kind": "visitor"}, ("ent_b", 302))
+    ),
+    page(
+        "events:agenda",
+        {"pk": "event"},
+        GET=PARTIES,
+        POST=write(PARTIES, lambda w: {"session": w.session.pk}, ("ent_a", 302)),
+    ),
+    page("events:agenda_ics", {"pk": "event"}, GET=PARTIES),
+    page("events:badge", {"pk": "event"}, GET=PARTIES),
+    page("events:meetings", {"pk": "event"}, GET=PARTIES),
+    page(
+        "events:meeting_request",
+        {"pk": "event"},
+        POST=write(PARTIES, lambda w: {"recipient": w.registration_p.pk, "reason": "再谈"}),
+    ),
+    page(
+        "events:availability",
+        {"pk": "event"},
+        POST=write(PARTIES, {"slot": ["20261126-1400"]}, ("ent_a", 302)),
+    ),
+    page(
+        "events:procurement",
+        {"pk": "event"},
+        GET=PARTIES,
+        POST=write(PARTIES, need_form, ("ent_a", 302)),
+    ),
+    page("events:meeting_detail", {"pk": "meeting"}, GET=PARTIES_OP),
+    page("events:meeting_respond", {"pk": "meeting"}, POST=write(PARTIES, {"accept": "1"})),
+    page(
+        "events:meeting_outcome",
+        {"pk": "meeting"},
+        POST=write(PARTIES, {"outcome": "held"}, ("ent_a", 302)),
+    ),
+    page("events:meeting_ics", {"pk": "meeting"}, GET=PARTIES),
+    page("events:need_detail", {"pk": "need"}, GET=A),
+    page(
+        "events:need_meeting",
+        {"pk": "need"},
+        POST=write(A, lambda w: {"offering": w.offering.pk}),
+    ),
+    page(
+        "events:booth_visit",
+        {"pk": "booth"},
+        POST=write(PARTIES, {"shares_contact": "1"}, ("ent_a", 302)),
+    ),
+    page(
+        "events:booth_edit",
+        {"pk": "booth"},
+        GET=PROV,
+        POST=write(PROV, {"introduction": "工业软件"}, ("provider", 302)),
+    ),
+    page(
+        "events:leads",
+        {"pk": "booth"},
+        GET=PROV | OP,
+        POST=write(
+            PROV, lambda w: {"code": w.registration_a.badge_code, "rating": "4"}, ("provider", 302)
+        ),
+    ),
+    page("events:booth_analytics", {"pk": "booth"}, GET=PROV | OP),
+    page("events:booth_export", {"pk": "booth", "key": "=leads", "fmt": "=csv"}, GET=PROV | OP),
+    page("events:organize", {"pk": "event"}, GET=OP, POST=write(OP, {"state": "published"})),
+    page(
+        "events:timetable",
+        {"pk": "event"},
+        GET=OP,
+        POST=write(OP, {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0", "day": "2026-11-26"}),
+    ),
+    page(
+        "events:registrations",
+        {"pk": "event"},
+        GET=OP,
+        POST=write(OP, lambda w: {"registration": w.registration_a.pk, "state": "approved"}),
+    ),
+    page(
+        "events:checkin",
+        {"pk": "event"},
+        GET=OP,
+        POST=write(OP, lambda w: {"code": w.registration_a.badge_code}, ("operator", 200)),
+    ),
+    page(
+        "events:session_checkin",
+        {"pk": "session"},
+        GET=OP,
+        POST=write(OP, lambda w: {"code": w.registration_a.badge_code}, ("operator", 200)),
+    ),
+    page("events:schedule", {"pk": "event"}, GET=OP, POST=write(OP, {"action": "run"})),
+    page("events:analytics", {"pk": "event"}, GET=OP),
+    page(
+        "events:analytics_export",
+        {"pk": "event", "key": "=meetings", "fmt": "=csv"},
+        GET=OP,
+    ),
+    # --- events API (the same world objects as the events pages) ---
+    api("api-events", GET=MEMBERS),
+    api("api-event", {"pk": "event"}, GET=MEMBERS),
+    api("api-event-sessions", {"pk": "event"}, GET=MEMBERS),
+    api(
+        "api-event-registration",
+        {"pk": "event"},
+        GET=PARTIES,
+        POST=write(MEMBERS, {"kind": "visitor"}, ("ent_b", 201)),
+    ),
+    api(
+        "api-event-checkin",
+        {"pk": "event"},
+        POST=write(OP, lambda w: {"code": w.registration_a.badge_code}, ("operator", 200)),
+    ),
+    api("api-event-halls", {"pk": "event"}, GET=MEMBERS),
+    api("api-event-booths", {"pk": "event"}, GET=MEMBERS),
+    api(
+        "api-event-meetings",
+        {"pk": "event"},
+        GET=MEMBERS,
+        POST=write(PARTIES, lambda w: {"recipient": w.registration_p.pk, "reason": "再谈"}),
+    ),
+    api(
+        "api-event-schedule",
+        {"pk": "event"},
+        GET=OP,
+        POST=write(OP, {"action": "run"}, ("operator", 200)),
+    ),
+    api("api-event-analytics", {"pk": "event"}, GET=OP),
+    api(
+        "api-event-meeting",
+        {"pk": "meeting"},
+        GET=PARTIES_OP,
+        POST=write(PARTIES, {"action": "outcome", "outcome": "held"}, ("ent_a", 200)),
+    ),
+    api(
+        "api-event-booth-leads",
+        {"pk": "booth"},
+        GET=PROV | OP,
+        POST=write(
+            PROV, lambda w: {"code": w.registration_a.badge_code, "rating": 4}, ("provider", 201)
+        ),
+    ),
     # --- policies: policy (published, with item: published v1 and draft v2, an attachment),
     # draft_policy; A's project with a loan and a document; A's recognition; B's credit
     # record; scan; draft_list and announced_list (A's entry confirmed and paid) ---

@@ -37,6 +37,7 @@ from zhizao.diagnosis.cache import clear_provider_index
 from zhizao.diagnosis.loading import shipped_model_files
 from zhizao.diagnosis.selectors import default_model
 from zhizao.diagnosis.services import load_model_files
+from zhizao.events import services as events
 from zhizao.matchmaking import services as matchmaking
 from zhizao.policies import services as policies
 from zhizao.policies.services import editor, namelists, payments, sandbox, scans
@@ -508,6 +509,68 @@ def build_world() -> World:
         p, o["challenge"], o["provider_org"], proposal="深度学习方案", file=pdf("方案.pdf")
     )
 
+    # --- events: a published expo hosted by the platform (the operator organises it); A is a
+    # visitor, the provider an exhibitor with a booth; A asked the provider for a meeting, it
+    # was accepted, scheduled and published; A posted a procurement need ---
+    op = actor["operator"]
+    day = dt.date(2026, 11, 26)
+    o["event"] = events.set_event_state(
+        op,
+        events.create_event(
+            op,
+            platform,
+            title="安全表智能制造大会",
+            starts_on=day,
+            ends_on=day,
+            venue="南京",
+            meeting_days=[day],
+            meeting_day_start=dt.time(14, 0),
+            meeting_day_end=dt.time(15, 0),
+        ),
+        "published",
+    )
+    o["session"] = events.add_session(
+        op,
+        o["event"],
+        title="开幕式",
+        starts_at=dt.datetime(2026, 11, 26, 9, 0),
+        ends_at=dt.datetime(2026, 11, 26, 10, 0),
+        room="主会场",
+    )
+    zone = events.add_zone(op, events.add_hall(op, o["event"], name="智能装备馆"), name="软件区")
+    o["booth"] = events.fill_booth(
+        p,
+        events.assign_booth(op, zone, code="S-01", exhibitor=o["provider_org"]),
+        offerings=[o["offering"]],
+    )
+    o["registration_a"] = events.register(
+        ent, o["event"], kind="visitor", organization=o["org_a"], name="安全甲"
+    )
+    o["registration_p"] = events.register(
+        p, o["event"], kind="exhibitor", organization=o["provider_org"], name="安全乙"
+    )
+    meeting = events.request_meeting(
+        ent,
+        o["event"],
+        requester=o["registration_a"],
+        recipient=o["registration_p"],
+        reason="视觉检测",
+    )
+    events.respond_meeting(p, meeting, accept=True)
+    events.run_schedule(op, o["event"])
+    events.publish_schedule(op, o["event"])
+    o["meeting"] = meeting
+    o["need"] = events.post_need(
+        ent,
+        o["event"],
+        o["registration_a"],
+        title="展会采购：视觉检测",
+        description="注塑件缺陷检测",
+        category="machine_vision",
+        region="320214",
+    )
+    # closed at once, so that the other apps' counts of published demands stay as they were
+    matchmaking.close_demand(ent, o["need"].demand)
     # --- calls (world_calls.py) -----------------------------------------------------------------
     build_calls_world(o, actor, bureau, society)
 

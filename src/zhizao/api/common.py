@@ -32,6 +32,7 @@ from zhizao.accounts.selectors import actor_for_request
 from zhizao.calls.errors import CallError
 from zhizao.common.audit import Actor
 from zhizao.diagnosis.errors import DiagnosisError
+from zhizao.events.errors import EventError
 from zhizao.matchmaking.errors import MatchError
 from zhizao.policies.errors import PolicyError
 from zhizao.registry.errors import RegistryError
@@ -40,7 +41,15 @@ from zhizao.review.errors import ReviewError
 from .pagination import StandardPagination
 from .permissions import ActsInMembership
 
-DOMAIN_ERRORS = (PolicyError, MatchError, DiagnosisError, RegistryError, CallError, ReviewError)
+DOMAIN_ERRORS = (
+    PolicyError,
+    MatchError,
+    DiagnosisError,
+    RegistryError,
+    EventError,
+    CallError,
+    ReviewError,
+)
 
 
 # --- input ----------------------------------------------------------------------------------

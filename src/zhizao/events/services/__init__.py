@@ -1,0 +1,81 @@
+"""Writes for events. Each function checks permission and its business rules, writes in one
+transaction and records an audit entry; pages, the API, tasks and commands call these."""
+
+from .exhibition import collect_lead, fill_booth, record_visit
+from .exports import export_booth_table, export_event_table, leads_table, visitors_table
+from .meetings import (
+    cancel_meeting,
+    preview_reoptimise,
+    publish_schedule,
+    record_outcome,
+    request_meeting,
+    respond_meeting,
+    run_schedule,
+    send_reminders,
+)
+from .procurement import exhibitor_registration, post_need, ranked_offerings
+from .programme import (
+    add_block,
+    add_forum,
+    add_hall,
+    add_session,
+    add_speaker,
+    add_zone,
+    assign_booth,
+    configure_registration,
+    create_event,
+    save_timetable,
+    set_event_state,
+    update_event,
+)
+from .registration import (
+    add_to_agenda,
+    check_in,
+    new_badge_code,
+    record_attendance,
+    register,
+    remove_from_agenda,
+    set_availability,
+    set_registration_state,
+)
+
+__all__ = [
+    "add_block",
+    "add_forum",
+    "add_hall",
+    "add_session",
+    "add_speaker",
+    "add_to_agenda",
+    "add_zone",
+    "assign_booth",
+    "cancel_meeting",
+    "check_in",
+    "collect_lead",
+    "configure_registration",
+    "create_event",
+    "exhibitor_registration",
+    "export_booth_table",
+    "export_event_table",
+    "fill_booth",
+    "leads_table",
+    "new_badge_code",
+    "post_need",
+    "preview_reoptimise",
+    "publish_schedule",
+    "ranked_offerings",
+    "record_attendance",
+    "record_outcome",
+    "record_visit",
+    "register",
+    "remove_from_agenda",
+    "request_meeting",
+    "respond_meeting",
+    "run_schedule",
+    "save_timetable",
+    "send_reminders",
+    "set_availability",
+    "set_event_state",
+    "set_registration_state",
+    "update_event",
+    "visitors_table",
+]

@@ -1,0 +1,98 @@
+"""What every events service shares: the audit call, text checks and the permission check."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from zhizao.common.audit import Actor
+from zhizao.common.models import AuditAction
+from zhizao.common.services import event_audit
+from zhizao.common.validators import is_web_url
+
+from ..errors import EventError
+
+EVENT_ACTIONS = {
+    "event_created": AuditAction.CREATE,
+    "block_created": AuditAction.CREATE,
+    "forum_created": AuditAction.CREATE,
+    "session_created": AuditAction.CREATE,
+    "speaker_created": AuditAction.CREATE,
+    "registration_type_created": AuditAction.CREATE,
+    "registered": AuditAction.CREATE,
+    "hall_created": AuditAction.CREATE,
+    "zone_created": AuditAction.CREATE,
+    "booth_created": AuditAction.CREATE,
+    "lead_collected": AuditAction.CREATE,
+    "booth_visited": AuditAction.CREATE,
+    "meeting_requested": AuditAction.CREATE,
+    "procurement_need_posted": AuditAction.CREATE,
+    "agenda_added": AuditAction.CREATE,
+    "agenda_removed": AuditAction.DELETE,
+    "attended": AuditAction.CREATE,
+    "event_state": AuditAction.STATE,
+    "registration_state": AuditAction.STATE,
+    "checked_in": AuditAction.STATE,
+    "meeting_state": AuditAction.STATE,
+    "schedule_run": AuditAction.STATE,
+    "schedule_published": AuditAction.STATE,
+    "meeting_placed": AuditAction.STATE,
+    "meeting_outcome": AuditAction.STATE,
+}
+
+audit = event_audit("events", EVENT_ACTIONS)
+
+
+def user_of(actor: Actor):
+    return actor.user if actor.user_id else None
+
+
+def refuse(code: str, message: str, *, field: str | None = None) -> EventError:
+    return EventError(code, message, field=field)
+
+
+def not_allowed() -> EventError:
+    return EventError("not_allowed", _("You may not do this."))
+
+
+def text(value, *, field: str, label: str, required: bool = False, max_length: int = 0) -> str:
+    value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+    if required and not value:
+        raise EventError("required", _("%(field)s is required.") % {"field": label}, field=field)
+    if max_length and len(value) > max_length:
+        raise EventError(
+            "too_long",
+            _("%(field)s is longer than %(n)s characters.") % {"field": label, "n": max_length},
+            field=field,
+        )
+    return value
+
+
+def links(values, *, field: str) -> list[str]:
+    """http(s) links, one per entry (a list, or text with one per line)."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.splitlines()
+    out: list[str] = []
+    for value in values:
+        value = str(value).strip()
+        if not value or value in out:
+            continue
+        if not is_web_url(value) or len(value) > 500:
+            raise EventError("bad_link", _("Give http(s) links only."), field=field)
+        out.append(value)
+    if len(out) > 20:
+        raise EventError("too_many", _("Too many entries."), field=field)
+    return out
+
+
+def names(values, *, field: str, max_length: int = 100) -> list[str]:
+    """Short entries (a list, or text with one per line)."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.splitlines()
+    out = [str(v).strip()[:max_length] for v in values if str(v).strip()]
+    if len(out) > 50:
+        raise EventError("too_many", _("Too many entries."), field=field)
+    return out
