@@ -28,10 +28,15 @@ def all_form_classes() -> list[type[forms.BaseForm]]:
     return found
 
 
-def date_widgets():
+def input_type(widget) -> str:
+    # ``DateInput(attrs={"type": "date"})`` renders type="date" although its input_type is text
+    return widget.attrs.get("type") or getattr(widget, "input_type", "")
+
+
+def date_widgets(kind: str = "date"):
     for form_class in all_form_classes():
         for name, field in form_class.base_fields.items():
-            if getattr(field.widget, "input_type", "") == "date":
+            if input_type(field.widget) == kind:
                 yield f"{form_class.__module__}.{form_class.__name__}.{name}", field
 
 
@@ -43,4 +48,17 @@ def test_every_date_input_renders_an_iso_value_in_chinese_and_english():
         with translation.override(lang):
             rendered = {where: field.widget.render("d", day) for where, field in fields.items()}
         wrong = [where for where, html in rendered.items() if 'value="2026-12-07"' not in html]
+        assert wrong == [], lang
+
+
+def test_every_datetime_input_renders_an_iso_value_in_chinese_and_english():
+    fields = dict(date_widgets("datetime-local"))
+    assert len(fields) >= 2  # the correction deadline of calls, a review round's deadline …
+    moment = dt.datetime(2026, 12, 7, 9, 12)
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            rendered = {where: field.widget.render("d", moment) for where, field in fields.items()}
+        wrong = [
+            where for where, html in rendered.items() if 'value="2026-12-07T09:12"' not in html
+        ]
         assert wrong == [], lang

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhizao.common.widgets import IsoDateTimeInput
+
 from .enums import FieldType, Prefill
 from .templates_data import call_templates
 
@@ -154,9 +156,7 @@ class StartApplicationForm(ErrorMixin, forms.Form):
 
 class ReturnForm(ErrorMixin, forms.Form):
     request = forms.CharField(label=_("What to correct"), widget=forms.Textarea(attrs={"rows": 3}))
-    deadline = forms.DateTimeField(
-        label=_("Correct by"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    deadline = forms.DateTimeField(label=_("Correct by"), widget=IsoDateTimeInput())
 
 
 class ObjectionForm(ErrorMixin, forms.Form):

@@ -19,6 +19,19 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs=attrs, format=ISO_DATE)
 
 
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">`` with its value as 2026-12-07T09:12 whatever the
+    language, for the same reason as ``IsoDateInput``."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=ISO_DATETIME)
+
+
 # Django's own empty choice of a required select; Django's Chinese catalogue lacks it, so ours
 # carries it (makemessages finds the msgid here) and the scan and record forms read Chinese.
 BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")

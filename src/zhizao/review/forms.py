@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhizao.common.widgets import IsoDateInput, IsoDateTimeInput
 from zhizao.matchmaking.vocabulary import category_choices
 
 from .enums import (
@@ -95,7 +96,7 @@ class NewExpertForm(ExpertForm):
 
 class PastOrganisationForm(ServiceForm):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
-    until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), widget=IsoDateInput())
 
 
 class RelationForm(ServiceForm):
@@ -114,9 +115,7 @@ class RoundForm(ServiceForm):
     visibility = forms.ChoiceField(
         label=_("Other experts' reviews visible"), choices=Visibility.choices
     )
-    deadline = forms.DateTimeField(
-        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    deadline = forms.DateTimeField(label=_("Deadline"), widget=IsoDateTimeInput())
     economic_expert = forms.BooleanField(
         label=_("At least one economic expert per application"), required=False
     )
