@@ -19,6 +19,7 @@ GROUPS = {
     "diagnosis": {"score", "load-models", "demo"},
     "policies": {"evaluate", "load-rules", "demo", "scan"},
     "match": {"rank", "evaluate", "demo", "reindex"},
+    "insights": {"report", "refresh", "demo"},
 }
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhizao.diagnosis",
     "zhizao.policies",
     "zhizao.matchmaking",
+    "zhizao.insights",
     "zhizao.api",
 ]
 
@@ -208,6 +209,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
+    "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),
 }
 
 # --- Authentication -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("diagnosis/", include("zhizao.diagnosis.urls")),
     path("policies/", include("zhizao.policies.urls")),
     path("matchmaking/", include("zhizao.matchmaking.urls")),
+    path("insights/", include("zhizao.insights.urls")),
     path("notifications/", common_views.NotificationListView.as_view(), name="notifications"),
     path(
         "notifications/read/",
