@@ -35,7 +35,7 @@ def main(dest: str) -> None:
     doc.add_paragraph("{%p for s in sections %}")
     doc.add_paragraph("{{ s.heading }}", style="Heading 1")
     doc.add_paragraph("{{ s.text }}")
-    doc.add_paragraph("{%p for i in s.items %}")
+    doc.add_paragraph("{%p for i in s.entries %}")
     doc.add_paragraph("{{ i.line }}", style="List Bullet")
     doc.add_paragraph("{{ i.detail }}")
     doc.add_paragraph("{{ i.image }}")

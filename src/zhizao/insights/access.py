@@ -1,8 +1,8 @@
 """Who sees which figures and reports. Every read of the insights app goes through here.
 
 - Operators see every region.
-- An officer sees the region of his bureau and what lies inside it (a provincial bureau its
-  province, a city bureau its city, a district bureau its district) — in pages, exports, the
+- An officer sees the jurisdiction of his bureau (``Jurisdiction``: a provincial department
+  its province, a city bureau its city; without one, the region of the bureau's address) — in pages, exports, the
   API and reports alike; a region outside it answers 404.
 - Nobody else sees dashboards or reports (an enterprise sees no dashboard of others).
 - Only operators draft, edit and publish the monthly report; officers read published reports
@@ -19,7 +19,7 @@ from zhizao.accounts.roles import is_officer, is_operator
 from zhizao.registry.models import Region
 
 from .enums import ReportState
-from .models import MonthlyReport
+from .models import Jurisdiction, MonthlyReport
 
 PREFIX_WIDTH = {"province": 2, "city": 4, "district": 6}
 COLUMN = {"province": "province_code", "city": "city_code", "district": "region_code"}
@@ -59,8 +59,14 @@ def scope_for(membership) -> Scope | None:
     if is_operator(membership):
         return EVERYWHERE
     if is_officer(membership):
-        region = membership.organization.region
-        return scope_of_region(region)
+        jurisdiction = (
+            Jurisdiction.objects.select_related("region")
+            .filter(organization_id=membership.organization_id)
+            .first()
+        )
+        if jurisdiction is not None:
+            return scope_of_region(jurisdiction.region)
+        return scope_of_region(membership.organization.region)
     return None
 
 

@@ -103,7 +103,7 @@ def report_docx(content: dict, *, photos: dict[str, bytes] | None = None) -> byt
                 image = InlineImage(doc, io.BytesIO(photos[item["photo"]]), width=Mm(120))
             items.append({"line": line, "detail": item.get("detail", ""), "image": image})
         sections.append(
-            {"heading": f"{_chinese_number(number)}、{section['title']}", "text": section["text"], "items": items}
+            {"heading": f"{_chinese_number(number)}、{section['title']}", "text": section["text"], "entries": items}
         )
     context = {
         "title": content["title"],

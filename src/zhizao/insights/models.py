@@ -135,3 +135,15 @@ class PublicFigure(models.Model):
 
     class Meta:
         ordering = ["figure"]
+
+
+class Jurisdiction(models.Model):
+    """The region a government unit answers for (a provincial department its province, a city
+    bureau its city). Without one, an officer's scope is the region of his unit's own
+    address — the narrowest safe reading."""
+
+    organization = models.OneToOneField(
+        "registry.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)

@@ -3,6 +3,8 @@ monthly report pages. Thin: parse, check through ``access``, read selectors, cal
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -147,16 +149,20 @@ def export(request, name, fmt):
         raise Http404
     filters = _filters(request)
     unit = "元" if fig.unit == "yuan" else "个"
+
+    def exact(value):
+        return value.quantize(Decimal("0.01")) if fig.unit == "yuan" else int(value)
+
     if request.GET.get("by") == "region":
-        rows = [(str(fig.label), r["code"], r["name"], r["value"], unit) for r in by_region(filters, name)]
+        rows = [(str(fig.label), r["code"], r["name"], exact(r["value"]), unit) for r in by_region(filters, name)]
         header = exporters.REGION_HEADER
     else:
         data = dashboard(filters)
         value = data["values"][name]
         if value.keys:
-            rows = [(str(fig.label), k["label"], f"{month_label(filters.start)}—{month_label(filters.end)}", k["value"], unit) for k in value.keys]
+            rows = [(str(fig.label), k["label"], f"{month_label(filters.start)}—{month_label(filters.end)}", exact(k["value"]), unit) for k in value.keys]
         else:
-            rows = [(str(fig.label), "", p["label"], p["value"], unit) for p in data["monthly"][name]]
+            rows = [(str(fig.label), "", p["label"], exact(p["value"]), unit) for p in data["monthly"][name]]
         header = exporters.SERIES_HEADER
     body, content_type = exporters.table_bytes(fmt, header, rows)
     response = HttpResponse(body, content_type=content_type)

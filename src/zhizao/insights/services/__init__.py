@@ -1,3 +1,4 @@
+from .jurisdictions import set_jurisdiction
 from .public import set_public_figures
 from .refresh import refresh_facts
 from .refresh_request import request_refresh
@@ -20,6 +21,7 @@ __all__ = [
     "remove_activity",
     "remove_news_item",
     "request_refresh",
+    "set_jurisdiction",
     "set_public_figures",
     "update_report",
 ]
