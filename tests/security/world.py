@@ -36,6 +36,7 @@ from zhizao.diagnosis.cache import clear_provider_index
 from zhizao.diagnosis.loading import shipped_model_files
 from zhizao.diagnosis.selectors import default_model
 from zhizao.diagnosis.services import load_model_files
+from zhizao.insights import services as insights
 from zhizao.matchmaking import services as matchmaking
 from zhizao.policies import services as policies
 from zhizao.policies.services import editor, namelists, payments, sandbox, scans
@@ -453,6 +454,13 @@ def build_world() -> World:
     o["application"] = matchmaking.apply_to_challenge(
         p, o["challenge"], o["provider_org"], proposal="深度学习方案", file=pdf("方案.pdf")
     )
+
+    # --- insights: a draft monthly report with a hand-added activity and a news item -----------
+    o["report"] = insights.draft_report(actor["operator"], month=dt.date(2026, 5, 1))
+    o["report_activity"] = insights.add_activity(
+        actor["operator"], o["report"], section="talent", date=dt.date(2026, 5, 20), title="培训班"
+    )
+    o["report_news"] = insights.add_news_item(actor["operator"], o["report"], title="示范工厂揭牌")
 
     # --- notifications -------------------------------------------------------------------------
     o["notification"] = notify(o["org_a"], title="安全表通知", link="/policies/benefits/")
