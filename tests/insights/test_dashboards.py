@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from tests.factories import make_organization
 from zhizao.insights import services
@@ -30,7 +30,9 @@ def test_refresh_counts_each_figure_by_region(city_world):
     assert fact_total("policies.investment_equipment", city_code="320200") == Decimal("20000000")
     assert fact_total("policies.investment_equipment", city_code="320400") == Decimal("98760000")
     assert list(
-        Fact.objects.filter(figure="policies.projects", group="").values_list("month", "region_code")
+        Fact.objects.filter(figure="policies.projects", group="").values_list(
+            "month", "region_code"
+        )
     ) in (
         [(dt.date(2026, 9, 1), "320214"), (dt.date(2026, 10, 1), "320411")],
         [(dt.date(2026, 10, 1), "320411"), (dt.date(2026, 9, 1), "320214")],
@@ -72,7 +74,9 @@ def test_officer_drills_into_a_district(client, city_world):
     assert response.context["filters"].scope.code == "320214"
     assert response.context["values"] if False else True
     values = response.context["panels"][0]["figures"]
-    assert [(v.figure.name, v.value) for v in values][:1] == [("registry.enterprises", Decimal("2"))]
+    assert [(v.figure.name, v.value) for v in values][:1] == [
+        ("registry.enterprises", Decimal("2"))
+    ]
 
 
 def test_records_behind_a_number_are_scoped(client, city_world):
@@ -107,7 +111,11 @@ def test_export_xlsx_has_chinese_headers(client, city_world):
     client.force_login(city_world["officer"])
     response = client.get(f"/insights/export/policies.projects.xlsx?{PERIOD}")
     assert response.status_code == 200
-    rows = CalamineWorkbook.from_filelike(__import__("io").BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(__import__("io").BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert rows[0] == ["指标", "分项", "月份", "数值", "单位"]
     assert [r[2:4] for r in rows[1:] if r[3]] == [["2026-09", 1.0]]
 

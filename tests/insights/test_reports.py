@@ -38,21 +38,34 @@ def test_draft_takes_the_months_figures(report):
     assert content["figures"]["policies.investment_equipment"]["month"] == "20000000.00"
     assert content["figures"]["policies.investment_equipment"]["year_to_date"] == "20000000.00"
     assert [s["title"] for s in content["sections"]] == [
-        "战略咨询", "技术交流", "产学研融合", "人才培养", "国际智能制造联盟", "自身建设", "重点推进情况", "下月工作计划",
+        "战略咨询",
+        "技术交流",
+        "产学研融合",
+        "人才培养",
+        "国际智能制造联盟",
+        "自身建设",
+        "重点推进情况",
+        "下月工作计划",
     ]
 
 
 def test_operator_edits_sections_activities_and_plan(report, operator):
     actor = actor_for(operator)
     services.update_report(actor, report, plan="召开对接会", section_texts={"talent": "培训两期"})
-    services.add_activity(actor, report, section="talent", date=dt.date(2026, 9, 20), title="工程师培训班")
+    services.add_activity(
+        actor, report, section="talent", date=dt.date(2026, 9, 20), title="工程师培训班"
+    )
     services.add_news_item(actor, report, title="示范工厂揭牌", body="甲公司数字化车间投产")
     content = report_content(MonthlyReport.objects.get(pk=report.pk))
     talent = next(s for s in content["sections"] if s["key"] == "talent")
     assert talent["text"] == "培训两期"
-    assert talent["items"] == [{"date": "2026-09-20", "title": "工程师培训班", "detail": "", "source": "manual"}]
+    assert talent["items"] == [
+        {"date": "2026-09-20", "title": "工程师培训班", "detail": "", "source": "manual"}
+    ]
     highlights = next(s for s in content["sections"] if s["key"] == "highlights")
-    assert highlights["items"] == [{"title": "示范工厂揭牌", "detail": "甲公司数字化车间投产", "photo": ""}]
+    assert highlights["items"] == [
+        {"title": "示范工厂揭牌", "detail": "甲公司数字化车间投产", "photo": ""}
+    ]
     assert content["sections"][-1]["text"] == "召开对接会"
 
 
@@ -109,7 +122,11 @@ def test_operator_pages_edit_and_download(report, operator, client):
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert (report.title, report.plan, report.section_texts["consulting"]) == ("九月月报", "下月计划", "咨询")
+    assert (report.title, report.plan, report.section_texts["consulting"]) == (
+        "九月月报",
+        "下月计划",
+        "咨询",
+    )
     docx = client.get(f"/insights/reports/{report.pk}/report.docx")
     assert docx.status_code == 200
     document = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode()
@@ -158,5 +175,3 @@ def test_command_bad_month_or_scope_exits_1(args, message, tmp_path):
     assert message in stderr.getvalue()
     assert "Traceback" not in stderr.getvalue()
     assert not (tmp_path / "x").exists()
-
-

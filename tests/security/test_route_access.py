@@ -987,10 +987,16 @@ TABLE = [
     page(
         "insights:activity_add",
         {"pk": "report"},
-        POST=write(OP, {"section": "self", "date": "2026-05-03", "title": "理事会"}, ("operator", 302)),
+        POST=write(
+            OP, {"section": "self", "date": "2026-05-03", "title": "理事会"}, ("operator", 302)
+        ),
     ),
-    page("insights:activity_remove", {"pk": "report_activity"}, POST=write(OP, {}, ("operator", 302))),
-    page("insights:news_add", {"pk": "report"}, POST=write(OP, {"title": "揭牌"}, ("operator", 302))),
+    page(
+        "insights:activity_remove", {"pk": "report_activity"}, POST=write(OP, {}, ("operator", 302))
+    ),
+    page(
+        "insights:news_add", {"pk": "report"}, POST=write(OP, {"title": "揭牌"}, ("operator", 302))
+    ),
     page("insights:news_remove", {"pk": "report_news"}, POST=write(OP, {}, ("operator", 302))),
     page("insights:report_download", {"pk": "report", "fmt": "=docx"}, GET=OP),
     api("api-insights-figures", GET=STAFF),

@@ -112,7 +112,12 @@ def map_svg(rows: list[dict], *, title: str = "", width: int = 640, height: int 
             rings[code] = regions[code]["rings"]
         else:
             prefix = code[:4] if code.endswith("00") else code
-            inner = [r for c, v in regions.items() if c.startswith(prefix) and c != code for r in v["rings"]]
+            inner = [
+                r
+                for c, v in regions.items()
+                if c.startswith(prefix) and c != code
+                for r in v["rings"]
+            ]
             if inner:
                 rings[code] = inner
     if not rings:

@@ -25,11 +25,17 @@ def find_report(*, month: str, scope: str = "") -> MonthlyReport:
     if scope:
         region = Region.objects.filter(code=scope).first()
         if region is None:
-            raise InsightsError("scope", f"地区代码“{scope}”不存在（应为 6 位行政区划代码，如 320200）", field="scope")
+            raise InsightsError(
+                "scope",
+                f"地区代码“{scope}”不存在（应为 6 位行政区划代码，如 320200）",
+                field="scope",
+            )
     stored = MonthlyReport.objects.filter(month=first, scope=region).first()
     if stored is not None:
         return stored
-    return MonthlyReport(month=first, scope=region, title=default_title(first, region.name_zh if region else ""))
+    return MonthlyReport(
+        month=first, scope=region, title=default_title(first, region.name_zh if region else "")
+    )
 
 
 def report_bytes(*, month: str, scope: str = "", fmt: str = "json") -> bytes:

@@ -14,18 +14,22 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from zhizao.common.exports import csv_stream, xlsx_bytes
+from zhizao_core.text import format_cny
+from zhizao_core.text.amounts import format_count
 
 from . import charts
 from .report_data import report_content
-from zhizao_core.text import format_cny
-from zhizao_core.text.amounts import format_count
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 
 def template_path() -> Path:
     configured = getattr(settings, "ZHIZAO_REPORT_TEMPLATE", "")
-    return Path(configured) if configured else Path(__file__).resolve().parent / "data" / "report-template.docx"
+    return (
+        Path(configured)
+        if configured
+        else Path(__file__).resolve().parent / "data" / "report-template.docx"
+    )
 
 
 def display(value, unit: str) -> str:
@@ -103,7 +107,11 @@ def report_docx(content: dict, *, photos: dict[str, bytes] | None = None) -> byt
                 image = InlineImage(doc, io.BytesIO(photos[item["photo"]]), width=Mm(120))
             items.append({"line": line, "detail": item.get("detail", ""), "image": image})
         sections.append(
-            {"heading": f"{_chinese_number(number)}、{section['title']}", "text": section["text"], "entries": items}
+            {
+                "heading": f"{_chinese_number(number)}、{section['title']}",
+                "text": section["text"],
+                "entries": items,
+            }
         )
     context = {
         "title": content["title"],
@@ -166,13 +174,19 @@ def table_bytes(fmt: str, header, rows) -> tuple[bytes, str]:
 
 def report_file_bytes(report, fmt: str) -> tuple[bytes, str]:
     content = report_content(report)
-    photos = {n.photo.name: n.photo.read() for n in report.news.all() if n.photo} if report.pk else {}
+    photos = (
+        {n.photo.name: n.photo.read() for n in report.news.all() if n.photo} if report.pk else {}
+    )
     if fmt == "docx":
         return report_docx(content, photos=photos), (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
     svg = charts.bar_svg(
-        [{"label": r["label"], "value": Decimal(str(r["raw"]["month"]))} for r in figure_rows(content) if r["raw"]["unit"] == "count"],
+        [
+            {"label": r["label"], "value": Decimal(str(r["raw"]["month"]))}
+            for r in figure_rows(content)
+            if r["raw"]["unit"] == "count"
+        ],
         title="本月数据",
     )
     return report_pdf(content, chart_svg=svg), "application/pdf"

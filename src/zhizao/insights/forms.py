@@ -39,9 +39,13 @@ class FilterForm(forms.Form):
 
     def filters(self, membership) -> Filters:
         """The filters inside the membership's scope (404 for a region outside it)."""
-        data = self.cleaned_data if self.is_valid() else {
-            k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors
-        }
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {
+                k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors
+            }
+        )
         scope = access_region(membership, data.get("region") or "")
         start, end = default_period()
         start = data.get("start") or start
@@ -61,13 +65,19 @@ class FilterForm(forms.Form):
 
 class NewReportForm(forms.Form):
     month = MonthField(label=_("Month"), help_text=_("YYYY-MM, e.g. 2026-11"))
-    scope = forms.RegexField(label=_("Region (empty: all regions)"), regex=r"^\d{6}$", required=False)
+    scope = forms.RegexField(
+        label=_("Region (empty: all regions)"), regex=r"^\d{6}$", required=False
+    )
 
 
 class ReportForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    plan = forms.CharField(label=_("Next month's plan"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    plan = forms.CharField(
+        label=_("Next month's plan"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,13 +91,19 @@ class ReportForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    section = forms.ChoiceField(label=_("Section"), choices=[(k, zh) for k, zh, _en in SECTIONS[:6]])
+    section = forms.ChoiceField(
+        label=_("Section"), choices=[(k, zh) for k, zh, _en in SECTIONS[:6]]
+    )
     date = forms.DateField(label=_("Date"))
     title = forms.CharField(label=_("Title"), max_length=300)
-    detail = forms.CharField(label=_("Detail"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    detail = forms.CharField(
+        label=_("Detail"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class NewsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     photo = forms.ImageField(label=_("Photo"), required=False)

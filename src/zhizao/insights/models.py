@@ -35,6 +35,9 @@ class Fact(models.Model):
             models.Index(fields=["group", "figure", "region_code"], name="insights_fact_region"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.figure}[{self.key}] {self.month:%Y-%m} {self.region_code} = {self.value}"
+
 
 class Refresh(models.Model):
     """One rebuild of the summary tables: when, how long, how many rows."""
@@ -46,6 +49,9 @@ class Refresh(models.Model):
 
     class Meta:
         ordering = ["-finished_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d %H:%M} ({self.rows} rows)"
 
 
 class MonthlyReport(models.Model):
@@ -109,6 +115,9 @@ class ReportActivity(models.Model):
     class Meta:
         ordering = ["section", "date", "title", "id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 def news_photo_path(instance, filename: str) -> str:
     return f"insights/news/{instance.report_id}/{filename}"
@@ -126,6 +135,9 @@ class ReportNewsItem(models.Model):
     class Meta:
         ordering = ["position", "id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class PublicFigure(models.Model):
     """A figure an operator chose to show on the public summary page."""
@@ -135,6 +147,9 @@ class PublicFigure(models.Model):
 
     class Meta:
         ordering = ["figure"]
+
+    def __str__(self) -> str:
+        return self.figure
 
 
 class Jurisdiction(models.Model):
@@ -147,3 +162,6 @@ class Jurisdiction(models.Model):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.region_id}"

@@ -20,7 +20,9 @@ def records_queryset(fig: Figure, filters: Filters, *, key: str = ""):
     qs = fig.queryset().filter(**{f"{fig.date}__isnull": False})
     scope = filters.scope
     if scope.code:
-        qs = qs.filter(**{f"{org}{COLUMN[scope.level].replace('region_code', 'region_id')}": scope.code})
+        qs = qs.filter(
+            **{f"{org}{COLUMN[scope.level].replace('region_code', 'region_id')}": scope.code}
+        )
     if filters.division:
         qs = qs.filter(**{f"{org}industry_division": filters.division})
     if filters.size:

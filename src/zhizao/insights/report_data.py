@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from zhizao_core.insights import add_months, month_label, sort_activities
 from zhizao_core.insights import Activity as CoreActivity
+from zhizao_core.insights import add_months, month_label, sort_activities
 from zhizao_core.insights.sections import SECTIONS
 
 from .access import Scope, scope_of_region
@@ -89,7 +89,12 @@ def report_content(report: MonthlyReport) -> dict:
         section = {"key": key, "title": zh, "title_en": en, "text": texts.get(key, ""), "items": []}
         if key in by_section:
             section["items"] = [
-                {"date": a.date.isoformat(), "title": a.title, "detail": a.detail, "source": a.source}
+                {
+                    "date": a.date.isoformat(),
+                    "title": a.title,
+                    "detail": a.detail,
+                    "source": a.source,
+                }
                 for a in by_section[key]
             ]
         elif key == "highlights":

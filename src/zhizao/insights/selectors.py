@@ -15,7 +15,7 @@ from django.utils import timezone
 from zhizao.registry.models import Cluster, IndustrialChain, Industry, Region
 from zhizao_core.insights import add_months, month_label, months_between
 
-from .access import COLUMN, PREFIX_WIDTH, Scope
+from .access import COLUMN, Scope
 from .models import Fact, Refresh
 from .providers import Figure, figure, figures
 
@@ -85,7 +85,9 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return add_months(end, -17), end
 
 
-def records_url(fig: Figure, filters: Filters, *, key: str = "", month: dt.date | None = None) -> str:
+def records_url(
+    fig: Figure, filters: Filters, *, key: str = "", month: dt.date | None = None
+) -> str:
     """The records behind a number: the owning app's list when it has one, else the records
     page of the figure (same filters, same scope)."""
     params = filters.record_params()
@@ -121,8 +123,11 @@ def dashboard(filters: Filters) -> dict:
         totals[k] = totals.get(k, Decimal("0")) + row["v"]
     months = months_between(start, end) if start and end else []
     series_rows = (
-        base.filter(month__gte=start) if start else base
-    ).values("figure", "month").annotate(v=Sum("value")).order_by("month")
+        (base.filter(month__gte=start) if start else base)
+        .values("figure", "month")
+        .annotate(v=Sum("value"))
+        .order_by("month")
+    )
     series: dict[str, dict[dt.date, Decimal]] = {}
     for row in series_rows:
         series.setdefault(row["figure"], {})[row["month"]] = row["v"]
@@ -187,8 +192,7 @@ def by_region(filters: Filters, figure_name: str) -> list[dict]:
     if filters.start and not fig.stock:
         qs = qs.filter(month__gte=filters.start)
     amounts = {
-        row[column]: row["v"]
-        for row in qs.values(column).annotate(v=Sum("value")).order_by()
+        row[column]: row["v"] for row in qs.values(column).annotate(v=Sum("value")).order_by()
     }
     regions = Region.objects.filter(level=level, valid_to__isnull=True)
     if filters.scope.code:

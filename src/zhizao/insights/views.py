@@ -61,7 +61,10 @@ def _dashboard_context(request, filters: Filters) -> dict:
                     {
                         "figure": item.figure,
                         "svg": charts.bar_svg(
-                            [{"label": k["label"], "value": k["value"], "link": k["link"]} for k in item.keys],
+                            [
+                                {"label": k["label"], "value": k["value"], "link": k["link"]}
+                                for k in item.keys
+                            ],
                             title=str(item.figure.label),
                         ),
                     }
@@ -78,11 +81,21 @@ def _dashboard_context(request, filters: Filters) -> dict:
         panels.append(panel)
     funnel = [
         data["values"][n]
-        for n in ("matchmaking.suggested", "matchmaking.requested", "matchmaking.accepted", "matchmaking.met", "matchmaking.deal")
+        for n in (
+            "matchmaking.suggested",
+            "matchmaking.requested",
+            "matchmaking.accepted",
+            "matchmaking.met",
+            "matchmaking.deal",
+        )
         if n in data["values"]
     ]
     path = []
-    region = Region.objects.filter(code=filters.scope.code).select_related("parent").first() if filters.scope.code else None
+    region = (
+        Region.objects.filter(code=filters.scope.code).select_related("parent").first()
+        if filters.scope.code
+        else None
+    )
     own = access.scope_for(request.membership)
     while region is not None:
         path.insert(0, region)
@@ -122,7 +135,9 @@ def dashboard_pdf(request):
     context = _dashboard_context(request, filters)
     context["now"] = timezone.localtime()
     response = HttpResponse(exporters.dashboard_pdf(context), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''dashboard-{filters.scope.code or 'all'}.pdf"
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''dashboard-{filters.scope.code or 'all'}.pdf"
+    )
     return response
 
 
@@ -136,7 +151,13 @@ def records(request, name):
     return render(
         request,
         "insights/records.html",
-        {"figure": fig, "filters": filters, "page_obj": page, "rows": page.object_list, "key": request.GET.get("key", "")},
+        {
+            "figure": fig,
+            "filters": filters,
+            "page_obj": page,
+            "rows": page.object_list,
+            "key": request.GET.get("key", ""),
+        },
     )
 
 
@@ -154,19 +175,36 @@ def export(request, name, fmt):
         return value.quantize(Decimal("0.01")) if fig.unit == "yuan" else int(value)
 
     if request.GET.get("by") == "region":
-        rows = [(str(fig.label), r["code"], r["name"], exact(r["value"]), unit) for r in by_region(filters, name)]
+        rows = [
+            (str(fig.label), r["code"], r["name"], exact(r["value"]), unit)
+            for r in by_region(filters, name)
+        ]
         header = exporters.REGION_HEADER
     else:
         data = dashboard(filters)
         value = data["values"][name]
         if value.keys:
-            rows = [(str(fig.label), k["label"], f"{month_label(filters.start)}—{month_label(filters.end)}", exact(k["value"]), unit) for k in value.keys]
+            rows = [
+                (
+                    str(fig.label),
+                    k["label"],
+                    f"{month_label(filters.start)}—{month_label(filters.end)}",
+                    exact(k["value"]),
+                    unit,
+                )
+                for k in value.keys
+            ]
         else:
-            rows = [(str(fig.label), "", p["label"], exact(p["value"]), unit) for p in data["monthly"][name]]
+            rows = [
+                (str(fig.label), "", p["label"], exact(p["value"]), unit)
+                for p in data["monthly"][name]
+            ]
         header = exporters.SERIES_HEADER
     body, content_type = exporters.table_bytes(fmt, header, rows)
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}-{filters.scope.code or 'all'}.{fmt}"
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{name}-{filters.scope.code or 'all'}.{fmt}"
+    )
     return response
 
 
@@ -186,7 +224,11 @@ def refresh(request):
 @membership_optional
 def public_summary(request):
     names = list(PublicFigure.objects.values_list("figure", flat=True))
-    data = dashboard(Filters(scope=access.EVERYWHERE, start=None, end=None)) if names else {"values": {}}
+    data = (
+        dashboard(Filters(scope=access.EVERYWHERE, start=None, end=None))
+        if names
+        else {"values": {}}
+    )
     shown = [data["values"][n] for n in names if n in data["values"]]
     return render(request, "insights/public.html", {"figures": shown, "refresh": last_refresh()})
 
@@ -204,7 +246,9 @@ def public_settings(request):
             messages.success(request, _("Saved."))
             return redirect("insights:public_settings")
     chosen = set(PublicFigure.objects.values_list("figure", flat=True))
-    return render(request, "insights/public_settings.html", {"figures": figures(), "chosen": chosen})
+    return render(
+        request, "insights/public_settings.html", {"figures": figures(), "chosen": chosen}
+    )
 
 
 # --- monthly reports ------------------------------------------------------------------------

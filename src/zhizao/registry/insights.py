@@ -13,8 +13,13 @@ from zhizao.registry.enums import OrganizationKind, SizeClass
 from zhizao.registry.models import Organization
 
 # The registry list understands these parameters; the dashboard's filters map onto them.
-_PARAMS = {"region": "region", "division": "division", "size": "size", "cluster": "cluster",
-           "chain": "chain"}
+_PARAMS = {
+    "region": "region",
+    "division": "division",
+    "size": "size",
+    "cluster": "cluster",
+    "chain": "chain",
+}
 
 
 def registry_list_url(filters: dict[str, str], *, kind: str = OrganizationKind.MANUFACTURER) -> str:

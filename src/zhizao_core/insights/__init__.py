@@ -11,27 +11,27 @@ from .figures import (
     total,
     totals_by,
 )
-from .months import MonthError, add_months, month_label, months_between, parse_month
 from .maps import Shape, breaks, class_of, project
+from .months import MonthError, add_months, month_label, months_between, parse_month
 from .sections import SECTIONS, Activity, sort_activities
 
 __all__ = [
     "SECTIONS",
-    "Shape",
-    "breaks",
-    "class_of",
-    "project",
     "Activity",
     "BurnDownPoint",
     "FactRow",
     "FunnelStep",
     "MonthError",
+    "Shape",
     "add_months",
+    "breaks",
     "burn_down",
+    "class_of",
     "funnel",
     "month_label",
     "months_between",
     "parse_month",
+    "project",
     "series_by_month",
     "sort_activities",
     "total",

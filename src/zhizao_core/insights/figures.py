@@ -64,10 +64,10 @@ def funnel(stages: list[tuple[str, int]]) -> list[FunnelStep]:
             out.append(FunnelStep(stage, count, None, f"{stage}: {count}"))
         else:
             name, before = previous
-            share = (
-                (Decimal(count) * 100 / before).quantize(Decimal("0.1")) if before else None
+            share = (Decimal(count) * 100 / before).quantize(Decimal("0.1")) if before else None
+            text = f"{stage}: {count} / {name}: {before}" + (
+                f" = {share}%" if share is not None else ""
             )
-            text = f"{stage}: {count} / {name}: {before}" + (f" = {share}%" if share is not None else "")
             out.append(FunnelStep(stage, count, share, text))
         previous = (stage, count)
     return out
@@ -93,8 +93,6 @@ def burn_down(
         to_date += paid
         remaining = budget - to_date
         out.append(
-            BurnDownPoint(
-                month, paid, to_date, remaining, f"{budget} − {to_date} = {remaining}"
-            )
+            BurnDownPoint(month, paid, to_date, remaining, f"{budget} − {to_date} = {remaining}")
         )
     return out

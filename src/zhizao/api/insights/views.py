@@ -19,7 +19,9 @@ TAGS = ["insights"]
 
 
 class FiguresQuery(serializers.Serializer):
-    region = serializers.RegexField(r"^\d{6}$", required=False, help_text="GB/T 2260 code inside your scope")
+    region = serializers.RegexField(
+        r"^\d{6}$", required=False, help_text="GB/T 2260 code inside your scope"
+    )
     cluster = serializers.SlugField(required=False)
     chain = serializers.SlugField(required=False)
     division = serializers.RegexField(r"^\d{2}$", required=False)
@@ -99,8 +101,13 @@ class FiguresApi(ApiOperation):
                 "unit": v.figure.unit,
                 "stock": v.figure.stock,
                 "value": str(v.value),
-                "keys": [{"key": k["key"], "label": str(k["label"]), "value": str(k["value"])} for k in v.keys],
-                "monthly": [{"month": p["label"], "value": str(p["value"])} for p in data["monthly"][name]],
+                "keys": [
+                    {"key": k["key"], "label": str(k["label"]), "value": str(k["value"])}
+                    for k in v.keys
+                ],
+                "monthly": [
+                    {"month": p["label"], "value": str(p["value"])} for p in data["monthly"][name]
+                ],
             }
             for name, v in data["values"].items()
         ]
@@ -129,7 +136,10 @@ class FigureRegionsApi(ApiOperation):
         filters = _filters(request)
         if figure(name) is None:
             raise Http404
-        rows = [{"code": r["code"], "name": r["name"], "value": str(r["value"])} for r in by_region(filters, name)]
+        rows = [
+            {"code": r["code"], "name": r["name"], "value": str(r["value"])}
+            for r in by_region(filters, name)
+        ]
         return respond(RegionValueSerializer, rows, many=True)
 
 

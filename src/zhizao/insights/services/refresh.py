@@ -71,7 +71,17 @@ def _aggregate(figure: Figure, group_path: str | None, group_prefix: str) -> Ite
             continue
         key = str(row[6]) if figure.key else ""
         group = f"{group_prefix}{row[-2]}" if group_path else ""
-        cell = (figure.name, key[:60], month, row[1], row[2], row[3], row[4] or "", row[5] or "", group)
+        cell = (
+            figure.name,
+            key[:60],
+            month,
+            row[1],
+            row[2],
+            row[3],
+            row[4] or "",
+            row[5] or "",
+            group,
+        )
         cells[cell] = cells.get(cell, 0) + row[-1]
     for cell, total in cells.items():
         yield (*cell, total)
@@ -91,7 +101,10 @@ def refresh_facts() -> Refresh:
         insert_rows(
             Fact,
             FIELDS,
-            ((*row[:2], row[2].isoformat(), *row[3:-1], decimal_value(row[-1], 20, 2)) for row in rows),
+            (
+                (*row[:2], row[2].isoformat(), *row[3:-1], decimal_value(row[-1], 20, 2))
+                for row in rows
+            ),
         )
         refresh = Refresh.objects.create(
             started_at=started,

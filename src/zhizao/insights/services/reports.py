@@ -74,11 +74,7 @@ def draft_report(actor: Actor, *, month: dt.date, scope=None) -> MonthlyReport:
     _require_operator(actor)
     month = dt.date(month.year, month.month, 1)
     with transaction.atomic():
-        report = (
-            MonthlyReport.objects.select_for_update()
-            .filter(month=month, scope=scope)
-            .first()
-        )
+        report = MonthlyReport.objects.select_for_update().filter(month=month, scope=scope).first()
         created = report is None
         if created:
             report = MonthlyReport.objects.create(
@@ -121,7 +117,13 @@ def update_report(actor: Actor, report: MonthlyReport, **values) -> MonthlyRepor
 
 
 def add_activity(
-    actor: Actor, report: MonthlyReport, *, section: str, date: dt.date, title: str, detail: str = ""
+    actor: Actor,
+    report: MonthlyReport,
+    *,
+    section: str,
+    date: dt.date,
+    title: str,
+    detail: str = "",
 ) -> ReportActivity:
     _require_operator(actor)
     if section not in ACTIVITY_SECTIONS:

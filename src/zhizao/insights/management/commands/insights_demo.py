@@ -16,4 +16,6 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demo data is refused when ZHIZAO_ENV=production.")
         result = load_insights_demo()
-        self.stdout.write(f"Demo insights: {result['rows']:,} summary rows, report {result['month']}")
+        self.stdout.write(
+            f"Demo insights: {result['rows']:,} summary rows, report {result['month']}"
+        )

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--month", required=True, help="YYYY-MM")
         parser.add_argument("--scope", default="", help="Region code (default: all regions)")
         parser.add_argument("--format", dest="fmt", choices=("docx", "pdf", "json"), default="json")
-        parser.add_argument("--output", required=True, help="File to write ('-' for stdout, JSON only)")
+        parser.add_argument(
+            "--output", required=True, help="File to write ('-' for stdout, JSON only)"
+        )
 
     def handle(self, *args, month, scope, fmt, output, **options):
         try:
@@ -43,4 +45,3 @@ class Command(BaseCommand):
             sys.stderr.write(f"错误：无法写入文件“{output}”：{error.strerror}\n")
             sys.exit(2)
         sys.stderr.write(f"已写入 {output}（{len(body):,} 字节）\n")
-
