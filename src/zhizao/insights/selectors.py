@@ -215,7 +215,7 @@ def by_region(filters: Filters, figure_name: str) -> list[dict]:
                 "name": region.name,
                 "value": value,
                 "link": records_url(fig, sub),
-                "drill": f"?{sub.query()}" if CHILD_LEVEL[level] else "",
+                "drill": f"?{sub.query()}",
             }
         )
     return out
