@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhizao.common.validators import validate_site_link
 from zhizao.registry.models import Region
 
 from .enums import ActivitySource, ReportState
@@ -30,9 +31,12 @@ class Fact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["group", "figure", "province_code"], name="insights_fact_prov"),
-            models.Index(fields=["group", "figure", "city_code"], name="insights_fact_city"),
-            models.Index(fields=["group", "figure", "region_code"], name="insights_fact_region"),
+            # The dashboard reads every figure of one scope at once; a figure's split by
+            # region (the map) reads one figure.
+            models.Index(fields=["group", "province_code", "month"], name="insights_fact_prov"),
+            models.Index(fields=["group", "city_code", "month"], name="insights_fact_city"),
+            models.Index(fields=["group", "region_code", "month"], name="insights_fact_region"),
+            models.Index(fields=["group", "figure", "month"], name="insights_fact_figure"),
         ]
 
     def __str__(self) -> str:
@@ -110,7 +114,7 @@ class ReportActivity(models.Model):
     detail = models.TextField(_("detail"), blank=True)
     source = models.CharField(max_length=12, choices=ActivitySource.choices)
     provider = models.CharField(max_length=60, blank=True)
-    link = models.CharField(max_length=300, blank=True)
+    link = models.CharField(max_length=300, blank=True, validators=[validate_site_link])
 
     class Meta:
         ordering = ["section", "date", "title", "id"]

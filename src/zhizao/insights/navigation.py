@@ -12,7 +12,7 @@ register_nav(
     "insights:dashboard",
     label=_("Dashboards"),
     icon="chart",
-    order=70,
+    order=75,
     active_on=("insights:records",),
     visible=can_view_dashboards,
 )
@@ -20,7 +20,7 @@ register_nav(
     "insights:report_list",
     label=_("Monthly reports"),
     icon="report",
-    order=71,
+    order=76,
     active_on=("insights:report_detail",),
     visible=can_view_dashboards,
 )

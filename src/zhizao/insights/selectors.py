@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -102,13 +103,17 @@ def records_url(
             end=month_label(filters.end) if filters.end else None,
         )
     query = urlencode({**params, **{k: v for k, v in extra.items() if v}})
-    return f"{reverse('insights:records', args=[fig.name])}?{query}"
+    return f"{_records_path(fig.name)}?{query}"
+
+
+@cache
+def _records_path(name: str) -> str:
+    return reverse("insights:records", args=[name])
 
 
 def dashboard(filters: Filters) -> dict:
     """Every registered figure's total (stocks up to the end of the period, flows within it),
-    its split by key, the monthly series and the split by the next region level. Four
-    queries."""
+    its split by key and the monthly series. One query on the summary table."""
     start, end = filters.start, filters.end
     base = Fact.objects.filter(**filters.fact_kwargs())
     if end:
@@ -116,45 +121,38 @@ def dashboard(filters: Filters) -> dict:
     registered = figures()
     stocks = {f.name for f in registered if f.stock}
     totals: dict[tuple[str, str], Decimal] = {}
-    for row in base.values("figure", "key", "month").annotate(v=Sum("value")).order_by():
-        if row["figure"] not in stocks and start and row["month"] < start:
-            continue
-        k = (row["figure"], row["key"])
-        totals[k] = totals.get(k, Decimal("0")) + row["v"]
-    months = months_between(start, end) if start and end else []
-    series_rows = (
-        (base.filter(month__gte=start) if start else base)
-        .values("figure", "month")
-        .annotate(v=Sum("value"))
-        .order_by("month")
-    )
     series: dict[str, dict[dt.date, Decimal]] = {}
-    for row in series_rows:
-        series.setdefault(row["figure"], {})[row["month"]] = row["v"]
-    # Stocks: the value before the period starts, so that the series shows running totals.
     opening: dict[str, Decimal] = {}
-    if start:
-        for row in (
-            base.filter(month__lt=start, figure__in=stocks)
-            .values("figure")
-            .annotate(v=Sum("value"))
-            .order_by()
-        ):
-            opening[row["figure"]] = row["v"]
+    rows = base.values_list("figure", "key", "month").annotate(v=Sum("value")).order_by()
+    for name, key, month, value in rows:
+        before = bool(start) and month < start
+        if before and name not in stocks:
+            continue
+        totals[(name, key)] = totals.get((name, key), Decimal("0")) + value
+        if before:
+            opening[name] = opening.get(name, Decimal("0")) + value
+        else:
+            by_month = series.setdefault(name, {})
+            by_month[month] = by_month.get(month, Decimal("0")) + value
+    months = months_between(start, end) if start and end else []
+    by_figure: dict[str, list[tuple[str, Decimal]]] = {}
+    for (name, key), value in totals.items():
+        by_figure.setdefault(name, []).append((key, value))
     values: dict[str, FigureValue] = {}
     for fig in registered:
-        keys = sorted({k for (name, k) in totals if name == fig.name and k})
+        parts = by_figure.get(fig.name, [])
+        keys = sorted(k for k, _v in parts if k)
         labels = fig.key_labels() if fig.key_labels and keys else {}
-        value = sum((v for (name, _k), v in totals.items() if name == fig.name), Decimal("0"))
+        split = dict(parts)
         values[fig.name] = FigureValue(
             figure=fig,
-            value=value,
+            value=sum((v for _k, v in parts), Decimal("0")),
             link=records_url(fig, filters),
             keys=[
                 {
                     "key": k,
                     "label": labels.get(k, k),
-                    "value": totals[(fig.name, k)],
+                    "value": split[k],
                     "link": records_url(fig, filters, key=k),
                 }
                 for k in keys
@@ -164,8 +162,9 @@ def dashboard(filters: Filters) -> dict:
     for fig in registered:
         points = []
         running = opening.get(fig.name, Decimal("0"))
+        mine = series.get(fig.name, {})
         for month in months:
-            v = series.get(fig.name, {}).get(month, Decimal("0"))
+            v = mine.get(month, Decimal("0"))
             running += v
             points.append(
                 {
