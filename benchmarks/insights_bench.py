@@ -38,7 +38,7 @@ PY = sys.executable
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
 def summary(ms: list[float]) -> dict:
@@ -135,11 +135,11 @@ def main() -> None:
     from tests.factories import actor_for, make_organization, make_user
     from zhizao.accounts.enums import Role
     from zhizao.insights import services
+    from zhizao.insights.access import Scope
     from zhizao.insights.cli import report_bytes
     from zhizao.insights.providers import figures
     from zhizao.insights.records import records_queryset
     from zhizao.insights.selectors import Filters, default_period
-    from zhizao.insights.access import Scope
     from zhizao.registry.models import Organization, Region
     from zhizao_core.insights import add_months
     from zhizao_core.registry.uscc import make_uscc
