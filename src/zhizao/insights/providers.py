@@ -42,6 +42,9 @@ class Figure:
     # The records page lists only the organisations and dates, not each row's key or value
     # (officers see diagnosis results as distributions, never one enterprise's level).
     private: bool = False
+    # budgets() → {key: budget in yuan}: the figure is burnt down against them (subsidies
+    # paid against each policy's budget).
+    budgets: Callable[[], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

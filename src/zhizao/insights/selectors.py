@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhizao.registry.models import Cluster, IndustrialChain, Industry, Region
-from zhizao_core.insights import add_months, month_label, months_between
+from zhizao_core.insights import add_months, burn_down, month_label, months_between
 
 from .access import COLUMN, Scope
 from .models import Fact, Refresh
@@ -123,8 +123,13 @@ def dashboard(filters: Filters) -> dict:
     totals: dict[tuple[str, str], Decimal] = {}
     series: dict[str, dict[dt.date, Decimal]] = {}
     opening: dict[str, Decimal] = {}
+    budgeted = {f.name for f in registered if f.budgets is not None}
+    key_months: dict[tuple[str, str], dict[dt.date, Decimal]] = {}
     rows = base.values_list("figure", "key", "month").annotate(v=Sum("value")).order_by()
     for name, key, month, value in rows:
+        if name in budgeted:
+            by_key = key_months.setdefault((name, key), {})
+            by_key[month] = by_key.get(month, Decimal("0")) + value
         before = bool(start) and month < start
         if before and name not in stocks:
             continue
@@ -175,7 +180,45 @@ def dashboard(filters: Filters) -> dict:
                 }
             )
         monthly[fig.name] = points
-    return {"values": values, "monthly": monthly, "months": months}
+    return {
+        "values": values,
+        "monthly": monthly,
+        "months": months,
+        "budgets": _budgets(registered, key_months, months, start),
+    }
+
+
+def _budgets(registered, key_months, months, start) -> list[dict]:
+    """Each budgeted key (a policy) with its budget, what was paid (within the scope) up to
+    the end of the period and the budget left at the end of each month."""
+    out = []
+    for fig in registered:
+        if fig.budgets is None:
+            continue
+        budgets = fig.budgets()
+        labels = fig.key_labels() if fig.key_labels else {}
+        for (name, key), by_month in sorted(key_months.items()):
+            if name != fig.name or key not in budgets:
+                continue
+            budget = Decimal(budgets[key])
+            opening = sum((v for m, v in by_month.items() if start and m < start), Decimal("0"))
+            points = burn_down(budget - opening, by_month, months)
+            paid = opening + (points[-1].paid_to_date if points else Decimal("0"))
+            out.append(
+                {
+                    "figure": fig,
+                    "key": key,
+                    "label": labels.get(key, key),
+                    "budget": budget,
+                    "paid": paid,
+                    "remaining": budget - paid,
+                    "points": [
+                        {"month": p.month, "label": month_label(p.month), "value": p.remaining}
+                        for p in points
+                    ],
+                }
+            )
+    return out
 
 
 def by_region(filters: Filters, figure_name: str) -> list[dict]:

@@ -79,6 +79,17 @@ def _dashboard_context(request, filters: Filters) -> dict:
                     }
                 )
         panels.append(panel)
+    budgets = [
+        {
+            **b,
+            "svg": charts.columns_svg(
+                [{**p, "value": max(p["value"], Decimal("0"))} for p in b["points"]],
+                title=str(b["label"]),
+                height=140,
+            ),
+        }
+        for b in data["budgets"]
+    ]
     funnel = [
         data["values"][n]
         for n in (
@@ -106,6 +117,7 @@ def _dashboard_context(request, filters: Filters) -> dict:
         "filters": filters,
         "panels": panels,
         "funnel": funnel,
+        "budgets": budgets,
         "map_figure": map_fig,
         "map_svg": charts.map_svg(region_rows, title=str(map_fig.label)),
         "region_rows": region_rows,

@@ -20,6 +20,15 @@ def _project_detail(project) -> str:
     return reverse("policies:project_detail", args=[project.pk])
 
 
+def _policy_budgets() -> dict[str, object]:
+    return {
+        str(pk): budget
+        for pk, budget in Policy.objects.filter(budget_yuan__isnull=False).values_list(
+            "pk", "budget_yuan"
+        )
+    }
+
+
 def _policy_labels() -> dict[str, str]:
     return {str(pk): title for pk, title in Policy.objects.values_list("pk", "title")}
 
@@ -100,6 +109,7 @@ register_figure(
         unit="yuan",
         order=41,
         key_labels=_policy_labels,
+        budgets=_policy_budgets,
     )
 )
 register_figure(
