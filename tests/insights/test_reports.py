@@ -175,3 +175,59 @@ def test_command_bad_month_or_scope_exits_1(args, message, tmp_path):
     assert message in stderr.getvalue()
     assert "Traceback" not in stderr.getvalue()
     assert not (tmp_path / "x").exists()
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1f5fbf").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_news_photo_goes_into_word_and_pdf(report, operator, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(operator)
+    response = client.post(
+        f"/insights/reports/{report.pk}/news/",
+        {
+            "title": "示范工厂揭牌",
+            "body": "投产",
+            "photo": SimpleUploadedFile("揭牌.png", _png(), "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    docx = client.get(f"/insights/reports/{report.pk}/report.docx")
+    media = [
+        n
+        for n in zipfile.ZipFile(io.BytesIO(docx.content)).namelist()
+        if n.startswith("word/media/")
+    ]
+    assert len(media) == 2  # the chart and the photo
+    pdf = client.get(f"/insights/reports/{report.pk}/report.pdf")
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_public_page_shows_only_the_opted_in_figures(city_world, operator, client):
+    services.set_public_figures(actor_for(operator), ["registry.enterprises"])
+    response = client.get("/insights/public/")
+    assert response.status_code == 200
+    assert [v.figure.name for v in response.context["figures"]] == ["registry.enterprises"]
+    assert [v.value for v in response.context["figures"]] == [Decimal("4")]
+    assert "设备投资" not in response.content.decode()
+
+
+def test_api_figures_are_scoped(city_world, client):
+    client.force_login(city_world["officer"])
+    response = client.get("/api/insights/figures/?start=2026-01&end=2026-12")
+    assert response.status_code == 200
+    values = {f["name"]: f["value"] for f in response.json()["figures"]}
+    assert values["registry.enterprises"] == "3"
+    assert values["policies.investment_equipment"] == "20000000"
+    assert response.json()["scope"] == "320200"
+    assert client.get("/api/insights/figures/?region=320400").status_code == 404
+    regions = client.get(
+        "/api/insights/figures/policies.projects/regions/?start=2026-01&end=2026-12"
+    )
+    assert [r["code"] for r in regions.json() if r["value"] != "0"] == ["320214"]

@@ -4,6 +4,7 @@ and the report's chart as PNG (Word takes no SVG) drawn with Pillow and the CJK 
 
 from __future__ import annotations
 
+import base64
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -189,4 +190,12 @@ def report_file_bytes(report, fmt: str) -> tuple[bytes, str]:
         ],
         title="本月数据",
     )
-    return report_pdf(content, chart_svg=svg), "application/pdf"
+    images = {
+        name: "data:image/" + _image_kind(data) + ";base64," + base64.b64encode(data).decode()
+        for name, data in photos.items()
+    }
+    return report_pdf(content, chart_svg=svg, photos=images), "application/pdf"
+
+
+def _image_kind(data: bytes) -> str:
+    return "png" if data.startswith(b"\x89PNG") else "jpeg"
