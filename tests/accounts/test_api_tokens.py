@@ -474,3 +474,41 @@ def test_create_api_token_service_records_name_and_expiry(enterprise_user):
             "expires_at": [None, "2026-04-01T07:00:00+00:00"],
         },
     )
+
+
+@pytest.mark.parametrize("path", ["changepassword_command", "set_password_and_save"])
+@pytest.mark.django_db
+def test_a_password_set_outside_the_services_also_revokes_the_tokens(
+    monkeypatch, enterprise_user, path
+):
+    """The class of paths around the services (``manage.py changepassword``, the admin's form,
+    a shell): any save that stores a new password hash stops the user's tokens."""
+    key = make_api_token(enterprise_user)
+    other = make_api_token(enterprise_user, name="second")
+    if path == "changepassword_command":
+        from django.core.management import call_command
+
+        answers = iter([NEW_PASSWORD, NEW_PASSWORD])
+        monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+        call_command("changepassword", enterprise_user.username, stdout=None)
+    else:
+        user = User.objects.get(pk=enterprise_user.pk)
+        user.set_password(NEW_PASSWORD)
+        user.save()
+
+    assert me_status(key) == (401, {"detail": "This token has been revoked."})
+    assert me_status(other) == (401, {"detail": "This token has been revoked."})
+    assert set(ApiToken.objects.values_list("revoked_reason", flat=True)) == {"password_changed"}
+    assert len(_revocation_rows(enterprise_user)) == 1
+
+
+@pytest.mark.django_db
+def test_saving_a_user_without_a_new_password_keeps_the_tokens(enterprise_user):
+    key = make_api_token(enterprise_user)
+    user = User.objects.get(pk=enterprise_user.pk)
+    user.first_name = "Changed"
+    user.save()
+
+    assert me_status(key)[0] == 200
+    assert ApiToken.objects.get().revoked_at is None
+    assert _revocation_rows(enterprise_user) == []

@@ -592,10 +592,12 @@ def reset_totp(actor: Actor, user: User) -> User:
 def change_password(actor: Actor, user: User, *, password: str) -> User:
     """The user's own new password (the caller has checked the old one)."""
     validate_password(password, user=user)
+    # Revoked before the save, so that the audit names this actor (the save's own revocation,
+    # ``signals.revoke_tokens_on_new_password``, then finds none left).
+    revoke_user_tokens(actor, user, reason=TokenRevocation.PASSWORD_CHANGED)
     user.set_password(password)
     user.save(update_fields=["password"])
     record(actor, AuditAction.UPDATE, user, context={"event": "password_changed"})
-    revoke_user_tokens(actor, user, reason=TokenRevocation.PASSWORD_CHANGED)
     return user
 
 
@@ -804,6 +806,7 @@ def reset_password(actor: Actor, user: User, *, password: str) -> User:
     sessions and revokes their API tokens."""
     _check_password(password, user)
     before = _user_snapshot(user)
+    revoke_user_tokens(actor, user, reason=TokenRevocation.PASSWORD_RESET)
     user.set_password(password)
     user.failed_login_count = 0
     user.locked_until = None
@@ -816,7 +819,6 @@ def reset_password(actor: Actor, user: User, *, password: str) -> User:
         context={"event": "password_reset"},
     )
     clear_login_failures(user.username)
-    revoke_user_tokens(actor, user, reason=TokenRevocation.PASSWORD_RESET)
     return user
 
 
