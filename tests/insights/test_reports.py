@@ -231,3 +231,23 @@ def test_api_figures_are_scoped(city_world, client):
         "/api/insights/figures/policies.projects/regions/?start=2026-01&end=2026-12"
     )
     assert [r["code"] for r in regions.json() if r["value"] != "0"] == ["320214"]
+
+
+def test_demo_drafts_the_previous_months_report(city_world):
+    from zhizao.insights.demo import load_insights_demo
+    from zhizao.insights.models import PublicFigure
+
+    result = load_insights_demo(today=dt.date(2026, 10, 15))
+    report = MonthlyReport.objects.get(month=SEPTEMBER, scope=None)
+    assert result["month"] == "2026-09-01"
+    assert report.state == "draft"
+    assert list(report.activities.values_list("section", "title")) == [
+        ("talent", "智能制造工程师培训班（第三期）")
+    ]
+    assert sorted(PublicFigure.objects.values_list("figure", flat=True)) == [
+        "policies.investment_equipment",
+        "policies.projects",
+        "registry.enterprises",
+    ]
+    load_insights_demo(today=dt.date(2026, 10, 15))  # twice: the same report, one activity
+    assert ReportActivity.objects.filter(report=report, source="manual").count() == 1
