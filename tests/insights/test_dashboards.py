@@ -20,7 +20,9 @@ PERIOD = "start=2026-01&end=2026-12"
 
 
 def fact_total(figure: str, **kwargs) -> Decimal:
-    return Fact.objects.filter(figure=figure, group="", **kwargs).aggregate(v=Sum("value"))["v"]
+    return Fact.objects.filter(
+        figure=figure, group="", industry_division="*", size="*", **kwargs
+    ).aggregate(v=Sum("value"))["v"]
 
 
 def test_refresh_counts_each_figure_by_region(city_world):
@@ -30,7 +32,7 @@ def test_refresh_counts_each_figure_by_region(city_world):
     assert fact_total("policies.investment_equipment", city_code="320200") == Decimal("20000000")
     assert fact_total("policies.investment_equipment", city_code="320400") == Decimal("98760000")
     assert list(
-        Fact.objects.filter(figure="policies.projects", group="").values_list(
+        Fact.objects.filter(figure="policies.projects", group="", size="*").values_list(
             "month", "region_code"
         )
     ) in (

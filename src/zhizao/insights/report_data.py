@@ -29,7 +29,9 @@ def month_figures(month: dt.date, scope: Scope) -> tuple[dict, dt.datetime | Non
     tables they come from. Two queries."""
     end = month
     year_start = dt.date(month.year, 1, 1)
-    qs = Fact.objects.filter(group="", month__lte=end, **scope.filter_kwargs())
+    qs = Fact.objects.filter(
+        group="", industry_division="*", size="*", month__lte=end, **scope.filter_kwargs()
+    )
     values: dict[tuple[str, dt.date], Decimal] = {}
     for row in qs.values("figure", "month").annotate(v=Sum("value")).order_by():
         values[(row["figure"], row["month"])] = row["v"]

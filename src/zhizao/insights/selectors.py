@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from zhizao.registry.enums import SizeClass
 from zhizao.registry.models import Cluster, IndustrialChain, Industry, Region
 from zhizao_core.insights import add_months, burn_down, month_label, months_between
 
@@ -20,6 +21,9 @@ from .access import COLUMN, Scope
 from .models import Fact, Refresh
 from .providers import Figure, figure, figures
 
+ALL = "*"
+DIVISION_CODES = [f"{n:02d}" for n in range(1, 100)] + [""]
+SIZE_CODES = [*(str(v) for v in SizeClass.values), ""]
 CHILD_LEVEL = {"": "province", "province": "city", "city": "district", "district": ""}
 
 
@@ -44,11 +48,20 @@ class Filters:
         return ""
 
     def fact_kwargs(self) -> dict:
+        """Summary-table lookups: the rows summed over industry and size ("*") unless one of
+        those two filters is set."""
         kwargs = {"group": self.group, **self.scope.filter_kwargs()}
+        if not self.division and not self.size:
+            kwargs.update(industry_division=ALL, size=ALL)
+            return kwargs
         if self.division:
             kwargs["industry_division"] = self.division
+        else:
+            kwargs["industry_division__in"] = DIVISION_CODES
         if self.size:
             kwargs["size"] = self.size
+        else:
+            kwargs["size__in"] = SIZE_CODES
         return kwargs
 
     def record_params(self) -> dict[str, str]:
