@@ -108,6 +108,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--with-diagnosis", action="store_true")
     parser.add_argument("--reuse", default="", help="an existing demo database URL (no build)")
+    parser.add_argument("--no-refresh", action="store_true", help="with --reuse: keep its tables")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="zhizao-insights-"))
     url = args.reuse or args.database_url or f"sqlite:///{workdir / 'insights.sqlite3'}"
@@ -144,10 +145,14 @@ def main() -> None:
     from zhizao_core.insights import add_months
     from zhizao_core.registry.uscc import make_uscc
 
-    started = time.perf_counter()
-    refresh = services.refresh_facts()
-    result["refresh"] = {"seconds": round(time.perf_counter() - started, 2), "rows": refresh.rows}
-    print(f"refresh: {result['refresh']}", file=sys.stderr)
+    if not args.no_refresh:
+        started = time.perf_counter()
+        refresh = services.refresh_facts()
+        result["refresh"] = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "rows": refresh.rows,
+        }
+        print(f"refresh: {result['refresh']}", file=sys.stderr)
     result["records"] = {"organizations": Organization.objects.count()}
 
     serial = 970000 + time.time_ns() % 9000

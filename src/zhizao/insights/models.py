@@ -31,11 +31,21 @@ class Fact(models.Model):
 
     class Meta:
         indexes = [
-            # The dashboard reads every figure of one scope at once; a figure's split by
+            # The dashboard reads every figure of one scope at once (the rows summed over
+            # industry and size, "*", unless one of those filters is set); a figure's split by
             # region (the map) reads one figure.
-            models.Index(fields=["group", "province_code", "month"], name="insights_fact_prov"),
-            models.Index(fields=["group", "city_code", "month"], name="insights_fact_city"),
-            models.Index(fields=["group", "region_code", "month"], name="insights_fact_region"),
+            models.Index(
+                fields=["group", "industry_division", "size", "province_code", "month"],
+                name="insights_fact_prov",
+            ),
+            models.Index(
+                fields=["group", "industry_division", "size", "city_code", "month"],
+                name="insights_fact_city",
+            ),
+            models.Index(
+                fields=["group", "industry_division", "size", "region_code", "month"],
+                name="insights_fact_region",
+            ),
             models.Index(fields=["group", "figure", "month"], name="insights_fact_figure"),
         ]
 
