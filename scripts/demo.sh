@@ -11,6 +11,7 @@ $PY manage.py registry_demo --size "${ZHIZAO_DEMO_SIZE:-2000}"
 $PY manage.py diagnosis_demo
 $PY manage.py policies_demo
 $PY manage.py match_demo
+$PY manage.py calls_demo
 $PY manage.py insights_demo
 ADDR="${ZHIZAO_ADDR:-127.0.0.1:8000}"
 $PY manage.py worker --no-reload -v0 & WORKER=$!

@@ -4,6 +4,7 @@ settings (``DATABASE_URL``) point to.
     zhizao migrate
     zhizao registry import FILE [--commit] [--skip-invalid] [--format json]
     zhizao worker
+    zhizao review assign|draw|aggregate --input FILE   (pure JSON commands, no Django)
 
 Two-word commands (``zhizao registry import``) map to management commands named
 ``registry_import``; anything else is passed to Django unchanged.
@@ -29,12 +30,21 @@ def translate_argv(argv: list[str]) -> list[str]:
     return argv
 
 
+# JSON-in/JSON-out commands of the pure core: run before Django starts (no settings, no
+# database), so they start fast and work on a machine without the platform configured.
+PURE = {"review": ("zhizao_core.review.commands", {"assign", "draw", "aggregate"})}
+
+
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) >= 2 and args[0] in PURE and args[1] in PURE[args[0]][1]:
+        import importlib
+
+        sys.exit(importlib.import_module(PURE[args[0]][0]).main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhizao.settings")
     from django.core.management import execute_from_command_line
 
-    args = translate_argv(list(sys.argv[1:] if argv is None else argv))
-    execute_from_command_line(["zhizao", *args])
+    execute_from_command_line(["zhizao", *translate_argv(args)])
 
 
 if __name__ == "__main__":

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhizao.diagnosis",
     "zhizao.policies",
     "zhizao.matchmaking",
+    "zhizao.calls",
     "zhizao.insights",
     "zhizao.api",
 ]
@@ -214,8 +215,15 @@ ZHIZAO_PERIODIC_JOBS = {
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
+    "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
     "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),
 }
+
+# E-mail (notifications): printed on the console unless a backend is configured.
+EMAIL_BACKEND = os.environ.get(
+    "ZHIZAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("ZHIZAO_FROM_EMAIL", "noreply@zhizao.local")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

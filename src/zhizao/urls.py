@@ -15,6 +15,7 @@ urlpatterns = [
     path("diagnosis/", include("zhizao.diagnosis.urls")),
     path("policies/", include("zhizao.policies.urls")),
     path("matchmaking/", include("zhizao.matchmaking.urls")),
+    path("calls/", include("zhizao.calls.urls")),
     path("insights/", include("zhizao.insights.urls")),
     path("notifications/", common_views.NotificationListView.as_view(), name="notifications"),
     path(
@@ -27,6 +28,11 @@ urlpatterns = [
     path("api/", include("zhizao.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "zhizao.common.views.bad_request"
+handler403 = "zhizao.common.views.permission_denied"
+handler404 = "zhizao.common.views.page_not_found"
+handler500 = "zhizao.common.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -25,6 +25,8 @@ def test_every_app_registers_its_entries_and_common_names_none_of_them():
         "accounts:user_list",
         "api-docs",
         "audit_log",
+        "calls:calendar",
+        "calls:call_list",
         "diagnosis:home",
         "home",
         "insights:dashboard",
@@ -34,6 +36,7 @@ def test_every_app_registers_its_entries_and_common_names_none_of_them():
         "policies:my_recognitions",
         "policies:policy_list",
         "policies:project_list",
+        "policies:scan_list",
         "registry:chain_list",
         "registry:import_list",
         "registry:organization_list",
@@ -45,12 +48,15 @@ def test_operator_sees_the_entries_of_its_role_in_order(client, operator):
     login(client, operator)
     response = client.get(reverse("registry:chain_list"))
     assert nav(response) == [
-        ("Overview", False),
+        ("Workbench", False),
         ("Registry", False),
         ("Industrial chains", True),
         ("Policies", False),
+        ("Scans and name lists", False),
         ("Maturity diagnosis", False),
         ("Supply and demand", False),
+        ("Calls and selections", False),
+        ("Working-day calendar", False),
         ("Dashboards", False),
         ("Monthly reports", False),
         ("Imports", False),
@@ -64,7 +70,7 @@ def test_enterprise_sees_its_own_pages_and_not_the_operators(client, enterprise_
     login(client, enterprise_user)
     response = client.get(reverse("home"))
     assert nav(response) == [
-        ("Overview", True),
+        ("Workbench", True),
         ("Registry", False),
         ("Industrial chains", False),
         ("Policies", False),
@@ -73,6 +79,7 @@ def test_enterprise_sees_its_own_pages_and_not_the_operators(client, enterprise_
         ("My recognitions", False),
         ("Maturity diagnosis", False),
         ("Supply and demand", False),
+        ("Calls and selections", False),
         ("API", False),
     ]
 
@@ -110,7 +117,9 @@ def test_home_page_queries_do_not_grow_with_chains_and_organisations(
     login(client, operator)
     only_chains(1)
     client.get(reverse("home"))  # warm the per-process caches
-    with django_assert_num_queries(13) as one:
+    # 13 of the page and its blocks + 9 of the operator's workbench providers
+    # (tests/common/test_workbench.py)
+    with django_assert_num_queries(22) as one:
         page = client.get(reverse("home"))
     assert page.status_code == 200
     only_chains(3)

@@ -20,7 +20,7 @@ def log_in(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="概览")).to_be_visible()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def test_operator_filters_the_registry_in_chinese(offline_page, live_server, operator):
@@ -88,6 +88,6 @@ def test_language_switch_turns_the_page_english_and_back(offline_page, live_serv
     page = offline_page
     log_in(page, live_server, "operator")
     page.get_by_label("语言").select_option("en")
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_role("heading", name="Workbench")).to_be_visible()
     page.get_by_label("Language").select_option("zh-hans")
-    expect(page.get_by_role("heading", name="概览")).to_be_visible()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()

@@ -150,8 +150,9 @@ def test_enterprise_sees_each_shipped_item_grouped_with_exact_amounts(
     )
     conditions = [s for s in wuxi.outcome.explanation if s["step"] == "condition"]
     assert [(s["fact"], s["result"], s["value"]) for s in conditions] == [
-        ("enterprise.region", True, "320214"),
-        ("project.kind", True, "intelligent_transformation"),
+        # places and kinds by their names, never their codes (320214, intelligent_transformation)
+        ("enterprise.region", True, "新吴区"),
+        ("project.kind", True, "智能化改造"),
         ("project.total_investment", True, "31,000,000.00 元"),
     ]
     with translation.override("zh-hans"):

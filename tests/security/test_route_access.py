@@ -69,6 +69,9 @@ SUP = frozenset({"provider", "bank"})
 PROV_STAFF = frozenset({"provider", "officer", "operator"})
 PARTIES = frozenset({"ent_a", "provider"})  # the two sides of the world's introductions
 PARTIES_OP = PARTIES | OP
+SOC = frozenset({"society"})
+CALL_OFFICES = frozenset({"officer", "operator", "society"})  # may open calls for their body
+A_SOC_STAFF = frozenset({"ent_a", "society", "officer", "operator"})
 
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 
@@ -219,12 +222,25 @@ def loan_json(w):
     }
 
 
+def call_settings_form(w):
+    return {
+        "title": "安全表十大科技进展征集（修订）",
+        "year": "2026",
+        "publicity_working_days": "5",
+        "reviewers_per_application": "3",
+        "conflict_years": "3",
+        "max_experts_per_organisation": "1",
+        "max_named_exclusions": "3",
+        "requires_nomination": "on",
+    }
+
+
 # --- the table ------------------------------------------------------------------------------
 # Objects named in ``kw``: see world.py. Comments say why a row is not the obvious one.
 
 TABLE = [
     # --- site ---
-    page("home", GET=MEMBERS, refused={"anon": (302, "/accounts/login/")}),
+    page("home", GET=MEMBERS | {"anon"}),  # a visitor gets the landing page
     page("health", GET=ALL),
     page("set_language", POST=write(ALL)),
     page("javascript-catalog", GET=ALL),
@@ -461,7 +477,7 @@ TABLE = [
         GET=MEMBERS - {"expert", "society"},
         ok={r: 302 for r in MEMBERS - {"expert", "society"}},
     ),
-    page("matchmaking:demand_list", GET=ENT | STAFF),
+    page("matchmaking:demand_list", GET=ENT | STAFF | SUP),
     page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
     page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
     page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),
@@ -560,6 +576,220 @@ TABLE = [
     page("matchmaking:funnel", GET=STAFF),
     page("matchmaking:gaps", GET=STAFF),
     page("matchmaking:gaps_refresh", POST=write(OP, {}, ("operator", 302))),
+    # --- calls (world_calls.py): the bureau (officer) hosts; the society nominates; A applies ---
+    page("calls:call_list", GET=MEMBERS),
+    page(
+        "calls:call_new",
+        GET=CALL_OFFICES,
+        POST=write(
+            CALL_OFFICES, {"title": "新征集", "year": "2026", "template": ""}, ("officer", 302)
+        ),
+    ),
+    page("calls:call_detail", {"pk": "call"}, GET=MEMBERS),
+    page(
+        "calls:call_settings",
+        {"pk": "call"},
+        POST=write(STAFF, call_settings_form, ("officer", 302)),
+    ),
+    page("calls:call_state", {"pk": "call"}, POST=write(STAFF, {"to": "closed"}, ("officer", 302))),
+    page(
+        "calls:field_save",
+        {"pk": "call"},
+        POST=write(
+            STAFF,
+            {"code": "contact", "label": "联系人", "type": "text", "max_length": "80"},
+            ("officer", 302),
+        ),
+    ),
+    page(
+        "calls:stages_save",
+        {"pk": "call"},
+        POST=write(
+            STAFF,
+            {
+                "apply_on": "1",
+                "apply_opens": "2020-01-01T00:00",
+                "apply_closes": "2099-01-01T00:00",
+            },
+            ("officer", 302),
+        ),
+    ),
+    page(
+        "calls:eligibility_save",
+        {"pk": "call"},
+        POST=write(
+            STAFF,
+            {
+                "eligibility": '{"all": [{"fact": "enterprise.region", "op": "prefix", "value": ["32"]}]}'
+            },
+            ("officer", 302),
+        ),
+    ),
+    page(
+        "calls:quota_save",
+        {"pk": "call"},
+        POST=write(
+            STAFF,
+            lambda w: {
+                "nominator": w.users["society"].memberships.get().organization_id,
+                "quota": "3",
+            },
+            ("officer", 302),
+        ),
+    ),
+    page(
+        "calls:rubric_save",
+        {"pk": "call"},
+        POST=write(
+            STAFF,
+            {
+                "code": ["a", "b"],
+                "name": ["创新", "效益"],
+                "weight": ["0.6", "0.4"],
+                "max_score": ["100", "100"],
+                "ranked": ["1", "1"],
+                "comment_required": ["0", "1"],
+            },
+            ("officer", 302),
+        ),
+    ),
+    page(
+        "calls:application_new",
+        {"pk": "call"},
+        # anyone who may apply for an organisation: enterprises, providers, societies
+        POST=write(
+            frozenset({"ent_a", "ent_b", "provider", "society"}),
+            lambda w: {
+                "title": "乙的项目",
+                "category": w.call.categories.get(code="equipment").pk,
+                "nominator": w.users["society"].memberships.get().organization_id,
+            },
+            ("ent_b", 302),
+        ),
+    ),
+    page("calls:nominations", {"pk": "call"}, GET=SOC),
+    page(
+        "calls:nominations_rank", {"pk": "call"}, POST=write(SOC, {"order": []}, ("society", 302))
+    ),
+    page("calls:formal_review", {"pk": "call"}, GET=STAFF),
+    page(
+        "calls:publicity",
+        {"pk": "pcall"},
+        GET=ALL,
+        # any member files a signed objection
+        POST=write(
+            MEMBERS,
+            lambda w: {
+                "application": w.objection.application_id,
+                "name": "王五",
+                "body": "材料不实",
+            },
+            ("ent_a", 302),
+        ),
+    ),
+    page("calls:publicity_close", {"pk": "pcall"}, POST=write(STAFF, {})),
+    page("calls:catalogue_publish", {"pk": "pcall"}, POST=write(STAFF, {})),
+    page("calls:application_detail", {"pk": "call_app"}, GET=A_SOC_STAFF),
+    page(
+        "calls:application_answer",
+        {"pk": "draft_app"},
+        POST=write(A, {"code": "contact", "value": "李工 0510-1"}, ("ent_a", 302)),
+    ),
+    page(
+        "calls:application_upload",
+        {"pk": "draft_app"},
+        POST=write(A, lambda w: {"code": "evidence", "file": pdf()}, ("ent_a", 302)),
+    ),
+    page("calls:application_file", {"pk": "call_app", "code": "=evidence"}, GET=A_SOC_STAFF),
+    page(
+        "calls:application_action",
+        {"pk": "draft_app"},
+        POST=write(A, {"action": "withdraw"}, ("ent_a", 302)),
+    ),
+    page(
+        "calls:nominate",
+        {"pk": "call_app"},
+        POST=write(SOC, {"action": "nominate"}, ("society", 302)),
+    ),
+    page("calls:formal_action", {"pk": "call_app"}, POST=write(STAFF, {"action": "checklist"})),
+    page(
+        "calls:objection_detail",
+        {"pk": "objection"},
+        GET=STAFF,
+        POST=write(STAFF, {"answer": "已核实，维持原结果"}, ("officer", 302)),
+    ),
+    page("calls:catalogue_list", GET=ALL),
+    page("calls:catalogue_detail", {"pk": "catalogue"}, GET=ALL),
+    page("calls:catalogue_export", {"pk": "catalogue", "fmt": "=csv"}, GET=ALL),
+    page(
+        "calls:calendar",
+        GET=OP,
+        POST=write(
+            OP, {"date": "2026-12-31", "kind": "holiday", "name": "测试"}, ("operator", 302)
+        ),
+    ),
+    api(
+        "api-calls",
+        GET=MEMBERS,
+        POST=write(CALL_OFFICES, {"title": "API 征集", "year": 2026}, ("officer", 201)),
+    ),
+    api("api-call", {"pk": "call"}, GET=MEMBERS),
+    api(
+        "api-call-applications",
+        {"pk": "call"},
+        GET=MEMBERS,
+        POST=write(
+            frozenset({"ent_a", "ent_b", "provider", "society"}),
+            lambda w: {
+                "title": "乙的 API 项目",
+                "category": w.call.categories.get(code="equipment").pk,
+                "nominator": w.users["society"].memberships.get().organization_id,
+            },
+            ("ent_b", 201),
+        ),
+    ),
+    api("api-call-publicity", {"pk": "pcall"}, GET=MEMBERS),
+    api(
+        "api-call-objections",
+        {"pk": "pcall"},
+        GET=STAFF,
+        POST=write(
+            MEMBERS,
+            lambda w: {"application": w.objection.application_id, "name": "王五", "body": "不实"},
+            ("ent_a", 201),
+        ),
+    ),
+    # a draft is seen by its applicant (and operators) only
+    api(
+        "api-call-application",
+        {"pk": "draft_app"},
+        GET=frozenset({"ent_a", "operator"}),
+        PATCH=write(A, {"answers": {"contact": "李工"}}, ("ent_a", 200)),
+    ),
+    api(
+        "api-call-application-action",
+        {"pk": "draft_app"},
+        POST=write(A, {"action": "withdraw"}, ("ent_a", 200)),
+    ),
+    api(
+        "api-call-nomination",
+        {"pk": "call_app"},
+        POST=write(SOC, {"action": "nominate"}, ("society", 200)),
+    ),
+    api(
+        "api-call-formal",
+        {"pk": "call_app"},
+        GET=STAFF,
+        POST=write(STAFF, {"action": "checklist", "checklist": {"seal": True}}),
+    ),
+    api(
+        "api-call-objection",
+        {"pk": "objection"},
+        GET=STAFF,
+        POST=write(STAFF, {"answer": "已核实"}, ("officer", 200)),
+    ),
+    api("api-call-catalogues", GET=MEMBERS),
+    api("api-call-catalogue-entries", {"pk": "catalogue"}, GET=MEMBERS),
     page("matchmaking:challenge_list", GET=MEMBERS),
     page("matchmaking:challenge_new", GET=OP, POST=write(OP, challenge_form, ("operator", 302))),
     page("matchmaking:challenge_detail", {"pk": "challenge_draft"}, GET=STAFF),

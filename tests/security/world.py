@@ -28,6 +28,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import actor_for, make_organization, make_user
+from tests.security.world_calls import build_calls_world
 from zhizao.accounts import services as accounts
 from zhizao.accounts.enums import Role
 from zhizao.common.notifications import notify
@@ -455,6 +456,8 @@ def build_world() -> World:
         p, o["challenge"], o["provider_org"], proposal="深度学习方案", file=pdf("方案.pdf")
     )
 
+    # --- calls (world_calls.py) -----------------------------------------------------------------
+    build_calls_world(o, actor, bureau, society)
     # --- insights: a draft monthly report with a hand-added activity and a news item -----------
     o["report"] = insights.draft_report(actor["operator"], month=dt.date(2026, 5, 1))
     o["report_activity"] = insights.add_activity(

@@ -6,6 +6,9 @@ look the same) and send anonymous visitors to the login page.
 
 from __future__ import annotations
 
+import copy
+from urllib.parse import urlsplit
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -13,11 +16,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.core.exceptions import ValidationError
+from django.contrib.messages.storage import default_storage
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
@@ -47,6 +51,7 @@ from .selectors import (
     api_tokens_for_user,
     can_manage_users,
     membership_for_request,
+    set_request_membership,
     users_for_management,
 )
 from .services import LoginStatus
@@ -56,6 +61,45 @@ USERS_PER_PAGE = 25
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def page_opens_for(request: HttpRequest, membership, target: str) -> bool:
+    """Whether the page at ``target`` (a path of this site) opens for ``membership``: the
+    page's view is asked once, as a GET inside this request, and a 404, a 403 or an error
+    status means no. Generic: it runs the same access checks the page runs (``access_*``),
+    whatever the page. Pages answer GET without writing, so the probe changes nothing; its
+    response (and any message it would show) is thrown away."""
+    parts = urlsplit(target)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return False
+    # the same request with what the middleware set (user, session, language, htmx …),
+    # turned into a GET of the target
+    probe = copy.copy(request)
+    probe.method = "GET"
+    probe.path = probe.path_info = parts.path
+    probe.GET = QueryDict(parts.query)
+    probe.POST = QueryDict()
+    probe.META = {
+        **request.META,
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": parts.path,
+        "QUERY_STRING": parts.query,
+    }
+    probe.META.pop("HTTP_HX_REQUEST", None)
+    probe.resolver_match = match
+    probe._messages = default_storage(probe)
+    if hasattr(request, "htmx"):
+        probe.htmx = type(request.htmx)(probe)
+    set_request_membership(
+        probe, membership, getattr(request, "memberships", []), MembershipChoice.CHOSEN
+    )
+    try:
+        response = match.func(probe, *match.args, **match.kwargs)
+    except (Http404, PermissionDenied):
+        return False
+    return response.status_code < 400
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -201,11 +245,12 @@ class SwitchMembershipView(LoginRequiredMixin, View):
             _("You now act as %(role)s of %(organization)s.")
             % {"role": membership.get_role_display(), "organization": membership.organization.name},
         )
-        target = (
-            safe_next(request, request.POST.get("next"))
-            or safe_next(request, request.META.get("HTTP_REFERER"))
-            or reverse("home")
+        target = safe_next(request, request.POST.get("next")) or safe_next(
+            request, request.META.get("HTTP_REFERER")
         )
+        # back to the page only if the new organisation may open it, else to its workbench
+        if not target or not page_opens_for(request, membership, target):
+            target = reverse("home")
         return redirect(target)
 
 

@@ -29,6 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView, set_rollback
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.calls.errors import CallError
 from zhizao.common.audit import Actor
 from zhizao.diagnosis.errors import DiagnosisError
 from zhizao.matchmaking.errors import MatchError
@@ -38,7 +39,7 @@ from zhizao.registry.errors import RegistryError
 from .pagination import StandardPagination
 from .permissions import ActsInMembership
 
-DOMAIN_ERRORS = (PolicyError, MatchError, DiagnosisError, RegistryError)
+DOMAIN_ERRORS = (PolicyError, MatchError, DiagnosisError, RegistryError, CallError)
 
 
 # --- input ----------------------------------------------------------------------------------

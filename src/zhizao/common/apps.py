@@ -13,7 +13,7 @@ class CommonConfig(AppConfig):
 
         from .navigation import autodiscover, register_nav
 
-        register_nav("home", label=_("Overview"), icon="home", order=10)
+        register_nav("home", label=_("Workbench"), icon="home", order=10)
         register_nav(
             "audit_log",
             label=_("Audit log"),

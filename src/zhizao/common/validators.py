@@ -7,6 +7,8 @@ Every field that holds an address someone may click goes through one of these, s
 * ``validate_site_link`` — a link inside this site (``/policies/…``) or an http(s) address
   (notifications).
 
+Free-text searches are bounded here too (``validate_search_query``, ``search_field``).
+
 Templates render a stored address as a link only when ``is_web_url`` / ``is_site_link`` says so
 (the ``web_url`` and ``site_link`` filters), so a row written before the validator existed is
 shown as text, never as a clickable ``javascript:`` link.
@@ -14,6 +16,7 @@ shown as text, never as a clickable ``javascript:`` link.
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -72,3 +75,35 @@ __all__ = [
     "validate_site_link",
     "validate_web_url",
 ]
+
+
+# --- free-text searches -----------------------------------------------------------------------
+
+SEARCH_MAX_CHARS = 100
+SEARCH_MAX_TERMS = 8
+
+
+def search_terms(value: str) -> list[str]:
+    return [t for t in value.replace("|", " ").split() if t]
+
+
+def validate_search_query(value: str) -> None:
+    """Every free-text search box and the API's ``q``: at most 100 characters and 8 words, so
+    that no query can make a list scan the table once per word of a pasted paragraph."""
+    if len(value) > SEARCH_MAX_CHARS or len(search_terms(value)) > SEARCH_MAX_TERMS:
+        raise ValidationError(
+            _("Search with at most %(chars)s characters and %(terms)s words."),
+            code="search_too_long",
+            params={"chars": SEARCH_MAX_CHARS, "terms": SEARCH_MAX_TERMS},
+        )
+
+
+def search_field(label) -> forms.CharField:
+    """The search box of a list: optional, bounded by ``validate_search_query``."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=True,
+        validators=[validate_search_query],
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": SEARCH_MAX_CHARS}),
+    )

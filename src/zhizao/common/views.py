@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlsplit
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views import View
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View, defaults
 
 from zhizao.accounts.selectors import can_view_audit_log
 
 from .models import AuditAction, AuditEntry
-from .navigation import home_blocks
+from .navigation import home_blocks, workbench_for
 from .notifications import mark_read, notifications_for
 
 
@@ -22,12 +27,25 @@ def health(request):
 
 
 class HomeView(View):
-    """The overview: the blocks the apps register (``zhizao.common.navigation``), in order."""
+    """The acting role's workbench (工作台): what waits for it, its figures and shortcuts, from
+    the providers the apps register (``zhizao.common.navigation``), then the blocks. A visitor
+    who is not logged in gets the landing page (the public pages and the way in)."""
 
     def get(self, request):
+        membership = request.membership
+        bench = workbench_for(request, membership)
         if not request.user.is_authenticated:
-            return redirect("accounts:login")
-        return render(request, "home.html", {"blocks": home_blocks(request, request.membership)})
+            return render(request, "common/landing.html", {"workbench": bench})
+        return render(
+            request,
+            "home.html",
+            {
+                "workbench": bench,
+                "today": timezone.localdate(),
+                "soon": timezone.localdate() + dt.timedelta(days=7),
+                "blocks": home_blocks(request, membership),
+            },
+        )
 
 
 class AuditLogView(LoginRequiredMixin, View):
@@ -92,3 +110,42 @@ class NotificationReadView(LoginRequiredMixin, View):
         raw = request.POST.get("id", "")
         mark_read(request.membership, pk=int(raw) if raw.isdigit() else None)
         return redirect("notifications")
+
+
+# --- error pages: the platform's layout, the user's language, a way back -------------------
+
+
+def _back_link(request) -> str:
+    """The page the user came from, when it is one of ours (never another site)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        if urlsplit(referer).path != request.path:
+            return referer
+    return ""
+
+
+def _error_page(request, status: int, template: str):
+    return render(request, template, {"back": _back_link(request)}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, 400, "400.html")
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, 403, "403.html")
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, 404, "404.html")
+
+
+def server_error(request):
+    """The 500 page in the layout; if even that fails (the database is gone), Django's own
+    plain page."""
+    try:
+        return render(request, "500.html", {"back": ""}, status=500)
+    except Exception:  # the page that reports an error must not raise one
+        return defaults.server_error(request)

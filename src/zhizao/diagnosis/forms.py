@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhizao.common.widgets import IsoDateInput
 from zhizao.registry.models import Organization
 
 from .enums import EnterpriseType
@@ -36,7 +37,7 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["name", "description", "model", "budget_yuan", "price_yuan", "deadline"]
         widgets = {
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "deadline": IsoDateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -146,9 +147,7 @@ class CampaignProviderForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_at = forms.DateField(
-        label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_at = forms.DateField(label=_("Visited on"), widget=IsoDateInput())
     note = forms.CharField(
         label=_("Visit note"),
         required=False,

@@ -22,7 +22,7 @@ from zhizao.accounts.models import Membership
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
 from zhizao.registry.forms import OrganizationFilterForm
-from zhizao.registry.models import Organization
+from zhizao.registry.models import Organization, Region
 from zhizao.registry.selectors import filter_organizations
 
 from . import access, services, stats
@@ -528,6 +528,13 @@ def campaign_detail(request, pk):
         t.reason_text = allocation_reason(t.unassigned_reason)
     counts = dict(campaign.targets.values_list("state").annotate(n=Count("id")))
     providers = stats.campaign_progress(campaign)
+    # service regions by name (one query for all of them), never as codes
+    names = {
+        r.code: r.name
+        for r in Region.objects.filter(code__in={c for p in providers for c in p.regions})
+    }
+    for p in providers:
+        p.region_names = [names.get(code, code) for code in p.regions]
     return render(
         request,
         "diagnosis/campaign_detail.html",

@@ -7,6 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhizao.common.validators import search_field
+from zhizao.common.widgets import IsoDateInput
+
 from . import codes
 from .enums import (
     ApplicationState,
@@ -16,7 +19,7 @@ from .enums import (
 )
 from .vocabulary import category_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 REQUIREMENT_ROWS = 5
 #: suggestions offered in the requirement rows (a datalist); anything else is a text requirement
 REQUIREMENT_SUGGESTIONS = (
@@ -435,7 +438,7 @@ class AnnounceForm(ServiceForm):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = search_field(_("Search"))
     category = forms.ChoiceField(label=_("Category"), required=False, choices=())
     state = forms.ChoiceField(label=_("State"), required=False, choices=())
     region = forms.RegexField(regex=r"^\d{2,6}$", required=False)

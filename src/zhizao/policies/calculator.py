@@ -182,7 +182,8 @@ def evaluate_organization(
     facts = adapters.enterprise_facts(organization)
     names = dict(Project.objects.filter(enterprise=organization).values_list("pk", "name"))
     results = []
-    for outcome in evaluate(catalogue, facts, as_of, items=items, lang=lang):
+    code_names = engine.code_names(lang)
+    for outcome in evaluate(catalogue, facts, as_of, items=items, lang=lang, names=code_names):
         version = by_version.get((outcome.item, outcome.version))
         if version is None:  # no version in force on as_of
             continue

@@ -166,6 +166,14 @@ def _condition(node, lang: str, top: bool = True) -> str:
     return f"{label} {pick(OPS[node.op], lang)} {shown}"
 
 
+def describe_conditions(node, lang: str = "zh") -> str:
+    """Parsed conditions (``Rule.conditions``) in words, without the amount: a call's
+    eligibility rule shown to applicants."""
+    if node is None:
+        return _w("always", lang)
+    return _condition(node, "en" if lang.startswith("en") else "zh")
+
+
 def _amount(node, lang: str) -> str:
     if isinstance(node, Fixed):
         return _w("fixed", lang, amount=money_text(node.yuan.value * 100, lang))

@@ -10,15 +10,20 @@ code: ``zhizao_core.policy.parse_rule`` reads it as typed data with size and dep
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 
 import yaml
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhizao.registry.models import Industry, Region
 from zhizao_core.policy import Rule, RuleError, RuleFile, parse_rule, parse_rule_file
+from zhizao_core.policy.rules import FACTS
 
+from .enums import ProjectKind
 from .errors import PolicyError
 
 RULES_DIR = Path(__file__).resolve().parent / "data" / "rules"
@@ -111,3 +116,52 @@ def stored_catalogue(versions) -> dict[str, list[Rule]]:
             continue
         catalogue.setdefault(rule.key, []).append(rule)
     return catalogue
+
+
+# --- names of places and industries in explanations ------------------------------------------
+
+_CODE_NAMES: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+_names_lock = threading.Lock()
+
+
+def _name_tables(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Region and industry names in ``lang``, read once per process (the reference tables do
+    not change while it runs; an empty test database is not cached)."""
+    tables = _CODE_NAMES.get(lang)
+    if tables is not None:
+        return tables
+    with _names_lock:
+        regions = {
+            code: (en or zh) if lang == "en" else zh
+            for code, zh, en in Region.objects.values_list("code", "name_zh", "name_en")
+        }
+        industries = {
+            code: (en or zh) if lang == "en" else zh
+            for code, zh, en in Industry.objects.values_list("code", "name_zh", "name_en")
+        }
+        tables = (regions, industries)
+        if regions:
+            _CODE_NAMES[lang] = tables
+    return tables
+
+
+def code_names(lang: str | None = None):
+    """``names(fact, code)`` for ``zhizao_core.policy.evaluate``: a region code or prefix
+    (``3202`` → 无锡市), an industry code (``C``, ``34``, ``3421``) and a project kind
+    (``intelligent_transformation`` → 智能化改造) by their names."""
+    lang = lang or language()
+    regions, industries = _name_tables(lang)
+    with translation.override("en" if lang == "en" else "zh-hans"):
+        kinds = {value: str(label) for value, label in ProjectKind.choices}
+
+    def names(fact: str, code: str) -> str | None:
+        kind = FACTS.get(fact)
+        if kind == "industry":
+            return industries.get(code)
+        if kind == "code":
+            return regions.get(code.ljust(6, "0")) if code.isdigit() and len(code) <= 6 else None
+        if fact == "project.kind":
+            return kinds.get(code)
+        return None
+
+    return names

@@ -77,6 +77,7 @@ class RecognitionTitle(models.TextChoices):
     HIGH_TECH = "高新技术企业", _("High-tech enterprise")
     GREEN_FACTORY = "绿色工厂", _("Green factory")
     FIRST_SET = "首台套", _("First (set) of major equipment")
+    TECH_ADVANCE = "智能制造十大科技进展", _("Ten technology advances in smart manufacturing")
 
 
 class RecognitionLevel(models.TextChoices):

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from zhizao.common.validators import search_field
+from zhizao.common.widgets import IsoDateInput
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization, Region
 
 from .enums import PolicyLevel, PolicyState
 from .models import CreditRecord, Loan, Policy, PolicyItem, Project, Recognition
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class ServiceForm(forms.ModelForm):
@@ -28,8 +31,16 @@ class ServiceForm(forms.ModelForm):
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    """A region by its names, never its code: 江苏省 · 无锡市 · 锡山区 (a district with its city
+    and province, so that two districts of the same name are told apart)."""
+
     def label_from_instance(self, obj) -> str:
-        return f"{obj.code} {obj.name}"
+        names = getattr(self, "_names", None)
+        if names is None:
+            names = self._names = {r.code: r.name for r in self.queryset}
+        code = obj.code
+        chain = dict.fromkeys((code[:2] + "0000", code[:4] + "00", code))
+        return " · ".join(names.get(c, obj.name) for c in chain if c in names or c == code)
 
 
 def _regions():
@@ -82,7 +93,7 @@ class PolicyForm(ServiceForm):
 
 
 class PolicyFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search title or document number"), required=False)
+    q = search_field(_("Search title or document number"))
     level = forms.ChoiceField(
         label=_("level"), choices=[("", _("All levels")), *PolicyLevel.choices], required=False
     )
@@ -178,6 +189,7 @@ class RecognitionForm(ServiceForm):
     class Meta:
         model = Recognition
         fields = ["title", "level", "since", "reference"]
+        labels = {"title": pgettext_lazy("recognition", "Title")}
         widgets = {"since": DATE}
 
 
@@ -185,6 +197,7 @@ class CreditRecordForm(ServiceForm):
     class Meta:
         model = CreditRecord
         fields = ["kind", "start_date", "end_date", "description", "source"]
+        labels = {"kind": pgettext_lazy("credit record kind", "Kind")}
         widgets = {
             "start_date": DATE,
             "end_date": DATE,

@@ -20,13 +20,14 @@ from django.forms import formset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhizao.common.widgets import IsoDateInput
 from zhizao_core.policy.phrases import CAPS, FACT_LABELS, pick
 from zhizao_core.policy.rules import CAP_SCOPES, FACTS, OPS_BY_TYPE, STACKING_MODES
 from zhizao_core.text.amounts import AmountError, parse_amount
 
 from .enums import ProjectKind, RecognitionLevel, RecognitionTitle
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 TITLES_FACT = "enterprise.titles"
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 SPLIT = re.compile(r"[\s,，、;；]+")

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from zhizao.common.validators import search_field
 from zhizao_core.importing import normalize_website
 from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
 
@@ -29,7 +30,7 @@ class OrganizationFilterForm(forms.Form):
     """The registry filters. Region and industry come as cascading selects (province → city →
     district, division → group → class) or directly as ``region`` / ``industry`` codes."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = search_field(_("Search"))
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     province = forms.CharField(label=_("Province"), required=False)
     city = forms.CharField(label=_("City"), required=False)

@@ -19,6 +19,7 @@ from django.views import View
 
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
+from zhizao.common.navigation import organization_links
 
 from . import access, selectors
 from .enums import IMPORT_ACTIVE_STATES, ImportState, NameChangeState, OrganizationKind
@@ -179,6 +180,10 @@ class OrganizationDetailView(ActingMixin, View):
             "history": selectors.history_for_object(org) if tab == "history" else [],
             "pending_name_change": selectors.pending_name_change(org) if can_history else None,
             "field_labels": _field_labels(),
+            # what the other apps hold about it that the viewer may open (their providers)
+            "related": organization_links(request, request.membership, org)
+            if tab == "profile"
+            else [],
         }
         return render(request, "registry/organization_detail.html", context)
 

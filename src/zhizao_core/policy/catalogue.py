@@ -95,7 +95,7 @@ class CaseResult:
 
 
 def run_case(
-    catalogue: dict[str, list[Rule]], item: str, case: dict, *, lang: str = "zh"
+    catalogue: dict[str, list[Rule]], item: str, case: dict, *, lang: str = "zh", names=None
 ) -> CaseResult:
     """Evaluate one example case and compare with what it expects (to the fen)."""
     name = str(case.get("name") or "")
@@ -112,7 +112,7 @@ def run_case(
             [FactProblem("as_of", "bad_date", {"value": str(case.get("as_of"))})]
         ) from exc
     items = [item] if item in catalogue else []
-    outcomes = evaluate(catalogue, enterprise, as_of, items=items or [item], lang=lang)
+    outcomes = evaluate(catalogue, enterprise, as_of, items=items or [item], lang=lang, names=names)
     problems = []
     expected = case.get("expect") or []
     if len(expected) != len(outcomes):

@@ -22,6 +22,7 @@ Order of work for an item and an enterprise:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -180,12 +181,24 @@ def show(fact_kind: str, value, lang: str) -> str:
     return str(value)
 
 
-def _show_operand(fact: str, op: str, value, lang: str) -> str:
-    kind = FACTS[fact]
+# Names of codes (places, industries, project kinds) for the explanation: ``names(fact,
+# code)`` returns the name, or None to show the code. The caller passes it (the Django side
+# reads the reference tables and vocabularies); without it the explanation shows codes, as the
+# rule file does.
+CodeNames = Callable[[str, str], str | None]
+
+
+def _show_named(fact: str, value, lang: str, names: CodeNames | None) -> str:
+    if names is not None and isinstance(value, str) and value:
+        return names(fact, value) or value
+    return show(FACTS[fact], value, lang)
+
+
+def _show_operand(fact: str, op: str, value, lang: str, names: CodeNames | None = None) -> str:
     if isinstance(value, tuple):
         joiner = " – " if op == "between" else "、"
-        return joiner.join(show(kind, v, lang) for v in value)
-    return show(kind, value, lang)
+        return joiner.join(_show_named(fact, v, lang, names) for v in value)
+    return _show_named(fact, value, lang, names)
 
 
 def _compare(kind: str, op: str, value, operand) -> bool:
@@ -231,10 +244,11 @@ def title_holds(enterprise: Enterprise, titles, levels, as_of: date) -> bool | N
 
 
 class _Explainer:
-    def __init__(self, rule: Rule, as_of: date, lang: str):
+    def __init__(self, rule: Rule, as_of: date, lang: str, names: CodeNames | None = None):
         self.rule = rule
         self.as_of = as_of
         self.lang = lang
+        self.names = names
         self.params_used: dict[str, None] = {}
 
     # conditions ----------------------------------------------------------------------------
@@ -304,8 +318,8 @@ class _Explainer:
         else:
             result = _compare(kind, node.op, value, node.value)
         label = pick(FACT_LABELS[node.fact], lang)
-        operand = _show_operand(node.fact, node.op, node.value, lang)
-        shown = show(kind, value, lang)
+        operand = _show_operand(node.fact, node.op, node.value, lang, self.names)
+        shown = _show_named(node.fact, value, lang, self.names)
         steps.append(
             {
                 "step": "condition",
@@ -598,10 +612,15 @@ def _cap_info(cap, fen: int) -> dict:
 
 
 def evaluate_rule(
-    rule: Rule, enterprise: Enterprise, as_of: date, *, lang: str = "zh"
+    rule: Rule,
+    enterprise: Enterprise,
+    as_of: date,
+    *,
+    lang: str = "zh",
+    names: CodeNames | None = None,
 ) -> list[Outcome]:
     """One item version against one enterprise: an outcome per subject, before stacking."""
-    explainer = _Explainer(rule, as_of, lang)
+    explainer = _Explainer(rule, as_of, lang, names)
     head = {
         "step": "version",
         "text": word(
@@ -1014,9 +1033,11 @@ def evaluate(
     *,
     items: list[str] | None = None,
     lang: str = "zh",
+    names: CodeNames | None = None,
 ) -> list[Outcome]:
     """Every requested item (default: all) for one enterprise, stacking applied, in item
-    order. Items of a stacking group are evaluated together even if only one is asked for."""
+    order. Items of a stacking group are evaluated together even if only one is asked for.
+    ``names`` names the places and industries in the explanation (see ``CodeNames``)."""
     wanted = list(items) if items is not None else sorted(catalogue)
     in_force: dict[str, Rule] = {}
     for key in catalogue:
@@ -1033,7 +1054,7 @@ def evaluate(
     ]
     outcomes: list[Outcome] = []
     for key in needed:
-        outcomes += evaluate_rule(in_force[key], enterprise, as_of, lang=lang)
+        outcomes += evaluate_rule(in_force[key], enterprise, as_of, lang=lang, names=names)
     apply_stacking(in_force, outcomes, enterprise, lang)
     out = []
     for key in wanted:

@@ -122,7 +122,9 @@ class OrganizationListApi(ApiOperation):
     def get(self, request):
         require(access.can_browse(request.membership))
         form = OrganizationFilterForm(request.query_params or None)
-        form.is_valid()
+        if not form.is_valid() and "q" in form.errors:
+            # a search too long for the list is refused with its reason, never half-applied
+            raise serializers.ValidationError({"q": form.errors["q"]})
         filters = form.to_filter() if request.query_params else selectors.OrganizationFilter()
         queryset = selectors.organizations_for_listing(filters)
         paginator = StandardPagination()

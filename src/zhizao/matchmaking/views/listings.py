@@ -63,9 +63,14 @@ def _filtered(qs, form):
 
 @login_required
 def demand_list(request):
-    """我的需求 (an enterprise); every demand for staff."""
+    """我的需求 (an enterprise); the published demands for providers and banks (the market they
+    answer); every demand for staff."""
     membership = request.membership
-    if not (roles.is_enterprise(membership) or roles.is_staff(membership)):
+    if not (
+        roles.is_enterprise(membership)
+        or roles.is_staff(membership)
+        or roles.is_supplier(membership)
+    ):
         raise Http404
     form = FilterForm(request.GET or None, states=DemandState.choices)
     qs = _filtered(access.demands_for(membership), form).annotate(
@@ -81,6 +86,9 @@ def demand_list(request):
             "form": form,
             "can_create": roles.is_enterprise(membership),
             "is_staff": roles.is_staff(membership),
+            "all_demands": not roles.is_enterprise(membership),
+            # other providers' introductions are not a supplier's business
+            "is_supplier": roles.is_supplier(membership),
         },
     )
 
@@ -152,6 +160,9 @@ def demand_detail(request, pk):
     rows = []
     if owner or roles.is_staff(membership):
         rows = presentation.offering_rows(index.rank_offerings(demand, top=RESULTS), demand=demand)
+    introductions = list(
+        access.introductions_for(membership).filter(demand=demand).order_by("-updated_at")
+    )
     return render(
         request,
         "matchmaking/demand_detail.html",
@@ -162,9 +173,9 @@ def demand_detail(request, pk):
             "show_contact": access.can_see_demand_contact(membership, demand),
             "region_name": codes.region_name(demand.region),
             "industry_name": codes.industry_name(demand.industry),
-            "introductions": access.introductions_for(membership)
-            .filter(demand=demand)
-            .order_by("-updated_at"),
+            "introductions": introductions,
+            # a ranked row names its introduction; only the ones this viewer may open link
+            "open_introductions": {i.pk for i in introductions},
             "request_form": RequestForm(),
             "contact": demand.contact if owner else None,
             "my_offerings": access.offerings_for(membership).filter(

@@ -241,7 +241,7 @@ def run_cases(item: PolicyItem, version: PolicyItemVersion, *, lang: str | None 
     for i, case in enumerate(version.test_cases or []):
         name = str(case.get("name") or "") if isinstance(case, dict) else ""
         try:
-            result = run_case(catalogue, item.key, case, lang=lang)
+            result = run_case(catalogue, item.key, case, lang=lang, names=engine.code_names(lang))
         except (FactsError, TypeError, ValueError, AttributeError) as exc:
             text = "；".join(p.text(lang) for p in getattr(exc, "problems", [])) or str(exc)
             runs.append(CaseRun(i, name, case, False, error=text or _("The case cannot be read.")))

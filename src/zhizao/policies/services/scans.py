@@ -121,7 +121,14 @@ def screen_rows(
             if index not in explained:
                 explained[index] = {
                     outcome.project: outcome
-                    for outcome in evaluate(catalogue, facts, as_of, items=[rule.key], lang=lang)
+                    for outcome in evaluate(
+                        catalogue,
+                        facts,
+                        as_of,
+                        items=[rule.key],
+                        lang=lang,
+                        names=engine.code_names(lang),
+                    )
                 }
             outcome = explained[index].get(project)
             if outcome is not None:

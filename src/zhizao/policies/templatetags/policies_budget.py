@@ -1,5 +1,8 @@
 """``{% budget_use item %}`` / ``{% budget_use policy=policy %}``: the budget's use (paid,
-committed by announced name lists, remaining) as a small card, for the policy and item pages."""
+committed by announced name lists, remaining) as a small card, for the policy and item pages;
+``|human_source`` for the explanations."""
+
+import re
 
 from django import template
 
@@ -13,3 +16,14 @@ def budget_use(item=None, policy=None):
     if item is not None:
         return {"use": budget_use_of(item)}
     return {"use": budget_use_of(policy=policy)}
+
+
+FACT_PATH = re.compile(r"^[a-z_]+(?:\[[^\]]*\])?\.[a-z_]+$")
+
+
+@register.filter
+def human_source(source: str) -> str:
+    """Where a fact came from, as people read it; a raw fact path (``enterprise.region``,
+    ``projects[p1].total_investment`` — what the explainer falls back to when nothing better
+    is known) is not shown."""
+    return "" if not source or FACT_PATH.match(str(source)) else source

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.widgets import IsoDateInput
 
 from .. import access
 from ..errors import PolicyError
@@ -23,9 +24,7 @@ class PaymentForm(forms.Form):
     amount_yuan = forms.DecimalField(
         label=gettext_lazy("Amount (yuan)"), max_digits=16, decimal_places=2, min_value=0
     )
-    paid_on = forms.DateField(
-        label=gettext_lazy("Paid on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"), widget=IsoDateInput())
     reference = forms.CharField(
         label=gettext_lazy("Reference (voucher number)"), max_length=120, required=False
     )

@@ -147,6 +147,9 @@ def item_new(request, pk):
     return render(request, "policies/item_form.html", {"form": form, "policy": policy})
 
 
+RUNS_SHOWN = 20
+
+
 @login_required
 def item_detail(request, key):
     membership = request.membership
@@ -155,10 +158,20 @@ def item_detail(request, key):
     versions = item.versions.select_related("created_by", "published_by").order_by("-number")
     if not can_manage:
         versions = versions.exclude(state=VersionState.DRAFT)
+    # its scans (with their name lists, where the payments are) and sandbox runs: the item is
+    # where an officer follows the work on it
+    runs = list(
+        access.scans_for(membership)
+        .filter(item_version__item=item)
+        .prefetch_related("name_lists")
+        .order_by("-created_at", "-id")[:RUNS_SHOWN]
+    )
     return render(
         request,
         "policies/item_detail.html",
         {
+            "scans": [r for r in runs if not r.is_sandbox],
+            "sandbox_runs": [r for r in runs if r.is_sandbox],
             "item": item,
             "policy": item.policy,
             "versions": versions,

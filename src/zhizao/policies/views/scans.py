@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.widgets import IsoDateInput
 
 from .. import access, engine
 from ..enums import Eligibility, ScanState
@@ -27,7 +28,7 @@ class ScanForm(forms.Form):
     )
     as_of = forms.DateField(
         label=gettext_lazy("As of"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         help_text=gettext_lazy("The rule version in force and the facts are taken on this date."),
     )
 
