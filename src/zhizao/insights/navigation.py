@@ -12,7 +12,7 @@ register_nav(
     "insights:dashboard",
     label=_("Dashboards"),
     icon="chart",
-    order=75,
+    order=77,
     active_on=("insights:records",),
     visible=can_view_dashboards,
 )
@@ -20,7 +20,7 @@ register_nav(
     "insights:report_list",
     label=_("Monthly reports"),
     icon="report",
-    order=76,
+    order=78,
     active_on=("insights:report_detail",),
     visible=can_view_dashboards,
 )
