@@ -7,12 +7,18 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils import timezone
 
 from zhizao_core.insights import add_months
 
 from .access import COLUMN
 from .providers import Figure
 from .selectors import Filters
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in the current time zone (a date field takes its date)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def records_queryset(fig: Figure, filters: Filters, *, key: str = ""):
@@ -32,9 +38,9 @@ def records_queryset(fig: Figure, filters: Filters, *, key: str = ""):
     elif filters.chain:
         qs = qs.filter(**{f"{org}chain_nodes__chain__code": filters.chain}).distinct()
     if filters.end:
-        qs = qs.filter(**{f"{fig.date}__lt": add_months(filters.end, 1)})
+        qs = qs.filter(**{f"{fig.date}__lt": _moment(add_months(filters.end, 1))})
     if filters.start and not fig.stock:
-        qs = qs.filter(**{f"{fig.date}__gte": filters.start})
+        qs = qs.filter(**{f"{fig.date}__gte": _moment(filters.start)})
     if key and fig.key:
         qs = qs.filter(**{fig.key: key})
     return qs
