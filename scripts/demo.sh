@@ -12,6 +12,8 @@ $PY manage.py diagnosis_demo
 $PY manage.py policies_demo
 $PY manage.py match_demo
 $PY manage.py calls_demo
+# after the calls demo (it needs this year's 双十 call with applications past formal review)
+$PY manage.py review_demo
 $PY manage.py insights_demo
 ADDR="${ZHIZAO_ADDR:-127.0.0.1:8000}"
 $PY manage.py worker --no-reload -v0 & WORKER=$!

@@ -5,6 +5,7 @@ settings (``DATABASE_URL``) point to.
     zhizao registry import FILE [--commit] [--skip-invalid] [--format json]
     zhizao worker
     zhizao review assign|draw|aggregate --input FILE   (pure JSON commands, no Django)
+    zhizao expo schedule --input FILE   (pure core, no Django: zhizao_core.expo.cli)
 
 Two-word commands (``zhizao registry import``) map to management commands named
 ``registry_import``; anything else is passed to Django unchanged.
@@ -19,7 +20,8 @@ GROUPS = {
     "registry": {"import", "export", "load-reference", "demo"},
     "diagnosis": {"score", "load-models", "demo"},
     "policies": {"evaluate", "load-rules", "demo", "scan"},
-    "match": {"rank", "evaluate", "demo", "reindex"},
+    "match": {"rank", "evaluate", "demo", "reindex", "import"},
+    "review": {"demo", "replay"},
     "insights": {"report", "refresh", "demo"},
 }
 
@@ -32,19 +34,27 @@ def translate_argv(argv: list[str]) -> list[str]:
 
 # JSON-in/JSON-out commands of the pure core: run before Django starts (no settings, no
 # database), so they start fast and work on a machine without the platform configured.
-PURE = {"review": ("zhizao_core.review.commands", {"assign", "draw", "aggregate"})}
+# (group, command) -> (module, whether its ``main`` receives the command word too).
+PURE = {
+    ("review", "assign"): ("zhizao_core.review.commands", True),
+    ("review", "draw"): ("zhizao_core.review.commands", True),
+    ("review", "aggregate"): ("zhizao_core.review.commands", True),
+    ("expo", "schedule"): ("zhizao_core.expo.cli", False),
+}
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) >= 2 and args[0] in PURE and args[1] in PURE[args[0]][1]:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    pure = PURE.get(tuple(raw[:2]))
+    if pure is not None:
         import importlib
 
-        sys.exit(importlib.import_module(PURE[args[0]][0]).main(args[1:]))
+        module, with_command = pure
+        sys.exit(importlib.import_module(module).main(raw[1:] if with_command else raw[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhizao.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["zhizao", *translate_argv(args)])
+    execute_from_command_line(["zhizao", *translate_argv(raw)])
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhizao.policies",
     "zhizao.matchmaking",
     "zhizao.calls",
+    "zhizao.review",
     "zhizao.insights",
     "zhizao.api",
 ]
@@ -216,13 +217,19 @@ ZHIZAO_PERIODIC_JOBS = {
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
+    "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
     "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),
 }
 
-# E-mail (notifications): printed on the console unless a backend is configured.
-EMAIL_BACKEND = os.environ.get(
-    "ZHIZAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# E-mail copies of notifications: the console in the demo; an SMTP (or any) backend in
+# production through ZHIZAO_EMAIL_BACKEND (Django 6.1's MAILERS; EMAIL_* settings are deprecated).
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "ZHIZAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("ZHIZAO_FROM_EMAIL", "noreply@zhizao.local")
 
 # --- Authentication -------------------------------------------------------------------------
@@ -308,7 +315,9 @@ ZHIZAO_MATCH_EMBEDDING_CACHE = os.environ.get(
 )
 # A published demand whose best offering scores below this, or meets not every must-have, is
 # a supply gap on the operators' page.
-ZHIZAO_MATCH_GAP_SCORE = float(os.environ.get("ZHIZAO_MATCH_GAP_SCORE", "0.35"))
+# Calibrated on the gold set's development split (docs/matching.md, "Supply gaps"): a demand
+# whose best offering's fused score is below this, or misses a must-have, is a supply gap.
+ZHIZAO_MATCH_GAP_SCORE = float(os.environ.get("ZHIZAO_MATCH_GAP_SCORE", "0.75"))
 ZHIZAO_EVIDENCE_MAX_BYTES = int(os.environ.get("ZHIZAO_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 ZHIZAO_IMPORT_MAX_ROWS = int(os.environ.get("ZHIZAO_IMPORT_MAX_ROWS", "200000"))
 # Files above these sizes are checked / committed by a background worker, not in the request.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("policies/", include("zhizao.policies.urls")),
     path("matchmaking/", include("zhizao.matchmaking.urls")),
     path("calls/", include("zhizao.calls.urls")),
+    path("review/", include("zhizao.review.urls")),
     path("insights/", include("zhizao.insights.urls")),
     path("notifications/", common_views.NotificationListView.as_view(), name="notifications"),
     path(

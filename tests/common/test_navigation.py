@@ -40,6 +40,9 @@ def test_every_app_registers_its_entries_and_common_names_none_of_them():
         "registry:chain_list",
         "registry:import_list",
         "registry:organization_list",
+        "review:expert_list",
+        "review:my_assignments",
+        "review:round_list",
     ]
     assert sorted(REGISTRY.blocks) == ["registry/home/imports.html", "registry/home/overview.html"]
 
@@ -60,6 +63,8 @@ def test_operator_sees_the_entries_of_its_role_in_order(client, operator):
         ("Dashboards", False),
         ("Monthly reports", False),
         ("Imports", False),
+        ("Expert review", False),
+        ("Expert pool", False),
         ("Users and roles", False),
         ("Audit log", False),
         ("API", False),

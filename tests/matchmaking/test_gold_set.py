@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from zhizao_core.matching.evaluate import split_demands
+from zhizao_core.matching.lexicon import resolve_category
 from zhizao_core.matching.vocabulary import (
     CATEGORIES,
     CERTIFICATIONS,
@@ -164,7 +166,7 @@ def test_every_category_and_kind_is_covered(gold):
     assert {c: n for c, n in per_category.items() if n < 10} == {}
     assert set(per_category) == set(CATEGORIES)
     assert {o["kind"] for o in offerings} == set(KINDS)
-    assert {d["category"] for d in demands} == set(CATEGORIES)
+    assert {d["category"] for d in demands if "style" not in d} == set(CATEGORIES)
 
 
 def _check_requirement(requirement, where):
@@ -189,8 +191,15 @@ def test_demands_follow_the_contract(gold, reference):
     industries, regions = reference
     fields = {"id", "title", "description", "category", "industry", "region", "budget_yuan", "must"}
     for d in demands:
-        assert fields <= set(d) <= fields | {"nice"}, d["id"]
-        assert d["category"] in CATEGORIES, d["id"]
+        assert fields <= set(d) <= fields | {"nice", "style"}, d["id"]
+        style = d.get("style", "category_given")
+        if style == "problem_only":
+            assert d["category"] is None, d["id"]
+        elif style == "wrong_category":
+            assert d["category"] in CATEGORIES, d["id"]
+        else:  # a code, or (issue 16) a name or alias a person would write
+            assert style == "category_given", d["id"]
+            assert resolve_category(d["category"]) in CATEGORIES, d["id"]
         assert d["industry"] in industries, d["id"]
         assert re.fullmatch(r"\d{6}", d["region"]) and d["region"] in regions, d["id"]
         assert d["title"].strip() and d["description"].strip(), d["id"]
@@ -203,6 +212,21 @@ def test_demands_follow_the_contract(gold, reference):
         assert len(d["must"]) <= 3, d["id"]
         for n, requirement in enumerate(d["must"] + d.get("nice", [])):
             _check_requirement(requirement, f"{d['id']}[{n}]")
+
+
+def test_the_managers_demands_and_their_test_split(gold):
+    """Issue 16: at least 80 demands written as factory managers write, of every type, with at
+    least 30 of them in the test split that tuning never sees."""
+    _, demands, _ = gold
+    styled = [d for d in demands if "style" in d]
+    assert len(styled) >= 80
+    assert Counter(d["style"] for d in styled) == {
+        "problem_only": 61,
+        "wrong_category": 15,
+        "category_given": 12,
+    }
+    _, test = split_demands([d["id"] for d in styled])
+    assert len(test) >= 30
 
 
 def test_judgments_refer_to_existing_ids_with_grades_and_reasons(gold):

@@ -118,12 +118,19 @@ def test_supply_gaps_list_demands_without_a_good_match(
     assert [(g.category, g.city, [gap.demand.pk for gap in g.demands]) for g in groups] == [
         ("predictive_maintenance", "320200", [lonely.pk])
     ]
-    assert groups[0].demands[0].best_score is None
+    gap = groups[0].demands[0]
+    # the best offering is a weak match, shown as a fit (never a raw score), and the gap names
+    # the chain node it would fill (补链)
+    assert (gap.best_fit, gap.best_meets_all) == (19, True)
+    assert [(chain.name_zh, node.name_zh) for chain, node in gap.nodes] == [
+        ("工业母机（高端数控机床）产业链", "金属切削机床")
+    ]
     services.compute_supply_gaps()  # the periodic task; the page shows what it stored
     login(client, operator)
     html = client.get(reverse("matchmaking:gaps")).content.decode()
     assert "数控机床远程运维" in html
     assert "注塑件外观缺陷视觉检测" not in html
+    assert "最佳匹配度 19/100" in html and "金属切削机床" in html
 
 
 def test_challenge_flow_from_draft_to_public_announcement(

@@ -153,7 +153,7 @@ def test_rank_prints_one_line_per_demand_exactly(files, capsys):
                     "offering": "o3",
                     "score": SCORES[("d2", "o3")],
                     "reasons": [
-                        "常州本地服务团队",
+                        "服务范围覆盖江苏全省（含常州）",
                         "类别相符：融资（贷款、融资租赁）",
                         "匹配词：设备更新贷款、技改贷款",
                     ],
@@ -267,3 +267,117 @@ def test_evaluate_reports_every_variant(files, tmp_path, capsys):
         "cov.off",
         "cov.dem",
     ]
+
+
+# --- issue 16: categories as people write them, unknown ones kept as tags ---------------------
+
+POOL = [
+    {
+        "id": "p1",
+        "kind": "solution",
+        "title": "钣金件外观检测工作站",
+        "description": "面阵相机加深度学习，检测划伤、磕碰、麻点",
+        "categories": ["机器视觉检测", "AOI", "表面处理设备"],
+        "regions": ["320200"],
+        "cases": [{"industry": "3851", "result": "漏检率降到0.2%"}],
+    },
+    {
+        "id": "p2",
+        "kind": "solution",
+        "title": "注塑车间生产管理",
+        "description": "扫码报工、工单派工与看板",
+        "categories": ["MES", "Manufacturing Execution System", "焊接工作站"],
+        "regions": ["320000"],
+    },
+    {
+        "id": "p3",
+        "kind": "product",
+        "title": "弧焊机器人工作站",
+        "description": "六轴弧焊机器人配焊缝跟踪",
+        "categories": ["焊接工作站"],
+        "regions": ["320900"],
+    },
+]
+MANAGERS = [
+    {"id": "m1", "title": "产品表面划伤，客户投诉多", "description": "人工目检总是漏检"},
+    {"id": "m2", "title": "车间报工还是纸质单", "category": "制造执行系统"},
+    {"id": "m3", "title": "焊工招不到", "category": "焊接工作站"},
+]
+
+
+def test_rank_reads_category_names_and_keeps_unknown_labels_as_tags(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ZHIZAO_CACHE_DIR", str(tmp_path / "cache"))
+    cat, dem = tmp_path / "pool.json", tmp_path / "managers.json"
+    cat.write_text(json.dumps(POOL, ensure_ascii=False), "utf-8")
+    dem.write_text(json.dumps(MANAGERS, ensure_ascii=False), "utf-8")
+    status, out, err = run(
+        capsys, "match_rank", "--catalogue", str(cat), "--demands", str(dem), "--no-embeddings"
+    )
+    assert status == 0
+    # one warning for the unknown label, however often it appears (two offerings, one demand)
+    assert err.splitlines() == [
+        "警告：目录[0].categories[2]: 未知的类别 表面处理设备，已作为标签保留（按文本匹配）",
+        "警告：目录[1].categories[2]: 未知的类别 焊接工作站，已作为标签保留（按文本匹配）",
+    ]
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [
+        (line["demand"], [(r["offering"], r["reasons"]) for r in line["results"]]) for line in lines
+    ] == [
+        (
+            "m1",
+            [
+                (
+                    "p1",
+                    [
+                        "问题理解：表面划伤、目检、漏检 → 外观缺陷检测（机器视觉）",
+                        "匹配词：划伤、漏检、表面",
+                    ],
+                ),
+                ("p3", []),
+            ],
+        ),
+        ("m2", [("p2", ["类别相符：制造执行系统（MES）", "匹配词：车间、报工"])]),
+        (
+            "m3",
+            [
+                (
+                    "p3",
+                    [
+                        "问题理解：焊工、焊接 → 机器人与自动化产线（机器换人）",
+                        "匹配词：焊接工作站、工作站",
+                    ],
+                ),
+                ("p2", ["匹配词：焊接工作站"]),
+                ("p1", ["匹配词：工作站"]),
+            ],
+        ),
+    ]
+
+
+def test_rank_warns_in_english_and_still_refuses_malformed_input(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ZHIZAO_CACHE_DIR", str(tmp_path / "cache"))
+    cat, dem = tmp_path / "pool.json", tmp_path / "managers.json"
+    cat.write_text(json.dumps(POOL[:1], ensure_ascii=False), "utf-8")
+    dem.write_text(json.dumps(MANAGERS[2:], ensure_ascii=False), "utf-8")
+    status, _, err = run(
+        capsys,
+        "match_rank",
+        "--catalogue",
+        str(cat),
+        "--demands",
+        str(dem),
+        "--no-embeddings",
+        "--language",
+        "en",
+    )
+    assert status == 0
+    assert err.splitlines() == [
+        "warning: catalogue[0].categories[2]: unknown category 表面处理设备, kept as a tag "
+        "(matched as text)",
+        "warning: demands[0].category: unknown category 焊接工作站, kept as a tag (matched as text)",
+    ]
+    dem.write_text(json.dumps([{"id": "m1", "title": "x", "category": 3}]), "utf-8")
+    status, out, err = run(
+        capsys, "match_rank", "--catalogue", str(cat), "--demands", str(dem), "--no-embeddings"
+    )
+    assert (status, out, err.splitlines()) == (1, "", ["[0].category: 应为非空文本"])

@@ -79,7 +79,7 @@ def test_the_task_stores_exactly_what_the_ranking_finds(
     result = compute_supply_gaps_task.enqueue()
     report = SupplyGapReport.objects.get()
     assert (result.return_value, report.state, report.demand_count) == (1, "done", 1)
-    assert report.parameters == {"threshold": 0.35, "limit": 500}
+    assert report.parameters == {"threshold": 0.75, "limit": 500}
     assert report.groups == expected
     assert report.groups == [
         {
@@ -90,8 +90,18 @@ def test_the_task_stores_exactly_what_the_ranking_finds(
                 {
                     "id": gap.pk,
                     "title": "数控机床远程运维",
-                    "best_score": None,
-                    "best_meets_all": False,
+                    "best_score": 0.19,
+                    "best_fit": 19,
+                    "nodes": [
+                        {
+                            "chain": "js-machine-tool",
+                            "name": [
+                                "工业母机（高端数控机床）产业链 · 金属切削机床",
+                                "Machine tools (high-end CNC) chain · Metal-cutting machine tools",
+                            ],
+                        }
+                    ],
+                    "best_meets_all": True,
                     "missing": [],
                 }
             ],

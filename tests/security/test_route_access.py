@@ -479,6 +479,7 @@ TABLE = [
     ),
     page("matchmaking:demand_list", GET=ENT | STAFF | SUP),
     page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
+    page("matchmaking:demand_category_suggest", GET=ENT, query="title=AOI"),
     page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
     page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),
     page(
@@ -576,6 +577,11 @@ TABLE = [
     page("matchmaking:funnel", GET=STAFF),
     page("matchmaking:gaps", GET=STAFF),
     page("matchmaking:gaps_refresh", POST=write(OP, {}, ("operator", 302))),
+    page(
+        "matchmaking:suggestion_settings",
+        GET=ENT | SUP,
+        POST=write(ENT | SUP, {"enabled": "0"}, ("ent_a", 302)),
+    ),
     # --- calls (world_calls.py): the bureau (officer) hosts; the society nominates; A applies ---
     page("calls:call_list", GET=MEMBERS),
     page(
@@ -1191,6 +1197,148 @@ TABLE = [
             },
             ("officer", 201),
         ),
+    ),
+    # --- expert review: review_round is the platform's round (the operator is its office),
+    # handed to the experts; review_assignment the world's expert's, its review submitted;
+    # ranking the round's ranking. Officers read the pool; experts their own profile. ---
+    page("review:expert_list", GET=STAFF),
+    page(
+        "review:expert_new",
+        GET=OP,
+        POST=write(
+            OP,
+            lambda w: {
+                "membership": w.spare_expert_user.memberships.get().pk,
+                "name": "第二专家",
+                "years_experience": "8",
+            },
+            ("operator", 302),
+        ),
+    ),
+    page("review:my_profile", GET=frozenset({"expert"}), ok={"expert": 302}),
+    page("review:expert_detail", {"pk": "expert_profile"}, GET=STAFF | {"expert"}),
+    page(
+        "review:expert_edit",
+        {"pk": "expert_profile"},
+        GET=OP | {"expert"},
+        POST=write(
+            OP | {"expert"},
+            {"name": "安全表专家", "years_experience": "12", "divisions": "34"},
+            ("expert", 302),
+        ),
+    ),
+    page(
+        "review:expert_past_add",
+        {"pk": "expert_profile"},
+        POST=write(
+            OP | {"expert"},
+            lambda w: {"uscc": w.org_b.uscc, "until": "2025-01-31"},
+            ("expert", 302),
+        ),
+    ),
+    page(
+        "review:expert_relation_add",
+        {"pk": "expert_profile"},
+        POST=write(OP | {"expert"}, {"person": "P-009", "kind": "coauthor"}, ("expert", 302)),
+    ),
+    page("review:round_list", GET=OP | {"officer", "society"}),
+    # an officer whose organisation hosts a call (the calls world's bureau) opens rounds too;
+    # the round's call must be one of its own (a form error otherwise)
+    page(
+        "review:round_new",
+        GET=OP | {"officer"},
+        POST=write(
+            OP | {"officer"},
+            lambda w: {
+                "call": w.review_round.call_id,
+                "name": "会评",
+                "kind": "panel",
+                "reviewers_per_application": "1",
+                "visibility": "always",
+                "deadline": "2030-01-01T10:00",
+            },
+            ("operator", 302),
+        ),
+    ),
+    page("review:round_detail", {"pk": "review_round"}, GET=OP),
+    page(
+        "review:round_assign",
+        {"pk": "review_round"},
+        POST=write(OP, {"method": "optimal"}),
+    ),
+    page("review:round_replay", {"pk": "review_round"}, GET=OP),
+    page("review:round_snapshot", {"pk": "review_round"}, GET=OP),
+    page("review:round_exclusions", {"pk": "review_round"}, GET=OP),
+    page("review:round_open", {"pk": "review_round"}, POST=write(OP)),
+    page("review:round_close", {"pk": "review_round"}, POST=write(OP, {}, ("operator", 302))),
+    page(
+        "review:assignment_add",
+        {"pk": "review_round"},
+        POST=write(
+            OP, lambda w: {"application": w.review_application.pk, "expert": w.expert_profile.pk}
+        ),
+    ),
+    page(
+        "review:panel_decision",
+        {"pk": "review_round"},
+        POST=write(OP, lambda w: {"application": w.review_application.pk, "outcome": "vote"}),
+    ),
+    page(
+        "review:round_appraise",
+        {"pk": "review_round"},
+        POST=write(
+            OP, lambda w: {"expert": w.expert_profile.pk, "timeliness": "5", "quality": "4"}
+        ),
+    ),
+    page(
+        "review:round_ranking",
+        {"pk": "review_round"},
+        GET=OP,
+        POST=write(OP, {"method": "median", "trim": "1", "divergence": "20"}, ("operator", 302)),
+    ),
+    page(
+        "review:round_availability",
+        {"pk": "review_round"},
+        POST=write(OP, lambda w: {"expert": w.expert_profile.pk, "max_load": "3"}),
+    ),
+    page("review:ranking_propose", {"pk": "ranking"}, POST=write(OP)),
+    page(
+        "review:assignment_remove",
+        {"pk": "review_assignment"},
+        POST=write(OP, {"reason": "调整"}),
+    ),
+    page("review:my_assignments", GET=frozenset({"expert"})),
+    page(
+        "review:assignment_detail",
+        {"pk": "review_assignment"},
+        GET=frozenset({"expert"}),
+        POST=write({"expert"}, {"score_innovation": "70", "action": "draft"}),
+    ),
+    page(
+        "review:assignment_recuse",
+        {"pk": "review_assignment"},
+        POST=write({"expert"}, {"reason": "亲属关系"}),
+    ),
+    api("api-review-experts", GET=STAFF | {"expert"}),
+    api("api-review-expert", {"pk": "expert_profile"}, GET=STAFF | {"expert"}),
+    api("api-review-rounds", GET=OP | {"officer", "society"}),
+    api("api-review-round", {"pk": "review_round"}, GET=OP),
+    api("api-review-assign", {"pk": "review_round"}, POST=write(OP, {"method": "optimal"})),
+    api("api-review-assignments", {"pk": "review_round"}, GET=OP),
+    api("api-review-exclusions", {"pk": "review_round"}, GET=OP),
+    api(
+        "api-review-ranking",
+        {"pk": "review_round"},
+        GET=OP,
+        POST=write(OP, {"method": "mean"}, ("operator", 201)),
+    ),
+    api("api-review-propose", {"pk": "ranking"}, POST=write(OP)),
+    api("api-review-mine", GET=frozenset({"expert"})),
+    api(
+        "api-review-my-review",
+        {"pk": "review_assignment"},
+        GET=frozenset({"expert"}),
+        PUT=write({"expert"}, {"scores": {"innovation": "70"}}),
     ),
     # --- insights ------------------------------------------------------------------------------
     page("insights:dashboard", GET=STAFF),

@@ -137,6 +137,59 @@ class World:
             raise AttributeError(name) from None
 
 
+def build_review_objects(w: World, actor: dict, platform) -> None:
+    from zhizao.calls.models import Application as CallApplication
+    from zhizao.calls.services import calls as call_services
+    from zhizao.review import services as review
+
+    o = w.objects
+    op = actor["operator"]
+    call = call_services.create_call(
+        op, host=platform, title="安全表评审申报", year=2026, kind="tech_advance"
+    )
+    call_services.set_rubric(
+        op,
+        call,
+        [
+            {"code": "innovation", "name": "创新性", "weight": "0.6", "max_score": "100"},
+            {"code": "impact", "name": "应用成效", "weight": "0.4", "max_score": "100"},
+        ],
+    )
+    applicant = make_organization(
+        name="安全表评审申报企业有限公司", region="320214", industry="3491"
+    )
+    # The calls pipeline (apply → nominate → formal review) belongs to the calls app; the round
+    # needs an application that passed formal review.
+    o["review_application"] = CallApplication.objects.create(
+        call=call, applicant=applicant, title="安全表视觉检测项目", state="formal_passed"
+    )
+    o["expert_profile"] = review.create_expert(
+        op, w.users["expert"].memberships.get(), name="安全表专家", divisions=["34"]
+    )
+    spare_org = make_organization(
+        name="安全表第二大学", kind="university", region="320214", industry=None
+    )
+    o["spare_expert_user"] = make_user("sec-expert-2", role=Role.EXPERT, organization=spare_org)
+    o["review_round"] = review.create_round(
+        op,
+        call,
+        name="安全表网评",
+        kind="online",
+        deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=20),
+        reviewers_per_application=1,
+    )
+    review.run_assignment(op, o["review_round"], method="draw", seed=7, cap="1")
+    review.open_round(op, o["review_round"])
+    o["review_assignment"] = o["review_round"].assignments.get()
+    review.save_review(
+        actor["expert"],
+        o["review_assignment"],
+        scores={"innovation": "80", "impact": "90"},
+        submit=True,
+    )
+    o["ranking"] = review.rank_round(op, o["review_round"], method="mean")
+
+
 def build_world() -> World:
     w = World()
     o = w.objects
@@ -464,6 +517,12 @@ def build_world() -> World:
         actor["operator"], o["report"], section="talent", date=dt.date(2026, 5, 20), title="培训班"
     )
     o["report_news"] = insights.add_news_item(actor["operator"], o["report"], title="示范工厂揭牌")
+
+    # --- expert review: the platform's call with one application past formal review (its
+    # applicant is a separate organisation), the world's expert (and a second, free expert
+    # membership for the pool's creation form) in the pool; the round assigned, handed to the
+    # experts, the expert's review submitted and ranked. ---------------------------------------
+    build_review_objects(w, actor, platform)
 
     # --- notifications -------------------------------------------------------------------------
     o["notification"] = notify(o["org_a"], title="安全表通知", link="/policies/benefits/")

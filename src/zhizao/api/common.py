@@ -35,11 +35,12 @@ from zhizao.diagnosis.errors import DiagnosisError
 from zhizao.matchmaking.errors import MatchError
 from zhizao.policies.errors import PolicyError
 from zhizao.registry.errors import RegistryError
+from zhizao.review.errors import ReviewError
 
 from .pagination import StandardPagination
 from .permissions import ActsInMembership
 
-DOMAIN_ERRORS = (PolicyError, MatchError, DiagnosisError, RegistryError, CallError)
+DOMAIN_ERRORS = (PolicyError, MatchError, DiagnosisError, RegistryError, CallError, ReviewError)
 
 
 # --- input ----------------------------------------------------------------------------------

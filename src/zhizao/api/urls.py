@@ -58,6 +58,7 @@ urlpatterns = [
     path("policies/", include("zhizao.api.policies.urls")),
     path("matchmaking/", include("zhizao.api.matchmaking.urls")),
     path("calls/", include("zhizao.api.calls.urls")),
+    path("review/", include("zhizao.api.review.urls")),
     path("insights/", include("zhizao.api.insights.urls")),
     path("diagnosis/models/", diagnosis.ModelListApi.as_view(), name="api-diagnosis-models"),
     path(

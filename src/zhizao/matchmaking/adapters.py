@@ -47,6 +47,7 @@ def core_offering(offering: Offering, cases, provider_region: str | None) -> Cor
         provider=str(offering.provider_id),
         price_min_yuan=offering.price_min_yuan,
         price_max_yuan=offering.price_max_yuan,
+        tags=tuple(offering.tags or ()),
     )
 
 

@@ -142,3 +142,10 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     ApplicationState.REJECTED: frozenset(),
     ApplicationState.AWARDED: frozenset(),
 }
+
+
+class SuggestionDirection(models.TextChoices):
+    """Who a match suggestion was sent to."""
+
+    TO_PROVIDER = "to_provider", _("to the provider (a new demand fits its offering)")
+    TO_ENTERPRISE = "to_enterprise", _("to the enterprise (a new offering fits its demand)")

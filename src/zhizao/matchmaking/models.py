@@ -28,6 +28,7 @@ from .enums import (
     OfferingState,
     Side,
     SignalKind,
+    SuggestionDirection,
     SupplyGapReportState,
     Timeline,
 )
@@ -71,6 +72,8 @@ class Offering(models.Model):
     industries = models.JSONField(_("industries served"), default=list, blank=True)
     regions = models.JSONField(_("regions with local service"), default=list, blank=True)
     certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    #: category labels of an imported catalogue that are none of ours (searched as text)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     price_min_yuan = money(_("price from (yuan)"), null=True, blank=True)
     price_max_yuan = money(_("price up to (yuan)"), null=True, blank=True)
     state = models.CharField(
@@ -426,3 +429,55 @@ class SupplyGapReport(models.Model):
 
     def __str__(self) -> str:
         return f"supply gaps {self.state} {self.computed_at or self.requested_at}"
+
+
+class SuggestionPreference(models.Model):
+    """Whether an organisation is told of new matches (a provider: demands its offerings fit;
+    an enterprise: offerings its open demands fit). On unless it turned it off."""
+
+    organization = models.OneToOneField(
+        "registry.Organization",
+        on_delete=models.CASCADE,
+        related_name="match_suggestion_preference",
+        verbose_name=_("organisation"),
+    )
+    enabled = models.BooleanField(_("tell us of new matches"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("match-suggestion preference")
+        verbose_name_plural = _("match-suggestion preferences")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {'on' if self.enabled else 'off'}"
+
+
+class MatchSuggestion(models.Model):
+    """One suggestion sent: a demand and an offering told to one side. Unique per pair and
+    direction, so the task is safe to run twice; counted per recipient and day for the cap."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="suggestions")
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="suggestions")
+    direction = models.CharField(_("direction"), max_length=16, choices=SuggestionDirection.choices)
+    recipient = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("told"),
+    )
+    fit = models.PositiveSmallIntegerField(_("fit"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("match suggestion")
+        verbose_name_plural = _("match suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "offering", "direction"], name="matchmaking_suggestion_once"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id}×{self.offering_id} → {self.recipient_id}"

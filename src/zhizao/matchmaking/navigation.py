@@ -37,6 +37,7 @@ PAGES = (
     "introduction_detail",
     "funnel",
     "gaps",
+    "suggestion_settings",
     "challenge_list",
     "challenge_new",
     "challenge_detail",

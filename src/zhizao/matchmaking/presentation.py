@@ -53,6 +53,7 @@ def marked(text: str, spans: list[tuple[int, int]], *, window: int = 0) -> SafeS
 @dataclass
 class Row:
     listing: object
+    #: the ranker's ordering score (negative when requirements are missed): never shown
     score: float
     reasons: list[str]
     requirements: dict | None
@@ -61,6 +62,8 @@ class Row:
     meets_all: bool
     introduction: Introduction | None = None
     extra: dict = field(default_factory=dict)
+    #: what people see: the fit 0–100 (missed requirements are said in the reasons)
+    fit: int = 0
 
 
 def _spans(match, name: str) -> list[tuple[int, int]]:
@@ -83,6 +86,7 @@ def _row(match, listing, introduction) -> Row:
     return Row(
         listing=listing,
         score=match.score,
+        fit=match.fit,
         reasons=reasons,
         requirements=requirements,
         title=marked(listing.title, _spans(match, "title")),

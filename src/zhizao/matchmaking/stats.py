@@ -3,7 +3,7 @@ and the supply gaps (published demands without a good offering)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -119,6 +119,10 @@ class Gap:
     best_score: float | None
     best_meets_all: bool
     missing: list[str]
+    #: what the page shows: the best offering's fit 0–100 (None: no offering at all)
+    best_fit: int | None = None
+    #: the chain nodes the demand belongs to (补链): (chain, node) by industry or keyword
+    nodes: list = field(default_factory=list)
 
 
 @dataclass
@@ -155,6 +159,7 @@ def supply_gaps(*, threshold: float | None = None, limit: int = 500) -> list[Gap
             best_score=None if best is None else round(best.score, 3),
             best_meets_all=bool(best and best.meets_all),
             missing=missing,
+            best_fit=None if best is None else best.fit,
         )
         groups.setdefault((demand.category, codes.city_code(demand.region)), []).append(gap)
     chains = list(
@@ -171,6 +176,8 @@ def supply_gaps(*, threshold: float | None = None, limit: int = 500) -> list[Gap
             node_codes = {str(c)[:2] for node in chain.nodes.all() for c in node.industries or []}
             if place_ok and (not industries or industries & node_codes):
                 related.append(chain)
+        for gap in gaps:
+            gap.nodes = _nodes_of(gap.demand, related)
         out.append(
             GapGroup(
                 category=category,
@@ -182,6 +189,32 @@ def supply_gaps(*, threshold: float | None = None, limit: int = 500) -> list[Gap
             )
         )
     return out
+
+
+def _nodes_of(demand: Demand, chains) -> list:
+    """The nodes of ``chains`` a demand belongs to: a node whose industry codes share the
+    demand's industry (the longest common prefix of at least two digits wins), or whose keywords
+    appear in its text. Each as (chain, node)."""
+    industry = demand.industry or ""
+    text = f"{demand.title}{demand.description}"
+    best, found = 1, []
+    for chain in chains:
+        for node in chain.nodes.all():
+            depth = max(
+                (
+                    len(code)
+                    for code in (str(c) for c in node.industries or [])
+                    if len(code) >= 2 and industry.startswith(code)
+                ),
+                default=0,
+            )
+            if depth == 0 and any(k and k in text for k in node.keywords or []):
+                depth = 2
+            if depth > best:
+                best, found = depth, [(chain, node)]
+            elif depth == best and depth > 1:
+                found.append((chain, node))
+    return found[:3]
 
 
 def latest_supply_gap_report():
@@ -217,6 +250,17 @@ def gap_rows(groups: list[GapGroup]) -> list[dict]:
                     "id": gap.demand.pk,
                     "title": gap.demand.title,
                     "best_score": gap.best_score,
+                    "best_fit": gap.best_fit,
+                    "nodes": [
+                        {
+                            "chain": chain.code,
+                            "name": [
+                                f"{chain.name_zh} · {node.name_zh}",
+                                f"{chain.name_en or chain.name_zh} · {node.name_en or node.name_zh}",
+                            ],
+                        }
+                        for chain, node in gap.nodes
+                    ],
                     "best_meets_all": gap.best_meets_all,
                     "missing": list(gap.missing),
                 }
@@ -241,7 +285,13 @@ def shown_gap_groups(rows: list[dict]) -> list[dict]:
             "city": row["city"],
             "city_label": row["city_name"][pick],
             "demands": [
-                {**gap, "demand": {"pk": gap["id"], "title": gap["title"]}}
+                {
+                    **gap,
+                    "demand": {"pk": gap["id"], "title": gap["title"]},
+                    "nodes": [
+                        {"chain": n["chain"], "name": n["name"][pick]} for n in gap.get("nodes", [])
+                    ],
+                }
                 for gap in row["demands"]
             ],
             "chains": [{"code": c["code"], "name": c["name"][pick]} for c in row["chains"]],

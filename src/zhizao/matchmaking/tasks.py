@@ -6,7 +6,12 @@ from django.tasks import task
 
 from zhizao.common.worker import retries_transient_errors, retry_safe
 
-from .services import compute_supply_gaps, expire_introductions
+from .services import (
+    compute_supply_gaps,
+    expire_introductions,
+    suggest_matches_for_demand,
+    suggest_matches_for_offering,
+)
 
 
 @retry_safe(max_attempts=3)
@@ -23,3 +28,17 @@ def compute_supply_gaps_task() -> int:
     """The supply gaps, ranked in the background and stored for the page (hourly, and when an
     operator asks). Returns the number of demands without a good match."""
     return compute_supply_gaps().demand_count
+
+
+@retry_safe(max_attempts=3)
+@task
+def suggest_matches_for_demand_task(demand_id: int) -> int:
+    """A demand was published: tell the providers of its best matches (a few, capped a day)."""
+    return suggest_matches_for_demand(demand_id)
+
+
+@retry_safe(max_attempts=3)
+@task
+def suggest_matches_for_offering_task(offering_id: int) -> int:
+    """An offering was published: tell the enterprises whose open demands it fits."""
+    return suggest_matches_for_offering(offering_id)

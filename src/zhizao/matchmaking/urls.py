@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import challenges, financing, introductions, listings, operator
+from .views import challenges, financing, introductions, listings, operator, suggestions
 
 app_name = "matchmaking"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", listings.home, name="home"),
     path("demands/", listings.demand_list, name="demand_list"),
     path("demands/new/", listings.demand_new, name="demand_new"),
+    path("demands/suggest-category/", listings.category_suggest, name="demand_category_suggest"),
     path("projects/<int:pk>/financing/", financing.project_financing, name="project_financing"),
     path("demands/<int:pk>/", listings.demand_detail, name="demand_detail"),
     path("demands/<int:pk>/edit/", listings.demand_edit, name="demand_edit"),
@@ -61,6 +62,7 @@ urlpatterns = [
         name="introduction_consent",
     ),
     path("consents/<int:pk>/withdraw/", introductions.consent_withdraw, name="consent_withdraw"),
+    path("suggestions/", suggestions.suggestion_settings, name="suggestion_settings"),
     path("funnel/", operator.funnel, name="funnel"),
     path("gaps/", operator.gaps, name="gaps"),
     path("gaps/refresh/", operator.gaps_refresh, name="gaps_refresh"),

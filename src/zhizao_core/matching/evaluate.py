@@ -11,7 +11,9 @@ grade ≥ 2. Coverage: the share of the catalogue's offerings that appear in som
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
@@ -20,7 +22,16 @@ import numpy as np
 from .model import Demand
 from .rank import VARIANTS, Candidate, Weights, component_matrix, diversify, order, variant_scores
 
-__all__ = ["Judgments", "evaluate_variants", "metrics_for", "split_demands", "tune"]
+__all__ = [
+    "DEMAND_TYPES",
+    "BigramBaseline",
+    "Judgments",
+    "evaluate_variants",
+    "metrics_by_type",
+    "metrics_for",
+    "split_demands",
+    "tune",
+]
 
 
 @dataclass(frozen=True)
@@ -200,3 +211,71 @@ def evaluate_variants(
 
 def demand_ids(demands: Sequence[Demand]) -> list[str]:
     return [d.id for d in demands]
+
+
+# --- by demand type, variants side by side (issue 16) -----------------------------------------
+
+#: how a demand is written (the gold set's ``style``; a demand without one names its category)
+DEMAND_TYPES = ("category_given", "problem_only", "wrong_category")
+
+
+def _bigrams(text: str) -> Counter:
+    chars = [ch.lower() for ch in text if ch.isalnum()]
+    return Counter(a + b for a, b in itertools.pairwise(chars))
+
+
+class BigramBaseline:
+    """The naive baseline: BM25 (k1 1.2, b 0.75) over character bigrams of an offering's title,
+    description and cases — no dictionary, synonyms, categories or structure."""
+
+    def __init__(self, offerings: Sequence):
+        self.ids = [o.id for o in offerings]
+        self.docs = [_bigrams(" ".join(o.fields().values())) for o in offerings]
+        self.lens = [sum(d.values()) for d in self.docs]
+        self.avg = (sum(self.lens) / len(self.lens)) if self.lens else 1.0
+        self.df: Counter = Counter(t for d in self.docs for t in d)
+
+    def rank(self, demand, allowed: set[str] | None = None) -> list[str]:
+        q = _bigrams(f"{demand.title} {demand.description}")
+        n = len(self.docs)
+        scored = []
+        for ident, doc, dl in zip(self.ids, self.docs, self.lens, strict=True):
+            if allowed is not None and ident not in allowed:
+                continue
+            s = 0.0
+            for t in q:
+                tf = doc.get(t, 0)
+                if tf:
+                    idf = math.log(1 + (n - self.df[t] + 0.5) / (self.df[t] + 0.5))
+                    s += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / self.avg))
+            if s > 0:
+                scored.append((-s, ident))
+        return [i for _, i in sorted(scored)]
+
+
+def metrics_by_type(
+    rankings: Mapping[str, Sequence[str]],
+    judgments: Judgments,
+    types: Mapping[str, str],
+    only: set[str] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Mean nDCG@10, P@5, Recall@50 per demand type (and ``all``) of precomputed rankings."""
+    rows: dict[str, list[dict]] = {t: [] for t in (*DEMAND_TYPES, "all")}
+    for ident, ranking in rankings.items():
+        if only is not None and ident not in only:
+            continue
+        grades = judgments.of(ident)
+        if not any(g > 0 for g in grades.values()):
+            continue
+        m = metrics_for(list(ranking), grades)
+        rows[types.get(ident, "category_given")].append(m)
+        rows["all"].append(m)
+    out = {}
+    for t, ms in rows.items():
+        cell = {}
+        for key in ("ndcg@10", "p@5", "recall@50"):
+            values = [r[key] for r in ms if not math.isnan(r[key])]
+            cell[key] = sum(values) / len(values) if values else float("nan")
+        cell["demands"] = len(ms)
+        out[t] = cell
+    return out

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .lexicon import read_demand
 from .model import Demand, Offering, Signals, parse_catalogue, parse_demands
 from .rank import (
     Candidate,
@@ -27,7 +28,9 @@ from .rank import (
     allowed,
     component_matrix,
     diversify,
+    fit_of,
     highlights_of,
+    is_financing,
     order,
     reasons_for,
     structured_features,
@@ -465,7 +468,7 @@ class MatchIndex:
         vecs = self._vectors(demands, vectors, demand_text, query=True)
         for d, v in zip(demands, vecs, strict=True):
             self.demands.put(
-                d, _index_counts(d.fields()), v, d.category == "financing", _price(d.budget_yuan)
+                d, _index_counts(d.fields()), v, is_financing(d), _price(d.budget_yuan)
             )
 
     def remove_demand(self, demand_id: str) -> bool:
@@ -533,13 +536,27 @@ class MatchIndex:
         return None if slot is None else self.demands.items[slot]
 
     def candidates(
-        self, demand: Demand, *, semantic: bool = True, limit: int | None = None
+        self,
+        demand: Demand,
+        *,
+        semantic: bool = True,
+        limit: int | None = None,
+        understand: str = "full",
     ) -> list[Candidate]:
         """Every offering that passes the hard filters (or, in a large index, the union of the
-        lexical and dense top ``CANDIDATES``), with its features."""
+        lexical and dense top ``CANDIDATES``), with its features.
+
+        ``understand``: ``"full"`` reads the problem (the lexicon's capabilities added to the text
+        query, the inferred categories in the structured fit); ``"lexicon"`` only adds the
+        capabilities to the text query; ``"none"`` takes the demand as written."""
         corpus = self.offerings
         query = _tokens_of(demand.fields())
-        mask = corpus.alive.view & (corpus.financial.view == (demand.category == "financing"))
+        if understand in ("full", "lexicon"):
+            for capability in read_demand(demand).expansion():
+                query.update(token_counts(capability))
+        infer = understand == "full"
+        financing = is_financing(demand, infer)
+        mask = corpus.alive.view & (corpus.financial.view == financing)
         if demand.budget_yuan is not None:
             mask &= ~(corpus.price.view > float(demand.budget_yuan))
         lex = corpus.bm25(query)
@@ -551,10 +568,10 @@ class MatchIndex:
         out = []
         for slot, c in zip(slots, cos, strict=True):
             o = corpus.items[slot]
-            if not allowed(demand, o):
+            if not allowed(demand, o, infer):
                 continue
             cand = Candidate(o, float(lex[slot]), c, self.signals.get(o.id))
-            out.append(structured_features(cand, demand, self.names))
+            out.append(structured_features(cand, demand, self.names, infer))
         return out
 
     def _pick(self, corpus: _Corpus, mask, lex, qvec, limit) -> np.ndarray:
@@ -684,6 +701,7 @@ class MatchIndex:
                     checks=cand.checks,
                     highlights=tuple(hl),
                     components={k: round(v, 4) for k, v in row.items()},
+                    fit=fit_of(float(scores[i])),
                 )
             )
         return out

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from .lexicon import resolve_category
 from .text import normalize
 from .vocabulary import CATEGORIES, CERTIFICATIONS, KINDS, LEVELLED_CERTIFICATIONS
 
@@ -50,6 +51,10 @@ _MESSAGES = {
         "unknown kind {value} (one of: {choices})",
     ),
     "bad_category": ("未知的类别代码 {value}", "unknown category code {value}"),
+    "unknown_category": (
+        "未知的类别 {value}，已作为标签保留（按文本匹配）",
+        "unknown category {value}, kept as a tag (matched as text)",
+    ),
     "bad_industry": (
         "行业代码应为 GB/T 4754 门类字母或 2–4 位数字：{value}",
         "industry must be a GB/T 4754 section letter or 2–4 digits: {value}",
@@ -91,7 +96,7 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Case:
-    title: str
+    title: str = ""
     industry: str | None = None
     region: str | None = None
     result: str = ""
@@ -112,6 +117,8 @@ class Offering:
     provider: str | None = None
     price_min_yuan: Decimal | None = None
     price_max_yuan: Decimal | None = None
+    #: category labels given that are none of ours (searched and matched as text)
+    tags: tuple[str, ...] = ()
 
     @property
     def provider_key(self) -> str:
@@ -122,6 +129,8 @@ class Offering:
         out = {"title": self.title, "description": self.description}
         for i, case in enumerate(self.cases):
             out[f"cases[{i}]"] = " ".join(p for p in (case.title, case.result) if p)
+        if self.tags:
+            out["tags"] = " ".join(self.tags)
         return out
 
     def as_json(self) -> dict:
@@ -145,6 +154,8 @@ class Offering:
             data["price_min_yuan"] = str(self.price_min_yuan)
         if self.price_max_yuan is not None:
             data["price_max_yuan"] = str(self.price_max_yuan)
+        if self.tags:
+            data["tags"] = list(self.tags)
         return data
 
 
@@ -179,9 +190,14 @@ class Demand:
     budget_yuan: Decimal | None = None
     must: tuple[Requirement, ...] = ()
     nice: tuple[Requirement, ...] = ()
+    #: a category label given that is none of ours (searched as text)
+    tags: tuple[str, ...] = ()
 
     def fields(self) -> dict[str, str]:
-        return {"title": self.title, "description": self.description}
+        out = {"title": self.title, "description": self.description}
+        if self.tags:
+            out["tags"] = " ".join(self.tags)
+        return out
 
     def as_json(self) -> dict:
         return {
@@ -194,7 +210,7 @@ class Demand:
             "budget_yuan": None if self.budget_yuan is None else str(self.budget_yuan),
             "must": [r.as_json() for r in self.must],
             "nice": [r.as_json() for r in self.nice],
-        }
+        } | ({"tags": list(self.tags)} if self.tags else {})
 
 
 @dataclass(frozen=True)
@@ -248,8 +264,32 @@ def parse_requirement(item: str) -> Requirement:
 
 
 class _Reader:
-    def __init__(self):
+    def __init__(self, warnings: list[Problem] | None = None):
         self.problems: list[Problem] = []
+        self.warnings = warnings if warnings is not None else []
+
+    def categories(
+        self, labels, path: str, *, single: bool = False
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Labels → (our codes, the unknown labels kept as tags); one warning per unknown label
+        (for the whole file: a label already warned about is not repeated)."""
+        codes: list[str] = []
+        tags: list[str] = []
+        for j, label in enumerate(labels):
+            code = resolve_category(label)
+            if code is not None:
+                if code not in codes:
+                    codes.append(code)
+                continue
+            if label not in tags:
+                tags.append(label)
+            if not any(
+                w.code == "unknown_category" and w.params.get("value") == label
+                for w in self.warnings
+            ):
+                where = path if single else f"{path}[{j}]"
+                self.warnings.append(Problem(where, "unknown_category", {"value": label}))
+        return tuple(codes), tuple(tags)
 
     def bad(self, path: str, code: str, **params):
         self.problems.append(Problem(path, code, params))
@@ -344,8 +384,10 @@ class _Reader:
             value = self.text(item, "value", where, pattern=_INDUSTRY, code="bad_industry")
         elif kind == "category":
             value = self.text(item, "value", where, required=True)
-            if value is not None and value not in CATEGORIES:
+            if value is not None and resolve_category(value) is None:
                 self.bad(f"{where}.value", "bad_category", value=value)
+            elif value is not None:
+                value = resolve_category(value)
         else:
             value = self.text(item, "value", where, required=True)
         level = item.get("min_level")
@@ -400,9 +442,11 @@ def _list_of_objects(data, problems_reader: _Reader):
     return data
 
 
-def parse_catalogue(data) -> list[Offering]:
-    """Offerings from the decoded catalogue file; every problem is collected in ``InputError``."""
-    r = _Reader()
+def parse_catalogue(data, warnings: list[Problem] | None = None) -> list[Offering]:
+    """Offerings from the decoded catalogue file; every problem is collected in ``InputError``.
+    Categories may be codes, names or aliases (``lexicon.resolve_category``); a label we do not
+    know is kept as the offering's tag and reported once in ``warnings`` (never a problem)."""
+    r = _Reader(warnings)
     out: list[Offering] = []
     seen: set[str] = set()
     for i, obj in enumerate(_list_of_objects(data, r)):
@@ -419,10 +463,8 @@ def parse_catalogue(data) -> list[Offering]:
             r.bad(f"{path}.kind", "bad_kind", value=kind, choices="/".join(KINDS))
         title = r.text(obj, "title", path, required=True)
         description = r.text(obj, "description", path) or ""
-        categories = r.strings(obj, "categories", path)
-        for j, code in enumerate(categories):
-            if code not in CATEGORIES:
-                r.bad(f"{path}.categories[{j}]", "bad_category", value=code)
+        categories, tags = r.categories(r.strings(obj, "categories", path), f"{path}.categories")
+        tags = tags + tuple(t for t in r.strings(obj, "tags", path) if t not in tags)
         industries = r.strings(obj, "industries", path, pattern=_INDUSTRY, code="bad_industry")
         regions = r.strings(obj, "regions", path, pattern=_REGION, code="bad_region")
         certifications = r.strings(obj, "certifications", path)
@@ -441,7 +483,7 @@ def parse_catalogue(data) -> list[Offering]:
                 continue
             cases.append(
                 Case(
-                    title=r.text(case, "title", where, required=True) or "",
+                    title=r.text(case, "title", where) or "",
                     industry=r.text(case, "industry", where, pattern=_INDUSTRY),
                     region=r.text(case, "region", where, pattern=_REGION),
                     result=r.text(case, "result", where) or "",
@@ -463,6 +505,7 @@ def parse_catalogue(data) -> list[Offering]:
                 provider=provider,
                 price_min_yuan=price_min,
                 price_max_yuan=price_max,
+                tags=tags,
             )
         )
     if r.problems:
@@ -470,9 +513,10 @@ def parse_catalogue(data) -> list[Offering]:
     return out
 
 
-def parse_demands(data) -> list[Demand]:
-    """Demands from the decoded demands file; every problem is collected in ``InputError``."""
-    r = _Reader()
+def parse_demands(data, warnings: list[Problem] | None = None) -> list[Demand]:
+    """Demands from the decoded demands file; every problem is collected in ``InputError``. The
+    category may be a code, a name or an alias; an unknown one is kept as a tag (one warning)."""
+    r = _Reader(warnings)
     out: list[Demand] = []
     seen: set[str] = set()
     for i, obj in enumerate(_list_of_objects(data, r)):
@@ -484,9 +528,11 @@ def parse_demands(data) -> list[Demand]:
         ident = r.ident(obj, path, seen)
         title = r.text(obj, "title", path, required=True)
         description = r.text(obj, "description", path) or ""
-        category = r.text(obj, "category", path)
-        if category is not None and category not in CATEGORIES:
-            r.bad(f"{path}.category", "bad_category", value=category)
+        label = r.text(obj, "category", path)
+        category, tags = None, ()
+        if label:
+            codes, tags = r.categories([label], f"{path}.category", single=True)
+            category = codes[0] if codes else None
         industry = r.text(obj, "industry", path, pattern=_INDUSTRY)
         region = r.text(obj, "region", path, pattern=_REGION)
         budget = r.amount(obj, "budget_yuan", path)
@@ -505,6 +551,7 @@ def parse_demands(data) -> list[Demand]:
                 budget_yuan=budget,
                 must=must,
                 nice=nice,
+                tags=tags,
             )
         )
     if r.problems:

@@ -17,6 +17,7 @@ from importlib import resources
 
 import numpy as np
 
+from .lexicon import read_demand, read_offering_categories
 from .model import _LEVELLED_RE, Demand, Offering, Requirement, Signals, certification_level
 from .text import CONCEPT_PREFIX, analyze, concepts_of, normalize
 from .vocabulary import CATEGORIES, CERTIFICATIONS, LEVEL_ONE_IS_BEST
@@ -367,6 +368,9 @@ class Match:
     highlights: tuple[dict, ...] = ()
     #: the components of the fused score, each 0–1
     components: dict = field(default_factory=dict)
+    #: what a person is shown instead of the score: 0–100, the fused score as a percentage
+    #: (never negative; missed requirements are said in the reasons, not subtracted here)
+    fit: int = 0
 
     @property
     def meets_all(self) -> bool:
@@ -461,6 +465,9 @@ class Candidate:
     cases: int = 0
     local: float = 0.0
     budget_ok: bool = True
+    #: the category that gave ``category`` its weight, and whether it was read from the text
+    category_code: str | None = None
+    inferred: bool = False
 
     def missed(self) -> int:
         return sum(1 for c in self.checks if not c.met)
@@ -469,10 +476,17 @@ class Candidate:
         return sum(c.met for c in self.nice) / len(self.nice) if self.nice else 0.0
 
 
-def allowed(demand: Demand, offering: Offering) -> bool:
+def is_financing(demand: Demand, understand: bool = True) -> bool:
+    """A financing demand: it names the category, or (named none) its text reads as one."""
+    if not understand:
+        return demand.category == "financing"
+    return read_demand(demand).financing
+
+
+def allowed(demand: Demand, offering: Offering, understand: bool = True) -> bool:
     """Hard filters: financing demands meet financial products and nothing else (and the other
     way round); an offering whose lowest price is above the demand's budget is left out."""
-    financing = demand.category == "financing"
+    financing = is_financing(demand, understand)
     if financing != (offering.kind == "financial"):
         return False
     if (
@@ -484,11 +498,43 @@ def allowed(demand: Demand, offering: Offering) -> bool:
     return True
 
 
-def structured_features(cand: Candidate, demand: Demand, names: Names) -> Candidate:
+def local_presence(offering: Offering, region: str | None) -> str | None:
+    """How the offering is present in ``region``: ``"local"`` (one of its regions is the region's
+    city or lies in it — a team there), ``"province"`` (it serves the whole province) or
+    ``"nationwide"``; ``None`` when no region of it covers ``region``."""
+    if not region:
+        return None
+    best = None
+    for code in offering.regions:
+        if not covers_region(code, region):
+            continue
+        if code in NATIONWIDE:
+            best = best or "nationwide"
+        elif code.endswith("0000"):
+            best = "province" if best in (None, "nationwide") else best
+        else:
+            return "local"
+    return best
+
+
+def structured_features(
+    cand: Candidate, demand: Demand, names: Names, understand: bool = True
+) -> Candidate:
     o = cand.offering
     cand.checks = tuple(check_requirement(r, demand, o, names) for r in demand.must)
     cand.nice = tuple(check_requirement(r, demand, o, names) for r in demand.nice)
-    cand.category = 1.0 if demand.category and demand.category in o.categories else 0.0
+    if understand:
+        reading = read_demand(demand)
+        best, which = 0.0, None
+        for code, own in read_offering_categories(o).items():
+            w = reading.weights.get(code, 0.0) * own
+            if w > best:
+                best, which = w, code
+        cand.category, cand.category_code = best, which
+        cand.inferred = which is not None and which != demand.category
+    else:
+        cand.category = 1.0 if demand.category and demand.category in o.categories else 0.0
+        cand.category_code = demand.category if cand.category else None
     cand.industry = _industry_fit(o.industries, demand.industry)
     cand.cases = sum(1 for c in o.cases if same_division(c.industry, demand.industry))
     cand.local = (
@@ -637,23 +683,63 @@ def reasons_for(
             zh += f"（{ind_zh}）"
             en += f" ({ind_en})"
         out.append(Reason("industry_cases", zh, en, {"count": cand.cases}))
-    if cand.local:
+    presence = local_presence(o, demand.region) if cand.local else None
+    if presence:
         zh_place, en_place = names.place(demand.region, "zh"), names.place(demand.region, "en")
+        if presence == "local":
+            zh, en = f"{zh_place}本地服务团队", f"Local service team in {en_place}"
+        elif presence == "province":
+            province = demand.region[:2] + "0000"
+            zh_prov, en_prov = names.place(province, "zh"), names.place(province, "en")
+            zh = f"服务范围覆盖{zh_prov}全省（含{zh_place}）"
+            en = f"Serves all of {en_prov} (including {en_place})"
+        else:
+            zh, en = f"全国服务（含{zh_place}）", f"Serves nationwide (including {en_place})"
         out.append(
             Reason(
-                "local_team",
-                f"{zh_place}本地服务团队",
-                f"Local service team in {en_place}",
-                {"region": demand.region},
+                "local_team" if presence == "local" else "service_area",
+                zh,
+                en,
+                {"region": demand.region, "presence": presence},
             )
         )
-    if cand.category:
-        zh, en = CATEGORIES[demand.category]
+    if cand.category and cand.category_code and not cand.inferred:
+        zh, en = CATEGORIES[cand.category_code]
         out.append(
             Reason(
-                "category", f"类别相符：{zh}", f"Same category: {en}", {"category": demand.category}
+                "category",
+                f"类别相符：{zh}",
+                f"Same category: {en}",
+                {"category": cand.category_code},
             )
         )
+    if cand.category and cand.inferred:
+        inference = read_demand(demand).inference(cand.category_code)
+        if inference is not None:
+            phrases = inference.phrases()
+            cap = next(
+                (
+                    h.capability
+                    for h in inference.hits
+                    if cand.category_code in h.capability.categories
+                ),
+                inference.capability,
+            )
+            cat_zh, cat_en = CATEGORIES[cand.category_code]
+            out.append(
+                Reason(
+                    "problem",
+                    f"问题理解：{_join(phrases, 'zh')} → {cap.zh}",
+                    f"Problem read: {_join(phrases, 'en')} → {cap.en}",
+                    {
+                        "phrases": phrases,
+                        "capability": cap.zh,
+                        "category": cand.category_code,
+                        "category_name": [cat_zh, cat_en],
+                        "confidence": inference.confidence,
+                    },
+                )
+            )
     if cand.industry >= 0.75 and demand.industry:
         out.append(
             Reason(
@@ -722,6 +808,12 @@ def _yuan(amount, lang: str) -> str:
             return f"{value / 10_000:g} 万元"
         return f"{value:g} 元"
     return f"¥{value:,.0f}"
+
+
+def fit_of(fused: float) -> int:
+    """The 0–100 fit shown to people: the fused score (0–1, itself a weighted share of the
+    components) as a whole percentage, clamped."""
+    return max(0, min(100, round(fused * 100)))
 
 
 def with_score(match: Match, score: float) -> Match:

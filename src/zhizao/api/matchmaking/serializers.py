@@ -257,6 +257,8 @@ class DemandSerializer(DemandSummarySerializer):
 
 class MatchSerializer(serializers.Serializer):
     score = serializers.SerializerMethodField()
+    #: the 0–100 fit people are shown (``score`` orders, and is negative when a must is missed)
+    fit = serializers.IntegerField()
     meets_all = serializers.BooleanField()
     reasons = serializers.SerializerMethodField()
     missing = serializers.SerializerMethodField()

@@ -43,6 +43,13 @@ from .listings import (
     update_offering,
     withdraw_offering,
 )
+from .suggestions import (
+    may_set_suggestions,
+    set_suggestion_preference,
+    suggest_matches_for_demand,
+    suggest_matches_for_offering,
+    suggestions_enabled,
+)
 
 __all__ = [
     "accept_introduction",
@@ -62,6 +69,7 @@ __all__ = [
     "financing_demand_for_project",
     "financing_gap_yuan",
     "grant_consent",
+    "may_set_suggestions",
     "publish_demand",
     "publish_offering",
     "record_deal",
@@ -76,8 +84,12 @@ __all__ = [
     "set_demand_state",
     "set_introduction_state",
     "set_offering_state",
+    "set_suggestion_preference",
     "side_for",
     "suggest_introduction",
+    "suggest_matches_for_demand",
+    "suggest_matches_for_offering",
+    "suggestions_enabled",
     "update_challenge",
     "update_demand",
     "update_offering",

@@ -27,6 +27,7 @@ EVENT_ACTIONS = {
     "application_submitted": AuditAction.CREATE,
     "offering_state": AuditAction.STATE,
     "supply_gaps_requested": AuditAction.CREATE,
+    "match_suggested": AuditAction.CREATE,
     "demand_state": AuditAction.STATE,
     "introduction_state": AuditAction.STATE,
     "consent_withdrawn": AuditAction.STATE,

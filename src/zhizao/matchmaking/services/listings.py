@@ -9,6 +9,7 @@ from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
 from zhizao.common.services import changes_between, snapshot, update_fields
+from zhizao.common.worker import enqueue_after_commit
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Contact, Organization
 
@@ -38,6 +39,7 @@ OFFERING_FIELDS = (
     "industries",
     "regions",
     "certifications",
+    "tags",
     "price_min_yuan",
     "price_max_yuan",
 )
@@ -59,6 +61,10 @@ DEMAND_FIELDS = (
 )
 CASE_FIELDS = ("title", "customer_industry", "region", "result", "year")
 SUPPLIER_KINDS = {OrganizationKind.PROVIDER, OrganizationKind.BANK}
+
+
+SUGGEST_FOR_DEMAND = "zhizao.matchmaking.tasks.suggest_matches_for_demand_task"
+SUGGEST_FOR_OFFERING = "zhizao.matchmaking.tasks.suggest_matches_for_offering_task"
 
 
 def _after_commit_offering(offering_id: int) -> None:
@@ -118,6 +124,7 @@ def _check_offering(values: dict, provider: Organization) -> dict:
         message=_("Unknown region code."),
     )
     values["certifications"] = string_list(values.get("certifications"), field="certifications")
+    values["tags"] = string_list(values.get("tags"), field="tags")
     values["price_min_yuan"] = to_yuan(
         values.get("price_min_yuan"), field="price_min_yuan", label=_("Price from")
     )
@@ -220,6 +227,8 @@ def set_offering_state(actor: Actor, offering: Offering, state: str) -> Offering
                 actor, offering=locked, reason=_("The offering was withdrawn.")
             )
         _after_commit_offering(locked.pk)
+        if state == OfferingState.PUBLISHED:  # tell the enterprises it fits, in the background
+            enqueue_after_commit(SUGGEST_FOR_OFFERING, locked.pk)
     return locked
 
 
@@ -444,6 +453,8 @@ def set_demand_state(actor: Actor, demand: Demand, state: str) -> Demand:
         if state == DemandState.CLOSED:
             close_open_introductions(actor, demand=locked, reason=_("The demand was closed."))
         _after_commit_demand(locked.pk)
+        if state == DemandState.PUBLISHED:  # tell the providers of its best matches
+            enqueue_after_commit(SUGGEST_FOR_DEMAND, locked.pk)
     return locked
 
 

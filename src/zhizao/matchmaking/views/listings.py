@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from zhizao.accounts.enums import Role
 from zhizao.accounts.roles import role_of
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.registry.models import Contact
+from zhizao_core.matching.lexicon import infer
 
 from .. import access, codes, index, presentation, services
 from ..enums import DemandState, OfferingKind, OfferingState
@@ -110,6 +112,41 @@ def _demand_form_page(request, form, demand):
             "suggestions": REQUIREMENT_SUGGESTIONS,
         },
         status=400 if form.is_bound else 200,
+    )
+
+
+#: how much of the demand's text the suggestion reads (the box sends it as he types)
+SUGGEST_TEXT_LIMIT = 2000
+
+
+@login_required
+def category_suggest(request):
+    """htmx, as the manager types his demand: the categories its text points to (problem
+    lexicon), each with its confidence and the words it was read from; a click puts one in the
+    category field, which he can change."""
+    membership = request.membership
+    if not roles.is_enterprise(membership):
+        raise Http404
+    text = "\n".join(request.GET.get(k, "") for k in ("title", "description"))
+    suggestions = []
+    for inference in infer(text[:SUGGEST_TEXT_LIMIT])[:3]:
+        cap = next(
+            h.capability for h in inference.hits if inference.category in h.capability.categories
+        )
+        suggestions.append(
+            {
+                "category": inference.category,
+                "percent": round(inference.confidence * 100),
+                "phrases": inference.phrases(),
+                "capability": cap.en
+                if (translation.get_language() or "").startswith("en")
+                else cap.zh,
+            }
+        )
+    return render(
+        request,
+        "matchmaking/_category_suggestions.html",
+        {"suggestions": suggestions, "current": request.GET.get("category", "")},
     )
 
 

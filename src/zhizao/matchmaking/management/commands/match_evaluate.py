@@ -27,10 +27,28 @@ from zhizao_core.matching import (
     split_demands,
     tune,
 )
-from zhizao_core.matching.evaluate import _Query, evaluate_variants, prepare
-from zhizao_core.matching.rank import component_matrix
+from zhizao_core.matching.evaluate import (
+    DEMAND_TYPES,
+    BigramBaseline,
+    _Query,
+    evaluate_variants,
+    metrics_by_type,
+    prepare,
+    ranking,
+)
+from zhizao_core.matching.rank import Weights, component_matrix
 
 from ._matching import GOLD_DIR, embedder, fail, read_json, reference_names
+
+#: the weights shipped before issue 16 (tuned on the gold set as it was, category-led)
+AS_IT_WAS = {
+    "fused_lexical": Weights(
+        lexical=0.1, semantic=0.0, category=0.4, industry=0.0, cases=0.1, local=0.1, nice=0.1
+    ),
+    "fused": Weights(
+        lexical=0.1, semantic=0.05, category=0.4, industry=0.0, cases=0.1, local=0.05, nice=0.05
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -50,8 +68,13 @@ class Command(BaseCommand):
             help="With --tune: store the tuned weights as the shipped ones.",
         )
         parser.add_argument("--no-embeddings", action="store_true")
+        parser.add_argument(
+            "--by-type",
+            action="store_true",
+            help="Compare the problem-understanding variants per demand type (issue 16).",
+        )
 
-    def handle(self, *args, gold, format, retune, write_weights, no_embeddings, **options):
+    def handle(self, *args, gold, format, retune, write_weights, no_embeddings, by_type, **options):
         started = time.perf_counter()
         folder = Path(gold)
         offerings, demands, judgments = self._read(folder)
@@ -59,6 +82,9 @@ class Command(BaseCommand):
         index = MatchIndex(embedder=model, names=reference_names())
         index.add_many(offerings)
         index.add_demands(demands)
+        if by_type:
+            self._by_type(folder, index, offerings, demands, judgments, model, format, started)
+            return
         forward = prepare({d.id: index.candidates(d, limit=10**9) for d in demands})
         reverse = []
         for o in offerings:
@@ -106,6 +132,94 @@ class Command(BaseCommand):
             sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         else:
             sys.stdout.write(self._table(result))
+
+    def _by_type(self, folder, index, offerings, demands, judgments, model, format, started):
+        """nDCG@10, P@5, Recall@50 per demand type (category given / problem only / wrong
+        category) and split, for the baseline, the ranking as it was and each step added."""
+        raw = read_json(folder / "demands.json", "zh")
+        types = {str(d.get("id")): d.get("style") or "category_given" for d in raw}
+        dev, test = split_demands([d.id for d in demands])
+        baseline = BigramBaseline(offerings)
+        variants = [("bigram baseline", None, None)]
+        for label, understand in (
+            ("as it was", "none"),
+            ("+lexicon", "lexicon"),
+            ("+inferred category", "full"),
+        ):
+            variants.append((label, understand, "fused_lexical"))
+            if model is not None:
+                variants.append((label + " +embedding", understand, "fused"))
+        rankings: dict[str, dict[str, list[str]]] = {}
+        prepared = {}
+        for label, understand, variant in variants:
+            out = {}
+            if understand is None:
+                for d in demands:
+                    allowed = {
+                        c.offering.id
+                        for c in index.candidates(d, semantic=False, limit=10**9, understand="none")
+                    }
+                    out[d.id] = baseline.rank(d, allowed)
+            else:
+                if understand not in prepared:
+                    prepared[understand] = prepare(
+                        {
+                            d.id: index.candidates(d, limit=10**9, understand=understand)
+                            for d in demands
+                        }
+                    )
+                w = index.weights.get(variant) or index.weights["fused"]
+                if understand == "none":  # the ranking as it was: its own weights too
+                    w = AS_IT_WAS[variant]
+                for q in prepared[understand]:
+                    out[q.ident] = ranking(q, variant, w)
+            rankings[label] = out
+        result = {
+            "gold": str(folder),
+            "embedder": model.name if model else None,
+            "demands": {t: sum(1 for v in types.values() if v == t) for t in DEMAND_TYPES},
+            "rows": [
+                {
+                    "variant": label,
+                    "splits": {
+                        split: metrics_by_type(rankings[label], judgments, types, only)
+                        for split, only in (("dev", set(dev)), ("test", set(test)), ("all", None))
+                    },
+                }
+                for label, _, _ in variants
+            ],
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        if model is not None:
+            model.save_cache()
+        if format == "json":
+            sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+            return
+        lines = [
+            f"{result['gold']} — demands per type {result['demands']}; embedder "
+            f"{result['embedder']}",
+            "",
+        ]
+        head = f"{'variant':<32} {'split':<5}"
+        for t in (*DEMAND_TYPES, "all"):
+            head += f" | {t[:14]:>14} nDCG  P@5  R@50"
+        lines.append(head)
+
+        def f(x):
+            return "  – " if x != x else f"{x:.3f}"
+
+        for row in result["rows"]:
+            for split in ("dev", "test", "all"):
+                line = f"{row['variant'] if split == 'dev' else '':<32} {split:<5}"
+                for t in (*DEMAND_TYPES, "all"):
+                    m = row["splits"][split][t]
+                    line += (
+                        f" | n={m['demands']:<3} {f(m['ndcg@10']):>10} {f(m['p@5'])}"
+                        f" {f(m['recall@50'])}"
+                    )
+                lines.append(line)
+        lines.append(f"({result['seconds']} s)")
+        sys.stdout.write("\n".join(lines) + "\n")
 
     def _read(self, folder: Path):
         lang = "zh"

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from zhizao_core.matching import VARIANTS, InputError, MatchIndex, parse_catalogue, parse_demands
+from zhizao_core.matching import (
+    VARIANTS,
+    InputError,
+    MatchIndex,
+    demand_text,
+    parse_catalogue,
+    parse_demands,
+)
 
 from ._matching import embedder, fail, read_json, reference_names
 
@@ -44,21 +51,37 @@ class Command(BaseCommand):
         raw_catalogue = read_json(Path(catalogue), lang)
         raw_demands = read_json(Path(demands), lang)
         problems: list[str] = []
+        warned: dict[str, list] = {"catalogue": [], "demands": []}
         offerings, wanted = [], []
         try:
-            offerings = parse_catalogue(raw_catalogue)
+            offerings = parse_catalogue(raw_catalogue, warned["catalogue"])
         except InputError as exc:
             problems += [p.text(lang) for p in exc.problems]
         try:
-            wanted = parse_demands(raw_demands)
+            wanted = parse_demands(raw_demands, warned["demands"])
         except InputError as exc:
             problems += [p.text(lang) for p in exc.problems]
         if problems:
             fail(problems, 1)
+        # an unknown category is kept as a tag: one warning per label over both files
+        said: set[str] = set()
+        for where, found in warned.items():
+            for w in found:
+                label = w.params.get("value")
+                if label in said:
+                    continue
+                said.add(label)
+                if lang == "zh":
+                    name = "目录" if where == "catalogue" else "需求"
+                    sys.stderr.write(f"警告：{name}{w.text('zh')}\n")
+                else:
+                    sys.stderr.write(f"warning: {where}{w.text('en')}\n")
         semantic = not no_embeddings and variant in ("fused", "embeddings", "rrf")
         model = embedder(semantic)
         index = MatchIndex(embedder=model, names=reference_names())
         index.add_many(offerings)
+        if model is not None:  # every demand's vector in one batch, not one call per demand
+            model.queries([demand_text(d) for d in wanted])
         out = sys.stdout
         for demand in wanted:
             matches = index.rank(demand, top=top, variant=variant)

@@ -417,3 +417,17 @@
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initEditor(doc); });
   else initEditor(doc);
 })();
+
+/* A button that puts a value in a form field (the demand form's category suggestions):
+   <button data-set-field="id_category" data-value="mes">. The person can change it again. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-set-field]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-set-field"));
+    if (!field) return;
+    field.value = button.getAttribute("data-value") || "";
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+})();

@@ -1,0 +1,1 @@
+"""Pages of expert review: the pool, the office's rounds, the expert's assignments."""

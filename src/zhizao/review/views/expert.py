@@ -1,0 +1,106 @@
+"""The expert's pages: its assignments only (blind to the applicant where the call says so),
+the scoring form from the call's rubric, other reviews per the round's visibility, recusal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhizao.accounts.selectors import actor_for_request
+
+from .. import access, services
+from ..enums import ReviewState
+from ..errors import ReviewError
+from ..forms import ReasonForm, ReviewForm
+from ..models import Review
+from ..services.reviews import criteria_of
+
+
+@login_required
+def my_assignments(request):
+    membership = request.membership
+    if access.own_expert(membership) is None:
+        raise Http404
+    assignments = list(
+        access.assignments_for_expert(membership)
+        .select_related("application__applicant", "review")
+        .order_by("round__deadline", "application_id")
+    )
+    rows = [
+        {
+            "assignment": a,
+            "title": a.application.display_title(a.round.call.blind_review),
+            "review": getattr(a, "review", None),
+        }
+        for a in assignments
+    ]
+    return render(request, "review/my_assignments.html", {"rows": rows})
+
+
+@login_required
+def assignment_detail(request, pk):
+    membership = request.membership
+    assignment = access.access_assignment(membership, pk)
+    review = Review.objects.filter(assignment=assignment).first()
+    criteria = criteria_of(assignment.round.call)
+    form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.save_review(
+                actor_for_request(request), assignment, submit=submit, **form.service_values()
+            )
+        except ReviewError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Review submitted.") if submit else _("Draft saved."))
+            return redirect("review:assignment_detail", pk=pk)
+    application = assignment.application
+    blind = assignment.round.call.blind_review
+    others = [
+        {"n": i, "review": r, "name": r.assignment.expert.name}
+        for i, r in enumerate(access.visible_reviews(assignment), start=1)
+    ]
+    return render(
+        request,
+        "review/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "title": application.display_title(blind),
+            "blind": blind,
+            "answers": [
+                (k, v) for k, v in (application.data or {}).items() if isinstance(v, str | int)
+            ],
+            "form": form,
+            "review": review,
+            "submitted": review is not None and review.state == ReviewState.SUBMITTED,
+            "criteria": criteria,
+            "others": others,
+            "recuse_form": ReasonForm(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def assignment_recuse(request, pk):
+    assignment = access.access_assignment(request.membership, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the conflict is."))
+        return redirect("review:assignment_detail", pk=pk)
+    try:
+        services.declare_conflict(
+            actor_for_request(request), assignment, reason=form.cleaned_data["reason"]
+        )
+    except ReviewError as error:
+        messages.error(request, error.message)
+        return redirect("review:assignment_detail", pk=pk)
+    messages.success(request, _("Conflict declared; the application was reassigned."))
+    return redirect("review:my_assignments")

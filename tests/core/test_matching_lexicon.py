@@ -1,0 +1,119 @@
+"""Issue 16: categories as people write them, and the problem a demand describes read as the
+capabilities that solve it (``zhizao_core.matching.lexicon``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhizao_core.matching import parse_catalogue, parse_demands
+from zhizao_core.matching.lexicon import (
+    infer,
+    read_demand,
+    read_offering_categories,
+    resolve_category,
+)
+from zhizao_core.matching.model import Demand, Offering
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("mes", "mes"),
+        ("MES", "mes"),
+        ("制造执行系统", "mes"),
+        ("制造执行系统（MES）", "mes"),
+        ("Manufacturing Execution System", "mes"),
+        ("机器视觉检测", "machine_vision"),
+        ("视觉检测", "machine_vision"),
+        ("ＡＯＩ", "machine_vision"),
+        ("预测性维护", "predictive_maintenance"),
+        ("EMS", "energy_management"),
+        ("融资租赁", "financing"),
+        ("工业 互联网 平台", "iiot_platform"),
+        ("焊接工作站", None),
+        ("", None),
+    ],
+)
+def test_categories_are_read_in_every_accepted_form(label, code):
+    assert resolve_category(label) == code
+
+
+def test_problems_are_read_as_capabilities_with_a_confidence():
+    def read(text):
+        return [(i.category, i.confidence, i.phrases(), i.capability.zh) for i in infer(text)]
+
+    assert read("产品表面划伤，客户投诉多") == [
+        ("machine_vision", 0.7769, ["表面划伤"], "外观缺陷检测（机器视觉）")
+    ]
+    assert read("电费占成本太高") == [
+        ("energy_management", 0.7769, ["电费"], "能耗监测与节能（能源管理）")
+    ]
+    assert read("注塑机老是突然停机，轴承异响") == [
+        (
+            "predictive_maintenance",
+            0.9817,
+            ["突然停机", "异响", "轴承"],
+            "设备故障预警（预测性维护）",
+        )
+    ]
+    assert read("老师傅退休后没人会调机")[0] == (
+        "iiot_platform",
+        0.9765,
+        ["老师傅", "没人会", "调机"],
+        "工艺知识沉淀与调机专家系统",
+    )
+    # typos and colloquial forms are phrases of their own
+    assert read("机器老是停基")[0][:2] == ("predictive_maintenance", 0.5276)
+    assert read("") == []
+    assert read("公司简介") == []
+
+
+def test_the_named_category_leads_unless_the_text_contradicts_it():
+    named = read_demand(Demand("a", "MES", "冲压车间报工", category="mes"))
+    assert named.weights == {"mes": 1.0, "data_acquisition": 0.1942}
+    wrong = read_demand(
+        Demand(
+            "b",
+            "想贷款上设备",
+            "要买两台注塑机，资金不够，想找融资租赁或者贷款。",
+            category="consulting",
+        )
+    )
+    assert wrong.weights == {"financing": 0.9817, "consulting": 0.5}
+    assert wrong.financing is True  # it sees the banks' products, not the consultants'
+    none = read_demand(Demand("c", "仓库账和实物对不上", "找料要半天"))
+    assert [(i.category, i.confidence) for i in none.inferred] == [("wms", 0.6321)]
+    assert none.financing is False
+
+
+def test_offerings_without_our_categories_are_read_from_their_tags_and_text():
+    tagged = Offering("o1", "solution", "系统", categories=(), tags=("WMS",))
+    assert read_offering_categories(tagged) == {"wms": 1.0}
+    untagged = Offering("o2", "solution", "AI验布机", "识别断纱、油污、破洞等布面疵点")
+    assert read_offering_categories(untagged) == {"machine_vision": 0.9502}
+
+
+def test_parsers_keep_unknown_labels_as_tags_with_one_warning_and_optional_case_titles():
+    warnings = []
+    [o1, o2] = parse_catalogue(
+        [
+            {"id": "1", "kind": "solution", "title": "A", "categories": ["MES", "焊接工作站"],
+             "cases": [{"result": "效率提升"}]},
+            {"id": "2", "kind": "solution", "title": "B", "categories": ["焊接工作站", "AOI"]},
+        ],
+        warnings,
+    )  # fmt: skip
+    assert (o1.categories, o1.tags, o1.cases[0].title) == (("mes",), ("焊接工作站",), "")
+    assert (o2.categories, o2.tags) == (("machine_vision",), ("焊接工作站",))
+    assert o1.fields()["tags"] == "焊接工作站"
+    assert [(w.path, w.text()) for w in warnings] == [
+        (
+            "[0].categories[1]",
+            "[0].categories[1]: 未知的类别 焊接工作站，已作为标签保留（按文本匹配）",
+        )
+    ]
+    [d] = parse_demands([{"id": "d", "title": "x", "category": "机器视觉检测"}])
+    assert (d.category, d.tags) == ("machine_vision", ())
+    [d] = parse_demands([{"id": "d", "title": "x", "category": "钣金"}], warnings)
+    assert (d.category, d.tags) == (None, ("钣金",))
+    assert warnings[-1].path == "[0].category"

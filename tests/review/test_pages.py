@@ -1,0 +1,220 @@
+"""The review pages in both languages, the expert's view (only its assignments, blind to the
+applicant), constant query counts on lists, and expert identities never reaching an
+applicant or the public."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import PASSWORD, make_user
+from tests.review.conftest import build_review_world
+from zhizao.accounts.enums import Role
+from zhizao.review import services
+from zhizao.review.models import Assignment, Review, ReviewRound
+
+
+def login(client, user, lang="zh-hans"):
+    assert client.login(username=user.username, password=PASSWORD)
+    client.cookies["django_language"] = lang
+
+
+@pytest.fixture
+def reviewing(rw):
+    services.run_assignment(rw.office_actor, rw.round, method="optimal")
+    services.open_round(rw.office_actor, rw.round)
+    return rw
+
+
+def _key(w, assignment):
+    return next(k for k, e in w.experts.items() if e.pk == assignment.expert_id)
+
+
+def test_office_reads_an_exclusion_reason_in_both_languages(client, rw):
+    services.run_assignment(rw.office_actor, rw.round, method="optimal")
+    login(client, rw.office)
+    page = client.get(reverse("review:round_exclusions", args=[rw.round.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "回避情况" in text
+    assert "评审测试专家甲" in text and "同一单位" in text
+    login(client, rw.office, "en")
+    text = client.get(reverse("review:round_exclusions", args=[rw.round.pk])).content.decode()
+    assert "Exclusions (回避)" in text and "Same organisation" in text
+    detail = client.get(reverse("review:round_detail", args=[rw.round.pk]))
+    assert detail.status_code == 200
+    assert "Send the assignments to the experts" in detail.content.decode()
+
+
+def test_draw_replay_page_says_same(client, rw):
+    services.run_assignment(rw.office_actor, rw.round, method="draw", seed=5, cap="0.9")
+    login(client, rw.office)
+    text = client.get(reverse("review:round_replay", args=[rw.round.pk])).content.decode()
+    assert 'data-testid="replay-same"' in text
+    assert "重放得到相同的抽取结果。" in text
+
+
+def test_expert_sees_only_its_assignments_blind(client, reviewing):
+    w = reviewing
+    mine = Assignment.objects.filter(round=w.round, state="active").first()
+    key = _key(w, mine)
+    login(client, w.users[key])
+    page = client.get(reverse("review:my_assignments"))
+    text = page.content.decode()
+    own = set(
+        Assignment.objects.filter(expert_id=mine.expert_id, state="active").values_list(
+            "pk", flat=True
+        )
+    )
+    for a in Assignment.objects.filter(round=w.round, state="active"):
+        link = reverse("review:assignment_detail", args=[a.pk])
+        assert (link in text) == (a.pk in own)
+    # blind call: no applicant name on the list or the scoring page
+    for org in w.orgs.values():
+        assert org.name not in text
+    detail = client.get(reverse("review:assignment_detail", args=[mine.pk])).content.decode()
+    assert all(org.name not in detail for org in w.orgs.values())
+    assert "国际领先" in detail  # the banded descriptor
+    other = Assignment.objects.filter(round=w.round, state="active").exclude(pk__in=own).first()
+    assert client.get(reverse("review:assignment_detail", args=[other.pk])).status_code == 404
+    response = client.post(
+        reverse("review:assignment_detail", args=[other.pk]),
+        {"score_innovation": "50", "score_impact": "50", "action": "submit"},
+    )
+    assert response.status_code == 404
+    assert not Review.objects.exists()
+
+
+def test_expert_scores_through_the_page(client, reviewing):
+    w = reviewing
+    mine = Assignment.objects.filter(round=w.round, state="active").first()
+    login(client, w.users[_key(w, mine)])
+    url = reverse("review:assignment_detail", args=[mine.pk])
+    missing = client.post(url, {"score_innovation": "88", "score_impact": "70", "action": "submit"})
+    assert missing.status_code == 400
+    assert "“创新性”需要填写评语。" in missing.content.decode()
+    done = client.post(
+        url,
+        {
+            "score_innovation": "88",
+            "score_impact": "70",
+            "comment_innovation": "方案新颖",
+            "action": "submit",
+        },
+    )
+    assert done.status_code == 302
+    review = Review.objects.get(assignment=mine)
+    assert review.state == "submitted"
+    assert str(review.total) == "80.8000"
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_lists_keep_a_constant_number_of_queries(client, rw):
+    login(client, rw.office)
+    experts = _count(client, reverse("review:expert_list"))
+    rounds = _count(client, reverse("review:round_list"))
+    services.create_round(
+        rw.office_actor,
+        rw.call,
+        name="会评",
+        kind="panel",
+        deadline=rw.round.deadline,
+        reviewers_per_application=1,
+    )
+    for i in range(2):
+        user = make_user(f"rv-more-{i}", role=Role.EXPERT, organization=rw.orgs["platform"])
+        services.create_expert(rw.office_actor, user.memberships.get(), name=f"更多专家{i}")
+    assert _count(client, reverse("review:round_list")) == rounds
+    assert _count(client, reverse("review:expert_list")) == experts
+
+
+def test_my_assignments_constant_queries(client, db):
+    w = build_review_world(k=1)
+    services.run_assignment(w.office_actor, w.round, method="optimal")
+    services.open_round(w.office_actor, w.round)
+    counts = {}
+    for a in Assignment.objects.filter(round=w.round, state="active"):
+        counts.setdefault(a.expert_id, 0)
+        counts[a.expert_id] += 1
+    by_load = sorted(counts.items(), key=lambda kv: kv[1])
+    few, many = by_load[0], by_load[-1]
+    users = {e.pk: w.users[k] for k, e in w.experts.items()}
+    login(client, users[few[0]])
+    n_few = _count(client, reverse("review:my_assignments"))
+    client.logout()
+    login(client, users[many[0]])
+    assert _count(client, reverse("review:my_assignments")) == n_few
+
+
+# --- expert identities never reach an applicant or the public ---------------------------------
+
+
+def _routes(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for item in resolver.url_patterns:
+        if isinstance(item, URLResolver):
+            ns = f"{prefix}{item.namespace}:" if item.namespace else prefix
+            yield from _routes(item, ns)
+        elif isinstance(item, URLPattern) and item.name:
+            yield f"{prefix}{item.name}", item.pattern
+
+
+def test_no_applicant_or_public_response_names_an_expert(client, reviewing):
+    w = reviewing
+    for a in Assignment.objects.filter(round=w.round, state="active"):
+        services.save_review(
+            w.actor(_key(w, a)),
+            a,
+            scores={"innovation": "80", "impact": "80"},
+            comments={"innovation": "好"},
+            submit=True,
+        )
+    services.rank_round(w.office_actor, w.round, method="mean")
+    names = [e.name for e in w.experts.values()]
+    ids = sorted(
+        {a.pk for a in w.apps}
+        | {w.round.pk}
+        | set(Assignment.objects.values_list("pk", flat=True))
+        | {e.pk for e in w.experts.values()}
+    )
+    checked = 0
+    for who in [None, *w.applicant_users]:
+        client.logout()
+        if who is not None:
+            login(client, who)
+        for name, _pattern in _routes():
+            if name.startswith(("admin:", "api-docs", "api-schema")) or name in ("api-docs",):
+                continue
+            for kwargs in ({}, *({"pk": i} for i in ids)):
+                try:
+                    url = reverse(name, kwargs=kwargs)
+                except NoReverseMatch:  # the route takes other parameters
+                    continue
+                response = client.get(url)
+                if response.status_code != 200 or getattr(response, "streaming", False):
+                    continue
+                body = response.content.decode("utf-8", "replace")
+                checked += 1
+                for expert_name in names:
+                    assert expert_name not in body, (who, url)
+    assert checked > 20
+
+
+def test_round_page_keeps_a_constant_number_of_queries(client, db):
+    w = build_review_world(k=1)
+    services.run_assignment(w.office_actor, w.round, method="optimal")
+    login(client, w.office)
+    url = reverse("review:round_detail", args=[w.round.pk])
+    one = _count(client, url)
+    # three experts per application instead of one: more rows, the same queries
+    ReviewRound.objects.filter(pk=w.round.pk).update(reviewers_per_application=3)
+    services.run_assignment(w.office_actor, w.round, method="optimal")
+    assert Assignment.objects.filter(round=w.round).count() == 9
+    assert _count(client, url) == one
