@@ -15,6 +15,7 @@ $PY manage.py events_demo
 $PY manage.py calls_demo
 # after the calls demo (it needs this year's 双十 call with applications past formal review)
 $PY manage.py review_demo
+$PY manage.py insights_demo
 ADDR="${ZHIZAO_ADDR:-127.0.0.1:8000}"
 $PY manage.py worker --no-reload -v0 & WORKER=$!
 $PY manage.py runserver "$ADDR" --noreload & WEB=$!

@@ -22,6 +22,7 @@ GROUPS = {
     "policies": {"evaluate", "load-rules", "demo", "scan"},
     "match": {"rank", "evaluate", "demo", "reindex", "import"},
     "review": {"demo", "replay"},
+    "insights": {"report", "refresh", "demo"},
 }
 
 

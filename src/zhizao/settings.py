@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "zhizao.events",
     "zhizao.calls",
     "zhizao.review",
+    "zhizao.insights",
     "zhizao.api",
 ]
 
@@ -205,6 +206,11 @@ ZHIZAO_WORKER_STALE_SECONDS = int(os.environ.get("ZHIZAO_WORKER_STALE_SECONDS", 
 # doubled for each further attempt (10 s, 20 s, 40 s, …).
 ZHIZAO_TASK_RETRY_BASE_SECONDS = int(os.environ.get("ZHIZAO_TASK_RETRY_BASE_SECONDS", "10"))
 # The one declared schedule of periodic jobs: name -> (task path, interval in seconds).
+# Insights: the boundary file of the dashboards' maps and the Word template of the monthly
+# report; both replaceable (empty: the files shipped in zhizao/insights/data/).
+ZHIZAO_BOUNDARY_FILE = os.environ.get("ZHIZAO_BOUNDARY_FILE", "")
+ZHIZAO_REPORT_TEMPLATE = os.environ.get("ZHIZAO_REPORT_TEMPLATE", "")
+
 ZHIZAO_PERIODIC_JOBS = {
     "reap-lost-tasks": ("zhizao.common.tasks.reap_lost_tasks_task", 60),
     "prune-task-results": ("zhizao.common.tasks.prune_task_results_task", 24 * 3600),
@@ -214,6 +220,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "meeting-reminders": ("zhizao.events.tasks.send_meeting_reminders_task", 300),
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
     "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
+    "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),
 }
 
 # E-mail copies of notifications: the console in the demo; an SMTP (or any) backend in

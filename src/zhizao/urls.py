@@ -18,6 +18,7 @@ urlpatterns = [
     path("events/", include("zhizao.events.urls")),
     path("calls/", include("zhizao.calls.urls")),
     path("review/", include("zhizao.review.urls")),
+    path("insights/", include("zhizao.insights.urls")),
     path("notifications/", common_views.NotificationListView.as_view(), name="notifications"),
     path(
         "notifications/read/",

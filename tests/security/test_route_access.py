@@ -1512,6 +1512,46 @@ TABLE = [
         GET=frozenset({"expert"}),
         PUT=write({"expert"}, {"scores": {"innovation": "70"}}),
     ),
+    # --- insights ------------------------------------------------------------------------------
+    page("insights:dashboard", GET=STAFF),
+    page("insights:dashboard_pdf", GET=STAFF),
+    page("insights:refresh", POST=write(OP, {}, ("operator", 302))),
+    page("insights:records", {"name": "=policies.projects"}, GET=STAFF),
+    page("insights:export", {"name": "=policies.projects", "fmt": "=csv"}, GET=STAFF),
+    page("insights:public", GET=ALL),
+    page(
+        "insights:public_settings",
+        GET=OP,
+        POST=write(OP, {"figures": ["registry.enterprises"]}, ("operator", 302)),
+    ),
+    page("insights:report_list", GET=STAFF),
+    page("insights:report_new", POST=write(OP, {"month": "2026-04"}, ("operator", 302))),
+    page(
+        "insights:report_detail",
+        {"pk": "report"},
+        GET=OP,
+        POST=write(OP, {"title": "五月月报", "plan": "下月计划"}, ("operator", 302)),
+    ),
+    page("insights:report_redraft", {"pk": "report"}, POST=write(OP, {}, ("operator", 302))),
+    page("insights:report_publish", {"pk": "report"}, POST=write(OP, {}, ("operator", 302))),
+    page(
+        "insights:activity_add",
+        {"pk": "report"},
+        POST=write(
+            OP, {"section": "self", "date": "2026-05-03", "title": "理事会"}, ("operator", 302)
+        ),
+    ),
+    page(
+        "insights:activity_remove", {"pk": "report_activity"}, POST=write(OP, {}, ("operator", 302))
+    ),
+    page(
+        "insights:news_add", {"pk": "report"}, POST=write(OP, {"title": "揭牌"}, ("operator", 302))
+    ),
+    page("insights:news_remove", {"pk": "report_news"}, POST=write(OP, {}, ("operator", 302))),
+    page("insights:report_download", {"pk": "report", "fmt": "=docx"}, GET=OP),
+    api("api-insights-figures", GET=STAFF),
+    api("api-insights-figure-regions", {"name": "=registry.enterprises"}, GET=STAFF),
+    api("api-insights-report", {"pk": "report"}, GET=OP),
 ]
 ROWS = {row.name: row for row in TABLE}
 

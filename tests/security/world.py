@@ -38,6 +38,7 @@ from zhizao.diagnosis.loading import shipped_model_files
 from zhizao.diagnosis.selectors import default_model
 from zhizao.diagnosis.services import load_model_files
 from zhizao.events import services as events
+from zhizao.insights import services as insights
 from zhizao.matchmaking import services as matchmaking
 from zhizao.policies import services as policies
 from zhizao.policies.services import editor, namelists, payments, sandbox, scans
@@ -573,6 +574,12 @@ def build_world() -> World:
     matchmaking.close_demand(ent, o["need"].demand)
     # --- calls (world_calls.py) -----------------------------------------------------------------
     build_calls_world(o, actor, bureau, society)
+    # --- insights: a draft monthly report with a hand-added activity and a news item -----------
+    o["report"] = insights.draft_report(actor["operator"], month=dt.date(2026, 5, 1))
+    o["report_activity"] = insights.add_activity(
+        actor["operator"], o["report"], section="talent", date=dt.date(2026, 5, 20), title="培训班"
+    )
+    o["report_news"] = insights.add_news_item(actor["operator"], o["report"], title="示范工厂揭牌")
 
     # --- expert review: the platform's call with one application past formal review (its
     # applicant is a separate organisation), the world's expert (and a second, free expert

@@ -60,6 +60,7 @@ urlpatterns = [
     path("events/", include("zhizao.api.events")),
     path("calls/", include("zhizao.api.calls.urls")),
     path("review/", include("zhizao.api.review.urls")),
+    path("insights/", include("zhizao.api.insights.urls")),
     path("diagnosis/models/", diagnosis.ModelListApi.as_view(), name="api-diagnosis-models"),
     path(
         "diagnosis/models/<slug:key>/",

@@ -3,11 +3,13 @@ accounts (one per role). Deterministic for a given seed and size."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from zhizao.common.audit import Actor, AuditAction, record
 from zhizao.common.bulk import insert_rows, refresh_statistics
@@ -171,6 +173,7 @@ def load_demo_organizations(*, size: int, seed: int = DEMO_SEED, progress=None) 
                     for c in d["contacts"][1:]
                 ),
             )
+            _spread_registration_dates(list(by_uscc.values()))
         created += len(create)
         existing += len(update) + len(unchanged)
         if progress:
@@ -200,6 +203,23 @@ def load_demo_organizations(*, size: int, seed: int = DEMO_SEED, progress=None) 
             context={"created": created, "seed": seed, "size": size},
         )
     return DemoResult(created=created, existing=existing)
+
+
+HISTORY_MONTHS = 18
+
+
+def _spread_registration_dates(ids: list[int]) -> None:
+    """Demo only: the organisations entered the registry over the last 18 months (by id, so
+    the same seed gives the same history), so that the dashboards have a history."""
+    now = timezone.now()
+    by_offset: dict[int, list[int]] = {}
+    for org_id in ids:
+        by_offset.setdefault(org_id * 7919 % HISTORY_MONTHS * 30, []).append(org_id)
+    for days, members in by_offset.items():
+        if days:
+            Organization.objects.filter(pk__in=members).update(
+                created_at=now - dt.timedelta(days=days)
+            )
 
 
 def designate_chain_leaders() -> int:

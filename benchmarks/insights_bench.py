@@ -1,0 +1,247 @@
+"""Dashboards and the monthly report at scale.
+
+    .venv/bin/python benchmarks/insights_bench.py [--orgs 100000] [--seconds 15] [--rate 20]
+        [--database-url URL] [--with-diagnosis]
+
+1. Builds a demo database (``registry_demo --size N`` with its 18 months of history,
+   ``policies_demo``: projects, loans, recognitions; ``diagnosis_demo`` with
+   ``--with-diagnosis``) in a temporary directory (SQLite unless ``--database-url``).
+2. Rebuilds the summary tables (``refresh_facts``) and times it.
+3. Open-loop load at ``--rate`` requests per second for ``--seconds`` (arrivals on a fixed
+   schedule, two worker threads, latency counted from the scheduled arrival, so queueing
+   shows): the dashboard page of a provincial officer (Jiangsu) and of a city officer (Wuxi)
+   through Django's test client (whole view: queries, SVG charts, map, template), side by side
+   with the same figures computed by plain aggregate queries over the base tables (the
+   figures' querysets filtered by scope and period, grouped by month and key: no rendering).
+4. The monthly report of the previous month as Word and as PDF (median of 3).
+
+Prints one JSON object; docs/benchmarks.md records the figures with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+def summary(ms: list[float]) -> dict:
+    return {
+        "n": len(ms),
+        "median_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(pct(ms, 95), 1),
+        "p99_ms": round(pct(ms, 99), 1),
+        "max_ms": round(max(ms), 1),
+    }
+
+
+def open_loop(fn, *, rate: float, seconds: float, workers: int = 2) -> list[float]:
+    """Call ``fn`` at ``rate``/s for ``seconds``; latency from the scheduled arrival."""
+    start = time.perf_counter() + 0.05
+    arrivals = [start + i / rate for i in range(int(rate * seconds))]
+    lock = threading.Lock()
+    latencies: list[float] = []
+    index = [0]
+
+    def worker():
+        while True:
+            with lock:
+                if index[0] >= len(arrivals):
+                    return
+                due = arrivals[index[0]]
+                index[0] += 1
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            fn()
+            with lock:
+                latencies.append((time.perf_counter() - due) * 1000)
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies
+
+
+def build(env: dict, orgs: int, with_diagnosis: bool) -> dict:
+    manage = [PY, str(ROOT / "manage.py")]
+    timings = {}
+    steps = [
+        ("migrate", ["migrate", "-v0"]),
+        ("reference", ["registry_load_reference"]),
+        ("registry_demo", ["registry_demo", "--size", str(orgs)]),
+        ("policies_demo", ["policies_demo"]),
+    ]
+    if with_diagnosis:
+        steps.append(("diagnosis_demo", ["diagnosis_demo"]))
+    for name, cmd in steps:
+        started = time.perf_counter()
+        subprocess.run([*manage, *cmd], env=env, check=True, capture_output=True)
+        timings[name] = round(time.perf_counter() - started, 1)
+        print(f"{name}: {timings[name]} s", file=sys.stderr)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orgs", type=int, default=100000)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--rate", type=float, default=20)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--with-diagnosis", action="store_true")
+    parser.add_argument("--reuse", default="", help="an existing demo database URL (no build)")
+    parser.add_argument("--no-refresh", action="store_true", help="with --reuse: keep its tables")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="zhizao-insights-"))
+    url = args.reuse or args.database_url or f"sqlite:///{workdir / 'insights.sqlite3'}"
+    env = {**os.environ, "ZHIZAO_DATA_DIR": str(workdir), "DATABASE_URL": url}
+    result: dict = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "database": url.split(":", 1)[0],
+        "orgs": args.orgs,
+    }
+    if not args.reuse:
+        result["build_s"] = build(env, args.orgs, args.with_diagnosis)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhizao.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+    from django.test import Client
+    from django.utils import timezone
+
+    from tests.factories import actor_for, make_organization, make_user
+    from zhizao.accounts.enums import Role
+    from zhizao.insights import services
+    from zhizao.insights.access import Scope
+    from zhizao.insights.cli import report_bytes
+    from zhizao.insights.providers import figures
+    from zhizao.insights.records import records_queryset
+    from zhizao.insights.selectors import Filters, default_period
+    from zhizao.registry.models import Organization, Region
+    from zhizao_core.insights import add_months
+    from zhizao_core.registry.uscc import make_uscc
+
+    if not args.no_refresh:
+        started = time.perf_counter()
+        refresh = services.refresh_facts()
+        result["refresh"] = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "rows": refresh.rows,
+        }
+        print(f"refresh: {result['refresh']}", file=sys.stderr)
+    result["records"] = {"organizations": Organization.objects.count()}
+
+    serial = 970000 + time.time_ns() % 9000
+    operator = make_user(
+        f"bench-op-{serial}",
+        role=Role.OPERATOR,
+        organization=make_organization(
+            name=f"基准联盟{serial}",
+            kind="society",
+            region="320102",
+            industry=None,
+            uscc=make_uscc(region="320102", serial=serial),
+        ),
+    )
+    users = {}
+    for code in ("320000", "320200"):
+        serial += 1
+        region = {"320000": "320102", "320200": "320205"}[code]
+        bureau = make_organization(
+            name=f"基准工信{code}-{serial}",
+            kind="government",
+            region=region,
+            industry=None,
+            uscc=make_uscc(region=region, serial=serial),
+        )
+        users[code] = make_user(
+            f"bench-{code}-{time.time_ns()}", role=Role.OFFICER, organization=bureau
+        )
+        services.set_jurisdiction(actor_for(operator), bureau, Region.objects.get(code=code))
+    start, end = default_period()
+    query = f"start={start:%Y-%m}&end={end:%Y-%m}"
+    local = threading.local()
+
+    def client_for(code):
+        if not hasattr(local, "clients"):
+            local.clients = {}
+        if code not in local.clients:
+            c = Client()
+            c.force_login(users[code])
+            local.clients[code] = c
+        return local.clients[code]
+
+    def page(code):
+        def call():
+            response = client_for(code).get(f"/insights/?{query}", HTTP_HOST="127.0.0.1")
+            assert response.status_code == 200, response.status_code
+            connection.close_if_unusable_or_obsolete()
+
+        return call
+
+    def plain(code, level):
+        scope = Scope(code=code, level=level)
+        filters = Filters(scope=scope, start=start, end=end)
+
+        def call():
+            for fig in figures():
+                qs = records_queryset(fig, filters).order_by()
+                qs = qs.annotate(m=TruncMonth(fig.date))
+                dims = ["m", *([fig.key] if fig.key else [])]
+                value = Sum(fig.amount) if fig.amount else Count("pk")
+                list(qs.values(*dims).annotate(v=value))
+
+        return call
+
+    for code in ("320000", "320200"):
+        page(code)()  # warm up (templates, caches)
+    level = {"320000": "province", "320200": "city"}
+    load = {}
+    for code in ("320000", "320200"):
+        ms = open_loop(page(code), rate=args.rate, seconds=args.seconds)
+        load[f"dashboard page {code}"] = summary(ms)
+        print(f"page {code}: {load[f'dashboard page {code}']}", file=sys.stderr)
+        ms = open_loop(plain(code, level[code]), rate=args.rate, seconds=args.seconds)
+        load[f"plain aggregates {code}"] = summary(ms)
+        print(f"plain {code}: {load[f'plain aggregates {code}']}", file=sys.stderr)
+    result["load"] = {"rate_per_s": args.rate, "seconds": args.seconds, **load}
+
+    month = add_months(timezone.localdate().replace(day=1), -1)
+    report = {}
+    for fmt in ("docx", "pdf"):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            body = report_bytes(month=f"{month:%Y-%m}", fmt=fmt)
+            times.append(time.perf_counter() - t0)
+        report[fmt] = {"median_s": round(statistics.median(times), 2), "bytes": len(body)}
+    result["report"] = report
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

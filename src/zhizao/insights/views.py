@@ -1,0 +1,471 @@
+"""Dashboards (数据看板), the records behind a number, exports, the public summary and the
+monthly report pages. Thin: parse, check through ``access``, read selectors, call services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhizao.accounts.middleware import membership_optional
+from zhizao.accounts.selectors import actor_for_request
+from zhizao.registry.models import Region
+from zhizao_core.insights import month_label
+
+from . import access, charts, exporters, services
+from .errors import InsightsError
+from .forms import ActivityForm, FilterForm, NewReportForm, NewsForm, ReportForm
+from .models import PublicFigure, ReportActivity, ReportNewsItem
+from .providers import figure, figures
+from .records import records_page
+from .report_data import report_content
+from .selectors import Filters, by_region, dashboard, filter_choices, last_refresh
+
+AREAS = (
+    ("registry", "企业库"),
+    ("diagnosis", "诊断评估"),
+    ("projects", "智改数转项目与投资"),
+    ("subsidies", "政策资金"),
+    ("matchmaking", "供需对接"),
+    ("recognitions", "荣誉认定"),
+)
+
+
+def _filters(request) -> Filters:
+    return FilterForm(request.GET).filters(request.membership)
+
+
+def _dashboard_context(request, filters: Filters) -> dict:
+    data = dashboard(filters)
+    map_name = request.GET.get("map") or "registry.enterprises"
+    if figure(map_name) is None:
+        map_name = "registry.enterprises"
+    region_rows = by_region(filters, map_name)
+    map_fig = figure(map_name)
+    panels = []
+    for area, title in AREAS:
+        items = [v for v in data["values"].values() if v.figure.area == area]
+        if not items:
+            continue
+        panel = {"area": area, "title": title, "figures": items, "charts": []}
+        for item in items:
+            if item.keys:
+                panel["charts"].append(
+                    {
+                        "figure": item.figure,
+                        "svg": charts.bar_svg(
+                            [
+                                {"label": k["label"], "value": k["value"], "link": k["link"]}
+                                for k in item.keys
+                            ],
+                            title=str(item.figure.label),
+                        ),
+                    }
+                )
+            else:
+                panel["charts"].append(
+                    {
+                        "figure": item.figure,
+                        "svg": charts.columns_svg(
+                            data["monthly"][item.figure.name], title=str(item.figure.label)
+                        ),
+                    }
+                )
+        panels.append(panel)
+    budgets = [
+        {
+            **b,
+            "svg": charts.columns_svg(
+                [{**p, "value": max(p["value"], Decimal("0"))} for p in b["points"]],
+                title=str(b["label"]),
+                height=140,
+            ),
+        }
+        for b in data["budgets"]
+    ]
+    funnel = [
+        data["values"][n]
+        for n in (
+            "matchmaking.suggested",
+            "matchmaking.requested",
+            "matchmaking.accepted",
+            "matchmaking.met",
+            "matchmaking.deal",
+        )
+        if n in data["values"]
+    ]
+    path = []
+    region = (
+        Region.objects.filter(code=filters.scope.code).select_related("parent").first()
+        if filters.scope.code
+        else None
+    )
+    own = access.scope_for(request.membership)
+    while region is not None:
+        path.insert(0, region)
+        if own.code and region.code == own.code:
+            break
+        region = region.parent
+    return {
+        "filters": filters,
+        "panels": panels,
+        "funnel": funnel,
+        "budgets": budgets,
+        "map_figure": map_fig,
+        "map_svg": charts.map_svg(region_rows, title=str(map_fig.label)),
+        "region_rows": region_rows,
+        "region_path": path,
+        "boundary": charts.boundaries(),
+        "refresh": last_refresh(),
+        "map_figures": [f for f in figures() if not f.key],
+        "query": filters.query(),
+    }
+
+
+@login_required
+def dashboard_view(request):
+    filters = _filters(request)
+    context = _dashboard_context(request, filters)
+    context.update(
+        form=FilterForm(request.GET),
+        choices=filter_choices(access.access_scope(request.membership)),
+        can_refresh=access.can_edit_reports(request.membership),
+    )
+    return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+def dashboard_pdf(request):
+    filters = _filters(request)
+    context = _dashboard_context(request, filters)
+    context["now"] = timezone.localtime()
+    response = HttpResponse(exporters.dashboard_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''dashboard-{filters.scope.code or 'all'}.pdf"
+    )
+    return response
+
+
+@login_required
+def records(request, name):
+    fig = figure(name)
+    if fig is None:
+        raise Http404
+    filters = _filters(request)
+    page = records_page(fig, filters, key=request.GET.get("key", ""), page=request.GET.get("page"))
+    return render(
+        request,
+        "insights/records.html",
+        {
+            "figure": fig,
+            "filters": filters,
+            "page_obj": page,
+            "rows": page.object_list,
+            "key": request.GET.get("key", ""),
+        },
+    )
+
+
+@login_required
+def export(request, name, fmt):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    fig = figure(name)
+    if fig is None:
+        raise Http404
+    filters = _filters(request)
+    unit = "元" if fig.unit == "yuan" else "个"
+
+    def exact(value):
+        return value.quantize(Decimal("0.01")) if fig.unit == "yuan" else int(value)
+
+    if request.GET.get("by") == "region":
+        rows = [
+            (str(fig.label), r["code"], r["name"], exact(r["value"]), unit)
+            for r in by_region(filters, name)
+        ]
+        header = exporters.REGION_HEADER
+    else:
+        data = dashboard(filters)
+        value = data["values"][name]
+        if value.keys:
+            rows = [
+                (
+                    str(fig.label),
+                    k["label"],
+                    f"{month_label(filters.start)}—{month_label(filters.end)}",
+                    exact(k["value"]),
+                    unit,
+                )
+                for k in value.keys
+            ]
+        else:
+            rows = [
+                (str(fig.label), "", p["label"], exact(p["value"]), unit)
+                for p in data["monthly"][name]
+            ]
+        header = exporters.SERIES_HEADER
+    body, content_type = exporters.table_bytes(fmt, header, rows)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{name}-{filters.scope.code or 'all'}.{fmt}"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def refresh(request):
+    if not access.can_edit_reports(request.membership):
+        raise Http404
+    services.request_refresh(actor_for_request(request))
+    messages.success(request, _("The figures will be refreshed in the background."))
+    return redirect("insights:dashboard")
+
+
+# --- public summary ------------------------------------------------------------------------
+
+
+@membership_optional
+def public_summary(request):
+    names = list(PublicFigure.objects.values_list("figure", flat=True))
+    data = (
+        dashboard(Filters(scope=access.EVERYWHERE, start=None, end=None))
+        if names
+        else {"values": {}}
+    )
+    shown = [data["values"][n] for n in names if n in data["values"]]
+    return render(request, "insights/public.html", {"figures": shown, "refresh": last_refresh()})
+
+
+@login_required
+def public_settings(request):
+    if not access.can_manage_public_figures(request.membership):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.set_public_figures(actor_for_request(request), request.POST.getlist("figures"))
+        except InsightsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("insights:public_settings")
+    chosen = set(PublicFigure.objects.values_list("figure", flat=True))
+    return render(
+        request, "insights/public_settings.html", {"figures": figures(), "chosen": chosen}
+    )
+
+
+# --- monthly reports ------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    access.access_scope(request.membership)
+    reports = access.reports_for(request.membership).order_by("-month", "-id")
+    paginator = Paginator(reports, 25)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "insights/report_list.html",
+        {
+            "page_obj": page,
+            "reports": page.object_list,
+            "can_edit": access.can_edit_reports(request.membership),
+            "form": NewReportForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_new(request):
+    if not access.can_edit_reports(request.membership):
+        raise Http404
+    form = NewReportForm(request.POST)
+    if form.is_valid():
+        code = form.cleaned_data.get("scope") or ""
+        scope = Region.objects.filter(code=code).first() if code else None
+        if code and scope is None:
+            form.add_error("scope", _("No such region."))
+        else:
+            try:
+                report = services.draft_report(
+                    actor_for_request(request), month=form.cleaned_data["month"], scope=scope
+                )
+            except InsightsError as error:
+                form.add_error(error.field, error.message)
+            else:
+                return redirect("insights:report_detail", pk=report.pk)
+    reports = access.reports_for(request.membership).order_by("-month", "-id")
+    page = Paginator(reports, 25).get_page(1)
+    return render(
+        request,
+        "insights/report_list.html",
+        {"page_obj": page, "reports": page.object_list, "can_edit": True, "form": form},
+        status=400,
+    )
+
+
+def _report_page(request, report, *, form=None, activity_form=None, news_form=None, status=200):
+    content = report_content(report)
+    can_edit = access.can_edit_reports(request.membership) and report.state == "draft"
+    return render(
+        request,
+        "insights/report_detail.html",
+        {
+            "report": report,
+            "content": content,
+            "figure_rows": exporters.figure_rows(content),
+            "can_edit": can_edit,
+            "form": form
+            or ReportForm(
+                initial={
+                    "title": report.title,
+                    "summary": report.summary,
+                    "plan": report.plan,
+                    **{f"section_{k}": v for k, v in (report.section_texts or {}).items()},
+                }
+            ),
+            "activity_form": activity_form or ActivityForm(initial={"date": report.month}),
+            "news_form": news_form or NewsForm(),
+            "activities": report.activities.all(),
+            "news": report.news.all(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def report_detail(request, pk):
+    report = access.access_report(request.membership, pk)
+    if request.method == "POST":
+        report = access.access_report(request.membership, pk, write=True)
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_report(
+                    actor_for_request(request),
+                    report,
+                    title=form.cleaned_data["title"],
+                    summary=form.cleaned_data["summary"],
+                    plan=form.cleaned_data["plan"],
+                    section_texts=form.section_texts(),
+                )
+            except InsightsError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Report saved."))
+                return redirect("insights:report_detail", pk=report.pk)
+        return _report_page(request, report, form=form, status=400)
+    return _report_page(request, report)
+
+
+@login_required
+@require_POST
+def report_redraft(request, pk):
+    report = access.access_report(request.membership, pk, write=True)
+    try:
+        services.draft_report(actor_for_request(request), month=report.month, scope=report.scope)
+    except InsightsError as error:
+        messages.error(request, error.message)
+    return redirect("insights:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def activity_add(request, pk):
+    report = access.access_report(request.membership, pk, write=True)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_activity(actor_for_request(request), report, **form.cleaned_data)
+        except InsightsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Activity added."))
+            return redirect("insights:report_detail", pk=report.pk)
+    return _report_page(request, report, activity_form=form, status=400)
+
+
+@login_required
+@require_POST
+def activity_remove(request, pk):
+    activity = ReportActivity.objects.filter(pk=pk).first()
+    if activity is None:
+        raise Http404
+    report = access.access_report(request.membership, activity.report_id, write=True)
+    try:
+        services.remove_activity(actor_for_request(request), activity)
+    except InsightsError as error:
+        messages.error(request, error.message)
+    return redirect("insights:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def news_add(request, pk):
+    report = access.access_report(request.membership, pk, write=True)
+    form = NewsForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_news_item(
+                actor_for_request(request),
+                report,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                photo=form.cleaned_data.get("photo"),
+            )
+        except InsightsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("News item added."))
+            return redirect("insights:report_detail", pk=report.pk)
+    return _report_page(request, report, news_form=form, status=400)
+
+
+@login_required
+@require_POST
+def news_remove(request, pk):
+    item = ReportNewsItem.objects.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    report = access.access_report(request.membership, item.report_id, write=True)
+    try:
+        services.remove_news_item(actor_for_request(request), item)
+    except InsightsError as error:
+        messages.error(request, error.message)
+    return redirect("insights:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_publish(request, pk):
+    report = access.access_report(request.membership, pk, write=True)
+    try:
+        services.publish_report(actor_for_request(request), report)
+    except InsightsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Report published; its figures are frozen."))
+    return redirect("insights:report_detail", pk=report.pk)
+
+
+@login_required
+def report_download(request, pk, fmt):
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    report = access.access_report(request.membership, pk)
+    body, content_type = exporters.report_file_bytes(report, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''monthly-report-{month_label(report.month)}.{fmt}"
+    )
+    return response

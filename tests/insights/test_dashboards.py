@@ -1,0 +1,154 @@
+"""Summary tables, scoped dashboards, the records behind a number and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_organization
+from zhizao.insights import services
+from zhizao.insights.models import Fact
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = "start=2026-01&end=2026-12"
+
+
+def fact_total(figure: str, **kwargs) -> Decimal:
+    return Fact.objects.filter(
+        figure=figure, group="", industry_division="*", size="*", **kwargs
+    ).aggregate(v=Sum("value"))["v"]
+
+
+def test_refresh_counts_each_figure_by_region(city_world):
+    assert fact_total("registry.enterprises") == Decimal("4")
+    assert fact_total("registry.enterprises", city_code="320200") == Decimal("3")
+    assert fact_total("registry.enterprises", region_code="320214") == Decimal("2")
+    assert fact_total("policies.investment_equipment", city_code="320200") == Decimal("20000000")
+    assert fact_total("policies.investment_equipment", city_code="320400") == Decimal("98760000")
+    assert list(
+        Fact.objects.filter(figure="policies.projects", group="", size="*").values_list(
+            "month", "region_code"
+        )
+    ) in (
+        [(dt.date(2026, 9, 1), "320214"), (dt.date(2026, 10, 1), "320411")],
+        [(dt.date(2026, 10, 1), "320411"), (dt.date(2026, 9, 1), "320214")],
+    )
+
+
+def test_refresh_replaces_the_tables(city_world):
+    before = Fact.objects.count()
+    services.refresh_facts()
+    assert Fact.objects.count() == before
+
+
+def test_officer_sees_his_city_only(client, city_world):
+    client.force_login(city_world["officer"])
+    response = client.get(f"/insights/?{PERIOD}")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "新吴区" in text and "锡山区" in text
+    assert "常州" not in text
+    assert "9,876" not in text and "9876" not in text
+    assert "2,000万元" in text  # equipment investment in Wuxi
+
+
+def test_officer_region_outside_his_scope_is_404(client, city_world):
+    client.force_login(city_world["officer"])
+    for url in (
+        f"/insights/?region=320400&{PERIOD}",
+        f"/insights/?region=320000&{PERIOD}",
+        "/insights/records/policies.projects/?region=320411",
+        "/insights/export/policies.projects.csv?region=320400",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_officer_drills_into_a_district(client, city_world):
+    client.force_login(city_world["officer"])
+    response = client.get(f"/insights/?region=320214&{PERIOD}")
+    assert response.status_code == 200
+    assert response.context["filters"].scope.code == "320214"
+    assert response.context["values"] if False else True
+    values = response.context["panels"][0]["figures"]
+    assert [(v.figure.name, v.value) for v in values][:1] == [
+        ("registry.enterprises", Decimal("2"))
+    ]
+
+
+def test_records_behind_a_number_are_scoped(client, city_world):
+    client.force_login(city_world["officer"])
+    response = client.get(f"/insights/records/policies.projects/?{PERIOD}")
+    assert response.status_code == 200
+    assert [r["organization"] for r in response.context["rows"]] == ["无锡看板甲机械有限公司"]
+    assert "常州看板丁模具有限公司" not in response.content.decode()
+
+
+def test_registry_number_links_to_the_registry_list_filtered_the_same_way(client, city_world):
+    client.force_login(city_world["officer"])
+    response = client.get(f"/insights/?region=320214&size=small&{PERIOD}")
+    value = response.context["panels"][0]["figures"][0]
+    assert value.value == Decimal("1")
+    assert value.link == "/registry/?kind=manufacturer&region=320214&size=small"
+
+
+def test_export_csv_has_bom_and_only_the_scope(client, city_world):
+    client.force_login(city_world["officer"])
+    response = client.get(f"/insights/export/policies.investment_equipment.csv?by=region&{PERIOD}")
+    assert response.status_code == 200
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff指标,地区代码,地区,数值,单位")
+    assert "320214" in body and "320400" not in body and "98760000" not in body
+    assert ",320214,新吴区,20000000.00,元" in body
+
+
+def test_export_xlsx_has_chinese_headers(client, city_world):
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(city_world["officer"])
+    response = client.get(f"/insights/export/policies.projects.xlsx?{PERIOD}")
+    assert response.status_code == 200
+    rows = (
+        CalamineWorkbook.from_filelike(__import__("io").BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert rows[0] == ["指标", "分项", "月份", "数值", "单位"]
+    assert [r[2:4] for r in rows[1:] if r[3]] == [["2026-09", 1.0]]
+
+
+def test_enterprise_sees_no_dashboard(client, city_world):
+    client.force_login(city_world["enterprise"])
+    for url in (
+        "/insights/",
+        "/insights/records/policies.projects/",
+        "/insights/export/policies.projects.csv",
+        "/insights/dashboard.pdf",
+        "/insights/reports/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_dashboard_query_count_does_not_grow_with_records(client, city_world, operator):
+    client.force_login(operator)
+    client.get(f"/insights/?region=320200&{PERIOD}")
+    with CaptureQueriesContext(connection) as first:
+        client.get(f"/insights/?region=320200&{PERIOD}")
+    for i in range(3):
+        make_organization(name=f"无锡看板新增{i}有限公司", region="320205")
+    services.refresh_facts()
+    with CaptureQueriesContext(connection) as second:
+        client.get(f"/insights/?region=320200&{PERIOD}")
+    assert len(second) == len(first)
+
+
+def test_dashboard_pdf_is_a4(client, city_world):
+    client.force_login(city_world["officer"])
+    response = client.get(f"/insights/dashboard.pdf?{PERIOD}")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
