@@ -223,13 +223,26 @@ ZHIZAO_PERIODIC_JOBS = {
     "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),
 }
 
-# E-mail copies of notifications: the console in the demo; an SMTP (or any) backend in
-# production through ZHIZAO_EMAIL_BACKEND (Django 6.1's MAILERS; EMAIL_* settings are deprecated).
+# E-mail copies of notifications (Django 6.1's MAILERS; the EMAIL_* settings are deprecated):
+# the console in development and the demo; SMTP in production, configured by ZHIZAO_SMTP_*
+# (ZHIZAO_EMAIL_BACKEND names any other backend).
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_MAIL_BACKEND = os.environ.get(
+    "ZHIZAO_EMAIL_BACKEND",
+    _SMTP if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "ZHIZAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        ),
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("ZHIZAO_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("ZHIZAO_SMTP_PORT", "25")),
+            "username": os.environ.get("ZHIZAO_SMTP_USER", ""),
+            "password": os.environ.get("ZHIZAO_SMTP_PASSWORD", ""),
+            "use_tls": os.environ.get("ZHIZAO_SMTP_TLS", "") == "1",
+        }
+        if _MAIL_BACKEND == _SMTP
+        else {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("ZHIZAO_FROM_EMAIL", "noreply@zhizao.local")
@@ -393,6 +406,10 @@ SPECTACULAR_SETTINGS = {
         "ParticipantKindEnum": "zhizao.events.enums.ParticipantKind",
         "MeetingStateEnum": "zhizao.events.enums.MeetingState",
         "MeetingOutcomeEnum": "zhizao.events.enums.Outcome",
+        "OrganizationKindEnum": "zhizao.registry.enums.OrganizationKind",
+        "CallKindEnum": "zhizao.calls.enums.CallKind",
+        "CallStateEnum": "zhizao.calls.enums.CallState",
+        "CallApplicationStateEnum": "zhizao.calls.enums.ApplicationState",
     },
 }
 

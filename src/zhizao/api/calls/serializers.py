@@ -87,7 +87,7 @@ class CallInputSerializer(serializers.Serializer):
     summary = TextInput(max_length=5000)
 
 
-class ApplicationSerializer(serializers.Serializer):
+class CallApplicationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     call = serializers.IntegerField(source="call_id")
     title = serializers.CharField()
@@ -100,7 +100,7 @@ class ApplicationSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class ApplicationDetailSerializer(ApplicationSerializer):
+class ApplicationDetailSerializer(CallApplicationSerializer):
     data = serializers.DictField()
     missing = serializers.SerializerMethodField()
     correction_request = serializers.CharField()
@@ -115,7 +115,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         ]
 
 
-class ApplicationInputSerializer(serializers.Serializer):
+class CallApplicationInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     category = IdField(allow_null=True)
     nominator = IdField(allow_null=True)
@@ -124,7 +124,7 @@ class ApplicationInputSerializer(serializers.Serializer):
     )
 
 
-class AnswersInputSerializer(serializers.Serializer):
+class CallAnswersInputSerializer(serializers.Serializer):
     answers = serializers.DictField(
         help_text="field code → value (file fields are uploaded on the page)"
     )

@@ -22,11 +22,11 @@ from zhizao_core.text.normalize import normalize_search_text
 from ..common import ApiOperation, ErrorSerializer, actor, paged, paginated, parse, respond
 from .serializers import (
     AnswerInputSerializer,
-    AnswersInputSerializer,
     ApplicantActionSerializer,
     ApplicationDetailSerializer,
-    ApplicationInputSerializer,
-    ApplicationSerializer,
+    CallAnswersInputSerializer,
+    CallApplicationInputSerializer,
+    CallApplicationSerializer,
     CallDetailSerializer,
     CallInputSerializer,
     CallQuery,
@@ -105,7 +105,7 @@ class CallDetailApi(ApiOperation):
 
 class CallApplicationsApi(ApiOperation):
     @extend_schema(
-        responses={200: paginated(ApplicationSerializer), **ERRORS},
+        responses={200: paginated(CallApplicationSerializer), **ERRORS},
         summary="The call's applications the caller may see (own, addressed to it, or all for the office)",
         operation_id="calls_applications_list",
         tags=TAGS,
@@ -113,10 +113,10 @@ class CallApplicationsApi(ApiOperation):
     def get(self, request, pk):
         call = access.access_call(request.membership, pk)
         qs = access.applications_for(request.membership).filter(call=call).order_by("id")
-        return paged(request, self, qs, ApplicationSerializer)
+        return paged(request, self, qs, CallApplicationSerializer)
 
     @extend_schema(
-        request=ApplicationInputSerializer,
+        request=CallApplicationInputSerializer,
         responses={201: ApplicationDetailSerializer, **ERRORS},
         summary="Start a draft application of the caller's organisation (prefilled)",
         operation_id="calls_applications_create",
@@ -127,7 +127,7 @@ class CallApplicationsApi(ApiOperation):
         call = access.access_call(membership, pk)
         if not access.can_apply(membership, call):
             raise Http404
-        values = parse(ApplicationInputSerializer, request.data)
+        values = parse(CallApplicationInputSerializer, request.data)
         category = CallCategory.objects.filter(call=call, pk=values.get("category") or 0).first()
         nominator = Organization.objects.filter(pk=values.get("nominator") or 0).first()
         application = app_services.start_application(
@@ -152,7 +152,7 @@ class ApplicationDetailApi(ApiOperation):
         return _application_detail(access.access_application(request.membership, pk))
 
     @extend_schema(
-        request=AnswersInputSerializer,
+        request=CallAnswersInputSerializer,
         responses={200: ApplicationDetailSerializer, **ERRORS},
         summary="Save answers (the applicant, while a draft or returned for correction)",
         operation_id="calls_application_answers",
@@ -160,7 +160,7 @@ class ApplicationDetailApi(ApiOperation):
     )
     def patch(self, request, pk):
         application = access.access_application(request.membership, pk, write=True)
-        values = parse(AnswersInputSerializer, request.data)
+        values = parse(CallAnswersInputSerializer, request.data)
         for code, value in values["answers"].items():
             application = app_services.save_answer(
                 actor(request), application, code=code, value=value
@@ -197,7 +197,7 @@ class ApplicationActionApi(ApiOperation):
 class NominationApi(ApiOperation):
     @extend_schema(
         request=NominationActionSerializer,
-        responses={200: ApplicationSerializer, **ERRORS},
+        responses={200: CallApplicationSerializer, **ERRORS},
         summary="The nominating body nominates (within its quota) or withdraws a nomination",
         operation_id="calls_application_nomination",
         tags=TAGS,
@@ -212,7 +212,7 @@ class NominationApi(ApiOperation):
             application = nominations.nominate_application(actor(request), application)
         else:
             application = nominations.withdraw_nomination(actor(request), application)
-        return respond(ApplicationSerializer, application)
+        return respond(CallApplicationSerializer, application)
 
 
 class FormalReviewApi(ApiOperation):

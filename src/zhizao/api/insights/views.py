@@ -65,7 +65,7 @@ class FiguresSerializer(serializers.Serializer):
     figures = FigureSerializer(many=True)
 
 
-class ReportSerializer(serializers.Serializer):
+class MonthlyReportSerializer(serializers.Serializer):
     title = serializers.CharField()
     month = serializers.CharField()
     scope = serializers.CharField(allow_null=True)
@@ -145,11 +145,11 @@ class FigureRegionsApi(ApiOperation):
 
 class ReportApi(ApiOperation):
     @extend_schema(
-        responses={200: ReportSerializer},
+        responses={200: MonthlyReportSerializer},
         summary="A monthly report as data (operators: any; officers: published ones of their region)",
         operation_id="insights_report",
         tags=TAGS,
     )
     def get(self, request, pk):
         report = access.access_report(request.membership, pk)
-        return respond(ReportSerializer, report_content(report))
+        return respond(MonthlyReportSerializer, report_content(report))

@@ -114,7 +114,7 @@ class ReviewSerializer(serializers.Serializer):
     submitted_at = IsoDateTimeField(allow_null=True)
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class ExpertReviewInputSerializer(serializers.Serializer):
     scores = serializers.DictField(
         child=serializers.CharField(max_length=20, allow_blank=True), required=False
     )

@@ -17,13 +17,13 @@ from .serializers import (
     AssignInputSerializer,
     ExclusionSerializer,
     ExpertDetailSerializer,
+    ExpertReviewInputSerializer,
     ExpertSerializer,
     MyAssignmentSerializer,
     OfficeAssignmentSerializer,
     PageQuery,
     RankingInputSerializer,
     RankingSerializer,
-    ReviewInputSerializer,
     ReviewSerializer,
     RoundSerializer,
 )
@@ -218,7 +218,7 @@ class MyReviewApi(ApiOperation):
         return respond(ReviewSerializer, review)
 
     @extend_schema(
-        request=ReviewInputSerializer,
+        request=ExpertReviewInputSerializer,
         responses={200: ReviewSerializer, **ERRORS},
         summary="Save a draft or submit the review (every criterion; required comments)",
         operation_id="review_my_review_save",
@@ -226,7 +226,7 @@ class MyReviewApi(ApiOperation):
     )
     def put(self, request, pk):
         assignment = access.access_assignment(request.membership, pk)
-        values = parse(ReviewInputSerializer, request.data)
+        values = parse(ExpertReviewInputSerializer, request.data)
         review = services.save_review(
             actor(request),
             assignment,
