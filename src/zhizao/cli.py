@@ -17,11 +17,13 @@ import os
 import sys
 
 GROUPS = {
-    "registry": {"import", "export", "load-reference", "demo"},
+    "registry": {"import", "load-reference", "demo"},
     "diagnosis": {"score", "load-models", "demo"},
-    "policies": {"evaluate", "load-rules", "demo", "scan"},
+    "policies": {"evaluate", "load-rules", "demo"},
     "match": {"rank", "evaluate", "demo", "reindex", "import"},
     "review": {"demo", "replay"},
+    "calls": {"demo"},
+    "events": {"demo"},
     "insights": {"report", "refresh", "demo"},
 }
 
