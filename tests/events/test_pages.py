@@ -4,6 +4,7 @@ halls, registration from the event page, the phone check-in page, agenda and mee
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -175,3 +176,29 @@ def test_timetable_links_each_session_to_its_attendance_scan(client, expo, opera
     page = client.get(f"/events/{expo.event.pk}/timetable/?day=2026-11-26").content.decode()
     assert f"/events/sessions/{expo.keynote.pk}/checkin/" in page
     assert f"/events/sessions/{expo.panel.pk}/checkin/" in page
+
+
+def test_the_exhibitor_list_shows_every_booth_a_page_at_a_time(client, expo, operator):
+    """No list stops at a fixed number: 31 booths are 30 on the first page and 1 on the second,
+    with the total, and a page past the end shows the last page."""
+    from tests.factories import make_organization
+
+    op = actor_for(operator)
+    for i in range(30):
+        org = make_organization(name=f"分页展商{i:02d}有限公司", kind="provider", region="320214")
+        services.assign_booth(op, expo.zone, code=f"P-{i:02d}", exhibitor=org)
+    url = f"/events/public/{expo.event.pk}/exhibitors/"
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    beyond = client.get(url + "?page=9").content.decode()
+
+    codes = [f"P-{i:02d}" for i in range(30)] + ["A-01"]
+    on_first = [c for c in codes if c in first]
+    on_second = [c for c in codes if c in second]
+    assert on_first == [*codes[:29], "A-01"]  # by booth number: A-01, P-00 … P-28
+    assert on_second == ["P-29"]
+    total = re.search(r'<span class="pagination-total">([^<]*)</span>', first).group(1)
+    assert re.sub(r"\D", "", total) == "31"
+    assert 'rel="next"' in first and 'rel="next"' not in second
+    assert [c for c in codes if c in beyond] == ["P-29"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.pagination import paginate
 from zhizao.registry.models import Cluster, Organization
 
 from .. import access, selectors, services
@@ -216,10 +217,17 @@ def registrations(request, pk):
     qs = access.registrations_for(request.membership, event).order_by("-created_at", "-id")
     if state in RegistrationState.values:
         qs = qs.filter(state=state)
+    page = paginate(request, qs.select_related("organization", "type"))
     return render(
         request,
         "events/registrations.html",
-        {"event": event, "registrations": qs[:200], "state": state, "states": RegistrationState},
+        {
+            "event": event,
+            "registrations": page.object_list,
+            "page_obj": page,
+            "state": state,
+            "states": RegistrationState,
+        },
     )
 
 

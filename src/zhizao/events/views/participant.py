@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.pagination import paginate
 from zhizao.matchmaking.models import Offering
 from zhizao.registry.models import Organization
 
@@ -35,11 +36,15 @@ def _own_registration(request, event, *, approved: bool = True):
 
 @login_required
 def event_list(request):
-    events = access.events_for(request.membership).select_related("host")[:100]
+    page = paginate(request, access.events_for(request.membership).select_related("host"), 25)
     return render(
         request,
         "events/event_list.html",
-        {"events": events, "can_create": access.can_create_event(request.membership)},
+        {
+            "events": page.object_list,
+            "page_obj": page,
+            "can_create": access.can_create_event(request.membership),
+        },
     )
 
 
@@ -144,7 +149,9 @@ def badge(request, pk):
 def meetings(request, pk, *, form=None, status=200):
     event = access.access_event(request.membership, pk)
     registration = _own_registration(request, event)
-    mine = access.own_meetings(request.membership, event)
+    page = paginate(
+        request, access.own_meetings(request.membership, event).order_by("-created_at", "-id")
+    )
     q = (request.GET.get("q") or "").strip()[:50]
     partners = access.meeting_partners_for(request.membership, event)
     if q:
@@ -155,7 +162,8 @@ def meetings(request, pk, *, form=None, status=200):
         {
             "event": event,
             "registration": registration,
-            "meetings": mine.order_by("-created_at", "-id")[:200],
+            "meetings": page.object_list,
+            "page_obj": page,
             "partners": partners.order_by("organization__name_sort", "id")[:50],
             "q": q,
             "form": form or MeetingRequestForm(initial={"recipient": request.GET.get("to")}),

@@ -7,14 +7,19 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zhizao.accounts.middleware import membership_optional
+from zhizao.common.pagination import paginate
 
 from .. import access, selectors
 
 
 @membership_optional
 def public_list(request):
-    events = access.public_events().select_related("host").order_by("-starts_on", "-id")[:50]
-    return render(request, "events/public_list.html", {"events": events})
+    page = paginate(
+        request, access.public_events().select_related("host").order_by("-starts_on", "-id"), 25
+    )
+    return render(
+        request, "events/public_list.html", {"events": page.object_list, "page_obj": page}
+    )
 
 
 @membership_optional
@@ -51,11 +56,11 @@ def public_exhibitors(request, pk):
     q = (request.GET.get("q") or "").strip()[:100]
     zone = request.GET.get("zone")
     zone = int(zone) if zone and zone.isdigit() else None
-    booths = list(selectors.exhibitors(event, q=q, zone=zone)[:200])
+    page = paginate(request, selectors.exhibitors(event, q=q, zone=zone), 30)
     return render(
         request,
         "events/public_exhibitors.html",
-        {"event": event, "booths": booths, "q": q, "zone": zone},
+        {"event": event, "booths": page.object_list, "page_obj": page, "q": q, "zone": zone},
     )
 
 
