@@ -36,15 +36,23 @@ SQLITE_PAYMENT_DELETE_TRIGGER = (
 
 
 def _reload_reference_data(sender, **kwargs):
+    """Every table a data migration seeds: the registry's reference data and the calls'
+    working-day calendar (its migration's own seed, so the two cannot drift apart)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from zhizao.registry.services.reference import load_reference_data
 
     load_reference_data()
+    import_module("zhizao.calls.migrations.0002_seed_calendar").seed(apps, None)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _reference_data_after_flush():
     """A transactional test ends with a flush of every table; Django then sends post_migrate,
-    and the reference data goes back for the tests that follow (tests only)."""
+    and the reference data and the working-day calendar go back for the tests that follow
+    (tests only)."""
     from django.apps import apps
     from django.db.models.signals import post_migrate
 
@@ -74,6 +82,12 @@ def _audit_log_flushable(request):
         yield
         return
     request.getfixturevalue("transactional_db")
+    # The shared cache (login rate counters, failure counts) is a table no flush empties, or
+    # Redis: a transactional test starts with it empty, so that no test depends on how many
+    # logins the browser tests before it made from the same address.
+    from django.core.cache import cache
+
+    cache.clear()
     # after the flush (which runs after this fixture's teardown) the triggers go back, so the
     # tests that follow see the database as migrations left it (pytest_runtest_teardown below)
     request.node._zhizao_db_blocker = request.getfixturevalue("django_db_blocker")
