@@ -224,7 +224,7 @@ def test_api_figures_are_scoped(city_world, client):
     assert response.status_code == 200
     values = {f["name"]: f["value"] for f in response.json()["figures"]}
     assert values["registry.enterprises"] == "3"
-    assert values["policies.investment_equipment"] == "20000000"
+    assert values["policies.investment_equipment"] == "20000000.00"
     assert response.json()["scope"] == "320200"
     assert client.get("/api/insights/figures/?region=320400").status_code == 404
     regions = client.get(

@@ -3,6 +3,8 @@ same ``zhizao.insights.access`` as the pages: an officer's region limits every a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,6 +18,14 @@ from zhizao.insights.selectors import by_region, dashboard, last_refresh
 from ..common import ApiOperation, ErrorSerializer, parse, respond
 
 TAGS = ["insights"]
+
+
+def exact(fig, value) -> str:
+    """A figure's value as the API gives it, the same on every database: counts as whole
+    numbers ("3"), amounts in 元 with two places ("20000000.00") — PostgreSQL sums a
+    two-place column as 3.00 where SQLite gives 3."""
+    value = Decimal(value)
+    return str(value.quantize(Decimal("0.01"))) if fig.unit == "yuan" else str(int(value))
 
 
 class FiguresQuery(serializers.Serializer):
@@ -100,13 +110,18 @@ class FiguresApi(ApiOperation):
                 "label": str(v.figure.label),
                 "unit": v.figure.unit,
                 "stock": v.figure.stock,
-                "value": str(v.value),
+                "value": exact(v.figure, v.value),
                 "keys": [
-                    {"key": k["key"], "label": str(k["label"]), "value": str(k["value"])}
+                    {
+                        "key": k["key"],
+                        "label": str(k["label"]),
+                        "value": exact(v.figure, k["value"]),
+                    }
                     for k in v.keys
                 ],
                 "monthly": [
-                    {"month": p["label"], "value": str(p["value"])} for p in data["monthly"][name]
+                    {"month": p["label"], "value": exact(v.figure, p["value"])}
+                    for p in data["monthly"][name]
                 ],
             }
             for name, v in data["values"].items()
@@ -134,10 +149,11 @@ class FigureRegionsApi(ApiOperation):
     def get(self, request, name):
         access.access_scope(request.membership)
         filters = _filters(request)
-        if figure(name) is None:
+        fig = figure(name)
+        if fig is None:
             raise Http404
         rows = [
-            {"code": r["code"], "name": r["name"], "value": str(r["value"])}
+            {"code": r["code"], "name": r["name"], "value": exact(fig, r["value"])}
             for r in by_region(filters, name)
         ]
         return respond(RegionValueSerializer, rows, many=True)
