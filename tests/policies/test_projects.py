@@ -247,6 +247,7 @@ def test_project_list_has_a_constant_query_count(client, enterprise_user, factor
         return len(ctx.captured_queries)
 
     add(1)
+    count()  # the filter options (regions) go into the shared cache on the first page
     one = count()
     add(2)
     assert count() == one

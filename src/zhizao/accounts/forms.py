@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhizao.common.validators import search_field
 from zhizao.registry.models import Organization
 
 from .enums import Role
@@ -73,13 +72,6 @@ class ApiTokenForm(forms.Form):
         label=_("Token name"),
         max_length=100,
         help_text=_("What the token is for, e.g. “ERP sync”. You see it in the list below."),
-    )
-
-
-class UserFilterForm(forms.Form):
-    q = search_field(_("Search"))
-    role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )
 
 

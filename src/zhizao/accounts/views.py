@@ -18,7 +18,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.contrib.messages.storage import default_storage
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -28,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
-from . import services
+from . import lists, services
 from .enums import Role, TokenRevocation
 from .forms import (
     ApiTokenForm,
@@ -39,7 +38,6 @@ from .forms import (
     TotpForm,
     UserCreateForm,
     UserEditForm,
-    UserFilterForm,
 )
 from .login_messages import invalid_message, rate_limited_message, throttled_message
 from .models import Membership, User
@@ -57,7 +55,6 @@ from .selectors import (
 from .services import LoginStatus
 
 TOTP_SETUP_SESSION_KEY = "zhizao_totp_setup_secret"
-USERS_PER_PAGE = 25
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -435,25 +432,18 @@ class OperatorMixin(LoginRequiredMixin):
 
 
 class UserListView(OperatorMixin, View):
+    list_spec = lists.USERS
+
     def get(self, request):
-        form = UserFilterForm(request.GET or None)
-        q = role = ""
-        if form.is_valid():
-            q = form.cleaned_data["q"].strip()
-            role = form.cleaned_data["role"]
-        paginator = Paginator(users_for_management(q=q, role=role), USERS_PER_PAGE)
-        page = paginator.get_page(request.GET.get("page"))
+        listing = lists.USERS.run(request, users_for_management())
+        if listing.response:
+            return listing.response
         return render(
             request,
             "accounts/user_list.html",
             {
-                "form": form,
-                "q": q,
-                "role": role,
-                "roles": Role.choices,
-                "page_obj": page,
-                "paginator": paginator,
-                "users": page.object_list,
+                **listing.context(),
+                "users": listing.page_obj.object_list,
                 "now": timezone.now(),
             },
         )

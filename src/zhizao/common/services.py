@@ -139,3 +139,23 @@ __all__ = [
     "snapshot",
     "update_fields",
 ]
+
+
+def record_export(
+    actor: Actor,
+    *,
+    list_name: str,
+    title: str,
+    fmt: str,
+    rows: int,
+    filters: Mapping[str, Any],
+) -> AuditEntry:
+    """The audit entry of a list export that carries personal data (``common/lists.py``):
+    which list, in which format, how many rows, with which filters."""
+    return record(
+        actor,
+        AuditAction.EXPORT,
+        None,
+        object_repr=title,
+        context={"list": list_name, "format": fmt, "rows": rows, "filters": dict(filters)},
+    )

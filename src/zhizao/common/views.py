@@ -4,7 +4,6 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -15,7 +14,8 @@ from django.views import View, defaults
 
 from zhizao.accounts.selectors import can_view_audit_log
 
-from .models import AuditAction, AuditEntry
+from .audit_list import AUDIT_LOG
+from .models import AuditEntry
 from .navigation import home_blocks, workbench_for
 from .notifications import mark_read, notifications_for
 
@@ -49,38 +49,19 @@ class HomeView(View):
 
 
 class AuditLogView(LoginRequiredMixin, View):
+    list_spec = AUDIT_LOG
+
     def get(self, request):
         if not can_view_audit_log(request.membership):
             raise Http404
-        entries = AuditEntry.objects.select_related("content_type").order_by("-created_at", "-id")
-        action = request.GET.get("action", "")
-        if action in AuditAction.values:
-            entries = entries.filter(action=action)
-        user = request.GET.get("user", "").strip()
-        if user:
-            entries = entries.filter(actor_name=user)
-        object_type = request.GET.get("type", "")
-        if object_type:
-            app_label, _, model = object_type.partition(".")
-            entries = entries.filter(content_type__app_label=app_label, content_type__model=model)
-        paginator = Paginator(entries, 50)
-        page = paginator.get_page(request.GET.get("page"))
-        types = ContentType.objects.filter(
-            pk__in=AuditEntry.objects.values("content_type").distinct()
-        ).order_by("app_label", "model")
+        entries = AuditEntry.objects.select_related("content_type")
+        listing = AUDIT_LOG.run(request, entries)
+        if listing.response:
+            return listing.response
         return render(
             request,
             "common/audit_log.html",
-            {
-                "page_obj": page,
-                "paginator": paginator,
-                "entries": page.object_list,
-                "actions": AuditAction.choices,
-                "action": action,
-                "user_filter": user,
-                "types": types,
-                "type_filter": object_type,
-            },
+            {**listing.context(), "entries": listing.page_obj.object_list},
         )
 
 

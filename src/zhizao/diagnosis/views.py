@@ -21,11 +21,12 @@ from zhizao.accounts.enums import Role
 from zhizao.accounts.models import Membership
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
+from zhizao.common.lists import list_page
 from zhizao.registry.forms import OrganizationFilterForm
 from zhizao.registry.models import Organization, Region
 from zhizao.registry.selectors import filter_organizations
 
-from . import access, services, stats
+from . import access, lists, services, stats
 from .enums import AnswerValue, AssessmentKind, AssessmentState, TargetState
 from .errors import DiagnosisError
 from .forms import CampaignForm, CampaignProviderForm, StartForm, VisitForm
@@ -35,19 +36,17 @@ from .selectors import build_report, default_model, missing_requirements, tr
 
 
 @login_required
+@list_page(lists.ASSESSMENTS)
 def home(request):
     membership = request.membership
     if roles.is_officer(membership):
         return redirect("diagnosis:statistics")
-    assessments = access.assessments_for(membership).order_by("-updated_at", "-id")
-    kind = request.GET.get("kind", "")
-    if kind in AssessmentKind.values:
-        assessments = assessments.filter(kind=kind)
-    paginator = Paginator(assessments, 25)
-    page = paginator.get_page(request.GET.get("page"))
+    listing = lists.ASSESSMENTS.run(request, access.assessments_for(membership))
+    if listing.response:
+        return listing.response
     context = {
-        "page_obj": page,
-        "assessments": page.object_list,
+        **listing.context(),
+        "assessments": listing.page_obj.object_list,
         "can_start": access.can_self_assess(membership)
         and membership.organization.kind == "manufacturer",
         "start_form": StartForm(initial={"model": default_model()}),
@@ -60,7 +59,6 @@ def home(request):
         "is_operator": roles.is_operator(membership),
         "can_stats": access.can_view_statistics(membership),
         "role": roles.role_of(membership),
-        "kind": kind,
     }
     return render(request, "diagnosis/home.html", context)
 

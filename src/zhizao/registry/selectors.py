@@ -237,6 +237,26 @@ def filter_choices(language: str) -> dict[str, list[tuple[str, str, str]]]:
     return choices
 
 
+def region_filter_choices() -> list[tuple[str, str]]:
+    """(code, name) of every province and, under it, its cities, in the active language: the
+    region filter of the lists built on ``common/lists.py`` (a city's name is indented)."""
+    choices = filter_choices(translation.get_language() or "zh-hans")
+    cities: dict[str, list[tuple[str, str, str]]] = {}
+    for row in choices["city"]:
+        cities.setdefault(row[2], []).append(row)
+    out = []
+    for code, name, _parent in choices["province"]:
+        out.append((code, name))
+        out.extend((c, f"\u3000{n}") for c, n, _p in cities.get(code, []))
+    return out
+
+
+def industry_filter_choices() -> list[tuple[str, str]]:
+    """(code, name) of the industry divisions (两位数大类), names without their codes."""
+    choices = filter_choices(translation.get_language() or "zh-hans")
+    return [(code, label.split(" ", 1)[-1]) for code, label, _p in choices["division"]]
+
+
 def forget_filter_choices() -> None:
     """After a write of regions, industries, clusters or chains: every process rebuilds the
     filter options at its next page. Services call this in ``transaction.on_commit``."""

@@ -21,7 +21,7 @@ from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
 from zhizao.common.navigation import organization_links
 
-from . import access, selectors
+from . import access, lists, selectors
 from .enums import IMPORT_ACTIVE_STATES, ImportState, NameChangeState, OrganizationKind
 from .errors import RegistryError
 from .exporters import export_header, export_rows
@@ -541,16 +541,18 @@ class ImportPermissionMixin(ActingMixin):
 
 
 class ImportListView(ImportPermissionMixin, View):
+    list_spec = lists.IMPORTS
+
     def get(self, request):
-        paginator = Paginator(access.imports_for(request.membership), 25)
-        page = paginator.get_page(request.GET.get("page"))
+        listing = lists.IMPORTS.run(request, access.imports_for(request.membership))
+        if listing.response:
+            return listing.response
         return render(
             request,
             "registry/import_list.html",
             {
-                "page_obj": page,
-                "paginator": paginator,
-                "batches": page.object_list,
+                **listing.context(),
+                "batches": listing.page_obj.object_list,
                 "active_states": IMPORT_ACTIVE_STATES,
             },
         )

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from zhizao.accounts import roles
 from zhizao.accounts.middleware import membership_optional
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 
-from .. import access, codes, services
+from .. import access, codes, lists, services
 from ..eligibility import check_eligibility
 from ..enums import ApplicationState, ChallengeState
 from ..errors import MatchError
 from ..forms import AnnounceForm, ApplicationForm, ChallengeForm, ReviewForm
-from .common import paginate
 
 
 def _rules(challenge) -> list[str]:
@@ -39,16 +39,19 @@ def _rules(challenge) -> list[str]:
 
 
 @login_required
+@list_page(lists.CHALLENGES)
 def challenge_list(request):
     membership = request.membership
     qs = access.challenges_for(membership).annotate(n_applications=Count("applications"))
-    page = paginate(request, qs.order_by("-created_at", "-id"))
+    listing = lists.CHALLENGES.run(request, qs)
+    if listing.response:
+        return listing.response
     return render(
         request,
         "matchmaking/challenge_list.html",
         {
-            "page_obj": page,
-            "challenges": page.object_list,
+            **listing.context(),
+            "challenges": listing.page_obj.object_list,
             "can_create": roles.is_operator(membership),
         },
     )
@@ -217,13 +220,16 @@ def application_file(request, pk):
 
 
 @membership_optional
+@list_page(lists.CHALLENGES)
 def challenge_public_list(request):
     """The public list (no login): open, under review and announced challenges."""
-    page = paginate(request, access.public_challenges().order_by("-created_at", "-id"))
+    listing = lists.CHALLENGES.run(request, access.public_challenges())
+    if listing.response:
+        return listing.response
     return render(
         request,
         "matchmaking/challenge_public_list.html",
-        {"page_obj": page, "challenges": page.object_list},
+        {**listing.context(), "challenges": listing.page_obj.object_list},
     )
 
 

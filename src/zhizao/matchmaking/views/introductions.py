@@ -12,20 +12,21 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts import roles
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 from zhizao.registry.models import Contact
 
-from .. import access, services
+from .. import access, lists, services
 from ..enums import TRANSITIONS, IntroductionState, Side
 from ..errors import MatchError
 from ..forms import AcceptForm, ConsentForm, DealForm, MeetingForm, ReasonForm
 from ..presentation import reason_text
-from .common import paginate
 
 S = IntroductionState
 BOXES = ("incoming", "outgoing", "all")
 
 
 @login_required
+@list_page(lists.INTRODUCTIONS)
 def introduction_list(request):
     """Incoming requests (the other side asked), outgoing ones (we asked), or all."""
     membership = request.membership
@@ -48,20 +49,19 @@ def introduction_list(request):
         qs = qs.exclude(requested_by=our_side)
     elif our_side and box == "outgoing":
         qs = qs.filter(requested_by=our_side)
-    state = request.GET.get("state")
-    if state in S.values:
-        qs = qs.filter(state=state)
-    page = paginate(request, qs.order_by("-updated_at", "-id"))
+    listing = lists.INTRODUCTIONS.run(request, qs)
+    if listing.response:
+        return listing.response
+    if our_side and box != "all":
+        listing.keep.append(("box", box))
     return render(
         request,
         "matchmaking/introduction_list.html",
         {
-            "page_obj": page,
-            "introductions": page.object_list,
+            **listing.context(),
+            "introductions": listing.page_obj.object_list,
             "box": box,
             "boxes": BOXES if our_side else (),
-            "state": state,
-            "states": S.choices,
             "our_side": our_side,
         },
     )

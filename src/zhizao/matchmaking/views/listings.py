@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -16,21 +16,21 @@ from zhizao.accounts import roles
 from zhizao.accounts.enums import Role
 from zhizao.accounts.roles import role_of
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 from zhizao.registry.models import Contact
 from zhizao_core.matching.lexicon import infer
 
-from .. import access, codes, index, presentation, services
+from .. import access, codes, index, lists, presentation, services
 from ..enums import DemandState, OfferingKind, OfferingState
 from ..errors import MatchError
 from ..forms import (
     REQUIREMENT_SUGGESTIONS,
     CaseForm,
     DemandForm,
-    FilterForm,
     OfferingForm,
     RequestForm,
 )
-from .common import paginate, picker_options
+from .common import picker_options
 
 RESULTS = 10
 
@@ -50,20 +50,8 @@ def home(request):
 # --- demands --------------------------------------------------------------------------------
 
 
-def _filtered(qs, form):
-    values = form.values()
-    if values.get("q"):
-        qs = qs.filter(Q(title__icontains=values["q"]) | Q(description__icontains=values["q"]))
-    if values.get("category"):
-        qs = qs.filter(category=values["category"])
-    if values.get("state"):
-        qs = qs.filter(state=values["state"])
-    if values.get("region"):
-        qs = qs.filter(region__startswith=values["region"].rstrip("0")[:6] or values["region"])
-    return qs
-
-
 @login_required
+@list_page(lists.DEMANDS)
 def demand_list(request):
     """我的需求 (an enterprise); the published demands for providers and banks (the market they
     answer); every demand for staff."""
@@ -74,18 +62,17 @@ def demand_list(request):
         or roles.is_supplier(membership)
     ):
         raise Http404
-    form = FilterForm(request.GET or None, states=DemandState.choices)
-    qs = _filtered(access.demands_for(membership), form).annotate(
-        n_introductions=Count("introductions")
+    listing = lists.DEMANDS.run(
+        request, access.demands_for(membership).annotate(n_introductions=Count("introductions"))
     )
-    page = paginate(request, qs.order_by("-updated_at", "-id"))
+    if listing.response:
+        return listing.response
     return render(
         request,
         "matchmaking/demand_list.html",
         {
-            "page_obj": page,
-            "demands": page.object_list,
-            "form": form,
+            **listing.context(),
+            "demands": listing.page_obj.object_list,
             "can_create": roles.is_enterprise(membership),
             "is_staff": roles.is_staff(membership),
             "all_demands": not roles.is_enterprise(membership),
@@ -271,35 +258,30 @@ def _kinds(membership):
 
 
 @login_required
+@list_page(lists.OFFERINGS)
 def offering_list(request):
     """我的供给 (providers and banks); published offerings for enterprises; all for staff."""
     membership = request.membership
     if membership is None:
         raise Http404
-    form = FilterForm(request.GET or None, states=OfferingState.choices)
     qs = access.offerings_for(membership)
     mine = roles.is_supplier(membership) and request.GET.get("all") != "1"
     if mine:
         qs = qs.filter(provider_id=membership.organization_id)
-    values = form.values()
-    if values.get("q"):
-        qs = qs.filter(Q(title__icontains=values["q"]) | Q(description__icontains=values["q"]))
-    if values.get("category"):
-        # JSON lists: the code as a quoted string inside the stored text (both databases)
-        qs = qs.filter(categories__icontains=f'"{values["category"]}"')
-    if values.get("state"):
-        qs = qs.filter(state=values["state"])
     qs = qs.annotate(
         n_cases=Count("cases", distinct=True), n_introductions=Count("introductions", distinct=True)
     )
-    page = paginate(request, qs.order_by("-updated_at", "-id"))
+    listing = lists.OFFERINGS.run(request, qs)
+    if listing.response:
+        return listing.response
+    if request.GET.get("all") == "1":
+        listing.keep.append(("all", "1"))
     return render(
         request,
         "matchmaking/offering_list.html",
         {
-            "page_obj": page,
-            "offerings": page.object_list,
-            "form": form,
+            **listing.context(),
+            "offerings": listing.page_obj.object_list,
             "mine": mine,
             "can_create": roles.is_supplier(membership),
             "is_staff": roles.is_staff(membership),

@@ -5,47 +5,36 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 
-from .. import access, services
+from .. import access, lists, services
 from ..enums import PolicyState, VersionState
 from ..errors import PolicyError
-from ..forms import ItemForm, PolicyFilterForm, PolicyForm
+from ..forms import ItemForm, PolicyForm
 from ..services.editor import publish_draft
 
 
 @login_required
+@list_page(lists.POLICIES)
 def policy_list(request):
     membership = request.membership
     policies = access.policies_for(membership).annotate(n_items=Count("items"))
-    form = PolicyFilterForm(request.GET or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            q = data["q"].strip()
-            policies = policies.filter(Q(title__icontains=q) | Q(doc_number__icontains=q))
-        if data["level"]:
-            policies = policies.filter(level=data["level"])
-        if data["region"]:
-            policies = policies.filter(region__code__startswith=data["region"].rstrip("0"))
-        if data["state"]:
-            policies = policies.filter(state=data["state"])
-    paginator = Paginator(policies.order_by("-valid_from", "-id"), 25)
-    page = paginator.get_page(request.GET.get("page"))
+    listing = lists.POLICIES.run(request, policies)
+    if listing.response:
+        return listing.response
     return render(
         request,
         "policies/policy_list.html",
         {
-            "page_obj": page,
-            "policies": page.object_list,
-            "filter_form": form if form.is_bound else PolicyFilterForm(),
+            **listing.context(),
+            "policies": listing.page_obj.object_list,
             "can_manage": access.can_manage_policies(membership),
         },
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,26 +13,29 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts import roles
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 
-from .. import access, services
+from .. import access, lists, services
 from ..errors import PolicyError
 from ..forms import DocumentForm, LoanForm, ProjectForm
 
 
 @login_required
+@list_page(lists.PROJECTS)
 def project_list(request):
     membership = request.membership
     if not (access.has_projects(membership) or roles.is_staff(membership)):
         raise Http404
     projects = access.projects_for(membership).annotate(n_loans=Count("loans"))
-    paginator = Paginator(projects.order_by("-created_at", "-id"), 25)
-    page = paginator.get_page(request.GET.get("page"))
+    listing = lists.PROJECTS.run(request, projects)
+    if listing.response:
+        return listing.response
     return render(
         request,
         "policies/project_list.html",
         {
-            "page_obj": page,
-            "projects": page.object_list,
+            **listing.context(),
+            "projects": listing.page_obj.object_list,
             "can_create": access.has_projects(membership),
             "is_staff": roles.is_staff(membership),
         },

@@ -1,0 +1,530 @@
+"""One way to build a list page: a declarative ``ListSpec`` per list.
+
+A spec names what the list's users need and nothing else:
+
+* ``search`` — the fields a free-text search looks in. The query is bounded by
+  ``validators.validate_search_query`` and normalised like the registry's (NFKC, case-folded,
+  ``zhizao_core.text.normalize_search_text``); every word must occur in one of the fields.
+* ``filters`` — ``Choice`` (a state, a kind, a role), ``Region`` (a province or city code:
+  ``within`` selects rows whose region lies inside it, ``covers`` rows whose service area
+  contains it or lies inside it), ``Industry`` (a division: prefix), ``DateRange`` (from / to,
+  ISO date inputs whatever the language).
+* ``sorts`` — whitelisted keys (``?sort=key`` ascending, ``?sort=-key`` descending), each
+  ending on the primary key so that pages never overlap; text sorts use the stored pinyin key
+  (``name_sort``: GBK bytes) where the list sorts Chinese names. Empty values sort last.
+* ``columns`` — the export: a label (translated) and a function of the row giving the value a
+  person reads (labels, never codes).
+
+``spec.run(request, queryset)`` applies the search, the filters and the sort to the queryset the
+view has already restricted to what the viewer may see (the app's ``*_for`` function), pages it
+with ``pagination.paginate`` and, for ``?export=csv`` or ``?export=xlsx``, answers with the
+whole filtered list instead: CSV is streamed (any size), XLSX is built in memory up to
+``XLSX_MAX_ROWS`` rows (more is refused with a message that names the CSV). An export of a list
+marked ``personal_data`` is audit-logged with its filters and size (``services.record_export``).
+
+The page renders ``components/list_controls.html`` (search, filters, export links) and
+``components/sort_header.html`` for its sortable columns, with ``listing`` in the context.
+Views declare their spec with ``@list_page(SPEC)`` (or ``list_spec = SPEC`` on a class), so
+that ``tests/common/test_lists.py`` finds every list page and checks it is complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import F, Q, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from zhizao.accounts.selectors import actor_for_request
+from zhizao_core.text import normalize_search_text
+
+from .exports import csv_stream, xlsx_bytes
+from .pagination import paginate
+from .services import record_export
+from .validators import SEARCH_MAX_TERMS, search_field
+from .widgets import IsoDateInput
+
+XLSX_MAX_ROWS = 50_000
+EXPORT_CHUNK = 1_000
+EXPORT_FORMATS = ("csv", "xlsx")
+
+ALL = gettext_lazy("All")
+ALL_REGIONS = gettext_lazy("All regions")
+ALL_INDUSTRIES = gettext_lazy("All industries")
+SEARCH = gettext_lazy("Search")
+SORT = gettext_lazy("Sort by")
+
+Label = str | Promise
+Choices = Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any]]]
+
+
+def _choices(choices: Choices) -> list[tuple[str, Any]]:
+    return list(choices() if callable(choices) else choices)
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value out of a fixed set (a state, a kind, a role): ``field = value``."""
+
+    name: str
+    label: Label
+    field: str
+    choices: Choices
+    all_label: Label = ALL
+    json: bool = False  # ``field`` is a JSON list of codes: rows whose list holds the value
+    lookup: Callable[[str], Q] | None = None  # the condition of a value, when not ``field = value``
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def form_fields(self) -> dict[str, forms.Field]:
+        return {
+            self.name: forms.ChoiceField(
+                label=self.label,
+                required=False,
+                choices=[("", self.all_label), *_choices(self.choices)],
+            )
+        }
+
+    def apply(self, qs: QuerySet, data: dict) -> QuerySet:
+        value = data.get(self.name)
+        if not value:
+            return qs
+        if self.lookup is not None:
+            return qs.filter(self.lookup(value))
+        if self.json:
+            # The code as a quoted string inside the stored text (both databases).
+            return qs.filter(**{f"{self.field}__icontains": f'"{value}"'})
+        return qs.filter(**{self.field: value})
+
+    def describe(self, data: dict) -> dict[str, str]:
+        return {self.name: data[self.name]} if data.get(self.name) else {}
+
+
+@dataclass(frozen=True)
+class Exact:
+    """A typed value that must match exactly (a user name from a link): ``field = value``."""
+
+    name: str
+    label: Label
+    field: str
+    max_length: int = 150
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def form_fields(self) -> dict[str, forms.Field]:
+        return {
+            self.name: forms.CharField(
+                label=self.label, required=False, strip=True, max_length=self.max_length
+            )
+        }
+
+    def apply(self, qs: QuerySet, data: dict) -> QuerySet:
+        value = data.get(self.name)
+        return qs.filter(**{self.field: value}) if value else qs
+
+    def describe(self, data: dict) -> dict[str, str]:
+        return {self.name: data[self.name]} if data.get(self.name) else {}
+
+
+def region_prefix(code: str) -> str:
+    """The prefix every region inside ``code`` starts with: 320000 → 32, 320200 → 3202."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def region_ancestors(code: str) -> list[str]:
+    """``code`` and the regions that contain it: 320205 → 320000, 320200, 320205."""
+    out = [code[:2] + "0000", code[:4] + "00", code]
+    return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class Region:
+    """A province or city (or district) code.
+
+    ``mode="within"``: the row's region (``field``, a code or a code-keyed foreign key) lies
+    inside the chosen one. ``mode="covers"``: the row serves the chosen region — its area is the
+    region, a region containing it, or a region inside it (a policy of Jiangsu covers Wuxi, a
+    policy of Wuxi's Liangxi district is one of Wuxi's). ``json=True``: ``field`` is a JSON list
+    of codes (an offering's service regions)."""
+
+    name: str
+    label: Label
+    field: str
+    choices: Choices
+    mode: str = "within"
+    json: bool = False
+    empty_covers: bool = False  # with "covers": a row without a region applies everywhere
+    all_label: Label = ALL_REGIONS
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def form_fields(self) -> dict[str, forms.Field]:
+        return {
+            self.name: forms.ChoiceField(
+                label=self.label,
+                required=False,
+                choices=[("", self.all_label), *_choices(self.choices)],
+            )
+        }
+
+    def q(self, code: str) -> Q:
+        prefix = region_prefix(code)
+        if self.json:
+            # The codes as quoted strings inside the stored text (both databases).
+            inside = Q(**{f"{self.field}__icontains": f'"{prefix}'})
+            if self.mode == "within":
+                return inside
+            around = Q()
+            for ancestor in region_ancestors(code):
+                around |= Q(**{f"{self.field}__icontains": f'"{ancestor}"'})
+            return inside | around
+        inside = Q(**{f"{self.field}__startswith": prefix})
+        if self.mode == "within":
+            return inside
+        covers = inside | Q(**{f"{self.field}__in": region_ancestors(code)})
+        if self.empty_covers:
+            covers |= Q(**{f"{self.field}__isnull": True})
+        return covers
+
+    def apply(self, qs: QuerySet, data: dict) -> QuerySet:
+        value = data.get(self.name)
+        return qs.filter(self.q(value)) if value else qs
+
+    def describe(self, data: dict) -> dict[str, str]:
+        return {self.name: data[self.name]} if data.get(self.name) else {}
+
+
+@dataclass(frozen=True)
+class Industry:
+    """An industry division (or any level): rows whose industry code starts with it."""
+
+    name: str
+    label: Label
+    field: str
+    choices: Choices
+    all_label: Label = ALL_INDUSTRIES
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def form_fields(self) -> dict[str, forms.Field]:
+        return {
+            self.name: forms.ChoiceField(
+                label=self.label,
+                required=False,
+                choices=[("", self.all_label), *_choices(self.choices)],
+            )
+        }
+
+    def apply(self, qs: QuerySet, data: dict) -> QuerySet:
+        value = data.get(self.name)
+        return qs.filter(**{f"{self.field}__startswith": value}) if value else qs
+
+    def describe(self, data: dict) -> dict[str, str]:
+        return {self.name: data[self.name]} if data.get(self.name) else {}
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """From / to (both included) on a date or a date-time field (``?<name>_from=2026-01-01``)."""
+
+    name: str
+    label: Label
+    field: str
+    datetime: bool = True
+
+    @property
+    def names(self) -> tuple[str, str]:
+        return f"{self.name}_from", f"{self.name}_to"
+
+    def form_fields(self) -> dict[str, forms.Field]:
+        low, high = self.names
+        return {
+            low: forms.DateField(
+                label=format_lazy("{} · {}", self.label, pgettext_lazy("date range", "from")),
+                required=False,
+                widget=IsoDateInput(),
+            ),
+            high: forms.DateField(
+                label=format_lazy("{} · {}", self.label, pgettext_lazy("date range", "to")),
+                required=False,
+                widget=IsoDateInput(),
+            ),
+        }
+
+    def apply(self, qs: QuerySet, data: dict) -> QuerySet:
+        low, high = self.names
+        path = f"{self.field}__date" if self.datetime else self.field
+        if data.get(low):
+            qs = qs.filter(**{f"{path}__gte": data[low]})
+        if data.get(high):
+            qs = qs.filter(**{f"{path}__lte": data[high]})
+        return qs
+
+    def describe(self, data: dict) -> dict[str, str]:
+        return {n: data[n].isoformat() for n in self.names if data.get(n)}
+
+
+Filter = Choice | Exact | Region | Industry | DateRange
+
+
+# --- sort and columns ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A sort key: ``fields`` in ascending order for ``?sort=key`` (the primary key is added
+    last), all reversed for ``?sort=-key``. Keys contain no "-"."""
+
+    key: str
+    label: Label
+    fields: tuple[str, ...]
+
+    def order(self, descending: bool) -> list:
+        fields = [*self.fields, "pk"]
+        if descending:
+            return [F(f).desc(nulls_last=True) for f in fields]
+        return [F(f).asc(nulls_last=True) for f in fields]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the export: its title and the value a person reads for a row."""
+
+    label: Label
+    value: Callable[[Any], Any]
+
+
+# --- the spec -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    name: str  # stable: the export's file name and the audit entry ("diagnosis-assessments")
+    title: Label  # the sheet name and the audit entry's object
+    search: tuple[str, ...]
+    filters: tuple[Filter, ...]
+    sorts: tuple[Sort, ...]
+    default_sort: str  # "-updated": a key of ``sorts``, with its direction
+    columns: tuple[Column, ...]
+    search_label: Label = SEARCH
+    search_placeholder: Label = ""
+    page_size: int = 25
+    personal_data: bool = False  # exports are audit-logged
+    exports: tuple[str, ...] = EXPORT_FORMATS
+
+    def __post_init__(self):
+        keys = [s.key for s in self.sorts]
+        if any("-" in k for k in keys) or len(set(keys)) != len(keys):
+            raise ValueError(f"{self.name}: sort keys must be unique and contain no '-'")
+        if self.default_sort.lstrip("-") not in keys:
+            raise ValueError(f"{self.name}: the default sort is not one of its keys")
+        names = [n for f in self.filters for n in f.names]
+        if len(set(names)) != len(names) or {"q", "sort", "page", "export"} & set(names):
+            raise ValueError(f"{self.name}: filter names collide")
+
+    # -- the form
+
+    def form_class(self) -> type[forms.Form]:
+        fields: dict[str, forms.Field] = {"q": search_field(self.search_label)}
+        if self.search_placeholder:
+            fields["q"].widget.attrs["placeholder"] = self.search_placeholder
+        for f in self.filters:
+            fields.update(f.form_fields())
+        fields["sort"] = forms.ChoiceField(
+            label=SORT,
+            required=False,
+            initial=self.default_sort,
+            choices=lambda: [
+                (value, format_lazy("{} {}", s.label, arrow))
+                for s in self.sorts
+                for value, arrow in ((s.key, "↑"), (f"-{s.key}", "↓"))
+            ],
+        )
+        return type(f"{self.name.title().replace('-', '')}ListForm", (forms.Form,), fields)
+
+    @property
+    def filter_names(self) -> list[str]:
+        return [n for f in self.filters for n in f.names]
+
+    # -- applying it
+
+    def apply(self, qs: QuerySet, data: dict) -> QuerySet:
+        terms = [
+            t for t in normalize_search_text(data.get("q") or "").replace("|", " ").split() if t
+        ][:SEARCH_MAX_TERMS]
+        for term in terms:
+            match = Q()
+            for path in self.search:
+                match |= Q(**{f"{path}__icontains": term})
+            qs = qs.filter(match)
+        for f in self.filters:
+            qs = f.apply(qs, data)
+        return qs.order_by(*self.order(data.get("sort") or ""))
+
+    def order(self, sort: str) -> list:
+        by_key = {s.key: s for s in self.sorts}
+        key = sort.lstrip("-")
+        if key not in by_key:
+            sort, key = self.default_sort, self.default_sort.lstrip("-")
+        return by_key[key].order(sort.startswith("-"))
+
+    def run(self, request, queryset: QuerySet):
+        """The page's ``Listing`` — or, for ``?export=…``, the export response
+        (``listing.response``)."""
+        query = None
+        if request.GET:
+            query = request.GET.copy()
+            if not query.get("sort"):
+                query["sort"] = self.default_sort
+        form = self.form_class()(query)
+        data = _valid_data(form)
+        qs = self.apply(queryset, data)
+        sort = data.get("sort") or ""
+        if sort.lstrip("-") not in {s.key for s in self.sorts}:
+            sort = self.default_sort
+        fmt = request.GET.get("export", "")
+        if fmt in self.exports:
+            response = export_response(request, self, qs, fmt, data=data)
+            return Listing(self, form, data, sort, None, response)
+        page = paginate(request, qs, self.page_size)
+        return Listing(self, form, data, sort, page, None)
+
+
+def _valid_data(form: forms.Form) -> dict:
+    """The values of the valid fields; an invalid one counts as not given (its error is shown
+    by the form)."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+
+
+@dataclass
+class Listing:
+    spec: ListSpec
+    form: forms.Form
+    data: dict
+    sort: str
+    page_obj: Any
+    response: HttpResponse | None
+    keep: list[tuple[str, str]] = field(default_factory=list)  # other parameters of the page
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.data.get("q")) or any(self.data.get(n) for n in self.spec.filter_names)
+
+    @property
+    def search_field(self):
+        return self.form["q"]
+
+    @property
+    def filter_fields(self):
+        return [self.form[n] for n in [*self.spec.filter_names, "sort"]]
+
+    @property
+    def sort_field(self):
+        return self.form["sort"]
+
+    def context(self) -> dict:
+        return {
+            "listing": self,
+            "page_obj": self.page_obj,
+            "paginator": self.page_obj.paginator,
+            "current_sort": self.sort,
+        }
+
+
+def list_page(spec: ListSpec):
+    """Mark a view function as the page of ``spec`` (put it under ``@login_required``)."""
+
+    def mark(view):
+        view.list_spec = spec
+        return view
+
+    return mark
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+def export_rows(spec: ListSpec, qs: QuerySet) -> Iterable[list]:
+    for row in qs.iterator(chunk_size=EXPORT_CHUNK):
+        yield [column.value(row) for column in spec.columns]
+
+
+def export_header(spec: ListSpec) -> list[str]:
+    return [str(c.label) for c in spec.columns]
+
+
+def describe_filters(spec: ListSpec, data: dict) -> dict[str, str]:
+    out = {"q": data["q"]} if data.get("q") else {}
+    for f in spec.filters:
+        out.update(f.describe(data))
+    if data.get("sort"):
+        out["sort"] = data["sort"]
+    return out
+
+
+def export_response(request, spec: ListSpec, qs: QuerySet, fmt: str, *, data: dict):
+    if fmt == "xlsx":
+        rows = qs.count()
+        if rows > XLSX_MAX_ROWS:
+            messages.warning(
+                request,
+                _(
+                    "%(rows)s rows are too many for a spreadsheet file (at most %(max)s): "
+                    "narrow the filters or export CSV, which has no limit."
+                )
+                % {"rows": rows, "max": XLSX_MAX_ROWS},
+            )
+            query = request.GET.copy()
+            query.pop("export", None)
+            return redirect(f"{request.path}?{query.urlencode()}")
+    if spec.personal_data:
+        record_export(
+            actor_for_request(request),
+            list_name=spec.name,
+            title=str(spec.title),
+            fmt=fmt,
+            rows=qs.count(),
+            filters=describe_filters(spec, data),
+        )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filename = f"{spec.name}-{stamp}.{fmt}"
+    header = export_header(spec)
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_stream(header, export_rows(spec, qs)), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(header, export_rows(spec, qs), sheet=str(spec.title)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

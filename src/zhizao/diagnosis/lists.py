@@ -1,0 +1,72 @@
+"""The diagnosis lists as ``common/lists.py`` specs: what can be searched, filtered, sorted and
+exported on each."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from zhizao.common.lists import (
+    Choice,
+    Column,
+    DateRange,
+    Industry,
+    ListSpec,
+    Region,
+    Sort,
+)
+from zhizao.registry.selectors import industry_filter_choices, region_filter_choices
+
+from .enums import AssessmentKind, AssessmentState
+
+
+def _level_choices():
+    return [(str(n), _("Level %(n)s") % {"n": n}) for n in range(1, 6)]
+
+
+def _score(a):
+    return None if a.score is None else round(float(a.score), 2)
+
+
+ASSESSMENTS = ListSpec(
+    name="diagnosis-assessments",
+    title=_("Assessments"),
+    search=("organization__name", "provider__name", "model__name"),
+    search_placeholder=_("Enterprise, provider or model"),
+    filters=(
+        Choice(
+            "kind",
+            pgettext_lazy("assessment kind", "Kind"),
+            "kind",
+            AssessmentKind.choices,
+            all_label=_("All kinds"),
+        ),
+        Choice("state", _("State"), "state", AssessmentState.choices, all_label=_("All states")),
+        Choice("level", _("Level"), "level", _level_choices, all_label=_("All levels")),
+        Region("region", _("Region"), "organization__region__code", region_filter_choices),
+        Industry(
+            "industry", _("Industry"), "organization__industry_division", industry_filter_choices
+        ),
+        DateRange("updated", _("Updated"), "updated_at"),
+    ),
+    sorts=(
+        Sort("enterprise", _("Enterprise"), ("organization__name_sort",)),
+        Sort("score", _("Score"), ("score",)),
+        Sort("level", _("Level"), ("level", "score")),
+        Sort("updated", _("Updated"), ("updated_at",)),
+    ),
+    default_sort="-updated",
+    columns=(
+        Column(_("Enterprise"), lambda a: a.organization.name),
+        Column(pgettext_lazy("assessment kind", "Kind"), lambda a: a.get_kind_display()),
+        Column(_("Model"), lambda a: f"{a.model.name} {a.model.version}"),
+        Column(_("State"), lambda a: a.get_state_display()),
+        Column(_("Answered"), lambda a: a.answered_count),
+        Column(_("Requirements"), lambda a: a.asked_count),
+        Column(_("Score"), _score),
+        Column(_("Level"), lambda a: a.level),
+        Column(_("Provider"), lambda a: a.provider.name if a.provider else ""),
+        Column(_("Updated"), lambda a: timezone.localtime(a.updated_at).strftime("%Y-%m-%d %H:%M")),
+    ),
+)

@@ -1,0 +1,93 @@
+"""The policies lists as ``common/lists.py`` specs: policies and transformation projects."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Region, Sort
+from zhizao.registry.selectors import region_filter_choices
+
+from .enums import PolicyLevel, PolicyState, ProjectKind, ProjectStatus
+
+
+def _day(value):
+    return value.isoformat() if value else ""
+
+
+POLICIES = ListSpec(
+    name="policies",
+    title=_("Policies"),
+    search=("title", "doc_number", "issuing_unit", "summary"),
+    search_placeholder=_("Title, document number or issuing unit"),
+    filters=(
+        Choice("level", _("Level"), "level", PolicyLevel.choices, all_label=_("All levels")),
+        # A policy of Jiangsu applies in Wuxi; one of Wuxi's districts is one of Wuxi's.
+        Region(
+            "region",
+            _("Applies in"),
+            "region__code",
+            region_filter_choices,
+            mode="covers",
+            empty_covers=True,
+        ),
+        Choice("state", _("State"), "state", PolicyState.choices, all_label=_("All states")),
+        DateRange("valid", _("Valid from"), "valid_from", datetime=False),
+    ),
+    sorts=(
+        Sort("valid", _("Valid from"), ("valid_from",)),
+        Sort("closes", _("Application closes"), ("window_end",)),
+        Sort("budget", _("Budget"), ("budget_yuan",)),
+    ),
+    default_sort="-valid",
+    columns=(
+        Column(_("Policy"), lambda p: p.title),
+        Column(_("Document number"), lambda p: p.doc_number),
+        Column(_("Issued by"), lambda p: p.issuing_unit),
+        Column(_("Level"), lambda p: p.get_level_display()),
+        Column(_("Region"), lambda p: p.region.name if p.region else _("No restriction")),
+        Column(_("Valid from"), lambda p: _day(p.valid_from)),
+        Column(_("Valid until"), lambda p: _day(p.valid_to)),
+        Column(_("Application closes"), lambda p: _day(p.window_end)),
+        Column(_("Items"), lambda p: p.n_items),
+        Column(_("Budget (yuan)"), lambda p: p.budget_yuan),
+        Column(_("State"), lambda p: p.get_state_display()),
+    ),
+)
+
+
+PROJECTS = ListSpec(
+    name="policies-projects",
+    title=_("Transformation projects"),
+    search=("name", "description", "enterprise__name"),
+    search_placeholder=_("Project or enterprise"),
+    filters=(
+        Choice(
+            "kind",
+            pgettext_lazy("project kind", "Kind"),
+            "kind",
+            ProjectKind.choices,
+            all_label=_("All kinds"),
+        ),
+        Choice("status", _("Status"), "status", ProjectStatus.choices, all_label=_("All states")),
+        Region("region", _("Region"), "region__code", region_filter_choices),
+        DateRange("completed", _("Completion date"), "completion_date", datetime=False),
+    ),
+    sorts=(
+        Sort("enterprise", _("Enterprise"), ("enterprise__name_sort",)),
+        Sort("completed", _("Completion date"), ("completion_date",)),
+        Sort("created", _("Created"), ("created_at",)),
+    ),
+    default_sort="-created",
+    columns=(
+        Column(_("Project"), lambda p: p.name),
+        Column(_("Enterprise"), lambda p: p.enterprise.name),
+        Column(pgettext_lazy("project kind", "Kind"), lambda p: p.get_kind_display()),
+        Column(_("Status"), lambda p: p.get_status_display()),
+        Column(_("Location"), lambda p: p.region.name if p.region else ""),
+        Column(_("Start date"), lambda p: _day(p.start_date)),
+        Column(_("Completion date"), lambda p: _day(p.completion_date)),
+        Column(_("Total investment (yuan)"), lambda p: p.total_investment_yuan),
+        Column(_("Loans"), lambda p: p.n_loans),
+    ),
+)

@@ -1,0 +1,46 @@
+"""Registry lists as ``common/lists.py`` specs. The organisation list keeps its own filter form
+(cascading region and industry pickers, clusters, chains, relevance order) and export view, which
+came first and are complete; the import list is built on the shared machinery."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort
+
+from .enums import ImportState
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+IMPORTS = ListSpec(
+    name="registry-imports",
+    title=_("Imports"),
+    search=("original_name", "created_by__username", "created_by__display_name"),
+    search_placeholder=_("File or user name"),
+    filters=(
+        Choice("state", _("State"), "state", ImportState.choices, all_label=_("All states")),
+        DateRange("uploaded", _("Uploaded"), "created_at"),
+    ),
+    sorts=(
+        Sort("uploaded", _("Uploaded"), ("created_at",)),
+        Sort("rows", _("Rows"), ("rows",)),
+        Sort("errors", _("Errors"), ("error_count",)),
+    ),
+    default_sort="-uploaded",
+    columns=(
+        Column(_("File"), lambda b: b.original_name),
+        Column(_("Uploaded"), lambda b: _when(b.created_at)),
+        Column(_("By"), lambda b: str(b.created_by) if b.created_by else ""),
+        Column(_("State"), lambda b: b.get_state_display()),
+        Column(_("Rows"), lambda b: b.rows),
+        Column(_("Errors"), lambda b: b.error_count),
+        Column(_("New"), lambda b: b.created),
+        Column(_("Updated"), lambda b: b.updated),
+        Column(_("Finished"), lambda b: _when(b.finished_at)),
+    ),
+    personal_data=True,  # the user names of who imported
+)
