@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
@@ -54,7 +55,7 @@ from .services import record_export
 from .validators import SEARCH_MAX_TERMS, search_field
 from .widgets import IsoDateInput
 
-XLSX_MAX_ROWS = 50_000
+XLSX_MAX_ROWS = 50_000  # settings.ZHIZAO_XLSX_MAX_ROWS overrides it
 EXPORT_CHUNK = 1_000
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -493,14 +494,15 @@ def describe_filters(spec: ListSpec, data: dict) -> dict[str, str]:
 def export_response(request, spec: ListSpec, qs: QuerySet, fmt: str, *, data: dict):
     if fmt == "xlsx":
         rows = qs.count()
-        if rows > XLSX_MAX_ROWS:
+        limit = getattr(settings, "ZHIZAO_XLSX_MAX_ROWS", XLSX_MAX_ROWS)
+        if rows > limit:
             messages.warning(
                 request,
                 _(
                     "%(rows)s rows are too many for a spreadsheet file (at most %(max)s): "
                     "narrow the filters or export CSV, which has no limit."
                 )
-                % {"rows": rows, "max": XLSX_MAX_ROWS},
+                % {"rows": rows, "max": limit},
             )
             query = request.GET.copy()
             query.pop("export", None)

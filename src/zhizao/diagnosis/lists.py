@@ -32,7 +32,7 @@ def _score(a):
 ASSESSMENTS = ListSpec(
     name="diagnosis-assessments",
     title=_("Assessments"),
-    search=("organization__name", "provider__name", "model__name"),
+    search=("organization__name", "provider__name", "model__name_zh", "model__name_en"),
     search_placeholder=_("Enterprise, provider or model"),
     filters=(
         Choice(
