@@ -21,10 +21,10 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from tests.common.list_support import read_csv
 from tests.factories import PASSWORD, actor_for
-from zhizao.common.audit import record
-from zhizao.common.models import AuditAction
 from zhizao.common import lists as common_lists
+from zhizao.common.audit import record
 from zhizao.common.lists import ListSpec
+from zhizao.common.models import AuditAction
 
 # Every list page of the platform, by URL name.
 LIST_PAGES = {
