@@ -174,7 +174,7 @@ def projects(factory_org):
     ]
 
 
-I, M, G = "注塑车间智能化改造", "模具厂 MES 上线", "厂区 5G 专网"
+IM, M, G = "注塑车间智能化改造", "模具厂 MES 上线", "厂区 5G 专网"
 
 
 def test_projects_filter_sort_and_export(client, operator, projects):
@@ -184,15 +184,15 @@ def test_projects_filter_sort_and_export(client, operator, projects):
     def rows(**params):
         return names(client, PROJECTS, lambda p: p.name, **params)
 
-    assert rows() == [G, M, I]  # newest first
+    assert rows() == [G, M, IM]  # newest first
     assert rows(q="天衡") == [M]
     assert rows(q="5g") == [G]
     assert rows(kind="networking") == [G]
     assert rows(status="planned") == [M]
-    assert rows(region="320200") == [G, I]
+    assert rows(region="320200") == [G, IM]
     assert rows(completed_to="2026-06-30") == [G]
-    assert rows(sort="enterprise") == [M, I, G]  # 常州 before 无锡, then creation order
-    assert rows(sort="completed") == [G, I, M]
+    assert rows(sort="enterprise") == [M, IM, G]  # 常州 before 无锡, then creation order
+    assert rows(sort="completed") == [G, IM, M]
     assert read_csv(
         client.get(PROJECTS, {"export": "csv", "kind": "intelligent_transformation"})
     ) == [
@@ -208,7 +208,7 @@ def test_projects_filter_sort_and_export(client, operator, projects):
             "Loans",
         ],
         [
-            I,
+            IM,
             "无锡恒润精密机械有限公司",
             "Intelligent transformation",
             "Under construction",
@@ -225,7 +225,7 @@ def test_an_enterprise_exports_its_own_projects_only(client, enterprise_user, pr
     client.cookies["django_language"] = "en"
     assert client.login(username=enterprise_user.username, password=PASSWORD)
     rows = read_csv(client.get(PROJECTS, {"export": "csv"}))
-    assert [r[0] for r in rows] == ["Project", G, I]
+    assert [r[0] for r in rows] == ["Project", G, IM]
 
 
 def test_query_counts_are_the_same_for_one_and_three_rows(client, operator, factory_org):
