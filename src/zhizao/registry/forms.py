@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.validators import search_field
-from zhizao_core.importing import normalize_website
-from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
+from zhizao_core.registry.uscc import normalize_uscc
 
 from .enums import OrganizationKind, SizeClass
 from .errors import NAME_TAKEN
-from .import_messages import render_error
+from .field_rules import RuleCharField, RuleModelChoiceField, choice_messages, cross_cell_errors
 from .models import ChainNode, Cluster, IndustrialChain, Industry, Organization, Region
 from .selectors import OrganizationFilter, organization_name_taken
 
@@ -120,31 +119,70 @@ def _most_specific(levels: list[tuple[str, int]]) -> str:
     return chosen
 
 
-def validate_uscc_field(value: str) -> None:
-    problem = uscc_problem(value)
-    if problem is not None:
-        raise forms.ValidationError(render_error(*problem), code=problem[0])
+def _label(name: str):
+    return capfirst(Organization._meta.get_field(name).verbose_name)
+
+
+def _number_input(mode: str = "numeric") -> forms.TextInput:
+    """Numbers are typed as text and read by the import's rule (2008年, 1.25亿, 320人)."""
+    return forms.TextInput(attrs={"inputmode": mode})
 
 
 class OrganizationForm(forms.ModelForm):
-    region = forms.ModelChoiceField(
-        label=_("Region (district / county)"), queryset=Region.objects.none(), to_field_name="code"
+    """The organisation's profile. Every field the import also reads is checked by the
+    import's rule for that column (``field_rules``): the same values are accepted, normalised
+    and refused, with the same messages."""
+
+    name = RuleCharField("name", label=_label("name"), required=True)
+    uscc = RuleCharField("uscc", label=_label("uscc"), required=True)
+    kind = forms.ChoiceField(
+        label=_label("kind"),
+        choices=OrganizationKind.choices,
+        error_messages=choice_messages("kind"),
     )
-    industry = forms.ModelChoiceField(
+    region = RuleModelChoiceField(
+        "region", label=_("Region (district / county)"), queryset=Region.objects.none()
+    )
+    industry = RuleModelChoiceField(
+        "industry",
         label=_("Industry (GB/T 4754)"),
         queryset=Industry.objects.none(),
         required=False,
-        to_field_name="code",
     )
-    products_text = forms.CharField(
-        label=_("Main products"),
+    size = forms.ChoiceField(
+        label=_label("size"),
+        choices=[("", "—"), *SizeClass.choices],
         required=False,
+        error_messages=choice_messages("size"),
+    )
+    founded_year = RuleCharField(
+        "founded_year", label=_label("founded_year"), widget=_number_input()
+    )
+    employees = RuleCharField("employees", label=_label("employees"), widget=_number_input())
+    revenue_wan = RuleCharField(
+        "revenue_wan",
+        label=_label("revenue_wan"),
+        widget=_number_input("decimal"),
+        help_text=_("In 万元; 1.25亿 and 12500万 are understood too."),
+    )
+    address = RuleCharField("address", label=_label("address"))
+    website = RuleCharField(
+        "website",
+        label=_label("website"),
+        help_text=_("A bare domain such as www.example.cn is read as https://www.example.cn."),
+    )
+    description = RuleCharField(
+        "description", label=_label("description"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    products_text = RuleCharField(
+        "products",
+        label=_("Main products"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separate items with commas, 、 or new lines."),
     )
-    capabilities_text = forms.CharField(
+    capabilities_text = RuleCharField(
+        "capabilities",
         label=_("Capabilities"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separate items with commas, 、 or new lines."),
     )
@@ -188,7 +226,6 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "description",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, can_change_identity: bool = True, can_rename: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,7 +240,6 @@ class OrganizationForm(forms.ModelForm):
             level="district", valid_to__isnull=True
         )
         self.fields["industry"].queryset = Industry.objects.exclude(level="section")
-        self.fields["uscc"].validators.append(validate_uscc_field)
         self.fields["chain_nodes"].label_from_instance = lambda node: (
             f"{node.chain.name} / {node.name}"
         )
@@ -217,25 +253,24 @@ class OrganizationForm(forms.ModelForm):
             for name in ("uscc", "kind"):
                 self.fields[name].disabled = True
 
-    def clean_uscc(self):
-        return normalize_uscc(self.cleaned_data["uscc"])
-
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        name = self.cleaned_data["name"]
         unchanged = self.instance.pk and name == self.instance.name
         if not unchanged and organization_name_taken(name, exclude=self.instance.pk):
             raise forms.ValidationError(NAME_TAKEN, code="name_taken")
         return name
 
-    def clean_website(self):
-        """A bare domain (www.example.cn) is read as https://…, as the import reads it; any
-        other address must start with http:// or https:// (the model's validator)."""
-        value = self.cleaned_data.get("website") or ""
-        return (normalize_website(value) or value) if value else ""
+    def clean(self):
+        data = super().clean()
+        values = {
+            "kind": data.get("kind"),
+            "industry": data.get("industry") if "industry" not in self.errors else "?",
+        }
+        for key, error in cross_cell_errors(values).items():
+            self.add_error(key, error)
+        return data
 
     def profile_data(self) -> dict:
-        from zhizao_core.text import split_list
-
         data = {
             key: self.cleaned_data[key]
             for key in self.Meta.fields
@@ -244,26 +279,24 @@ class OrganizationForm(forms.ModelForm):
         data["region_id"] = self.cleaned_data["region"].code
         industry = self.cleaned_data.get("industry")
         data["industry_id"] = industry.code if industry else None
-        data["products"] = split_list(self.cleaned_data.get("products_text") or "")
-        data["capabilities"] = split_list(self.cleaned_data.get("capabilities_text") or "")
+        data["products"] = list(self.cleaned_data.get("products_text") or ())
+        data["capabilities"] = list(self.cleaned_data.get("capabilities_text") or ())
         for key in ("size", "address", "website", "description"):
             data[key] = data.get(key) or ""
         return data
 
 
-phone_validator = RegexValidator(
-    r"^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
-    _("Enter a mainland mobile number (11 digits) or a landline such as 0510-88886666."),
-)
-
-
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    """A contact person; name, phone and e-mail follow the import's contact columns."""
+
+    name = RuleCharField("contact_name", label=_("Name"), required=True)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
-    phone = forms.CharField(
-        label=_("Phone"), max_length=30, required=False, validators=[phone_validator]
+    phone = RuleCharField(
+        "contact_phone",
+        label=_("Phone"),
+        help_text=_("A mainland mobile number (11 digits) or a landline such as 0510-88886666."),
     )
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = RuleCharField("contact_email", label=_("E-mail"))
     is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
 
 
