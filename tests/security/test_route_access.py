@@ -386,6 +386,7 @@ TABLE = [
                 "uscc": new_org_form(w)["uscc"],
                 "kind": "manufacturer",
                 "region": "320214",
+                "industry": "3421",
             },
             ("operator", 201),
         ),
