@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from zhizao.common.validators import search_field
 from zhizao_core.registry.uscc import normalize_uscc
 
-from .enums import OrganizationKind, SizeClass
+from .enums import ChainPosition, OrganizationKind, SizeClass
 from .errors import NAME_TAKEN
 from .field_rules import RuleCharField, RuleModelChoiceField, choice_messages, cross_cell_errors
 from .models import ChainNode, Cluster, IndustrialChain, Industry, Organization, Region
-from .selectors import OrganizationFilter, organization_name_taken
+from .selectors import OrganizationFilter, organization_name_taken, organizations_for_listing
 
 SORT_CHOICES = [
     ("", _("Relevance / name")),
@@ -315,11 +315,44 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
+class OrganizationSearchForm(forms.Form):
+    """The registry search behind the chain-leader combobox: a name or a credit code."""
+
+    q = search_field(_("Search"))
+
+
+def find_leader(text: str) -> Organization:
+    """The active organisation a chain-leader field names: its credit code, its exact name, or
+    the one organisation a search for the text finds. Raises ``ValidationError`` saying why
+    not (none found, several found, naming them)."""
+    code = normalize_uscc(text)
+    org = Organization.objects.filter(uscc=code, is_active=True).first()
+    if org is None:
+        org = Organization.objects.filter(name=" ".join(text.split()), is_active=True).first()
+    if org is not None:
+        return org
+    found = list(organizations_for_listing(OrganizationFilter(q=text))[:6])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise forms.ValidationError(
+            _("No organisation in the registry has this name or code."), code="leader_unknown"
+        )
+    raise forms.ValidationError(
+        _("Several organisations match: %(names)s. Choose one from the list or give its code."),
+        code="leader_ambiguous",
+        params={"names": "、".join(o.name for o in found[:5]) + ("…" if len(found) > 5 else "")},
+    )
+
+
 class ChainForm(forms.ModelForm):
-    leader_uscc = forms.CharField(
-        label=_("Chain-leader enterprise (unified social credit code)"),
+    leader = forms.CharField(
+        label=_("Chain-leader enterprise"),
         required=False,
-        max_length=18,
+        max_length=200,
+        help_text=_(
+            "Type a name or a unified social credit code and pick the enterprise from the list."
+        ),
     )
 
     class Meta:
@@ -330,16 +363,32 @@ class ChainForm(forms.ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.leader_id:
-            self.fields["leader_uscc"].initial = self.instance.leader.uscc
+            self.fields["leader"].initial = self.instance.leader.name
+        # Progressive enhancement: with htmx the field searches as one types and offers the
+        # matches (registry:organization_search); without it the server reads name or code.
+        self.fields["leader"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "aria-controls": "leader-options",
+                "hx-get": search_url,
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#leader-options",
+                "hx-swap": "innerHTML",
+                "name": "leader",
+            }
+        )
 
-    def clean_leader_uscc(self):
-        value = normalize_uscc(self.cleaned_data.get("leader_uscc") or "")
-        if not value:
-            return None
-        org = Organization.objects.filter(uscc=value, is_active=True).first()
-        if org is None:
-            raise forms.ValidationError(_("No organisation in the registry has this code."))
-        return org
+    def clean_leader(self):
+        text = (self.cleaned_data.get("leader") or "").strip()
+        return find_leader(text) if text else None
+
+
+class ChainNodeForm(forms.Form):
+    """A node of a chain: its names and where it sits (upstream, midstream, downstream)."""
+
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200)
+    name_en = forms.CharField(label=_("English name"), max_length=300, required=False)
+    position = forms.ChoiceField(label=_("Position in the chain"), choices=ChainPosition.choices)
