@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhizao.common.widgets import IsoDateInput
 from zhizao_core.policy.phrases import CAPS, FACT_LABELS, pick
@@ -480,7 +480,9 @@ class TitleAmountForm(RowForm):
         self.fields["levels"].label = _("Levels (none ticked: any level)")
 
     title = forms.ChoiceField(
-        label=gettext_lazy("Title"), required=False, choices=[("", "—"), *RecognitionTitle.choices]
+        label=pgettext_lazy("recognition", "Title"),
+        required=False,
+        choices=[("", "—"), *RecognitionTitle.choices],
     )
     levels = _checkboxes(RecognitionLevel.choices)
     amount = forms.CharField(label=gettext_lazy("Amount"), required=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.common.validators import search_field
 from zhizao_core.registry.uscc import normalize_uscc
@@ -289,7 +290,7 @@ class OrganizationForm(forms.ModelForm):
 class ContactForm(forms.Form):
     """A contact person; name, phone and e-mail follow the import's contact columns."""
 
-    name = RuleCharField("contact_name", label=_("Name"), required=True)
+    name = RuleCharField("contact_name", label=pgettext_lazy("person", "Name"), required=True)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     phone = RuleCharField(
         "contact_phone",
