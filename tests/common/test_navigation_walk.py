@@ -44,6 +44,8 @@ UNREACHABLE = {
     "the walk's import has none",
     "matchmaking:demand_category_suggest": "an htmx fragment the demand form requests as the "
     "text is typed (hx-get), not a link; tested in tests/matchmaking",
+    "registry:organization_search": "an htmx fragment the chain-leader field requests as the "
+    "name or code is typed (hx-get), not a link; tested in tests/registry/test_chain_editing.py",
 }
 
 

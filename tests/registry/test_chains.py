@@ -95,7 +95,7 @@ def test_operator_designates_chain_leader_and_it_is_audited(client, operator, ev
             "description_zh": "",
             "description_en": "",
             "weak_link_threshold": 2,
-            "leader_uscc": leader.uscc,
+            "leader": leader.uscc,
         },
     )
     assert response.url == reverse("registry:chain_detail", args=["js-ev"])

@@ -110,6 +110,7 @@ def test_api_create_refuses_a_taken_name_naming_the_field(operator, factory_org)
             "uscc": make_uscc(region="320214", serial=778),
             "kind": "manufacturer",
             "region": "320214",
+            "industry": "3421",
         },
         format="json",
     )
@@ -456,8 +457,9 @@ def test_profile_form_refuses_a_javascript_website(client, enterprise_user, fact
             form_data(factory_org, website=hostile),
         )
         assert response.status_code == 400
+        # the import's rule and words (field_rules): the same refusal as a spreadsheet cell
         assert response.context["form"].errors["website"] == [
-            "请输入以 http:// 或 https:// 开头的网址。"
+            f"「{hostile.strip()}」不是有效的网址"
         ]
     factory_org.refresh_from_db()
     assert (factory_org.website, audit_rows()) == ("", [])
@@ -481,7 +483,7 @@ def test_api_refuses_a_javascript_website(enterprise_user, operator, factory_org
     )
     assert (response.status_code, response.json()) == (
         400,
-        {"website": ["请输入以 http:// 或 https:// 开头的网址。"]},
+        {"website": ["「javascript:alert(1)」不是有效的网址"]},
     )
     count = Organization.objects.count()
     response = api_for(operator).post(
@@ -497,7 +499,7 @@ def test_api_refuses_a_javascript_website(enterprise_user, operator, factory_org
     )
     assert (response.status_code, response.json()) == (
         400,
-        {"website": ["请输入以 http:// 或 https:// 开头的网址。"]},
+        {"website": ["「vbscript:msgbox(1)」不是有效的网址"]},
     )
     factory_org.refresh_from_db()
     assert (factory_org.website, Organization.objects.count(), audit_rows()) == ("", count, [])

@@ -315,6 +315,7 @@ TABLE = [
         GET=OP,
         POST=write(OP, new_org_form, ("operator", 302)),
     ),
+    page("registry:organization_search", GET=MEMBERS, query="q=91"),
     page("registry:organization_detail", {"pk": "org_a"}, GET=MEMBERS),
     page(
         "registry:organization_edit",
@@ -357,7 +358,29 @@ TABLE = [
                 "name_zh": w.chain.name_zh,
                 "name_en": w.chain.name_en,
                 "weak_link_threshold": 2,
-                "leader_uscc": "",
+                "leader": "",
+            },
+            ("operator", 302),
+        ),
+    ),
+    page(
+        "registry:chain_node_add",
+        {"code": "chain.code"},
+        POST=write(
+            OP,
+            {"new-name_zh": "安全表新增环节", "new-name_en": "", "new-position": "midstream"},
+            ("operator", 302),
+        ),
+    ),
+    page(
+        "registry:chain_node_edit",
+        {"code": "chain.code", "node_id": "chain_node"},
+        POST=write(
+            OP,
+            lambda w: {
+                "action": "rename",
+                f"node-{w.chain_node.pk}-name_zh": "安全表改名环节",
+                f"node-{w.chain_node.pk}-position": w.chain_node.position,
             },
             ("operator", 302),
         ),
@@ -386,6 +409,7 @@ TABLE = [
                 "uscc": new_org_form(w)["uscc"],
                 "kind": "manufacturer",
                 "region": "320214",
+                "industry": "3421",
             },
             ("operator", 201),
         ),

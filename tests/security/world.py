@@ -243,6 +243,7 @@ def build_world() -> World:
         organization=o["provider_org"], name="周经理", title="销售经理", phone="13800001111"
     )
     o["chain"] = IndustrialChain.objects.order_by("code").first()
+    o["chain_node"] = o["chain"].nodes.order_by("sort_order", "id").first()
     o["user_a"] = w.users["ent_a"]
     # An API token of A's user (tokens belong to users, not memberships).
     o["token_a"] = accounts.create_api_token(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.registry.models import Organization
 
@@ -67,7 +68,10 @@ class Assessment(models.Model):
         verbose_name=_("enterprise"),
     )
     kind = models.CharField(
-        _("kind"), max_length=10, choices=AssessmentKind.choices, default=AssessmentKind.SELF
+        pgettext_lazy("assessment kind", "kind"),
+        max_length=10,
+        choices=AssessmentKind.choices,
+        default=AssessmentKind.SELF,
     )
     enterprise_type = models.CharField(
         _("enterprise type"), max_length=10, choices=EnterpriseType.choices

@@ -218,7 +218,9 @@ def _region_city_choices():
 
 
 class OfferingForm(ServiceForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=OfferingKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("offering kind", "Kind"), choices=OfferingKind.choices
+    )
     title = forms.CharField(label=pgettext_lazy("listing", "Title"), max_length=200)
     description = forms.CharField(
         label=pgettext_lazy("listing", "Description"),
@@ -280,7 +282,7 @@ class OfferingForm(ServiceForm):
 
 
 class CaseForm(ServiceForm):
-    title = forms.CharField(label=_("Case"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("reference case", "Case"), max_length=200)
     customer_industry = forms.ChoiceField(label=_("Customer industry"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     result = forms.CharField(

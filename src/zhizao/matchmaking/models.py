@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.registry.models import Contact, Organization
 
@@ -65,8 +66,10 @@ class Offering(models.Model):
         related_name="offerings",
         verbose_name=_("provider"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=OfferingKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        pgettext_lazy("offering kind", "kind"), max_length=20, choices=OfferingKind.choices
+    )
+    title = models.CharField(pgettext_lazy("listing", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     categories = models.JSONField(_("categories"), default=list, blank=True)
     industries = models.JSONField(_("industries served"), default=list, blank=True)
@@ -104,7 +107,7 @@ class Case(models.Model):
     offering = models.ForeignKey(
         Offering, on_delete=models.CASCADE, related_name="cases", verbose_name=_("offering")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("listing", "title"), max_length=200)
     customer_industry = models.CharField(_("customer industry"), max_length=4, blank=True)
     region = models.CharField(_("region"), max_length=6, blank=True)
     result = models.TextField(_("result"), blank=True)
@@ -130,7 +133,7 @@ class Demand(models.Model):
         related_name="demands",
         verbose_name=_("enterprise"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("listing", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=40, choices=category_choices)
     industry = models.CharField(_("industry"), max_length=4, blank=True)
@@ -300,7 +303,9 @@ class MatchSignal(models.Model):
         related_name="signals",
         verbose_name=_("demand"),
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=SignalKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("signal kind", "kind"), max_length=12, choices=SignalKind.choices
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -320,7 +325,7 @@ class Challenge(models.Model):
     ``eligibility``: ``{"region_prefix": "32", "certifications": ["CMMI3"], "min_cases": 2}``
     (each key optional)."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("listing", "title"), max_length=200)
     description = models.TextField(_("description"))
     category = models.CharField(_("category"), max_length=40, choices=category_choices)
     eligibility = models.JSONField(_("eligibility"), default=dict, blank=True)

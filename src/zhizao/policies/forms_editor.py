@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhizao.common.widgets import IsoDateInput
 from zhizao_core.policy.phrases import CAPS, FACT_LABELS, pick
@@ -278,6 +278,16 @@ def _checkboxes(choices):
 # --- the row forms --------------------------------------------------------------------------
 
 
+ROW_NAMES = {
+    "cond": gettext_lazy("Condition row %(n)s"),
+    "part": gettext_lazy("Amount row %(n)s"),
+    "tier": gettext_lazy("Tier row %(n)s"),
+    "title": gettext_lazy("Title row %(n)s"),
+    "cap": gettext_lazy("Cap row %(n)s"),
+    "stage": gettext_lazy("Stage row %(n)s"),
+}
+
+
 class RowForm(forms.Form):
     """A row of a formset; ``subject`` (enterprise/project) and ``lang`` shape the choices."""
 
@@ -285,6 +295,20 @@ class RowForm(forms.Form):
         self.subject = subject
         self.lang = lang_of(lang)
         super().__init__(*args, **kwargs)
+
+    def name_controls(self) -> None:
+        """Each control of a table row gets its accessible name: the row and the column (“条件
+        第 2 行 · 运算”), since a table cell has no ``<label>``. Groups of checkboxes keep the
+        label of each box (their ``<fieldset>`` in the template names the group)."""
+        section = self.prefix.split("-", 1)[0] if self.prefix else ""
+        index = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        row = ROW_NAMES[section] % {"n": int(index) + 1} if index.isdigit() else ""
+        for name, field in self.fields.items():
+            widget = field.widget
+            if widget.is_hidden or isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            label = _("Remove") if name == "DELETE" else field.label
+            widget.attrs["aria-label"] = f"{row} · {label}" if row else str(label)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", None) or {}
@@ -456,7 +480,9 @@ class TitleAmountForm(RowForm):
         self.fields["levels"].label = _("Levels (none ticked: any level)")
 
     title = forms.ChoiceField(
-        label=gettext_lazy("Title"), required=False, choices=[("", "—"), *RecognitionTitle.choices]
+        label=pgettext_lazy("recognition", "Title"),
+        required=False,
+        choices=[("", "—"), *RecognitionTitle.choices],
     )
     levels = _checkboxes(RecognitionLevel.choices)
     amount = forms.CharField(label=gettext_lazy("Amount"), required=False)
@@ -600,11 +626,32 @@ class RuleEditor:
                 prefix=prefix,
                 form_kwargs={"subject": item.subject, "lang": self.lang},
             )
+        for formset in self.formsets.values():
+            for form in formset.forms:
+                form.name_controls()
         self.places: dict[str, tuple[str, int]] = {}
         self.engine_errors: list[str] = []
+        #: the parts of the stored rule the form cannot show (saving the form is then refused)
+        self.unsupported: list[str] = (
+            initial_from_rule(self.base_rule, valid_from=None, valid_to=None)[1]
+            if self.base_rule
+            else []
+        )
 
     # -- reading ------------------------------------------------------------------------------
+    def unsupported_reason(self) -> str:
+        """Why the form may not save this rule: the parts it would lose, named."""
+        return _(
+            "This rule has parts the form cannot show: %(parts)s. Saving the form would lose "
+            "them, so it is refused; edit the rule under “Advanced: rule data”."
+        ) % {"parts": "；".join(unsupported_label(part) for part in self.unsupported)}
+
     def is_valid(self) -> bool:
+        if self.unsupported:
+            # Never save a rule with parts dropped: what the form cannot show stays as it is.
+            self.general.is_valid()
+            self.general.add_error(None, self.unsupported_reason())
+            return False
         valid = self.general.is_valid()
         for formset in self.formsets.values():
             valid = formset.is_valid() and valid
@@ -682,6 +729,8 @@ class RuleEditor:
             spec = {"value": value, "label": pair}
             if since:
                 spec["since"] = since.isoformat()
+            if isinstance(stored_spec, dict) and stored_spec.get("reference"):
+                spec["reference"] = stored_spec["reference"]
             params[name] = spec
             return {"param": name}
 
@@ -809,11 +858,19 @@ class RuleEditor:
         if caps:
             rule["caps"] = caps
         stages = []
+        stored_stages = self.base_rule.get("stages")
+        stored_labels = {
+            stage["label"].get("zh"): stage["label"]
+            for stage in (stored_stages if isinstance(stored_stages, list) else [])
+            if isinstance(stage, dict) and isinstance(stage.get("label"), dict)
+        }
         for form in self.rows("stage"):
             self.places[f"stages[{len(stages)}]"] = ("stage", form.prefix)
+            label = form.cleaned_data["label"].strip()
             stages.append(
                 {
-                    "label": form.cleaned_data["label"].strip(),
+                    # a label given in both languages keeps its English while the Chinese stays
+                    "label": stored_labels.get(label, label),
                     "share": plain(form.cleaned_data["share"]),
                 }
             )
@@ -920,6 +977,70 @@ def _number(raw, params: dict):
             label = label.get("zh") or ""
         return str(spec.get("value")), raw["param"], label or ""
     return str(raw), "", ""
+
+
+#: the top-level keys of rule data the form reads and writes
+RULE_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "subject",
+        "category",
+        "version",
+        "valid_from",
+        "valid_to",
+        "reference",
+        "parameters",
+        "conditions",
+        "amount",
+        "caps",
+        "stages",
+        "stacking",
+    }
+)
+#: what each part the form cannot show is, in words (the key is also a rule data key)
+UNSUPPORTED_LABELS = {
+    "conditions": gettext_lazy(
+        "conditions nested in groups (“all of” inside “any of”) or of a kind the rows lack"
+    ),
+    "amount": gettext_lazy(
+        "an amount the rows cannot build (by case, the lower of several, a second table)"
+    ),
+    "caps": gettext_lazy("caps that apply only under a condition"),
+    "parameters": gettext_lazy("parameters in force from different dates, or not used by any row"),
+}
+
+
+def unsupported_label(part: str) -> str:
+    label = UNSUPPORTED_LABELS.get(part)
+    if label is None:
+        return _("the rule data “%(key)s”") % {"key": part}
+    return str(label)
+
+
+def _param_names(node) -> set[str]:
+    if isinstance(node, dict):
+        if set(node) == {"param"} and isinstance(node["param"], str):
+            return {node["param"]}
+        return set().union(*(_param_names(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_param_names(value) for value in node))
+    return set()
+
+
+def _unsupported_parameters(rule: dict, params) -> list[str]:
+    """Parameters the form would not carry over: one “in force from” date serves them all,
+    and a parameter no row uses has no row to keep it."""
+    if not isinstance(params, dict) or not params:
+        return []
+    sinces = {
+        str(spec.get("since")) if isinstance(spec, dict) and spec.get("since") else None
+        for spec in params.values()
+    }
+    used = _param_names({k: v for k, v in rule.items() if k != "parameters"})
+    if len(sinces) > 1 or set(params) - used:
+        return ["parameters"]
+    return []
 
 
 def initial_from_rule(rule: dict, *, valid_from, valid_to, note="") -> tuple[dict, list[str]]:
@@ -1075,6 +1196,8 @@ def initial_from_rule(rule: dict, *, valid_from, valid_to, note="") -> tuple[dic
             part_rows.append({"kind": "title_table"})
         else:
             unsupported.append("amount")
+    unsupported += _unsupported_parameters(rule, params)
+    unsupported += [key for key in rule if key not in RULE_KEYS]
     cap_rows = []
     for cap in rule.get("caps") or []:
         if not isinstance(cap, dict) or cap.get("when") is not None:
@@ -1100,7 +1223,9 @@ def initial_from_rule(rule: dict, *, valid_from, valid_to, note="") -> tuple[dic
         "cap": cap_rows,
         "stage": stage_rows,
     }
-    return initial, sorted(set(unsupported))
+    return initial, sorted(
+        set(unsupported), key=lambda part: (part not in UNSUPPORTED_LABELS, part)
+    )
 
 
 # --- example cases --------------------------------------------------------------------------

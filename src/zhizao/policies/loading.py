@@ -176,6 +176,7 @@ def _read(path: Path) -> _Planned:
             "budget_yuan": Decimal(str(budget)) if budget not in (None, "") else None,
             "valid_from": min(v["valid_from"] for v in versions),
             "valid_to": max(valid_tos) if all(valid_tos) else None,
+            "summary": str(block.get("summary") or "").strip(),
         },
         versions=versions,
         cases=plain(rule_file.cases),
@@ -272,8 +273,8 @@ def load_rule_files(paths: list[Path] | None = None, *, actor: Actor | None = No
 
 def _merge_shared_policies(plans: list[_Planned]) -> None:
     """Items of one policy document (same title, issuing unit and number) in several files share
-    one Policy: its validity spans all their versions; budget and region come from the first
-    file that gives them. Every file then carries the same values, so a reload is a no-op."""
+    one Policy: its validity spans all their versions; budget, region and summary come from the
+    first file that gives them. Every file then carries the same values, so a reload is a no-op."""
     groups: dict[tuple, list[_Planned]] = {}
     for plan in plans:
         v = plan.policy_values
@@ -288,6 +289,7 @@ def _merge_shared_policies(plans: list[_Planned]) -> None:
         merged["valid_to"] = max(ends) if all(ends) else None
         for name in ("budget_yuan", "region"):
             merged[name] = next((v[name] for v in values if v[name] is not None), None)
+        merged["summary"] = next((v["summary"] for v in values if v["summary"]), "")
         for member in members:
             member.policy_values = dict(merged)
 

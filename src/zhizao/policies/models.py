@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.registry.models import Organization, Region
 
@@ -75,7 +76,7 @@ def policy_attachment_path(instance: Policy, filename: str) -> str:
 class Policy(models.Model):
     """A policy document (政策文件) as issued, with its scope, validity and budget."""
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=300)
     doc_number = models.CharField(_("document number"), max_length=120, blank=True)
     issuing_unit = models.CharField(_("issued by"), max_length=200)
     level = models.CharField(_("level"), max_length=12, choices=PolicyLevel.choices)
@@ -226,7 +227,9 @@ class Project(models.Model):
         verbose_name=_("enterprise"),
     )
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=32, choices=ProjectKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("project kind", "kind"), max_length=32, choices=ProjectKind.choices
+    )
     region = models.ForeignKey(
         Region,
         null=True,
@@ -353,7 +356,9 @@ class Recognition(models.Model):
         related_name="recognitions",
         verbose_name=_("organisation"),
     )
-    title = models.CharField(_("title"), max_length=40, choices=RecognitionTitle.choices)
+    title = models.CharField(
+        pgettext_lazy("recognition", "title"), max_length=40, choices=RecognitionTitle.choices
+    )
     level = models.CharField(_("level"), max_length=12, choices=RecognitionLevel.choices)
     since = models.DateField(_("since"), null=True, blank=True)
     reference = models.CharField(_("document number"), max_length=120, blank=True)
@@ -383,7 +388,9 @@ class CreditRecord(models.Model):
         related_name="credit_records",
         verbose_name=_("organisation"),
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=CreditKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("credit record kind", "kind"), max_length=12, choices=CreditKind.choices
+    )
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -491,7 +498,7 @@ class NameList(models.Model):
     item_version = models.ForeignKey(
         PolicyItemVersion, on_delete=models.PROTECT, related_name="name_lists"
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=300)
     state = models.CharField(
         _("state"), max_length=10, choices=NameListState.choices, default=NameListState.DRAFT
     )

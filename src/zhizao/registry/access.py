@@ -19,7 +19,7 @@ from django.http import Http404
 from zhizao.accounts.roles import acts_for, belongs_to, is_operator, is_staff
 
 from .enums import NameChangeState
-from .models import ImportBatch, IndustrialChain, NameChangeRequest, Organization
+from .models import ChainNode, ImportBatch, IndustrialChain, NameChangeRequest, Organization
 
 
 def can_browse(membership) -> bool:
@@ -114,6 +114,14 @@ def access_chain(membership, code: str) -> IndustrialChain:
     if chain is None or not can_view_chains(membership):
         raise Http404
     return chain
+
+
+def access_chain_node(membership, chain: IndustrialChain, node_id) -> ChainNode:
+    """A node of ``chain`` for a member who may change the chain; 404 otherwise."""
+    node = ChainNode.objects.filter(chain=chain, pk=node_id).first()
+    if node is None or not can_change_chain(membership, chain):
+        raise Http404
+    return node
 
 
 def imports_for(membership):

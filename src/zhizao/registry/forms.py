@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.common.validators import search_field
-from zhizao_core.importing import normalize_website
-from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
+from zhizao_core.registry.uscc import normalize_uscc
 
-from .enums import OrganizationKind, SizeClass
+from .enums import ChainPosition, OrganizationKind, SizeClass
 from .errors import NAME_TAKEN
-from .import_messages import render_error
+from .field_rules import RuleCharField, RuleModelChoiceField, choice_messages, cross_cell_errors
 from .models import ChainNode, Cluster, IndustrialChain, Industry, Organization, Region
-from .selectors import OrganizationFilter, organization_name_taken
+from .selectors import OrganizationFilter, organization_name_taken, organizations_for_listing
 
 SORT_CHOICES = [
     ("", _("Relevance / name")),
@@ -120,31 +120,70 @@ def _most_specific(levels: list[tuple[str, int]]) -> str:
     return chosen
 
 
-def validate_uscc_field(value: str) -> None:
-    problem = uscc_problem(value)
-    if problem is not None:
-        raise forms.ValidationError(render_error(*problem), code=problem[0])
+def _label(name: str):
+    return capfirst(Organization._meta.get_field(name).verbose_name)
+
+
+def _number_input(mode: str = "numeric") -> forms.TextInput:
+    """Numbers are typed as text and read by the import's rule (2008年, 1.25亿, 320人)."""
+    return forms.TextInput(attrs={"inputmode": mode})
 
 
 class OrganizationForm(forms.ModelForm):
-    region = forms.ModelChoiceField(
-        label=_("Region (district / county)"), queryset=Region.objects.none(), to_field_name="code"
+    """The organisation's profile. Every field the import also reads is checked by the
+    import's rule for that column (``field_rules``): the same values are accepted, normalised
+    and refused, with the same messages."""
+
+    name = RuleCharField("name", label=_label("name"), required=True)
+    uscc = RuleCharField("uscc", label=_label("uscc"), required=True)
+    kind = forms.ChoiceField(
+        label=_label("kind"),
+        choices=OrganizationKind.choices,
+        error_messages=choice_messages("kind"),
     )
-    industry = forms.ModelChoiceField(
+    region = RuleModelChoiceField(
+        "region", label=_("Region (district / county)"), queryset=Region.objects.none()
+    )
+    industry = RuleModelChoiceField(
+        "industry",
         label=_("Industry (GB/T 4754)"),
         queryset=Industry.objects.none(),
         required=False,
-        to_field_name="code",
     )
-    products_text = forms.CharField(
-        label=_("Main products"),
+    size = forms.ChoiceField(
+        label=_label("size"),
+        choices=[("", "—"), *SizeClass.choices],
         required=False,
+        error_messages=choice_messages("size"),
+    )
+    founded_year = RuleCharField(
+        "founded_year", label=_label("founded_year"), widget=_number_input()
+    )
+    employees = RuleCharField("employees", label=_label("employees"), widget=_number_input())
+    revenue_wan = RuleCharField(
+        "revenue_wan",
+        label=_label("revenue_wan"),
+        widget=_number_input("decimal"),
+        help_text=_("In 万元; 1.25亿 and 12500万 are understood too."),
+    )
+    address = RuleCharField("address", label=_label("address"))
+    website = RuleCharField(
+        "website",
+        label=_label("website"),
+        help_text=_("A bare domain such as www.example.cn is read as https://www.example.cn."),
+    )
+    description = RuleCharField(
+        "description", label=_label("description"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    products_text = RuleCharField(
+        "products",
+        label=_("Main products"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separate items with commas, 、 or new lines."),
     )
-    capabilities_text = forms.CharField(
+    capabilities_text = RuleCharField(
+        "capabilities",
         label=_("Capabilities"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separate items with commas, 、 or new lines."),
     )
@@ -188,7 +227,6 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "description",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, can_change_identity: bool = True, can_rename: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,7 +241,6 @@ class OrganizationForm(forms.ModelForm):
             level="district", valid_to__isnull=True
         )
         self.fields["industry"].queryset = Industry.objects.exclude(level="section")
-        self.fields["uscc"].validators.append(validate_uscc_field)
         self.fields["chain_nodes"].label_from_instance = lambda node: (
             f"{node.chain.name} / {node.name}"
         )
@@ -217,25 +254,24 @@ class OrganizationForm(forms.ModelForm):
             for name in ("uscc", "kind"):
                 self.fields[name].disabled = True
 
-    def clean_uscc(self):
-        return normalize_uscc(self.cleaned_data["uscc"])
-
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        name = self.cleaned_data["name"]
         unchanged = self.instance.pk and name == self.instance.name
         if not unchanged and organization_name_taken(name, exclude=self.instance.pk):
             raise forms.ValidationError(NAME_TAKEN, code="name_taken")
         return name
 
-    def clean_website(self):
-        """A bare domain (www.example.cn) is read as https://…, as the import reads it; any
-        other address must start with http:// or https:// (the model's validator)."""
-        value = self.cleaned_data.get("website") or ""
-        return (normalize_website(value) or value) if value else ""
+    def clean(self):
+        data = super().clean()
+        values = {
+            "kind": data.get("kind"),
+            "industry": data.get("industry") if "industry" not in self.errors else "?",
+        }
+        for key, error in cross_cell_errors(values).items():
+            self.add_error(key, error)
+        return data
 
     def profile_data(self) -> dict:
-        from zhizao_core.text import split_list
-
         data = {
             key: self.cleaned_data[key]
             for key in self.Meta.fields
@@ -244,26 +280,24 @@ class OrganizationForm(forms.ModelForm):
         data["region_id"] = self.cleaned_data["region"].code
         industry = self.cleaned_data.get("industry")
         data["industry_id"] = industry.code if industry else None
-        data["products"] = split_list(self.cleaned_data.get("products_text") or "")
-        data["capabilities"] = split_list(self.cleaned_data.get("capabilities_text") or "")
+        data["products"] = list(self.cleaned_data.get("products_text") or ())
+        data["capabilities"] = list(self.cleaned_data.get("capabilities_text") or ())
         for key in ("size", "address", "website", "description"):
             data[key] = data.get(key) or ""
         return data
 
 
-phone_validator = RegexValidator(
-    r"^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
-    _("Enter a mainland mobile number (11 digits) or a landline such as 0510-88886666."),
-)
-
-
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    """A contact person; name, phone and e-mail follow the import's contact columns."""
+
+    name = RuleCharField("contact_name", label=pgettext_lazy("person", "Name"), required=True)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
-    phone = forms.CharField(
-        label=_("Phone"), max_length=30, required=False, validators=[phone_validator]
+    phone = RuleCharField(
+        "contact_phone",
+        label=_("Phone"),
+        help_text=_("A mainland mobile number (11 digits) or a landline such as 0510-88886666."),
     )
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = RuleCharField("contact_email", label=_("E-mail"))
     is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
 
 
@@ -282,11 +316,44 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
+class OrganizationSearchForm(forms.Form):
+    """The registry search behind the chain-leader combobox: a name or a credit code."""
+
+    q = search_field(_("Search"))
+
+
+def find_leader(text: str) -> Organization:
+    """The active organisation a chain-leader field names: its credit code, its exact name, or
+    the one organisation a search for the text finds. Raises ``ValidationError`` saying why
+    not (none found, several found, naming them)."""
+    code = normalize_uscc(text)
+    org = Organization.objects.filter(uscc=code, is_active=True).first()
+    if org is None:
+        org = Organization.objects.filter(name=" ".join(text.split()), is_active=True).first()
+    if org is not None:
+        return org
+    found = list(organizations_for_listing(OrganizationFilter(q=text))[:6])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise forms.ValidationError(
+            _("No organisation in the registry has this name or code."), code="leader_unknown"
+        )
+    raise forms.ValidationError(
+        _("Several organisations match: %(names)s. Choose one from the list or give its code."),
+        code="leader_ambiguous",
+        params={"names": "、".join(o.name for o in found[:5]) + ("…" if len(found) > 5 else "")},
+    )
+
+
 class ChainForm(forms.ModelForm):
-    leader_uscc = forms.CharField(
-        label=_("Chain-leader enterprise (unified social credit code)"),
+    leader = forms.CharField(
+        label=_("Chain-leader enterprise"),
         required=False,
-        max_length=18,
+        max_length=200,
+        help_text=_(
+            "Type a name or a unified social credit code and pick the enterprise from the list."
+        ),
     )
 
     class Meta:
@@ -297,16 +364,32 @@ class ChainForm(forms.ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.leader_id:
-            self.fields["leader_uscc"].initial = self.instance.leader.uscc
+            self.fields["leader"].initial = self.instance.leader.name
+        # Progressive enhancement: with htmx the field searches as one types and offers the
+        # matches (registry:organization_search); without it the server reads name or code.
+        self.fields["leader"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "aria-controls": "leader-options",
+                "hx-get": search_url,
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#leader-options",
+                "hx-swap": "innerHTML",
+                "name": "leader",
+            }
+        )
 
-    def clean_leader_uscc(self):
-        value = normalize_uscc(self.cleaned_data.get("leader_uscc") or "")
-        if not value:
-            return None
-        org = Organization.objects.filter(uscc=value, is_active=True).first()
-        if org is None:
-            raise forms.ValidationError(_("No organisation in the registry has this code."))
-        return org
+    def clean_leader(self):
+        text = (self.cleaned_data.get("leader") or "").strip()
+        return find_leader(text) if text else None
+
+
+class ChainNodeForm(forms.Form):
+    """A node of a chain: its names and where it sits (upstream, midstream, downstream)."""
+
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200)
+    name_en = forms.CharField(label=_("English name"), max_length=300, required=False)
+    position = forms.ChoiceField(label=_("Position in the chain"), choices=ChainPosition.choices)

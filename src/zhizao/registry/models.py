@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.validators import validate_web_url
@@ -143,7 +143,10 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     kind = models.CharField(
-        _("kind"), max_length=20, choices=OrganizationKind.choices, db_index=True
+        pgettext_lazy("organisation", "kind"),
+        max_length=20,
+        choices=OrganizationKind.choices,
+        db_index=True,
     )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("region")
@@ -292,7 +295,7 @@ class Contact(models.Model):
         Organization, on_delete=models.CASCADE, related_name="contacts"
     )
     name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -27,10 +28,12 @@ from .errors import RegistryError
 from .exporters import export_header, export_rows
 from .forms import (
     ChainForm,
+    ChainNodeForm,
     ContactForm,
     ImportUploadForm,
     OrganizationFilterForm,
     OrganizationForm,
+    OrganizationSearchForm,
 )
 from .importing_template import template_columns, template_csv, template_xlsx
 from .models import Contact, IndustrialChain, Organization, Region
@@ -498,33 +501,131 @@ class ChainDetailView(ActingMixin, View):
 
 
 class ChainEditView(ActingMixin, View):
+    """The chain's names, leader (searched in the registry) and threshold, and its nodes."""
+
     def _chain(self, request, code):
         chain = access.access_chain(request.membership, code)
         if not access.can_change_chain(request.membership, chain):
             raise Http404
         return chain
 
-    def get(self, request, code: str):
-        chain = self._chain(request, code)
+    @staticmethod
+    def page(request, chain, *, form=None, node_form=None, node_errors=None, status=200):
+        search_url = reverse("registry:organization_search")
         return render(
-            request, "registry/chain_form.html", {"form": ChainForm(instance=chain), "chain": chain}
+            request,
+            "registry/chain_form.html",
+            {
+                "form": form or ChainForm(instance=chain, search_url=search_url),
+                "chain": chain,
+                "nodes": [
+                    (node, ChainNodeForm(initial=_node_initial(node), prefix=f"node-{node.pk}"))
+                    for node in chain.nodes.order_by("sort_order", "id")
+                ],
+                "node_form": node_form or ChainNodeForm(prefix="new"),
+                "node_errors": node_errors or {},
+            },
+            status=status,
         )
+
+    def get(self, request, code: str):
+        return self.page(request, self._chain(request, code))
 
     def post(self, request, code: str):
         chain = self._chain(request, code)
-        form = ChainForm(request.POST, instance=IndustrialChain.objects.get(pk=chain.pk))
+        form = ChainForm(
+            request.POST,
+            instance=IndustrialChain.objects.get(pk=chain.pk),
+            search_url=reverse("registry:organization_search"),
+        )
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in ChainForm.Meta.fields}
             chain_services.update_chain(
                 actor_for_request(request),
                 chain,
                 data=data,
-                leader=form.cleaned_data["leader_uscc"],
+                leader=form.cleaned_data["leader"],
             )
             messages.success(request, _("Chain saved."))
             return redirect("registry:chain_detail", code=chain.code)
+        return self.page(request, chain, form=form, status=400)
+
+
+def _node_initial(node) -> dict:
+    return {"name_zh": node.name_zh, "name_en": node.name_en, "position": node.position}
+
+
+class ChainNodeAddView(ChainEditView):
+    def get(self, request, code: str):
+        raise Http404
+
+    def post(self, request, code: str):
+        chain = self._chain(request, code)
+        form = ChainNodeForm(request.POST, prefix="new")
+        if form.is_valid():
+            try:
+                node = chain_services.add_chain_node(
+                    actor_for_request(request), chain, **form.cleaned_data
+                )
+            except RegistryError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("Node “%(name)s” added.") % {"name": node.name_zh})
+                return redirect(reverse("registry:chain_edit", args=[chain.code]) + "#nodes")
+        return self.page(request, chain, node_form=form, status=400)
+
+
+class ChainNodeEditView(ChainEditView):
+    """Rename (and move) a node, or remove it (``action=remove``)."""
+
+    def get(self, request, code: str, node_id: int):
+        raise Http404
+
+    def post(self, request, code: str, node_id: int):
+        chain = self._chain(request, code)
+        node = access.access_chain_node(request.membership, chain, node_id)
+        back = reverse("registry:chain_edit", args=[chain.code]) + "#nodes"
+        if request.POST.get("action") == "remove":
+            count = chain_services.remove_chain_node(actor_for_request(request), node)
+            messages.success(
+                request,
+                _("Node “%(name)s” removed; %(count)s organisations were placed on it.")
+                % {"name": node.name_zh, "count": count},
+            )
+            return redirect(back)
+        form = ChainNodeForm(request.POST, prefix=f"node-{node.pk}")
+        if form.is_valid():
+            try:
+                chain_services.rename_chain_node(
+                    actor_for_request(request), node, **form.cleaned_data
+                )
+            except RegistryError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("Node saved."))
+                return redirect(back)
+        return self.page(request, chain, node_errors={node.pk: form.errors}, status=400)
+
+
+class OrganizationSearchView(ActingMixin, View):
+    """Organisations the member may see whose name or credit code matches ``q``: the options
+    of a combobox (htmx fragment), at most 10."""
+
+    def get(self, request):
+        if not access.can_browse(request.membership):
+            raise Http404
+        form = OrganizationSearchForm(request.GET)
+        found = []
+        if form.is_valid() and form.cleaned_data["q"]:
+            found = list(
+                selectors.organizations_for_listing(
+                    selectors.OrganizationFilter(q=form.cleaned_data["q"])
+                )[:10]
+            )
         return render(
-            request, "registry/chain_form.html", {"form": form, "chain": chain}, status=400
+            request,
+            "registry/_organization_options.html",
+            {"found": found, "form": form, "searched": bool(form.data.get("q"))},
         )
 
 

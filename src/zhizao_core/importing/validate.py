@@ -29,10 +29,13 @@ from .columns import COLUMNS, HEADER_INDEX, KIND_VALUES, SIZE_VALUES, header_key
 
 __all__ = [
     "CellError",
+    "CellProblem",
+    "CellRules",
     "HeaderResult",
     "ImportContext",
     "OrganizationRecord",
     "ValidationResult",
+    "cross_cell_problems",
     "map_header",
     "normalize_email",
     "normalize_phone",
@@ -305,12 +308,17 @@ def _whole(number: float | Decimal) -> bool:
     return number.is_finite() and number == number.to_integral_value()
 
 
-class _Problem(Exception):
-    """Raised by a cell parser: the cell's problem (code, params)."""
+class CellProblem(Exception):
+    """Raised by a cell rule: the value's problem, an error code of ``columns.ERROR_CODES``
+    with its parameters (without ``column``, which the caller adds)."""
 
     def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
         self.code = code
         self.params = params
+
+
+_Problem = CellProblem
 
 
 # --- the validator --------------------------------------------------------------------------
@@ -391,31 +399,32 @@ def _memo(parse: _Parser) -> _Parser:
     return cached
 
 
-class _Validator:
-    def __init__(self, header: HeaderResult, ctx: ImportContext) -> None:
+class CellRules:
+    """The import's rules for one cell, one value at a time: what the import reads from a cell
+    of column ``key`` (``rules.check("founded_year", "2008年")`` → ``2008``) or the
+    ``CellProblem`` it refuses it with. The forms and the API check their fields with these
+    same rules, so a value is accepted or refused alike everywhere, with the same message.
+
+    ``ctx`` answers the references (regions, industries, clusters, chain nodes) and the current
+    year; its code sets need only answer ``in``.
+    """
+
+    def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
-        self.header = header
-        self.present = frozenset(header.columns.values())
-        # (cell index, key, parser) in file order; parsers of columns whose values repeat a lot
-        # remember their answers for the run (the context does not change during it)
-        self.plan: list[tuple[int, str, _Parser]] = [
-            (
-                index,
-                key,
-                _memo(getattr(self, f"_p_{key}"))
-                if key in _MEMO_COLUMNS
-                else getattr(self, f"_p_{key}"),
-            )
-            for index, key in sorted(header.columns.items())
-        ]
-        self.required = [col.key for col in COLUMNS if col.required]
-        # error placement: file position for present columns, after them the template order
-        self.order = {key: 100_000 + i for key, i in _TEMPLATE_ORDER.items()}
-        self.order.update({key: index for index, key in header.columns.items()})
-        self.column_of = {col.key: header.labels.get(col.key, col.zh) for col in COLUMNS}
-        self.label_of = {key: _clean_label(label) for key, label in self.column_of.items()}
         self._cluster_index: dict[str, str] | None = None
         self._node_index: dict[str, str] | None = None
+
+    def check(self, key: str, raw: object) -> object:
+        """The value of a cell of column ``key``, normalised as the import stores it; an empty
+        cell (``None`` or blank text) gives the column's empty value (``""``, ``None``, ``()``)
+        and required-ness is the caller's. Raises ``CellProblem``."""
+        if key not in _DEFAULTS:
+            raise KeyError(key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return _DEFAULTS[key]
+        if isinstance(raw, str):
+            raw = raw.strip()
+        return getattr(self, f"_p_{key}")(raw)
 
     # .. parsers: a non-empty cell → the value, or raise _Problem ..............................
 
@@ -632,6 +641,44 @@ class _Validator:
             raise _Problem(c.EMAIL_INVALID, value=text)
         return email
 
+
+def cross_cell_problems(values: Mapping[str, object]) -> list[tuple[str, str, dict[str, object]]]:
+    """The rules across the cells of one row: a manufacturer needs an industry; a contact
+    phone or e-mail needs the contact's name. ``values`` holds the cells that are not empty, by
+    column key (a cell with a problem of its own is there too, as ``None``). Returns
+    ``(key, code, params)`` triples."""
+    problems: list[tuple[str, str, dict[str, object]]] = []
+    if "industry" not in values and values.get("kind") == "manufacturer":
+        problems.append(("industry", c.INDUSTRY_REQUIRED, {}))
+    if "contact_name" not in values and ("contact_phone" in values or "contact_email" in values):
+        problems.append(("contact_name", c.CONTACT_NAME_REQUIRED, {}))
+    return problems
+
+
+class _Validator(CellRules):
+    def __init__(self, header: HeaderResult, ctx: ImportContext) -> None:
+        super().__init__(ctx)
+        self.header = header
+        self.present = frozenset(header.columns.values())
+        # (cell index, key, parser) in file order; parsers of columns whose values repeat a lot
+        # remember their answers for the run (the context does not change during it)
+        self.plan: list[tuple[int, str, _Parser]] = [
+            (
+                index,
+                key,
+                _memo(getattr(self, f"_p_{key}"))
+                if key in _MEMO_COLUMNS
+                else getattr(self, f"_p_{key}"),
+            )
+            for index, key in sorted(header.columns.items())
+        ]
+        self.required = [col.key for col in COLUMNS if col.required]
+        # error placement: file position for present columns, after them the template order
+        self.order = {key: 100_000 + i for key, i in _TEMPLATE_ORDER.items()}
+        self.order.update({key: index for index, key in header.columns.items()})
+        self.column_of = {col.key: header.labels.get(col.key, col.zh) for col in COLUMNS}
+        self.label_of = {key: _clean_label(label) for key, label in self.column_of.items()}
+
     # .. rows ..................................................................................
 
     def run(self, rows: Iterable[Sequence[object]]) -> ValidationResult:
@@ -673,15 +720,9 @@ class _Validator:
             if not required <= values.keys():
                 problems = problems or []
                 problems.extend((key, c.REQUIRED, {}) for key in self.required if key not in values)
-            # rules across cells
-            if "industry" not in values and values.get("kind") == "manufacturer":
-                problems = problems or []
-                problems.append(("industry", c.INDUSTRY_REQUIRED, {}))
-            if "contact_name" not in values and (
-                "contact_phone" in values or "contact_email" in values
-            ):
-                problems = problems or []
-                problems.append(("contact_name", c.CONTACT_NAME_REQUIRED, {}))
+            across = cross_cell_problems(values)
+            if across:
+                problems = (problems or []) + across
             uscc = values.get("uscc")
             if uscc.__class__ is str:  # a valid code (None when the cell had a problem)
                 first = first_row.setdefault(uscc, number)

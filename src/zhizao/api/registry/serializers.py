@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhizao.common.masking import mask_email, mask_name, mask_phone
-from zhizao.common.validators import validate_web_url
+from zhizao.registry import field_rules
 from zhizao.registry.enums import OrganizationKind, SizeClass
 from zhizao.registry.models import (
     ChainNode,
@@ -90,25 +90,85 @@ class OrganizationDetailSerializer(OrganizationSerializer):
         return NameChangeSerializer(pending).data if pending is not None else None
 
 
+class _RuleMixin:
+    """A field read by the import's rule for its column (``registry.field_rules``): the same
+    values are refused with the same message as in the import and the form."""
+
+    def __init__(self, key: str, **kwargs):
+        self.key = key
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return field_rules.check(self.key, self.typed(data))
+
+    def typed(self, data):
+        return super().to_internal_value(data)
+
+
+class RuleCharField(_RuleMixin, serializers.CharField):
+    pass
+
+
+class RuleIntegerField(_RuleMixin, serializers.IntegerField):
+    """A JSON whole number (a number written as text is read as the import reads it)."""
+
+    def typed(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise field_rules.problem_error(self.key, "integer_invalid", {"value": str(data)})
+        return data
+
+
+class RuleDecimalField(_RuleMixin, serializers.DecimalField):
+    """An amount: a JSON number or a decimal string (万 and 亿 are read as in the import)."""
+
+    def typed(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise field_rules.problem_error(self.key, "amount_invalid", {"value": str(data)})
+        return data
+
+
+class RuleChoiceField(_RuleMixin, serializers.ChoiceField):
+    """A vocabulary value (the import also reads the Chinese names: 制造企业, 中型)."""
+
+    def typed(self, data):
+        if data == "" and self.allow_blank:
+            return ""
+        return str(data)
+
+    def to_internal_value(self, data):
+        data = self.typed(data)
+        return field_rules.check(self.key, data) if data else data
+
+
+class RuleListField(serializers.ListField):
+    """A list of short texts, with the import's limits on the count and on each item."""
+
+    def __init__(self, key: str, **kwargs):
+        self.key = key
+        super().__init__(child=serializers.CharField(allow_blank=True), **kwargs)
+
+    def to_internal_value(self, data):
+        items = super().to_internal_value(data)
+        return list(field_rules.check(self.key, "\n".join(items)))
+
+
 class OrganizationWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False)
-    uscc = serializers.CharField(max_length=18, required=False)
-    kind = serializers.ChoiceField(choices=OrganizationKind.choices, required=False)
-    region = serializers.RegexField(r"^\d{6}$", required=False)
-    industry = serializers.RegexField(r"^\d{2,4}$", required=False, allow_null=True)
-    size = serializers.ChoiceField(choices=SizeClass.choices, required=False, allow_blank=True)
-    founded_year = serializers.IntegerField(
-        min_value=1800, max_value=2100, required=False, allow_null=True
+    """The fields the import also reads are checked by its rules (``field_rules``)."""
+
+    name = RuleCharField("name", required=False)
+    uscc = RuleCharField("uscc", required=False)
+    kind = RuleChoiceField("kind", choices=OrganizationKind.choices, required=False)
+    region = RuleCharField("region", required=False)
+    industry = RuleCharField("industry", required=False, allow_null=True)
+    size = RuleChoiceField("size", choices=SizeClass.choices, required=False, allow_blank=True)
+    founded_year = RuleIntegerField("founded_year", required=False, allow_null=True)
+    employees = RuleIntegerField("employees", required=False, allow_null=True)
+    revenue_wan = RuleDecimalField(
+        "revenue_wan", max_digits=16, decimal_places=2, required=False, allow_null=True
     )
-    employees = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    revenue_wan = serializers.DecimalField(
-        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
-    )
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    website = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, validators=[validate_web_url]
-    )
-    description = serializers.CharField(required=False, allow_blank=True)
+    address = RuleCharField("address", required=False, allow_blank=True)
+    website = RuleCharField("website", required=False, allow_blank=True)
+    description = RuleCharField("description", required=False, allow_blank=True)
     name_change_reason = serializers.CharField(
         max_length=500,
         required=False,
@@ -116,12 +176,8 @@ class OrganizationWriteSerializer(serializers.Serializer):
         help_text="Why the name changes; required when a member (not an operator) changes the "
         "name, which then waits for an operator's review.",
     )
-    products = serializers.ListField(
-        child=serializers.CharField(max_length=50), max_length=50, required=False
-    )
-    capabilities = serializers.ListField(
-        child=serializers.CharField(max_length=50), max_length=50, required=False
-    )
+    products = RuleListField("products", required=False)
+    capabilities = RuleListField("capabilities", required=False)
 
 
 class ContactSerializer(serializers.ModelSerializer):

@@ -9,15 +9,15 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from zhizao.registry import access, selectors
+from zhizao.registry import access, field_rules, selectors
 from zhizao.registry.enums import ImportState
 from zhizao.registry.errors import RegistryError
 from zhizao.registry.forms import OrganizationFilterForm
 from zhizao.registry.import_messages import render_error
-from zhizao.registry.models import Industry, Organization, Region
+from zhizao.registry.models import Organization
 from zhizao.registry.services import imports as import_services
 from zhizao.registry.services import organizations as org_services
-from zhizao_core.registry.uscc import normalize_uscc, uscc_problem
+from zhizao_core.registry.uscc import normalize_uscc
 
 from ..common import ApiOperation, ErrorSerializer, actor, paginated
 from ..pagination import StandardPagination
@@ -99,17 +99,17 @@ def _write_data(validated: dict) -> dict:
     return data
 
 
-def _check_references(data: dict) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if "uscc" in data:
-        problem = uscc_problem(data["uscc"])
-        if problem:
-            errors["uscc"] = [render_error(*problem)]
-    if data.get("region_id") and not Region.objects.filter(code=data["region_id"]).exists():
-        errors["region"] = [render_error("region_unknown", {"value": data["region_id"]})]
-    if data.get("industry_id") and not Industry.objects.filter(code=data["industry_id"]).exists():
-        errors["industry"] = [render_error("industry_unknown", {"value": data["industry_id"]})]
-    return errors
+def _check_across(data: dict, org=None) -> dict[str, list[str]]:
+    """The import's rules across columns, on the values after the write (a manufacturer needs
+    an industry). Each field's own rules ran in the serializer (``field_rules``)."""
+    values = {
+        "kind": data.get("kind", org.kind if org else None),
+        "industry": data.get("industry_id", org.industry_id if org else None),
+    }
+    return {
+        key: [str(message) for message in error.messages]
+        for key, error in field_rules.cross_cell_errors(values).items()
+    }
 
 
 class OrganizationListApi(ApiOperation):
@@ -146,7 +146,7 @@ class OrganizationListApi(ApiOperation):
             f for f in ("name", "uscc", "kind", "region") if f not in serializer.validated_data
         ]
         errors = {f: [str(serializers.Field.default_error_messages["required"])] for f in missing}
-        errors.update(_check_references(data))
+        errors.update(_check_across(data))
         if Organization.objects.filter(uscc=data.get("uscc")).exists():
             errors["uscc"] = [render_error("uscc_exists", {"value": data["uscc"]})]
         if errors:
@@ -199,7 +199,7 @@ class OrganizationDetailApi(ApiOperation):
                         {field: [render_error("field_read_only", {})]},
                         status=status.HTTP_400_BAD_REQUEST,
                     )
-        errors = _check_references(data)
+        errors = _check_across(data, org)
         if (
             "uscc" in data
             and Organization.objects.filter(uscc=data["uscc"]).exclude(pk=org.pk).exists()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts.middleware import membership_optional
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.pagination import paginate
 
 from .. import access
 from ..enums import Eligibility, EntryState, NameListState
@@ -51,8 +52,9 @@ def name_list_detail(request, pk):
     unknown = (
         Decision.objects.filter(scan=name_list.scan, eligible=Eligibility.UNKNOWN)
         .select_related("enterprise", "project")
-        .order_by("enterprise__name_sort", "id")[:200]
+        .order_by("enterprise__name_sort", "id")
     )
+    unknown = paginate(request, unknown)
     return render(
         request,
         "policies/namelist_detail.html",
@@ -63,6 +65,7 @@ def name_list_detail(request, pk):
             "listed_total": sum((e.amount_yuan for e in live), start=0),
             "listed_count": len(live),
             "unknown_rows": unknown,
+            "page_obj": unknown,
             "budget": payments.budget_use(name_list.item_version.item),
             "default_days": namelists.DEFAULT_OBJECTION_DAYS,
             "NameListState": NameListState,
@@ -109,8 +112,10 @@ def entry_exclude(request, pk):
 
 @membership_optional
 def public_name_lists(request):
-    lists = access.public_name_lists().order_by("-announced_at", "-id")[:100]
-    return render(request, "policies/namelist_public_list.html", {"name_lists": lists})
+    lists = paginate(request, access.public_name_lists().order_by("-announced_at", "-id"))
+    return render(
+        request, "policies/namelist_public_list.html", {"name_lists": lists, "page_obj": lists}
+    )
 
 
 @membership_optional

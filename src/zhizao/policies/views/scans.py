@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.pagination import paginate
 from zhizao.common.widgets import IsoDateInput
 
 from .. import access, engine
@@ -145,6 +146,7 @@ def scan_list(request):
     rows = (
         access.scans_for(membership)
         .filter(sandbox_rule__isnull=True)
-        .order_by("-created_at", "-id")[:100]
+        .order_by("-created_at", "-id")
     )
-    return render(request, "policies/scan_list.html", {"scans": rows})
+    page = paginate(request, rows)
+    return render(request, "policies/scan_list.html", {"scans": page, "page_obj": page})

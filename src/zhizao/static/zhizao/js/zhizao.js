@@ -429,5 +429,8 @@
     if (!field) return;
     field.value = button.getAttribute("data-value") || "";
     field.dispatchEvent(new Event("change", { bubbles: true }));
+    // a list of search results (the chain-leader search) closes once one is picked
+    var options = button.closest("[data-options]");
+    if (options) { options.innerHTML = ""; field.focus(); }
   });
 })();
