@@ -22,12 +22,32 @@ def test_operator_commits_the_checked_import_waiting_on_its_workbench(offline_pa
     log_in(page, live_server, world.users["operator"].username)
     open_task(page, live_server, "提交已校验的导入“orgs.csv”")
     expect(page).to_have_url(f"{live_server.url}/registry/imports/{batch.pk}/")
-    page.get_by_role("button", name=re.compile(r"^导入 \d+ 行$")).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"^导入 \d+ 行$")).click()
     expect(page.locator(".pill-ok")).to_be_visible()
     batch.refresh_from_db()
     assert batch.state == "committed" and batch.created == batch.valid > 0
     page.goto(f"{live_server.url}/")
     expect(page.locator("[data-workbench-action]", has_text="orgs.csv")).to_have_count(0)
+
+
+def test_enterprise_answers_the_match_the_platform_suggested_from_its_workbench(
+    offline_page, live_server
+):
+    world = build_world()
+    intro = world.objects["intro_suggested"]
+    bank = intro.offering.provider.name
+    page = offline_page
+    log_in(page, live_server, world.users["ent_a"].username)
+    open_task(page, live_server, f"平台推荐与 {bank} 对接")
+    expect(page).to_have_url(f"{live_server.url}/matchmaking/introductions/{intro.pk}/")
+    page.get_by_label("留言").fill("请介绍贷款条件")
+    with page.expect_navigation():
+        page.get_by_role("button", name="发送申请").click()
+    intro.refresh_from_db()
+    assert (intro.state, intro.requested_by) == ("requested", "enterprise")
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("[data-workbench-action]", has_text=bank)).to_have_count(0)
 
 
 @pytest.mark.parametrize(
