@@ -53,6 +53,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ZHIZAO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("ZHIZAO_CSRF_TRUSTED_ORIGINS", "")
+# A form sent with a stale or missing token gets the platform's 403 page (layout, language).
+CSRF_FAILURE_VIEW = "zhizao.common.views.csrf_failure"
 
 INSTALLED_APPS = [
     # The admin site logs in through our login page and opens only to operators.

@@ -139,3 +139,15 @@ def test_a_provider_browses_the_published_demands_from_the_breadcrumb():
         o["demand_mes"].title,
         o["demand"].title,
     ]
+
+
+@pytest.mark.parametrize(("lang", "denied"), [("zh-hans", "无权访问"), ("en", "Access denied")])
+def test_a_form_with_a_stale_token_gets_our_403_page(enterprise_user, lang, denied):
+    client = Client(enforce_csrf_checks=True)
+    login(client, enterprise_user, lang)
+    page = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": "x" * 64})
+    body = page.content.decode()
+    assert page.status_code == 403
+    assert f"<h1>{denied}</h1>" in body and 'class="sidebar"' in body
+    assert "CSRF" not in body
+    assert client.get("/").status_code == 200  # still logged in: the refused form did nothing

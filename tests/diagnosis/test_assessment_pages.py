@@ -189,12 +189,17 @@ def test_submit_refuses_incomplete_then_scores_exactly(client, cmmm, enterprise_
 
 
 @pytest.mark.django_db
-def test_report_pdf_renders_chinese(client, cmmm, enterprise_user, factory_org):
+def test_report_pdf_renders_chinese(
+    client, cmmm, enterprise_user, factory_org, django_capture_on_commit_callbacks
+):
     a = submitted(factory_org, enterprise_user, cmmm, 1)
     login(client, enterprise_user)
-    response = client.get(reverse("diagnosis:report_pdf", args=[a.pk]))
+    url = reverse("diagnosis:report_pdf", args=[a.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)  # the worker renders it (immediate backend in the tests)
+    response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    body = response.content
+    body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF-")
     # the text reads back as Chinese, set in the embedded Noto CJK font
     reader = pypdf.PdfReader(io.BytesIO(body))

@@ -119,6 +119,12 @@ def permission_denied(request, exception=None):
     return _error_page(request, 403, "403.html")
 
 
+def csrf_failure(request, reason=""):
+    """A form sent with a stale or missing security token (an old tab, cookies cleared): the
+    403 page in the layout and the user's language, not Django's English one."""
+    return _error_page(request, 403, "403.html")
+
+
 def page_not_found(request, exception=None):
     return _error_page(request, 404, "404.html")
 

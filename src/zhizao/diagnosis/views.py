@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -428,15 +429,25 @@ def set_target(request, pk):
 
 @login_required
 def report_pdf(request, pk):
-    from .pdf import render_report_pdf
-
+    """The stored PDF of the report's current version; while the worker renders it, a page that
+    says so and refreshes itself."""
     assessment = access.access_assessment(request.membership, pk)
-    data = build_report(assessment, target_level=_target_param(request))
-    pdf = render_report_pdf(request, data)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"diagnosis-{assessment.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    target = _target_param(request)
+    pdf = services.request_report_pdf(
+        assessment, language=translation.get_language(), target_level=target
+    )
+    if not pdf.ready:
+        return render(
+            request,
+            "diagnosis/report_pdf_pending.html",
+            {"assessment": assessment, "target": target, "refresh_seconds": 3},
+        )
+    return FileResponse(
+        default_storage.open(pdf.name, "rb"),
+        as_attachment=True,
+        filename=f"diagnosis-{assessment.pk}.pdf",
+        content_type="application/pdf",
+    )
 
 
 # --- campaigns -----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def bar_svg(items: list[dict], *, title: str = "", width: int = 640) -> str:
     top = max((Decimal(i["value"]) for i in items), default=Decimal("0")) or Decimal("1")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" '
-        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'role="group" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
     for i, item in enumerate(items):
         y = 8 + i * row
@@ -66,7 +66,7 @@ def columns_svg(points: list[dict], *, title: str = "", width: int = 640, height
     step = (width - left - 8) / len(points)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" '
-        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        f'role="group" aria-label="{escape(title)}"><title>{escape(title)}</title>',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 4}" y2="{height - bottom}" '
         'stroke="#9aa5b1" stroke-width="0.8"/>',
         f'<text x="{left - 4}" y="14" text-anchor="end" font-size="11" fill="#52606d">'
@@ -127,7 +127,7 @@ def map_svg(rows: list[dict], *, title: str = "", width: int = 640, height: int 
     bounds = breaks([r["value"] for r in rows])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="map" '
-        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'role="group" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
     for shape in shapes:
         row = by_code[shape.code]

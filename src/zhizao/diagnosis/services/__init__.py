@@ -25,9 +25,11 @@ from .campaigns import (
     start_onsite,
 )
 from .models import LoadOutcome, load_model_files
+from .reports import ReportPdf, render_stored_report_pdf, report_version, request_report_pdf
 
 __all__ = [
     "LoadOutcome",
+    "ReportPdf",
     "add_evidence",
     "add_provider",
     "assign_section",
@@ -39,6 +41,9 @@ __all__ = [
     "reassign_target",
     "record_visit",
     "remove_evidence",
+    "render_stored_report_pdf",
+    "report_version",
+    "request_report_pdf",
     "save_answer",
     "save_answers",
     "set_campaign_state",
