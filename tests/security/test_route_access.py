@@ -729,6 +729,12 @@ TABLE = [
     ),
     page("calls:application_file", {"pk": "call_app", "code": "=evidence"}, GET=A_SOC_STAFF),
     page(
+        "calls:application_exclusions",
+        {"pk": "draft_app"},
+        GET=A,
+        POST=write(A, {"kind_0": "expert", "name_0": "王五", "reason_0": "合作者"}, ("ent_a", 302)),
+    ),
+    page(
         "calls:application_action",
         {"pk": "draft_app"},
         POST=write(A, {"action": "withdraw"}, ("ent_a", 302)),

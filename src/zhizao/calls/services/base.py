@@ -33,6 +33,7 @@ EVENT_ACTIONS = {
     "catalogue_published": AuditAction.CREATE,
     "calendar_day_set": AuditAction.UPDATE,
     "calendar_day_removed": AuditAction.DELETE,
+    "named_exclusions_set": AuditAction.UPDATE,
 }
 
 audit = event_audit("calls", EVENT_ACTIONS)
