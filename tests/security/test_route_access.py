@@ -751,6 +751,16 @@ TABLE = [
         GET=STAFF,
         POST=write(STAFF, {"answer": "已核实，维持原结果"}, ("officer", 302)),
     ),
+    page(
+        "calls:identities",
+        GET=OP,
+        POST=write(
+            OP,
+            # the world verified every member: withdrawing one is a real change
+            {"username": "sec-ent-b", "action": "revoke"},
+            ("operator", 302),
+        ),
+    ),
     page("calls:catalogue_list", GET=ALL),
     page("calls:catalogue_detail", {"pk": "catalogue"}, GET=ALL),
     page("calls:catalogue_export", {"pk": "catalogue", "fmt": "=csv"}, GET=ALL),

@@ -223,3 +223,9 @@ class NamedExclusionsForm(ErrorMixin, forms.Form):
                 self.add_error(key, error.message)
                 return
         self.add_error(None, error.message)
+
+
+class VerifyIdentityForm(ErrorMixin, forms.Form):
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    real_name = forms.CharField(label=_("Real name"), max_length=100)
+    note = forms.CharField(label=_("How it was checked"), max_length=200, required=False)

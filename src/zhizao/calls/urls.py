@@ -51,4 +51,5 @@ urlpatterns = [
         "catalogues/<int:pk>/export.<str:fmt>", publicity.catalogue_export, name="catalogue_export"
     ),
     path("calendar/", publicity.calendar_page, name="calendar"),
+    path("identities/", publicity.identities_page, name="identities"),
 ]

@@ -34,6 +34,9 @@ EVENT_ACTIONS = {
     "calendar_day_set": AuditAction.UPDATE,
     "calendar_day_removed": AuditAction.DELETE,
     "named_exclusions_set": AuditAction.UPDATE,
+    "objection_taken": AuditAction.UPDATE,
+    "identity_verified": AuditAction.CREATE,
+    "identity_unverified": AuditAction.DELETE,
 }
 
 audit = event_audit("calls", EVENT_ACTIONS)
