@@ -561,12 +561,12 @@ def test_pruned_network_needs_the_dual_to_add_pairs_and_gets_the_same_optimum(ke
 
 
 def test_a_round_above_the_pruning_size_gets_the_whole_networks_optimum():
-    from zhizao_core.review.assign import PRUNE_MIN_PAIRS
+    from zhizao_core.review.assign import PRUNE_MIN_PAIRS, PRUNE_MIN_PER_SLOT
     from zhizao_core.review.compile import compile_problem
 
     problem = _dense_instance(1100, 400, 3, 5)
     c = compile_problem(problem)
-    assert len(c.pair_app) >= PRUNE_MIN_PAIRS
+    assert len(c.pair_app) >= max(PRUNE_MIN_PAIRS, PRUNE_MIN_PER_SLOT * c.slots)
     result = solve_assignment(problem)
     assert result.total_affinity == D(_full_network_optimum(c)).scaleb(-4)
     assert sum(len(v) for v in result.assignments.values()) == 3300

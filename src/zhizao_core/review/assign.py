@@ -57,6 +57,7 @@ def _likely_overfilled(c: Compiled) -> np.ndarray:
 # convergence, a pruned network without a feasible flow) the whole network is solved.
 
 PRUNE_MIN_PAIRS = 400_000  # smaller networks are solved whole
+PRUNE_MIN_PER_SLOT = 100  # candidates per needed review below which pruning gains nothing
 PRUNE_PER_APPLICATION = 6  # × k: an application's best candidates kept at first
 PRUNE_PER_EXPERT = 2  # × its maximum load: an expert's best applications kept at first
 PRUNE_ROUNDS = 8
@@ -191,7 +192,9 @@ def _solve_relaxation(c: Compiled, active) -> np.ndarray:
     """The exact optimum with the organisation cap only on the ``active`` groups (all groups
     when None)."""
     n = len(c.pair_app)
-    if n >= PRUNE_MIN_PAIRS:
+    # worth it on dense rounds only (5,000 × 2,500: 833 candidates per review needed); a
+    # sparse top-200 round (40–67 per review) is solved as fast whole
+    if n >= PRUNE_MIN_PAIRS and n >= PRUNE_MIN_PER_SLOT * max(c.slots, 1):
         chosen = _solve_pruned(c, active)
         if chosen is not None:
             return chosen
