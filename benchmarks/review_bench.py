@@ -16,7 +16,9 @@ organisation on an application.
 
 For each instance, in one run, side by side on the same input:
 
-1. **EXACT** — ``solve_assignment`` (the platform's path: 回避 rules, compile, min-cost flow);
+1. **EXACT** — ``solve_assignment`` (the platform's path: 回避 rules, compile, min-cost flow on
+   each application's best candidates, proved optimal by the dual);
+   **whole network** — the same without pruning (the previous EXACT, the baseline);
 2. **greedy** — pairs in descending affinity, taken while the application needs experts, the
    expert has load left and the organisation cap allows (no minimum loads: it reports how many
    applications it leaves short and how many experts under their minimum);
@@ -146,6 +148,15 @@ def run_exact(problem):
     }
 
 
+def run_whole_network(problem):
+    """The previous EXACT: the min-cost flow on every candidate pair (no pruning), the baseline
+    the pruned solve is compared with in the same run (same optimum, its time)."""
+    from zhizao_core.review import assign
+
+    assign.PRUNE_MIN_PAIRS = 2**62  # this forked child only
+    return run_exact(problem)
+
+
 def run_greedy(problem):
     c = compile_problem(problem)
     order = np.argsort(-c.pair_aff, kind="stable")
@@ -261,6 +272,8 @@ def bench_assignment(name, P, R, k, top, highs_limit, skip_highs):
     row = {"instance": name, "P": P, "R": R, "k": k, "top": top, "generate_s": round(gen, 1)}
     row["exact"] = in_child(run_exact, problem)
     log("  ", row["exact"])
+    row["whole_network"] = in_child(run_whole_network, problem)
+    log("  ", row["whole_network"])
     row["greedy"] = in_child(run_greedy, problem)
     log("  ", row["greedy"])
     if not skip_highs:

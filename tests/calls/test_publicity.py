@@ -19,6 +19,15 @@ from zhizao.policies.models import Recognition
 from .conftest import login
 
 
+@pytest.fixture(autouse=True)
+def _verified_objector(request):
+    """The objector of these tests has a verified identity (实名核验), as only such a user
+    files an objection; the tests of that rule are below."""
+    if "other_enterprise_user" in request.fixturenames:
+        user = request.getfixturevalue("other_enterprise_user")
+        publicity.set_identity_verified(Actor(), user, verified=True, real_name="赵六")
+
+
 def _proposed(application, enterprise_user, society_a_user, office_user):
     app_services.submit_application(actor_for(enterprise_user), application)
     nominations.nominate_application(actor_for(society_a_user), application)
@@ -100,23 +109,130 @@ def test_anonymous_objection_is_refused_and_a_signed_one_is_filed(
     assert (objection.objector_name, objection.state) == ("赵六", "open")
 
 
-def test_only_the_office_sees_the_objector(
-    client, call, proposed, office_user, other_enterprise_user, enterprise_user
+def test_only_the_handling_officer_sees_the_objector(
+    client, call, proposed, office_user, other_enterprise_user, enterprise_user, office_org
 ):
+    from tests.factories import make_user
+    from zhizao.accounts.enums import Role
+    from zhizao.common.models import AuditEntry
+
+    colleague = make_user("office-2", role=Role.OFFICER, organization=office_org)
     row = _open(call, proposed, office_user, dt.date.today())
     objection = publicity.file_objection(
-        actor_for(other_enterprise_user), row, proposed, name="赵六", body="数据不实"
+        actor_for(other_enterprise_user),
+        row,
+        proposed,
+        name="赵六",
+        phone="139 0000 0001",
+        body="数据不实",
     )
+    url = f"/calls/objections/{objection.pk}/"
     login(client, enterprise_user)
     public = client.get(f"/calls/{call.pk}/publicity/")
     assert public.status_code == 200
     assert "赵六" not in public.content.decode()
-    assert client.get(f"/calls/objections/{objection.pk}/").status_code == 404
+    assert client.get(url).status_code == 404
+    client.logout()
+    # the office reads the objection, but not who filed it, until an officer takes it up
+    login(client, office_user)
+    page = client.get(url).content.decode()
+    assert "数据不实" in page and "赵六" not in page and "139 0000 0001" not in page
+    assert client.post(url, {"action": "take"}).status_code == 302
+    assert Objection.objects.get(pk=objection.pk).handler_id == office_user.pk
+    assert AuditEntry.objects.filter(context__event="calls.objection_taken").count() == 1
+    page = client.get(url).content.decode()
+    assert "赵六" in page and "139 0000 0001" in page
+    client.logout()
+    # a colleague of the same office: the objection yes, the objector no; cannot take it over
+    # or answer it, nothing changes
+    login(client, colleague)
+    page = client.get(url).content.decode()
+    assert "数据不实" in page and "赵六" not in page and "139 0000 0001" not in page
+    client.post(url, {"action": "take"})
+    client.post(url, {"answer": "已核实"})
+    fresh = Objection.objects.get(pk=objection.pk)
+    assert (fresh.handler_id, fresh.state, fresh.answer) == (office_user.pk, "open", "")
+    with pytest.raises(CallError) as refused:
+        publicity.take_up_objection(actor_for(colleague), objection)
+    assert refused.value.code == "taken"
+    with pytest.raises(CallError) as refused:
+        publicity.answer_objection(actor_for(colleague), objection, answer="已核实")
+    assert refused.value.code == "taken"
+    assert AuditEntry.objects.filter(context__event="calls.objection_taken").count() == 1
+    # the API says the same: null for the colleague, the name for the handling officer
+    listed = client.get(f"/api/calls/{call.pk}/objections/").json()["results"][0]
+    assert (listed["objector_name"], listed["objector_phone"]) == (None, None)
+    assert listed["handled_by_me"] is False
     client.logout()
     login(client, office_user)
-    page = client.get(f"/calls/objections/{objection.pk}/")
-    assert page.status_code == 200
-    assert "赵六" in page.content.decode()
+    detail = client.get(f"/api/calls/objections/{objection.pk}/").json()
+    assert (detail["objector_name"], detail["objector_phone"], detail["handled_by_me"]) == (
+        "赵六",
+        "139 0000 0001",
+        True,
+    )
+
+
+def test_an_unverified_user_cannot_object_and_nothing_changes(
+    client, call, proposed, office_user, enterprise_user, operator
+):
+    from zhizao.common.models import AuditEntry
+
+    row = _open(call, proposed, office_user, dt.date.today())
+    with pytest.raises(CallError) as refused:
+        publicity.file_objection(
+            actor_for(enterprise_user), row, proposed, name="张三", body="有问题"
+        )
+    assert refused.value.code == "unverified"
+    login(client, enterprise_user)
+    page = client.get(f"/calls/{call.pk}/publicity/")
+    assert 'data-testid="not-verified"' in page.content.decode()
+    answer = client.post(
+        f"/calls/{call.pk}/publicity/",
+        {"application": proposed.pk, "name": "张三", "body": "有问题"},
+    )
+    assert answer.status_code == 400
+    assert Objection.objects.count() == 0
+    # an operator verifies the identity (audited) and the objection goes in
+    client.logout()
+    login(client, operator)
+    done = client.post(
+        "/calls/identities/",
+        {"username": enterprise_user.username, "real_name": "张三", "note": "身份证核验"},
+    )
+    assert done.status_code == 302
+    assert AuditEntry.objects.filter(context__event="calls.identity_verified").count() == 1
+    assert "张三" in client.get("/calls/identities/").content.decode()
+    objection = publicity.file_objection(
+        actor_for(enterprise_user), row, proposed, name="张三", body="有问题"
+    )
+    assert objection.objector_id == enterprise_user.pk
+    # withdrawn again: refused again
+    client.post("/calls/identities/", {"username": enterprise_user.username, "action": "revoke"})
+    assert AuditEntry.objects.filter(context__event="calls.identity_unverified").count() == 1
+    with pytest.raises(CallError) as refused:
+        publicity.file_objection(actor_for(enterprise_user), row, proposed, name="张三", body="又")
+    assert refused.value.code == "unverified"
+    assert Objection.objects.count() == 1
+
+
+def test_only_operators_verify_identities(client, office_user, enterprise_user):
+    from zhizao.calls.models import VerifiedIdentity
+
+    with pytest.raises(CallError) as refused:
+        publicity.set_identity_verified(
+            actor_for(office_user), enterprise_user, verified=True, real_name="张三"
+        )
+    assert refused.value.code == "not_allowed"
+    login(client, office_user)
+    assert client.get("/calls/identities/").status_code == 404
+    assert (
+        client.post(
+            "/calls/identities/", {"username": enterprise_user.username, "real_name": "张三"}
+        ).status_code
+        == 404
+    )
+    assert VerifiedIdentity.objects.count() == 0
 
 
 def test_an_answer_can_reopen_the_review(call, proposed, office_user, other_enterprise_user):

@@ -35,7 +35,7 @@ DECLARED = {
     "bank": 4,
     "officer": 7,
     "operator": 9,
-    "expert": 0,
+    "expert": 2,
     "society": 0,
     ANONYMOUS: 0,
 }
@@ -45,7 +45,7 @@ PAGE_QUERIES = {
     "bank": 4 + 4,
     "officer": 4 + 7 + 8,
     "operator": 4 + 9 + 8 + 1,
-    "expert": 4,
+    "expert": 4 + 2,
     "society": 4,
 }
 
@@ -96,6 +96,7 @@ def test_every_role_declares_its_budget():
     assert [p.name for p in workbench_providers("expert")] == [
         "accounts.expert",
         "registry.organization",
+        "review.expert",
         "matchmaking.public",
         "policies.public",
     ]
@@ -180,6 +181,7 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
             reverse(
                 "registry:organization_detail", args=[membership_of(world, name).organization_id]
             ),
+            *([reverse("review:my_assignments")] if name == "expert" else []),
             reverse("matchmaking:challenge_public_list"),
             reverse("policies:public_name_lists"),
         ]

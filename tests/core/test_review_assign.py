@@ -476,3 +476,97 @@ def test_medium_instance_equals_highs_mip():
     mip_total = sum((aff[(apps[a].id, experts[e].id)] for a, e in chosen), D(0))
     assert result.total_affinity == mip_total
     del rows
+
+
+# --- the pruned network, proved by the dual -----------------------------------------------
+
+
+def _check_choice(c, chosen):
+    """Every application its k, every expert within its loads, no group over its cap."""
+    assert (np.bincount(c.pair_app[chosen], minlength=len(c.app_ids)) == c.k_rem).all()
+    loads = np.bincount(c.pair_exp[chosen], minlength=len(c.exp_ids))
+    assert (loads >= c.lo_rem).all() and (loads <= c.hi_rem).all()
+    has, inv, uniq, caps = c.group_caps()
+    assert (np.bincount(inv[chosen[has]], minlength=len(uniq)) <= caps).all()
+
+
+def _full_network_optimum(c) -> int:
+    from zhizao_core.review.network import build_flow
+
+    smcf, _first, _ = build_flow(c)
+    assert smcf.solve() == smcf.OPTIMAL
+    return -smcf.optimal_cost()
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(1, 3), st.integers(1, 2))
+def test_pruned_network_proved_by_the_dual_equals_the_whole_network(problem, keep, per_expert):
+    from zhizao_core.review.assign import _solve_pruned
+    from zhizao_core.review.compile import compile_problem
+
+    c = compile_problem(problem)
+    chosen = _solve_pruned(c, None, per_application=keep, per_expert=per_expert)
+    try:
+        expected = solve_assignment(problem)
+    except InfeasibleAssignment:
+        assert chosen is None  # a pruned network of an infeasible problem has no flow either
+        return
+    if chosen is None:  # no proof reached: the caller solves the whole network
+        return
+    _check_choice(c, chosen)
+    total = int(c.pair_aff[chosen].sum()) + sum(c.fixed_aff.values())
+    assert D(total).scaleb(-4) == expected.total_affinity
+
+
+def _dense_instance(P, R, k, seed):
+    rng = np.random.default_rng(seed)
+    apps = [Application(f"A{i}", organisations=(f"O{rng.integers(0, 40)}",)) for i in range(P)]
+    hi = -(-k * P // R) + 1
+    experts = [
+        Expert(f"E{j}", organisation=f"O{rng.integers(0, 40)}", min_load=1, max_load=hi)
+        for j in range(R)
+    ]
+    # clustered affinities: many applications want the same few experts, so the best
+    # candidates alone cannot carry the loads and the dual has to bring more pairs in
+    taste = rng.integers(0, 10001, size=(P, R)) // 4 + 7500 * (rng.random((1, R)) < 0.1)
+    pa = np.repeat(np.arange(P, dtype=np.int64), R)
+    pe = np.tile(np.arange(R, dtype=np.int64), P)
+    conflicts = frozenset(
+        (f"A{a}", f"E{e}")
+        for a, e in zip(rng.integers(0, P, P), rng.integers(0, R, P), strict=True)
+    )
+    return AssignmentProblem(
+        call_date=CALL,
+        applications=apps,
+        experts=experts,
+        reviewers_per_application=k,
+        conflicts=conflicts,
+        affinity_scaled=(pa, pe, np.minimum(taste.ravel(), 10000).astype(np.int64)),
+    )
+
+
+@pytest.mark.parametrize(("keep", "seed"), [(1, 1), (1, 2), (2, 3), (6, 4)])
+def test_pruned_network_needs_the_dual_to_add_pairs_and_gets_the_same_optimum(keep, seed):
+    from zhizao_core.review.assign import _initial_keep, _solve_pruned
+    from zhizao_core.review.compile import compile_problem
+
+    c = compile_problem(_dense_instance(120, 40, 3, seed))
+    chosen = _solve_pruned(c, None, per_application=keep, per_expert=1)
+    assert chosen is not None
+    _check_choice(c, chosen)
+    assert int(c.pair_aff[chosen].sum()) == _full_network_optimum(c)
+    if keep == 1:  # the first pruned network alone was not the optimum
+        first = _initial_keep(c, keep, 1)
+        assert chosen[~first].any()
+
+
+def test_a_round_above_the_pruning_size_gets_the_whole_networks_optimum():
+    from zhizao_core.review.assign import PRUNE_MIN_PAIRS, PRUNE_MIN_PER_SLOT
+    from zhizao_core.review.compile import compile_problem
+
+    problem = _dense_instance(1100, 400, 3, 5)
+    c = compile_problem(problem)
+    assert len(c.pair_app) >= max(PRUNE_MIN_PAIRS, PRUNE_MIN_PER_SLOT * c.slots)
+    result = solve_assignment(problem)
+    assert result.total_affinity == D(_full_network_optimum(c)).scaleb(-4)
+    assert sum(len(v) for v in result.assignments.values()) == 3300

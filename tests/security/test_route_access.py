@@ -753,6 +753,12 @@ TABLE = [
     ),
     page("calls:application_file", {"pk": "call_app", "code": "=evidence"}, GET=A_SOC_STAFF),
     page(
+        "calls:application_exclusions",
+        {"pk": "draft_app"},
+        GET=A,
+        POST=write(A, {"kind_0": "expert", "name_0": "王五", "reason_0": "合作者"}, ("ent_a", 302)),
+    ),
+    page(
         "calls:application_action",
         {"pk": "draft_app"},
         POST=write(A, {"action": "withdraw"}, ("ent_a", 302)),
@@ -768,6 +774,16 @@ TABLE = [
         {"pk": "objection"},
         GET=STAFF,
         POST=write(STAFF, {"answer": "已核实，维持原结果"}, ("officer", 302)),
+    ),
+    page(
+        "calls:identities",
+        GET=OP,
+        POST=write(
+            OP,
+            # the world verified every member: withdrawing one is a real change
+            {"username": "sec-ent-b", "action": "revoke"},
+            ("operator", 302),
+        ),
     ),
     page("calls:catalogue_list", GET=ALL),
     page("calls:catalogue_detail", {"pk": "catalogue"}, GET=ALL),

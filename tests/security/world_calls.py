@@ -92,6 +92,12 @@ def build_calls_world(o, actor, bureau, society):
     o["publicity"] = publicity.open_publicity(
         officer, o["pcall"], [{"application_id": listed.pk, "rank": 1, "score": "90"}]
     )
+    # every member's identity verified (实名核验), so that any member may file an objection
+    for member in actor.values():
+        if member.user is not None:
+            publicity.set_identity_verified(
+                SYSTEM, member.user, verified=True, real_name=str(member.user)
+            )
     o["objection"] = publicity.file_objection(
         actor["ent_b"], o["publicity"], listed, name="安全乙", body="数据不实"
     )

@@ -13,14 +13,14 @@ fetch goes through here; a missing object and a forbidden one look the same (404
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.http import Http404
 
 from zhizao.accounts.enums import Role
 from zhizao.accounts.roles import acts_for, belongs_to, is_operator, role_of
 
 from .enums import EDITABLE_STATES, ApplicationState, CallState
-from .models import Application, Call, Catalogue, Objection
+from .models import Application, Call, Catalogue, Objection, VerifiedIdentity
 
 #: roles in which a member of the host organisation runs the call (selection office)
 OFFICE_ROLES = frozenset({Role.OPERATOR, Role.OFFICER, Role.SOCIETY})
@@ -136,10 +136,35 @@ def access_objection(membership, pk) -> Objection:
     return objection
 
 
+def identity_verified(user_id) -> bool:
+    return bool(user_id) and VerifiedIdentity.objects.filter(user_id=user_id).exists()
+
+
 def can_object(membership) -> bool:
-    """Any logged-in user acting in a membership (a verified identity: the account was
-    created by an operator or an organisation's administrator, not self-registered)."""
-    return membership is not None and membership.user_id is not None
+    """A logged-in user acting in a membership whose real identity an operator has verified
+    (``VerifiedIdentity``); a membership or an ``Actor`` alike."""
+    return membership is not None and identity_verified(getattr(membership, "user_id", None))
+
+
+def objections_shown(membership):
+    """``objections_for`` with who objected only where the membership's user handles it
+    (``shown_objector_name`` / ``shown_objector_phone`` None otherwise, ``handled_by_me``)."""
+    user_id = getattr(membership, "user_id", None) or 0
+    mine = Q(handler_id=user_id)
+    return objections_for(membership).annotate(
+        shown_objector_name=Case(When(mine, then=F("objector_name")), default=Value(None)),
+        shown_objector_phone=Case(When(mine, then=F("objector_phone")), default=Value(None)),
+        handled_by_me=Case(When(mine, then=Value(True)), default=Value(False)),
+    )
+
+
+def sees_objector(membership, objection: Objection) -> bool:
+    """Only the handling officer (the one who took the objection up) sees who objected."""
+    return (
+        membership is not None
+        and objection.handler_id is not None
+        and objection.handler_id == getattr(membership, "user_id", None)
+    )
 
 
 def catalogues_for(membership):

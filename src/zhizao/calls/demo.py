@@ -20,7 +20,7 @@ from zhizao.common.audit import Actor
 from zhizao.registry.models import Organization
 
 from .errors import CallError
-from .models import Call
+from .models import Call, VerifiedIdentity
 from .services import applications as apps
 from .services import calls as setup
 from .services import catalogues, formal, nominations, publicity
@@ -288,6 +288,15 @@ def load_calls_demo(*, applications: int = 60) -> dict:
     objector = User.objects.filter(username="bank").first()
     if objector is not None:
         membership = objector.memberships.select_related("organization").first()
+        # only a verified identity files an objection: the demo's operator checked this one
+        if not VerifiedIdentity.objects.filter(user=objector).exists():
+            publicity.set_identity_verified(
+                SYSTEM,
+                objector,
+                verified=True,
+                real_name="刘行长",
+                note="演示：营业执照与身份证件已核验",
+            )
         listed = row.entries.order_by("rank").first().application
         publicity.file_objection(
             _actor(membership.organization, membership.role, user=objector),

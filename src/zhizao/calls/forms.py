@@ -171,3 +171,61 @@ class AnswerObjectionForm(ErrorMixin, forms.Form):
     reopen_review = forms.BooleanField(
         label=_("Reopen the application's expert review"), required=False
     )
+
+
+class NamedExclusionsForm(ErrorMixin, forms.Form):
+    """The applicant's 回避申请: up to the call's ``max_named_exclusions`` rows, each an expert
+    or an organisation by name, with the reason; an empty row is left out."""
+
+    def __init__(self, *args, rows: int, initial_entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        entries = [
+            e if isinstance(e, dict) else {"kind": "expert", "name": e, "reason": ""}
+            for e in initial_entries
+        ]
+        for i in range(rows):
+            entry = entries[i] if i < len(entries) else {}
+            self.fields[f"kind_{i}"] = forms.ChoiceField(
+                label=_("Exclude"),
+                choices=[("expert", _("an expert")), ("organisation", _("an organisation"))],
+                initial=entry.get("kind", "expert"),
+                required=False,
+            )
+            self.fields[f"name_{i}"] = forms.CharField(
+                label=_("Name"), max_length=100, required=False, initial=entry.get("name", "")
+            )
+            self.fields[f"reason_{i}"] = forms.CharField(
+                label=_("Reason"), max_length=300, required=False, initial=entry.get("reason", "")
+            )
+
+    def row_fields(self):
+        return [
+            (self[f"kind_{i}"], self[f"name_{i}"], self[f"reason_{i}"]) for i in range(self.rows)
+        ]
+
+    def entries(self) -> list[dict]:
+        d = self.cleaned_data
+        out = []
+        for i in range(self.rows):
+            name, reason = d.get(f"name_{i}", "").strip(), d.get(f"reason_{i}", "").strip()
+            if name or reason:
+                out.append({"kind": d.get(f"kind_{i}") or "expert", "name": name, "reason": reason})
+        return out
+
+    def apply_error(self, error) -> None:
+        field = error.field or ""
+        if field.startswith("named_exclusions[") and "]." in field:
+            i = field.split("[", 1)[1].split("]", 1)[0]
+            name = field.rsplit(".", 1)[1]
+            key = f"{name}_{i}"
+            if key in self.fields:
+                self.add_error(key, error.message)
+                return
+        self.add_error(None, error.message)
+
+
+class VerifyIdentityForm(ErrorMixin, forms.Form):
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    real_name = forms.CharField(label=_("Real name"), max_length=100)
+    note = forms.CharField(label=_("How it was checked"), max_length=200, required=False)

@@ -370,6 +370,8 @@ class Objection(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     reopened_review = models.BooleanField(_("review reopened"), default=False)
     handled_by = _user_fk()
+    # the one officer who takes the objection up: only this user sees who objected
+    handler = _user_fk(verbose_name=_("handling officer"))
     filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
@@ -379,6 +381,30 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} #{self.pk}"
+
+
+class VerifiedIdentity(models.Model):
+    """A user whose real identity an operator has checked (实名核验: the accounts app keeps no
+    verified phone or real-name flag). Only a verified user files a signed objection."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="verified_identity",
+        verbose_name=_("user"),
+    )
+    real_name = models.CharField(_("real name"), max_length=100)
+    note = models.CharField(_("how it was checked"), max_length=200, blank=True)
+    verified_by = _user_fk(verbose_name=_("verified by"))
+    verified_at = models.DateTimeField(_("verified"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verified identity")
+        verbose_name_plural = _("verified identities")
+        ordering = ["-verified_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.real_name
 
 
 class CalendarDay(models.Model):

@@ -37,6 +37,11 @@ urlpatterns = [
     path(
         "applications/<int:pk>/action/", applications.application_action, name="application_action"
     ),
+    path(
+        "applications/<int:pk>/exclusions/",
+        applications.application_exclusions,
+        name="application_exclusions",
+    ),
     path("applications/<int:pk>/nominate/", office.nominate, name="nominate"),
     path("applications/<int:pk>/formal/", office.formal_action, name="formal_action"),
     path("objections/<int:pk>/", publicity.objection_detail, name="objection_detail"),
@@ -46,4 +51,5 @@ urlpatterns = [
         "catalogues/<int:pk>/export.<str:fmt>", publicity.catalogue_export, name="catalogue_export"
     ),
     path("calendar/", publicity.calendar_page, name="calendar"),
+    path("identities/", publicity.identities_page, name="identities"),
 ]

@@ -75,12 +75,21 @@ def _people(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _named(values, by_name: dict[str, list[str]], known_ids: set[str]) -> tuple[str, ...]:
-    """The experts an applicant named, resolved to expert ids: applicants never see the pool,
-    so they name experts by name (an id of the pool is taken as it is). A name two experts
-    share excludes both; a name nobody in the pool has excludes nobody."""
+def _named(
+    values, by_name: dict[str, list[str]], known_ids: set[str], by_org: dict[str, list[str]]
+) -> tuple[str, ...]:
+    """The experts an applicant named (回避申请), resolved to expert ids: applicants never see
+    the pool, so they name experts by name (an id of the pool is taken as it is) or an
+    organisation by name or USCC (every expert of the pool currently there). A name two
+    experts share excludes both; a name nobody in the pool has excludes nobody."""
     out: list[str] = []
     for value in values or []:
+        if isinstance(value, dict):
+            name = str(value.get("name") or "").strip()
+            if value.get("kind") == "organisation":
+                out.extend(by_org.get(name, []))
+                continue
+            value = name
         value = str(value).strip()
         if value in known_ids:
             out.append(value)
@@ -181,6 +190,11 @@ def build_problem(review_round, *, call_date: dt.date | None = None):
     for e in experts:
         by_name.setdefault(e.name.strip(), []).append(str(e.pk))
     known_ids = {str(e.pk) for e in experts}
+    by_org: dict[str, list[str]] = {}
+    for e in experts:
+        org = e.membership.organization
+        for key in {org.name.strip(), org.uscc}:
+            by_org.setdefault(key, []).append(str(e.pk))
     core_apps = [
         Application(
             id=str(a.pk),
@@ -190,7 +204,7 @@ def build_problem(review_round, *, call_date: dt.date | None = None):
             industry=a.industry_code or (a.applicant.industry_id or ""),
             category=a.category.code if a.category_id else "",
             text=_text(a),
-            named_exclusions=_named(a.named_exclusions, by_name, known_ids),
+            named_exclusions=_named(a.named_exclusions, by_name, known_ids, by_org),
         )
         for a in applications
     ]
@@ -238,7 +252,11 @@ def build_problem(review_round, *, call_date: dt.date | None = None):
         affinity=affinity,
         conflicts=conflicts,
         same_region_prefix=call.same_region_exclusion,
-        max_named_exclusions=call.max_named_exclusions,
+        # the call's limit counts what the applicant named (an organisation is one entry, however
+        # many experts it has); every expert those entries resolve to is excluded
+        max_named_exclusions=max(
+            [call.max_named_exclusions, *(len(a.named_exclusions) for a in core_apps)]
+        ),
         panel_rules=tuple(PanelRule(**rule) for rule in review_round.panel_rules or []),
     )
     return problem, {str(a.pk): a for a in applications}, {str(e.pk): e for e in experts}, parts

@@ -25,11 +25,13 @@ from zhizao.registry.models import Organization
 
 from . import services
 from .enums import AssignmentState, RoundState
+from .errors import ReviewError
 from .models import Assignment, Expert, ReviewRound
 from .services.reviews import criteria_of
 
 DEMO_SEED = 20261207
 ROUND_NAME = "网评（第一轮）"
+DEMO_EXPERT_WORK = 4  # applications of the round for the demo login ``expert``
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
 GIVEN = ["建国", "志强", "海燕", "晓明", "立新", "丽华", "文杰", "振华", "静", "伟", "敏", "磊"]
 DIVISIONS = ["34", "35", "38", "39", "40", "36", "33", "29", "26", "27"]
@@ -159,6 +161,85 @@ def _score(rng: random.Random, criterion) -> str:
     return str(min(value, top))
 
 
+def _actor(membership) -> Actor:
+    return Actor(
+        user=membership.user,
+        organization_id=membership.organization_id,
+        organization_name=membership.organization.name,
+        role=membership.role,
+    )
+
+
+def _give_demo_expert_work(actor: Actor, review_round, expert: Expert) -> None:
+    """The demo login ``expert`` (赵教授) gets ``DEMO_EXPERT_WORK`` applications of the round:
+    those the optimum gave him, topped up by manual changes through the service (the weakest
+    fit on an application makes room; a change the 回避 rules refuse is skipped, nothing kept)."""
+    mine = Assignment.objects.filter(
+        round=review_round, expert=expert, state=AssignmentState.ACTIVE
+    )
+    have = mine.count()
+    candidates = (
+        Application.objects.filter(
+            review_assignments__round=review_round,
+            review_assignments__state=AssignmentState.ACTIVE,
+        )
+        .exclude(pk__in=mine.values("application_id"))
+        .distinct()
+        .order_by("id")
+    )
+    for application in candidates:
+        if have >= DEMO_EXPERT_WORK:
+            return
+        weakest = (
+            Assignment.objects.filter(
+                round=review_round, application=application, state=AssignmentState.ACTIVE
+            )
+            .order_by("affinity", "id")
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                services.remove_assignment(actor, weakest, reason="调整评审分工")
+                services.add_assignment(actor, review_round, application, expert)
+        except ReviewError:
+            continue
+        have += 1
+
+
+def _demo_expert_reviews(rng, call, criteria, assignments: list[Assignment]) -> None:
+    """赵教授's work in progress: the first two reviews submitted, the third a draft, the rest
+    pending; the applicant of the last one is his employer of long ago (outside the 回避 window,
+    so the rules do not exclude it): a conflict he may declare himself on its page."""
+    if not assignments:
+        return
+    expert_actor = _actor(assignments[0].expert.membership)
+    for assignment in assignments[:2]:
+        services.save_review(
+            expert_actor,
+            assignment,
+            scores={c.code: _score(rng, c) for c in criteria},
+            comments={c.code: "创新点明确，应用成效有数据支撑。" for c in criteria},
+            submit=True,
+        )
+    if len(assignments) > 2 and criteria:
+        services.save_review(
+            expert_actor,
+            assignments[2],
+            scores={criteria[0].code: _score(rng, criteria[0])},
+            comments={},
+            submit=False,
+        )
+    if len(assignments) > 3:
+        last = assignments[-1]
+        years_back = (call.conflict_years or 3) + 2
+        services.add_past_organisation(
+            _operator(),
+            last.expert,
+            organization=last.application.applicant,
+            until=dt.date(timezone.localdate().year - years_back, 6, 30),
+        )
+
+
 def load_review_demo(*, seed: int = DEMO_SEED) -> dict:
     rng = random.Random(seed)
     ensure_demo_accounts()
@@ -194,28 +275,31 @@ def load_review_demo(*, seed: int = DEMO_SEED) -> dict:
         if review_round.summary.get("problems"):
             result["note"] = "; ".join(review_round.summary["problems"])
             return result
+        demo_expert = experts[0]
+        _give_demo_expert_work(office, review_round, demo_expert)
         services.open_round(office, review_round)
         criteria = criteria_of(call)
         active = list(
             Assignment.objects.filter(round=review_round, state=AssignmentState.ACTIVE)
-            .select_related("expert__membership__user", "expert__membership__organization")
+            .select_related(
+                "application__applicant",
+                "expert__membership__user",
+                "expert__membership__organization",
+            )
             .order_by("id")
         )
-        for assignment in active[: len(active) // 2]:
-            membership = assignment.expert.membership
-            expert_actor = Actor(
-                user=membership.user,
-                organization_id=membership.organization_id,
-                organization_name=membership.organization.name,
-                role=membership.role,
-            )
+        others = [a for a in active if a.expert_id != demo_expert.pk]
+        for assignment in others[: len(others) // 2]:
             services.save_review(
-                expert_actor,
+                _actor(assignment.expert.membership),
                 assignment,
                 scores={c.code: _score(rng, c) for c in criteria},
                 comments={c.code: "材料完整，技术路线清晰。" for c in criteria},
                 submit=True,
             )
+        _demo_expert_reviews(
+            rng, call, criteria, [a for a in active if a.expert_id == demo_expert.pk]
+        )
     review_round.refresh_from_db()
     active = Assignment.objects.filter(round=review_round, state=AssignmentState.ACTIVE)
     result.update(

@@ -8,7 +8,15 @@ __all__ = ["build_flow"]
 
 
 def build_flow(
-    c, *, pair_capacity: int = 1, scale: int = 1, costs=None, active_groups=None, want_ends=False
+    c,
+    *,
+    pair_capacity: int = 1,
+    scale: int = 1,
+    costs=None,
+    active_groups=None,
+    want_ends=False,
+    group_nodes=None,
+    want_arcs=False,
 ):
     """The min-cost-flow network of a compiled problem. Every capacity and supply is multiplied
     by ``scale`` (the draw solves a fractional problem in units of 1/scale); pair arcs get
@@ -16,7 +24,9 @@ def build_flow(
     (application, organisation) groups) limits the organisation nodes to those groups; by
     default every group with more candidates than its cap gets one. Returns (solver, first pair
     arc, (first group arc, number of group arcs)[, (tails, heads) of every arc with
-    ``want_ends``])."""
+    ``want_ends``; (tails, heads, capacities, costs) with ``want_arcs``]). ``group_nodes``
+    (a mask over the groups) gives exactly the groups that get a node, whatever their count
+    (a pruned network keeps the nodes of the full one)."""
     from ortools.graph.python import min_cost_flow
 
     P, R = len(c.app_ids), len(c.exp_ids)
@@ -27,6 +37,8 @@ def build_flow(
     needs = group_counts > caps
     if active_groups is not None:
         needs &= active_groups
+    if group_nodes is not None:
+        needs = group_nodes.copy()
     group_node = np.full(len(uniq), -1, dtype=np.int64)
     n_groups = int(needs.sum())
     group_node[needs] = 1 + R + P + np.arange(n_groups, dtype=np.int64)
@@ -74,6 +86,22 @@ def build_flow(
         ]
     ).astype(np.int64)
     smcf.set_nodes_supplies(np.arange(1 + R + P + n_groups, dtype=np.int32), supplies)
+    if want_arcs:
+        tails = np.concatenate(
+            [np.zeros(R, dtype=np.int64), expert_node[c.pair_exp], group_node[needs]]
+        )
+        ends = np.concatenate([expert_node, heads, app_node[uniq[needs] // max(c.n_orgs, 1)]])
+        capacities = np.concatenate(
+            [
+                ((c.hi_rem - c.lo_rem).clip(min=0) * scale).astype(np.int64),
+                np.full(n, pair_capacity, dtype=np.int64),
+                (np.maximum(caps[needs], 0) * scale).astype(np.int64),
+            ]
+        )
+        arc_costs = np.concatenate(
+            [np.zeros(R, dtype=np.int64), cost.astype(np.int64), np.zeros(n_groups, np.int64)]
+        )
+        return smcf, first_pair, (first_group, n_groups), (tails, ends, capacities, arc_costs)
     if want_ends:
         tails = [np.zeros(R, dtype=np.int64), expert_node[c.pair_exp]]
         ends = [expert_node, heads]

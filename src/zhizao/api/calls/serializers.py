@@ -180,12 +180,14 @@ class ObjectionInputSerializer(serializers.Serializer):
 
 
 class ObjectionSerializer(serializers.Serializer):
-    """The handling office's view (the objector's name is for the office only)."""
+    """The selection office's view; who objected (name, phone) only for the handling officer,
+    null for everybody else."""
 
     id = serializers.IntegerField()
     application = serializers.IntegerField(source="application_id")
-    objector_name = serializers.CharField()
-    objector_phone = serializers.CharField()
+    objector_name = serializers.CharField(source="shown_objector_name", allow_null=True)
+    objector_phone = serializers.CharField(source="shown_objector_phone", allow_null=True)
+    handled_by_me = serializers.BooleanField()
     body = serializers.CharField()
     state = serializers.CharField()
     answer = serializers.CharField()

@@ -289,7 +289,7 @@ class ObjectionListApi(ApiOperation):
     )
     def get(self, request, pk):
         call = access.access_call(request.membership, pk, manage=True)
-        qs = access.objections_for(request.membership).filter(publicity__call=call)
+        qs = access.objections_shown(request.membership).filter(publicity__call=call)
         return paged(request, self, qs, ObjectionSerializer)
 
     @extend_schema(
@@ -321,6 +321,13 @@ class ObjectionListApi(ApiOperation):
         return respond(ObjectionReceiptSerializer, objection, status_code=status.HTTP_201_CREATED)
 
 
+def _shown_objection(membership, pk):
+    objection = access.objections_shown(membership).filter(pk=pk).first()
+    if objection is None:
+        raise Http404
+    return objection
+
+
 class ObjectionDetailApi(ApiOperation):
     @extend_schema(
         responses=ObjectionSerializer,
@@ -329,7 +336,7 @@ class ObjectionDetailApi(ApiOperation):
         tags=TAGS,
     )
     def get(self, request, pk):
-        return respond(ObjectionSerializer, access.access_objection(request.membership, pk))
+        return respond(ObjectionSerializer, _shown_objection(request.membership, pk))
 
     @extend_schema(
         request=AnswerInputSerializer,
@@ -341,8 +348,8 @@ class ObjectionDetailApi(ApiOperation):
     def post(self, request, pk):
         objection = access.access_objection(request.membership, pk)
         values = parse(AnswerInputSerializer, request.data)
-        objection = publicity.answer_objection(actor(request), objection, **values)
-        return respond(ObjectionSerializer, objection)
+        publicity.answer_objection(actor(request), objection, **values)
+        return respond(ObjectionSerializer, _shown_objection(request.membership, pk))
 
 
 class CatalogueListApi(ApiOperation):

@@ -33,6 +33,10 @@ EVENT_ACTIONS = {
     "catalogue_published": AuditAction.CREATE,
     "calendar_day_set": AuditAction.UPDATE,
     "calendar_day_removed": AuditAction.DELETE,
+    "named_exclusions_set": AuditAction.UPDATE,
+    "objection_taken": AuditAction.UPDATE,
+    "identity_verified": AuditAction.CREATE,
+    "identity_unverified": AuditAction.DELETE,
 }
 
 audit = event_audit("calls", EVENT_ACTIONS)

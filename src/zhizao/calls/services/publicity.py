@@ -18,7 +18,15 @@ from ..access import can_manage_call, can_object
 from ..calendar import work_calendar
 from ..enums import ApplicationState, CalendarDayKind, ObjectionState, PublicityState
 from ..errors import CallError
-from ..models import Application, CalendarDay, Call, Objection, Publicity, PublicityEntry
+from ..models import (
+    Application,
+    CalendarDay,
+    Call,
+    Objection,
+    Publicity,
+    PublicityEntry,
+    VerifiedIdentity,
+)
 from .applications import lock, move
 from .base import audit, is_system, tell, text
 
@@ -121,11 +129,20 @@ def file_objection(
     phone: str = "",
     today: dt.date | None = None,
 ) -> Objection:
-    """A signed objection: a logged-in user with a real name; anonymous ones are refused."""
+    """A signed objection: a logged-in user whose identity an operator has verified
+    (``VerifiedIdentity``); anonymous and unverified ones are refused."""
     today = today or timezone.localdate()
-    if actor.user_id is None or not can_object(actor):
+    if actor.user_id is None:
         raise CallError(
             "anonymous", _("Log in to file an objection: anonymous objections are not accepted.")
+        )
+    if not can_object(actor):
+        raise CallError(
+            "unverified",
+            _(
+                "Only a user whose identity the platform has verified files an objection: ask "
+                "the platform operator to verify your real name."
+            ),
         )
     name = text(name, field="name", label=_("Your name"), max_length=100, required=True)
     body = text(body, field="body", label=_("Objection"), max_length=5000, required=True)
@@ -162,6 +179,69 @@ def file_objection(
     return objection
 
 
+def take_up_objection(actor: Actor, objection: Objection) -> Objection:
+    """An officer of the selection office takes the objection up and becomes its handling
+    officer, the only one who sees who objected. Once taken, nobody else can take it."""
+    with transaction.atomic():
+        locked = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("publicity__call")
+            .get(pk=objection.pk)
+        )
+        _office(actor, locked.publicity.call)
+        if not actor.user_id:
+            raise CallError("not_allowed", _("Only an officer takes up an objection."))
+        if locked.handler_id == actor.user_id:
+            return locked
+        if locked.handler_id is not None:
+            raise CallError("taken", _("Another officer handles this objection."))
+        locked.handler_id = actor.user_id
+        locked.save(update_fields=["handler"])
+        audit(actor, "objection_taken", locked, changes={"handler": [None, actor.user_id]})
+    return locked
+
+
+def set_identity_verified(
+    actor: Actor, user, *, verified: bool, real_name: str = "", note: str = ""
+) -> VerifiedIdentity | None:
+    """Operators record that they checked a user's real identity (实名核验), or withdraw it."""
+    if not (is_system(actor) or actor.role == "operator"):
+        raise CallError("not_allowed", _("Only operators verify identities."))
+    with transaction.atomic():
+        row = VerifiedIdentity.objects.select_for_update().filter(user=user).first()
+        if not verified:
+            if row is None:
+                return None
+            row.delete()
+            audit(
+                actor,
+                "identity_unverified",
+                user,
+                changes={"verified": [True, False]},
+            )
+            return None
+        real_name = text(
+            real_name, field="real_name", label=_("Real name"), max_length=100, required=True
+        )
+        note = text(note, field="note", label=_("How it was checked"), max_length=200)
+        if row is not None:
+            raise CallError("already", _("This user's identity is already verified."))
+        row = VerifiedIdentity.objects.create(
+            user=user,
+            real_name=real_name,
+            note=note,
+            verified_by=actor.user if actor.user_id else None,
+        )
+        audit(
+            actor,
+            "identity_verified",
+            user,
+            changes={"verified": [False, True]},
+            context={"real_name": real_name, "note": note},
+        )
+    return row
+
+
 def answer_objection(
     actor: Actor, objection: Objection, *, answer: str, reopen_review: bool = False
 ) -> Objection:
@@ -175,8 +255,12 @@ def answer_objection(
             .get(pk=objection.pk)
         )
         _office(actor, locked.publicity.call)
+        if locked.handler_id is not None and locked.handler_id != actor.user_id:
+            raise CallError("taken", _("Another officer handles this objection."))
         if locked.state != ObjectionState.OPEN:
             raise CallError("answered", _("The objection has already been answered."))
+        if locked.handler_id is None and actor.user_id:
+            locked.handler_id = actor.user_id  # who answers handles it
         locked.answer = answer
         locked.state = ObjectionState.ANSWERED
         locked.handled_by = actor.user if actor.user_id else None
@@ -187,7 +271,14 @@ def answer_objection(
             PublicityEntry.objects.filter(application=application).delete()
             locked.reopened_review = True
         locked.save(
-            update_fields=["answer", "state", "handled_by", "answered_at", "reopened_review"]
+            update_fields=[
+                "answer",
+                "state",
+                "handled_by",
+                "handler",
+                "answered_at",
+                "reopened_review",
+            ]
         )
         audit(
             actor,

@@ -17,7 +17,7 @@ from zhizao.registry.models import Organization
 from .. import access
 from ..enums import FINAL_STATES, STAGE_ORDER, ApplicationState, CallState, FieldType, StageKind
 from ..errors import CallError
-from ..forms import StartApplicationForm
+from ..forms import NamedExclusionsForm, StartApplicationForm
 from ..models import CallCategory
 from ..selectors import CHECKLIST, formal_checks, missing_items
 from ..services import applications as services
@@ -121,6 +121,15 @@ def application_detail(request, pk):
         "office": office,
         "is_nominator": access.is_nominator(membership, application),
         "stages": _stage_rows(application),
+        # the applicant's 回避申请: its own, and the office's to honour
+        "named_exclusions": (
+            [
+                e if isinstance(e, dict) else {"kind": "expert", "name": e, "reason": ""}
+                for e in application.named_exclusions or []
+            ]
+            if is_applicant or office
+            else []
+        ),
         "show_result": application.state in FINAL_STATES
         and (
             call.state == CallState.PUBLISHED
@@ -233,3 +242,41 @@ def application_action(request, pk):
     except CallError as exc:
         error = exc
     return done(request, error, _("Done."), "calls:application_detail", application.pk)
+
+
+@login_required
+def application_exclusions(request, pk):
+    """The applicant's 回避申请: up to the call's limit of experts or organisations it asks to
+    exclude from the review, each with its reason (the office sees them on the application)."""
+    membership = request.membership
+    application = access.access_application(membership, pk)
+    if not access.is_applicant(membership, application):
+        raise Http404
+    call = application.call
+    editable = application.state in services.EXCLUSION_STATES
+    entries = list(application.named_exclusions or [])
+    # rows for the call's limit; an older application may hold more, shown to be cut down
+    form = NamedExclusionsForm(
+        request.POST if request.method == "POST" else None,
+        rows=max(call.max_named_exclusions, len(entries)),
+        initial_entries=entries,
+    )
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            services.set_named_exclusions(actor_for_request(request), application, form.entries())
+        except CallError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Your exclusion requests are saved."))
+            return redirect("calls:application_detail", pk=application.pk)
+    return render(
+        request,
+        "calls/application_exclusions.html",
+        {
+            "application": application,
+            "call": call,
+            "form": form,
+            "editable": editable,
+            "limit": call.max_named_exclusions,
+        },
+    )

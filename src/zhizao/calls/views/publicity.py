@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,20 +20,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.middleware import membership_optional
+from zhizao.accounts.models import User
 from zhizao.accounts.roles import is_operator
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
+from zhizao.common.pagination import paginate
+from zhizao.common.validators import validate_search_query
 from zhizao_core.text.normalize import normalize_search_text
 
 from .. import access
 from ..calendar import work_calendar
 from ..enums import CalendarDayKind, ObjectionState
 from ..errors import CallError
-from ..forms import AnswerObjectionForm, ObjectionForm
-from ..models import CalendarDay, Publicity
+from ..forms import AnswerObjectionForm, ObjectionForm, VerifyIdentityForm
+from ..models import CalendarDay, Publicity, VerifiedIdentity
 from ..services import catalogues
 from ..services import publicity as services
-from .common import done, paginate
+from .common import done
 
 
 def _publicity(call_pk) -> Publicity:
@@ -53,7 +58,7 @@ def publicity_page(request, pk):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not access.can_object(membership):
+        if membership is None:
             # logged in without an organisation to act for: choose one first
             return redirect(
                 f"{reverse('accounts:choose_membership')}?{urlencode({'next': request.get_full_path()})}"
@@ -110,8 +115,19 @@ def publicity_page(request, pk):
 
 @login_required
 def objection_detail(request, pk):
+    """The office reads an objection; an officer takes it up and becomes its handling officer,
+    the only one who sees who objected, and answers it."""
     membership = request.membership
     objection = access.access_objection(membership, pk)
+    if request.method == "POST" and request.POST.get("action") == "take":
+        error = None
+        try:
+            services.take_up_objection(actor_for_request(request), objection)
+        except CallError as exc:
+            error = exc
+        return done(
+            request, error, _("You handle this objection now."), "calls:objection_detail", pk
+        )
     form = AnswerObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,7 +145,14 @@ def objection_detail(request, pk):
     return render(
         request,
         "calls/objection_detail.html",
-        {"objection": objection, "form": form, "open": objection.state == ObjectionState.OPEN},
+        {
+            "objection": objection,
+            "form": form,
+            "open": objection.state == ObjectionState.OPEN,
+            "sees_objector": access.sees_objector(membership, objection),
+            "handler": objection.handler_id,
+            "mine": objection.handler_id == request.user.pk,
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -263,4 +286,50 @@ def calendar_page(request):
             "example_start": timezone.localdate(),
             "example_end": calendar.period_end(timezone.localdate(), 5),
         },
+    )
+
+
+@login_required
+def identities_page(request):
+    """Operators record verified identities (实名核验): only a verified user files a signed
+    objection. Paginated; search by user name."""
+    membership = request.membership
+    if not is_operator(membership):
+        raise Http404
+    form = VerifyIdentityForm(request.POST or None)
+    if request.method == "POST":
+        error = None
+        user = User.objects.filter(username=(request.POST.get("username") or "").strip()).first()
+        verified = request.POST.get("action") != "revoke"
+        if user is None:
+            error = CallError("unknown_user", _("No user has this login name."), field="username")
+        elif verified and not form.is_valid():
+            error = CallError("required", _("Give the real name you checked."), field="real_name")
+        else:
+            try:
+                services.set_identity_verified(
+                    actor_for_request(request),
+                    user,
+                    verified=verified,
+                    real_name=form.cleaned_data.get("real_name", "") if verified else "",
+                    note=form.cleaned_data.get("note", "") if verified else "",
+                )
+            except CallError as exc:
+                error = exc
+        return done(request, error, _("Identity saved."), "calls:identities")
+    q = (request.GET.get("q") or "").strip()
+    try:
+        validate_search_query(q)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        q = ""
+    rows = VerifiedIdentity.objects.select_related("user", "verified_by").order_by(
+        "-verified_at", "-id"
+    )
+    if q:
+        rows = rows.filter(Q(real_name__icontains=q) | Q(user__username__icontains=q))
+    return render(
+        request,
+        "calls/identities.html",
+        {"page_obj": paginate(request, rows), "form": VerifyIdentityForm(), "q": q},
     )
