@@ -19,7 +19,7 @@ from zhizao.accounts.selectors import actor_for_request
 from zhizao.registry.models import Region
 from zhizao_core.insights import month_label
 
-from . import access, charts, exporters, services
+from . import access, exporters, rendering, services
 from .errors import InsightsError
 from .forms import ActivityForm, FilterForm, NewReportForm, NewsForm, ReportForm
 from .models import PublicFigure, ReportActivity, ReportNewsItem
@@ -28,79 +28,13 @@ from .records import records_page
 from .report_data import report_content
 from .selectors import Filters, by_region, dashboard, filter_choices, last_refresh
 
-AREAS = (
-    ("registry", "企业库"),
-    ("diagnosis", "诊断评估"),
-    ("projects", "智改数转项目与投资"),
-    ("subsidies", "政策资金"),
-    ("matchmaking", "供需对接"),
-    ("recognitions", "荣誉认定"),
-)
-
 
 def _filters(request) -> Filters:
     return FilterForm(request.GET).filters(request.membership)
 
 
-def _dashboard_context(request, filters: Filters) -> dict:
-    data = dashboard(filters)
-    map_name = request.GET.get("map") or "registry.enterprises"
-    if figure(map_name) is None:
-        map_name = "registry.enterprises"
-    region_rows = by_region(filters, map_name)
-    map_fig = figure(map_name)
-    panels = []
-    for area, title in AREAS:
-        items = [v for v in data["values"].values() if v.figure.area == area]
-        if not items:
-            continue
-        panel = {"area": area, "title": title, "figures": items, "charts": []}
-        for item in items:
-            if item.keys:
-                panel["charts"].append(
-                    {
-                        "figure": item.figure,
-                        "svg": charts.bar_svg(
-                            [
-                                {"label": k["label"], "value": k["value"], "link": k["link"]}
-                                for k in item.keys
-                            ],
-                            title=str(item.figure.label),
-                        ),
-                    }
-                )
-            else:
-                panel["charts"].append(
-                    {
-                        "figure": item.figure,
-                        "svg": charts.columns_svg(
-                            data["monthly"][item.figure.name], title=str(item.figure.label)
-                        ),
-                    }
-                )
-        panels.append(panel)
-    budgets = [
-        {
-            **b,
-            "svg": charts.columns_svg(
-                [{**p, "value": max(p["value"], Decimal("0"))} for p in b["points"]],
-                title=str(b["label"]),
-                height=140,
-            ),
-        }
-        for b in data["budgets"]
-    ]
-    funnel = [
-        data["values"][n]
-        for n in (
-            "matchmaking.suggested",
-            "matchmaking.requested",
-            "matchmaking.accepted",
-            "matchmaking.met",
-            "matchmaking.deal",
-        )
-        if n in data["values"]
-    ]
+def _region_path(request, filters: Filters) -> list[Region]:
+    """The regions from the user's own scope down to the one shown (the breadcrumb)."""
     path = []
     region = (
         Region.objects.filter(code=filters.scope.code).select_related("parent").first()
@@ -113,31 +47,32 @@ def _dashboard_context(request, filters: Filters) -> dict:
         if own.code and region.code == own.code:
             break
         region = region.parent
+    return path
+
+
+def _dashboard_context(request, filters: Filters) -> dict:
+    """The whole drawn dashboard (the PDF draws it all again; the page reads it cached)."""
     return {
-        "filters": filters,
-        "panels": panels,
-        "funnel": funnel,
-        "budgets": budgets,
-        "map_figure": map_fig,
-        "map_svg": charts.map_svg(region_rows, title=str(map_fig.label)),
-        "region_rows": region_rows,
-        "region_path": path,
-        "boundary": charts.boundaries(),
+        **rendering.figures_context(filters, request.GET.get("map")),
+        "region_path": _region_path(request, filters),
         "refresh": last_refresh(),
-        "map_figures": [f for f in figures() if not f.key],
-        "query": filters.query(),
     }
 
 
 @login_required
 def dashboard_view(request):
     filters = _filters(request)
-    context = _dashboard_context(request, filters)
-    context.update(
-        form=FilterForm(request.GET),
-        choices=filter_choices(access.access_scope(request.membership)),
-        can_refresh=access.can_edit_reports(request.membership),
-    )
+    refresh = last_refresh()
+    context = {
+        "filters": filters,
+        "body": rendering.dashboard_body(filters, request.GET.get("map"), refresh),
+        "region_path": _region_path(request, filters),
+        "refresh": refresh,
+        "query": filters.query(),
+        "form": FilterForm(request.GET),
+        "choices": filter_choices(access.access_scope(request.membership)),
+        "can_refresh": access.can_edit_reports(request.membership),
+    }
     return render(request, "insights/dashboard.html", context)
 
 
