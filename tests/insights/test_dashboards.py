@@ -190,9 +190,9 @@ def test_dashboard_is_drawn_once_per_refresh_and_again_after_one(client, city_wo
 
 
 def test_the_refresh_task_draws_each_officers_first_page(client, city_world):
-    from zhizao.insights.tasks import refresh_facts_task
+    from zhizao.insights.tasks import rebuild_facts_task
 
-    rows = refresh_facts_task.call()
+    rows = rebuild_facts_task.call()
     assert rows == Fact.objects.count()
     client.force_login(city_world["officer"])
     with CaptureQueriesContext(connection) as queries:

@@ -1,7 +1,11 @@
 """Rebuilding the summary tables: every registered figure aggregated by month, region,
 industry division, size and key — once for all organisations and once per cluster and chain
 they belong to. Runs in one transaction (readers see the old or the new tables, never half),
-from the periodic task and on an operator's request."""
+from the periodic task and on an operator's request.
+
+``refresh_facts(incremental=True)`` rebuilds only the months marked dirty since the last
+refresh (``insights.dirty``: the write hooks, plus the rows above each source's watermark);
+its result equals a full rebuild's for every write the hooks see."""
 
 from __future__ import annotations
 
@@ -9,14 +13,15 @@ import datetime as dt
 import time
 from collections.abc import Iterator
 
-from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db import connection, models, transaction
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from zhizao.common.bulk import decimal_value, insert_rows, refresh_statistics
 
-from ..models import Fact, Refresh
+from ..dirty import month_of
+from ..models import DirtyMonth, Fact, Refresh, SourceWatermark
 from ..providers import Figure, figures
 
 ALL = "*"  # industry division and size summed over
@@ -35,17 +40,34 @@ FIELDS = (
 )
 
 
-def _month(value) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        value = value.date()
-    return dt.date(value.year, value.month, 1)
+_month = month_of
 
 
-def _aggregate(figure: Figure, group_path: str | None, group_prefix: str) -> Iterator[tuple]:
+def _date_field(model, path: str):
+    parts = path.split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(parts[-1])
+
+
+def _months_q(figure: Figure, model, months: list[dt.date]) -> Q:
+    """Rows whose date falls in one of ``months`` (local months, as TruncMonth groups them);
+    ranges on the date column, so an index on it serves."""
+    aware = isinstance(_date_field(model, figure.date), models.DateTimeField)
+    q = Q()
+    for month in months:
+        after = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        lo, hi = month, after
+        if aware:
+            lo = timezone.make_aware(dt.datetime.combine(month, dt.time.min))
+            hi = timezone.make_aware(dt.datetime.combine(after, dt.time.min))
+        q |= Q(**{f"{figure.date}__gte": lo, f"{figure.date}__lt": hi})
+    return q
+
+
+def _aggregate(
+    figure: Figure, group_path: str | None, group_prefix: str, months: list[dt.date] | None = None
+) -> Iterator[tuple]:
     org = f"{figure.organization}__" if figure.organization else ""
     dims = [
         "m",
@@ -60,6 +82,8 @@ def _aggregate(figure: Figure, group_path: str | None, group_prefix: str) -> Ite
     if group_path:
         dims.append(f"{org}{group_path}")
     qs = figure.queryset().filter(**{f"{figure.date}__isnull": False})
+    if months is not None:
+        qs = qs.filter(_months_q(figure, qs.model, months))
     qs = qs.annotate(m=TruncMonth(figure.date))
     if group_path:
         qs = qs.filter(**{f"{org}{group_path}__isnull": False})
@@ -96,17 +120,65 @@ def _aggregate(figure: Figure, group_path: str | None, group_prefix: str) -> Ite
         yield (*cell, total)
 
 
-def refresh_facts() -> Refresh:
-    """Rebuild ``Fact`` from the registered figures and record the refresh."""
-    started = timezone.now()
-    clock = time.perf_counter()
+def _watermarks() -> dict[str, tuple[type, int]]:
+    """Each figure's source model with the highest primary key it holds now."""
+    out = {}
+    for fig in figures():
+        model = fig.queryset().model
+        label = model._meta.label_lower
+        if label not in out:
+            out[label] = (model, model._default_manager.aggregate(m=Max("pk"))["m"] or 0)
+    return out
+
+
+def _new_row_months(seen: dict[str, int], now: dict[str, tuple[type, int]]) -> set[dt.date]:
+    """The months of rows added above each source's watermark since the last refresh."""
+    months: set[dt.date] = set()
+    for fig in figures():
+        model = fig.queryset().model
+        label = model._meta.label_lower
+        low = seen.get(label)
+        if low is None:
+            low = 0
+        high = now[label][1]
+        if high <= low:
+            continue
+        qs = fig.queryset().filter(pk__gt=low, pk__lte=high, **{f"{fig.date}__isnull": False})
+        for value in qs.order_by().values_list(fig.date, flat=True).distinct():
+            months.add(_month(value))
+    return months
+
+
+def _rows(months: list[dt.date] | None) -> list[tuple]:
     rows: list[tuple] = []
     for figure in figures():
-        rows.extend(_aggregate(figure, None, ""))
-        rows.extend(_aggregate(figure, "clusters__code", "cluster:"))
-        rows.extend(_aggregate(figure, "chain_nodes__chain__code", "chain:"))
+        rows.extend(_aggregate(figure, None, "", months))
+        rows.extend(_aggregate(figure, "clusters__code", "cluster:", months))
+        rows.extend(_aggregate(figure, "chain_nodes__chain__code", "chain:", months))
+    return rows
+
+
+def refresh_facts(*, incremental: bool = False) -> Refresh:
+    """Rebuild ``Fact`` from the registered figures and record the refresh: every month, or
+    with ``incremental`` only the months marked dirty since the last refresh (every month
+    when one marker says so, or when there was no refresh before)."""
+    started = timezone.now()
+    clock = time.perf_counter()
+    marker = DirtyMonth.objects.aggregate(m=Max("pk"))["m"] or 0
+    now = _watermarks()
+    months: list[dt.date] | None = None
+    if incremental and Refresh.objects.exists():
+        dirty = set(DirtyMonth.objects.filter(pk__lte=marker).values_list("month", flat=True))
+        if None not in dirty:
+            seen = dict(SourceWatermark.objects.values_list("source", "last_pk"))
+            if set(seen) >= set(now):
+                months = sorted(dirty | _new_row_months(seen, now))
+    rows = _rows(months) if months is None or months else []
     with transaction.atomic():
-        Fact.objects.all().delete()
+        if months is None:
+            Fact.objects.all().delete()
+        elif months:
+            Fact.objects.filter(month__in=months).delete()
         insert_rows(
             Fact,
             FIELDS,
@@ -115,13 +187,18 @@ def refresh_facts() -> Refresh:
                 for row in rows
             ),
         )
+        DirtyMonth.objects.filter(pk__lte=marker).delete()
+        for label, (_model, high) in now.items():
+            SourceWatermark.objects.update_or_create(source=label, defaults={"last_pk": high})
         refresh = Refresh.objects.create(
             started_at=started,
             finished_at=timezone.now(),
             rows=len(rows),
             duration_ms=int((time.perf_counter() - clock) * 1000),
+            incremental=months is not None,
+            months=[m.isoformat() for m in months or []],
         )
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and months is None:
         refresh_statistics(Fact._meta.db_table)
     return refresh
 
