@@ -103,3 +103,36 @@ def test_incremental_equals_full_rebuild_after_edits(city_world, operator):
         ).values_list("value", flat=True)
     ) == [Decimal("2.00")]
     assert Refresh.objects.count() == 4  # city_world, full, incremental, full
+
+
+def chain_total(figure: str, chain: str) -> Decimal:
+    return sum(
+        Fact.objects.filter(
+            figure=figure, group=f"chain:{chain}", industry_division="*", size="*"
+        ).values_list("value", flat=True),
+        Decimal("0"),
+    )
+
+
+def test_an_organisation_on_two_nodes_of_one_chain_counts_once(city_world, client):
+    orgs = city_world["orgs"]
+    chain = IndustrialChain.objects.create(
+        code="dbl-chain", name_zh="双节点链", name_en="Two-node chain", region_id="320200"
+    )
+    nodes = [
+        ChainNode.objects.create(
+            chain=chain, code=f"dbl-{i}", name_zh=f"节点{i}", name_en=f"Node {i}", position=p
+        )
+        for i, p in enumerate(("upstream", "midstream"))
+    ]
+    orgs["a"].chain_nodes.add(*nodes)  # 甲 on both nodes, with its 2,000万元 project
+    orgs["b"].chain_nodes.add(nodes[0])
+    services.refresh_facts()
+    assert chain_total("registry.enterprises", "dbl-chain") == Decimal("2")
+    assert chain_total("policies.projects", "dbl-chain") == Decimal("1")
+    assert chain_total("policies.investment_equipment", "dbl-chain") == Decimal("20000000")
+    assert chain_total("policies.investment_software", "dbl-chain") == Decimal("3000000")
+    client.force_login(city_world["officer"])
+    page = client.get("/insights/?chain=dbl-chain&start=2026-01&end=2026-12").content.decode()
+    assert 'data-testid="figure-registry.enterprises">2<' in page
+    assert 'data-testid="figure-policies.investment_equipment">2,000万元<' in page

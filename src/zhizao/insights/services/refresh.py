@@ -65,9 +65,27 @@ def _months_q(figure: Figure, model, months: list[dt.date]) -> Q:
     return q
 
 
+def _members(group_path: str, code: str):
+    """The organisations in one cluster or chain (once each, whatever the nodes)."""
+    from zhizao.registry.models import Organization
+
+    return Organization.objects.filter(**{group_path: code}).values("pk")
+
+
+def _group_codes(group_path: str) -> list[str]:
+    from zhizao.registry.models import Cluster, IndustrialChain
+
+    model = Cluster if group_path.startswith("clusters") else IndustrialChain
+    return list(model.objects.order_by("code").values_list("code", flat=True))
+
+
 def _aggregate(
     figure: Figure, group_path: str | None, group_prefix: str, months: list[dt.date] | None = None
 ) -> Iterator[tuple]:
+    """The figure's cells. Per cluster or chain, an organisation counts once per group: a
+    count counts distinct rows over the membership join; an amount is summed over the rows
+    of the group's members (a join would add a project twice for an enterprise on two nodes
+    of one chain)."""
     org = f"{figure.organization}__" if figure.organization else ""
     dims = [
         "m",
@@ -79,36 +97,62 @@ def _aggregate(
     ]
     if figure.key:
         dims.append(figure.key)
-    if group_path:
-        dims.append(f"{org}{group_path}")
     qs = figure.queryset().filter(**{f"{figure.date}__isnull": False})
     if months is not None:
         qs = qs.filter(_months_q(figure, qs.model, months))
     qs = qs.annotate(m=TruncMonth(figure.date))
-    if group_path:
-        qs = qs.filter(**{f"{org}{group_path}__isnull": False})
-    value = Sum(figure.amount) if figure.amount else Count("pk", distinct=bool(group_path))
+    # (group code or None, rows of dims + value)
+    parts: list[tuple[str | None, Iterator]] = []
+    if not group_path:
+        value = Sum(figure.amount) if figure.amount else Count("pk")
+        parts.append((None, qs.order_by().values(*dims).annotate(v=value).values_list(*dims, "v")))
+    elif not figure.amount:
+        joined = qs.filter(**{f"{org}{group_path}__isnull": False})
+        rows = (
+            joined.order_by()
+            .values(*dims, f"{org}{group_path}")
+            .annotate(v=Count("pk", distinct=True))
+            .values_list(*dims, "v", f"{org}{group_path}")
+        )
+        parts.append(("", rows))
+    else:
+        member = f"{figure.organization}__in" if figure.organization else "pk__in"
+        for code in _group_codes(group_path):
+            rows = (
+                qs.filter(**{member: _members(group_path, code)})
+                .order_by()
+                .values(*dims)
+                .annotate(v=Sum(figure.amount))
+                .values_list(*dims, "v")
+            )
+            parts.append((code, rows))
     # Grouped by month in the database (in the current time zone); cells that differ only
     # in an empty vs missing division or size are folded here.
     cells: dict[tuple, object] = {}
-    for row in qs.order_by().values(*dims).annotate(v=value).values_list(*dims, "v"):
-        month = _month(row[0])
-        if month is None or row[-1] is None:
-            continue
-        key = str(row[6]) if figure.key else ""
-        group = f"{group_prefix}{row[-2]}" if group_path else ""
-        cell = (
-            figure.name,
-            key[:60],
-            month,
-            row[1],
-            row[2],
-            row[3],
-            row[4] or "",
-            row[5] or "",
-            group,
-        )
-        cells[cell] = cells.get(cell, 0) + row[-1]
+    width = len(dims) + 1
+    for code, rows in parts:
+        for row in rows:
+            month = _month(row[0])
+            value = row[width - 1]
+            if month is None or value is None:
+                continue
+            key = str(row[6]) if figure.key else ""
+            if code is None:
+                group = ""
+            else:
+                group = f"{group_prefix}{code or row[width]}"
+            cell = (
+                figure.name,
+                key[:60],
+                month,
+                row[1],
+                row[2],
+                row[3],
+                row[4] or "",
+                row[5] or "",
+                group,
+            )
+            cells[cell] = cells.get(cell, 0) + value
     # The same figure without the industry and size split ("*"): what a dashboard without
     # those two filters reads — about a hundred times fewer rows.
     coarse: dict[tuple, object] = {}
