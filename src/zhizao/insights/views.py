@@ -16,17 +16,34 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts.middleware import membership_optional
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.pagination import paginate
 from zhizao.registry.models import Region
 from zhizao_core.insights import month_label
 
 from . import access, exporters, rendering, services
 from .errors import InsightsError
-from .forms import ActivityForm, FilterForm, NewReportForm, NewsForm, ReportForm
+from .forms import (
+    ActivityForm,
+    FilterForm,
+    JurisdictionForm,
+    NewReportForm,
+    NewsForm,
+    ReportForm,
+)
 from .models import PublicFigure, ReportActivity, ReportNewsItem
 from .providers import figure, figures
 from .records import records_page
 from .report_data import report_content
-from .selectors import Filters, by_region, dashboard, filter_choices, last_refresh
+from .selectors import (
+    Filters,
+    by_region,
+    dashboard,
+    filter_choices,
+    government_units,
+    jurisdiction_of,
+    jurisdiction_rows,
+    last_refresh,
+)
 
 
 def _filters(request) -> Filters:
@@ -195,6 +212,56 @@ def public_settings(request):
     chosen = set(PublicFigure.objects.values_list("figure", flat=True))
     return render(
         request, "insights/public_settings.html", {"figures": figures(), "chosen": chosen}
+    )
+
+
+# --- jurisdictions ------------------------------------------------------------------------
+
+
+def _operator_only(request) -> None:
+    if not access.can_manage_jurisdictions(request.membership):
+        raise Http404
+
+
+@login_required
+def jurisdiction_list(request):
+    _operator_only(request)
+    page = paginate(request, government_units(), 25)
+    return render(
+        request,
+        "insights/jurisdictions.html",
+        {"page_obj": page, "rows": jurisdiction_rows(page.object_list)},
+    )
+
+
+@login_required
+def jurisdiction_edit(request, pk):
+    _operator_only(request)
+    unit = government_units().filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    current = jurisdiction_of(unit)
+    form = JurisdictionForm(
+        request.POST or None, initial={"region": current.pk if current else unit.region_id}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_jurisdiction(
+                    actor_for_request(request), unit, form.cleaned_data["region"]
+                )
+            except InsightsError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Jurisdiction saved."))
+                return redirect("insights:jurisdiction_list")
+        status = 400
+    return render(
+        request,
+        "insights/jurisdiction_edit.html",
+        {"unit": unit, "form": form, "is_set": current is not None},
+        status=status,
     )
 
 
