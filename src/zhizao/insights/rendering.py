@@ -18,10 +18,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, override
 
 from . import charts
-from .access import EVERYWHERE, scope_of_region
+from .access import EVERYWHERE, Scope, scope_of_region
+from .forms import FilterForm
 from .models import Jurisdiction
 from .providers import figure, figures
-from .selectors import Filters, by_region, dashboard, default_period, last_refresh
+from .selectors import Filters, by_region, dashboard, default_period, filter_choices
 
 AREAS = (
     ("registry", "企业库"),
@@ -101,8 +102,9 @@ def figures_context(filters: Filters, map_name: str) -> dict:
     }
 
 
-def body_key(filters: Filters, map_name: str, refresh_id: int | None) -> str:
+def body_key(filters: Filters, map_name: str, refresh_id: int | None, own: Scope) -> str:
     parts = (
+        own.code,
         filters.scope.code,
         filters.cluster,
         filters.chain,
@@ -117,14 +119,18 @@ def body_key(filters: Filters, map_name: str, refresh_id: int | None) -> str:
     return f"insights:body:{refresh_id or 0}:{digest}"
 
 
-def dashboard_body(filters: Filters, map_name: str, refresh=None) -> SafeString:
-    """The drawn dashboard (HTML), from the shared cache when this refresh drew it before."""
-    if refresh is None:
-        refresh = last_refresh()
-    key = body_key(filters, map_name, refresh.pk if refresh else None)
+def dashboard_body(filters: Filters, map_name: str, refresh, own: Scope) -> SafeString:
+    """The drawn dashboard (HTML: the filter form with the choices of the user's own scope
+    ``own``, then the figures), from the shared cache when this refresh drew it before."""
+    key = body_key(filters, map_name, refresh.pk if refresh else None, own)
     body = cache.get(key)
     if body is None:
-        body = render_to_string("insights/_dashboard_body.html", figures_context(filters, map_name))
+        context = figures_context(filters, map_name)
+        context.update(
+            choices=filter_choices(own),
+            form=FilterForm(initial={"size": filters.size}),
+        )
+        body = render_to_string("insights/_dashboard_body.html", context)
         cache.set(key, str(body), BODY_TIMEOUT)
     return mark_safe(body)  # noqa: S308 - our own template, rendered with autoescape
 
@@ -139,5 +145,7 @@ def warm_dashboards(refresh) -> int:
     start, end = default_period()
     with override(settings.LANGUAGE_CODE):
         for scope in sorted(scopes, key=lambda s: s.code):
-            dashboard_body(Filters(scope=scope, start=start, end=end), DEFAULT_MAP, refresh)
+            dashboard_body(
+                Filters(scope=scope, start=start, end=end), DEFAULT_MAP, refresh, own=scope
+            )
     return len(scopes)

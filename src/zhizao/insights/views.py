@@ -38,7 +38,6 @@ from .selectors import (
     Filters,
     by_region,
     dashboard,
-    filter_choices,
     government_units,
     jurisdiction_of,
     jurisdiction_rows,
@@ -80,14 +79,13 @@ def _dashboard_context(request, filters: Filters) -> dict:
 def dashboard_view(request):
     filters = _filters(request)
     refresh = last_refresh()
+    own = access.access_scope(request.membership)
     context = {
         "filters": filters,
-        "body": rendering.dashboard_body(filters, request.GET.get("map"), refresh),
+        "body": rendering.dashboard_body(filters, request.GET.get("map"), refresh, own),
         "region_path": _region_path(request, filters),
         "refresh": refresh,
         "query": filters.query(),
-        "form": FilterForm(request.GET),
-        "choices": filter_choices(access.access_scope(request.membership)),
         "can_refresh": access.can_edit_reports(request.membership),
     }
     return render(request, "insights/dashboard.html", context)
