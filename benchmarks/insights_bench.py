@@ -6,14 +6,21 @@
 1. Builds a demo database (``registry_demo --size N`` with its 18 months of history,
    ``policies_demo``: projects, loans, recognitions; ``diagnosis_demo`` with
    ``--with-diagnosis``) in a temporary directory (SQLite unless ``--database-url``).
-2. Rebuilds the summary tables (``refresh_facts``) and times it.
-3. Open-loop load at ``--rate`` requests per second for ``--seconds`` (arrivals on a fixed
+2. Rebuilds the summary tables (``refresh_facts``) and times it; then adds 100 enterprises
+   and marks last month as edited (an hour's writes) and times the incremental refresh.
+3. One dashboard page drawn from the summary tables per scope (a cache miss: time, query
+   count, the slowest queries) and the same page from the cache; the drawing of every
+   officer's first page after a refresh.
+4. Open-loop load at ``--rate`` requests per second for ``--seconds`` (arrivals on a fixed
    schedule, two worker threads, latency counted from the scheduled arrival, so queueing
    shows): the dashboard page of a provincial officer (Jiangsu) and of a city officer (Wuxi)
    through Django's test client (whole view: queries, SVG charts, map, template), side by side
    with the same figures computed by plain aggregate queries over the base tables (the
-   figures' querysets filtered by scope and period, grouped by month and key: no rendering).
-4. The monthly report of the previous month as Word and as PDF (median of 3).
+   figures' querysets filtered by scope and period, grouped by month and key: no rendering;
+   arrivals still queued after 3 × ``--seconds`` are counted as not served). The page is
+   measured twice: the default page (drawn after the refresh, then from the cache) and four
+   filter sets in turn (the first view of each drawn during the run).
+5. The monthly report of the previous month as Word and as PDF (median of 3).
 
 Prints one JSON object; docs/benchmarks.md records the figures with the machine.
 """
@@ -51,8 +58,12 @@ def summary(ms: list[float]) -> dict:
     }
 
 
-def open_loop(fn, *, rate: float, seconds: float, workers: int = 2) -> list[float]:
-    """Call ``fn`` at ``rate``/s for ``seconds``; latency from the scheduled arrival."""
+def open_loop(
+    fn, *, rate: float, seconds: float, workers: int = 2, give_up: float = 0
+) -> tuple[list[float], int]:
+    """Call ``fn`` at ``rate``/s for ``seconds``; latency from the scheduled arrival. With
+    ``give_up``, arrivals still waiting ``give_up`` seconds after the start are not served
+    (returned as a count: a path slower than the arrival rate would queue for many minutes)."""
     start = time.perf_counter() + 0.05
     arrivals = [start + i / rate for i in range(int(rate * seconds))]
     lock = threading.Lock()
@@ -63,6 +74,8 @@ def open_loop(fn, *, rate: float, seconds: float, workers: int = 2) -> list[floa
         while True:
             with lock:
                 if index[0] >= len(arrivals):
+                    return
+                if give_up and time.perf_counter() > start + give_up:
                     return
                 due = arrivals[index[0]]
                 index[0] += 1
@@ -78,7 +91,7 @@ def open_loop(fn, *, rate: float, seconds: float, workers: int = 2) -> list[floa
         t.start()
     for t in threads:
         t.join()
-    return latencies
+    return latencies, len(arrivals) - len(latencies)
 
 
 def build(env: dict, orgs: int, with_diagnosis: bool) -> dict:
@@ -153,6 +166,26 @@ def main() -> None:
             "rows": refresh.rows,
         }
         print(f"refresh: {result['refresh']}", file=sys.stderr)
+        # An hour of writes: 100 new enterprises this month, and edits marked in last month.
+        from zhizao.insights.dirty import mark_months
+
+        base = 960000 + time.time_ns() % 9000
+        for i in range(100):
+            make_organization(
+                name=f"基准增量{base + i}有限公司",
+                region="320205",
+                uscc=make_uscc(region="320205", serial=base + i),
+            )
+        today = timezone.localdate()
+        mark_months([add_months(today.replace(day=1), -1)])
+        started = time.perf_counter()
+        refresh = services.refresh_facts(incremental=True)
+        result["refresh_incremental"] = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "rows": refresh.rows,
+            "months": refresh.months,
+        }
+        print(f"incremental: {result['refresh_incremental']}", file=sys.stderr)
     result["records"] = {"organizations": Organization.objects.count()}
 
     serial = 970000 + time.time_ns() % 9000
@@ -195,13 +228,27 @@ def main() -> None:
             local.clients[code] = c
         return local.clients[code]
 
-    def page(code):
+    variants = {
+        "320000": ["", "&region=320200", "&size=small", "&map=policies.projects"],
+        "320200": ["", "&region=320205", "&size=small", "&map=policies.projects"],
+    }
+
+    def page(code, rotate=False):
+        turn = [0]
+
         def call():
-            response = client_for(code).get(f"/insights/?{query}", HTTP_HOST="127.0.0.1")
+            extra = ""
+            if rotate:
+                with lock:
+                    extra = variants[code][turn[0] % len(variants[code])]
+                    turn[0] += 1
+            response = client_for(code).get(f"/insights/?{query}{extra}", HTTP_HOST="127.0.0.1")
             assert response.status_code == 200, response.status_code
             connection.close_if_unusable_or_obsolete()
 
         return call
+
+    lock = threading.Lock()
 
     def plain(code, level):
         scope = Scope(code=code, level=level)
@@ -217,16 +264,56 @@ def main() -> None:
 
         return call
 
+    # The page drawn from the summary tables (a cache miss): time and queries, per scope.
+    from django.test.utils import CaptureQueriesContext
+
+    from zhizao.insights.rendering import warm_dashboards
+    from zhizao.insights.selectors import last_refresh
+
+    cold = {}
     for code in ("320000", "320200"):
-        page(code)()  # warm up (templates, caches)
+        client_for(code)  # log in outside the measurement
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            page(code)()
+            took = time.perf_counter() - t0
+        slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        cold[code] = {
+            "ms": round(took * 1000, 1),
+            "queries": len(queries),
+            "query_ms": round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1),
+            "slowest": [
+                {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:160]} for q in slowest
+            ],
+        }
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            page(code)()
+            cold[code]["cached_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+            cold[code]["cached_queries"] = len(queries)
+        print(f"page drawn {code}: {cold[code]}", file=sys.stderr)
+    result["page_drawn"] = cold
+    t0 = time.perf_counter()
+    drawn = warm_dashboards(last_refresh())
+    result["warm_after_refresh"] = {"pages": drawn, "seconds": round(time.perf_counter() - t0, 2)}
+
     level = {"320000": "province", "320200": "city"}
     load = {}
+    give_up = args.seconds * 3
     for code in ("320000", "320200"):
-        ms = open_loop(page(code), rate=args.rate, seconds=args.seconds)
+        ms, unserved = open_loop(page(code), rate=args.rate, seconds=args.seconds)
         load[f"dashboard page {code}"] = summary(ms)
         print(f"page {code}: {load[f'dashboard page {code}']}", file=sys.stderr)
-        ms = open_loop(plain(code, level[code]), rate=args.rate, seconds=args.seconds)
-        load[f"plain aggregates {code}"] = summary(ms)
+        ms, unserved = open_loop(page(code, rotate=True), rate=args.rate, seconds=args.seconds)
+        load[f"dashboard pages {code}, 4 filter sets, first view of each drawn"] = summary(ms)
+        print(f"pages {code}: {summary(ms)}", file=sys.stderr)
+        ms, unserved = open_loop(
+            plain(code, level[code]), rate=args.rate, seconds=args.seconds, give_up=give_up
+        )
+        load[f"plain aggregates {code}"] = {
+            **(summary(ms) if ms else {"n": 0}),
+            "not_served_within_s": [unserved, give_up],
+        }
         print(f"plain {code}: {load[f'plain aggregates {code}']}", file=sys.stderr)
     result["load"] = {"rate_per_s": args.rate, "seconds": args.seconds, **load}
 

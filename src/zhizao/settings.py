@@ -222,7 +222,8 @@ ZHIZAO_PERIODIC_JOBS = {
     "meeting-reminders": ("zhizao.events.tasks.send_meeting_reminders_task", 300),
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
     "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
-    "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),
+    "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),  # incremental
+    "insights-facts-full": ("zhizao.insights.tasks.rebuild_facts_task", 24 * 3600),
 }
 
 # E-mail copies of notifications (Django 6.1's MAILERS; the EMAIL_* settings are deprecated):

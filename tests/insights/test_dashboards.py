@@ -137,6 +137,7 @@ def test_enterprise_sees_no_dashboard(client, city_world):
 def test_dashboard_query_count_does_not_grow_with_records(client, city_world, operator):
     client.force_login(operator)
     client.get(f"/insights/?region=320200&{PERIOD}")
+    services.refresh_facts()  # the next view draws the figures again (not from the cache)
     with CaptureQueriesContext(connection) as first:
         client.get(f"/insights/?region=320200&{PERIOD}")
     for i in range(3):
@@ -145,6 +146,9 @@ def test_dashboard_query_count_does_not_grow_with_records(client, city_world, op
     with CaptureQueriesContext(connection) as second:
         client.get(f"/insights/?region=320200&{PERIOD}")
     assert len(second) == len(first)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(f"/insights/?region=320200&{PERIOD}")
+    assert len(cached) < len(first)
 
 
 def test_dashboard_pdf_is_a4(client, city_world):
@@ -152,3 +156,46 @@ def test_dashboard_pdf_is_a4(client, city_world):
     response = client.get(f"/insights/dashboard.pdf?{PERIOD}")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def _shown(response, name: str) -> str:
+    import re
+
+    match = re.search(
+        rf'data-testid="figure-{re.escape(name)}">([^<]+)<', response.content.decode()
+    )
+    return match.group(1) if match else ""
+
+
+def test_dashboard_is_drawn_once_per_refresh_and_again_after_one(client, city_world):
+    """The drawn figures are cached by (filters, refresh): a second view reads no summary
+    rows, the same filters show the same figures; a refresh shows the new ones."""
+    client.force_login(city_world["officer"])
+    url = f"/insights/?{PERIOD}"
+    first = client.get(url)
+    assert _shown(first, "registry.enterprises") == "3"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert second.status_code == 200
+    assert [q["sql"] for q in queries if "insights_fact" in q["sql"]] == []
+    assert _shown(second, "registry.enterprises") == "3"
+    assert _shown(second, "policies.investment_equipment") == "2,000万元"
+    # another filter is drawn on its own
+    assert _shown(client.get(f"/insights/?region=320205&{PERIOD}"), "registry.enterprises") == "1"
+    make_organization(name="无锡看板戊机械有限公司", region="320205", industry="3421", size="small")
+    assert _shown(client.get(url), "registry.enterprises") == "3"  # figures as of the refresh
+    services.refresh_facts()
+    assert _shown(client.get(url), "registry.enterprises") == "4"
+    assert _shown(client.get(f"/insights/?region=320205&{PERIOD}"), "registry.enterprises") == "2"
+
+
+def test_the_refresh_task_draws_each_officers_first_page(client, city_world):
+    from zhizao.insights.tasks import rebuild_facts_task
+
+    rows = rebuild_facts_task.call()
+    assert rows == Fact.objects.count()
+    client.force_login(city_world["officer"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/insights/")
+    assert [q["sql"] for q in queries if "insights_fact" in q["sql"]] == []
+    assert _shown(response, "registry.enterprises") == "3"

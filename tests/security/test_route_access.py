@@ -1564,6 +1564,13 @@ TABLE = [
         GET=OP,
         POST=write(OP, {"figures": ["registry.enterprises"]}, ("operator", 302)),
     ),
+    page("insights:jurisdiction_list", GET=OP),
+    page(
+        "insights:jurisdiction_edit",
+        {"pk": "bureau"},
+        GET=OP,
+        POST=write(OP, {"region": "320200"}, ("operator", 302)),
+    ),
     page("insights:report_list", GET=STAFF),
     page("insights:report_new", POST=write(OP, {"month": "2026-04"}, ("operator", 302))),
     page(

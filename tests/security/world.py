@@ -211,6 +211,7 @@ def build_world() -> World:
     bureau = make_organization(
         name="无锡市安全工业和信息化局", kind="government", region="320214", industry=None
     )
+    o["bureau"] = bureau
     platform = make_organization(
         name="安全智能制造推进联盟秘书处", kind="society", region="310101", industry=None
     )

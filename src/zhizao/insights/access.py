@@ -82,6 +82,11 @@ def can_manage_public_figures(membership) -> bool:
     return is_operator(membership)
 
 
+def can_manage_jurisdictions(membership) -> bool:
+    """Only operators say which region a government unit answers for."""
+    return is_operator(membership)
+
+
 def access_scope(membership) -> Scope:
     scope = scope_for(membership)
     if scope is None:

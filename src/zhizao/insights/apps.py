@@ -11,3 +11,6 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its figures and report activities in its own ``insights.py``.
         autodiscover_modules("insights")
+        from . import dirty
+
+        dirty.connect()

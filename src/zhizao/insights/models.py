@@ -54,18 +54,43 @@ class Fact(models.Model):
 
 
 class Refresh(models.Model):
-    """One rebuild of the summary tables: when, how long, how many rows."""
+    """One rebuild of the summary tables: when, how long, how many rows; a full rebuild or
+    an incremental one (only the months marked dirty since the last refresh)."""
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
     rows = models.PositiveIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(default=0)
+    incremental = models.BooleanField(default=False)
+    months = models.JSONField(default=list, blank=True)  # the months rebuilt when incremental
 
     class Meta:
         ordering = ["-finished_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.finished_at:%Y-%m-%d %H:%M} ({self.rows} rows)"
+
+
+class DirtyMonth(models.Model):
+    """A month whose figures a write changed since the last refresh (``dirty.mark_months``);
+    ``month`` None: every month. Removed by the refresh that rebuilt it."""
+
+    month = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.month or '*'}"
+
+
+class SourceWatermark(models.Model):
+    """The highest primary key of one source model (``app_label.model``) the last refresh
+    saw: rows above it were added since (also by ``bulk_create``, which sends no signal)."""
+
+    source = models.CharField(max_length=100, unique=True)
+    last_pk = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.source} ≤ {self.last_pk}"
 
 
 class MonthlyReport(models.Model):

@@ -18,7 +18,7 @@ from zhizao.registry.models import Cluster, IndustrialChain, Industry, Region
 from zhizao_core.insights import add_months, burn_down, month_label, months_between
 
 from .access import COLUMN, Scope
-from .models import Fact, Refresh
+from .models import Fact, Jurisdiction, Refresh
 from .providers import Figure, figure, figures
 
 ALL = "*"
@@ -294,3 +294,51 @@ def filter_choices(scope: Scope) -> dict:
         "chains": list(IndustrialChain.objects.order_by("code")),
         "divisions": list(Industry.objects.filter(level="division").order_by("code")),
     }
+
+
+def region_labels(codes) -> dict[str, str]:
+    """Each region code with its names from the province down (江苏省 · 无锡市). One query."""
+    codes = {c for c in codes if c}
+    wanted = {p for c in codes for p in (c[:2] + "0000", c[:4] + "00", c)}
+    names = {r.code: r.name for r in Region.objects.filter(code__in=wanted)}
+    return {
+        c: " · ".join(
+            names[p] for p in dict.fromkeys((c[:2] + "0000", c[:4] + "00", c)) if p in names
+        )
+        for c in codes
+    }
+
+
+def government_units():
+    """The active government units (whose officers see dashboards), in name order."""
+    from zhizao.registry.enums import OrganizationKind
+    from zhizao.registry.models import Organization
+
+    return Organization.objects.filter(kind=OrganizationKind.GOVERNMENT, is_active=True).order_by(
+        "name_sort", "id"
+    )
+
+
+def jurisdiction_rows(units) -> list[dict]:
+    """Each unit with the region its officers see: its jurisdiction, or (without one) the
+    region of its own address. Two queries for the whole page."""
+    units = list(units)
+    held = dict(
+        Jurisdiction.objects.filter(organization__in=units).values_list(
+            "organization_id", "region_id"
+        )
+    )
+    labels = region_labels([*held.values(), *(u.region_id for u in units)])
+    return [
+        {
+            "unit": unit,
+            "set": unit.pk in held,
+            "region": labels.get(held.get(unit.pk) or unit.region_id, ""),
+        }
+        for unit in units
+    ]
+
+
+def jurisdiction_of(unit) -> Region | None:
+    found = Jurisdiction.objects.filter(organization=unit).select_related("region").first()
+    return found.region if found else None

@@ -16,25 +16,32 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts.middleware import membership_optional
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.pagination import paginate
 from zhizao.registry.models import Region
 from zhizao_core.insights import month_label
 
-from . import access, charts, exporters, services
+from . import access, exporters, rendering, services
 from .errors import InsightsError
-from .forms import ActivityForm, FilterForm, NewReportForm, NewsForm, ReportForm
+from .forms import (
+    ActivityForm,
+    FilterForm,
+    JurisdictionForm,
+    NewReportForm,
+    NewsForm,
+    ReportForm,
+)
 from .models import PublicFigure, ReportActivity, ReportNewsItem
 from .providers import figure, figures
 from .records import records_page
 from .report_data import report_content
-from .selectors import Filters, by_region, dashboard, filter_choices, last_refresh
-
-AREAS = (
-    ("registry", "企业库"),
-    ("diagnosis", "诊断评估"),
-    ("projects", "智改数转项目与投资"),
-    ("subsidies", "政策资金"),
-    ("matchmaking", "供需对接"),
-    ("recognitions", "荣誉认定"),
+from .selectors import (
+    Filters,
+    by_region,
+    dashboard,
+    government_units,
+    jurisdiction_of,
+    jurisdiction_rows,
+    last_refresh,
 )
 
 
@@ -42,65 +49,8 @@ def _filters(request) -> Filters:
     return FilterForm(request.GET).filters(request.membership)
 
 
-def _dashboard_context(request, filters: Filters) -> dict:
-    data = dashboard(filters)
-    map_name = request.GET.get("map") or "registry.enterprises"
-    if figure(map_name) is None:
-        map_name = "registry.enterprises"
-    region_rows = by_region(filters, map_name)
-    map_fig = figure(map_name)
-    panels = []
-    for area, title in AREAS:
-        items = [v for v in data["values"].values() if v.figure.area == area]
-        if not items:
-            continue
-        panel = {"area": area, "title": title, "figures": items, "charts": []}
-        for item in items:
-            if item.keys:
-                panel["charts"].append(
-                    {
-                        "figure": item.figure,
-                        "svg": charts.bar_svg(
-                            [
-                                {"label": k["label"], "value": k["value"], "link": k["link"]}
-                                for k in item.keys
-                            ],
-                            title=str(item.figure.label),
-                        ),
-                    }
-                )
-            else:
-                panel["charts"].append(
-                    {
-                        "figure": item.figure,
-                        "svg": charts.columns_svg(
-                            data["monthly"][item.figure.name], title=str(item.figure.label)
-                        ),
-                    }
-                )
-        panels.append(panel)
-    budgets = [
-        {
-            **b,
-            "svg": charts.columns_svg(
-                [{**p, "value": max(p["value"], Decimal("0"))} for p in b["points"]],
-                title=str(b["label"]),
-                height=140,
-            ),
-        }
-        for b in data["budgets"]
-    ]
-    funnel = [
-        data["values"][n]
-        for n in (
-            "matchmaking.suggested",
-            "matchmaking.requested",
-            "matchmaking.accepted",
-            "matchmaking.met",
-            "matchmaking.deal",
-        )
-        if n in data["values"]
-    ]
+def _region_path(request, filters: Filters) -> list[Region]:
+    """The regions from the user's own scope down to the one shown (the breadcrumb)."""
     path = []
     region = (
         Region.objects.filter(code=filters.scope.code).select_related("parent").first()
@@ -113,31 +63,31 @@ def _dashboard_context(request, filters: Filters) -> dict:
         if own.code and region.code == own.code:
             break
         region = region.parent
+    return path
+
+
+def _dashboard_context(request, filters: Filters) -> dict:
+    """The whole drawn dashboard (the PDF draws it all again; the page reads it cached)."""
     return {
-        "filters": filters,
-        "panels": panels,
-        "funnel": funnel,
-        "budgets": budgets,
-        "map_figure": map_fig,
-        "map_svg": charts.map_svg(region_rows, title=str(map_fig.label)),
-        "region_rows": region_rows,
-        "region_path": path,
-        "boundary": charts.boundaries(),
+        **rendering.figures_context(filters, request.GET.get("map")),
+        "region_path": _region_path(request, filters),
         "refresh": last_refresh(),
-        "map_figures": [f for f in figures() if not f.key],
-        "query": filters.query(),
     }
 
 
 @login_required
 def dashboard_view(request):
     filters = _filters(request)
-    context = _dashboard_context(request, filters)
-    context.update(
-        form=FilterForm(request.GET),
-        choices=filter_choices(access.access_scope(request.membership)),
-        can_refresh=access.can_edit_reports(request.membership),
-    )
+    refresh = last_refresh()
+    own = access.access_scope(request.membership)
+    context = {
+        "filters": filters,
+        "body": rendering.dashboard_body(filters, request.GET.get("map"), refresh, own),
+        "region_path": _region_path(request, filters),
+        "refresh": refresh,
+        "query": filters.query(),
+        "can_refresh": access.can_edit_reports(request.membership),
+    }
     return render(request, "insights/dashboard.html", context)
 
 
@@ -260,6 +210,56 @@ def public_settings(request):
     chosen = set(PublicFigure.objects.values_list("figure", flat=True))
     return render(
         request, "insights/public_settings.html", {"figures": figures(), "chosen": chosen}
+    )
+
+
+# --- jurisdictions ------------------------------------------------------------------------
+
+
+def _operator_only(request) -> None:
+    if not access.can_manage_jurisdictions(request.membership):
+        raise Http404
+
+
+@login_required
+def jurisdiction_list(request):
+    _operator_only(request)
+    page = paginate(request, government_units(), 25)
+    return render(
+        request,
+        "insights/jurisdictions.html",
+        {"page_obj": page, "rows": jurisdiction_rows(page.object_list)},
+    )
+
+
+@login_required
+def jurisdiction_edit(request, pk):
+    _operator_only(request)
+    unit = government_units().filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    current = jurisdiction_of(unit)
+    form = JurisdictionForm(
+        request.POST or None, initial={"region": current.pk if current else unit.region_id}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_jurisdiction(
+                    actor_for_request(request), unit, form.cleaned_data["region"]
+                )
+            except InsightsError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Jurisdiction saved."))
+                return redirect("insights:jurisdiction_list")
+        status = 400
+    return render(
+        request,
+        "insights/jurisdiction_edit.html",
+        {"unit": unit, "form": form, "is_set": current is not None},
+        status=status,
     )
 
 

@@ -16,4 +16,4 @@ def request_refresh(actor: Actor) -> None:
     if actor.role != Role.OPERATOR:
         raise InsightsError("not_operator", _("Only operators refresh the figures."))
     audit(actor, "refresh_requested", None)
-    enqueue_after_commit("zhizao.insights.tasks.refresh_facts_task")
+    enqueue_after_commit("zhizao.insights.tasks.rebuild_facts_task")
