@@ -723,9 +723,11 @@ class MatchIndex:
         for column, size in ((key, k), (score, k // 2)):
             top = np.argpartition(-column, size)[:size]
             picked.update(top[np.isfinite(column[top])].tolist())
+        # the lexical best (its BM25 scales the lexical component of every candidate)
         masked = np.where(mask, lex, -1.0)
-        top_lex = np.argpartition(-masked, k // 4)[: k // 4]
-        picked.update(top_lex[masked[top_lex] > 0].tolist())
+        top_lex = int(np.argmax(masked))
+        if masked[top_lex] > 0:
+            picked.add(top_lex)
         return np.array(sorted(picked), dtype=np.int64)
 
     def _pick(self, corpus: _Corpus, mask, lex, qvec, limit) -> np.ndarray:
