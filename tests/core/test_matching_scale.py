@@ -14,7 +14,28 @@ import pytest
 
 import zhizao_core.matching.index as core_index
 from zhizao_core.demo.matching import generate_demands, generate_offerings
-from zhizao_core.matching import MatchIndex, Offering, Signals, parse_catalogue, parse_demands
+from zhizao_core.matching import (
+    Embedder,
+    MatchIndex,
+    Offering,
+    Signals,
+    parse_catalogue,
+    parse_demands,
+)
+
+
+class Hashed(Embedder):
+    """A deterministic stand-in for the model: character bigrams hashed into 16 dimensions."""
+
+    name = "test/hashed-bigrams"
+    dim = 16
+
+    def _encode(self, texts, is_query):
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, text in enumerate(texts):
+            for a, b in zip(text, text[1:], strict=False):
+                out[i, int(hashlib.md5((a + b).encode()).hexdigest(), 16) % self.dim] += 1
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +45,8 @@ def corpus():
     return offerings, demands
 
 
-def _built(offerings) -> MatchIndex:
-    ix = MatchIndex(embedder=None)
+def _built(offerings, embedder=None) -> MatchIndex:
+    ix = MatchIndex(embedder=embedder)
     ix.add_many(offerings)
     return ix
 
@@ -69,16 +90,19 @@ def _digest(folder) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-def test_snapshot_mapped_read_only_ranks_exactly_as_the_index_saved(corpus, tmp_path, monkeypatch):
+@pytest.mark.parametrize("embedder", [None, Hashed], ids=["lexical", "with-vectors"])
+def test_snapshot_mapped_read_only_ranks_exactly_as_the_index_saved(
+    corpus, tmp_path, monkeypatch, embedder
+):
     offerings, demands = corpus
-    ix = _built(offerings[:300])
+    ix = _built(offerings[:300], embedder and embedder())
     ix.add_demands(demands)
     ix.set_signals(offerings[3].id, Signals(accepted=6, declined=1, dealt=2))
     folder = tmp_path / "snap"
     ix.save(folder)
     before = _digest(folder)
-    mapped = MatchIndex.load(folder, embedder=None, mmap=True)
-    assert isinstance(mapped.offerings.vecs.a, np.memmap)
+    mapped = MatchIndex.load(folder, embedder=embedder and embedder(), mmap=True)
+    assert isinstance(mapped.offerings.vecs.base, np.memmap)
     assert mapped.offerings.postings[next(iter(mapped.offerings.postings))][0].shared
     assert not mapped.offerings.doclen.a.flags.writeable
     for limit in (10**9, 50):  # every row scored, and the large-index path

@@ -203,6 +203,67 @@ class _Grow:
         return self.a[: self.n]
 
 
+class _Rows:
+    """The vector matrix: a shared read-only base (a snapshot's memory map, never copied) and
+    the rows this process appended after it (its own). A vector written into a base row — a
+    listing that had none when the snapshot was saved — is kept aside in ``patched``."""
+
+    def __init__(self, width: int, base: np.ndarray | None = None):
+        self.width = width
+        self.base = base if base is not None else np.zeros((0, width), np.float32)
+        self.tail = _Grow(np.float32, width=width)
+        self.patched: dict[int, np.ndarray] = {}
+
+    @property
+    def n(self) -> int:
+        return len(self.base) + self.tail.n
+
+    def append(self, value) -> int:
+        return len(self.base) + self.tail.append(value)
+
+    def set(self, slot: int, vector) -> None:
+        if slot >= len(self.base):
+            self.tail.a[slot - len(self.base)] = vector
+        else:
+            self.patched[slot] = np.asarray(vector, dtype=np.float32)
+
+    def row(self, slot: int) -> np.ndarray:
+        if slot >= len(self.base):
+            return self.tail.a[slot - len(self.base)]
+        return self.patched.get(slot, self.base[slot])
+
+    def dot(self, q: np.ndarray, slots: np.ndarray | None = None) -> np.ndarray:
+        """``matrix @ q`` over every row, or over ``slots``."""
+        nb = len(self.base)
+        if slots is None:
+            out = np.concatenate([self.base @ q, self.tail.view @ q])
+            for slot, vec in self.patched.items():
+                out[slot] = vec @ q
+            return out
+        slots = np.asarray(slots, dtype=np.int64)
+        out = np.empty(len(slots), dtype=np.float32)
+        low = slots < nb
+        if low.any():
+            out[low] = self.base[slots[low]] @ q
+        if (~low).any():
+            out[~low] = self.tail.view[slots[~low] - nb] @ q
+        for i in np.flatnonzero(low):
+            vec = self.patched.get(int(slots[i]))
+            if vec is not None:
+                out[i] = vec @ q
+        return out
+
+    @property
+    def view(self) -> np.ndarray:
+        """Every row (a copy when there is a base; for ``save`` and ``compact``)."""
+        if not len(self.base):
+            return self.tail.view
+        out = np.concatenate([self.base, self.tail.view])
+        for slot, vec in self.patched.items():
+            out[slot] = vec
+        return out
+
+
 class _Corpus:
     """Listings of one side with their lexical postings, vectors and filter columns.
 
@@ -222,7 +283,7 @@ class _Corpus:
         self.alive = _Grow(np.bool_)
         self.doclen = _Grow(np.float32)
         self.has_vec = _Grow(np.bool_)
-        self.vecs = _Grow(np.float32, width=max(dim, 1))
+        self.vecs = _Rows(max(dim, 1))
         self.financial = _Grow(np.bool_)
         self.price = _Grow(np.float64)  # offering: lowest price; demand: budget (nan = none)
         self.postings: dict[str, tuple[_Grow, _Grow]] = {}
@@ -316,7 +377,7 @@ class _Corpus:
 
     def set_vector(self, ident: str, vector: np.ndarray) -> None:
         slot = self.slot[ident]
-        self.vecs.writable()[slot] = vector
+        self.vecs.set(slot, vector)
         self.has_vec.writable()[slot] = True
 
     def compact(self) -> None:
@@ -328,7 +389,9 @@ class _Corpus:
         for name in ("alive", "doclen", "has_vec", "financial", "price", "sig"):
             grow = getattr(self, name)
             setattr(self, name, _Grow(grow.a.dtype, data=grow.view[keep]))
-        self.vecs = _Grow(np.float32, width=self.vecs.width, data=self.vecs.view[keep])
+        vecs = _Rows(self.vecs.width)
+        vecs.tail = _Grow(np.float32, width=self.vecs.width, data=self.vecs.view[keep])
+        self.vecs = vecs
         postings, codes = {}, {}
         for term, (slots, tfs) in self.postings.items():
             s = remap[slots.view]
@@ -443,7 +506,7 @@ class _Corpus:
         corpus.alive = _Grow(np.bool_, data=np.ones(n, dtype=np.bool_))
         for name, dtype in cls._COLUMNS:
             setattr(corpus, name, _Grow(dtype, data=get(name), shared=True))
-        corpus.vecs = _Grow(np.float32, width=max(dim, 1), data=get("vecs"), shared=True)
+        corpus.vecs = _Rows(max(dim, 1), base=get("vecs"))
         meta = json.loads((path / f"{prefix}.terms.json").read_text("utf-8"))
         corpus.code_dtype = np.dtype(meta["code_dtype"]).type
         lens, slots, tfs, codes = (
@@ -703,7 +766,7 @@ class MatchIndex:
         unknown = w.nice  # what the estimate leaves out
         picked: set[int] = set()
         if qvec is not None and n <= EXACT_DENSE_LIMIT:
-            sims = np.where(mask & corpus.has_vec.view, corpus.vecs.view @ qvec, np.nan)
+            sims = np.where(mask & corpus.has_vec.view, corpus.vecs.dot(qvec), np.nan)
             if np.isfinite(sims).any():
                 hi, lo = np.nanmax(sims), np.nanmedian(sims)
                 sem = np.clip((np.nan_to_num(sims, nan=lo) - lo) / max(hi - lo, 1e-9), 0, 1)
@@ -740,7 +803,7 @@ class MatchIndex:
         top_lex = np.argpartition(-masked, k)[:k]
         picked = set(top_lex[masked[top_lex] > 0].tolist())
         if qvec is not None and len(corpus.items) <= EXACT_DENSE_LIMIT:
-            sims = corpus.vecs.view @ qvec
+            sims = corpus.vecs.dot(qvec)
             sims = np.where(mask & corpus.has_vec.view, sims, -2.0)
             top_vec = np.argpartition(-sims, k)[:k]
             picked.update(top_vec[sims[top_vec] > -2].tolist())
@@ -752,7 +815,7 @@ class MatchIndex:
     def _cosines(self, corpus: _Corpus, slots: np.ndarray, qvec) -> list[float | None]:
         if qvec is None or len(slots) == 0:
             return [None] * len(slots)
-        sims = corpus.vecs.view[slots] @ qvec
+        sims = corpus.vecs.dot(qvec, slots)
         has = corpus.has_vec.view[slots]
         return [float(s) if h else None for s, h in zip(sims, has, strict=True)]
 
@@ -804,7 +867,7 @@ class MatchIndex:
         if semantic and self.embedder is not None:
             slot = self.offerings.slot.get(offering.id)
             if slot is not None and self.offerings.has_vec.a[slot]:
-                pvec = self.offerings.vecs.a[slot]
+                pvec = self.offerings.vecs.row(slot)
             else:
                 pvec = self.embedder.passages([offering_text(offering)])[0]
         slots = self._pick(corpus, mask, lex, pvec, None)
