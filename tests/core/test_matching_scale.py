@@ -6,6 +6,7 @@ so that the large-index path runs."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import replace
 from decimal import Decimal
 
@@ -33,8 +34,8 @@ class Hashed(Embedder):
     def _encode(self, texts, is_query):
         out = np.zeros((len(texts), self.dim), np.float32)
         for i, text in enumerate(texts):
-            for a, b in zip(text, text[1:], strict=False):
-                out[i, int(hashlib.md5((a + b).encode()).hexdigest(), 16) % self.dim] += 1
+            for a, b in itertools.pairwise(text):
+                out[i, int(hashlib.sha256((a + b).encode()).hexdigest(), 16) % self.dim] += 1
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
