@@ -217,7 +217,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
-    "match-snapshot": ("zhizao.matchmaking.tasks.refresh_match_snapshot_task", 60),
+    "match-snapshot": ("zhizao.matchmaking.tasks.refresh_match_snapshot_task", 120),
     "meeting-reminders": ("zhizao.events.tasks.send_meeting_reminders_task", 300),
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
     "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),

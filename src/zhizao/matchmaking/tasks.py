@@ -49,6 +49,6 @@ def suggest_matches_for_offering_task(offering_id: int) -> int:
 @task
 def refresh_match_snapshot_task() -> dict:
     """The ranking index snapshot the web processes map: built at the first run, then the
-    rows changed since it applied and saved again (every minute; nothing written when nothing
+    rows changed since it applied and saved again (every two minutes; nothing written when nothing
     changed). Safe to run twice: each run saves a complete snapshot and then points to it."""
     return index.build_snapshot()
