@@ -15,8 +15,9 @@ For each size N, in one process, on the demo generator's offerings and demands
 2. **Brute force, same ranking**: the same ``rank`` with the candidate limit raised above N,
    so every offering that passes the hard filters is scored with the full scoring function
    (structured features, requirement checks, fused score) — the exhaustive reference. It is
-   slow, so it runs on the first demands until ``--brute-seconds`` are used (at least one). The
-   index's top 10 are compared with it (overlap@10).
+   slow, so it runs on the first ``--brute-demands`` (100) demands, then until
+   ``--brute-seconds``. The index's top 10 are compared with it (overlap@10), and so are
+   today's (before issue 16) candidates: the lexical top 200 only, timed in the same run.
 3. **The databases' own full-text search** on the same tokens (exported from the index's
    postings, so segmentation is not timed twice): SQLite FTS5 (contentless, ``detail=full``,
    ``ORDER BY rank`` = BM25) and PostgreSQL ``to_tsvector('simple', tokens)`` with a GIN index
@@ -153,13 +154,17 @@ def time_queries(
     index: MatchIndex, demands: list[Demand], variant: str = "fused"
 ) -> tuple[dict, list]:
     index.rank(demands[0], top=10, variant=variant)  # warm-up
-    times, results = [], []
+    times, cpu, results = [], [], []
     for d in demands:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         matches = index.rank(d, top=10, variant=variant)
+        cpu.append((time.thread_time() - c) * 1000)
         times.append((time.perf_counter() - t) * 1000)
         results.append([m.id for m in matches])
     out = latency(times)
+    # CPU time of the query's thread: on a machine shared with other jobs the wall time
+    # measures the queue for the cores as much as the query
+    out["cpu"] = latency(cpu)
     out["empty_results"] = sum(1 for r in results if not r)
     out["_times"] = times
     return out, results
@@ -216,10 +221,32 @@ def persistence(index: MatchIndex) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def brute_force(index: MatchIndex, demands: list[Demand], indexed: list, seconds: float) -> dict:
+class todays_index:
+    """Candidates as before issue 16's index work: the lexical top 200 (and the dense top 200
+    when vectors are scanned), nothing from the structured fields — for the side-by-side."""
+
+    def __init__(self, index: MatchIndex):
+        self.index = index
+
+    def __enter__(self):
+        ix = self.index
+        ix._pick_offerings = lambda demand, infer, mask, lex, qvec, limit: ix._pick(
+            ix.offerings, mask, lex, qvec, limit
+        )
+        return ix
+
+    def __exit__(self, *exc):
+        del self.index._pick_offerings
+
+
+def brute_force(
+    index: MatchIndex, demands: list[Demand], compared: dict[str, list], at_least: int, seconds
+) -> dict:
+    """Full scoring (every allowed offering) for the first demands: at least ``at_least`` of
+    them, then until ``seconds`` are used; overlap@10 of each candidate source with it."""
     saved = index_module.FULL_SCORING_LIMIT
     index_module.FULL_SCORING_LIMIT = 10**12
-    times, overlaps = [], []
+    times, overlaps = [], {name: [] for name in compared}
     started = time.perf_counter()
     try:
         for i, d in enumerate(demands):
@@ -227,14 +254,20 @@ def brute_force(index: MatchIndex, demands: list[Demand], indexed: list, seconds
             ids = [m.id for m in index.rank(d, top=10)]
             times.append((time.perf_counter() - t) * 1000)
             if ids:
-                overlaps.append(len(set(ids) & set(indexed[i])) / len(ids))
-            if time.perf_counter() - started > seconds:
+                for name, results in compared.items():
+                    overlaps[name].append(len(set(ids) & set(results[i])) / len(ids))
+            if i + 1 >= at_least and time.perf_counter() - started > seconds:
                 break
+            if (i + 1) % 10 == 0:
+                log(f"  brute force {i + 1} demands ({time.perf_counter() - started:.0f} s)")
     finally:
         index_module.FULL_SCORING_LIMIT = saved
     out = latency(times)
     out["_times"] = [round(t, 1) for t in times]
-    out["overlap_at_10_with_index"] = round(statistics.fmean(overlaps), 3) if overlaps else None
+    for name, values in overlaps.items():
+        out[f"overlap_at_10_{name}"] = round(statistics.fmean(values), 3) if values else None
+        out[f"all_ten_same_{name}"] = sum(1 for v in values if v == 1.0)
+    out["demands_compared"] = len(times)
     return out
 
 
@@ -525,10 +558,21 @@ def run_size(size: int, args) -> dict:
     q, indexed = time_queries(index, demands)
     report["index_query"] = q
     log("  queries", {k: v for k, v in q.items() if k != "_times"})
+    with todays_index(index):
+        today, today_results = time_queries(index, demands)
+    report["todays_index_query"] = today
+    log("  today's index", {k: v for k, v in today.items() if k != "_times"})
+    today.pop("_times")
     report["index_query_lexical_only"], _ = time_queries(index, demands[:50], "lexical")
     report["index_query_lexical_only"].pop("_times")
     report["profile"] = profile_queries(index, demands)
-    report["brute_force"] = brute_force(index, demands, indexed, args.brute_seconds)
+    report["brute_force"] = brute_force(
+        index,
+        demands,
+        {"index": indexed, "todays_index": today_results},
+        args.brute_demands,
+        args.brute_seconds,
+    )
     log("  brute force", report["brute_force"])
     same = q.pop("_times")[: report["brute_force"]["n"]]
     report["brute_force"]["index_ms_same_demands"] = [round(t, 1) for t in same]
@@ -571,7 +615,10 @@ def main() -> None:
     parser.add_argument(
         "--db-queries", type=int, default=0, help="default: all up to 200k, 50 above"
     )
-    parser.add_argument("--brute-seconds", type=float, default=60)
+    parser.add_argument("--brute-seconds", type=float, default=0)
+    parser.add_argument(
+        "--brute-demands", type=int, default=100, help="full scoring for at least these demands"
+    )
     parser.add_argument("--database-url", default="postgres://zhizao:zhizao@127.0.0.1:5432/zhizao")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--skip-db", action="store_true")

@@ -22,6 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ZHIZAO_MATCH_SNAPSHOT_DIR = tmp_path / "match-index"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 

@@ -20,7 +20,7 @@ GROUPS = {
     "registry": {"import", "load-reference", "demo"},
     "diagnosis": {"score", "load-models", "demo"},
     "policies": {"evaluate", "load-rules", "demo"},
-    "match": {"rank", "evaluate", "demo", "reindex", "import"},
+    "match": {"rank", "evaluate", "demo", "reindex", "import", "snapshot"},
     "review": {"demo", "replay"},
     "calls": {"demo"},
     "events": {"demo"},

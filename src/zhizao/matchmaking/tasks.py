@@ -6,6 +6,7 @@ from django.tasks import task
 
 from zhizao.common.worker import retries_transient_errors, retry_safe
 
+from . import index
 from .services import (
     compute_supply_gaps,
     expire_introductions,
@@ -42,3 +43,12 @@ def suggest_matches_for_demand_task(demand_id: int) -> int:
 def suggest_matches_for_offering_task(offering_id: int) -> int:
     """An offering was published: tell the enterprises whose open demands it fits."""
     return suggest_matches_for_offering(offering_id)
+
+
+@retry_safe(max_attempts=3)
+@task
+def refresh_match_snapshot_task() -> dict:
+    """The ranking index snapshot the web processes map: built at the first run, then the
+    rows changed since it applied and saved again (every two minutes; nothing written when nothing
+    changed). Safe to run twice: each run saves a complete snapshot and then points to it."""
+    return index.build_snapshot()

