@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "zhizao.calls",
     "zhizao.review",
     "zhizao.insights",
+    "zhizao.classroom",
     "zhizao.api",
 ]
 
@@ -312,6 +313,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Cloud classroom videos: the STORAGES alias they are kept in (a local folder by default; an
+# S3-compatible store by adding an alias with django-storages' backend, see docs/classroom.md).
+STORAGES["classroom"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(DATA_DIR / "classroom"), "base_url": None},
+}
+ZHIZAO_CLASSROOM_STORAGE = os.environ.get("ZHIZAO_CLASSROOM_STORAGE", "classroom")
+ZHIZAO_CLASSROOM_VIDEO_MAX_BYTES = int(
+    os.environ.get("ZHIZAO_CLASSROOM_VIDEO_MAX_BYTES", str(500 * 1024 * 1024))
+)
 
 # --- Uploads --------------------------------------------------------------------------------
 ZHIZAO_IMPORT_MAX_BYTES = int(os.environ.get("ZHIZAO_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
