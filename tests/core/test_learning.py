@@ -100,3 +100,21 @@ def test_recommendation_ranks_by_summed_gain_and_names_its_gaps():
     ]
     assert out[0].gaps == ("数据", "人员技能")
     assert out[0].explanation == "addresses 2 open gap(s): 数据、人员技能"
+
+
+def test_byte_ranges():
+    import pytest
+
+    from zhizao_core.learning.ranges import Unsatisfiable, parse_range
+
+    assert parse_range(None, 100) is None
+    assert parse_range("bytes=0-9", 100) == (0, 9)
+    assert parse_range("bytes=90-", 100) == (90, 99)
+    assert parse_range("bytes=-10", 100) == (90, 99)
+    assert parse_range("bytes=-500", 100) == (0, 99)
+    assert parse_range("bytes=95-200", 100) == (95, 99)
+    assert parse_range("bytes=0-1,5-6", 100) is None
+    assert parse_range("items=0-1", 100) is None
+    for bad in ("bytes=100-", "bytes=10-5", "bytes=-0", "bytes=-", "bytes=abc"):
+        with pytest.raises(Unsatisfiable):
+            parse_range(bad, 100)

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
-from zhizao_core.learning import LessonState, course_progress, mark_quiz, new_code
 from zhizao_core.learning import Question as CoreQuestion
+from zhizao_core.learning import mark_quiz, new_code
 from zhizao_core.learning.progress import reaches_completion
 
 from ..enums import CourseState
 from ..errors import ClassroomError
 from ..models import Certificate, Course, Enrolment, Lesson, LessonProgress, QuizAttempt, Rating
+from ..selectors import progress_of
 from .base import audit, not_allowed, text, user_of
 
 
@@ -85,25 +86,6 @@ def save_progress(
             )
             _maybe_complete(actor, enrolment)
     return progress
-
-
-def progress_of(enrolment: Enrolment):
-    """The course progress of an enrolment (zhizao_core.learning.CourseProgress)."""
-    lessons = list(enrolment.course.lessons.order_by("position", "id"))
-    saved = {p.lesson_id: p for p in enrolment.progress.all()}
-    states = [
-        LessonState(
-            lesson_id=lesson.pk,
-            minutes=lesson.minutes,
-            position_seconds=saved[lesson.pk].position_seconds if lesson.pk in saved else 0,
-            completed=saved[lesson.pk].completed if lesson.pk in saved else False,
-        )
-        for lesson in lessons
-    ]
-    quiz = getattr(enrolment.course, "quiz", None)
-    quiz_required = quiz is not None and quiz.questions.exists()
-    passed = quiz_required and enrolment.attempts.filter(passed=True).exists()
-    return course_progress(states, quiz_required=quiz_required, quiz_passed=passed)
 
 
 def _maybe_complete(actor: Actor, enrolment: Enrolment) -> None:
