@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from zhizao.accounts.middleware import membership_optional
 from zhizao_core.learning import format_code, normalize_code
 
 from ..forms import VerifyForm
 from ..models import Certificate
 
 
+@membership_optional
 def verify(request):
     form = VerifyForm(request.GET or None)
     result = None
