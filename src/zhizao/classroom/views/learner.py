@@ -37,6 +37,8 @@ def catalogue(request):
             "courses": page.object_list,
             "page_obj": page,
             "can_create": access.can_create_course(request.membership),
+            "can_staff": access.can_view_staff_progress(request.membership),
+            "can_statistics": access.can_view_statistics(request.membership),
         },
         status=200 if form.is_valid() or not request.GET else 400,
     )
