@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.classroom.conftest import VIDEO_BYTES, login, right_answers, webm
 from tests.factories import actor_for
@@ -299,7 +299,9 @@ def test_a_bad_video_is_refused_on_the_page(client, world, society_a_user):
         {"title": "坏", "minutes": 1, "video": webm("x.exe", b"MZ\x90\x00")},
     )
     assert response.status_code == 400
-    assert response.context["lesson_form"].errors["video"] == ["Upload an MP4, WebM or Ogg video."]
+    with translation.override("zh-hans"):
+        expected = translation.gettext("Upload an MP4, WebM or Ogg video.")
+    assert response.context["lesson_form"].errors["video"] == [expected]
     assert counts() == before
 
 
