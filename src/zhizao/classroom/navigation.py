@@ -1,10 +1,15 @@
-"""The classroom's entry in the side navigation (every member)."""
+"""The classroom's entry in the side navigation (every member) and its courses in the
+diagnosis report's gap roadmap."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.navigation import register_nav
+from zhizao.diagnosis.recommenders import register_gap_recommender
+
+from .selectors import courses_for_subdomains
 
 PAGES = (
     "catalogue",
@@ -32,3 +37,18 @@ register_nav(
     active_on=tuple(f"classroom:{name}" for name in PAGES),
     visible=_member,
 )
+
+
+def _courses_for_gaps(subdomain_ids) -> dict[str, list[dict]]:
+    found = courses_for_subdomains(subdomain_ids)
+    return {
+        sub: [
+            {"title": c["title"], "url": reverse("classroom:course_detail", args=[c["id"]])}
+            for c in courses
+        ]
+        for sub, courses in found.items()
+    }
+
+
+# The diagnosis report's gap roadmap shows, per gap, the published courses for its sub-domain.
+register_gap_recommender("classroom", label=_("Courses that help:"), provide=_courses_for_gaps)

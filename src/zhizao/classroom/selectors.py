@@ -88,7 +88,9 @@ def open_gaps(organization_id) -> list[Gap]:
     for level_gap in roadmap(model, result, None):
         for item in level_gap.items:
             _element, _domain, sub = model.path_of_subdomain[item.requirement.subdomain]
-            gaps.append(Gap(subdomain=sub.id, name=lang_text(sub.name), gain=item.gain))
+            gain = item.gain  # an exact Fraction in the diagnosis core
+            gain = Decimal(gain.numerator) / Decimal(gain.denominator)
+            gaps.append(Gap(subdomain=sub.id, name=lang_text(sub.name), gain=gain))
     return gaps
 
 
