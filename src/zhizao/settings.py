@@ -222,6 +222,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "call-deadline-reminders": ("zhizao.calls.tasks.remind_deadlines_task", 3600),
     "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
     "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),
+    "live-class-reminders": ("zhizao.classroom.tasks.send_live_class_reminders_task", 600),
 }
 
 # E-mail copies of notifications (Django 6.1's MAILERS; the EMAIL_* settings are deprecated):

@@ -4,12 +4,24 @@ the classroom), and an enterprise's learning page lists courses for its open gap
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from tests.classroom.conftest import login
-from tests.diagnosis.conftest import cmmm, submitted  # noqa: F401 (the fixture)
+from tests.diagnosis.conftest import submitted
 from tests.factories import actor_for
 from zhizao.classroom import selectors, services
+from zhizao.diagnosis.cache import clear_provider_index
+from zhizao.diagnosis.loading import shipped_model_files
+from zhizao.diagnosis.selectors import default_model
+from zhizao.diagnosis.services import load_model_files
+
+
+@pytest.fixture
+def cmmm(db):
+    load_model_files(shipped_model_files())
+    clear_provider_index()
+    return default_model()
 
 
 def publish(society_a_user, society_a, title, subdomains):
@@ -25,7 +37,7 @@ def test_the_gap_roadmap_and_my_learning_recommend_courses(
     factory_org,
     enterprise_user,
     society_a_user,
-    society_a,  # noqa: F811
+    society_a,
 ):
     assessment = submitted(factory_org, enterprise_user, cmmm, 1)
     gaps = selectors.open_gaps(factory_org.pk)

@@ -18,10 +18,12 @@ from .learning import (
     save_progress,
     submit_quiz,
 )
+from .live import attach_recording, schedule_live_class, send_live_class_reminders
 
 __all__ = [
     "add_lesson",
     "answer_rating",
+    "attach_recording",
     "check_video",
     "create_course",
     "enrol",
@@ -30,6 +32,8 @@ __all__ = [
     "rate_course",
     "save_progress",
     "save_quiz",
+    "schedule_live_class",
+    "send_live_class_reminders",
     "set_course_state",
     "submit_quiz",
     "update_course",

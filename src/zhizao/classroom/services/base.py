@@ -26,7 +26,7 @@ CLASSROOM_ACTIONS = {
     "rating_answered": AuditAction.UPDATE,
     "course_state": AuditAction.STATE,
     "live_class_created": AuditAction.CREATE,
-    "live_class_reminded": AuditAction.STATE,
+    "recording_attached": AuditAction.UPDATE,
 }
 
 audit = event_audit("classroom", CLASSROOM_ACTIONS)
