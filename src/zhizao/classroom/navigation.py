@@ -4,11 +4,18 @@ diagnosis report's gap roadmap."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhizao.common.navigation import register_nav
+from zhizao.common.navigation import (
+    LinkGroup,
+    Shortcut,
+    register_nav,
+    register_organization_links,
+)
 from zhizao.diagnosis.recommenders import register_gap_recommender
 
+from .access import courses_for
 from .selectors import courses_for_subdomains
 
 PAGES = (
@@ -52,3 +59,22 @@ def _courses_for_gaps(subdomain_ids) -> dict[str, list[dict]]:
 
 # The diagnosis report's gap roadmap shows, per gap, the published courses for its sub-domain.
 register_gap_recommender("classroom", label=_("Courses that help:"), provide=_courses_for_gaps)
+
+
+LINKS_SHOWN = 10
+
+
+def organization_links(request, membership, organization) -> list[LinkGroup]:
+    """A society's courses the viewer may open (1 query)."""
+    group = LinkGroup(title=gettext("Cloud classroom courses"))
+    group.links = [
+        Shortcut(c.title, reverse("classroom:course_detail", args=[c.pk]))
+        for c in courses_for(membership)
+        .filter(society=organization)
+        .order_by("-published_at", "-id")
+        .only("id", "title")[:LINKS_SHOWN]
+    ]
+    return [group]
+
+
+register_organization_links("classroom", provide=organization_links, order=40, queries=1)
