@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.classroom.conftest import login
 from tests.diagnosis.conftest import submitted
@@ -40,7 +41,8 @@ def test_the_gap_roadmap_and_my_learning_recommend_courses(
     society_a,
 ):
     assessment = submitted(factory_org, enterprise_user, cmmm, 1)
-    gaps = selectors.open_gaps(factory_org.pk)
+    with translation.override("zh-hans"):  # the pages' language
+        gaps = selectors.open_gaps(factory_org.pk)
     assert gaps, "level 1 met: the next level has open requirements"
     sub = gaps[0].subdomain
     course = publish(society_a_user, society_a, "短板专题课", [sub])
