@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PKGS="python3-venv gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql postgresql-contrib redis-server rabbitmq-server"
+APT_PKGS="python3-venv gettext fonts-noto-cjk ffmpeg libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql postgresql-contrib redis-server rabbitmq-server"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   missing=""
   for p in $APT_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

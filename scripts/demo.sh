@@ -13,6 +13,7 @@ $PY manage.py policies_demo
 $PY manage.py match_demo
 $PY manage.py events_demo
 $PY manage.py calls_demo
+$PY manage.py classroom_demo
 # after the calls demo (it needs this year's 双十 call with applications past formal review)
 $PY manage.py review_demo
 $PY manage.py insights_demo

@@ -23,6 +23,7 @@ GROUPS = {
     "match": {"rank", "evaluate", "demo", "reindex", "import", "snapshot"},
     "review": {"demo", "replay"},
     "calls": {"demo"},
+    "classroom": {"demo"},
     "events": {"demo"},
     "insights": {"report", "refresh", "demo"},
 }

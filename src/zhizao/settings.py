@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "zhizao.calls",
     "zhizao.review",
     "zhizao.insights",
+    "zhizao.classroom",
     "zhizao.api",
 ]
 
@@ -225,6 +226,7 @@ ZHIZAO_PERIODIC_JOBS = {
     "review-reminders": ("zhizao.review.tasks.send_review_reminders_task", 3600),
     "insights-facts": ("zhizao.insights.tasks.refresh_facts_task", 3600),  # incremental
     "insights-facts-full": ("zhizao.insights.tasks.rebuild_facts_task", 24 * 3600),
+    "live-class-reminders": ("zhizao.classroom.tasks.send_live_class_reminders_task", 600),
 }
 
 # E-mail copies of notifications (Django 6.1's MAILERS; the EMAIL_* settings are deprecated):
@@ -316,6 +318,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Cloud classroom videos: the STORAGES alias they are kept in (a local folder by default; an
+# S3-compatible store by adding an alias with django-storages' backend, see docs/classroom.md).
+STORAGES["classroom"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(DATA_DIR / "classroom"), "base_url": None},
+}
+ZHIZAO_CLASSROOM_STORAGE = os.environ.get("ZHIZAO_CLASSROOM_STORAGE", "classroom")
+ZHIZAO_CLASSROOM_VIDEO_MAX_BYTES = int(
+    os.environ.get("ZHIZAO_CLASSROOM_VIDEO_MAX_BYTES", str(500 * 1024 * 1024))
+)
 
 # --- Uploads --------------------------------------------------------------------------------
 ZHIZAO_IMPORT_MAX_BYTES = int(os.environ.get("ZHIZAO_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))

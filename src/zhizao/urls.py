@@ -19,6 +19,7 @@ urlpatterns = [
     path("calls/", include("zhizao.calls.urls")),
     path("review/", include("zhizao.review.urls")),
     path("insights/", include("zhizao.insights.urls")),
+    path("classroom/", include("zhizao.classroom.urls")),
     path("notifications/", common_views.NotificationListView.as_view(), name="notifications"),
     path(
         "notifications/read/",

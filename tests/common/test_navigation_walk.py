@@ -42,6 +42,8 @@ UNREACHABLE = {
     "accounts:choose_membership": "reached by redirect when no organisation is chosen",
     "registry:import_errors": "linked from an import's page when its check found problems; "
     "the walk's import has none",
+    "classroom:lesson_video": "the lesson player's <video src> streams it (range requests), "
+    "not a link; tested in tests/classroom",
     "matchmaking:demand_category_suggest": "an htmx fragment the demand form requests as the "
     "text is typed (hx-get), not a link; tested in tests/matchmaking",
     "registry:organization_search": "an htmx fragment the chain-leader field requests as the "

@@ -36,8 +36,13 @@ def related(client, org):
 
 
 def test_the_apps_declare_their_links_and_budget():
-    assert sorted(REGISTRY.organization_links) == ["diagnosis", "matchmaking", "policies"]
-    assert organization_links_budget() == 6
+    assert sorted(REGISTRY.organization_links) == [
+        "classroom",
+        "diagnosis",
+        "matchmaking",
+        "policies",
+    ]
+    assert organization_links_budget() == 7
 
 
 def test_an_officer_sees_the_calculator_records_campaigns_projects_and_demands(world):
@@ -108,3 +113,12 @@ def test_the_page_costs_the_same_queries_with_more_records(world, django_assert_
         )
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+def test_a_society_page_links_its_published_courses(world):
+    o = world.objects
+    society = o["course"].society
+    links = related(client_for(world, "ent_b"), society)
+    assert links["Cloud classroom courses"] == [
+        reverse("classroom:course_detail", args=[o["course"].pk])
+    ]

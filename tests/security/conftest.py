@@ -5,6 +5,7 @@ what one route does never reaches the next."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 
@@ -18,6 +19,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with (
         override_settings(
             MEDIA_ROOT=media,
+            STORAGES={
+                **settings.STORAGES,
+                "classroom": {
+                    "BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(media / "classroom")},
+                },
+            },
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
             ZHIZAO_MATCH_EMBEDDER="none",

@@ -525,7 +525,9 @@ TABLE = [
     page("matchmaking:demand_list", GET=ENT | STAFF | SUP),
     page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
     page("matchmaking:demand_category_suggest", GET=ENT, query="title=AOI"),
-    page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
+    page(
+        "matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302, False))
+    ),
     page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),
     page(
         "matchmaking:demand_edit",
@@ -618,7 +620,11 @@ TABLE = [
         {"pk": "intro_accepted"},
         POST=write(PARTIES, lambda w: {"contact": w.contact_a.pk, "agree": "on"}, ("ent_a", 302)),
     ),
-    page("matchmaking:consent_withdraw", {"pk": "consent_a"}, POST=write(A, {}, ("ent_a", 302))),
+    page(
+        "matchmaking:consent_withdraw",
+        {"pk": "consent_a"},
+        POST=write(A, {}, ("ent_a", 302, False)),
+    ),
     page("matchmaking:funnel", GET=STAFF),
     page("matchmaking:gaps", GET=STAFF),
     page("matchmaking:gaps_refresh", POST=write(OP, {}, ("operator", 302))),
@@ -1211,14 +1217,14 @@ TABLE = [
     ),
     page("policies:loan_add", {"pk": "project"}, POST=write(A, loan_form, ("ent_a", 302))),
     page("policies:loan_edit", {"pk": "loan"}, GET=A, POST=write(A, loan_form, ("ent_a", 302))),
-    page("policies:loan_delete", {"pk": "loan"}, POST=write(A, {}, ("ent_a", 302))),
+    page("policies:loan_delete", {"pk": "loan"}, POST=write(A, {}, ("ent_a", 302, False))),
     page(
         "policies:document_upload",
         {"pk": "project"},
         POST=write(A, lambda w: {"file": pdf("验收报告.pdf")}, ("ent_a", 302)),
     ),
     page("policies:document_download", {"pk": "document"}, GET=A_STAFF),
-    page("policies:document_delete", {"pk": "document"}, POST=write(A, {}, ("ent_a", 302))),
+    page("policies:document_delete", {"pk": "document"}, POST=write(A, {}, ("ent_a", 302, False))),
     page("policies:my_recognitions", GET=ENT),
     page("policies:organization_records", {"pk": "org_a"}, GET=STAFF),
     page(
@@ -1282,7 +1288,12 @@ TABLE = [
         ),
     ),
     page("policies:my_benefits", GET=ENT),
-    page("policies:entry_confirm", {"pk": "entry_open"}, GET=A, POST=write(A, {}, ("ent_a", 302))),
+    page(
+        "policies:entry_confirm",
+        {"pk": "entry_open"},
+        GET=A,
+        POST=write(A, {}, ("ent_a", 302, False)),
+    ),
     page(
         "policies:entry_decline",
         {"pk": "entry_open"},
@@ -1599,6 +1610,63 @@ TABLE = [
     api("api-insights-figures", GET=STAFF),
     api("api-insights-figure-regions", {"name": "=registry.enterprises"}, GET=STAFF),
     api("api-insights-report", {"pk": "report"}, GET=OP),
+    # --- cloud classroom (world_classroom.py): the society's published course; A enrolled,
+    # completed it and holds the certificate; B and the others are enrolled in nothing ---
+    page("classroom:catalogue", GET=MEMBERS),
+    page("classroom:verify", GET=ALL),
+    page("classroom:my_learning", GET=MEMBERS),
+    page("classroom:course_detail", {"pk": "course"}, GET=MEMBERS),
+    page("classroom:enrol", {"pk": "course"}, POST=write(MEMBERS, {}, ("ent_b", 302))),
+    page("classroom:rate", {"pk": "course"}, POST=write(A, {"stars": "5"}, ("ent_a", 302))),
+    page(
+        "classroom:quiz",
+        {"pk": "course"},
+        GET=A,
+        POST=write(A, lambda w: w.quiz_answers, ("ent_a", 200)),
+    ),
+    page("classroom:certificate_issue", {"pk": "course"}, POST=write(A, {}, ("ent_a", 302, False))),
+    page("classroom:lesson", {"pk": "lesson"}, GET=A | SOC | OP),
+    page(
+        "classroom:lesson_progress",
+        {"pk": "lesson"},
+        POST=write(A, {"position": "30"}, ("ent_a", 200, False)),  # progress is not audited
+    ),
+    page("classroom:lesson_video", {"pk": "lesson"}, GET=A | SOC | OP),
+    page("classroom:certificate_pdf", {"pk": "certificate"}, GET=A_OP),
+    page("classroom:my_courses", GET=SOC | OP),
+    page(
+        "classroom:course_new",
+        GET=SOC | OP,
+        POST=write(SOC | OP, {"title": "新课", "level": "advanced"}, ("society", 302)),
+    ),
+    page(
+        "classroom:course_edit",
+        {"pk": "course"},
+        GET=SOC | OP,
+        POST=write(SOC | OP, {"title": "改名", "level": "advanced"}, ("society", 302)),
+    ),
+    page(
+        "classroom:lesson_new",
+        {"pk": "course"},
+        POST=write(SOC | OP, {"title": "新课时", "minutes": "5"}, ("society", 302)),
+    ),
+    page(
+        "classroom:quiz_edit",
+        {"pk": "course"},
+        POST=write(SOC | OP, {"pass_percent": "60", "text": "问\n*对\n错"}, ("society", 302)),
+    ),
+    page(
+        "classroom:course_state",
+        {"pk": "course"},
+        POST=write(SOC | OP, {"state": "draft"}, ("society", 302)),
+    ),
+    page(
+        "classroom:rating_answer",
+        {"pk": "rating"},
+        POST=write(SOC | OP, {"answer": "谢谢"}, ("society", 302)),
+    ),
+    page("classroom:staff", GET=ENT | OP),
+    page("classroom:statistics", GET=OP),
 ]
 ROWS = {row.name: row for row in TABLE}
 

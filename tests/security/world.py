@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import actor_for, make_organization, make_user
 from tests.security.world_calls import build_calls_world
+from tests.security.world_classroom import build_classroom_world
 from zhizao.accounts import services as accounts
 from zhizao.accounts.enums import Role
 from zhizao.common.notifications import notify
@@ -576,6 +577,8 @@ def build_world() -> World:
     matchmaking.close_demand(ent, o["need"].demand)
     # --- calls (world_calls.py) -----------------------------------------------------------------
     build_calls_world(o, actor, bureau, society)
+    # --- cloud classroom (world_classroom.py) ---------------------------------------------------
+    build_classroom_world(o, actor, society)
     # --- insights: a draft monthly report with a hand-added activity and a news item -----------
     o["report"] = insights.draft_report(actor["operator"], month=dt.date(2026, 5, 1))
     o["report_activity"] = insights.add_activity(

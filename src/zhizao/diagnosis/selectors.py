@@ -19,6 +19,7 @@ from .charts import bar_svg, radar_svg
 from .enums import AssessmentKind, AssessmentState
 from .messages import NATIONAL_SHARES, answer_label, fmt, lang_text, reason_text, rules_text
 from .models import Assessment, Campaign, MaturityModel
+from .recommenders import recommendations_for
 
 tr = lang_text
 
@@ -294,6 +295,7 @@ def providers_for(tags, organization, limit: int = 3) -> list[dict]:
 
 def roadmap_view(assessment, model, result, target_level) -> list[dict]:
     gaps = roadmap(model, result, target_level)
+    learning = recommendations_for(i.requirement.subdomain for g in gaps for i in g.items)
     out = []
     for gap in gaps:
         items = []
@@ -314,6 +316,7 @@ def roadmap_view(assessment, model, result, target_level) -> list[dict]:
                     "closes": item.closes,
                     "tags": list(sub.tags),
                     "providers": providers_for(sub.tags, assessment.organization),
+                    "learning": learning.get(item.requirement.subdomain, []),
                 }
             )
         out.append(
