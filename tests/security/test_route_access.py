@@ -933,6 +933,7 @@ TABLE = [
     page("events:public_halls", {"pk": "event"}, GET=ALL),
     page("events:public_exhibitors", {"pk": "event"}, GET=ALL),
     page("events:public_booth", {"pk": "booth"}, GET=ALL),
+    page("events:public_session", {"pk": "session"}, GET=ALL),
     page("events:event_list", GET=MEMBERS),
     page("events:event_new", GET=MEMBERS, POST=write(MEMBERS, event_form, ("ent_b", 302))),
     page("events:event_detail", {"pk": "event"}, GET=MEMBERS),

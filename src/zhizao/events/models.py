@@ -76,6 +76,8 @@ class Event(models.Model):
     needs_acceptance = models.BooleanField(_("requests need acceptance"), default=True)
     schedule_published_at = models.DateTimeField(_("schedule published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # raised by every write that changes the public pages: the key of their cached fragments
+    public_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -29,7 +29,7 @@ from ..models import (
     Zone,
 )
 from ..search import booth_search_text
-from .base import audit, links, not_allowed, text
+from .base import audit, links, not_allowed, text, touch_public
 
 EVENT_FIELDS = (
     "title",
@@ -146,6 +146,7 @@ def update_event(actor: Actor, event: Event, **fields) -> Event:
         if changes:
             locked.save(update_fields=list(changes))
             audit(actor, "event_updated", locked, changes=changes)
+            touch_public(locked.pk)
     return locked
 
 
@@ -161,6 +162,7 @@ def set_event_state(actor: Actor, event: Event, state: str) -> Event:
         locked.state = state
         locked.save(update_fields=["state"])
         audit(actor, "event_state", locked, changes={"state": [before, state]})
+        touch_public(locked.pk)
     return locked
 
 
@@ -172,6 +174,7 @@ def add_block(actor: Actor, event: Event, *, title: str, position: int = 0) -> P
     with transaction.atomic():
         block = ProgrammeBlock.objects.create(event=event, title=title, position=position)
         audit(actor, "block_created", block, context={"event": event.pk})
+        touch_public(event.pk)
     return block
 
 
@@ -197,6 +200,7 @@ def add_forum(
             event=event, block=block, kind=kind, title=title, position=position
         )
         audit(actor, "forum_created", forum, context={"event": event.pk})
+        touch_public(event.pk)
     return forum
 
 
@@ -210,6 +214,7 @@ def add_speaker(
     with transaction.atomic():
         speaker = Speaker.objects.create(event=event, name=name, affiliation=affiliation, bio=bio)
         audit(actor, "speaker_created", speaker, context={"event": event.pk})
+        touch_public(event.pk)
     return speaker
 
 
@@ -277,6 +282,7 @@ def add_session(actor: Actor, event: Event, *, speakers=(), **fields) -> Session
             session,
             context={"event": event.pk, "speakers": [s.pk for s in speakers]},
         )
+        touch_public(event.pk)
     return session
 
 
@@ -325,6 +331,7 @@ def save_timetable(actor: Actor, event: Event, *, day: dt.date, rows: list[dict]
                 session = Session.objects.create(event=event, **values)
                 audit(actor, "session_created", session, context={"event": event.pk})
             out.append(session)
+        touch_public(event.pk)
     return out
 
 
@@ -370,6 +377,7 @@ def add_hall(actor: Actor, event: Event, *, name: str, description: str = "", po
             event=event, name=name, description=description, position=position
         )
         audit(actor, "hall_created", hall, context={"event": event.pk})
+        touch_public(event.pk)
     return hall
 
 
@@ -379,6 +387,7 @@ def add_zone(actor: Actor, hall: Hall, *, name: str, cluster=None) -> Zone:
     with transaction.atomic():
         zone = Zone.objects.create(hall=hall, name=name, cluster=cluster)
         audit(actor, "zone_created", zone, context={"hall": hall.pk})
+        touch_public(hall.event_id)
     return zone
 
 
@@ -398,6 +407,7 @@ def assign_booth(actor: Actor, zone: Zone, *, code: str, exhibitor: Organization
                 booth,
                 context={"event": event.pk, "exhibitor": exhibitor.pk, "code": code},
             )
+            touch_public(event.pk)
     except IntegrityError:
         raise EventError(
             "booth_taken",
