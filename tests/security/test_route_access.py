@@ -181,6 +181,20 @@ def event_form(w):
     }
 
 
+def event_edit_form(w):
+    return {
+        "title": "安全表智能制造大会（改）",
+        "starts_on": w.event.starts_on.isoformat(),
+        "ends_on": w.event.ends_on.isoformat(),
+        "venue": "南京国际博览中心",
+        "meeting_days": w.event.starts_on.isoformat(),
+        "meeting_day_start": "14:00",
+        "meeting_day_end": "15:00",
+        "slot_minutes": "20",
+        "tables": "10",
+    }
+
+
 def need_form(w):
     return {
         "title": "展会采购：能耗监测",
@@ -1001,6 +1015,12 @@ TABLE = [
     page("events:booth_analytics", {"pk": "booth"}, GET=PROV | OP),
     page("events:booth_export", {"pk": "booth", "key": "=leads", "fmt": "=csv"}, GET=PROV | OP),
     page("events:organize", {"pk": "event"}, GET=OP, POST=write(OP, {"state": "published"})),
+    page(
+        "events:event_edit",
+        {"pk": "event"},
+        GET=OP,
+        POST=write(OP, event_edit_form, ("operator", 302)),
+    ),
     page(
         "events:timetable",
         {"pk": "event"},

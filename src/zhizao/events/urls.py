@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     # organisers
     path("<int:pk>/organize/", organiser.organize, name="organize"),
+    path("<int:pk>/edit/", organiser.event_edit, name="event_edit"),
     path("<int:pk>/timetable/", organiser.timetable, name="timetable"),
     path("<int:pk>/registrations/", organiser.registrations, name="registrations"),
     path("<int:pk>/checkin/", organiser.checkin, name="checkin"),
