@@ -59,8 +59,9 @@ def test_live_link_while_live_recording_afterwards(client, expo, operator):
     event = services.update_event(
         actor_for(operator),
         expo.event,
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate(),
+        # the event runs from the fixture's first day until today (its sessions stay on it)
+        starts_on=min(DAY, timezone.localdate()),
+        ends_on=max(DAY + dt.timedelta(days=1), timezone.localdate()),
         meeting_days=[],
     )
     services.add_session(
