@@ -220,7 +220,8 @@ def main() -> None:
         print(f"demo built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     else:
         manage({k: v for k, v in env.items() if k != "ZHIZAO_ENV"}, "migrate", "-v0")
-        manage(env, "collectstatic", "--noinput", "-v0")
+        if not (workdir / "static" / "staticfiles.json").exists():
+            manage(env, "collectstatic", "--noinput", "-v0")
     paths = page_paths(env)
     results = {}
     for name, flag in (("uncached (baseline)", "0"), ("cached", "1")):
