@@ -364,6 +364,8 @@ ZHIZAO_IMPORT_MAX_ROWS = int(os.environ.get("ZHIZAO_IMPORT_MAX_ROWS", "200000"))
 # Files above these sizes are checked / committed by a background worker, not in the request.
 ZHIZAO_IMPORT_INLINE_ROWS = int(os.environ.get("ZHIZAO_IMPORT_INLINE_ROWS", "2000"))
 ZHIZAO_IMPORT_INLINE_BYTES = int(os.environ.get("ZHIZAO_IMPORT_INLINE_BYTES", str(512 * 1024)))
+# Rendered public event pages kept per process, keyed by the event's public version (events).
+EVENTS_PUBLIC_CACHE = env_bool("ZHIZAO_EVENTS_PUBLIC_CACHE", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

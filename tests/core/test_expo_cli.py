@@ -81,6 +81,16 @@ def test_schedule_prints_the_optimum_as_json(write):
             "reason": "no_common_slot",
             "detail": "P1 与 P4 没有共同的空闲时段",
             "helps": "P4 增加 11 月 26 日上午的空闲时段（P1 此时空闲）",
+            "detail_code": "no_common",
+            "helps_code": "open_half_day",
+            "params": {
+                "a": "P1",
+                "b": "P4",
+                "who": "P4",
+                "other": "P1",
+                "date": "2026-11-26",
+                "half": "am",
+            },
         }
     ]
     assert data["optimal"] is True
@@ -168,3 +178,11 @@ def test_the_command_does_not_load_django(write):
     )
     assert proc.stderr.strip() == "exit 0 False"
     assert json.loads(proc.stdout)["weight"] == 6
+
+
+def test_reasons_in_english_with_language_en(write):
+    status, out, err = run("--input", write(EXAMPLE), "--language", "en")
+    assert (status, err) == (0, "")
+    [u] = json.loads(out)["unplaced"]
+    assert u["detail"] == "P1 and P4 have no free slot in common"
+    assert u["helps"] == "P4 offers free slots on 26 Nov morning (P1 is free then)"

@@ -551,3 +551,83 @@ def test_reoptimise_reports_exactly_the_unpublished_meetings_that_change():
         prob.slots, prob.tables, prob.participants, prob.requests, tuple(published)
     )
     assert result.weight == schedule(fixed).weight
+
+
+# --- reasons as codes, in both languages ------------------------------------------------------
+
+
+def _both(u):
+    from zhizao_core.expo import reasons
+
+    zh = (reasons.render(u.detail_code, u.params), reasons.render(u.helps_code, u.params))
+    en = (
+        reasons.render(u.detail_code, u.params, "en"),
+        reasons.render(u.helps_code, u.params, "en"),
+    )
+    return zh, en
+
+
+def test_every_reason_comes_as_codes_with_parameters_in_both_languages():
+    full = schedule(
+        problem(
+            3,
+            5,
+            [Participant("P1", max_meetings=1), Participant("P2"), Participant("P3")],
+            [("R1", "P1", "P2", 3), ("R2", "P1", "P3", 1)],
+        )
+    ).unplaced[0]
+    assert (full.detail_code, full.helps_code) == ("full", "raise_cap")
+    assert full.params == {"p": "P1", "count": 1, "cap": 1}
+    zh, en = _both(full)
+    assert zh == (full.detail, full.helps)
+    assert en == (
+        "P1 already has 1 meetings, its limit of 1",
+        "P1 raises its meeting limit, or cancels a meeting of lower priority",
+    )
+
+    capacity = schedule(
+        problem(
+            1,
+            1,
+            [Participant(p) for p in ("P1", "P2", "P3", "P4")],
+            [("R1", "P1", "P2", 2), ("R2", "P3", "P4", 1)],
+        )
+    ).unplaced[0]
+    assert (capacity.detail_code, capacity.helps_code) == ("tables_full", "more_tables")
+    zh, en = _both(capacity)
+    assert zh == (capacity.detail, capacity.helps)
+    assert en == (
+        "all 1 slots where both are free (s0) have their 1 tables taken",
+        "more tables, or P3 and P4 offer other free slots",
+    )
+
+    conflict = schedule(
+        problem(
+            2,
+            5,
+            [
+                Participant("P1"),
+                Participant("P2", frozenset({"s1"})),
+                Participant("P3", frozenset({"s1"})),
+            ],
+            [("R1", "P1", "P2", 1), ("R2", "P1", "P3", 3)],
+            fixed=[("R1", "s1")],
+        )
+    ).unplaced[0]
+    assert (conflict.detail_code, conflict.helps_code) == ("all_clash", "open_or_move")
+    assert conflict.params["clash"] == [["s1", "R1"]]
+    zh, en = _both(conflict)
+    assert zh == (conflict.detail, conflict.helps)
+    assert (
+        en[0]
+        == "each of the 1 slots where both are free holds another meeting of one of them: s1 (R1)"
+    )
+
+    nobody = schedule(
+        problem(2, 5, [Participant("P1", frozenset()), Participant("P2")], [("R1", "P1", "P2", 1)])
+    ).unplaced[0]
+    assert (nobody.detail_code, nobody.helps_code) == ("nobody_free", "open_slots")
+    assert _both(nobody) == (
+        ("P1 在所有时段都不空闲", "P1 增加空闲时段"),
+        ("P1 is free in no slot", "P1 offers more free slots"),
+    )

@@ -126,8 +126,65 @@ def test_public_pages_fit_a_phone(offline_page, live_server, expo):
         f"/events/public/{event}/halls/",
         f"/events/public/{event}/exhibitors/?q=视觉",
         f"/events/public/booths/{expo.booth.pk}/",
+        f"/events/public/sessions/{expo.keynote.pk}/",
     ):
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("h1")).to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width} px wide"
+
+
+# A camera that shows a badge: the browser's own BarcodeDetector and getUserMedia replaced
+# (headless Chromium has neither a camera nor, on Linux, a barcode reader); our page script
+# is what runs.
+FAKE_CAMERA = """
+window.__scans = 0;
+window.BarcodeDetector = class {
+  static getSupportedFormats() { return Promise.resolve(["qr_code", "ean_13"]); }
+  constructor(options) { window.__formats = options.formats; }
+  detect(source) {
+    window.__scans += 1;
+    return Promise.resolve(window.__scans < 3 ? [] : [{rawValue: " %s ", format: "qr_code"}]);
+  }
+};
+navigator.mediaDevices.getUserMedia = (constraints) => {
+  window.__constraints = constraints;
+  const canvas = document.createElement("canvas");
+  canvas.width = 64; canvas.height = 64;
+  const paint = () => { const c = canvas.getContext("2d"); c.fillStyle = "#fff";
+    c.fillRect(0, 0, 64, 64); requestAnimationFrame(paint); };
+  paint();
+  return Promise.resolve(canvas.captureStream(10));
+};
+"""
+
+
+def test_checkin_reads_the_badge_with_the_camera(offline_page, live_server, expo):
+    page = offline_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.add_init_script(FAKE_CAMERA % expo.visitor.badge_code)
+    log_in(page, live_server, "operator")
+    page.goto(f"{live_server.url}/events/{expo.event.pk}/checkin/")
+    page.get_by_role("button", name="用摄像头扫码").click()
+    expect(page.locator('[data-testid="scan-result"]')).to_contain_text("已签到")
+    expect(page.locator('[data-testid="scan-result"]')).to_contain_text("陈工")
+    assert page.evaluate("window.__formats") == ["qr_code"]
+    assert page.evaluate("window.__constraints.video.facingMode") == "environment"
+    # the camera starts again by itself for the next badge; the badge still in front of it is
+    # sent again only after a few seconds, and then says when it was checked in
+    expect(page.locator('[data-testid="camera-view"]')).to_be_visible()
+    expect(page.locator('[data-testid="scan-result"]')).to_contain_text("已于", timeout=20000)
+    page.get_by_role("button", name="关闭摄像头").click()
+    expect(page.get_by_role("button", name="用摄像头扫码")).to_be_visible()
+    assert Registration.objects.get(pk=expo.visitor.pk).checked_in_at is not None
+
+
+def test_without_a_barcode_reader_the_text_field_stays(offline_page, live_server, expo):
+    page = offline_page
+    page.add_init_script("delete window.BarcodeDetector;")
+    log_in(page, live_server, "operator")
+    page.goto(f"{live_server.url}/events/{expo.event.pk}/checkin/")
+    expect(page.locator('[data-testid="camera"]')).to_be_hidden()
+    page.get_by_label("胸卡码（扫描二维码或手工输入）").fill(expo.visitor.badge_code)
+    page.get_by_role("button", name="签到").click()
+    expect(page.locator('[data-testid="scan-result"]')).to_contain_text("已签到")

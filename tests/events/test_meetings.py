@@ -80,7 +80,7 @@ def test_unplaced_reason_is_shown_to_both_sides(
         client.logout()
         login(client, user)
         page = client.get(f"/events/meetings/{meeting.pk}/").content.decode()
-        assert meeting.unplaced_helps in page
+        assert meeting.unplaced_helps_text in page
 
 
 def test_incremental_placement_never_moves_published(

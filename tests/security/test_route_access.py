@@ -181,6 +181,20 @@ def event_form(w):
     }
 
 
+def event_edit_form(w):
+    return {
+        "title": "安全表智能制造大会（改）",
+        "starts_on": w.event.starts_on.isoformat(),
+        "ends_on": w.event.ends_on.isoformat(),
+        "venue": "南京国际博览中心",
+        "meeting_days": w.event.starts_on.isoformat(),
+        "meeting_day_start": "14:00",
+        "meeting_day_end": "15:00",
+        "slot_minutes": "20",
+        "tables": "10",
+    }
+
+
 def need_form(w):
     return {
         "title": "展会采购：能耗监测",
@@ -979,6 +993,7 @@ TABLE = [
     page("events:public_halls", {"pk": "event"}, GET=ALL),
     page("events:public_exhibitors", {"pk": "event"}, GET=ALL),
     page("events:public_booth", {"pk": "booth"}, GET=ALL),
+    page("events:public_session", {"pk": "session"}, GET=ALL),
     page("events:event_list", GET=MEMBERS),
     page("events:event_new", GET=MEMBERS, POST=write(MEMBERS, event_form, ("ent_b", 302))),
     page("events:event_detail", {"pk": "event"}, GET=MEMBERS),
@@ -1046,6 +1061,12 @@ TABLE = [
     page("events:booth_analytics", {"pk": "booth"}, GET=PROV | OP),
     page("events:booth_export", {"pk": "booth", "key": "=leads", "fmt": "=csv"}, GET=PROV | OP),
     page("events:organize", {"pk": "event"}, GET=OP, POST=write(OP, {"state": "published"})),
+    page(
+        "events:event_edit",
+        {"pk": "event"},
+        GET=OP,
+        POST=write(OP, event_edit_form, ("operator", 302)),
+    ),
     page(
         "events:timetable",
         {"pk": "event"},

@@ -153,8 +153,12 @@ class MeetingSerializer(serializers.Serializer):
     ends_at = IsoDateTimeField(allow_null=True)
     table = serializers.IntegerField(allow_null=True)
     unplaced_reason = serializers.CharField()
-    unplaced_detail = serializers.CharField()
-    unplaced_helps = serializers.CharField()
+    unplaced_detail = serializers.CharField(
+        source="unplaced_detail_text", help_text="What blocks it, in the request's language"
+    )
+    unplaced_helps = serializers.CharField(
+        source="unplaced_helps_text", help_text="What would help, in the request's language"
+    )
     requester_outcome = serializers.CharField()
     recipient_outcome = serializers.CharField()
 

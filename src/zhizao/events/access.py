@@ -149,6 +149,13 @@ def access_booth(membership, pk, *, write: bool = False) -> Booth:
     return booth
 
 
+def access_public_session(pk) -> Session:
+    session = Session.objects.select_related("event").filter(pk=pk).first()
+    if session is None or session.event.state != EventState.PUBLISHED:
+        raise Http404
+    return session
+
+
 def access_public_booth(pk) -> Booth:
     booth = Booth.objects.select_related("event", "exhibitor", "zone__hall").filter(pk=pk).first()
     if booth is None or booth.event.state != EventState.PUBLISHED:

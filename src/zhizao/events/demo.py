@@ -54,6 +54,7 @@ from .models import (
 )
 from .search import booth_search_text
 from .services.base import audit
+from .services.meetings import unplaced_params
 from .services.registration import new_badge_code
 
 TITLE = "2026 世界智能制造大会"
@@ -431,6 +432,7 @@ def _meetings(event, rng, regs, booths, count, time_limit, now):
             u.detail[:500],
             u.helps[:500],
         )
+        m.unplaced_params = unplaced_params(u)
     MeetingRequest.objects.bulk_update(
         list(meetings.values()),
         [
@@ -442,6 +444,7 @@ def _meetings(event, rng, regs, booths, count, time_limit, now):
             "unplaced_reason",
             "unplaced_detail",
             "unplaced_helps",
+            "unplaced_params",
             "requester_outcome",
             "recipient_outcome",
         ],

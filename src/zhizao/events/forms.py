@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhizao.common.widgets import IsoDateInput
 from zhizao.matchmaking.vocabulary import category_choices
 
 from .enums import Outcome, ParticipantKind
@@ -15,8 +16,8 @@ class EventForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("listing", "Title"), max_length=200)
     host_units = forms.CharField(label=_("Host units"), max_length=500, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    starts_on = forms.DateField(label=_("Starts on"))
-    ends_on = forms.DateField(label=_("Ends on"))
+    starts_on = forms.DateField(label=_("Starts on"), widget=IsoDateInput)
+    ends_on = forms.DateField(label=_("Ends on"), widget=IsoDateInput)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     online_url = forms.CharField(label=_("Online address"), max_length=200, required=False)
     meeting_days = forms.CharField(
@@ -32,6 +33,15 @@ class EventForm(forms.Form):
     needs_acceptance = forms.BooleanField(
         label=_("Requests need acceptance"), required=False, initial=True
     )
+
+    @staticmethod
+    def initial_for(event) -> dict:
+        """The event's current values, for the edit page."""
+        initial = {name: getattr(event, name) for name in EventForm.base_fields}
+        initial["meeting_days"] = ", ".join(event.meeting_days)
+        initial["meeting_day_start"] = event.meeting_day_start.strftime("%H:%M")
+        initial["meeting_day_end"] = event.meeting_day_end.strftime("%H:%M")
+        return initial
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)

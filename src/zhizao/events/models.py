@@ -76,6 +76,8 @@ class Event(models.Model):
     needs_acceptance = models.BooleanField(_("requests need acceptance"), default=True)
     schedule_published_at = models.DateTimeField(_("schedule published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # raised by every write that changes the public pages: the key of their cached fragments
+    public_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -387,6 +389,9 @@ class MeetingRequest(models.Model):
     )
     unplaced_detail = models.CharField(_("detail"), max_length=500, blank=True)
     unplaced_helps = models.CharField(_("what would help"), max_length=500, blank=True)
+    # the scheduler's codes and parameters (``events.unplaced``): the texts above, rendered in
+    # the reader's language; the two stored texts are the Chinese fallback
+    unplaced_params = models.JSONField(default=dict, blank=True)
     requester_outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     recipient_outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     introduction = models.ForeignKey(
@@ -409,6 +414,28 @@ class MeetingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.recipient}"
+
+    def _unplaced_texts(self) -> tuple[str, str]:
+        from .unplaced import render
+
+        if not self.unplaced_params.get("detail"):
+            return self.unplaced_detail, self.unplaced_helps
+        names = {
+            f"P{party.pk}": _("%(name)s (%(organization)s)")
+            % {"name": party.name, "organization": party.organization.name}
+            for party in (self.requester, self.recipient)
+        }
+        return render(self.unplaced_params, names)
+
+    @property
+    def unplaced_detail_text(self) -> str:
+        """What blocks the request, in the active language."""
+        return self._unplaced_texts()[0]
+
+    @property
+    def unplaced_helps_text(self) -> str:
+        """What would help, in the active language."""
+        return self._unplaced_texts()[1]
 
 
 class ProcurementNeed(models.Model):

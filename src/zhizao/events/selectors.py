@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +59,28 @@ def programme(event: Event) -> list[dict]:
 def live_now(event: Event, *, now: dt.datetime | None = None) -> list[Session]:
     now = now or timezone.now()
     return list(sessions_of(event).filter(starts_at__lte=now, ends_at__gt=now))
+
+
+def session_bounds(event: Event) -> list[float]:
+    """Every start and end of the event's sessions (POSIX seconds, sorted): what is live
+    changes only at these instants."""
+    rows = Session.objects.filter(event=event).values_list("starts_at", "ends_at")
+    return sorted({t.timestamp() for pair in rows for t in pair})
+
+
+def public_session(pk: int) -> Session:
+    return (
+        Session.objects.select_related("forum__block", "event")
+        .prefetch_related("speakers")
+        .get(pk=pk)
+    )
+
+
+def offerings_stamp(booth: Booth) -> tuple:
+    """How many offerings the booth links and when the last changed (matchmaking edits them):
+    part of the key of the booth page's cached body."""
+    row = booth.offerings.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (row["n"], row["last"].isoformat() if row["last"] else "")
 
 
 def session_phase(session: Session, now: dt.datetime) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("public/<int:pk>/halls/", public.public_halls, name="public_halls"),
     path("public/<int:pk>/exhibitors/", public.public_exhibitors, name="public_exhibitors"),
     path("public/booths/<int:pk>/", public.public_booth, name="public_booth"),
+    path("public/sessions/<int:pk>/", public.public_session, name="public_session"),
     # participants
     path("", participant.event_list, name="event_list"),
     path("new/", organiser.event_new, name="event_new"),
@@ -42,6 +43,7 @@ urlpatterns = [
     ),
     # organisers
     path("<int:pk>/organize/", organiser.organize, name="organize"),
+    path("<int:pk>/edit/", organiser.event_edit, name="event_edit"),
     path("<int:pk>/timetable/", organiser.timetable, name="timetable"),
     path("<int:pk>/registrations/", organiser.registrations, name="registrations"),
     path("<int:pk>/checkin/", organiser.checkin, name="checkin"),

@@ -103,7 +103,7 @@ def main(argv: list[str]) -> int:
             for line in exc.problems_en if english else exc.problems:
                 sys.stderr.write(line + "\n")
             return 1
-        sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(to_json(result, opts["language"]), ensure_ascii=False) + "\n")
         return 0
     except Exception as exc:  # never a traceback: name the fault
         sys.stderr.write(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from . import reasons
 from .model import (
     Interval,
     MeetingRequest,
@@ -250,15 +251,26 @@ def parse_problem(data: Any) -> ScheduleProblem:
     return problem
 
 
-def to_json(result: ScheduleResult) -> dict:
+def _unplaced_json(u, language: str) -> dict:
+    out = {"request": u.request, "reason": u.reason, "detail": u.detail, "helps": u.helps}
+    if u.detail_code:
+        out["detail"] = reasons.render(u.detail_code, u.params, language)
+        out["helps"] = reasons.render(u.helps_code, u.params, language)
+        out["detail_code"], out["helps_code"], out["params"] = (
+            u.detail_code,
+            u.helps_code,
+            dict(u.params),
+        )
+    return out
+
+
+def to_json(result: ScheduleResult, language: str = "zh-hans") -> dict:
+    """The result as the command prints it; ``detail`` and ``helps`` in ``language``."""
     out = {
         "placed": result.placed,
         "weight": result.weight,
         "meetings": [{"request": m.request, "slot": m.slot} for m in result.meetings],
-        "unplaced": [
-            {"request": u.request, "reason": u.reason, "detail": u.detail, "helps": u.helps}
-            for u in result.unplaced
-        ],
+        "unplaced": [_unplaced_json(u, language) for u in result.unplaced],
         "idle_gaps": result.idle_gaps,
         "optimal": result.optimal,
         "gaps_optimal": result.gaps_optimal,

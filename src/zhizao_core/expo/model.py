@@ -66,6 +66,10 @@ class Unplaced:
     reason: Reason
     detail: str  # Chinese: what blocks it
     helps: str  # Chinese: what would help
+    # the same as codes and parameters (``reasons.py``), for rendering in any language
+    detail_code: str = ""
+    helps_code: str = ""
+    params: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass

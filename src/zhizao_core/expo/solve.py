@@ -30,6 +30,7 @@ import time
 from collections import defaultdict
 from functools import cached_property
 
+from . import reasons
 from .model import (
     MeetingRequest,
     Placement,
@@ -266,15 +267,15 @@ class Instance:
         common = self.common(r)
         a, b = r.from_, r.to
         if not common:
-            return Unplaced(r.id, "no_common_slot", *self._no_common(r))
+            return _unplaced(r.id, "no_common_slot", *self._no_common(r))
         for pid in (a, b):
             cap = self.problem.participants[pid].max_meetings
             if cap is not None and state.count[pid] >= cap:
-                return Unplaced(
+                return _unplaced(
                     r.id,
                     "participant_full",
-                    f"{pid} 已安排 {state.count[pid]} 场洽谈，达到上限 {cap} 场",
-                    f"{pid} 提高洽谈上限，或取消一场优先级较低的洽谈",
+                    ("full", {"p": pid, "count": state.count[pid], "cap": cap}),
+                    ("raise_cap", {"p": pid}),
                 )
         clash = [(t, state.at.get((a, t)) or state.at.get((b, t))) for t in common]
         clash = [(t, other) for t, other in clash if other is not None]
@@ -283,53 +284,68 @@ class Instance:
         # common slots block by capacity when they are full
         rest = [t for t in common if t not in clashing]
         full = [t for t in rest if state.per_slot[t] >= self.problem.tables]
-        shown = "、".join(f"{self.slots[t].id}（{other}）" for t, other in clash[:5])
-        shown += "等" if len(clash) > 5 else ""
+        shown = {
+            "clash": [[self.slots[t].id, other] for t, other in clash[:5]],
+            "more_clash": len(clash) > 5,
+            "n_clash": len(clash),
+            "common": len(common),
+        }
         if rest and len(full) == len(rest):
-            names = "、".join(self.slots[t].id for t in full[:5]) + ("等" if len(full) > 5 else "")
-            if clash:
-                detail = (
-                    f"双方共同空闲的 {len(common)} 个时段里，{len(full)} 个（{names}）已坐满 "
-                    f"{self.problem.tables} 张洽谈桌，其余 {len(clash)} 个已有一方的其他洽谈：{shown}"
-                )
-            else:
-                detail = (
-                    f"双方共同空闲的 {len(common)} 个时段（{names}）都已坐满 "
-                    f"{self.problem.tables} 张洽谈桌"
-                )
-            return Unplaced(r.id, "capacity", detail, f"增加洽谈桌数，或 {a}、{b} 增加其他空闲时段")
+            params = {
+                **shown,
+                "full": len(full),
+                "slots": [self.slots[t].id for t in full[:5]],
+                "more_slots": len(full) > 5,
+                "tables": self.problem.tables,
+            }
+            code = "tables_full_and_clash" if clash else "tables_full"
+            return _unplaced(r.id, "capacity", (code, params), ("more_tables", {"a": a, "b": b}))
         if not rest:
-            return Unplaced(
-                r.id,
-                "conflict",
-                f"双方共同空闲的 {len(common)} 个时段里，每个都已有一方的其他洽谈：{shown}",
-                f"{a} 或 {b} 增加空闲时段，或把冲突的洽谈改到其他时段",
+            return _unplaced(
+                r.id, "conflict", ("all_clash", shown), ("open_or_move", {"a": a, "b": b})
             )
         # a common slot is still open: only possible outside an optimal batch run
-        return Unplaced(
+        return _unplaced(
             r.id,
             "conflict",
-            f"本次未安排：{len(clash)} 个共同空闲时段与其他洽谈冲突，另有 {len(rest) - len(full)} 个时段仍可安排",
-            "重新优化可安排此请求",
+            ("clash_some_open", {**shown, "open": len(rest) - len(full)}),
+            ("reoptimise", {}),
         )
 
-    def _no_common(self, r: MeetingRequest) -> tuple[str, str]:
+    def _no_common(self, r: MeetingRequest) -> tuple[tuple[str, dict], tuple[str, dict]]:
         a, b = r.from_, r.to
         fa, fb = self.free(a), self.free(b)
         if not fa or not fb:
             nobody = a if not fa else b
-            return (f"{nobody} 在所有时段都不空闲", f"{nobody} 增加空闲时段")
+            return ("nobody_free", {"p": nobody}), ("open_slots", {"p": nobody})
         # the half-day where one party is free most often: the other should open it
         best: dict[tuple[str, str], int] = defaultdict(int)
+        starts: dict[str, object] = {}
         for pid, theirs in ((b, fa), (a, fb)):
             for t in theirs:
-                best[pid, _half_day(self.slots[t].start)] += 1
+                key = _half_day(self.slots[t].start)
+                starts.setdefault(key, self.slots[t].start)
+                best[pid, key] += 1
         (who, when), _n = max(best.items(), key=lambda kv: (kv[1], kv[0][0] == b))
         other = a if who == b else b
         return (
-            f"{a} 与 {b} 没有共同的空闲时段",
-            f"{who} 增加 {when}的空闲时段（{other} 此时空闲）",
+            ("no_common", {"a": a, "b": b}),
+            ("open_half_day", {"who": who, "other": other, **reasons.half_day(starts[when])}),
         )
+
+
+def _unplaced(request: str, reason, detail: tuple[str, dict], helps: tuple[str, dict]) -> Unplaced:
+    """An unplaced request with its codes and parameters, and their Chinese text."""
+    params = {**detail[1], **helps[1]}
+    return Unplaced(
+        request,
+        reason,
+        reasons.render(detail[0], params),
+        reasons.render(helps[0], params),
+        detail_code=detail[0],
+        helps_code=helps[0],
+        params=params,
+    )
 
 
 class _State:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
@@ -10,6 +11,7 @@ from zhizao.common.services import event_audit
 from zhizao.common.validators import is_web_url
 
 from ..errors import EventError
+from ..models import Event
 
 EVENT_ACTIONS = {
     "event_created": AuditAction.CREATE,
@@ -40,6 +42,12 @@ EVENT_ACTIONS = {
 }
 
 audit = event_audit("events", EVENT_ACTIONS)
+
+
+def touch_public(event_id: int) -> None:
+    """The event's public pages changed: raise its ``public_version`` (the key of their cached
+    fragments, ``events.public_cache``) in the caller's transaction."""
+    Event.objects.filter(pk=event_id).update(public_version=F("public_version") + 1)
 
 
 def user_of(actor: Actor):

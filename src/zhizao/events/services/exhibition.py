@@ -20,7 +20,7 @@ from ..enums import RegistrationState
 from ..errors import EventError
 from ..models import Booth, BoothVisit, Lead, Registration
 from ..search import booth_search_text
-from .base import audit, links, names, not_allowed, text, user_of
+from .base import audit, links, names, not_allowed, text, touch_public, user_of
 from .registration import normalize_badge
 
 BOOTH_FIELDS = ("introduction", "cases", "documents", "videos", "staff_on_duty")
@@ -83,6 +83,7 @@ def fill_booth(
             changes["offerings"] = [before_offerings, after_offerings]
         if changes:
             audit(actor, "booth_updated", locked, changes=changes)
+            touch_public(locked.event_id)
     return locked
 
 

@@ -196,6 +196,13 @@ def _humanize(value: str, names: dict[str, str]) -> str:
     return _PARTICIPANT.sub(lambda m: names.get(m.group(0), m.group(0)), value or "")[:500]
 
 
+def unplaced_params(u) -> dict:
+    """The scheduler's codes and parameters of an unplaced request, as stored."""
+    if not u.detail_code:
+        return {}
+    return {"detail": u.detail_code, "helps": u.helps_code, **u.params}
+
+
 def _slot_times(event: Event) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     return {s.id: (s.start, s.end) for s in event_slots(event)}
 
@@ -218,6 +225,7 @@ def _write_result(event, meetings, result, *, placement: str, only=None) -> dict
         m.placement, m.slot, m.table = placement, p.slot, tables[p.slot]
         m.starts_at, m.ends_at = times[p.slot]
         m.unplaced_reason = m.unplaced_detail = m.unplaced_helps = ""
+        m.unplaced_params = {}
         placed += 1
     for u in result.unplaced:
         m = meetings[u.request]
@@ -227,6 +235,7 @@ def _write_result(event, meetings, result, *, placement: str, only=None) -> dict
         m.unplaced_reason = u.reason
         m.unplaced_detail = _humanize(u.detail, names)
         m.unplaced_helps = _humanize(u.helps, names)
+        m.unplaced_params = unplaced_params(u)
         unplaced += 1
     MeetingRequest.objects.bulk_update(
         list(meetings.values()),
@@ -239,6 +248,7 @@ def _write_result(event, meetings, result, *, placement: str, only=None) -> dict
             "unplaced_reason",
             "unplaced_detail",
             "unplaced_helps",
+            "unplaced_params",
         ],
         batch_size=500,
     )
@@ -325,7 +335,13 @@ def _place_one(actor: Actor, meeting: MeetingRequest):
         # a published meeting no longer fits (e.g. a party changed its availability): the
         # request stays accepted and unplaced until the organiser re-runs the schedule
         MeetingRequest.objects.filter(pk=meeting.pk).update(
-            unplaced_detail="；".join(error.problems)[:500]
+            unplaced_detail="；".join(error.problems)[:500],
+            unplaced_params={
+                "detail": "published_broken",
+                "helps": "rerun",
+                "problems": list(error.problems),
+                "problems_en": list(error.problems_en),
+            },
         )
         return None
     only = {request_id(meeting.pk)}

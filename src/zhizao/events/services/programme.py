@@ -4,6 +4,7 @@ timetable grid), its registration forms and its exhibition (halls, zones, booths
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,13 +16,15 @@ from zhizao.common.services import changes_between, snapshot
 from zhizao.registry.models import Organization
 
 from ..access import can_organize
-from ..enums import EventState, ForumKind, ParticipantKind
+from ..adapters import event_slots
+from ..enums import EventState, ForumKind, MeetingState, ParticipantKind, Placement
 from ..errors import EventError
 from ..models import (
     Booth,
     Event,
     Forum,
     Hall,
+    MeetingRequest,
     ProgrammeBlock,
     RegistrationType,
     Session,
@@ -29,7 +32,7 @@ from ..models import (
     Zone,
 )
 from ..search import booth_search_text
-from .base import audit, links, not_allowed, text
+from .base import audit, links, not_allowed, text, touch_public
 
 EVENT_FIELDS = (
     "title",
@@ -131,7 +134,103 @@ def create_event(actor: Actor, host: Organization, **fields) -> Event:
     return event
 
 
+def _named(meetings: list[MeetingRequest], limit: int = 5) -> str:
+    names = [
+        _("%(a)s and %(b)s at %(when)s")
+        % {
+            "a": m.requester.name or m.requester.organization.name,
+            "b": m.recipient.name or m.recipient.organization.name,
+            "when": timezone.localtime(m.starts_at).strftime("%m-%d %H:%M")
+            if m.starts_at
+            else m.slot,
+        }
+        for m in meetings[:limit]
+    ]
+    if len(meetings) > limit:
+        names.append(_("and %(n)s more") % {"n": len(meetings) - limit})
+    return "; ".join(names)
+
+
+def _check_rules_keep_placements(event: Event) -> list[MeetingRequest]:
+    """``event`` carries the new dates and meeting rules. Published meetings must keep their
+    slot (same start and end), their table count per slot and each party's cap; sessions must
+    stay on days of the event. Refuses naming what would break; returns the draft placements
+    that no longer fit (they go back to unplaced)."""
+    slots = {s.id: s for s in event_slots(event)}
+    placed = list(
+        MeetingRequest.objects.filter(
+            event=event,
+            state=MeetingState.ACCEPTED,
+            placement__in=[Placement.DRAFT, Placement.PUBLISHED],
+        )
+        .select_related("requester__organization", "recipient__organization")
+        .order_by("starts_at", "id")
+    )
+
+    def fits(m: MeetingRequest) -> bool:
+        slot = slots.get(m.slot)
+        return slot is not None and (slot.start, slot.end) == (m.starts_at, m.ends_at)
+
+    published = [m for m in placed if m.placement == Placement.PUBLISHED]
+    lost = [m for m in published if not fits(m)]
+    if lost:
+        raise EventError(
+            "breaks_meetings",
+            _("Published meetings would lose their time slot: %(names)s.")
+            % {"names": _named(lost)},
+            field="meeting_days",
+        )
+    per_slot: dict[str, list[MeetingRequest]] = defaultdict(list)
+    for m in published:
+        per_slot[m.slot].append(m)
+    crowded = [m for group in per_slot.values() if len(group) > event.tables for m in group]
+    if crowded:
+        raise EventError(
+            "breaks_meetings",
+            _("%(n)s tables are fewer than the published meetings in one slot: %(names)s.")
+            % {"n": event.tables, "names": _named(crowded)},
+            field="tables",
+        )
+    if event.max_meetings is not None:
+        per_party: dict[int, list[MeetingRequest]] = defaultdict(list)
+        for m in published:
+            per_party[m.requester_id].append(m)
+            per_party[m.recipient_id].append(m)
+        over = [
+            (group[0].requester if group[0].requester_id == pid else group[0].recipient)
+            for pid, group in per_party.items()
+            if len(group) > event.max_meetings
+        ]
+        if over:
+            raise EventError(
+                "breaks_meetings",
+                _("These participants already have more published meetings than %(n)s: %(names)s.")
+                % {
+                    "n": event.max_meetings,
+                    "names": "、".join(r.name or r.organization.name for r in over[:5]),
+                },
+                field="max_meetings",
+            )
+    outside = [
+        s
+        for s in Session.objects.filter(event=event).order_by("starts_at", "id")
+        if not event.starts_on <= timezone.localtime(s.starts_at).date() <= event.ends_on
+    ]
+    if outside:
+        raise EventError(
+            "sessions_outside",
+            _("These sessions would no longer be on a day of the event: %(names)s.")
+            % {"names": "、".join(s.title for s in outside[:5])},
+            field="starts_on",
+        )
+    return [m for m in placed if m.placement == Placement.DRAFT and not fits(m)]
+
+
 def update_event(actor: Actor, event: Event, **fields) -> Event:
+    """Change the event's dates, venue, online address, host units and meeting rules, with the
+    checks of ``create_event``; refused when published meetings or sessions would no longer
+    fit (named in the message). Draft placements that no longer fit go back to unplaced (the
+    organiser runs the scheduler again)."""
     _check_organizer(actor, event)
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
@@ -144,8 +243,20 @@ def update_event(actor: Actor, event: Event, **fields) -> Event:
             setattr(locked, name, values[name])
         changes = changes_between(_plain(before), _plain(snapshot(locked, EVENT_FIELDS)))
         if changes:
+            dropped = _check_rules_keep_placements(locked)
             locked.save(update_fields=list(changes))
-            audit(actor, "event_updated", locked, changes=changes)
+            if dropped:
+                MeetingRequest.objects.filter(pk__in=[m.pk for m in dropped]).update(
+                    placement=Placement.NONE, slot="", starts_at=None, ends_at=None, table=None
+                )
+            audit(
+                actor,
+                "event_updated",
+                locked,
+                changes=changes,
+                context={"drafts_unplaced": [m.pk for m in dropped]} if dropped else None,
+            )
+            touch_public(locked.pk)
     return locked
 
 
@@ -161,6 +272,7 @@ def set_event_state(actor: Actor, event: Event, state: str) -> Event:
         locked.state = state
         locked.save(update_fields=["state"])
         audit(actor, "event_state", locked, changes={"state": [before, state]})
+        touch_public(locked.pk)
     return locked
 
 
@@ -172,6 +284,7 @@ def add_block(actor: Actor, event: Event, *, title: str, position: int = 0) -> P
     with transaction.atomic():
         block = ProgrammeBlock.objects.create(event=event, title=title, position=position)
         audit(actor, "block_created", block, context={"event": event.pk})
+        touch_public(event.pk)
     return block
 
 
@@ -197,6 +310,7 @@ def add_forum(
             event=event, block=block, kind=kind, title=title, position=position
         )
         audit(actor, "forum_created", forum, context={"event": event.pk})
+        touch_public(event.pk)
     return forum
 
 
@@ -210,6 +324,7 @@ def add_speaker(
     with transaction.atomic():
         speaker = Speaker.objects.create(event=event, name=name, affiliation=affiliation, bio=bio)
         audit(actor, "speaker_created", speaker, context={"event": event.pk})
+        touch_public(event.pk)
     return speaker
 
 
@@ -277,6 +392,7 @@ def add_session(actor: Actor, event: Event, *, speakers=(), **fields) -> Session
             session,
             context={"event": event.pk, "speakers": [s.pk for s in speakers]},
         )
+        touch_public(event.pk)
     return session
 
 
@@ -325,6 +441,7 @@ def save_timetable(actor: Actor, event: Event, *, day: dt.date, rows: list[dict]
                 session = Session.objects.create(event=event, **values)
                 audit(actor, "session_created", session, context={"event": event.pk})
             out.append(session)
+        touch_public(event.pk)
     return out
 
 
@@ -370,6 +487,7 @@ def add_hall(actor: Actor, event: Event, *, name: str, description: str = "", po
             event=event, name=name, description=description, position=position
         )
         audit(actor, "hall_created", hall, context={"event": event.pk})
+        touch_public(event.pk)
     return hall
 
 
@@ -379,6 +497,7 @@ def add_zone(actor: Actor, hall: Hall, *, name: str, cluster=None) -> Zone:
     with transaction.atomic():
         zone = Zone.objects.create(hall=hall, name=name, cluster=cluster)
         audit(actor, "zone_created", zone, context={"hall": hall.pk})
+        touch_public(hall.event_id)
     return zone
 
 
@@ -398,6 +517,7 @@ def assign_booth(actor: Actor, zone: Zone, *, code: str, exhibitor: Organization
                 booth,
                 context={"event": event.pk, "exhibitor": exhibitor.pk, "code": code},
             )
+            touch_public(event.pk)
     except IntegrityError:
         raise EventError(
             "booth_taken",

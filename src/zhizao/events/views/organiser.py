@@ -55,6 +55,28 @@ def event_new(request):
 
 
 @login_required
+def event_edit(request, pk):
+    """The organiser changes the event after creation: dates, venue and online address, host
+    units, meeting rules; refused (and named) when published meetings would break."""
+    event = access.access_event(request.membership, pk, organize=True)
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(actor_for_request(request), event, **form.values())
+        except EventError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("events:organize", pk=event.pk)
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "event": event},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
 def organize(request, pk):
     event = access.access_event(request.membership, pk, organize=True)
     actor = actor_for_request(request)
