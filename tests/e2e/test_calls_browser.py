@@ -27,6 +27,7 @@ from tests.factories import actor_for
 from zhizao.calls.models import Application, Objection
 from zhizao.calls.services import applications as app_services
 from zhizao.calls.services import formal, nominations, publicity
+from zhizao.common.audit import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -131,6 +132,8 @@ def test_objection_filed_and_answered(
     expect(page.get_by_test_id("publicity-list")).to_contain_text("离散制造自适应排产系统")
     expect(page.get_by_role("link", name="登录后提出异议。")).to_be_visible()
 
+    # 实名核验: only a verified identity may file a signed objection
+    publicity.set_identity_verified(SYSTEM, other_enterprise_user, verified=True, real_name="赵六")
     log_in(page, live_server, "other")
     page.goto(f"{live_server.url}/calls/{call.pk}/publicity/")
     page.get_by_label("署名（真实姓名）").fill("赵六")
@@ -143,6 +146,9 @@ def test_objection_filed_and_answered(
     switch_user(page, live_server, "office")
     page.goto(f"{live_server.url}/calls/{call.pk}/publicity/")
     page.get_by_test_id("objections").get_by_role("link").click()
+    # the objector stays hidden until an officer takes the objection up
+    expect(page.get_by_test_id("objector-hidden")).to_be_visible()
+    page.get_by_test_id("take-up").click()
     expect(page.get_by_test_id("objector")).to_contain_text("赵六")
     page.get_by_label("答复").fill("经核实，数据以第三方检测报告为准，维持公示结果。")
     page.get_by_role("button", name="答复").click()
