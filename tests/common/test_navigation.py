@@ -27,6 +27,7 @@ def test_every_app_registers_its_entries_and_common_names_none_of_them():
         "audit_log",
         "calls:calendar",
         "calls:call_list",
+        "classroom:catalogue",
         "diagnosis:home",
         "events:event_list",
         "home",
@@ -62,6 +63,7 @@ def test_operator_sees_the_entries_of_its_role_in_order(client, operator):
         ("Calls and selections", False),
         ("Working-day calendar", False),
         ("Events and expo", False),
+        ("Cloud classroom", False),
         ("Dashboards", False),
         ("Monthly reports", False),
         ("Imports", False),
@@ -88,6 +90,7 @@ def test_enterprise_sees_its_own_pages_and_not_the_operators(client, enterprise_
         ("Supply and demand", False),
         ("Calls and selections", False),
         ("Events and expo", False),
+        ("Cloud classroom", False),
         ("API", False),
     ]
 
