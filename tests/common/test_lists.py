@@ -123,8 +123,6 @@ EXCEPTIONS = {
             "calls:catalogue_detail",
             "review:expert_list",
             "review:my_assignments",
-            "insights:report_list",
-            "insights:report_new",
             "insights:records",
         )
     },
@@ -203,6 +201,8 @@ def test_the_converted_lists_are_these():
         "audit_log",
         "calls:call_list",
         "diagnosis:home",
+        "insights:report_list",
+        "insights:report_new",
         "matchmaking:challenge_list",
         "matchmaking:challenge_public_list",
         "matchmaking:demand_list",
