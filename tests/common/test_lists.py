@@ -104,8 +104,6 @@ EXCEPTIONS = {
         "the enterprise's evaluation of every policy item (the calculator), grouped by policy; "
         "not a stored list"
     ),
-    "policies:scan_list": "still cut off at the latest 100 scans: to convert next",
-    "policies:public_name_lists": "still cut off at the latest 100 name lists: to convert next",
     "policies:my_benefits": "an enterprise's own name-list entries (a few a year)",
     "policies:my_recognitions": "an enterprise's own titles (a few), with add and remove forms",
     **{
@@ -210,6 +208,8 @@ def test_the_converted_lists_are_these():
         "matchmaking:offering_list",
         "policies:policy_list",
         "policies:project_list",
+        "policies:public_name_lists",
+        "policies:scan_list",
         "registry:import_list",
         "review:round_list",
     ]
