@@ -91,10 +91,6 @@ EXCEPTIONS = {
     "registry:import_detail": (
         "the page of one import: its problems a page at a time, exported by registry:import_errors"
     ),
-    "diagnosis:campaign_list": (
-        "a few campaigns per year, each with its progress counts; the campaign's targets are "
-        "exported by diagnosis:campaign_export"
-    ),
     "diagnosis:campaign_detail": (
         "the page of one campaign: its targets a page at a time, exported by "
         "diagnosis:campaign_export"
@@ -198,6 +194,7 @@ def test_the_converted_lists_are_these():
         "accounts:user_list",
         "audit_log",
         "calls:call_list",
+        "diagnosis:campaign_list",
         "diagnosis:home",
         "insights:report_list",
         "insights:report_new",
