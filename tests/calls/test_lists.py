@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.common.list_support import names, query_count, read_csv, read_xlsx
 from tests.factories import PASSWORD, make_organization
-from zhizao.calls.models import Call
+from zhizao.calls.models import Call, Catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +130,80 @@ def test_the_call_list_has_a_constant_query_count(as_operator, calls, office_org
         )
     assert len(names(as_operator, CALLS, lambda c: c.pk, **params)) == 3
     assert query_count(as_operator, CALLS, **params) == one
+
+
+# --- catalogues ---------------------------------------------------------------------------------
+
+CATALOGUES = "/calls/catalogues/"
+
+
+@pytest.fixture
+def catalogues(office_org):
+    city = make_organization(
+        name="常州市工业和信息化局", kind="government", region="320400", industry=None
+    )
+    return {
+        "advance": Catalogue.objects.create(
+            title="2025年度智能制造十大科技进展",
+            kind="tech_advance",
+            year=2025,
+            publisher=office_org,
+            reference="苏工信〔2025〕88号",
+            published_on=dt.date(2025, 12, 20),
+        ),
+        "factory": Catalogue.objects.create(
+            title="2026年常州市智能工厂名单",
+            kind="smart_factory",
+            year=2026,
+            publisher=city,
+            published_on=dt.date(2026, 3, 1),
+        ),
+        "workshop": Catalogue.objects.create(
+            title="2026年示范车间名单",
+            kind="demo_workshop",
+            year=2026,
+            publisher=office_org,
+            published_on=dt.date(2026, 5, 1),
+        ),
+    }
+
+
+def test_catalogues_filter_and_sort_with_exact_rows(client, catalogues):
+    def rows(**params):
+        return names(client, CATALOGUES, lambda c: c.title, **params)
+
+    A, F, W = "2025年度智能制造十大科技进展", "2026年常州市智能工厂名单", "2026年示范车间名单"
+    assert rows() == [W, F, A]  # public: no login
+    assert rows(q="88号") == [A]  # the document number
+    assert rows(q="常州市工业") == [F]  # the publisher
+    assert rows(kind="demo_workshop") == [W]
+    assert rows(year="2025") == [A]
+    assert rows(sort="published") == [A, F, W]
+    assert rows(sort="year") == [A, F, W]
+
+
+def test_catalogues_export_with_labels(client, catalogues):
+    client.cookies["django_language"] = "en"
+    rows = read_csv(client.get(CATALOGUES, {"export": "csv", "year": "2025"}))
+    assert rows == [
+        ["Catalogue", "Kind", "Year", "Published by", "Document number", "Published"],
+        [
+            "2025年度智能制造十大科技进展",
+            "Technology advances of the year (十大科技进展)",
+            "2025",
+            "江苏省工业和信息化厅",
+            "苏工信〔2025〕88号",
+            "2025-12-20",
+        ],
+    ]
+    sheet = read_xlsx(client.get(CATALOGUES, {"export": "xlsx", "kind": "smart_factory"}))
+    assert [r[0] for r in sheet] == ["Catalogue", "2026年常州市智能工厂名单"]
+
+
+def test_the_catalogue_list_has_a_constant_query_count(client, catalogues, office_org):
+    params = {"sort": "published", "year": "2025"}
+    query_count(client, CATALOGUES, **params)
+    one = query_count(client, CATALOGUES, **params)
+    Catalogue.objects.update(year=2025)
+    assert len(names(client, CATALOGUES, lambda c: c.pk, **params)) == 3
+    assert query_count(client, CATALOGUES, **params) == one

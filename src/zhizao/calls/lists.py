@@ -49,3 +49,28 @@ CALLS = ListSpec(
         Column(_("Updated"), lambda c: _when(c.updated_at)),
     ),
 )
+
+
+CATALOGUES = ListSpec(
+    name="calls-catalogues",
+    title=_("Catalogues"),
+    search=("title", "reference", "publisher__name"),
+    search_placeholder=_("Title, document number or publisher"),
+    filters=(
+        Choice("kind", KIND, "kind", CallKind.choices, all_label=_("All kinds")),
+        Choice("year", _("Year"), "year", year_choices, all_label=_("All years")),
+    ),
+    sorts=(
+        Sort("year", _("Year"), ("year", "published_on")),
+        Sort("published", _("Published"), ("published_on",)),
+    ),
+    default_sort="-year",
+    columns=(
+        Column(_("Catalogue"), lambda c: c.title),
+        Column(KIND, lambda c: c.get_kind_display()),
+        Column(_("Year"), lambda c: c.year),
+        Column(_("Published by"), lambda c: c.publisher.name),
+        Column(_("Document number"), lambda c: c.reference),
+        Column(_("Published"), lambda c: c.published_on.isoformat()),
+    ),
+)
