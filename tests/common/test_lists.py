@@ -80,20 +80,12 @@ EXCEPTIONS = {
         "page size, and the audited CSV/XLSX export with optional contacts "
         "(registry:organization_export)"
     ),
-    "registry:name_change_list": (
-        "a review queue: the pending requests oldest first, each with its approve/reject "
-        "form, and the 20 latest decisions; nothing to search or export"
-    ),
     "registry:chain_list": (
         "the chain overview: each chain with its weak-link assessment, a handful of rows "
         "assessed together (chain_assessments); not a record list"
     ),
     "registry:import_detail": (
         "the page of one import: its problems a page at a time, exported by registry:import_errors"
-    ),
-    "diagnosis:campaign_list": (
-        "a few campaigns per year, each with its progress counts; the campaign's targets are "
-        "exported by diagnosis:campaign_export"
     ),
     "diagnosis:campaign_detail": (
         "the page of one campaign: its targets a page at a time, exported by "
@@ -104,8 +96,6 @@ EXCEPTIONS = {
         "the enterprise's evaluation of every policy item (the calculator), grouped by policy; "
         "not a stored list"
     ),
-    "policies:scan_list": "still cut off at the latest 100 scans: to convert next",
-    "policies:public_name_lists": "still cut off at the latest 100 name lists: to convert next",
     "policies:my_benefits": "an enterprise's own name-list entries (a few a year)",
     "policies:my_recognitions": "an enterprise's own titles (a few), with add and remove forms",
     **{
@@ -117,16 +107,11 @@ EXCEPTIONS = {
             "events:meetings",
             "events:registrations",
             "events:leads",
-            "calls:call_list",
             "calls:nominations",
             "calls:formal_review",
-            "calls:catalogue_list",
             "calls:catalogue_detail",
             "review:expert_list",
-            "review:round_list",
             "review:my_assignments",
-            "insights:report_list",
-            "insights:report_new",
             "insights:records",
         )
     },
@@ -203,7 +188,12 @@ def test_the_converted_lists_are_these():
     assert sorted(n for n in LIST_PAGES if spec_of(routes[n]) is not None) == [
         "accounts:user_list",
         "audit_log",
+        "calls:call_list",
+        "calls:catalogue_list",
+        "diagnosis:campaign_list",
         "diagnosis:home",
+        "insights:report_list",
+        "insights:report_new",
         "matchmaking:challenge_list",
         "matchmaking:challenge_public_list",
         "matchmaking:demand_list",
@@ -211,7 +201,11 @@ def test_the_converted_lists_are_these():
         "matchmaking:offering_list",
         "policies:policy_list",
         "policies:project_list",
+        "policies:public_name_lists",
+        "policies:scan_list",
         "registry:import_list",
+        "registry:name_change_list",
+        "review:round_list",
     ]
 
 

@@ -18,7 +18,7 @@ from zhizao.common.lists import (
 )
 from zhizao.registry.selectors import industry_filter_choices, region_filter_choices
 
-from .enums import AssessmentKind, AssessmentState
+from .enums import AssessmentKind, AssessmentState, CampaignState
 
 
 def _level_choices():
@@ -68,5 +68,34 @@ ASSESSMENTS = ListSpec(
         Column(_("Level"), lambda a: a.level),
         Column(_("Provider"), lambda a: a.provider.name if a.provider else ""),
         Column(_("Updated"), lambda a: timezone.localtime(a.updated_at).strftime("%Y-%m-%d %H:%M")),
+    ),
+)
+
+
+CAMPAIGNS = ListSpec(
+    name="diagnosis-campaigns",
+    title=_("Diagnosis campaigns"),
+    search=("name", "description"),
+    search_placeholder=_("Name or description"),
+    filters=(
+        Choice("state", _("State"), "state", CampaignState.choices, all_label=_("All states")),
+        DateRange("deadline", _("Deadline"), "deadline", datetime=False),
+    ),
+    sorts=(
+        Sort("created", _("Created"), ("created_at",)),
+        Sort("deadline", _("Deadline"), ("deadline",)),
+        Sort("budget", _("Budget"), ("budget_yuan",)),
+    ),
+    default_sort="-created",
+    # the view annotates the progress counts (n_targets, n_planned, n_reported)
+    columns=(
+        Column(_("Campaign"), lambda c: c.name),
+        Column(_("State"), lambda c: c.get_state_display()),
+        Column(_("Budget (yuan)"), lambda c: c.budget_yuan),
+        Column(_("Price per diagnosis (yuan)"), lambda c: c.price_yuan),
+        Column(_("Targets"), lambda c: c.n_targets),
+        Column(_("Planned"), lambda c: c.n_planned),
+        Column(_("Reported"), lambda c: c.n_reported),
+        Column(_("Deadline"), lambda c: c.deadline.isoformat() if c.deadline else ""),
     ),
 )

@@ -454,29 +454,29 @@ def report_pdf(request, pk):
 
 
 @login_required
+@list_page(lists.CAMPAIGNS)
 def campaign_list(request):
     membership = request.membership
-    campaigns = (
-        access.campaigns_for(membership)
-        .annotate(
-            n_targets=Count("targets", distinct=True),
-            n_planned=Count(
-                "targets", filter=~Q(targets__state=TargetState.UNASSIGNED), distinct=True
-            ),
-            n_reported=Count(
-                "targets", filter=Q(targets__state=TargetState.REPORTED), distinct=True
-            ),
-        )
-        .order_by("-created_at")
+    campaigns = access.campaigns_for(membership).annotate(
+        n_targets=Count("targets", distinct=True),
+        n_planned=Count("targets", filter=~Q(targets__state=TargetState.UNASSIGNED), distinct=True),
+        n_reported=Count("targets", filter=Q(targets__state=TargetState.REPORTED), distinct=True),
     )
     if not (
         roles.is_operator(membership) or roles.role_of(membership) in (Role.OFFICER, Role.PROVIDER)
     ):
         raise Http404
+    listing = lists.CAMPAIGNS.run(request, campaigns)
+    if listing.response:
+        return listing.response
     return render(
         request,
         "diagnosis/campaign_list.html",
-        {"campaigns": campaigns, "is_operator": roles.is_operator(membership)},
+        {
+            **listing.context(),
+            "campaigns": listing.page_obj.object_list,
+            "is_operator": roles.is_operator(membership),
+        },
     )
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts.middleware import membership_optional
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
 from zhizao.registry.models import Region
 from zhizao_core.insights import month_label
 
-from . import access, exporters, rendering, services
+from . import access, exporters, lists, rendering, services
 from .errors import InsightsError
 from .forms import (
     ActivityForm,
@@ -267,17 +267,18 @@ def jurisdiction_edit(request, pk):
 
 
 @login_required
+@list_page(lists.REPORTS)
 def report_list(request):
     access.access_scope(request.membership)
-    reports = access.reports_for(request.membership).order_by("-month", "-id")
-    paginator = Paginator(reports, 25)
-    page = paginator.get_page(request.GET.get("page"))
+    listing = lists.REPORTS.run(request, access.reports_for(request.membership))
+    if listing.response:
+        return listing.response
     return render(
         request,
         "insights/report_list.html",
         {
-            "page_obj": page,
-            "reports": page.object_list,
+            **listing.context(),
+            "reports": listing.page_obj.object_list,
             "can_edit": access.can_edit_reports(request.membership),
             "form": NewReportForm(),
         },
@@ -286,6 +287,7 @@ def report_list(request):
 
 @login_required
 @require_POST
+@list_page(lists.REPORTS)
 def report_new(request):
     if not access.can_edit_reports(request.membership):
         raise Http404
@@ -304,12 +306,17 @@ def report_new(request):
                 form.add_error(error.field, error.message)
             else:
                 return redirect("insights:report_detail", pk=report.pk)
-    reports = access.reports_for(request.membership).order_by("-month", "-id")
-    page = Paginator(reports, 25).get_page(1)
+    # the list's first page under the form (a POST has no list parameters)
+    listing = lists.REPORTS.run(request, access.reports_for(request.membership))
     return render(
         request,
         "insights/report_list.html",
-        {"page_obj": page, "reports": page.object_list, "can_edit": True, "form": form},
+        {
+            **listing.context(),
+            "reports": listing.page_obj.object_list,
+            "can_edit": True,
+            "form": form,
+        },
         status=400,
     )
 

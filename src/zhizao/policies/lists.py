@@ -1,14 +1,16 @@
-"""The policies lists as ``common/lists.py`` specs: policies and transformation projects."""
+"""The policies lists as ``common/lists.py`` specs: policies, transformation projects, the
+officers' scans and the announced name lists."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Region, Sort
 from zhizao.registry.selectors import region_filter_choices
 
-from .enums import PolicyLevel, PolicyState, ProjectKind, ProjectStatus
+from .enums import NameListState, PolicyLevel, PolicyState, ProjectKind, ProjectStatus, ScanState
 
 
 def _day(value):
@@ -89,5 +91,81 @@ PROJECTS = ListSpec(
         Column(_("Completion date"), lambda p: _day(p.completion_date)),
         Column(_("Total investment (yuan)"), lambda p: p.total_investment_yuan),
         Column(_("Loans"), lambda p: p.n_loans),
+    ),
+)
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+SCANS = ListSpec(
+    name="policies-scans",
+    title=_("Proactive scans"),
+    search=("item_version__item__name", "item_version__item__policy__title"),
+    search_placeholder=_("Item or policy"),
+    filters=(
+        Choice("state", _("State"), "state", ScanState.choices, all_label=_("All states")),
+        DateRange("as_of", _("As of"), "as_of", datetime=False),
+        DateRange("started", _("Started"), "created_at"),
+    ),
+    sorts=(
+        Sort("started", _("Started"), ("created_at",)),
+        Sort("eligible", _("Eligible"), ("eligible_count",)),
+        Sort("total", _("Total"), ("total_yuan",)),
+    ),
+    default_sort="-started",
+    columns=(
+        Column(_("Policy"), lambda s: s.item_version.item.policy.title),
+        Column(_("Item"), lambda s: s.item_version.item.name),
+        Column(_("Version"), lambda s: s.item_version.number),
+        Column(_("As of"), lambda s: _day(s.as_of)),
+        Column(_("State"), lambda s: s.get_state_display()),
+        Column(_("Evaluated"), lambda s: s.evaluated),
+        Column(_("Eligible"), lambda s: s.eligible_count),
+        Column(_("Cannot tell"), lambda s: s.unknown_count),
+        Column(_("Excluded by credit"), lambda s: s.excluded_count),
+        Column(_("Total (yuan)"), lambda s: s.total_yuan),
+        Column(_("Started"), lambda s: _when(s.created_at)),
+        Column(_("Finished"), lambda s: _when(s.finished_at)),
+    ),
+)
+
+PUBLIC_NAME_LIST_STATES = [
+    (s.value, s.label) for s in (NameListState.ANNOUNCED, NameListState.FINAL)
+]
+
+# Announced lists show only what was frozen when they were announced (``freeze_announcement``).
+PUBLIC_NAME_LISTS = ListSpec(
+    name="policies-public-name-lists",
+    title=_("Announced name lists (公示)"),
+    search=(
+        "title",
+        "announced_policy_title",
+        "announced_item_name",
+        "announced_doc_number",
+        "announced_issuing_unit",
+    ),
+    search_placeholder=_("Name list, policy, document number or issuing unit"),
+    filters=(
+        Choice("state", _("State"), "state", PUBLIC_NAME_LIST_STATES, all_label=_("All states")),
+        DateRange("announced", _("Announced on"), "announced_at"),
+    ),
+    sorts=(
+        Sort("announced", _("Announced on"), ("announced_at",)),
+        Sort("objections", _("Objections until"), ("objection_until",)),
+    ),
+    default_sort="-announced",
+    columns=(
+        Column(_("Name list"), lambda n: n.title),
+        Column(_("Policy"), lambda n: n.announced_policy_title),
+        Column(_("Document number"), lambda n: n.announced_doc_number),
+        Column(_("Issuing unit"), lambda n: n.announced_issuing_unit),
+        Column(_("Item"), lambda n: n.announced_item_name),
+        Column(_("State"), lambda n: n.get_state_display()),
+        Column(
+            _("Announced on"), lambda n: _day(n.announced_at and timezone.localdate(n.announced_at))
+        ),
+        Column(_("Objections until"), lambda n: _day(n.objection_until)),
     ),
 )

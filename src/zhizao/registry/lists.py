@@ -4,6 +4,7 @@ came first and are complete; the import list is built on the shared machinery.""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,4 +44,46 @@ IMPORTS = ListSpec(
         Column(_("Finished"), lambda b: _when(b.finished_at)),
     ),
     personal_data=True,  # the user names of who imported
+)
+
+
+def _requester(r):
+    if r.import_batch_id:
+        return str(_("Import"))
+    user = r.requested_by
+    return (user.display_name or user.username) if user else ""
+
+
+# The pending name changes, oldest first (a review queue); the view passes only pending ones.
+NAME_CHANGES = ListSpec(
+    name="registry-name-changes",
+    title=_("Name changes"),
+    search=("old_name", "new_name", "organization__uscc", "reason"),
+    search_placeholder=_("Name, credit code or reason"),
+    filters=(
+        Choice(
+            "source",
+            _("Requested by"),
+            "import_batch",
+            (("import", _("An import")), ("member", _("The organisation"))),
+            all_label=_("Anyone"),
+            lookup=lambda v: Q(import_batch__isnull=v != "import"),
+        ),
+        DateRange("requested", _("Requested"), "requested_at"),
+    ),
+    sorts=(
+        Sort("requested", _("Requested"), ("requested_at",)),
+        Sort("name", _("Current name"), ("organization__name_sort",)),
+    ),
+    default_sort="requested",
+    personal_data=True,  # who asked
+    page_size=50,
+    columns=(
+        Column(_("Unified social credit code"), lambda r: r.organization.uscc),
+        Column(_("Current name"), lambda r: r.old_name),
+        Column(_("New name"), lambda r: r.new_name),
+        Column(_("Reason"), lambda r: r.reason),
+        Column(_("Requested"), lambda r: _when(r.requested_at)),
+        Column(_("Requested by"), _requester),
+    ),
 )

@@ -387,23 +387,24 @@ class NameChangeListView(ActingMixin, View):
     """The operators' queue of name changes: pending ones to approve or reject, and the latest
     decisions."""
 
+    list_spec = lists.NAME_CHANGES
+
     def get(self, request):
         if not access.can_review_name_changes(request.membership):
             raise Http404
-        pending = access.name_changes_for(request.membership)
+        listing = lists.NAME_CHANGES.run(request, access.name_changes_for(request.membership))
+        if listing.response:
+            return listing.response
         decided = list(
             access.name_changes_for(request.membership, state=NameChangeState.APPROVED)[:20]
         ) + list(access.name_changes_for(request.membership, state=NameChangeState.REJECTED)[:20])
         decided.sort(key=lambda r: (r.decided_at, r.pk), reverse=True)
-        paginator = Paginator(pending, 50)
-        page = paginator.get_page(request.GET.get("page"))
         return render(
             request,
             "registry/name_change_list.html",
             {
-                "page_obj": page,
-                "paginator": paginator,
-                "requests": page.object_list,
+                **listing.context(),
+                "requests": listing.page_obj.object_list,
                 "decided": decided[:20],
             },
         )

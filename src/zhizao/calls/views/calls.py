@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 from zhizao.registry.models import Organization
 
-from .. import access
+from .. import access, lists
 from ..eligibility import check_eligibility, describe_eligibility
 from ..enums import STAGE_ORDER, StageKind
 from ..errors import CallError
@@ -25,20 +26,24 @@ from ..forms import CallCreateForm, CallSettingsForm, FieldForm
 from ..models import CallCategory
 from ..selectors import call_counts, quota_left
 from ..services import calls as services
-from .common import done, paginate, parse_local
+from .common import done, parse_local
 
 
 @login_required
+@list_page(lists.CALLS)
 def call_list(request):
     membership = request.membership
-    page = paginate(request, access.calls_for(membership).order_by("-year", "-id"))
+    listing = lists.CALLS.run(request, access.calls_for(membership))
+    if listing.response:
+        return listing.response
+    page = listing.page_obj
     counts = call_counts([c.pk for c in page.object_list])
     mine = access.applications_for(membership).filter(applicant_id=membership.organization_id)
     return render(
         request,
         "calls/call_list.html",
         {
-            "page_obj": page,
+            **listing.context(),
             "calls": [(c, sum(counts.get(c.pk, {}).values())) for c in page.object_list],
             "mine": mine.order_by("-id")[:20],
             "can_create": access.can_create_call(membership),

@@ -24,11 +24,12 @@ from zhizao.accounts.models import User
 from zhizao.accounts.roles import is_operator
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
+from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
 from zhizao.common.validators import validate_search_query
 from zhizao_core.text.normalize import normalize_search_text
 
-from .. import access
+from .. import access, lists
 from ..calendar import work_calendar
 from ..enums import CalendarDayKind, ObjectionState
 from ..errors import CallError
@@ -191,9 +192,18 @@ def catalogue_publish(request, pk):
 
 
 @membership_optional
+@list_page(lists.CATALOGUES)
 def catalogue_list(request):
-    catalogues_ = access.catalogues_for(getattr(request, "membership", None))
-    return render(request, "calls/catalogue_list.html", {"catalogues": list(catalogues_)})
+    listing = lists.CATALOGUES.run(
+        request, access.catalogues_for(getattr(request, "membership", None))
+    )
+    if listing.response:
+        return listing.response
+    return render(
+        request,
+        "calls/catalogue_list.html",
+        {**listing.context(), "catalogues": listing.page_obj.object_list},
+    )
 
 
 def _entries(catalogue, q: str):

@@ -13,11 +13,13 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts.middleware import membership_optional
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
 
 from .. import access
 from ..enums import Eligibility, EntryState, NameListState
 from ..errors import PolicyError
+from ..lists import PUBLIC_NAME_LISTS
 from ..models import Decision, NameListEntry
 from ..services import namelists, payments
 
@@ -111,10 +113,15 @@ def entry_exclude(request, pk):
 
 
 @membership_optional
+@list_page(PUBLIC_NAME_LISTS)
 def public_name_lists(request):
-    lists = paginate(request, access.public_name_lists().order_by("-announced_at", "-id"))
+    listing = PUBLIC_NAME_LISTS.run(request, access.public_name_lists())
+    if listing.response:
+        return listing.response
     return render(
-        request, "policies/namelist_public_list.html", {"name_lists": lists, "page_obj": lists}
+        request,
+        "policies/namelist_public_list.html",
+        {**listing.context(), "name_lists": listing.page_obj.object_list},
     )
 
 

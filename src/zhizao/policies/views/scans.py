@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.common.pagination import paginate
+from zhizao.common.lists import list_page
 from zhizao.common.widgets import IsoDateInput
 
 from .. import access, engine
 from ..enums import Eligibility, ScanState
 from ..errors import PolicyError
+from ..lists import SCANS
 from ..models import Decision, PolicyItemVersion
 from ..services import payments, scans
 
@@ -139,14 +140,16 @@ def scan_detail(request, pk):
 
 
 @login_required
+@list_page(SCANS)
 def scan_list(request):
     membership = request.membership
     if not access.can_scan(membership):
         raise Http404
-    rows = (
-        access.scans_for(membership)
-        .filter(sandbox_rule__isnull=True)
-        .order_by("-created_at", "-id")
+    listing = SCANS.run(request, access.scans_for(membership).filter(sandbox_rule__isnull=True))
+    if listing.response:
+        return listing.response
+    return render(
+        request,
+        "policies/scan_list.html",
+        {**listing.context(), "scans": listing.page_obj.object_list},
     )
-    page = paginate(request, rows)
-    return render(request, "policies/scan_list.html", {"scans": page, "page_obj": page})

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.calls.access import calls_for, can_manage_call
 from zhizao.calls.models import Application
+from zhizao.common.lists import list_page
 
-from .. import access, selectors, services
+from .. import access, lists, selectors, services
 from ..adapters import round_applications
 from ..enums import AssignmentState, PanelOutcome, RoundKind, RoundState
 from ..errors import ReviewError
@@ -41,15 +42,22 @@ def _managed_calls(membership):
 
 
 @login_required
+@list_page(lists.ROUNDS)
 def round_list(request):
     membership = request.membership
     if not access.can_see_rounds(membership):
         raise Http404
-    rounds = access.rounds_for(membership).order_by("-created_at", "-id")
+    listing = lists.ROUNDS.run(request, access.rounds_for(membership))
+    if listing.response:
+        return listing.response
     return render(
         request,
         "review/round_list.html",
-        {"rounds": rounds, "can_create": access.can_run_rounds(membership)},
+        {
+            **listing.context(),
+            "rounds": listing.page_obj.object_list,
+            "can_create": access.can_run_rounds(membership),
+        },
     )
 
 

@@ -1,0 +1,41 @@
+"""The insights lists as ``common/lists.py`` specs: the monthly reports — what can be searched,
+filtered, sorted and exported."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhizao.common.lists import ALL_REGIONS, Choice, Column, DateRange, ListSpec, Region, Sort
+from zhizao.registry.selectors import region_filter_choices
+
+from .enums import ReportState
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+REPORTS = ListSpec(
+    name="insights-reports",
+    title=_("Monthly reports"),
+    search=("title", "summary", "plan"),
+    search_placeholder=_("Title, summary or plan"),
+    filters=(
+        Choice("state", _("State"), "state", ReportState.choices, all_label=_("All states")),
+        Region("region", _("Region"), "scope__code", region_filter_choices),
+        DateRange("month", _("Month"), "month", datetime=False),
+    ),
+    sorts=(
+        Sort("month", _("Month"), ("month",)),
+        Sort("updated", _("Updated"), ("updated_at",)),
+    ),
+    default_sort="-month",
+    columns=(
+        Column(_("Month"), lambda r: r.month.strftime("%Y-%m")),
+        Column(_("Title"), lambda r: r.title),
+        Column(_("Region"), lambda r: r.scope.name if r.scope else str(ALL_REGIONS)),
+        Column(_("State"), lambda r: r.get_state_display()),
+        Column(_("Published"), lambda r: _when(r.published_at)),
+    ),
+)
