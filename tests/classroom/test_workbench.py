@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.classroom.conftest import right_answers
 from tests.factories import actor_for
@@ -19,6 +19,12 @@ from zhizao.classroom.navigation import learner_workbench, society_workbench
 from zhizao.common.navigation import workbench_providers
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def at(days: int, hour: int) -> dt.datetime:

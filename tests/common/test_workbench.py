@@ -155,6 +155,7 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
     assert [(str(f.label), f.value) for f in provider.figures] == [
         ("Demands in your categories", "2"),
         ("Open leads", "3"),
+        ("Courses in progress", "0"),
     ]
     assert reverse("matchmaking:demand_list") in [s.url for s in provider.shortcuts]
     officer = bench(client_for(world, "officer"))
@@ -162,6 +163,7 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
         "Running diagnosis campaigns",
         "Scans (免申即享)",
         "Budgets of published policies",
+        "Courses in progress",
     ]
     assert [a.url for a in officer.actions] == [
         reverse("policies:name_list_detail", args=[o["announced_list"].pk]),
@@ -176,7 +178,10 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
     ]
     for name in ("expert", "society"):
         other = bench(client_for(world, name))
-        assert other.actions == []
+        # the society's course has the enterprise's unanswered rating
+        assert [str(a.kind) for a in other.actions] == (
+            ["Course rating"] if name == "society" else []
+        )
         assert len(other.notes) == 1
         assert [s.url for s in other.shortcuts] == [
             reverse("registry:organization_list"),
@@ -184,6 +189,8 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
                 "registry:organization_detail", args=[membership_of(world, name).organization_id]
             ),
             *([reverse("review:my_assignments")] if name == "expert" else []),
+            reverse("classroom:catalogue"),
+            *([reverse("classroom:my_courses")] if name == "society" else []),
             reverse("matchmaking:challenge_public_list"),
             reverse("policies:public_name_lists"),
         ]
