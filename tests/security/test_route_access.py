@@ -1665,6 +1665,29 @@ TABLE = [
         {"pk": "rating"},
         POST=write(SOC | OP, {"answer": "谢谢"}, ("society", 302)),
     ),
+    page(
+        "classroom:live_classes",
+        {"pk": "course"},
+        GET=SOC | OP,
+        POST=write(
+            SOC | OP,
+            {
+                "title": "直播",
+                "starts_at": "2030-01-08T19:00",
+                "ends_at": "2030-01-08T20:00",
+            },
+            ("society", 302),
+        ),
+    ),
+    page(
+        "classroom:live_recording",
+        {"pk": "live"},
+        POST=write(
+            SOC | OP,
+            lambda w: {f"r{w.live.pk}-recording_link": "https://example.org/r"},
+            ("society", 302),
+        ),
+    ),
     page("classroom:staff", GET=ENT | OP),
     page("classroom:statistics", GET=OP),
     api("api-classroom-courses", GET=MEMBERS),

@@ -33,6 +33,7 @@ PAGES = (
     "my_courses",
     "course_new",
     "course_edit",
+    "live_classes",
     "staff",
     "statistics",
 )
