@@ -133,11 +133,14 @@ def test_a_learner_learns_resumes_passes_and_verifies_the_certificate(
 
     # the certificate: issued, downloaded, verified publicly
     page.goto(f"{base}/classroom/courses/{course.pk}/")
-    page.locator('[data-testid="certificate"]').click()
-    with page.expect_download() as download:
-        page.locator('[data-testid="certificate-pdf"]').click()
-    assert download.value.suggested_filename.endswith(".pdf")
+    with page.expect_download() as issued:
+        page.locator('[data-testid="certificate"]').click()
     certificate = Certificate.objects.get()
+    assert issued.value.suggested_filename == f"certificate-{certificate.code}.pdf"
+    page.goto(f"{base}/classroom/courses/{course.pk}/")
+    with page.expect_download() as again:
+        page.locator('[data-testid="certificate-pdf"]').click()
+    assert again.value.path().read_bytes().startswith(b"%PDF")
     page.context.clear_cookies()
     page.goto(f"{base}/classroom/verify/")
     page.locator('[data-testid="verify-form"] input[name="code"]').fill(certificate.code.lower())
