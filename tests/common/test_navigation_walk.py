@@ -21,7 +21,7 @@ from tests.security.world import build_world
 pytestmark = pytest.mark.django_db
 
 WALKERS = ("anon", "ent_a", "provider", "bank", "officer", "operator", "expert", "society")
-MAX_PAGES = 450  # per role (the classroom live class adds an event): the world is small; a walk that needs more is looping on queries
+MAX_PAGES = 400  # per role: the world is small; a walk that needs more is looping on queries
 SKIP_PREFIXES = ("/static/", "/media/", "/django-admin/", "/i18n/", "/jsi18n/")
 HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]+)"', re.I)
 
