@@ -30,23 +30,23 @@ MEMBERS = ("ent_a", "provider", "bank", "officer", "operator", "expert", "societ
 # notification badge) + the role's providers (DECLARED below) + for operators and officers the
 # registry blocks (overview 8; operators also the recent imports 1).
 DECLARED = {
-    "enterprise": 15,
-    "provider": 6,
-    "bank": 4,
-    "officer": 7,
+    "enterprise": 18,
+    "provider": 9,
+    "bank": 7,
+    "officer": 10,
     "operator": 9,
-    "expert": 2,
-    "society": 0,
+    "expert": 5,
+    "society": 4,
     ANONYMOUS: 0,
 }
 PAGE_QUERIES = {
-    "ent_a": 4 + 15,
-    "provider": 4 + 6,
-    "bank": 4 + 4,
-    "officer": 4 + 7 + 8,
+    "ent_a": 4 + 18,
+    "provider": 4 + 9,
+    "bank": 4 + 7,
+    "officer": 4 + 10 + 8,
     "operator": 4 + 9 + 8 + 1,
-    "expert": 4 + 2,
-    "society": 4,
+    "expert": 4 + 5,
+    "society": 4 + 4,
 }
 
 
@@ -97,6 +97,7 @@ def test_every_role_declares_its_budget():
         "accounts.expert",
         "registry.organization",
         "review.expert",
+        "classroom.learner",
         "matchmaking.public",
         "policies.public",
     ]
@@ -144,6 +145,7 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
         ("Possibly, with more data", "0"),
         ("Published demands", "2"),
         ("Open introductions", "4"),
+        ("Courses in progress", "0"),
     ]
     provider = bench(client_for(world, "provider"))
     assert [a.label for a in provider.actions] == [
@@ -153,6 +155,7 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
     assert [(str(f.label), f.value) for f in provider.figures] == [
         ("Demands in your categories", "2"),
         ("Open leads", "3"),
+        ("Courses in progress", "0"),
     ]
     assert reverse("matchmaking:demand_list") in [s.url for s in provider.shortcuts]
     officer = bench(client_for(world, "officer"))
@@ -160,6 +163,7 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
         "Running diagnosis campaigns",
         "Scans (免申即享)",
         "Budgets of published policies",
+        "Courses in progress",
     ]
     assert [a.url for a in officer.actions] == [
         reverse("policies:name_list_detail", args=[o["announced_list"].pk]),
@@ -174,7 +178,10 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
     ]
     for name in ("expert", "society"):
         other = bench(client_for(world, name))
-        assert other.actions == []
+        # the society's course has the enterprise's unanswered rating
+        assert [str(a.kind) for a in other.actions] == (
+            ["Course rating"] if name == "society" else []
+        )
         assert len(other.notes) == 1
         assert [s.url for s in other.shortcuts] == [
             reverse("registry:organization_list"),
@@ -182,6 +189,8 @@ def test_each_role_sees_its_own_pending_tasks_figures_and_shortcuts(world):
                 "registry:organization_detail", args=[membership_of(world, name).organization_id]
             ),
             *([reverse("review:my_assignments")] if name == "expert" else []),
+            reverse("classroom:catalogue"),
+            *([reverse("classroom:my_courses")] if name == "society" else []),
             reverse("matchmaking:challenge_public_list"),
             reverse("policies:public_name_lists"),
         ]

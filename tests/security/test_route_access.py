@@ -1686,8 +1686,63 @@ TABLE = [
         {"pk": "rating"},
         POST=write(SOC | OP, {"answer": "谢谢"}, ("society", 302)),
     ),
+    page(
+        "classroom:live_classes",
+        {"pk": "course"},
+        GET=SOC | OP,
+        POST=write(
+            SOC | OP,
+            {
+                "title": "直播",
+                "starts_at": "2030-01-08T19:00",
+                "ends_at": "2030-01-08T20:00",
+            },
+            ("society", 302),
+        ),
+    ),
+    page(
+        "classroom:live_recording",
+        {"pk": "live"},
+        POST=write(
+            SOC | OP,
+            lambda w: {f"r{w.live.pk}-recording_link": "https://example.org/r"},
+            ("society", 302),
+        ),
+    ),
     page("classroom:staff", GET=ENT | OP),
     page("classroom:statistics", GET=OP),
+    api("api-classroom-courses", GET=MEMBERS),
+    api("api-classroom-course", {"pk": "course"}, GET=MEMBERS),
+    api("api-classroom-enrol", {"pk": "course"}, POST=write(MEMBERS, {}, ("ent_b", 201))),
+    api("api-classroom-live-classes", {"pk": "course"}, GET=MEMBERS),
+    api("api-classroom-lesson", {"pk": "lesson"}, GET=A | SOC | OP),
+    api("api-classroom-enrolments", GET=MEMBERS),
+    api("api-classroom-enrolment", {"pk": "certificate.enrolment_id"}, GET=A),
+    api(
+        "api-classroom-progress",
+        {"pk": "certificate.enrolment_id"},
+        # the lesson was completed already: progress is not audited
+        POST=write(
+            A, lambda w: {"lesson": w.lesson.pk, "position_seconds": 30}, ("ent_a", 200, False)
+        ),
+    ),
+    api(
+        "api-classroom-quiz",
+        {"pk": "certificate.enrolment_id"},
+        GET=A,
+        POST=write(
+            A,
+            lambda w: {
+                "answers": [
+                    {"question": int(k[1:]), "options": v} for k, v in w.quiz_answers.items()
+                ]
+            },
+            ("ent_a", 200),
+        ),
+    ),
+    api("api-classroom-certificates", GET=MEMBERS),
+    # public: no credentials asked, whoever calls
+    api("api-classroom-certificate-verify", GET=ALL, query="code=ZZZZ-ZZZZ"),
 ]
 ROWS = {row.name: row for row in TABLE}
 

@@ -1,11 +1,14 @@
 """The classroom part of the security world: the member society (``society``) publishes
 ``course`` (a WebM video lesson ``lesson``, a text lesson, a one-question quiz); enterprise A
 (``ent_a``) is enrolled, completed it and holds ``certificate``; its rating ``rating`` is
-unanswered. B, provider, bank, expert and officer are enrolled in nothing."""
+unanswered; ``live`` is a live class held yesterday without its recording. B, provider, bank, expert and officer are enrolled in nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from zhizao.classroom import services
 
@@ -43,3 +46,12 @@ def build_classroom_world(o: dict, actor: dict, society) -> None:
     enrolment.refresh_from_db()
     o["certificate"] = services.issue_certificate(ent, enrolment)
     o["rating"] = services.rate_course(ent, enrolment, stars=4, comment="安全表评价")
+    # a live class held yesterday, its recording not attached yet
+    day = timezone.localdate() - dt.timedelta(days=1)
+    o["live"] = services.schedule_live_class(
+        soc,
+        o["course"],
+        title="安全表直播课",
+        starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(19, 0))),
+        ends_at=timezone.make_aware(dt.datetime.combine(day, dt.time(20, 0))),
+    )

@@ -30,6 +30,7 @@ from rest_framework.views import APIView, set_rollback
 
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.calls.errors import CallError
+from zhizao.classroom.errors import ClassroomError
 from zhizao.common.audit import Actor
 from zhizao.diagnosis.errors import DiagnosisError
 from zhizao.events.errors import EventError
@@ -49,6 +50,7 @@ DOMAIN_ERRORS = (
     EventError,
     CallError,
     ReviewError,
+    ClassroomError,
 )
 
 

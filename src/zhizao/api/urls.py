@@ -58,6 +58,7 @@ urlpatterns = [
     path("policies/", include("zhizao.api.policies.urls")),
     path("matchmaking/", include("zhizao.api.matchmaking.urls")),
     path("events/", include("zhizao.api.events")),
+    path("classroom/", include("zhizao.api.classroom.urls")),
     path("calls/", include("zhizao.api.calls.urls")),
     path("review/", include("zhizao.api.review.urls")),
     path("insights/", include("zhizao.api.insights.urls")),

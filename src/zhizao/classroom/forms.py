@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.validators import search_field
+from zhizao.common.widgets import IsoDateTimeInput
 from zhizao.matchmaking.vocabulary import category_choices
 
 from .enums import CourseLevel
@@ -113,3 +114,34 @@ class AnswerForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Verification code"), max_length=40)
+
+
+class LiveClassForm(forms.Form):
+    title = forms.CharField(label=_("Live class title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=IsoDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=IsoDateTimeInput())
+    online_url = forms.URLField(label=_("Online link"), required=False, max_length=500)
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        required=False,
+        min_value=1,
+        max_value=100000,
+        help_text=_("Leave empty for no limit."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The class must end after it starts."))
+        return data
+
+
+class RecordingForm(forms.Form):
+    recording_link = forms.URLField(label=_("Recording link"), required=False, max_length=500)
+    lesson = forms.ModelChoiceField(
+        label=_("Or a lesson of the course"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].queryset = course.lessons.order_by("position", "id")

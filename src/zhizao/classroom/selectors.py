@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from zhizao.diagnosis.enums import AssessmentKind, AssessmentState
 from zhizao.diagnosis.messages import lang_text
@@ -19,7 +20,7 @@ from zhizao_core.learning import CourseCandidate, Gap, LessonState, course_progr
 from zhizao_core.text import normalize_search_text
 
 from .access import published_courses
-from .models import Certificate, Course, Enrolment, Rating
+from .models import Certificate, Course, Enrolment, Lesson, LessonProgress, LiveClass, Rating
 
 
 def search_filter(query: str) -> Q:
@@ -248,3 +249,47 @@ def subdomain_choices() -> list[tuple[str, str]]:
         return []
     parsed = model.parsed()
     return [(s.id, lang_text(s.name)) for s in parsed.subdomains()]
+
+
+# --- the workbench ---------------------------------------------------------------------------
+
+
+def resume_points(enrolments):
+    """Enrolments annotated with ``resume_lesson``: the lesson whose progress was saved last,
+    else the course's first lesson (None for a course without lessons). One query, newest
+    activity first."""
+    last_saved = LessonProgress.objects.filter(enrolment=OuterRef("pk")).order_by(
+        "-updated_at", "-id"
+    )
+    first = Lesson.objects.filter(course=OuterRef("course_id")).order_by("position", "id")
+    return enrolments.annotate(
+        last_at=Subquery(last_saved.values("updated_at")[:1]),
+        resume_lesson=Coalesce(
+            Subquery(last_saved.values("lesson_id")[:1]),
+            Subquery(first.values("id")[:1]),
+            output_field=BigIntegerField(),
+        ),
+    ).order_by(F("last_at").desc(nulls_last=True), "-created_at", "-id")
+
+
+def upcoming_live_classes(membership, *, now=None):
+    """The live classes still to start of the courses the member is enrolled in, soonest
+    first, with their session and course (one query)."""
+    now = now or timezone.now()
+    return (
+        LiveClass.objects.filter(
+            course__enrolments__user_id=membership.user_id, session__starts_at__gte=now
+        )
+        .select_related("session", "course")
+        .order_by("session__starts_at", "id")
+    )
+
+
+def courses_with_unanswered_ratings(courses):
+    """The courses with ratings not answered yet, as ``.unanswered``, most waiting first."""
+    return (
+        courses.annotate(unanswered=Count("ratings", filter=Q(ratings__answer="")))
+        .filter(unanswered__gt=0)
+        .order_by("-unanswered", "-id")
+        .only("id", "title")
+    )

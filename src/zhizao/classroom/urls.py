@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import learner, media, public, reports, society
+from .views import learner, live, media, public, reports, society
 
 app_name = "classroom"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("manage/<int:pk>/lessons/", society.lesson_new, name="lesson_new"),
     path("manage/<int:pk>/quiz/", society.quiz_edit, name="quiz_edit"),
     path("manage/<int:pk>/state/", society.course_state, name="course_state"),
+    path("manage/<int:pk>/live/", live.live_classes, name="live_classes"),
+    path("live/<int:pk>/recording/", live.live_recording, name="live_recording"),
     path("ratings/<int:pk>/answer/", society.rating_answer, name="rating_answer"),
     # managers and the operator
     path("staff/", reports.staff, name="staff"),

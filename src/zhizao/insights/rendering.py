@@ -33,6 +33,7 @@ AREAS = (
     ("recognitions", "荣誉认定"),
     ("calls", "申报评审"),
     ("events", "活动与对接会"),
+    ("classroom", "云课堂"),
 )
 FUNNEL = (
     "matchmaking.suggested",
