@@ -539,9 +539,7 @@ TABLE = [
     page("matchmaking:demand_list", GET=ENT | STAFF | SUP),
     page("matchmaking:demand_new", GET=ENT, POST=write(ENT, demand_form, ("ent_a", 302))),
     page("matchmaking:demand_category_suggest", GET=ENT, query="title=AOI"),
-    page(
-        "matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302, False))
-    ),
+    page("matchmaking:project_financing", {"pk": "project"}, POST=write(A, {}, ("ent_a", 302))),
     page("matchmaking:demand_detail", {"pk": "demand"}, GET=A_STAFF | SUP),
     page(
         "matchmaking:demand_edit",
@@ -637,7 +635,7 @@ TABLE = [
     page(
         "matchmaking:consent_withdraw",
         {"pk": "consent_a"},
-        POST=write(A, {}, ("ent_a", 302, False)),
+        POST=write(A, {}, ("ent_a", 302)),
     ),
     page("matchmaking:funnel", GET=STAFF),
     page("matchmaking:gaps", GET=STAFF),
@@ -1238,14 +1236,14 @@ TABLE = [
     ),
     page("policies:loan_add", {"pk": "project"}, POST=write(A, loan_form, ("ent_a", 302))),
     page("policies:loan_edit", {"pk": "loan"}, GET=A, POST=write(A, loan_form, ("ent_a", 302))),
-    page("policies:loan_delete", {"pk": "loan"}, POST=write(A, {}, ("ent_a", 302, False))),
+    page("policies:loan_delete", {"pk": "loan"}, POST=write(A, {}, ("ent_a", 302))),
     page(
         "policies:document_upload",
         {"pk": "project"},
         POST=write(A, lambda w: {"file": pdf("验收报告.pdf")}, ("ent_a", 302)),
     ),
     page("policies:document_download", {"pk": "document"}, GET=A_STAFF),
-    page("policies:document_delete", {"pk": "document"}, POST=write(A, {}, ("ent_a", 302, False))),
+    page("policies:document_delete", {"pk": "document"}, POST=write(A, {}, ("ent_a", 302))),
     page("policies:my_recognitions", GET=ENT),
     page("policies:organization_records", {"pk": "org_a"}, GET=STAFF),
     page(
@@ -1313,7 +1311,7 @@ TABLE = [
         "policies:entry_confirm",
         {"pk": "entry_open"},
         GET=A,
-        POST=write(A, {}, ("ent_a", 302, False)),
+        POST=write(A, {}, ("ent_a", 302)),
     ),
     page(
         "policies:entry_decline",
