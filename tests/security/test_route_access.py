@@ -1531,6 +1531,16 @@ TABLE = [
         POST=write(OP, {"reason": "调整"}),
     ),
     page("review:my_assignments", GET=frozenset({"expert"})),
+    page("review:my_availability", GET=frozenset({"expert"})),
+    page(
+        "review:availability_declare",
+        {"pk": "review_round_draft"},
+        POST=write(
+            {"expert"},
+            lambda w: {f"r{w.review_round_draft.pk}-max_load": "2"},
+            ("expert", 302),
+        ),
+    ),
     page(
         "review:assignment_detail",
         {"pk": "review_assignment"},

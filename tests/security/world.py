@@ -190,6 +190,15 @@ def build_review_objects(w: World, actor: dict, platform) -> None:
         submit=True,
     )
     o["ranking"] = review.rank_round(op, o["review_round"], method="mean")
+    # a second round still being prepared: experts declare availability and bid in it
+    o["review_round_draft"] = review.create_round(
+        op,
+        call,
+        name="安全表会评",
+        kind="panel",
+        deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=40),
+        reviewers_per_application=1,
+    )
 
 
 def build_world() -> World:

@@ -251,3 +251,12 @@ class AvailabilityForm(ServiceForm):
     def __init__(self, *args, experts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].widget.choices = [(e.pk, e.name) for e in experts]
+
+
+class MyAvailabilityForm(ServiceForm):
+    """An expert's own declaration for one round."""
+
+    available = forms.BooleanField(label=_("Available in this round"), required=False)
+    max_load = forms.IntegerField(
+        label=_("Most applications"), required=False, min_value=1, max_value=200
+    )

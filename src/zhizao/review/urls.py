@@ -29,6 +29,12 @@ urlpatterns = [
     path("rankings/<int:pk>/propose/", rounds.ranking_propose, name="ranking_propose"),
     path("assignments/<int:pk>/remove/", rounds.assignment_remove, name="assignment_remove"),
     path("mine/", expert.my_assignments, name="my_assignments"),
+    path("mine/availability/", expert.my_availability, name="my_availability"),
+    path(
+        "mine/rounds/<int:pk>/availability/",
+        expert.availability_declare,
+        name="availability_declare",
+    ),
     path("mine/<int:pk>/", expert.assignment_detail, name="assignment_detail"),
     path("mine/<int:pk>/recuse/", expert.assignment_recuse, name="assignment_recuse"),
 ]

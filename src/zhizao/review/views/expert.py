@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.pagination import paginate
 
-from .. import access, services
+from .. import access, selectors, services
 from ..enums import ReviewState
 from ..errors import ReviewError
-from ..forms import ReasonForm, ReviewForm
+from ..forms import MyAvailabilityForm, ReasonForm, ReviewForm
 from ..models import Review
 from ..services.reviews import criteria_of
 
@@ -104,3 +105,54 @@ def assignment_recuse(request, pk):
         return redirect("review:assignment_detail", pk=pk)
     messages.success(request, _("Conflict declared; the application was reassigned."))
     return redirect("review:my_assignments")
+
+
+@login_required
+def my_availability(request):
+    """The expert's availability per round still being prepared: available or not, and the
+    most applications it takes there (the assignment honours both)."""
+    expert = access.own_expert(request.membership)
+    if expert is None:
+        raise Http404
+    page = paginate(request, selectors.declarable_rounds().order_by("deadline", "id"))
+    rows = selectors.my_round_availability(expert, list(page.object_list))
+    for row in rows:
+        declared = row["declared"]
+        row["form"] = MyAvailabilityForm(
+            initial={
+                "available": declared.available if declared else True,
+                "max_load": declared.max_load if declared else None,
+            },
+            prefix=f"r{row['round'].pk}",
+        )
+    return render(
+        request,
+        "review/my_availability.html",
+        {"rows": rows, "page_obj": page, "expert": expert},
+    )
+
+
+@login_required
+@require_POST
+def availability_declare(request, pk):
+    expert = access.own_expert(request.membership)
+    review_round = selectors.declarable_rounds().filter(pk=pk).first()
+    if expert is None or review_round is None:
+        raise Http404
+    form = MyAvailabilityForm(request.POST, prefix=f"r{pk}")
+    if not form.is_valid():
+        messages.error(request, _("The load is 1 to 200."))
+        return redirect("review:my_availability")
+    try:
+        services.set_availability(
+            actor_for_request(request),
+            review_round,
+            expert,
+            available=form.cleaned_data["available"],
+            max_load=form.cleaned_data.get("max_load"),
+        )
+    except ReviewError as error:
+        messages.error(request, error.message)
+        return redirect("review:my_availability")
+    messages.success(request, _("Availability saved."))
+    return redirect("review:my_availability")
