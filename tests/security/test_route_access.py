@@ -1533,6 +1533,16 @@ TABLE = [
     page("review:my_assignments", GET=frozenset({"expert"})),
     page("review:my_availability", GET=frozenset({"expert"})),
     page(
+        "review:my_bids",
+        {"pk": "review_round_draft"},
+        GET=frozenset({"expert"}),
+        POST=write(
+            {"expert"},
+            lambda w: {"application": w.review_application.pk, "interest": "eager"},
+            ("expert", 302),
+        ),
+    ),
+    page(
         "review:availability_declare",
         {"pk": "review_round_draft"},
         POST=write(

@@ -149,6 +149,7 @@ def build_review_objects(w: World, actor: dict, platform) -> None:
     call = call_services.create_call(
         op, host=platform, title="安全表评审申报", year=2026, kind="tech_advance"
     )
+    call_services.update_call(op, call, {"allow_bidding": True})  # experts bid in its rounds
     call_services.set_rubric(
         op,
         call,

@@ -11,6 +11,7 @@ from zhizao.matchmaking.vocabulary import category_choices
 from .enums import (
     AggregationMethod,
     AssignmentMethod,
+    BidInterest,
     ExpertAttribute,
     ExpertTitle,
     PanelOutcome,
@@ -260,3 +261,8 @@ class MyAvailabilityForm(ServiceForm):
     max_load = forms.IntegerField(
         label=_("Most applications"), required=False, min_value=1, max_value=200
     )
+
+
+class BidForm(ServiceForm):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    interest = forms.ChoiceField(label=_("My interest"), choices=BidInterest.choices)

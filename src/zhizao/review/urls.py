@@ -35,6 +35,7 @@ urlpatterns = [
         expert.availability_declare,
         name="availability_declare",
     ),
+    path("mine/rounds/<int:pk>/bids/", expert.my_bids, name="my_bids"),
     path("mine/<int:pk>/", expert.assignment_detail, name="assignment_detail"),
     path("mine/<int:pk>/recuse/", expert.assignment_recuse, name="assignment_recuse"),
 ]

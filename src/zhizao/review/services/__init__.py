@@ -8,6 +8,7 @@ from .assignment import (
     remove_assignment,
     run_assignment,
 )
+from .bids import biddable_applications, place_bid
 from .experts import (
     add_past_organisation,
     add_relation,
@@ -30,6 +31,7 @@ __all__ = [
     "add_past_organisation",
     "add_relation",
     "appraise_expert",
+    "biddable_applications",
     "close_round",
     "compute_assignment",
     "create_expert",
@@ -37,6 +39,7 @@ __all__ = [
     "declare_conflict",
     "export_experts",
     "open_round",
+    "place_bid",
     "propose_ranking",
     "rank_round",
     "record_panel_decision",

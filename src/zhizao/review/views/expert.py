@@ -16,8 +16,8 @@ from zhizao.common.pagination import paginate
 from .. import access, selectors, services
 from ..enums import ReviewState
 from ..errors import ReviewError
-from ..forms import MyAvailabilityForm, ReasonForm, ReviewForm
-from ..models import Review
+from ..forms import BidForm, MyAvailabilityForm, ReasonForm, ReviewForm
+from ..models import Bid, Review
 from ..services.reviews import criteria_of
 
 
@@ -156,3 +156,60 @@ def availability_declare(request, pk):
         return redirect("review:my_availability")
     messages.success(request, _("Availability saved."))
     return redirect("review:my_availability")
+
+
+@login_required
+def my_bids(request, pk):
+    """Bidding on a round whose call allows it: the summaries of the applications the expert
+    is not excluded from (blind to the applicant where the call says so), one interest each."""
+    expert = access.own_expert(request.membership)
+    review_round = selectors.declarable_rounds().filter(pk=pk, call__allow_bidding=True).first()
+    if expert is None or review_round is None:
+        raise Http404
+    applications = services.biddable_applications(review_round, expert)
+    if request.method == "POST":
+        form = BidForm(request.POST)
+        application = None
+        if form.is_valid():
+            application = next(
+                (a for a in applications if a.pk == form.cleaned_data["application"]), None
+            )
+            if application is None:
+                raise Http404
+            try:
+                services.place_bid(
+                    actor_for_request(request),
+                    review_round,
+                    application,
+                    interest=form.cleaned_data["interest"],
+                )
+            except ReviewError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Bid saved."))
+                return redirect("review:my_bids", pk=pk)
+        else:
+            messages.error(request, _("Choose how much you want to review it."))
+        return redirect("review:my_bids", pk=pk)
+    blind = review_round.call.blind_review
+    page = paginate(request, applications)
+    bids = dict(
+        Bid.objects.filter(
+            round=review_round, expert=expert, application__in=[a.pk for a in page.object_list]
+        ).values_list("application_id", "interest")
+    )
+    rows = [
+        {
+            "application": a,
+            "title": a.display_title(blind),
+            "summary": (a.data or {}).get("summary", "") if isinstance(a.data, dict) else "",
+            "bid": bids.get(a.pk, ""),
+            "form": BidForm(initial={"application": a.pk, "interest": bids.get(a.pk, "willing")}),
+        }
+        for a in page.object_list
+    ]
+    return render(
+        request,
+        "review/my_bids.html",
+        {"round": review_round, "rows": rows, "page_obj": page, "blind": blind},
+    )
