@@ -711,6 +711,21 @@ TABLE = [
         ),
     ),
     page(
+        "calls:rubric_bands",
+        {"pk": "call"},
+        GET=STAFF,
+        POST=write(
+            STAFF,
+            lambda w: {
+                "criterion": w.call.criteria.order_by("order", "id").first().pk,
+                "min": ["90", "75"],
+                "max": ["100", "89"],
+                "descriptor": ["国际领先", "国内领先"],
+            },
+            ("officer", 302),
+        ),
+    ),
+    page(
         "calls:application_new",
         {"pk": "call"},
         # anyone who may apply for an organisation: enterprises, providers, societies
