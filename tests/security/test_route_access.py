@@ -52,7 +52,7 @@ from django.db import connection, transaction
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.policies.test_editor import CASE_FORM, WUXI_ROWS, editor_form
-from tests.security.world import ROLES, import_csv, pdf, wuxi_rule
+from tests.security.world import ROLES, expert_csv, import_csv, pdf, wuxi_rule
 from zhizao.common.models import AuditEntry
 
 ALL = frozenset(ROLES)
@@ -1452,6 +1452,11 @@ TABLE = [
             },
             ("operator", 302),
         ),
+    ),
+    page(
+        "review:expert_import",
+        GET=OP,
+        POST=write(OP, lambda w: {"file": expert_csv(), "action": "import"}, ("operator", 302)),
     ),
     page("review:my_profile", GET=frozenset({"expert"}), ok={"expert": 302}),
     page("review:expert_detail", {"pk": "expert_profile"}, GET=STAFF | {"expert"}),

@@ -117,6 +117,12 @@ def pdf(name: str = "证明材料.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4 security table", content_type="application/pdf")
 
 
+def expert_csv() -> SimpleUploadedFile:
+    """An expert import file naming the spare expert account."""
+    text = "登录名,姓名,从业年限\nsec-expert-2,第二专家,8\n"
+    return SimpleUploadedFile("experts.csv", text.encode("utf-8"), "text/csv")
+
+
 def import_csv(name: str = "orgs.csv") -> SimpleUploadedFile:
     from zhizao_core.registry.uscc import make_uscc
 

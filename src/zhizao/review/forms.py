@@ -266,3 +266,13 @@ class MyAvailabilityForm(ServiceForm):
 class BidForm(ServiceForm):
     application = forms.IntegerField(widget=forms.HiddenInput)
     interest = forms.ChoiceField(label=_("My interest"), choices=BidInterest.choices)
+
+
+class ExpertImportForm(ServiceForm):
+    file = forms.FileField(
+        label=_("Expert file (xlsx or csv)"),
+        help_text=_(
+            "Columns: 登录名 (required), 姓名, 人员编号, 行业大类, 技术领域, 关键词, 职称, "
+            "从业年限, 每轮最多评审数. At most 2,000 rows."
+        ),
+    )

@@ -7,6 +7,7 @@ app_name = "review"
 urlpatterns = [
     path("experts/", pool.expert_list, name="expert_list"),
     path("experts/new/", pool.expert_new, name="expert_new"),
+    path("experts/import/", pool.expert_import, name="expert_import"),
     path("experts/me/", pool.my_profile, name="my_profile"),
     path("experts/<int:pk>/", pool.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/edit/", pool.expert_edit, name="expert_edit"),

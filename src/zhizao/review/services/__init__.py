@@ -21,6 +21,7 @@ from .experts import (
     set_expert_active,
     update_expert,
 )
+from .imports import import_experts, plan_import
 from .notifications import send_reminders
 from .ranking import propose_ranking, rank_round
 from .reviews import record_panel_decision, save_review
@@ -38,8 +39,10 @@ __all__ = [
     "create_round",
     "declare_conflict",
     "export_experts",
+    "import_experts",
     "open_round",
     "place_bid",
+    "plan_import",
     "propose_ranking",
     "rank_round",
     "record_panel_decision",
