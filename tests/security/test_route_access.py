@@ -52,7 +52,7 @@ from django.db import connection, transaction
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.policies.test_editor import CASE_FORM, WUXI_ROWS, editor_form
-from tests.security.world import ROLES, import_csv, pdf, wuxi_rule
+from tests.security.world import ROLES, expert_csv, import_csv, pdf, wuxi_rule
 from zhizao.common.models import AuditEntry
 
 ALL = frozenset(ROLES)
@@ -718,6 +718,21 @@ TABLE = [
                 "max_score": ["100", "100"],
                 "ranked": ["1", "1"],
                 "comment_required": ["0", "1"],
+            },
+            ("officer", 302),
+        ),
+    ),
+    page(
+        "calls:rubric_bands",
+        {"pk": "call"},
+        GET=STAFF,
+        POST=write(
+            STAFF,
+            lambda w: {
+                "criterion": w.call.criteria.order_by("order", "id").first().pk,
+                "min": ["90", "75"],
+                "max": ["100", "89"],
+                "descriptor": ["国际领先", "国内领先"],
             },
             ("officer", 302),
         ),
@@ -1457,6 +1472,11 @@ TABLE = [
             ("operator", 302),
         ),
     ),
+    page(
+        "review:expert_import",
+        GET=OP,
+        POST=write(OP, lambda w: {"file": expert_csv(), "action": "import"}, ("operator", 302)),
+    ),
     page("review:my_profile", GET=frozenset({"expert"}), ok={"expert": 302}),
     page("review:expert_detail", {"pk": "expert_profile"}, GET=STAFF | {"expert"}),
     page(
@@ -1550,6 +1570,26 @@ TABLE = [
         POST=write(OP, {"reason": "调整"}),
     ),
     page("review:my_assignments", GET=frozenset({"expert"})),
+    page("review:my_availability", GET=frozenset({"expert"})),
+    page(
+        "review:my_bids",
+        {"pk": "review_round_draft"},
+        GET=frozenset({"expert"}),
+        POST=write(
+            {"expert"},
+            lambda w: {"application": w.review_application.pk, "interest": "eager"},
+            ("expert", 302),
+        ),
+    ),
+    page(
+        "review:availability_declare",
+        {"pk": "review_round_draft"},
+        POST=write(
+            {"expert"},
+            lambda w: {f"r{w.review_round_draft.pk}-max_load": "2"},
+            ("expert", 302),
+        ),
+    ),
     page(
         "review:assignment_detail",
         {"pk": "review_assignment"},

@@ -117,6 +117,12 @@ def pdf(name: str = "证明材料.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4 security table", content_type="application/pdf")
 
 
+def expert_csv() -> SimpleUploadedFile:
+    """An expert import file naming the spare expert account."""
+    text = "登录名,姓名,从业年限\nsec-expert-2,第二专家,8\n"
+    return SimpleUploadedFile("experts.csv", text.encode("utf-8"), "text/csv")
+
+
 def import_csv(name: str = "orgs.csv") -> SimpleUploadedFile:
     from zhizao_core.registry.uscc import make_uscc
 
@@ -149,6 +155,7 @@ def build_review_objects(w: World, actor: dict, platform) -> None:
     call = call_services.create_call(
         op, host=platform, title="安全表评审申报", year=2026, kind="tech_advance"
     )
+    call_services.update_call(op, call, {"allow_bidding": True})  # experts bid in its rounds
     call_services.set_rubric(
         op,
         call,
@@ -190,6 +197,15 @@ def build_review_objects(w: World, actor: dict, platform) -> None:
         submit=True,
     )
     o["ranking"] = review.rank_round(op, o["review_round"], method="mean")
+    # a second round still being prepared: experts declare availability and bid in it
+    o["review_round_draft"] = review.create_round(
+        op,
+        call,
+        name="安全表会评",
+        kind="panel",
+        deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=40),
+        reviewers_per_application=1,
+    )
 
 
 def build_world() -> World:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/eligibility/", calls.eligibility_save, name="eligibility_save"),
     path("<int:pk>/quotas/", calls.quota_save, name="quota_save"),
     path("<int:pk>/rubric/", calls.rubric_save, name="rubric_save"),
+    path("<int:pk>/rubric/bands/", calls.rubric_bands, name="rubric_bands"),
     path("<int:pk>/apply/", applications.application_new, name="application_new"),
     path("<int:pk>/nominations/", office.nominations_page, name="nominations"),
     path("<int:pk>/nominations/rank/", office.nominations_rank, name="nominations_rank"),

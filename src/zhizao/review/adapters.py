@@ -33,7 +33,7 @@ from zhizao_core.review import (
 )
 from zhizao_core.review.affinity import affinity_score
 
-from .models import DeclaredConflict, RoundExpert
+from .models import Bid, DeclaredConflict, RoundExpert
 from .models import Expert as ExpertRow
 
 #: the applications a round reviews
@@ -171,13 +171,31 @@ def plain(value):
     return value
 
 
-def build_problem(review_round, *, call_date: dt.date | None = None):
+def round_bids(review_round, *, expert_id=None) -> dict[tuple[str, str], str]:
+    """(application id, expert id) → the expert's bid, when the call allows bidding."""
+    if not review_round.call.allow_bidding:
+        return {}
+    qs = Bid.objects.filter(round=review_round)
+    if expert_id is not None:
+        qs = qs.filter(expert_id=expert_id)
+    return {
+        (str(a), str(e)): interest
+        for a, e, interest in qs.values_list("application_id", "expert_id", "interest")
+    }
+
+
+def build_problem(review_round, *, call_date: dt.date | None = None, expert_id=None):
     """The round's assignment problem and the rows behind its ids:
-    ``(problem, applications_by_id, experts_by_id)``."""
+    ``(problem, applications_by_id, experts_by_id, parts)``; with ``expert_id`` the problem
+    of that one expert (what it may bid on)."""
     call = review_round.call
     call_date = call_date or dt.date.today()
     applications = list(round_applications(review_round))
-    experts = list(round_experts(review_round))
+    experts = round_experts(review_round)
+    if expert_id is not None:
+        experts = experts.filter(pk=expert_id)
+    experts = list(experts)
+    bids = round_bids(review_round, expert_id=expert_id)
     loads = dict(
         RoundExpert.objects.filter(round=review_round, max_load__isnull=False).values_list(
             "expert_id", "max_load"
@@ -232,7 +250,7 @@ def build_problem(review_round, *, call_date: dt.date | None = None):
     for e in experts:
         profile = expert_profile(e)
         for a in core_apps:
-            score, why = affinity_score(profile, a)
+            score, why = affinity_score(profile, a, bid=bids.get((a.id, str(e.pk))))
             if score:
                 affinity[(a.id, str(e.pk))] = score
             parts[(a.id, str(e.pk))] = why

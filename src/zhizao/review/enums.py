@@ -96,3 +96,13 @@ class Rule(models.TextChoices):
     COLLABORATION = "collaboration", _("Recorded collaboration")
     REGION = "region", _("Same region")
     NAMED = "named", _("Named by the applicant")
+
+
+#: the rounds an expert may still declare its availability and bids in
+DECLARABLE_STATES = (RoundState.DRAFT, RoundState.ASSIGNING)
+
+
+class BidInterest(models.TextChoices):
+    EAGER = "eager", _("Eager to review")
+    WILLING = "willing", _("Willing to review")
+    UNWILLING = "unwilling", _("Not willing to review")

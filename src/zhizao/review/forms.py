@@ -11,6 +11,7 @@ from zhizao.matchmaking.vocabulary import category_choices
 from .enums import (
     AggregationMethod,
     AssignmentMethod,
+    BidInterest,
     ExpertAttribute,
     ExpertTitle,
     PanelOutcome,
@@ -251,3 +252,27 @@ class AvailabilityForm(ServiceForm):
     def __init__(self, *args, experts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].widget.choices = [(e.pk, e.name) for e in experts]
+
+
+class MyAvailabilityForm(ServiceForm):
+    """An expert's own declaration for one round."""
+
+    available = forms.BooleanField(label=_("Available in this round"), required=False)
+    max_load = forms.IntegerField(
+        label=_("Most applications"), required=False, min_value=1, max_value=200
+    )
+
+
+class BidForm(ServiceForm):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    interest = forms.ChoiceField(label=_("My interest"), choices=BidInterest.choices)
+
+
+class ExpertImportForm(ServiceForm):
+    file = forms.FileField(
+        label=_("Expert file (xlsx or csv)"),
+        help_text=_(
+            "Columns: 登录名 (required), 姓名, 人员编号, 行业大类, 技术领域, 关键词, 职称, "
+            "从业年限, 每轮最多评审数. At most 2,000 rows."
+        ),
+    )

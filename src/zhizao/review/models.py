@@ -20,6 +20,7 @@ from .enums import (
     AssignmentMethod,
     AssignmentSource,
     AssignmentState,
+    BidInterest,
     ExpertTitle,
     PanelOutcome,
     RelationKind,
@@ -200,6 +201,29 @@ class RoundExpert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} · {self.expert_id}"
+
+
+class Bid(models.Model):
+    """An expert's interest in reviewing one application of a round, where the call allows
+    bidding; it moves the pair's fit (``zhizao_core.review.affinity``)."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="bids")
+    application = models.ForeignKey("calls.Application", on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="bids")
+    interest = models.CharField(_("interest"), max_length=10, choices=BidInterest.choices)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bid")
+        ordering = ["round_id", "expert_id", "application_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "application", "expert"], name="review_bid_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} ← {self.expert_id}: {self.interest}"
 
 
 class Assignment(models.Model):

@@ -10,8 +10,8 @@ from django.db.models import Count, Q
 from zhizao_core.review.draw import random_draw
 
 from .adapters import digest, problem_from_data
-from .enums import AssignmentMethod, AssignmentState, ReviewState
-from .models import Assignment, Exclusion, Expert
+from .enums import DECLARABLE_STATES, AssignmentMethod, AssignmentState, ReviewState
+from .models import Assignment, Exclusion, Expert, ReviewRound, RoundExpert
 
 
 def experts_for_listing(qs, *, q: str = "", division: str = "", domain: str = "", title: str = ""):
@@ -84,3 +84,17 @@ def expert_loads(review_round) -> dict[int, int]:
 
 def pool_experts():
     return Expert.objects.filter(is_active=True).select_related("membership__organization")
+
+
+def declarable_rounds():
+    """The rounds experts may still declare their availability in (before assignment ends)."""
+    return ReviewRound.objects.filter(state__in=DECLARABLE_STATES).select_related("call")
+
+
+def my_round_availability(expert, rounds) -> list[dict]:
+    """Per round: the expert's declaration (None: not declared, counted as available)."""
+    rows = {
+        r.round_id: r
+        for r in RoundExpert.objects.filter(expert=expert, round__in=[x.pk for x in rounds])
+    }
+    return [{"round": r, "declared": rows.get(r.pk)} for r in rounds]

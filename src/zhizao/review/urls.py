@@ -7,6 +7,7 @@ app_name = "review"
 urlpatterns = [
     path("experts/", pool.expert_list, name="expert_list"),
     path("experts/new/", pool.expert_new, name="expert_new"),
+    path("experts/import/", pool.expert_import, name="expert_import"),
     path("experts/me/", pool.my_profile, name="my_profile"),
     path("experts/<int:pk>/", pool.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/edit/", pool.expert_edit, name="expert_edit"),
@@ -29,6 +30,13 @@ urlpatterns = [
     path("rankings/<int:pk>/propose/", rounds.ranking_propose, name="ranking_propose"),
     path("assignments/<int:pk>/remove/", rounds.assignment_remove, name="assignment_remove"),
     path("mine/", expert.my_assignments, name="my_assignments"),
+    path("mine/availability/", expert.my_availability, name="my_availability"),
+    path(
+        "mine/rounds/<int:pk>/availability/",
+        expert.availability_declare,
+        name="availability_declare",
+    ),
+    path("mine/rounds/<int:pk>/bids/", expert.my_bids, name="my_bids"),
     path("mine/<int:pk>/", expert.assignment_detail, name="assignment_detail"),
     path("mine/<int:pk>/recuse/", expert.assignment_recuse, name="assignment_recuse"),
 ]

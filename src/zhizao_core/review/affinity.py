@@ -13,7 +13,8 @@ Three signals, each 0..1, weighted 0.4 / 0.3 / 0.3:
   dictionary and synonym concepts); no embeddings needed.
 
 An expert's bid (where the call allows bidding) adds 0.1 for "eager", subtracts 0.2 for
-"unwilling"; the result is clamped to 0..1.
+"unwilling" ("willing" and no bid change nothing); the result is clamped to 0..1. The parts
+name the bid (``bid_interest``) next to its adjustment (``bid``).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def affinity_score(
         "domain_found": found,
         "text": text,
         "bid": adjust,
+        "bid_interest": bid if bid in BIDS else "",
         "weights": dict(WEIGHTS),
     }
     return score, parts

@@ -22,6 +22,7 @@ from ..errors import CallError
 EVENT_ACTIONS = {
     "call_created": AuditAction.CREATE,
     "call_state": AuditAction.STATE,
+    "bands_set": AuditAction.UPDATE,
     "application_created": AuditAction.CREATE,
     "application_state": AuditAction.STATE,
     "file_added": AuditAction.CREATE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from django.db import transaction
 from django.utils import timezone
@@ -353,6 +354,72 @@ def _decimal(value, field: str) -> Decimal:
     return number
 
 
+def _band_text(lo: Decimal, hi: Decimal) -> str:
+    return f"{format(lo.normalize(), 'f')}–{format(hi.normalize(), 'f')}"
+
+
+def check_bands(bands: list[dict], max_score: Decimal, *, field: str = "bands") -> list[dict]:
+    """A criterion's banded descriptors (e.g. 9–10 优秀: …), checked and sorted from the top:
+    each within 0 and the criterion's maximum, its minimum not above its maximum, with a
+    descriptor, and no two bands sharing a score (a score falls in one band at most)."""
+    out = []
+    for j, band in enumerate(bands):
+        lo = _decimal(band.get("min"), f"{field}[{j}].min")
+        hi = _decimal(band.get("max"), f"{field}[{j}].max")
+        if not 0 <= lo <= hi <= max_score:
+            raise CallError(
+                "band_out_of_range",
+                _(
+                    "Band %(band)s: a band lies within 0 and the maximum score %(max)s, its "
+                    "minimum not above its maximum."
+                )
+                % {"band": _band_text(lo, hi), "max": format(max_score.normalize(), "f")},
+                field=f"{field}[{j}]",
+            )
+        descriptor = str(band.get("descriptor", "")).strip()
+        if not descriptor:
+            raise CallError(
+                "band_descriptor",
+                _("Band %(band)s: describe what a score in it means.")
+                % {"band": _band_text(lo, hi)},
+                field=f"{field}[{j}].descriptor",
+            )
+        out.append((lo, hi, descriptor[:300], j))
+    out.sort(key=lambda b: (b[0], b[1]))
+    for (lo1, hi1, _d1, _j1), (lo2, hi2, _d2, j2) in pairwise(out):
+        if lo2 <= hi1:
+            raise CallError(
+                "band_overlap",
+                _("Bands %(a)s and %(b)s overlap: a score falls in one band at most.")
+                % {"a": _band_text(lo1, hi1), "b": _band_text(lo2, hi2)},
+                field=f"{field}[{j2}]",
+            )
+    return [
+        {"min": str(lo), "max": str(hi), "descriptor": descriptor}
+        for lo, hi, descriptor, _j in reversed(out)
+    ]
+
+
+def set_bands(actor: Actor, criterion: RubricCriterion, bands: list[dict]) -> RubricCriterion:
+    """Replace one criterion's banded descriptors (the call's selection office)."""
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().get(pk=criterion.call_id)
+        _manage(actor, locked)
+        _editable(locked)
+        row = RubricCriterion.objects.select_for_update().get(pk=criterion.pk)
+        cleaned = check_bands(bands, row.max_score)
+        if cleaned != row.bands:
+            audit(
+                actor,
+                "bands_set",
+                locked,
+                changes={f"bands.{row.code}": [row.bands, cleaned]},
+            )
+            row.bands = cleaned
+            row.save(update_fields=["bands"])
+    return row
+
+
 def check_rubric(criteria: list[dict]) -> list[dict]:
     """The rubric, checked: codes unique, weights in 0..1 with 4 places at most, the ranked
     criteria's weights summing to exactly 1 (exact decimals), bands within 0..max."""
@@ -394,25 +461,7 @@ def check_rubric(criteria: list[dict]) -> list[dict]:
                 _("A criterion recorded but not ranked has weight 0."),
                 field=f"criteria[{i}].weight",
             )
-        bands = []
-        for j, band in enumerate(item.get("bands") or []):
-            lo = _decimal(band.get("min"), f"criteria[{i}].bands[{j}].min")
-            hi = _decimal(band.get("max"), f"criteria[{i}].bands[{j}].max")
-            if not 0 <= lo <= hi <= max_score:
-                raise CallError(
-                    "bad_band",
-                    _(
-                        "A band lies within 0 and the maximum score, its minimum not above its maximum."
-                    ),
-                    field=f"criteria[{i}].bands[{j}]",
-                )
-            bands.append(
-                {
-                    "min": str(lo),
-                    "max": str(hi),
-                    "descriptor": str(band.get("descriptor", ""))[:300],
-                }
-            )
+        bands = check_bands(item.get("bands") or [], max_score, field=f"criteria[{i}].bands")
         out.append(
             {
                 "code": code,

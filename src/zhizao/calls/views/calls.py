@@ -23,7 +23,7 @@ from ..eligibility import check_eligibility, describe_eligibility
 from ..enums import STAGE_ORDER, StageKind
 from ..errors import CallError
 from ..forms import CallCreateForm, CallSettingsForm, FieldForm
-from ..models import CallCategory
+from ..models import CallCategory, RubricCriterion
 from ..selectors import call_counts, quota_left
 from ..services import calls as services
 from .common import done, parse_local
@@ -267,6 +267,8 @@ def quota_save(request, pk):
 @require_POST
 def rubric_save(request, pk):
     call = _managed(request, pk)
+    # the bands are edited on their own page: a criterion keeps its bands by its code
+    kept = dict(call.criteria.values_list("code", "bands"))
     rows = []
     for code, name, weight, max_score, ranked, comment in zip(
         request.POST.getlist("code"),
@@ -286,6 +288,7 @@ def rubric_save(request, pk):
                     "max_score": max_score or "100",
                     "ranked": ranked == "1",
                     "comment_required": comment == "1",
+                    "bands": kept.get(code.strip(), []),
                 }
             )
     error = None
@@ -294,3 +297,54 @@ def rubric_save(request, pk):
     except CallError as exc:
         error = exc
     return done(request, error, _("Rubric saved."), "calls:call_detail", call.pk)
+
+
+BLANK_BANDS = 3
+
+
+def _band_rows(bands: list[dict]) -> list[dict]:
+    return [*bands, *({"min": "", "max": "", "descriptor": ""} for _ in range(BLANK_BANDS))]
+
+
+@login_required
+def rubric_bands(request, pk):
+    """The rubric's banded descriptors (e.g. 9–10 优秀: …), one form per criterion; experts see
+    them on the scoring page."""
+    call = _managed(request, pk)
+    criteria = list(RubricCriterion.objects.filter(call=call).order_by("order", "id"))
+    error = posted = None
+    if request.method == "POST":
+        criterion = next((c for c in criteria if str(c.pk) == request.POST.get("criterion")), None)
+        if criterion is None:
+            raise Http404
+        posted = [
+            {"min": lo.strip(), "max": hi.strip(), "descriptor": text.strip()}
+            for lo, hi, text in zip(
+                request.POST.getlist("min"),
+                request.POST.getlist("max"),
+                request.POST.getlist("descriptor"),
+                strict=False,
+            )
+            if lo.strip() or hi.strip() or text.strip()
+        ]
+        try:
+            services.set_bands(actor_for_request(request), criterion, posted)
+        except CallError as exc:
+            error = (criterion.pk, exc.message)
+        else:
+            messages.success(request, _("Bands saved."))
+            return redirect("calls:rubric_bands", pk=call.pk)
+    rows = [
+        {
+            "criterion": c,
+            "bands": _band_rows(posted if error and error[0] == c.pk else c.bands or []),
+            "error": error[1] if error and error[0] == c.pk else "",
+        }
+        for c in criteria
+    ]
+    return render(
+        request,
+        "calls/rubric_bands.html",
+        {"call": call, "rows": rows},
+        status=400 if error else 200,
+    )

@@ -8,6 +8,7 @@ from .assignment import (
     remove_assignment,
     run_assignment,
 )
+from .bids import biddable_applications, place_bid
 from .experts import (
     add_past_organisation,
     add_relation,
@@ -20,6 +21,7 @@ from .experts import (
     set_expert_active,
     update_expert,
 )
+from .imports import import_experts, plan_import
 from .notifications import send_reminders
 from .ranking import propose_ranking, rank_round
 from .reviews import record_panel_decision, save_review
@@ -30,13 +32,17 @@ __all__ = [
     "add_past_organisation",
     "add_relation",
     "appraise_expert",
+    "biddable_applications",
     "close_round",
     "compute_assignment",
     "create_expert",
     "create_round",
     "declare_conflict",
     "export_experts",
+    "import_experts",
     "open_round",
+    "place_bid",
+    "plan_import",
     "propose_ranking",
     "rank_round",
     "record_panel_decision",

@@ -23,6 +23,7 @@ EVENT_ACTIONS = {
     "round_created": AuditAction.CREATE,
     "assignment_run": AuditAction.CREATE,
     "assignment_added": AuditAction.CREATE,
+    "bid": AuditAction.UPDATE,
     "assignment_removed": AuditAction.STATE,
     "recusal": AuditAction.STATE,
     "review_submitted": AuditAction.STATE,

@@ -16,7 +16,7 @@ from zhizao.common.services import update_fields
 from zhizao.matchmaking.vocabulary import is_category
 from zhizao.registry.models import Industry, Organization
 
-from ..enums import ExpertAttribute, ExpertTitle, RelationKind
+from ..enums import DECLARABLE_STATES, ExpertAttribute, ExpertTitle, RelationKind
 from ..errors import ReviewError
 from ..models import Expert, PastOrganisation, Relation, RoundExpert
 from .base import audit, expert_of, require_office, require_operator
@@ -246,8 +246,16 @@ def remove_relation(actor: Actor, relation: Relation) -> None:
 def set_availability(
     actor: Actor, review_round, expert: Expert, *, available: bool, max_load=None
 ) -> RoundExpert:
-    """The expert (for itself) or the office says whether the expert reviews in this round."""
-    if expert_of(actor) is None or expert_of(actor).pk != expert.pk:
+    """The expert (for itself, until the round is handed to the experts) or the office says
+    whether the expert reviews in this round, and its most applications there."""
+    own = expert_of(actor)
+    if own is not None and own.pk == expert.pk:
+        if review_round.state not in DECLARABLE_STATES:
+            raise ReviewError(
+                "round_started",
+                _("This round has been handed to the experts; ask the selection office."),
+            )
+    else:
         require_office(actor, review_round.call)
     if max_load not in (None, ""):
         max_load = _clean_profile({"max_load": max_load})["max_load"]

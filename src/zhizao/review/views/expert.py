@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.pagination import paginate
 
-from .. import access, services
+from .. import access, selectors, services
 from ..enums import ReviewState
 from ..errors import ReviewError
-from ..forms import ReasonForm, ReviewForm
-from ..models import Review
+from ..forms import BidForm, MyAvailabilityForm, ReasonForm, ReviewForm
+from ..models import Bid, Review
 from ..services.reviews import criteria_of
 
 
@@ -104,3 +105,111 @@ def assignment_recuse(request, pk):
         return redirect("review:assignment_detail", pk=pk)
     messages.success(request, _("Conflict declared; the application was reassigned."))
     return redirect("review:my_assignments")
+
+
+@login_required
+def my_availability(request):
+    """The expert's availability per round still being prepared: available or not, and the
+    most applications it takes there (the assignment honours both)."""
+    expert = access.own_expert(request.membership)
+    if expert is None:
+        raise Http404
+    page = paginate(request, selectors.declarable_rounds().order_by("deadline", "id"))
+    rows = selectors.my_round_availability(expert, list(page.object_list))
+    for row in rows:
+        declared = row["declared"]
+        row["form"] = MyAvailabilityForm(
+            initial={
+                "available": declared.available if declared else True,
+                "max_load": declared.max_load if declared else None,
+            },
+            prefix=f"r{row['round'].pk}",
+        )
+    return render(
+        request,
+        "review/my_availability.html",
+        {"rows": rows, "page_obj": page, "expert": expert},
+    )
+
+
+@login_required
+@require_POST
+def availability_declare(request, pk):
+    expert = access.own_expert(request.membership)
+    review_round = selectors.declarable_rounds().filter(pk=pk).first()
+    if expert is None or review_round is None:
+        raise Http404
+    form = MyAvailabilityForm(request.POST, prefix=f"r{pk}")
+    if not form.is_valid():
+        messages.error(request, _("The load is 1 to 200."))
+        return redirect("review:my_availability")
+    try:
+        services.set_availability(
+            actor_for_request(request),
+            review_round,
+            expert,
+            available=form.cleaned_data["available"],
+            max_load=form.cleaned_data.get("max_load"),
+        )
+    except ReviewError as error:
+        messages.error(request, error.message)
+        return redirect("review:my_availability")
+    messages.success(request, _("Availability saved."))
+    return redirect("review:my_availability")
+
+
+@login_required
+def my_bids(request, pk):
+    """Bidding on a round whose call allows it: the summaries of the applications the expert
+    is not excluded from (blind to the applicant where the call says so), one interest each."""
+    expert = access.own_expert(request.membership)
+    review_round = selectors.declarable_rounds().filter(pk=pk, call__allow_bidding=True).first()
+    if expert is None or review_round is None:
+        raise Http404
+    applications = services.biddable_applications(review_round, expert)
+    if request.method == "POST":
+        form = BidForm(request.POST)
+        application = None
+        if form.is_valid():
+            application = next(
+                (a for a in applications if a.pk == form.cleaned_data["application"]), None
+            )
+            if application is None:
+                raise Http404
+            try:
+                services.place_bid(
+                    actor_for_request(request),
+                    review_round,
+                    application,
+                    interest=form.cleaned_data["interest"],
+                )
+            except ReviewError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Bid saved."))
+                return redirect("review:my_bids", pk=pk)
+        else:
+            messages.error(request, _("Choose how much you want to review it."))
+        return redirect("review:my_bids", pk=pk)
+    blind = review_round.call.blind_review
+    page = paginate(request, applications)
+    bids = dict(
+        Bid.objects.filter(
+            round=review_round, expert=expert, application__in=[a.pk for a in page.object_list]
+        ).values_list("application_id", "interest")
+    )
+    rows = [
+        {
+            "application": a,
+            "title": a.display_title(blind),
+            "summary": (a.data or {}).get("summary", "") if isinstance(a.data, dict) else "",
+            "bid": bids.get(a.pk, ""),
+            "form": BidForm(initial={"application": a.pk, "interest": bids.get(a.pk, "willing")}),
+        }
+        for a in page.object_list
+    ]
+    return render(
+        request,
+        "review/my_bids.html",
+        {"round": review_round, "rows": rows, "page_obj": page, "blind": blind},
+    )

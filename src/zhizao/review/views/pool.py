@@ -20,7 +20,14 @@ from zhizao.registry.models import Organization
 
 from .. import access, selectors, services
 from ..errors import ReviewError
-from ..forms import ExpertFilterForm, ExpertForm, NewExpertForm, PastOrganisationForm, RelationForm
+from ..forms import (
+    ExpertFilterForm,
+    ExpertForm,
+    ExpertImportForm,
+    NewExpertForm,
+    PastOrganisationForm,
+    RelationForm,
+)
 from ..models import RoundExpert
 
 
@@ -202,3 +209,40 @@ def my_profile(request):
     if expert is None:
         raise Http404
     return redirect("review:expert_detail", pk=expert.pk)
+
+
+@login_required
+def expert_import(request):
+    """Import experts from a file: "preview" shows what each row would do and its errors;
+    "import" writes every row in one transaction (or nothing when any row has an error)."""
+    if not access.can_manage_pool(request.membership):
+        raise Http404
+    form = ExpertImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data, name = upload.read(), upload.name
+            if request.POST.get("action") == "import":
+                try:
+                    plan = services.import_experts(actor_for_request(request), data, name)
+                except ReviewError as error:
+                    form.apply_error(error)
+                    plan = services.plan_import(data, name)
+                else:
+                    counts = plan["counts"]
+                    messages.success(
+                        request,
+                        _("Imported: %(create)s new, %(update)s updated, %(unchanged)s unchanged.")
+                        % counts,
+                    )
+                    return redirect("review:expert_import")
+            else:
+                plan = services.plan_import(data, name)
+                if plan["error"]:
+                    form.add_error("file", plan["error"])
+                else:
+                    status = 200
+    return render(request, "review/expert_import.html", {"form": form, "plan": plan}, status=status)
