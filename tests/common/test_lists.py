@@ -74,6 +74,8 @@ LIST_PAGES = {
     "classroom:my_courses",
     "classroom:staff",
     "policies:name_list_detail",
+    "review:my_availability",
+    "review:my_bids",
 }
 
 OTHERS = (
@@ -111,6 +113,12 @@ EXCEPTIONS = {
         "the page of one name list: its entries a page at a time, with the confirm and object forms"
     ),
     "insights:jurisdiction_list": "the government units with their jurisdiction (a few rows)",
+    "review:my_availability": (
+        "an expert's own declarations, one row per round still being prepared (a few)"
+    ),
+    "review:my_bids": (
+        "an expert's bidding form: the round's applications he may review, each with its bid"
+    ),
     "classroom:my_courses": "a learner's own enrolments (a few), courses for open gaps first",
     "classroom:staff": (
         "an enterprise manager's view of its own staff's learning, with its own CSV/XLSX export"
