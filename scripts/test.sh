@@ -74,6 +74,7 @@ fi
 # The output of every pass but the first is kept in a file and printed when that pass ends.
 run_pass() {
   local db=$1
+  shift
   local dir="$ZHIZAO_DATA_DIR/$db"
   mkdir -p "$dir"
   local url="sqlite:///$dir/test.sqlite3"
