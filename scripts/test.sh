@@ -92,6 +92,8 @@ if [ -n "${ZHIZAO_TEST_SERIAL:-}" ]; then
 fi
 pids=()
 first=""
+# a pass left running when this script stops (an error, Ctrl-C) is stopped with it
+trap 'for e in "${pids[@]}"; do kill "${e#*:}" 2>/dev/null || true; done' EXIT
 for db in $databases; do
   if [ -z "$first" ]; then
     first=$db
