@@ -93,7 +93,7 @@ fi
 pids=()
 first=""
 # a pass left running when this script stops (an error, Ctrl-C) is stopped with it
-trap 'for e in "${pids[@]}"; do kill "${e#*:}" 2>/dev/null || true; done' EXIT
+trap 'for e in "${pids[@]}"; do pkill -TERM -P "${e#*:}" 2>/dev/null; kill "${e#*:}" 2>/dev/null; done; true' EXIT
 for db in $databases; do
   if [ -z "$first" ]; then
     first=$db
