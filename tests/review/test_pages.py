@@ -281,3 +281,7 @@ def test_other_experts_scores_are_named_by_criterion(client, reviewing):
     text = client.get(reverse("review:assignment_detail", args=[mine.pk])).content.decode()
     assert "<li>创新性: 90</li>" in text and "<li>应用成效: 80</li>" in text
     assert "innovation:" not in text
+    # the office's round page: a submitted review reads 已提交 and its total, not 提交时间
+    login(client, w.office)
+    text = client.get(reverse("review:round_detail", args=[w.round.pk])).content.decode()
+    assert "已提交 86.00" in text and "提交时间 86.00" not in text
