@@ -33,6 +33,8 @@ def test_call_page_in_chinese_and_in_english(client, call, enterprise_user):
     assert "申报条件" in html
     assert "开始申报" in html
     assert "创新性" in html
+    # the applicant's section is 申报, not the filter button's 应用
+    assert '<h2 id="apply-title">申报</h2>' in html
     client.cookies["django_language"] = "en"
     html = client.get(reverse("calls:call_detail", args=[call.pk])).content.decode()
     assert "Who may apply" in html

@@ -242,3 +242,16 @@ def test_format_count_keeps_exact_counts():
 )
 def test_format_wan_short(n, text):
     assert format_wan_short(n) == text
+
+
+def test_plain_number_never_writes_an_exponent():
+    from zhizao_core.text.amounts import plain_number
+
+    assert [plain_number(Decimal(v)) for v in ("100", "100.00", "0.35", "2.50", "0")] == [
+        "100",
+        "100",
+        "0.35",
+        "2.5",
+        "0",
+    ]
+    assert plain_number(1000) == "1000"

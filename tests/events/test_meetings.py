@@ -227,3 +227,14 @@ def test_a_published_meeting_survives_a_later_agenda_change(
     late.refresh_from_db()
     assert (meeting.slot, meeting.placement) == ("20261126-1400", "published")
     assert late.placement == "published" and late.slot == "20261126-1420"
+
+
+def test_a_waiting_request_reads_as_waiting_not_as_the_request_time_column():
+    from django.utils import translation
+
+    from zhizao.events.enums import MeetingState
+
+    with translation.override("zh-hans"):
+        assert str(MeetingState.REQUESTED.label) == "待对方答复"
+    with translation.override("en"):
+        assert str(MeetingState.REQUESTED.label) == "Requested"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import sys
 import zipfile
 from decimal import Decimal
@@ -121,6 +122,10 @@ def test_operator_pages_edit_and_download(report, operator, client):
         {"title": "九月月报", "summary": "摘要", "plan": "下月计划", "section_consulting": "咨询"},
     )
     assert response.status_code == 302
+    page = client.get(f"/insights/reports/{report.pk}/").content.decode()
+    as_of = re.search(r'data-testid="as-of">([^<]*)<', page).group(1)
+    # a person's date (local time, to the minute), never the stored ISO text
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}|—", as_of), as_of
     report.refresh_from_db()
     assert (report.title, report.plan, report.section_texts["consulting"]) == (
         "九月月报",

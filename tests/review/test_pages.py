@@ -222,3 +222,66 @@ def test_round_page_keeps_a_constant_number_of_queries(client, db):
     services.run_assignment(w.office_actor, w.round, method="optimal")
     assert Assignment.objects.filter(round=w.round).count() == 9
     assert _count(client, url) == one
+
+
+def _form_fields(call):
+    from zhizao.calls.models import FormField
+
+    FormField.objects.create(
+        call=call, code="org_name", label="申报单位名称", type="text", prefill="org.name", order=1
+    )
+    FormField.objects.create(
+        call=call, code="uscc", label="统一社会信用代码", type="text", prefill="org.uscc", order=2
+    )
+    FormField.objects.create(call=call, code="summary", label="成果简介", type="text", order=3)
+
+
+def test_expert_reads_questions_not_codes_and_a_blind_review_hides_who_applied(client, reviewing):
+    w = reviewing
+    _form_fields(w.call)
+    mine = Assignment.objects.filter(round=w.round, state="active").first()
+    app = mine.application
+    app.data = {"org_name": app.applicant.name, "uscc": "91320200MA1XXXXX0X", "summary": "视觉引导"}
+    app.save(update_fields=["data"])
+    login(client, w.users[_key(w, mine)])
+    url = reverse("review:assignment_detail", args=[mine.pk])
+    text = client.get(url).content.decode()
+    assert "<dt>成果简介</dt><dd>视觉引导</dd>" in text
+    for hidden in ("<dt>org_name", "<dt>uscc", "<dt>summary", app.applicant.name, "91320200MA1X"):
+        assert hidden not in text
+    # the score help: 100, never 1E+2
+    assert "0 至 100 分；权重 0.6" in text and "E+" not in text
+    w.call.blind_review = False
+    w.call.save(update_fields=["blind_review"])
+    text = client.get(url).content.decode()
+    assert "<dt>申报单位名称</dt><dd>" + app.applicant.name + "</dd>" in text
+    assert "<dt>统一社会信用代码</dt><dd>91320200MA1XXXXX0X</dd>" in text
+
+
+def test_other_experts_scores_are_named_by_criterion(client, reviewing):
+    w = reviewing
+    w.round.visibility = "always"
+    w.round.save(update_fields=["visibility"])
+    mine, other = Assignment.objects.filter(round=w.round, state="active").order_by("pk")[:2]
+    if other.application_id != mine.application_id:
+        other = (
+            Assignment.objects.filter(application_id=mine.application_id, state="active")
+            .exclude(pk=mine.pk)
+            .first()
+        )
+    services.save_review(
+        w.actor(_key(w, other)),
+        other,
+        submit=True,
+        scores={"innovation": "90", "impact": "80"},
+        comments={"innovation": "好"},
+        comment="",
+    )
+    login(client, w.users[_key(w, mine)])
+    text = client.get(reverse("review:assignment_detail", args=[mine.pk])).content.decode()
+    assert "<li>创新性: 90</li>" in text and "<li>应用成效: 80</li>" in text
+    assert "innovation:" not in text
+    # the office's round page: a submitted review reads 已提交 and its total, not 提交时间
+    login(client, w.office)
+    text = client.get(reverse("review:round_detail", args=[w.round.pk])).content.decode()
+    assert "已提交 86.00" in text and "提交时间 86.00" not in text

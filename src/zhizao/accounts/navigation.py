@@ -33,9 +33,9 @@ def expert_workbench(request, membership) -> WorkbenchPart:
     return WorkbenchPart(
         notes=[
             _(
-                "As an expert of the pool you will review applications to calls and perform "
-                "diagnoses here; the review module is being built. Until then you can browse the "
-                "registry and the public pages below."
+                "As an expert of the pool you review the applications assigned to you and "
+                "perform diagnoses here: your waiting reviews are listed below, with their "
+                "deadlines."
             )
         ],
         shortcuts=[Shortcut(_("Registry"), reverse("registry:organization_list"))],
@@ -47,12 +47,14 @@ def society_workbench(request, membership) -> WorkbenchPart:
     return WorkbenchPart(
         notes=[
             _(
-                "As a member society you will nominate entries to calls within your quota here; "
-                "the calls module is being built. Until then you can keep your organisation's "
-                "page and browse the registry and the public pages below."
+                "As a member society you nominate entries to calls within your quota, run "
+                "your courses in the classroom and keep your organisation's page here."
             )
         ],
-        shortcuts=[Shortcut(_("Registry"), reverse("registry:organization_list"))],
+        shortcuts=[
+            Shortcut(_("Registry"), reverse("registry:organization_list")),
+            Shortcut(_("Calls and selections"), reverse("calls:call_list")),
+        ],
     )
 
 

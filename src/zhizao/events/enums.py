@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventState(models.TextChoices):
@@ -36,7 +37,8 @@ HOLDS_PLACE = (RegistrationState.PENDING, RegistrationState.APPROVED)
 
 
 class MeetingState(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
+    # not the list column "Requested" (申请时间): the request waits for the other side
+    REQUESTED = "requested", pgettext_lazy("meeting state", "Requested")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")

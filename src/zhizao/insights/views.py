@@ -331,6 +331,7 @@ def _report_page(request, report, *, form=None, activity_form=None, news_form=No
             "report": report,
             "content": content,
             "figure_rows": exporters.figure_rows(content),
+            "as_of_text": exporters.as_of_text(content),
             "can_edit": can_edit,
             "form": form
             or ReportForm(

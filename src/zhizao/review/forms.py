@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.widgets import IsoDateInput, IsoDateTimeInput
 from zhizao.matchmaking.vocabulary import category_choices
+from zhizao_core.text.amounts import plain_number
 
 from .enums import (
     AggregationMethod,
@@ -215,7 +216,7 @@ class ReviewForm(ServiceForm):
                 decimal_places=2,
                 initial=scores.get(c.code),
                 help_text=_("0 to %(max)s; weight %(weight)s")
-                % {"max": c.max_score.normalize(), "weight": c.weight.normalize()},
+                % {"max": plain_number(c.max_score), "weight": plain_number(c.weight)},
             )
             self.fields[f"comment_{c.code}"] = forms.CharField(
                 label=_("Comment on %(name)s") % {"name": c.name},

@@ -80,6 +80,11 @@ def _plain(number: Decimal) -> Decimal:
     return number.normalize()
 
 
+def plain_number(number: Decimal | int) -> str:
+    """``number`` as a person writes it: ``100`` (never ``1E+2``), ``0.35``, ``2.5``."""
+    return format(_plain(Decimal(number)), "f")
+
+
 def parse_amount(value: object, *, unit: str = "wan", places: int | None = None) -> Decimal:
     """The amount ``value`` in ``unit`` (``"yuan"`` or ``"wan"``).
 

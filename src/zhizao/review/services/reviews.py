@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhizao.calls.models import RubricCriterion
 from zhizao.common.audit import Actor
+from zhizao_core.text.amounts import plain_number
 
 from ..enums import AssignmentState, PanelOutcome, ReviewState, RoundKind, RoundState
 from ..errors import ReviewError
@@ -76,7 +77,7 @@ def save_review(
             raise ReviewError(
                 "out_of_range",
                 _("%(name)s is scored 0 to %(max)s.")
-                % {"name": criterion.name, "max": criterion.max_score.normalize()},
+                % {"name": criterion.name, "max": plain_number(criterion.max_score)},
                 field=f"score_{code}",
             )
         clean_scores[code] = str(number)

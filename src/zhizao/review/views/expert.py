@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.calls.enums import Prefill
 from zhizao.common.pagination import paginate
 
 from .. import access, selectors, services
@@ -42,6 +43,24 @@ def my_assignments(request):
     return render(request, "review/my_assignments.html", {"rows": rows})
 
 
+# Answers that name the applicant: prefilled from its registry record, hidden on a blind review.
+IDENTIFYING_PREFILLS = frozenset({Prefill.ORG_NAME, Prefill.ORG_USCC, Prefill.ORG_ADDRESS})
+
+
+def answers_for_expert(application, blind: bool) -> list[tuple[str, object]]:
+    """The application's plain answers as (question label, value), in the form's order: the
+    expert reads the questions, never their codes, and a blind review leaves out the answers
+    that name the applicant. Files and tables have their own sections."""
+    data = application.data or {}
+    return [
+        (f.label, data[f.code])
+        for f in application.call.fields.all()
+        if isinstance(data.get(f.code), str | int)
+        and data[f.code] != ""
+        and not (blind and f.prefill in IDENTIFYING_PREFILLS)
+    ]
+
+
 @login_required
 def assignment_detail(request, pk):
     membership = request.membership
@@ -63,7 +82,12 @@ def assignment_detail(request, pk):
     application = assignment.application
     blind = assignment.round.call.blind_review
     others = [
-        {"n": i, "review": r, "name": r.assignment.expert.name}
+        {
+            "n": i,
+            "review": r,
+            "name": r.assignment.expert.name,
+            "scores": [(c.name, r.scores[c.code]) for c in criteria if c.code in r.scores],
+        }
         for i, r in enumerate(access.visible_reviews(assignment), start=1)
     ]
     return render(
@@ -74,9 +98,7 @@ def assignment_detail(request, pk):
             "application": application,
             "title": application.display_title(blind),
             "blind": blind,
-            "answers": [
-                (k, v) for k, v in (application.data or {}).items() if isinstance(v, str | int)
-            ],
+            "answers": answers_for_expert(application, blind),
             "form": form,
             "review": review,
             "submitted": review is not None and review.state == ReviewState.SUBMITTED,
