@@ -71,9 +71,7 @@ def sandbox_detail(request, pk):
         f["path"]: f["label"]
         for f in sandbox.editable_fields(run.item_version, lang=engine.language())
     }
-    changes = [
-        {**c, "label": labels.get(c["path"], c["path"])} for c in summary.get("changes", [])
-    ]
+    changes = [{**c, "label": labels.get(c["path"], c["path"])} for c in summary.get("changes", [])]
     return render(
         request,
         "policies/sandbox_detail.html",
