@@ -146,11 +146,55 @@ def test_section_handed_to_colleague_only(client, cmmm, enterprise_user, factory
     client.logout()
     login(client, colleague)
     home = client.get(reverse("diagnosis:home"))
-    assert [s.domain_id for s in home.context["my_sections"]] == [domain]
+    assert [s.domain_id for s, _name in home.context["my_sections"]] == [domain]
     page = client.get(reverse("diagnosis:assessment", args=[a.pk]) + f"?section={domain}")
     assert (
         page.context["section"]["id"] == domain and page.context["section"]["assignee"] == colleague
     )
+
+
+@pytest.mark.django_db
+def test_a_handed_section_leaves_the_workbench_when_its_last_requirement_is_answered(
+    client, cmmm, enterprise_user, factory_org
+):
+    colleague = make_user(
+        "colleague", role=Role.ENTERPRISE, organization=factory_org, display_name="李工"
+    )
+    a = services.start_self_assessment(actor_for(enterprise_user), factory_org, cmmm, "discrete")
+    model = cmmm.parsed()
+    domain = model.domains()[3]
+    other = model.domains()[4]
+    for d in (domain, other):
+        services.assign_section(actor_for(enterprise_user), a, d.id, colleague.pk)
+    ids = [
+        r.id
+        for r in model.asked("discrete")
+        if model.path_of_subdomain[r.subdomain][1].id == domain.id
+    ]
+    login(client, colleague)
+    client.cookies["django_language"] = "zh-hans"
+    names = {d.id: d.name["zh"] for d in (domain, other)}
+
+    def pending():
+        home = client.get(reverse("home")).context["workbench"]
+        return [a.url.split("section=")[1] for a in home.actions if str(a.kind) == "问卷分工"], [
+            str(s[1]) for s in client.get(reverse("diagnosis:home")).context["my_sections"]
+        ]
+
+    assert pending() == ([domain.id, other.id], [names[domain.id], names[other.id]])
+    for rid in ids[:-1]:
+        client.post(reverse("diagnosis:answer", args=[a.pk]), {"requirement": rid, "value": "1"})
+    assert pending() == ([domain.id, other.id], [names[domain.id], names[other.id]])
+    client.post(reverse("diagnosis:answer", args=[a.pk]), {"requirement": ids[-1], "value": "1"})
+    a.refresh_from_db()
+    assert a.state == "draft" and a.answered_count == len(ids)
+    # the done section is gone from the workbench and the diagnosis home; the other stays
+    assert pending() == ([other.id], [names[other.id]])
+    body = client.get(reverse("diagnosis:home")).content.decode()
+    assert f"· {names[other.id]}</a>" in body and other.id not in body.split("my-section")[1][:200]
+    # handing the done section over again does not bring the task back
+    services.assign_section(actor_for(enterprise_user), a, domain.id, enterprise_user.pk)
+    assert SectionAssignment.objects.get(assessment=a, domain_id=domain.id).completed_at
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,7 @@ from django.utils.translation import gettext
 from tests.factories import actor_for
 from zhizao.common.models import AuditEntry
 from zhizao.policies import engine, services
-from zhizao.policies.models import Decision, PolicyItem
+from zhizao.policies.models import Decision, Policy, PolicyItem
 from zhizao_core.policy.catalogue import version_data
 
 from .conftest import login
@@ -334,3 +335,86 @@ def test_calculator_speaks_english_when_the_page_does(
     assert wuxi.outcome.explanation[-1]["text"] == "eligible: 2,200,000.00 yuan"
     (possible,) = response.context["calculation"].possible
     assert possible.missing[0].label == "software investment"
+
+
+def rendered_groups(html: str, testid: str) -> list[tuple]:
+    """(policy title, amount, [results shown], [items not met, folded]) per policy section."""
+    part = html[html.index(f'data-testid="{testid}"') :]
+    if testid == "policies-here":
+        part = part.split('data-testid="policies-elsewhere"')[0]
+    out = []
+    for section in part.split('<section class="card calculator-policy-group')[1:]:
+        title = re.search(r"<h3[^>]*><a[^>]*>([^<]*)</a></h3>", section)[1]
+        amount = re.search(r'data-testid="policy-amount">([^<]*)<', section)[1]
+        shown, _sep, folded = section.partition('data-testid="policy-ineligible"')
+        out.append(
+            (
+                title,
+                amount,
+                re.findall(r'data-testid="result-([^"]+)"', shown),
+                re.findall(r'data-testid="result-([^"]+)"', folded),
+            )
+        )
+    return out
+
+
+@pytest.mark.django_db
+def test_my_policies_groups_results_by_policy_those_of_other_regions_folded(
+    client, shipped, enterprise_user, two_projects
+):
+    """The enterprise is registered in 新吴区 (320214): policies of Wuxi, Jiangsu and those
+    without a region apply; Anhui, Ningbo and Suzhou are folded away. Each policy is
+    shown once with its amount; an item not met is listed once, not once per project."""
+    a, b = two_projects
+    regions = {
+        "wuxi-im-transformation": "320200",
+        "jiangsu-mfg-loan-interest": "320000",
+        "anhui-industrial-base": "340000",
+        "ningbo-3511-major": "330200",
+        "suzhou-integrator-revenue": "320500",
+    }
+    for key, region in regions.items():
+        Policy.objects.filter(pk=shipped[key].policy_id).update(region_id=region)
+    login(client, enterprise_user)
+    html = client.get(reverse("policies:my_policies"), {"as_of": AS_OF}).content.decode()
+
+    def title(key):
+        return shipped[key].policy.title
+
+    def not_met(key):
+        return f"{key}-{a.pk}" if shipped[key].subject == "project" else key
+
+    unrestricted = sorted(
+        (item.policy.title, item.policy_id, key)
+        for key, item in shipped.items()
+        if key not in regions
+    )
+    assert rendered_groups(html, "policies-here") == [
+        (
+            title("wuxi-im-transformation"),
+            "220万元",
+            [f"wuxi-im-transformation-{a.pk}", f"wuxi-im-transformation-{b.pk}"],
+            [],
+        ),
+        (
+            title("jiangsu-mfg-loan-interest"),
+            "100万元",
+            [f"jiangsu-mfg-loan-interest-{b.pk}"],
+            [f"jiangsu-mfg-loan-interest-{a.pk}"],
+        ),
+        *[(name, "不符合", [], [not_met(key)]) for name, _pk, key in unrestricted],
+    ]
+    assert rendered_groups(html, "policies-elsewhere") == [
+        (title(key), "不符合", [], [not_met(key)])
+        for key in sorted(
+            (
+                "anhui-industrial-base",
+                "ningbo-3511-major",
+                "suzhou-integrator-revenue",
+            ),
+            key=lambda k: (title(k), shipped[k].policy_id),
+        )
+    ]
+    # the folded part is closed, and the policy's level and window are said once
+    assert '<details class="calculator-elsewhere" data-testid="policies-elsewhere">' in html
+    assert html.count(f'data-testid="policy-{shipped["wuxi-im-transformation"].policy_id}"') == 1

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.registry.models import Organization
 
@@ -42,8 +43,10 @@ def _user_fk(**kwargs):
 class Call(models.Model):
     """A call for applications run by a selection office (the host organisation)."""
 
-    title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=CallKind.choices)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
+    kind = models.CharField(
+        pgettext_lazy("call kind", "kind"), max_length=20, choices=CallKind.choices
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     summary = models.TextField(_("summary"), blank=True)
     host = models.ForeignKey(
@@ -235,7 +238,7 @@ class Application(models.Model):
         related_name="call_applications",
         verbose_name=_("applicant"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     title_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
     state = models.CharField(
         _("state"),
@@ -412,7 +415,9 @@ class CalendarDay(models.Model):
     (调休上班). Seeded from ``zhizao_core.review`` data for 2026 and 2027; operators edit it."""
 
     date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("calendar day kind", "kind"), max_length=10, choices=CalendarDayKind.choices
+    )
     name = models.CharField(_("name"), max_length=60, blank=True)
 
     class Meta:
@@ -430,8 +435,10 @@ class Catalogue(models.Model):
     call = models.OneToOneField(
         Call, on_delete=models.PROTECT, null=True, blank=True, related_name="catalogue"
     )
-    title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=CallKind.choices)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
+    kind = models.CharField(
+        pgettext_lazy("call kind", "kind"), max_length=20, choices=CallKind.choices
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     publisher = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="catalogues")
     reference = models.CharField(_("document number"), max_length=120, blank=True)
@@ -458,7 +465,7 @@ class CatalogueEntry(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="catalogue_entries"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     category = models.CharField(_("category"), max_length=120, blank=True)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     search_text = models.TextField(editable=False, default="")

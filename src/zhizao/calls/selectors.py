@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
+from django.utils.translation import pgettext
 
 from zhizao.diagnosis.enums import AssessmentKind, AssessmentState
 from zhizao.diagnosis.models import Assessment
@@ -82,7 +83,7 @@ def missing_items(application: Application, fields=None) -> list[Missing]:
         if problem:
             out.append(Missing(field.code, field.label, problem))
     if not (application.title or "").strip():
-        out.insert(0, Missing("title", _("Title"), _("missing")))
+        out.insert(0, Missing("title", pgettext("document", "Title"), _("missing")))
     if application.call.categories.exists() and application.category_id is None:
         out.insert(1, Missing("category", _("Category"), _("missing")))
     return out

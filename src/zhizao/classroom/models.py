@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.events.models import Session
 from zhizao.registry.models import Organization
@@ -32,7 +33,7 @@ class Course(models.Model):
         related_name="courses",
         verbose_name=_("society"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     lecturers = models.JSONField(_("lecturers"), default=list, blank=True)
     level = models.CharField(
@@ -61,7 +62,7 @@ class Course(models.Model):
 class Lesson(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     video = models.FileField(
         _("video file"), storage=classroom_storage, upload_to=video_path, blank=True, max_length=300

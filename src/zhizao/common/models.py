@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import validate_site_link
 
@@ -126,7 +127,7 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("user"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True, validators=[validate_site_link])
     created_at = models.DateTimeField(_("time"), auto_now_add=True)

@@ -199,6 +199,8 @@ class SectionAssignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     assigned_at = models.DateTimeField(auto_now=True)
+    #: when every asked requirement of the section had an answer (cleared if one is asked again)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

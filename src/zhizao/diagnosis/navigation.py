@@ -46,7 +46,8 @@ register_nav(
 WAITING_LIMIT = 10
 
 
-def _domain_name(model_row, domain_id: str) -> str:
+def section_name(model_row, domain_id: str) -> str:
+    """A questionnaire section's (domain's) name in the reader's language."""
     for domain in parsed_model(model_row).domains():
         if domain.id == domain_id:
             return lang_text(domain.name)
@@ -61,8 +62,9 @@ def _level_name(model_row, level: int | None) -> str:
 
 
 def enterprise_workbench(request, membership) -> WorkbenchPart:
-    """Sections of a self-assessment handed to this user, the self-assessment in progress; the
-    latest maturity level. 3 queries."""
+    """Sections of a self-assessment handed to this user and not yet done (each stays until every
+    requirement in it is answered), the self-assessment in progress; the latest maturity level.
+    3 queries."""
     org_id = membership.organization_id
     actions = []
     for section in (
@@ -70,6 +72,7 @@ def enterprise_workbench(request, membership) -> WorkbenchPart:
             assignee=request.user,
             assessment__organization_id=org_id,
             assessment__state=AssessmentState.DRAFT,
+            completed_at__isnull=True,
         )
         .select_related("assessment__model")
         .order_by("assigned_at", "id")[:WAITING_LIMIT]
@@ -77,7 +80,7 @@ def enterprise_workbench(request, membership) -> WorkbenchPart:
         actions.append(
             Action(
                 label=_("Answer the section “%(section)s” handed to you")
-                % {"section": _domain_name(section.assessment.model, section.domain_id)},
+                % {"section": section_name(section.assessment.model, section.domain_id)},
                 url=f"{reverse('diagnosis:assessment', args=[section.assessment_id])}"
                 f"?{urlencode({'section': section.domain_id})}",
                 kind=_("Questionnaire section"),

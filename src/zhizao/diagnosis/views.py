@@ -33,6 +33,7 @@ from .errors import DiagnosisError
 from .forms import CampaignForm, CampaignProviderForm, StartForm, VisitForm
 from .messages import allocation_reason, distance_labels
 from .models import CampaignProvider, Evidence, SectionAssignment
+from .navigation import section_name
 from .selectors import build_report, default_model, missing_requirements, tr
 
 
@@ -51,9 +52,16 @@ def home(request):
         "can_start": access.can_self_assess(membership)
         and membership.organization.kind == "manufacturer",
         "start_form": StartForm(initial={"model": default_model()}),
-        "my_sections": SectionAssignment.objects.filter(
-            assignee=request.user, assessment__state=AssessmentState.DRAFT
-        ).select_related("assessment__organization", "assessment__model")
+        "my_sections": [
+            (s, section_name(s.assessment.model, s.domain_id))
+            for s in SectionAssignment.objects.filter(
+                assignee=request.user,
+                assessment__state=AssessmentState.DRAFT,
+                completed_at__isnull=True,
+            )
+            .select_related("assessment__organization", "assessment__model")
+            .order_by("assigned_at", "id")
+        ]
         if membership
         else [],
         "campaigns": access.campaigns_for(membership).order_by("-created_at")[:10],

@@ -99,7 +99,9 @@ class LeadForm(forms.Form):
 
 
 class BoothForm(forms.Form):
-    introduction = forms.CharField(label=_("Introduction"), widget=forms.Textarea, required=False)
+    introduction = forms.CharField(
+        label=pgettext_lazy("booth", "Introduction"), widget=forms.Textarea, required=False
+    )
     offerings = forms.MultipleChoiceField(label=_("Offerings"), required=False)
     cases = forms.CharField(label=_("Cases (one per line)"), widget=forms.Textarea, required=False)
     documents = forms.CharField(

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.common.validators import validate_web_url
 from zhizao.matchmaking.models import Demand, Introduction, Offering
@@ -49,7 +50,7 @@ class Event(models.Model):
     """A conference or expo, run by the host organisation (its staff and the platform's
     operators organise it), with its meeting rules."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     host = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="hosted_events", verbose_name=_("host")
     )
@@ -95,7 +96,7 @@ class Event(models.Model):
 
 class ProgrammeBlock(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="blocks")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -114,8 +115,10 @@ class Forum(models.Model):
     block = models.ForeignKey(
         ProgrammeBlock, null=True, blank=True, on_delete=models.SET_NULL, related_name="forums"
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=ForumKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        pgettext_lazy("forum kind", "kind"), max_length=12, choices=ForumKind.choices
+    )
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -150,7 +153,7 @@ class Session(models.Model):
     forum = models.ForeignKey(
         Forum, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))

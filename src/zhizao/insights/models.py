@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.common.validators import validate_site_link
 from zhizao.registry.models import Region
@@ -107,7 +108,7 @@ class MonthlyReport(models.Model):
         related_name="+",
         verbose_name=_("region"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     state = models.CharField(
         _("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT
     )
@@ -145,7 +146,7 @@ class ReportActivity(models.Model):
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="activities")
     section = models.CharField(_("section"), max_length=20)
     date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=300)
     detail = models.TextField(_("detail"), blank=True)
     source = models.CharField(max_length=12, choices=ActivitySource.choices)
     provider = models.CharField(max_length=60, blank=True)
@@ -166,7 +167,7 @@ class ReportNewsItem(models.Model):
     """A news item of 重点推进情况, with an optional photo."""
 
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="news")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     photo = models.ImageField(_("photo"), upload_to=news_photo_path, blank=True, max_length=300)
     position = models.PositiveSmallIntegerField(default=0)

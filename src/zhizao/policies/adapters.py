@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.diagnosis.enums import AssessmentState
 from zhizao.diagnosis.models import Assessment
@@ -46,7 +47,7 @@ def project_facts(row: ProjectRow, loans: list[LoanRow] | None = None) -> Projec
     sources = {
         fact: f"{label}: {text}"
         for fact, text in (
-            ("project.kind", _("kind")),
+            ("project.kind", pgettext("project kind", "kind")),
             ("project.start_date", _("start date")),
             ("project.region", _("location")),
             ("project.equipment", _("equipment investment")),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zhizao.common.lists import region_prefix
 from zhizao.registry.models import Organization
 from zhizao_core.policy import Outcome, evaluate
 from zhizao_core.policy.phrases import CAPS, FACT_LABELS, pick
@@ -36,7 +37,7 @@ def published_versions():
             item__state=ItemState.PUBLISHED,
             item__policy__state=PolicyState.PUBLISHED,
         )
-        .select_related("item__policy")
+        .select_related("item__policy__region")
         .order_by("item__key", "number")
     )
 
@@ -101,6 +102,76 @@ class Calculation:
     @property
     def total_yuan(self) -> Decimal:
         return sum((r.amount_yuan or Decimal(0) for r in self.eligible), Decimal(0))
+
+    def by_policy(self) -> list[PolicyGroup]:
+        """The results grouped by policy: the policies that apply where the organisation is
+        registered first (eligible, then possibly, then not; the larger amount first), then those
+        of other regions. Within a policy its eligible and possible results, then each
+        ineligible item once (not once per project)."""
+        groups: dict[int, PolicyGroup] = {}
+        region = self.organization.region_id or ""
+        for result in self.results:
+            policy = result.policy
+            group = groups.get(policy.pk)
+            if group is None:
+                group = groups[policy.pk] = PolicyGroup(
+                    policy,
+                    applies_here=policy.region_id is None
+                    or region.startswith(region_prefix(policy.region_id)),
+                )
+            group.add(result)
+        rank = {"yes": 0, "unknown": 1, "no": 2}
+        return sorted(
+            groups.values(),
+            key=lambda g: (
+                not g.applies_here,
+                rank[g.state],
+                -g.total_yuan,
+                g.policy.title,
+                g.policy.pk,
+            ),
+        )
+
+    def policy_groups(self) -> tuple[list[PolicyGroup], list[PolicyGroup]]:
+        """(policies that apply where the organisation is, policies of other regions)."""
+        groups = self.by_policy()
+        return [g for g in groups if g.applies_here], [g for g in groups if not g.applies_here]
+
+
+@dataclass
+class PolicyGroup:
+    """One policy with its results, shown under one heading (title, level, window, amount)."""
+
+    policy: object
+    applies_here: bool
+    open_results: list[Result] = field(default_factory=list)
+    ineligible: list[Result] = field(default_factory=list)
+
+    def add(self, result: Result) -> None:
+        if result.eligible != "no":
+            self.open_results.append(result)
+        elif all(r.item.pk != result.item.pk for r in self.ineligible):
+            self.ineligible.append(result)
+
+    @property
+    def results(self) -> list[Result]:
+        rank = {"yes": 0, "unknown": 1}
+        return sorted(
+            self.open_results,
+            key=lambda r: (rank[r.eligible], r.item.key, r.project_name, r.outcome.project or ""),
+        )
+
+    @property
+    def state(self) -> str:
+        codes = {r.eligible for r in self.open_results}
+        return "yes" if "yes" in codes else "unknown" if codes else "no"
+
+    @property
+    def total_yuan(self) -> Decimal:
+        return sum(
+            (r.amount_yuan or Decimal(0) for r in self.open_results if r.eligible == "yes"),
+            Decimal(0),
+        )
 
 
 def _loan_field(name: str) -> str:

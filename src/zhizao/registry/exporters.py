@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def export_header(*, with_contacts: bool) -> list[str]:
     header = [
         _("Name"),
         _("Unified social credit code"),
-        _("Kind"),
+        pgettext("organisation", "Kind"),
         _("Region code"),
         _("Region"),
         _("Industry code"),

@@ -31,7 +31,7 @@ class OrganizationFilterForm(forms.Form):
     district, division → group → class) or directly as ``region`` / ``industry`` codes."""
 
     q = search_field(_("Search"))
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    kind = forms.ChoiceField(label=pgettext_lazy("organisation", "Kind"), required=False)
     province = forms.CharField(label=_("Province"), required=False)
     city = forms.CharField(label=_("City"), required=False)
     district = forms.CharField(label=_("District / county"), required=False)
@@ -291,7 +291,7 @@ class ContactForm(forms.Form):
     """A contact person; name, phone and e-mail follow the import's contact columns."""
 
     name = RuleCharField("contact_name", label=pgettext_lazy("person", "Name"), required=True)
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=100, required=False)
     phone = RuleCharField(
         "contact_phone",
         label=_("Phone"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.common.widgets import IsoDateInput, IsoDateTimeInput
 from zhizao.matchmaking.vocabulary import category_choices
@@ -32,7 +33,7 @@ class ExpertFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     division = forms.CharField(label=_("Industry division"), required=False, max_length=2)
     domain = forms.ChoiceField(label=_("Technical domain"), required=False)
-    title = forms.ChoiceField(label=_("Title"), required=False)
+    title = forms.ChoiceField(label=pgettext_lazy("expert title", "Title"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +42,7 @@ class ExpertFilterForm(forms.Form):
 
 
 class ExpertForm(ServiceForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     person_id = forms.CharField(label=_("Person id"), max_length=40, required=False)
     title = forms.ChoiceField(label=_("Professional title"), required=False)
     years_experience = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=70)
@@ -110,7 +111,7 @@ class RelationForm(ServiceForm):
 class RoundForm(ServiceForm):
     call = forms.ChoiceField(label=_("Call"))
     name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=RoundKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("round kind", "Kind"), choices=RoundKind.choices)
     reviewers_per_application = forms.IntegerField(
         label=_("Experts per application"), min_value=1, max_value=15, initial=3
     )
@@ -178,8 +179,10 @@ class RankingForm(ServiceForm):
 
 class PanelDecisionForm(ServiceForm):
     application = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(label=_("Kind"), choices=PanelOutcome.choices)
-    votes_for = forms.IntegerField(label=_("For"), required=False, min_value=0)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("panel decision", "Outcome"), choices=PanelOutcome.choices
+    )
+    votes_for = forms.IntegerField(label=pgettext_lazy("vote", "For"), required=False, min_value=0)
     votes_against = forms.IntegerField(label=_("Against"), required=False, min_value=0)
     votes_abstain = forms.IntegerField(label=_("Abstentions"), required=False, min_value=0)
     consensus_score = forms.DecimalField(

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import (
     AggregationMethod,
@@ -128,7 +129,9 @@ class ReviewRound(models.Model):
 
     call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="review_rounds")
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=RoundKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("round kind", "kind"), max_length=10, choices=RoundKind.choices
+    )
     reviewers_per_application = models.PositiveSmallIntegerField(
         _("experts per application"),
         default=3,
@@ -341,7 +344,9 @@ class PanelDecision(models.Model):
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="decisions")
     application = models.ForeignKey("calls.Application", on_delete=models.CASCADE, related_name="+")
-    outcome = models.CharField(_("kind"), max_length=10, choices=PanelOutcome.choices)
+    outcome = models.CharField(
+        pgettext_lazy("panel decision", "outcome"), max_length=10, choices=PanelOutcome.choices
+    )
     votes_for = models.PositiveSmallIntegerField(_("for"), default=0)
     votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
     votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), default=0)

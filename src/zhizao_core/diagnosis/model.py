@@ -128,6 +128,15 @@ class Model:
                         return sub.name
         return {"zh": node_id, "en": node_id}
 
+    def open_domains(self, enterprise_type: str, answered) -> set[str]:
+        """The domains (questionnaire sections) with an asked requirement not yet answered; a
+        section not in the set is done."""
+        return {
+            self.path_of_subdomain[req.subdomain][1].id
+            for req in self.asked(enterprise_type)
+            if req.id not in answered
+        }
+
     def asked(self, enterprise_type: str) -> list[Requirement]:
         """The requirements an enterprise of this type answers: those whose whole path has a
         non-zero weight for its type (a weight of 0 means "does not apply to this type")."""

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
+from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
 from zhizao.common.services import update_fields
@@ -288,7 +289,9 @@ def start_application(
         raise CallError("not_allowed", _("This call does not take applications from you."))
     if not stage_open(call, StageKind.APPLY, now):
         raise _stage_closed_error(StageKind.APPLY.label)
-    title = text(title, field="title", label=_("Title"), max_length=200, required=True)
+    title = text(
+        title, field="title", label=pgettext("document", "Title"), max_length=200, required=True
+    )
     people, named_exclusions = list(people), list(named_exclusions)
     _check_details(
         call,
@@ -338,7 +341,11 @@ def update_application(actor: Actor, application: Application, data: dict) -> di
 
         def prepare(obj):
             obj.title = text(
-                obj.title, field="title", label=_("Title"), max_length=200, required=True
+                obj.title,
+                field="title",
+                label=pgettext("document", "Title"),
+                max_length=200,
+                required=True,
             )
             obj.title_key = title_key(obj.title)
             _check_details(

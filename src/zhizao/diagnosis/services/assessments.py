@@ -76,7 +76,7 @@ def set_enterprise_type(actor: Actor, assessment: Assessment, enterprise_type: s
         before = locked.enterprise_type
         locked.enterprise_type = enterprise_type
         locked.asked_count = len(locked.model.parsed().asked(enterprise_type))
-        locked.answered_count = _answered_count(locked)
+        _recount(locked)
         locked.save(
             update_fields=["enterprise_type", "asked_count", "answered_count", "updated_at"]
         )
@@ -96,11 +96,19 @@ def _require_draft(assessment: Assessment) -> None:
         )
 
 
-def _answered_count(assessment: Assessment) -> int:
-    asked = {r.id for r in assessment.model.parsed().asked(assessment.enterprise_type)}
-    return sum(
-        1 for rid in assessment.answers.values_list("requirement_id", flat=True) if rid in asked
-    )
+def _recount(locked: Assessment) -> None:
+    """Count the answered requirements of a locked draft and mark each handed-over section done
+    (every asked requirement answered, by whoever) or open again; the caller saves the count."""
+    model = locked.model.parsed()
+    asked = {r.id for r in model.asked(locked.enterprise_type)}
+    answered = set(locked.answers.values_list("requirement_id", flat=True)) & asked
+    locked.answered_count = len(answered)
+    open_domains = model.open_domains(locked.enterprise_type, answered)
+    for section in locked.section_assignments.all():
+        done = section.domain_id not in open_domains
+        if done != (section.completed_at is not None):
+            section.completed_at = timezone.now() if done else None
+            section.save(update_fields=["completed_at"])
 
 
 def save_answer(
@@ -150,7 +158,7 @@ def save_answer(
             existing.answered_by = actor.user
             existing.save()
             saved = existing
-        locked.answered_count = _answered_count(locked)
+        _recount(locked)
         locked.save(update_fields=["answered_count", "updated_at"])
         after = {"value": saved.value, "comment": saved.comment}
         if before != after:
@@ -214,7 +222,7 @@ def mark_rest_not_met(
             Answer(assessment=locked, requirement_id=rid, value="0", answered_by=actor.user)
             for rid in fill
         )
-        locked.answered_count = _answered_count(locked)
+        _recount(locked)
         locked.save(update_fields=["answered_count", "updated_at"])
         if fill:
             audit(
@@ -322,6 +330,8 @@ def assign_section(
                 domain_id=domain_id,
                 defaults={"assignee_id": assignee_id, "assigned_by": actor.user},
             )
+            _recount(locked)
+            result.refresh_from_db(fields=["completed_at"])
         if before != assignee_id:
             audit(
                 actor,

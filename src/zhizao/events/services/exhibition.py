@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
 from zhizao.common.services import changes_between, snapshot
@@ -44,7 +45,10 @@ def fill_booth(
     values = {}
     if introduction is not None:
         values["introduction"] = text(
-            introduction, field="introduction", label=_("Introduction"), max_length=5000
+            introduction,
+            field="introduction",
+            label=pgettext("booth", "Introduction"),
+            max_length=5000,
         )
     if cases is not None:
         values["cases"] = names(cases, field="cases", max_length=200)

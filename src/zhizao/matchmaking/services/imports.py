@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.accounts.roles import is_operator
 from zhizao.common.audit import Actor
@@ -161,13 +162,17 @@ def _read_row(line, row, cols, providers, warned, warnings, header) -> ImportRow
                  % {"name": out.provider or "—"})
         )  # fmt: skip
     if not out.title:
-        out.errors.append(_say(line, col("title", _("title")), _("required")))
+        out.errors.append(_say(line, col("title", pgettext("listing", "title")), _("required")))
     kind_text = _cell(row, cols, "kind")
     if kind_text:
         kind = KINDS.get(kind_text.lower()) or KINDS.get(kind_text)
         if kind is None:
             out.errors.append(
-                _say(line, col("kind", _("kind")), _("unknown kind “%(v)s”") % {"v": kind_text})
+                _say(
+                    line,
+                    col("kind", pgettext("offering kind", "kind")),
+                    _("unknown kind “%(v)s”") % {"v": kind_text},
+                )
             )
     elif provider is not None:
         kind = OfferingKind.FINANCIAL if provider.kind == "bank" else OfferingKind.SOLUTION
@@ -298,7 +303,9 @@ def import_offerings(
         if provider is not None and r.title:
             key = (provider.pk, r.title)
             if key in seen:
-                r.errors.append(_say(r.line, _("title"), _("the same offering appears twice")))
+                r.errors.append(
+                    _say(r.line, pgettext("listing", "title"), _("the same offering appears twice"))
+                )
             seen.add(key)
         if r.errors:
             r.action = "error"

@@ -1,10 +1,13 @@
 """``{% budget_use item %}`` / ``{% budget_use policy=policy %}``: the budget's use (paid,
 committed by announced name lists, remaining) as a small card, for the policy and item pages;
-``|human_source`` for the explanations."""
+``|human_source`` for the explanations; ``|missing_labels`` for an outcome's missing facts."""
 
 import re
 
 from django import template
+from django.utils.translation import get_language
+
+from zhizao_core.policy.missing import missing_label
 
 from ..services.payments import budget_use as budget_use_of
 
@@ -27,3 +30,12 @@ def human_source(source: str) -> str:
     ``projects[p1].total_investment`` — what the explainer falls back to when nothing better
     is known) is not shown."""
     return "" if not source or FACT_PATH.match(str(source)) else source
+
+
+@register.filter
+def missing_labels(keys) -> str:
+    """The facts an outcome could not decide without, named in the reader's language
+    (软件投资、第 2 笔贷款的贷款年利率), never as fact codes."""
+    lang = get_language() or "zh-hans"
+    sep = "、" if lang.startswith("zh") else ", "
+    return sep.join(missing_label(str(k), lang) for k in keys or ())

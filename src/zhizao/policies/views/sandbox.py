@@ -66,6 +66,12 @@ def sandbox_detail(request, pk):
         raise Http404
     summary = run.summary
     item = run.item_version.item
+    # what changed, named as the form names it (利率, 每个项目上限), never by its path
+    labels = {
+        f["path"]: f["label"]
+        for f in sandbox.editable_fields(run.item_version, lang=engine.language())
+    }
+    changes = [{**c, "label": labels.get(c["path"], c["path"])} for c in summary.get("changes", [])]
     return render(
         request,
         "policies/sandbox_detail.html",
@@ -74,6 +80,7 @@ def sandbox_detail(request, pk):
             "item": item,
             "policy": item.policy,
             "summary": summary,
+            "changes": changes,
             "by_city": localized(summary.get("by_city", [])),
             "by_division": localized(summary.get("by_division", [])),
         },
