@@ -4,15 +4,43 @@
 an import's write phase). For the few tables that imports fill, rows are prepared once per
 column type and written with the driver's ``executemany`` inside the caller's transaction.
 Audited models written this way get their audit entries written the same way, by the caller.
+
+Writes that Django sends no model signal for (``QuerySet.update()``, ``bulk_update()``, links
+written through a many-to-many table) are wrapped in ``bulk_write(model, pks)`` so that the
+listeners that keep derived data current (the insights summary tables' dirty months) see them:
+``bulk_write_started`` is sent before the write and ``bulk_write_finished`` after it, both with
+the primary keys and one ``state`` dict the listeners share between the two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.dispatch import Signal
+
+bulk_write_started = Signal()
+bulk_write_finished = Signal()
+
+
+@contextmanager
+def bulk_write(model: type[Model], pks: Iterable[int]) -> Iterator[list[int]]:
+    """Announce a write to ``model``'s rows ``pks`` that sends no model signal. Use inside the
+    caller's transaction, around the write itself:
+
+        with bulk_write(Assessment, ids):
+            Assessment.objects.filter(pk__in=ids).update(is_latest=False)
+    """
+    ids = list(pks)
+    state: dict[str, Any] = {}
+    if ids:
+        bulk_write_started.send(sender=model, pks=ids, state=state)
+    yield ids
+    if ids:
+        bulk_write_finished.send(sender=model, pks=ids, state=state)
 
 
 def prepare_json(model: type[Model], field_name: str, value: Any) -> Any:

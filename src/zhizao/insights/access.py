@@ -55,7 +55,16 @@ def scope_of_region(region: Region | None) -> Scope:
 
 
 def scope_for(membership) -> Scope | None:
-    """The regions whose figures the membership may read; None: no dashboards at all."""
+    """The regions whose figures the membership may read; None: no dashboards at all.
+    Kept on the membership object, which lives for one request (a page asks three times)."""
+    if membership is None:
+        return None
+    if "_insights_scope" not in membership.__dict__:
+        membership.__dict__["_insights_scope"] = _scope_for(membership)
+    return membership.__dict__["_insights_scope"]
+
+
+def _scope_for(membership) -> Scope | None:
     if is_operator(membership):
         return EVERYWHERE
     if is_officer(membership):

@@ -12,9 +12,11 @@ every registered figure when the app starts, so the apps' services need no chang
 
 Writes that bypass model signals are handled as follows: new rows (``bulk_create``, imports,
 the demo generators) are found by the refresh itself through a per-source watermark (the
-highest primary key it has seen); queryset ``update()`` calls must call ``mark_months`` /
-``mark_organizations`` themselves, or wait for the full rebuild (``refresh_facts()``, which
-the nightly task runs)."""
+highest primary key it has seen); queryset ``update()``, ``bulk_update()`` and links written
+through a many-to-many table are wrapped by the services in ``common.bulk.bulk_write(model,
+pks)``, whose signals mark the months of those rows before and after the write (for
+organisations: every month in which they have rows). ``tests/insights/test_bulk_writes.py``
+lists every such write on a source model and fails on a new one that is not wrapped."""
 
 from __future__ import annotations
 
@@ -25,8 +27,12 @@ from collections.abc import Iterable
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from zhizao.common.bulk import bulk_write_finished, bulk_write_started
+
 from .models import DirtyMonth
 from .providers import figures
+
+CHUNK = 900  # primary keys per IN (...) list
 
 ORG_DIMENSIONS = (
     "region_id",
@@ -69,9 +75,11 @@ def organization_months(org_ids: Iterable[int]) -> set[dt.date]:
         return months
     for fig in figures():
         path = f"{fig.organization}__in" if fig.organization else "pk__in"
-        qs = fig.queryset().filter(**{path: ids, f"{fig.date}__isnull": False})
-        for value in qs.order_by().values_list(fig.date, flat=True).distinct():
-            months.add(month_of(value))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            qs = fig.queryset().filter(**{path: chunk, f"{fig.date}__isnull": False})
+            for value in qs.order_by().values_list(fig.date, flat=True).distinct():
+                months.add(month_of(value))
     return months
 
 
@@ -104,6 +112,15 @@ def _dates(model, pk, paths: list[str]) -> list:
     return list(row) if row else []
 
 
+def _many_dates(model, pks: list[int], paths: list[str]) -> list:
+    values: list = []
+    for start in range(0, len(pks), CHUNK):
+        rows = model._default_manager.filter(pk__in=pks[start : start + CHUNK]).values_list(*paths)
+        for row in rows.order_by().distinct():
+            values.extend(row)
+    return values
+
+
 def _connect_source(model, paths: list[str]) -> None:
     uid = f"insights-dirty-{model._meta.label_lower}"
 
@@ -125,6 +142,15 @@ def _connect_source(model, paths: list[str]) -> None:
     pre_save.connect(before_save, sender=model, weak=False, dispatch_uid=f"{uid}-pre")
     post_save.connect(after_save, sender=model, weak=False, dispatch_uid=f"{uid}-post")
     pre_delete.connect(before_delete, sender=model, weak=False, dispatch_uid=f"{uid}-del")
+
+    def before_bulk(sender, pks, state, **kwargs):
+        state[uid] = _many_dates(sender, pks, paths)
+
+    def after_bulk(sender, pks, state, **kwargs):
+        mark_months([*state.pop(uid, []), *_many_dates(sender, pks, paths)])
+
+    bulk_write_started.connect(before_bulk, sender=model, weak=False, dispatch_uid=f"{uid}-bb")
+    bulk_write_finished.connect(after_bulk, sender=model, weak=False, dispatch_uid=f"{uid}-ba")
 
 
 def _connect_organizations() -> None:
@@ -155,7 +181,21 @@ def _connect_organizations() -> None:
         else:
             mark_organizations(pk_set or [])
 
+    def before_bulk(sender, pks, state, **kwargs):
+        # the rows' months under their old cells (the write may move them to new ones)
+        state["insights-dirty-organization"] = organization_months(pks)
+
+    def after_bulk(sender, pks, state, **kwargs):
+        before = state.pop("insights-dirty-organization", set())
+        mark_months(before | organization_months(pks))
+
     uid = "insights-dirty-organization"
+    bulk_write_started.connect(
+        before_bulk, sender=Organization, weak=False, dispatch_uid=f"{uid}-bb"
+    )
+    bulk_write_finished.connect(
+        after_bulk, sender=Organization, weak=False, dispatch_uid=f"{uid}-ba"
+    )
     pre_save.connect(before_save, sender=Organization, weak=False, dispatch_uid=f"{uid}-pre")
     post_save.connect(after_save, sender=Organization, weak=False, dispatch_uid=f"{uid}-post")
     for through in (Organization.clusters.through, Organization.chain_nodes.through):

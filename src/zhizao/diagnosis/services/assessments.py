@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from zhizao.accounts.models import Membership
 from zhizao.common.audit import Actor
+from zhizao.common.bulk import bulk_write
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization
 from zhizao_core.diagnosis import NA, answer_code, normalize_answer
@@ -368,9 +369,11 @@ def submit(actor: Actor, assessment: Assessment) -> Assessment:
         locked.province_code = org.province_code
         locked.size = org.size
         if locked.kind == AssessmentKind.SELF:
-            Assessment.objects.filter(
+            previous = Assessment.objects.filter(
                 organization=org, model=locked.model, kind=AssessmentKind.SELF, is_latest=True
-            ).update(is_latest=False)
+            ).values_list("pk", flat=True)
+            with bulk_write(Assessment, previous) as ids:
+                Assessment.objects.filter(pk__in=ids).update(is_latest=False)
             locked.is_latest = True
         locked.save()
         audit(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
+from zhizao.common.bulk import bulk_write
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization
 from zhizao_core.diagnosis.allocation import (
@@ -138,9 +139,10 @@ def propose_allocation(actor: Actor, campaign: Campaign) -> dict:
             t.distance = result.distance.get(t.enterprise_id, "")
             t.unassigned_reason = result.unassigned.get(t.enterprise_id, "")
             t.state = TargetState.PLANNED if t.assigned_id else TargetState.UNASSIGNED
-        CampaignTarget.objects.bulk_update(
-            free, ["assigned", "distance", "unassigned_reason", "state"], batch_size=1000
-        )
+        with bulk_write(CampaignTarget, [t.pk for t in free]):
+            CampaignTarget.objects.bulk_update(
+                free, ["assigned", "distance", "unassigned_reason", "state"], batch_size=1000
+            )
         campaign.allocated_at = timezone.now()
         campaign.save(update_fields=["allocated_at"])
         summary = {
@@ -223,7 +225,7 @@ def set_campaign_state(actor: Actor, campaign: Campaign, state: str) -> Campaign
         raise DiagnosisError(
             "not_allocated", _("Allocate the enterprises to providers before starting.")
         )
-    with transaction.atomic():
+    with transaction.atomic(), bulk_write(Campaign, [campaign.pk]):
         before = campaign.state
         updated = Campaign.objects.filter(pk=campaign.pk, state=before).update(state=state)
         if not updated:

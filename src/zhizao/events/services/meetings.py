@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
+from zhizao.common.bulk import bulk_write
 from zhizao.common.notifications import notify
 from zhizao.matchmaking import services as matchmaking
 from zhizao.matchmaking.enums import DemandState, OfferingState
@@ -237,21 +238,22 @@ def _write_result(event, meetings, result, *, placement: str, only=None) -> dict
         m.unplaced_helps = _humanize(u.helps, names)
         m.unplaced_params = unplaced_params(u)
         unplaced += 1
-    MeetingRequest.objects.bulk_update(
-        list(meetings.values()),
-        [
-            "placement",
-            "slot",
-            "table",
-            "starts_at",
-            "ends_at",
-            "unplaced_reason",
-            "unplaced_detail",
-            "unplaced_helps",
-            "unplaced_params",
-        ],
-        batch_size=500,
-    )
+    with bulk_write(MeetingRequest, [m.pk for m in meetings.values()]):
+        MeetingRequest.objects.bulk_update(
+            list(meetings.values()),
+            [
+                "placement",
+                "slot",
+                "table",
+                "starts_at",
+                "ends_at",
+                "unplaced_reason",
+                "unplaced_detail",
+                "unplaced_helps",
+                "unplaced_params",
+            ],
+            batch_size=500,
+        )
     return {"placed": placed, "unplaced": unplaced}
 
 
@@ -298,9 +300,8 @@ def publish_schedule(actor: Actor, event: Event, *, now: dt.datetime | None = No
                 "recipient__user",
             )
         )
-        MeetingRequest.objects.filter(pk__in=[m.pk for m in drafts]).update(
-            placement=Placement.PUBLISHED
-        )
+        with bulk_write(MeetingRequest, [m.pk for m in drafts]) as ids:
+            MeetingRequest.objects.filter(pk__in=ids).update(placement=Placement.PUBLISHED)
         locked.schedule_published_at = locked.schedule_published_at or now
         locked.save(update_fields=["schedule_published_at"])
         audit(
@@ -334,15 +335,16 @@ def _place_one(actor: Actor, meeting: MeetingRequest):
     except ScheduleError as error:
         # a published meeting no longer fits (e.g. a party changed its availability): the
         # request stays accepted and unplaced until the organiser re-runs the schedule
-        MeetingRequest.objects.filter(pk=meeting.pk).update(
-            unplaced_detail="；".join(error.problems)[:500],
-            unplaced_params={
-                "detail": "published_broken",
-                "helps": "rerun",
-                "problems": list(error.problems),
-                "problems_en": list(error.problems_en),
-            },
-        )
+        with bulk_write(MeetingRequest, [meeting.pk]):
+            MeetingRequest.objects.filter(pk=meeting.pk).update(
+                unplaced_detail="；".join(error.problems)[:500],
+                unplaced_params={
+                    "detail": "published_broken",
+                    "helps": "rerun",
+                    "problems": list(error.problems),
+                    "problems_en": list(error.problems_en),
+                },
+            )
         return None
     only = {request_id(meeting.pk)}
     counts = _write_result(event, meetings, result, placement=Placement.PUBLISHED, only=only)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
+from zhizao.common.bulk import bulk_write
 from zhizao.common.services import changes_between, snapshot
 from zhizao.registry.models import Organization
 
@@ -245,8 +246,8 @@ def update_event(actor: Actor, event: Event, **fields) -> Event:
         if changes:
             dropped = _check_rules_keep_placements(locked)
             locked.save(update_fields=list(changes))
-            if dropped:
-                MeetingRequest.objects.filter(pk__in=[m.pk for m in dropped]).update(
+            with bulk_write(MeetingRequest, [m.pk for m in dropped]) as ids:
+                MeetingRequest.objects.filter(pk__in=ids).update(
                     placement=Placement.NONE, slot="", starts_at=None, ends_at=None, table=None
                 )
             audit(

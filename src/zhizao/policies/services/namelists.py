@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor
+from zhizao.common.bulk import bulk_write
 from zhizao.common.models import AuditAction
 from zhizao.common.notifications import notify
 from zhizao.common.services import audit_event
@@ -239,7 +240,8 @@ def freeze_announcement(name_list: NameList) -> None:
         entry.announced_region = region_label(entry.enterprise.region)[:200]
         entry.announced_project = entry.project.name if entry.project else ""
         entry.announced_amount_yuan = entry.amount_yuan
-    NameListEntry.objects.bulk_update(entries, ANNOUNCED_ENTRY_FIELDS, batch_size=500)
+    with bulk_write(NameListEntry, [e.pk for e in entries]):
+        NameListEntry.objects.bulk_update(entries, ANNOUNCED_ENTRY_FIELDS, batch_size=500)
 
 
 def confirm_entry(actor: Actor, entry: NameListEntry) -> tuple[NameListEntry, bool]:

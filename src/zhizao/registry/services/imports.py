@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor, AuditAction, entry_row, insert_entry_rows, jsonable, record
 from zhizao.common.bulk import (
+    bulk_write,
     datetime_value,
     decimal_value,
     insert_rows,
@@ -450,40 +451,42 @@ def apply_plan(
                 )
             for row in plan.create:
                 row.org_id = ids[row.record.uscc]
-        # Changed organisations: only the fields that changed, with derived columns refreshed.
-        if plan.update:
-            ids = [row.org_id for row in plan.update]
-            stored = {}
-            for start in range(0, len(ids), CHUNK):
-                stored.update(Organization.objects.in_bulk(ids[start : start + CHUNK]))
-            changed = []
-            for row in plan.update:
-                org = stored[row.org_id]
-                for attr, (_old, new) in row.changes.items():
-                    if attr in SCALAR_FIELDS.values():
-                        setattr(
-                            org,
-                            attr,
-                            Decimal(new) if attr == "revenue_wan" and new is not None else new,
-                        )
-                refresh_derived_fields(org)
-                org.updated_at = now
-                changed.append(org)
-            Organization.objects.bulk_update(
-                changed,
-                [
-                    *SCALAR_FIELDS.values(),
-                    "province_code",
-                    "city_code",
-                    "industry_division",
-                    "industry_group",
-                    "search_text",
-                    "name_sort",
-                    "updated_at",
-                ],
-                batch_size=500,
-            )
-        _write_links(plan, cluster_ids, node_ids)
+        # Changed organisations: only the fields that changed, with derived columns refreshed;
+        # their links are replaced below. Neither sends a model signal: bulk_write announces them.
+        with bulk_write(Organization, [row.org_id for row in plan.update]):
+            if plan.update:
+                ids = [row.org_id for row in plan.update]
+                stored = {}
+                for start in range(0, len(ids), CHUNK):
+                    stored.update(Organization.objects.in_bulk(ids[start : start + CHUNK]))
+                changed = []
+                for row in plan.update:
+                    org = stored[row.org_id]
+                    for attr, (_old, new) in row.changes.items():
+                        if attr in SCALAR_FIELDS.values():
+                            setattr(
+                                org,
+                                attr,
+                                Decimal(new) if attr == "revenue_wan" and new is not None else new,
+                            )
+                    refresh_derived_fields(org)
+                    org.updated_at = now
+                    changed.append(org)
+                Organization.objects.bulk_update(
+                    changed,
+                    [
+                        *SCALAR_FIELDS.values(),
+                        "province_code",
+                        "city_code",
+                        "industry_division",
+                        "industry_group",
+                        "search_text",
+                        "name_sort",
+                        "updated_at",
+                    ],
+                    batch_size=500,
+                )
+            _write_links(plan, cluster_ids, node_ids)
         _write_contacts(plan)
         entry_rows = [
             entry_row(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor, AuditAction, diff, record
+from zhizao.common.bulk import bulk_write
 from zhizao.common.notifications import notify
 from zhizao_core.text import normalize_search_text, organization_name_key
 
@@ -395,7 +396,7 @@ def set_organization_active(actor: Actor, org: Organization, *, active: bool) ->
     if active and organization_name_taken(org.name, exclude=org.pk):
         raise RegistryError("name_taken", str(NAME_TAKEN), field="name")
     try:
-        with transaction.atomic():
+        with transaction.atomic(), bulk_write(Organization, [org.pk]):
             changed = Organization.objects.filter(pk=org.pk, is_active=not active).update(
                 is_active=active
             )
