@@ -689,7 +689,10 @@ TABLE = [
         POST=write(
             STAFF,
             {
-                "eligibility": '{"all": [{"fact": "enterprise.region", "op": "prefix", "value": ["32"]}]}'
+                "elig-combine": "all",
+                "elig-regions": "320000",
+                "cond-TOTAL_FORMS": "1",
+                "cond-INITIAL_FORMS": "0",
             },
             ("officer", 302),
         ),
