@@ -880,6 +880,17 @@ TABLE = [
         POST=write(SOC, {"action": "nominate"}, ("society", 200)),
     ),
     api(
+        "api-call-exclusions",
+        {"pk": "draft_app"},
+        GET=A,
+        POST=write(A, {"kind": "expert", "name": "王五", "reason": "合作者"}, ("ent_a", 201)),
+    ),
+    api(
+        "api-call-exclusion",
+        {"pk": "draft_app", "number": "=1"},
+        DELETE=write(A, None, ("ent_a", 200)),
+    ),
+    api(
         "api-call-formal",
         {"pk": "call_app"},
         GET=STAFF,
@@ -1619,6 +1630,18 @@ TABLE = [
     ),
     api("api-review-propose", {"pk": "ranking"}, POST=write(OP)),
     api("api-review-mine", GET=frozenset({"expert"})),
+    api("api-review-my-availability", GET=frozenset({"expert"})),
+    api(
+        "api-review-my-round-availability",
+        {"pk": "review_round_draft"},
+        PUT=write({"expert"}, {"available": True, "max_load": 2}, ("expert", 200)),
+    ),
+    api("api-review-my-bids", {"pk": "review_round_draft"}, GET=frozenset({"expert"})),
+    api(
+        "api-review-my-bid",
+        {"pk": "review_round_draft", "application": "review_application"},
+        PUT=write({"expert"}, {"interest": "eager"}, ("expert", 200)),
+    ),
     api(
         "api-review-my-review",
         {"pk": "review_assignment"},
