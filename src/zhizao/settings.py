@@ -438,6 +438,7 @@ SPECTACULAR_SETTINGS = {
         "CallKindEnum": "zhizao.calls.enums.CallKind",
         "CallStateEnum": "zhizao.calls.enums.CallState",
         "CallApplicationStateEnum": "zhizao.calls.enums.ApplicationState",
+        "NamedExclusionKindEnum": "zhizao.calls.services.applications.EXCLUSION_KINDS",
     },
 }
 

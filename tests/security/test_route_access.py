@@ -689,7 +689,10 @@ TABLE = [
         POST=write(
             STAFF,
             {
-                "eligibility": '{"all": [{"fact": "enterprise.region", "op": "prefix", "value": ["32"]}]}'
+                "elig-combine": "all",
+                "elig-regions": "320000",
+                "cond-TOTAL_FORMS": "1",
+                "cond-INITIAL_FORMS": "0",
             },
             ("officer", 302),
         ),
@@ -875,6 +878,17 @@ TABLE = [
         "api-call-nomination",
         {"pk": "call_app"},
         POST=write(SOC, {"action": "nominate"}, ("society", 200)),
+    ),
+    api(
+        "api-call-exclusions",
+        {"pk": "draft_app"},
+        GET=A,
+        POST=write(A, {"kind": "expert", "name": "王五", "reason": "合作者"}, ("ent_a", 201)),
+    ),
+    api(
+        "api-call-exclusion",
+        {"pk": "draft_app", "number": "=1"},
+        DELETE=write(A, None, ("ent_a", 200)),
     ),
     api(
         "api-call-formal",
@@ -1616,6 +1630,18 @@ TABLE = [
     ),
     api("api-review-propose", {"pk": "ranking"}, POST=write(OP)),
     api("api-review-mine", GET=frozenset({"expert"})),
+    api("api-review-my-availability", GET=frozenset({"expert"})),
+    api(
+        "api-review-my-round-availability",
+        {"pk": "review_round_draft"},
+        PUT=write({"expert"}, {"available": True, "max_load": 2}, ("expert", 200)),
+    ),
+    api("api-review-my-bids", {"pk": "review_round_draft"}, GET=frozenset({"expert"})),
+    api(
+        "api-review-my-bid",
+        {"pk": "review_round_draft", "application": "review_application"},
+        PUT=write({"expert"}, {"interest": "eager"}, ("expert", 200)),
+    ),
     api(
         "api-review-my-review",
         {"pk": "review_assignment"},

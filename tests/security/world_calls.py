@@ -87,6 +87,12 @@ def build_calls_world(o, actor, bureau, society):
         category=o["call"].categories.get(code="basic"),
         nominator=society,
     )
+    # one named exclusion (回避申请), so that withdrawing it has something to withdraw
+    o["draft_app"] = calls_apps.set_named_exclusions(
+        ent,
+        o["draft_app"],
+        [{"kind": "expert", "name": "李四", "reason": "导师"}],
+    )
     o["pcall"] = _call(officer, bureau, society, "安全表公示中的征集")
     listed = _to_proposed(_application(ent, o["pcall"], society, "安全表公示项目"))
     o["publicity"] = publicity.open_publicity(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from zhizao.calls.enums import ApplicationState, CallKind, CallState, FieldType, StageKind
+from zhizao.calls.services.applications import EXCLUSION_KINDS
 
 from ..common import IdField, IsoDateTimeField, RefSerializer, TextInput
 
@@ -228,3 +229,25 @@ class CatalogueEntrySerializer(serializers.Serializer):
 
 class CatalogueQuery(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class NamedExclusionSerializer(serializers.Serializer):
+    """One expert or organisation the applicant asks to exclude from the review (回避申请);
+    ``number`` is its place in the list (1, 2, …), the id the delete operation takes."""
+
+    number = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=EXCLUSION_KINDS)
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class NamedExclusionsSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(help_text="The call's most named exclusions.")
+    editable = serializers.BooleanField(help_text="False once the review has started.")
+    exclusions = NamedExclusionSerializer(many=True)
+
+
+class NamedExclusionInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EXCLUSION_KINDS)
+    name = TextInput(max_length=100)
+    reason = TextInput(max_length=300)

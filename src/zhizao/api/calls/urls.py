@@ -23,6 +23,16 @@ urlpatterns = [
         views.NominationApi.as_view(),
         name="api-call-nomination",
     ),
+    path(
+        "applications/<int:pk>/exclusions/",
+        views.NamedExclusionListApi.as_view(),
+        name="api-call-exclusions",
+    ),
+    path(
+        "applications/<int:pk>/exclusions/<int:number>/",
+        views.NamedExclusionDetailApi.as_view(),
+        name="api-call-exclusion",
+    ),
     path("applications/<int:pk>/formal/", views.FormalReviewApi.as_view(), name="api-call-formal"),
     path("objections/<int:pk>/", views.ObjectionDetailApi.as_view(), name="api-call-objection"),
     path("catalogues/", views.CatalogueListApi.as_view(), name="api-call-catalogues"),

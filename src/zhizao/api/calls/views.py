@@ -36,6 +36,8 @@ from .serializers import (
     CatalogueSerializer,
     CheckSerializer,
     FormalActionSerializer,
+    NamedExclusionInputSerializer,
+    NamedExclusionsSerializer,
     NominationActionSerializer,
     ObjectionInputSerializer,
     ObjectionReceiptSerializer,
@@ -379,3 +381,76 @@ class CatalogueEntriesApi(ApiOperation):
         if key:
             qs = qs.filter(search_text__contains=key)
         return paged(request, self, qs, CatalogueEntrySerializer)
+
+
+# --- the applicant's named exclusions (回避申请): the page's service and rules ----------------
+
+
+def _applicant_application(request, pk):
+    """The application when the caller acts for its applicant; 404 for everyone else (the
+    office sees the exclusions on the application, never through these operations)."""
+    application = access.access_application(request.membership, pk)
+    if not access.is_applicant(request.membership, application):
+        raise Http404
+    return application
+
+
+def _exclusions_body(application) -> dict:
+    entries = []
+    for number, entry in enumerate(application.named_exclusions or [], start=1):
+        if isinstance(entry, str):  # older applications stored an expert's name only
+            entry = {"kind": "expert", "name": entry, "reason": ""}
+        entries.append({"number": number, **entry})
+    return {
+        "limit": application.call.max_named_exclusions,
+        "editable": application.state in app_services.EXCLUSION_STATES,
+        "exclusions": entries,
+    }
+
+
+class NamedExclusionListApi(ApiOperation):
+    @extend_schema(
+        responses={200: NamedExclusionsSerializer, **ERRORS},
+        summary="The applicant's named exclusions (回避申请) with the call's limit",
+        operation_id="calls_application_exclusions_list",
+        tags=TAGS,
+    )
+    def get(self, request, pk):
+        application = _applicant_application(request, pk)
+        return respond(NamedExclusionsSerializer, _exclusions_body(application))
+
+    @extend_schema(
+        request=NamedExclusionInputSerializer,
+        responses={201: NamedExclusionsSerializer, **ERRORS},
+        summary="Name one more expert or organisation to exclude, with the reason (within the "
+        "call's limit, until the review starts)",
+        operation_id="calls_application_exclusion_create",
+        tags=TAGS,
+    )
+    def post(self, request, pk):
+        application = _applicant_application(request, pk)
+        values = parse(NamedExclusionInputSerializer, request.data)
+        entries = [*(application.named_exclusions or []), dict(values)]
+        application = app_services.set_named_exclusions(actor(request), application, entries)
+        return respond(
+            NamedExclusionsSerializer,
+            _exclusions_body(application),
+            status_code=status.HTTP_201_CREATED,
+        )
+
+
+class NamedExclusionDetailApi(ApiOperation):
+    @extend_schema(
+        responses={200: NamedExclusionsSerializer, **ERRORS},
+        summary="Withdraw one named exclusion (by its number; until the review starts)",
+        operation_id="calls_application_exclusion_delete",
+        tags=TAGS,
+    )
+    def delete(self, request, pk, number):
+        application = _applicant_application(request, pk)
+        entries = list(application.named_exclusions or [])
+        if not 1 <= number <= len(entries):
+            raise Http404
+        del entries[number - 1]
+        application = app_services.set_named_exclusions(actor(request), application, entries)
+        return respond(NamedExclusionsSerializer, _exclusions_body(application))

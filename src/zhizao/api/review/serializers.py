@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from zhizao.review.enums import AggregationMethod, AssignmentMethod
+from zhizao.review.enums import AggregationMethod, AssignmentMethod, BidInterest
 
 from ..common import IsoDateTimeField, QueryInt, TextInput
 
@@ -148,3 +148,46 @@ class RankingSerializer(serializers.Serializer):
     proposal = serializers.JSONField()
     created_at = IsoDateTimeField()
     handed_over_at = IsoDateTimeField(allow_null=True)
+
+
+class MyAvailabilitySerializer(serializers.Serializer):
+    """The calling expert's declaration for one round still being prepared (not declared:
+    counted as available, with the pool's load)."""
+
+    round = serializers.IntegerField(source="round.pk")
+    round_name = serializers.CharField(source="round.name")
+    call = serializers.CharField(source="round.call.title")
+    deadline = IsoDateTimeField(source="round.deadline")
+    declared = serializers.BooleanField()
+    available = serializers.BooleanField()
+    max_load = serializers.IntegerField(allow_null=True)
+    bidding = serializers.BooleanField(source="round.call.allow_bidding")
+
+
+class AvailabilityInputSerializer(serializers.Serializer):
+    available = serializers.BooleanField()
+    max_load = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=200)
+
+
+class MyBidSerializer(serializers.Serializer):
+    """One application the calling expert may bid on (blind to the applicant where the call
+    says so) and its bid (null: none yet)."""
+
+    application = serializers.IntegerField(source="pk")
+    title = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+    interest = serializers.SerializerMethodField()
+
+    def get_title(self, obj) -> str:
+        return obj.display_title(self.context["blind"])
+
+    def get_summary(self, obj) -> str:
+        data = obj.data if isinstance(obj.data, dict) else {}
+        return str(data.get("summary") or "")
+
+    def get_interest(self, obj) -> str | None:
+        return self.context["bids"].get(obj.pk)
+
+
+class BidInputSerializer(serializers.Serializer):
+    interest = serializers.ChoiceField(choices=BidInterest.values)

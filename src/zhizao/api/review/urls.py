@@ -26,4 +26,20 @@ urlpatterns = [
     ),
     path("mine/", views.MyAssignmentsApi.as_view(), name="api-review-mine"),
     path("mine/<int:pk>/review/", views.MyReviewApi.as_view(), name="api-review-my-review"),
+    path(
+        "mine/availability/",
+        views.MyAvailabilityListApi.as_view(),
+        name="api-review-my-availability",
+    ),
+    path(
+        "mine/rounds/<int:pk>/availability/",
+        views.MyAvailabilityApi.as_view(),
+        name="api-review-my-round-availability",
+    ),
+    path("mine/rounds/<int:pk>/bids/", views.MyBidListApi.as_view(), name="api-review-my-bids"),
+    path(
+        "mine/rounds/<int:pk>/bids/<int:application>/",
+        views.MyBidApi.as_view(),
+        name="api-review-my-bid",
+    ),
 ]

@@ -9,17 +9,22 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 
-from zhizao.review import access, services
-from zhizao.review.models import Exclusion, Ranking, Review
+from zhizao.review import access, selectors, services
+from zhizao.review.models import Bid, Exclusion, Ranking, Review
 
 from ..common import ApiOperation, ErrorSerializer, actor, paged, paginated, parse, respond
+from ..pagination import StandardPagination
 from .serializers import (
     AssignInputSerializer,
+    AvailabilityInputSerializer,
+    BidInputSerializer,
     ExclusionSerializer,
     ExpertDetailSerializer,
     ExpertReviewInputSerializer,
     ExpertSerializer,
     MyAssignmentSerializer,
+    MyAvailabilitySerializer,
+    MyBidSerializer,
     OfficeAssignmentSerializer,
     PageQuery,
     RankingInputSerializer,
@@ -236,3 +241,134 @@ class MyReviewApi(ApiOperation):
             submit=values.get("submit", False),
         )
         return respond(ReviewSerializer, review)
+
+
+# --- the expert's availability per round and its bids (the pages' services and rules) ---------
+
+
+def _own_expert(request):
+    expert = access.own_expert(request.membership)
+    if expert is None:
+        raise Http404
+    return expert
+
+
+def _availability_row(review_round, declared) -> dict:
+    return {
+        "round": review_round,
+        "declared": declared is not None,
+        "available": declared.available if declared else True,
+        "max_load": declared.max_load if declared else None,
+    }
+
+
+class MyAvailabilityListApi(ApiOperation):
+    @extend_schema(
+        parameters=[PageQuery],
+        responses={200: paginated(MyAvailabilitySerializer), **ERRORS},
+        summary="The calling expert's availability in each round still being prepared",
+        operation_id="review_my_availability_list",
+        tags=TAGS,
+    )
+    def get(self, request):
+        expert = _own_expert(request)
+        parse(PageQuery, request.query_params)
+        paginator = StandardPagination()
+        rounds = paginator.paginate_queryset(
+            selectors.declarable_rounds().order_by("deadline", "id"), request, view=self
+        )
+        rows = [
+            _availability_row(row["round"], row["declared"])
+            for row in selectors.my_round_availability(expert, list(rounds))
+        ]
+        return paginator.get_paginated_response(MyAvailabilitySerializer(rows, many=True).data)
+
+
+class MyAvailabilityApi(ApiOperation):
+    @extend_schema(
+        request=AvailabilityInputSerializer,
+        responses={200: MyAvailabilitySerializer, **ERRORS},
+        summary="Declare the calling expert available or not in a round, and its most "
+        "applications there (until the round is handed to the experts)",
+        operation_id="review_my_availability_set",
+        tags=TAGS,
+    )
+    def put(self, request, pk):
+        expert = _own_expert(request)
+        review_round = selectors.declarable_rounds().filter(pk=pk).first()
+        if review_round is None:
+            raise Http404
+        values = parse(AvailabilityInputSerializer, request.data)
+        row = services.set_availability(
+            actor(request),
+            review_round,
+            expert,
+            available=values["available"],
+            max_load=values.get("max_load"),
+        )
+        return respond(MyAvailabilitySerializer, _availability_row(review_round, row))
+
+
+def _bidding_round(request, pk):
+    expert = _own_expert(request)
+    review_round = selectors.declarable_rounds().filter(pk=pk, call__allow_bidding=True).first()
+    if review_round is None:
+        raise Http404
+    return expert, review_round
+
+
+class MyBidListApi(ApiOperation):
+    @extend_schema(
+        parameters=[PageQuery],
+        responses={200: paginated(MyBidSerializer), **ERRORS},
+        summary="The applications of a round the calling expert may bid on, with its bids",
+        operation_id="review_my_bids_list",
+        tags=TAGS,
+    )
+    def get(self, request, pk):
+        expert, review_round = _bidding_round(request, pk)
+        parse(PageQuery, request.query_params)
+        applications = services.biddable_applications(review_round, expert)
+        bids = dict(
+            Bid.objects.filter(round=review_round, expert=expert).values_list(
+                "application_id", "interest"
+            )
+        )
+        return paged(
+            request,
+            self,
+            applications,
+            MyBidSerializer,
+            blind=review_round.call.blind_review,
+            bids=bids,
+        )
+
+
+class MyBidApi(ApiOperation):
+    @extend_schema(
+        request=BidInputSerializer,
+        responses={200: MyBidSerializer, **ERRORS},
+        summary="Bid on one application of the round (replaces the calling expert's earlier bid)",
+        operation_id="review_my_bid_set",
+        tags=TAGS,
+    )
+    def put(self, request, pk, application):
+        expert, review_round = _bidding_round(request, pk)
+        target = next(
+            (
+                a
+                for a in services.biddable_applications(review_round, expert)
+                if a.pk == application
+            ),
+            None,
+        )
+        if target is None:
+            raise Http404
+        values = parse(BidInputSerializer, request.data)
+        bid = services.place_bid(actor(request), review_round, target, interest=values["interest"])
+        return respond(
+            MyBidSerializer,
+            target,
+            blind=review_round.call.blind_review,
+            bids={target.pk: bid.interest},
+        )

@@ -4,13 +4,12 @@ nominating bodies with quotas, rubric, open/close."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from zhizao.registry.models import Organization
 
 from .. import access, lists
 from ..eligibility import check_eligibility, describe_eligibility
+from ..eligibility_form import EligibilityEditor
 from ..enums import STAGE_ORDER, StageKind
 from ..errors import CallError
 from ..forms import CallCreateForm, CallSettingsForm, FieldForm
@@ -116,9 +116,7 @@ def call_detail(request, pk):
             )
             .distinct()
             .order_by("name_sort")[:200],
-            eligibility_json=json.dumps(call.eligibility, ensure_ascii=False, indent=1)
-            if call.eligibility
-            else "",
+            eligibility_editor=EligibilityEditor(call, lang=get_language() or "zh-hans"),
             rubric_rows=list(call.criteria.all()) + [None] * 2,
         )
     if context["is_nominator"]:
@@ -214,14 +212,20 @@ def stages_save(request, pk):
 @login_required
 @require_POST
 def eligibility_save(request, pk):
+    """The eligibility rule from its form (regions and industries by name, the policy editor's
+    condition rows); ``clear`` removes the rule. A stored rule the form cannot show is not
+    overwritten by the form: the refusal names its parts."""
     call = _managed(request, pk)
     error = None
-    raw = request.POST.get("eligibility", "").strip()
-    try:
-        conditions = json.loads(raw) if raw else {}
-    except ValueError:
-        error = CallError("bad_json", _("The rule is not valid JSON."), field="eligibility")
+    if request.POST.get("clear"):
+        conditions = {}
     else:
+        editor = EligibilityEditor(call, data=request.POST, lang=get_language() or "zh-hans")
+        if not editor.is_valid():
+            error = CallError("invalid", "；".join(editor.errors()), field="eligibility")
+        else:
+            conditions = editor.conditions()
+    if error is None:
         try:
             services.set_eligibility(actor_for_request(request), call, conditions)
         except CallError as exc:
