@@ -41,7 +41,10 @@ def signed_url(storage, name: str, seconds: int) -> str | None:
     custom domain or a CloudFront signer for it (a custom domain alone gives a plain, unsigned
     address, which would let anyone holding it watch the video).
     """
-    from storages.backends.s3 import S3Storage  # boto3 is imported only when a video is asked
+    try:  # boto3 is imported only when a video is asked for
+        from storages.backends.s3 import S3Storage
+    except ImportError:  # without django-storages no store can be S3
+        return None
 
     if not isinstance(storage, S3Storage) or not storage.querystring_auth:
         return None
