@@ -318,13 +318,46 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
-# Cloud classroom videos: the STORAGES alias they are kept in (a local folder by default; an
-# S3-compatible store by adding an alias with django-storages' backend, see docs/classroom.md).
+# Cloud classroom videos: the STORAGES alias they are kept in. A local folder by default; an
+# S3-compatible bucket (alias "classroom-s3", django-storages) when ZHIZAO_CLASSROOM_S3_BUCKET is
+# set. The bucket stays private: learners get a presigned URL valid
+# ZHIZAO_CLASSROOM_VIDEO_URL_SECONDS after the permission check (docs/classroom.md).
 STORAGES["classroom"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(DATA_DIR / "classroom"), "base_url": None},
 }
-ZHIZAO_CLASSROOM_STORAGE = os.environ.get("ZHIZAO_CLASSROOM_STORAGE", "classroom")
+ZHIZAO_CLASSROOM_VIDEO_URL_SECONDS = int(
+    os.environ.get("ZHIZAO_CLASSROOM_VIDEO_URL_SECONDS", "300")
+)
+_CLASSROOM_S3_BUCKET = os.environ.get("ZHIZAO_CLASSROOM_S3_BUCKET", "")
+if _CLASSROOM_S3_BUCKET:
+    STORAGES["classroom-s3"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _CLASSROOM_S3_BUCKET,
+            # Empty values fall back to boto3's own chain (AWS_* variables, instance roles).
+            "endpoint_url": os.environ.get("ZHIZAO_CLASSROOM_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ZHIZAO_CLASSROOM_S3_REGION") or None,
+            "access_key": os.environ.get("ZHIZAO_CLASSROOM_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("ZHIZAO_CLASSROOM_S3_SECRET_ACCESS_KEY") or None,
+            # "path" for most self-hosted stores (MinIO, Ceph), "virtual" for the big clouds.
+            "addressing_style": os.environ.get("ZHIZAO_CLASSROOM_S3_ADDRESSING_STYLE") or None,
+            # A CDN host in front of the bucket: its URLs are signed only with a CloudFront key
+            # pair; without one the video view streams the file itself (check classroom.W001).
+            "custom_domain": os.environ.get("ZHIZAO_CLASSROOM_S3_CUSTOM_DOMAIN") or None,
+            "cloudfront_key_id": os.environ.get("ZHIZAO_CLASSROOM_S3_CLOUDFRONT_KEY_ID") or None,
+            "cloudfront_key": os.environ.get("ZHIZAO_CLASSROOM_S3_CLOUDFRONT_KEY") or None,
+            "location": os.environ.get("ZHIZAO_CLASSROOM_S3_PREFIX", ""),
+            "signature_version": "s3v4",
+            "default_acl": None,  # objects are private; the bucket's policy decides
+            "querystring_auth": True,
+            "querystring_expire": ZHIZAO_CLASSROOM_VIDEO_URL_SECONDS,
+            "file_overwrite": False,  # a second "intro.webm" gets its own name
+        },
+    }
+ZHIZAO_CLASSROOM_STORAGE = os.environ.get(
+    "ZHIZAO_CLASSROOM_STORAGE", "classroom-s3" if _CLASSROOM_S3_BUCKET else "classroom"
+)
 ZHIZAO_CLASSROOM_VIDEO_MAX_BYTES = int(
     os.environ.get("ZHIZAO_CLASSROOM_VIDEO_MAX_BYTES", str(500 * 1024 * 1024))
 )

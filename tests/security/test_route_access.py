@@ -1773,6 +1773,10 @@ TABLE = [
             ("society", 302),
         ),
     ),
+    # Every member who sees the course may press "join"; only a registered participant within
+    # the class's hours is counted and sent on (tests/classroom/test_live_join.py). The world's
+    # class was held yesterday: the answer is the course page with the reason, nothing written.
+    page("classroom:live_join", {"pk": "live"}, POST=write(MEMBERS, {}, ("ent_a", 302, False))),
     page("classroom:staff", GET=ENT | OP),
     page("classroom:statistics", GET=OP),
     api("api-classroom-courses", GET=MEMBERS),

@@ -6,7 +6,6 @@ Fields and constraints only; every write goes through ``services``."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,11 +14,13 @@ from zhizao.events.models import Session
 from zhizao.registry.models import Organization
 
 from .enums import CourseLevel, CourseState
+from .storage import video_storage
 
 
 def classroom_storage():
-    """The storage of lesson videos: ``STORAGES[settings.ZHIZAO_CLASSROOM_STORAGE]``."""
-    return storages[settings.ZHIZAO_CLASSROOM_STORAGE]
+    """The storage of lesson videos: ``STORAGES[settings.ZHIZAO_CLASSROOM_STORAGE]``, looked up
+    lazily (``storage.video_storage``)."""
+    return video_storage
 
 
 def video_path(instance, filename: str) -> str:

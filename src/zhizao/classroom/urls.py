@@ -26,6 +26,7 @@ urlpatterns = [
     path("manage/<int:pk>/state/", society.course_state, name="course_state"),
     path("manage/<int:pk>/live/", live.live_classes, name="live_classes"),
     path("live/<int:pk>/recording/", live.live_recording, name="live_recording"),
+    path("live/<int:pk>/join/", live.live_join, name="live_join"),
     path("ratings/<int:pk>/answer/", society.rating_answer, name="rating_answer"),
     # managers and the operator
     path("staff/", reports.staff, name="staff"),

@@ -18,7 +18,12 @@ from .learning import (
     save_progress,
     submit_quiz,
 )
-from .live import attach_recording, schedule_live_class, send_live_class_reminders
+from .live import (
+    attach_recording,
+    join_live_class,
+    schedule_live_class,
+    send_live_class_reminders,
+)
 
 __all__ = [
     "add_lesson",
@@ -28,6 +33,7 @@ __all__ = [
     "create_course",
     "enrol",
     "issue_certificate",
+    "join_live_class",
     "progress_of",
     "rate_course",
     "save_progress",

@@ -117,6 +117,25 @@ def attach_recording(
     return locked
 
 
+# A learner may join this long before the start (to test sound and video).
+JOIN_OPENS_BEFORE = dt.timedelta(minutes=15)
+
+
+def join_live_class(actor: Actor, live: LiveClass, *, now: dt.datetime | None = None) -> str:
+    """A registered learner joins ``live`` through the platform: the events app records the
+    attendance (once), and the online link to send the learner on is returned. Refused
+    (``ClassroomError``) without an approved registration, before ``JOIN_OPENS_BEFORE`` the start,
+    after the end, or when the class has no online link."""
+    url = live.online_link or live.session.online_url
+    if not url:
+        raise ClassroomError("no_link", _("This live class has no online link."))
+    try:
+        events.attend_online(actor, live.session, opens_before=JOIN_OPENS_BEFORE, now=now)
+    except EventError as error:
+        raise ClassroomError(error.code, error.message) from None
+    return url
+
+
 def send_live_class_reminders(
     *, now: dt.datetime | None = None, ahead: dt.timedelta | None = None
 ) -> int:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,6 +67,7 @@ def course_detail(request, pk, *, rating_form=None, status=200):
             "live_classes": course.live_classes.select_related("session").order_by(
                 "session__starts_at"
             ),
+            "now": timezone.now(),
             "rating_form": rating_form
             or RatingForm(
                 initial={"stars": rating.stars, "comment": rating.comment} if rating else None

@@ -1,12 +1,13 @@
 """A society's (or the operator's) live classes of a course: schedule one (a session of the
 course's series event, through ``services.schedule_live_class``) and attach its recording
-afterwards (a link or a lesson of the course)."""
+afterwards (a link or a lesson of the course); a registered learner joins one through the
+platform, which records the attendance."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from zhizao.accounts.selectors import actor_for_request
 from .. import access, services
 from ..errors import ClassroomError
 from ..forms import LiveClassForm, RecordingForm
+from .writes import form_write, message_write
 
 
 def _page(request, course, *, form=None, status=200):
@@ -43,25 +45,22 @@ def live_classes(request, pk):
     course = access.access_course(request.membership, pk, edit=True)
     if request.method != "POST":
         return _page(request, course)
-    form = LiveClassForm(request.POST)
-    if not form.is_valid():
-        return _page(request, course, form=form, status=400)
-    data = form.cleaned_data
-    try:
-        services.schedule_live_class(
-            actor_for_request(request),
+    return form_write(
+        request,
+        LiveClassForm(request.POST),
+        lambda actor, data: services.schedule_live_class(
+            actor,
             course,
             title=data["title"],
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
             online_url=data["online_url"],
             capacity=data["capacity"],
-        )
-    except ClassroomError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return _page(request, course, form=form, status=400)
-    messages.success(request, _("Live class scheduled; learners can register for it."))
-    return redirect("classroom:live_classes", pk=course.pk)
+        ),
+        success=_("Live class scheduled; learners can register for it."),
+        done=lambda _result: redirect("classroom:live_classes", pk=course.pk),
+        again=lambda form: _page(request, course, form=form, status=400),
+    )
 
 
 @login_required
@@ -70,19 +69,28 @@ def live_recording(request, pk):
     live = access.access_live_class(request.membership, pk)
     if not access.can_edit_course(request.membership, live.course):
         raise Http404
-    form = RecordingForm(request.POST, course=live.course, prefix=f"r{live.pk}")
-    if form.is_valid():
-        try:
-            services.attach_recording(
-                actor_for_request(request),
-                live,
-                link_url=form.cleaned_data["recording_link"],
-                lesson=form.cleaned_data["lesson"],
-            )
-        except ClassroomError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Recording attached."))
-    else:
-        messages.error(request, _("Give a valid link or choose a lesson."))
-    return redirect("classroom:live_classes", pk=live.course_id)
+    return message_write(
+        request,
+        lambda actor, data: services.attach_recording(
+            actor, live, link_url=data["recording_link"], lesson=data["lesson"]
+        ),
+        form=RecordingForm(request.POST, course=live.course, prefix=f"r{live.pk}"),
+        invalid=_("Give a valid link or choose a lesson."),
+        success=_("Recording attached."),
+        done=redirect("classroom:live_classes", pk=live.course_id),
+    )
+
+
+@login_required
+@require_POST
+def live_join(request, pk):
+    """A registered learner joins a live class: attendance recorded by the events app, then
+    off to the online link. Refused (not registered, too early, over): back to the course page
+    with the reason, and no link."""
+    live = access.access_live_class(request.membership, pk)
+    try:
+        url = services.join_live_class(actor_for_request(request), live)
+    except ClassroomError as error:
+        messages.error(request, error.message)
+        return redirect("classroom:course_detail", pk=live.course_id)
+    return HttpResponseRedirect(url)

@@ -1,18 +1,24 @@
-"""A lesson's video, served with HTTP range requests so that seeking works: 206 with
-Content-Range for a range, 416 for one outside the file, 200 for the whole file. The file is
-read through the storage API a chunk at a time (never whole into memory), so the same view
-serves a local folder or an S3-compatible store; nothing is transcoded here. Only viewers who
-may open the lesson (enrolled learners, the course's editors) get it."""
+"""A lesson's video. Only viewers who may open the lesson (enrolled learners, the course's
+editors) get it; anyone else gets 404 and no address.
+
+When the store signs URLs (an S3-compatible bucket), the answer is a 302 to a presigned GET
+valid ``ZHIZAO_CLASSROOM_VIDEO_URL_SECONDS``: the browser fetches and seeks the bytes from the
+store (which answers range requests itself) and no web worker carries them. A local folder is
+served here with HTTP range requests so that seeking works: 206 with Content-Range for a range,
+416 for one outside the file, 200 for the whole file, read through the storage API a chunk at a
+time (never whole into memory). Nothing is transcoded here."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from zhizao_core.learning.ranges import Unsatisfiable, parse_range
 
 from .. import access
+from ..storage import signed_url
 
 CHUNK = 64 * 1024
 
@@ -39,6 +45,13 @@ def lesson_video(request, pk):
         raise Http404
     storage = lesson.video.storage
     name = lesson.video.name
+    url = signed_url(storage, name, settings.ZHIZAO_CLASSROOM_VIDEO_URL_SECONDS)
+    if url is not None:
+        response = HttpResponseRedirect(url)
+        # The address is the viewer's own and expires: never cached, never sent on as Referer.
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     try:
         size = storage.size(name)
     except (FileNotFoundError, OSError):

@@ -19,6 +19,7 @@ from zhizao.registry.models import Organization
 from .. import access, selectors, services
 from ..errors import ClassroomError
 from ..forms import AnswerForm, CourseForm, LessonForm, QuizEditForm, quiz_text
+from .writes import form_write, message_write
 
 
 def _society_for_new_course(request):
@@ -121,28 +122,25 @@ def course_edit(request, pk):
     if request.method != "POST":
         return _editor(request, course)
     form = CourseForm(request.POST, subdomain_choices=selectors.subdomain_choices())
-    if not form.is_valid():
-        return _editor(request, course, form=form, status=400)
-    try:
-        services.update_course(actor_for_request(request), course, **form.values())
-    except ClassroomError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return _editor(request, course, form=form, status=400)
-    messages.success(request, _("Saved."))
-    return redirect("classroom:course_edit", pk=course.pk)
+    return form_write(
+        request,
+        form,
+        lambda actor, data: services.update_course(actor, course, **form.values()),
+        success=_("Saved."),
+        done=lambda _result: redirect("classroom:course_edit", pk=course.pk),
+        again=lambda form: _editor(request, course, form=form, status=400),
+    )
 
 
 @login_required
 @require_POST
 def lesson_new(request, pk):
     course = access.access_course(request.membership, pk, edit=True)
-    form = LessonForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _editor(request, course, lesson_form=form, status=400)
-    data = form.cleaned_data
-    try:
-        services.add_lesson(
-            actor_for_request(request),
+    return form_write(
+        request,
+        LessonForm(request.POST, request.FILES),
+        lambda actor, data: services.add_lesson(
+            actor,
             course,
             title=data["title"],
             minutes=data["minutes"],
@@ -150,12 +148,11 @@ def lesson_new(request, pk):
             video=data.get("video"),
             video_link=data["video_link"],
             documents=data["documents"],
-        )
-    except ClassroomError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return _editor(request, course, lesson_form=form, status=400)
-    messages.success(request, _("Lesson added."))
-    return redirect("classroom:course_edit", pk=course.pk)
+        ),
+        success=_("Lesson added."),
+        done=lambda _result: redirect("classroom:course_edit", pk=course.pk),
+        again=lambda form: _editor(request, course, lesson_form=form, status=400),
+    )
 
 
 @login_required
@@ -163,49 +160,42 @@ def lesson_new(request, pk):
 def quiz_edit(request, pk):
     course = access.access_course(request.membership, pk, edit=True)
     form = QuizEditForm(request.POST)
-    if not form.is_valid():
-        return _editor(request, course, quiz_form=form, status=400)
-    try:
-        services.save_quiz(
-            actor_for_request(request),
-            course,
-            questions=form.questions(),
-            pass_percent=form.cleaned_data["pass_percent"],
-        )
-    except ClassroomError as error:
-        form.add_error("text", error.message)
-        return _editor(request, course, quiz_form=form, status=400)
-    messages.success(request, _("Quiz saved."))
-    return redirect("classroom:course_edit", pk=course.pk)
+    return form_write(
+        request,
+        form,
+        lambda actor, data: services.save_quiz(
+            actor, course, questions=form.questions(), pass_percent=data["pass_percent"]
+        ),
+        success=_("Quiz saved."),
+        done=lambda _result: redirect("classroom:course_edit", pk=course.pk),
+        again=lambda form: _editor(request, course, quiz_form=form, status=400),
+        error_field="text",
+    )
 
 
 @login_required
 @require_POST
 def course_state(request, pk):
     course = access.access_course(request.membership, pk, edit=True)
-    try:
-        services.set_course_state(actor_for_request(request), course, request.POST.get("state", ""))
-    except ClassroomError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("classroom:course_edit", pk=course.pk)
+    return message_write(
+        request,
+        lambda actor, _data: services.set_course_state(
+            actor, course, request.POST.get("state", "")
+        ),
+        success=_("Saved."),
+        done=redirect("classroom:course_edit", pk=course.pk),
+    )
 
 
 @login_required
 @require_POST
 def rating_answer(request, pk):
     rating = access.access_rating_to_answer(request.membership, pk)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.answer_rating(
-                actor_for_request(request), rating, answer=form.cleaned_data["answer"]
-            )
-        except ClassroomError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Answer published."))
-    else:
-        messages.error(request, _("Write an answer."))
-    return redirect("classroom:course_edit", pk=rating.course_id)
+    return message_write(
+        request,
+        lambda actor, data: services.answer_rating(actor, rating, answer=data["answer"]),
+        form=AnswerForm(request.POST),
+        invalid=_("Write an answer."),
+        success=_("Answer published."),
+        done=redirect("classroom:course_edit", pk=rating.course_id),
+    )

@@ -30,6 +30,7 @@ from .programme import (
 )
 from .registration import (
     add_to_agenda,
+    attend_online,
     check_in,
     new_badge_code,
     record_attendance,
@@ -48,6 +49,7 @@ __all__ = [
     "add_to_agenda",
     "add_zone",
     "assign_booth",
+    "attend_online",
     "cancel_meeting",
     "check_in",
     "collect_lead",

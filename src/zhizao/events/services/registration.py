@@ -220,6 +220,46 @@ def record_attendance(
     return ScanResult(registration, created, attendance.at)
 
 
+def attend_online(
+    actor: Actor,
+    session: Session,
+    *,
+    opens_before: dt.timedelta = dt.timedelta(0),
+    now: dt.datetime | None = None,
+) -> ScanResult:
+    """A participant joins an online session through the platform's own link: counted as
+    attended, once per session, like a badge scanned at a room's door. Only the caller's own
+    approved registration for the session's event, from ``opens_before`` the start to the end.
+    """
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.select_related("organization", "type")
+        .filter(event_id=session.event_id, user_id=actor.user_id)
+        .first()
+    )
+    if registration is None or registration.state != RegistrationState.APPROVED:
+        raise EventError("not_registered", _("Register for this session first."))
+    if now < session.starts_at - opens_before:
+        raise EventError("not_open_yet", _("The session cannot be joined yet."))
+    if now > session.ends_at:
+        raise EventError("session_over", _("The session is over."))
+    try:
+        with transaction.atomic():
+            attendance, created = Attendance.objects.get_or_create(
+                session=session,
+                registration=registration,
+                defaults={"at": now, "recorded_by": user_of(actor)},
+            )
+            if created:
+                audit(
+                    actor, "attended", attendance, context={"session": session.pk, "online": True}
+                )
+    except IntegrityError:
+        attendance = Attendance.objects.get(session=session, registration=registration)
+        created = False
+    return ScanResult(registration, created, attendance.at)
+
+
 def add_to_agenda(actor: Actor, registration: Registration, session: Session) -> AgendaItem:
     if registration.user_id != actor.user_id:
         raise not_allowed()
