@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "src" / "zhizao" / "matchmaking" / "data" / "gold"
 OFFERINGS, DEMANDS = 455, 60
 ZHIZAO = ROOT / ".venv" / "bin" / "zhizao"
+#: the command: the checkout's own ``zhizao`` script, or this interpreter running ``zhizao.cli``
+#: (a worktree without a virtual environment of its own; PYTHONPATH says which sources)
+COMMAND = [str(ZHIZAO)] if ZHIZAO.exists() else [sys.executable, "-m", "zhizao.cli"]
 
 
 def make_input(directory: Path, seed: int = 20261207) -> tuple[Path, Path]:
@@ -86,7 +89,7 @@ def main() -> None:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="zt-match-rank-"))
     work.mkdir(parents=True, exist_ok=True)
     cat_path, dem_path = make_input(work)
-    cmd = [str(ZHIZAO), "match", "rank", "--catalogue", str(cat_path), "--demands", str(dem_path)]
+    cmd = [*COMMAND, "match", "rank", "--catalogue", str(cat_path), "--demands", str(dem_path)]
     if args.no_embeddings:
         cmd.append("--no-embeddings")
     results = []

@@ -6,6 +6,7 @@ settings (``DATABASE_URL``) point to.
     zhizao worker
     zhizao review assign|draw|aggregate --input FILE   (pure JSON commands, no Django)
     zhizao expo schedule --input FILE   (pure core, no Django: zhizao_core.expo.cli)
+    zhizao match rank --catalogue FILE --demands FILE   (no Django: zhizao.matchmaking.rank_cli)
 
 Two-word commands (``zhizao registry import``) map to management commands named
 ``registry_import``; anything else is passed to Django unchanged.
@@ -43,6 +44,7 @@ PURE = {
     ("review", "draw"): ("zhizao_core.review.commands", True),
     ("review", "aggregate"): ("zhizao_core.review.commands", True),
     ("expo", "schedule"): ("zhizao_core.expo.cli", False),
+    ("match", "rank"): ("zhizao.matchmaking.rank_cli", False),
 }
 
 

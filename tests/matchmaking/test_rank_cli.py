@@ -4,12 +4,18 @@ with exit 1, unreadable files with exit 2, the evaluation table and JSON on a sm
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from zhizao.matchmaking.management.commands._matching import reference_names
 from zhizao_core.matching import MatchIndex, parse_catalogue, parse_demands
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 CATALOGUE = [
     {
@@ -161,6 +167,25 @@ def test_rank_prints_one_line_per_demand_exactly(files, capsys):
             ],
         },
     ]
+
+
+def test_console_script_ranks_without_django_and_prints_the_same(files, capsys, tmp_path):
+    """``zhizao match rank`` runs before Django starts (``zhizao.cli.PURE``): with settings that
+    cannot even be imported it prints what the management command prints."""
+    cat, dem = files
+    args = ["--catalogue", str(cat), "--demands", str(dem), "--no-embeddings"]
+    status, expected, err = run(capsys, "match_rank", *args)
+    assert (status, err) == (0, "")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="no_such_settings_module")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, env.get("PYTHONPATH")) if p)
+    proc = subprocess.run(
+        [sys.executable, "-m", "zhizao.cli", "match", "rank", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr, proc.stdout) == (0, "", expected)
 
 
 def test_rank_in_english_with_embeddings_and_top(files, capsys):

