@@ -139,7 +139,6 @@ EXCEPTIONS = {
         name: OTHERS
         for name in (
             "calls:nominations",
-            "calls:formal_review",
             "calls:catalogue_detail",
             "review:expert_list",
             "review:my_assignments",
@@ -223,6 +222,7 @@ def test_the_converted_lists_are_these():
         "audit_log",
         "calls:call_list",
         "calls:catalogue_list",
+        "calls:formal_review",
         "diagnosis:campaign_list",
         "diagnosis:home",
         "events:event_list",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort
+from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort, state_filter
 
 from .enums import EventState, ParticipantKind, RegistrationState
 
@@ -32,7 +32,7 @@ EVENTS = ListSpec(
     search=("title", "venue", "host_units", "host__name"),
     search_placeholder=_("Title, venue or host"),
     filters=(
-        Choice("state", _("State"), "state", EventState.choices, all_label=_("All states")),
+        state_filter(EventState.choices),
         DateRange("starts", _("Starts on"), "starts_on", datetime=False),
     ),
     sorts=_EVENT_SORTS,
@@ -71,7 +71,7 @@ REGISTRATIONS = ListSpec(
     search=("name", "organization__name", "badge_code"),
     search_placeholder=_("Name, organisation or badge code"),
     filters=(
-        Choice("state", _("State"), "state", RegistrationState.choices, all_label=_("All states")),
+        state_filter(RegistrationState.choices),
         Choice(
             "kind",
             _("Participant type"),
