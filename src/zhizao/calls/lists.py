@@ -7,9 +7,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhizao.common.lists import Choice, Column, ListSpec, Sort
+from zhizao.common.lists import (
+    Choice,
+    Column,
+    DateRange,
+    Industry,
+    ListSpec,
+    Sort,
+    region_filter,
+    state_filter,
+    updated_sort,
+)
+from zhizao.registry.selectors import industry_filter_choices
 
-from .enums import CallKind, CallState
+from .enums import ApplicationState, CallKind, CallState
 
 
 def _when(value):
@@ -31,13 +42,13 @@ CALLS = ListSpec(
     search_placeholder=_("Title, summary or selection office"),
     filters=(
         Choice("kind", KIND, "kind", CallKind.choices, all_label=_("All kinds")),
-        Choice("state", _("State"), "state", CallState.choices, all_label=_("All states")),
+        state_filter(CallState.choices),
         Choice("year", _("Year"), "year", year_choices, all_label=_("All years")),
     ),
     sorts=(
         Sort("year", _("Year"), ("year",)),
         Sort("office", _("Selection office"), ("host__name_sort",)),
-        Sort("updated", _("Updated"), ("updated_at",)),
+        updated_sort(),
     ),
     default_sort="-year",
     columns=(
@@ -72,5 +83,41 @@ CATALOGUES = ListSpec(
         Column(_("Published by"), lambda c: c.publisher.name),
         Column(_("Document number"), lambda c: c.reference),
         Column(_("Published"), lambda c: c.published_on.isoformat()),
+    ),
+)
+
+
+def _submitted(a) -> str:
+    return _when(a.submitted_at)
+
+
+# The office's formal review of one call (the view restricts the rows to the call and starts on
+# the applications waiting for the review: nominated, or submitted when the call has no
+# nominating bodies).
+FORMAL_REVIEW = ListSpec(
+    name="calls-formal-review",
+    title=_("Formal review"),
+    search=("title", "applicant__name", "nominator__name"),
+    search_placeholder=_("Application, applicant or nominating body"),
+    filters=(
+        state_filter(ApplicationState.choices),
+        region_filter("region_code"),
+        Industry("industry", _("Industry"), "industry_code", industry_filter_choices),
+        DateRange("submitted", _("Submitted at"), "submitted_at"),
+    ),
+    sorts=(
+        Sort("nominator", _("Nominating body"), ("nominator__name_sort", "nomination_rank")),
+        Sort("applicant", _("Applicant"), ("applicant__name_sort",)),
+        Sort("submitted", _("Submitted at"), ("submitted_at",)),
+    ),
+    default_sort="nominator",
+    columns=(
+        Column(_("Application"), lambda a: a.title),
+        Column(_("Applicant"), lambda a: a.applicant.name),
+        Column(_("Category"), lambda a: a.category.name if a.category else ""),
+        Column(_("Nominating body"), lambda a: a.nominator.name if a.nominator else ""),
+        Column(_("Nomination rank"), lambda a: a.nomination_rank or ""),
+        Column(_("State"), lambda a: a.get_state_display()),
+        Column(_("Submitted at"), _submitted),
     ),
 )

@@ -7,8 +7,9 @@ A spec names what the list's users need and nothing else:
   ``zhizao_core.text.normalize_search_text``); every word must occur in one of the fields.
 * ``filters`` — ``Choice`` (a state, a kind, a role), ``Region`` (a province or city code:
   ``within`` selects rows whose region lies inside it, ``covers`` rows whose service area
-  contains it or lies inside it), ``Industry`` (a division: prefix), ``DateRange`` (from / to,
-  ISO date inputs whatever the language).
+  contains it or lies inside it), ``Industry`` (a ``Choice`` of divisions matched as a prefix),
+  ``DateRange`` (from / to, ISO date inputs whatever the language). The blocks most lists share
+  are built by ``state_filter``, ``region_filter``, ``updated_filter`` and ``updated_sort``.
 * ``sorts`` — whitelisted keys (``?sort=key`` ascending, ``?sort=-key`` descending), each
   ending on the primary key so that pages never overlap; text sorts use the stored pinyin key
   (``name_sort``: GBK bytes) where the list sorts Chinese names. Empty values sort last.
@@ -64,6 +65,10 @@ ALL_REGIONS = gettext_lazy("All regions")
 ALL_INDUSTRIES = gettext_lazy("All industries")
 SEARCH = gettext_lazy("Search")
 SORT = gettext_lazy("Sort by")
+STATE = gettext_lazy("State")
+ALL_STATES = gettext_lazy("All states")
+REGION = gettext_lazy("Region")
+UPDATED = gettext_lazy("Updated")
 
 Label = str | Promise
 Choices = Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any]]]
@@ -87,6 +92,7 @@ class Choice:
     all_label: Label = ALL
     json: bool = False  # ``field`` is a JSON list of codes: rows whose list holds the value
     lookup: Callable[[str], Q] | None = None  # the condition of a value, when not ``field = value``
+    startswith: bool = False  # the value is a prefix of the row's code (``field__startswith``)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -110,6 +116,8 @@ class Choice:
         if self.json:
             # The code as a quoted string inside the stored text (both databases).
             return qs.filter(**{f"{self.field}__icontains": f'"{value}"'})
+        if self.startswith:
+            return qs.filter(**{f"{self.field}__startswith": value})
         return qs.filter(**{self.field: value})
 
     def describe(self, data: dict) -> dict[str, str]:
@@ -219,34 +227,12 @@ class Region:
 
 
 @dataclass(frozen=True)
-class Industry:
-    """An industry division (or any level): rows whose industry code starts with it."""
+class Industry(Choice):
+    """An industry division (or any level): a ``Choice`` matched as the start of the row's
+    industry code (``field__startswith``), so that a division selects every class under it."""
 
-    name: str
-    label: Label
-    field: str
-    choices: Choices
     all_label: Label = ALL_INDUSTRIES
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.name,)
-
-    def form_fields(self) -> dict[str, forms.Field]:
-        return {
-            self.name: forms.ChoiceField(
-                label=self.label,
-                required=False,
-                choices=[("", self.all_label), *_choices(self.choices)],
-            )
-        }
-
-    def apply(self, qs: QuerySet, data: dict) -> QuerySet:
-        value = data.get(self.name)
-        return qs.filter(**{f"{self.field}__startswith": value}) if value else qs
-
-    def describe(self, data: dict) -> dict[str, str]:
-        return {self.name: data[self.name]} if data.get(self.name) else {}
+    startswith: bool = True
 
 
 @dataclass(frozen=True)
@@ -290,7 +276,41 @@ class DateRange:
         return {n: data[n].isoformat() for n in self.names if data.get(n)}
 
 
-Filter = Choice | Exact | Region | Industry | DateRange
+Filter = Choice | Exact | Region | DateRange
+
+
+# --- the blocks most lists share ----------------------------------------------------------------
+
+
+def state_filter(choices: Choices, *, field: str = "state") -> Choice:
+    """``?state=``: one of the row's states, labelled "State" / "All states"."""
+    return Choice("state", STATE, field, choices, all_label=ALL_STATES)
+
+
+def _region_choices() -> list[tuple[str, Any]]:
+    # The platform's regions are the registry's; read when a list's form is built.
+    from zhizao.registry.selectors import region_filter_choices
+
+    return region_filter_choices()
+
+
+def region_filter(
+    field: str,
+    *,
+    label: Label = REGION,
+    mode: str = "within",
+    json: bool = False,
+    empty_covers: bool = False,
+) -> Region:
+    """``?region=``: a province or city of the registry's regions (see ``Region``)."""
+    return Region(
+        "region", label, field, _region_choices, mode=mode, json=json, empty_covers=empty_covers
+    )
+
+
+def updated_filter(field: str = "updated_at") -> DateRange:
+    """``?updated_from=&updated_to=``: the day of the last change."""
+    return DateRange("updated", UPDATED, field)
 
 
 # --- sort and columns ---------------------------------------------------------------------------
@@ -310,6 +330,11 @@ class Sort:
         if descending:
             return [F(f).desc(nulls_last=True) for f in fields]
         return [F(f).asc(nulls_last=True) for f in fields]
+
+
+def updated_sort(field: str = "updated_at") -> Sort:
+    """``?sort=updated``: by the last change."""
+    return Sort("updated", UPDATED, (field,))
 
 
 @dataclass(frozen=True)
@@ -394,12 +419,19 @@ class ListSpec:
             sort, key = self.default_sort, self.default_sort.lstrip("-")
         return by_key[key].order(sort.startswith("-"))
 
-    def run(self, request, queryset: QuerySet):
+    def run(self, request, queryset: QuerySet, *, initial: dict[str, str] | None = None):
         """The page's ``Listing`` — or, for ``?export=…``, the export response
-        (``listing.response``)."""
+        (``listing.response``).
+
+        ``initial``: filter values a page starts from when the query does not name them (the
+        formal review starts on the applications waiting for it); the filter's "All" option
+        sends the name with an empty value and so shows every row."""
         query = None
-        if request.GET:
+        if request.GET or initial:
             query = request.GET.copy()
+            for name, value in (initial or {}).items():
+                if name not in query:
+                    query[name] = value
             if not query.get("sort"):
                 query["sort"] = self.default_sort
         form = self.form_class()(query)

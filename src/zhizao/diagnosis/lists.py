@@ -13,10 +13,13 @@ from zhizao.common.lists import (
     DateRange,
     Industry,
     ListSpec,
-    Region,
     Sort,
+    region_filter,
+    state_filter,
+    updated_filter,
+    updated_sort,
 )
-from zhizao.registry.selectors import industry_filter_choices, region_filter_choices
+from zhizao.registry.selectors import industry_filter_choices
 
 from .enums import AssessmentKind, AssessmentState, CampaignState
 
@@ -42,19 +45,19 @@ ASSESSMENTS = ListSpec(
             AssessmentKind.choices,
             all_label=_("All kinds"),
         ),
-        Choice("state", _("State"), "state", AssessmentState.choices, all_label=_("All states")),
+        state_filter(AssessmentState.choices),
         Choice("level", _("Level"), "level", _level_choices, all_label=_("All levels")),
-        Region("region", _("Region"), "organization__region__code", region_filter_choices),
+        region_filter("organization__region__code"),
         Industry(
             "industry", _("Industry"), "organization__industry_division", industry_filter_choices
         ),
-        DateRange("updated", _("Updated"), "updated_at"),
+        updated_filter(),
     ),
     sorts=(
         Sort("enterprise", _("Enterprise"), ("organization__name_sort",)),
         Sort("score", _("Score"), ("score",)),
         Sort("level", _("Level"), ("level", "score")),
-        Sort("updated", _("Updated"), ("updated_at",)),
+        updated_sort(),
     ),
     default_sort="-updated",
     columns=(
@@ -78,7 +81,7 @@ CAMPAIGNS = ListSpec(
     search=("name", "description"),
     search_placeholder=_("Name or description"),
     filters=(
-        Choice("state", _("State"), "state", CampaignState.choices, all_label=_("All states")),
+        state_filter(CampaignState.choices),
         DateRange("deadline", _("Deadline"), "deadline", datetime=False),
     ),
     sorts=(

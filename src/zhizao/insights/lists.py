@@ -6,8 +6,16 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhizao.common.lists import ALL_REGIONS, Choice, Column, DateRange, ListSpec, Region, Sort
-from zhizao.registry.selectors import region_filter_choices
+from zhizao.common.lists import (
+    ALL_REGIONS,
+    Column,
+    DateRange,
+    ListSpec,
+    Sort,
+    region_filter,
+    state_filter,
+    updated_sort,
+)
 
 from .enums import ReportState
 
@@ -22,13 +30,13 @@ REPORTS = ListSpec(
     search=("title", "summary", "plan"),
     search_placeholder=_("Title, summary or plan"),
     filters=(
-        Choice("state", _("State"), "state", ReportState.choices, all_label=_("All states")),
-        Region("region", _("Region"), "scope__code", region_filter_choices),
+        state_filter(ReportState.choices),
+        region_filter("scope__code"),
         DateRange("month", _("Month"), "month", datetime=False),
     ),
     sorts=(
         Sort("month", _("Month"), ("month",)),
-        Sort("updated", _("Updated"), ("updated_at",)),
+        updated_sort(),
     ),
     default_sort="-month",
     columns=(

@@ -13,10 +13,13 @@ from zhizao.common.lists import (
     DateRange,
     Industry,
     ListSpec,
-    Region,
     Sort,
+    region_filter,
+    state_filter,
+    updated_filter,
+    updated_sort,
 )
-from zhizao.registry.selectors import industry_filter_choices, region_filter_choices
+from zhizao.registry.selectors import industry_filter_choices
 
 from . import codes
 from .enums import (
@@ -52,18 +55,18 @@ DEMANDS = ListSpec(
         Choice(
             "category", _("Category"), "category", category_choices, all_label=_("All categories")
         ),
-        Choice("state", _("State"), "state", DemandState.choices, all_label=_("All states")),
-        Region("region", _("Region"), "region", region_filter_choices),
+        state_filter(DemandState.choices),
+        region_filter("region"),
         Industry("industry", _("Industry"), "industry", industry_filter_choices),
         Choice(
             "budget", _("Budget"), "budget_band", BudgetBand.choices, all_label=_("All budgets")
         ),
-        DateRange("updated", _("Updated"), "updated_at"),
+        updated_filter(),
     ),
     sorts=(
         Sort("enterprise", _("Enterprise"), ("enterprise__name_sort",)),
         Sort("needed", _("Needed by"), ("needed_by",)),
-        Sort("updated", _("Updated"), ("updated_at",)),
+        updated_sort(),
     ),
     default_sort="-updated",
     columns=(
@@ -100,15 +103,13 @@ OFFERINGS = ListSpec(
             OfferingKind.choices,
             all_label=_("All kinds"),
         ),
-        Choice("state", _("State"), "state", OfferingState.choices, all_label=_("All states")),
-        Region(
-            "region", _("Serves region"), "regions", region_filter_choices, mode="covers", json=True
-        ),
-        DateRange("updated", _("Updated"), "updated_at"),
+        state_filter(OfferingState.choices),
+        region_filter("regions", label=_("Serves region"), mode="covers", json=True),
+        updated_filter(),
     ),
     sorts=(
         Sort("provider", _("Provider"), ("provider__name_sort",)),
-        Sort("updated", _("Updated"), ("updated_at",)),
+        updated_sort(),
     ),
     default_sort="-updated",
     columns=(
@@ -134,7 +135,7 @@ INTRODUCTIONS = ListSpec(
     ),
     search_placeholder=_("Demand, offering, enterprise or provider"),
     filters=(
-        Choice("state", _("State"), "state", IntroductionState.choices, all_label=_("All states")),
+        state_filter(IntroductionState.choices),
         Choice(
             "requested_by",
             _("Requested by"),
@@ -142,14 +143,14 @@ INTRODUCTIONS = ListSpec(
             Side.choices,
             all_label=_("Either side"),
         ),
-        Region("region", _("Region"), "demand__region", region_filter_choices),
+        region_filter("demand__region"),
         DateRange("requested", _("Requested"), "requested_at"),
     ),
     sorts=(
         Sort("enterprise", _("Enterprise"), ("demand__enterprise__name_sort",)),
         Sort("provider", _("Provider"), ("offering__provider__name_sort",)),
         Sort("expires", _("Expires"), ("expires_at",)),
-        Sort("updated", _("Updated"), ("updated_at",)),
+        updated_sort(),
     ),
     default_sort="-updated",
     columns=(
@@ -177,7 +178,7 @@ CHALLENGES = ListSpec(
         Choice(
             "category", _("Category"), "category", category_choices, all_label=_("All categories")
         ),
-        Choice("state", _("State"), "state", ChallengeState.choices, all_label=_("All states")),
+        state_filter(ChallengeState.choices),
         DateRange("deadline", _("Deadline"), "deadline", datetime=False),
     ),
     sorts=(

@@ -7,8 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Region, Sort
-from zhizao.registry.selectors import region_filter_choices
+from zhizao.common.lists import (
+    Choice,
+    Column,
+    DateRange,
+    ListSpec,
+    Sort,
+    region_filter,
+    state_filter,
+)
 
 from .enums import NameListState, PolicyLevel, PolicyState, ProjectKind, ProjectStatus, ScanState
 
@@ -25,15 +32,8 @@ POLICIES = ListSpec(
     filters=(
         Choice("level", _("Level"), "level", PolicyLevel.choices, all_label=_("All levels")),
         # A policy of Jiangsu applies in Wuxi; one of Wuxi's districts is one of Wuxi's.
-        Region(
-            "region",
-            _("Applies in"),
-            "region__code",
-            region_filter_choices,
-            mode="covers",
-            empty_covers=True,
-        ),
-        Choice("state", _("State"), "state", PolicyState.choices, all_label=_("All states")),
+        region_filter("region__code", label=_("Applies in"), mode="covers", empty_covers=True),
+        state_filter(PolicyState.choices),
         DateRange("valid", _("Valid from"), "valid_from", datetime=False),
     ),
     sorts=(
@@ -72,7 +72,7 @@ PROJECTS = ListSpec(
             all_label=_("All kinds"),
         ),
         Choice("status", _("Status"), "status", ProjectStatus.choices, all_label=_("All states")),
-        Region("region", _("Region"), "region__code", region_filter_choices),
+        region_filter("region__code"),
         DateRange("completed", _("Completion date"), "completion_date", datetime=False),
     ),
     sorts=(
@@ -105,7 +105,7 @@ SCANS = ListSpec(
     search=("item_version__item__name", "item_version__item__policy__title"),
     search_placeholder=_("Item or policy"),
     filters=(
-        Choice("state", _("State"), "state", ScanState.choices, all_label=_("All states")),
+        state_filter(ScanState.choices),
         DateRange("as_of", _("As of"), "as_of", datetime=False),
         DateRange("started", _("Started"), "created_at"),
     ),
@@ -148,7 +148,7 @@ PUBLIC_NAME_LISTS = ListSpec(
     ),
     search_placeholder=_("Name list, policy, document number or issuing unit"),
     filters=(
-        Choice("state", _("State"), "state", PUBLIC_NAME_LIST_STATES, all_label=_("All states")),
+        state_filter(PUBLIC_NAME_LIST_STATES),
         DateRange("announced", _("Announced on"), "announced_at"),
     ),
     sorts=(

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort
+from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort, state_filter
 
 from .enums import ImportState
 
@@ -23,7 +23,7 @@ IMPORTS = ListSpec(
     search=("original_name", "created_by__username", "created_by__display_name"),
     search_placeholder=_("File or user name"),
     filters=(
-        Choice("state", _("State"), "state", ImportState.choices, all_label=_("All states")),
+        state_filter(ImportState.choices),
         DateRange("uploaded", _("Uploaded"), "created_at"),
     ),
     sorts=(

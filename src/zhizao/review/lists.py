@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort
+from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort, state_filter
 
 from .enums import RoundKind, RoundState
 
@@ -25,7 +25,7 @@ ROUNDS = ListSpec(
     search_placeholder=_("Round or call"),
     filters=(
         Choice("kind", KIND, "kind", RoundKind.choices, all_label=_("All kinds")),
-        Choice("state", _("State"), "state", RoundState.choices, all_label=_("All states")),
+        state_filter(RoundState.choices),
         DateRange("deadline", _("Deadline"), "deadline"),
     ),
     sorts=(

@@ -3,15 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils import timezone
-
-PAGE_SIZE = 25
-
-
-def paginate(request, qs, size: int = PAGE_SIZE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
 def done(request, error, ok_message: str, to: str, *args):

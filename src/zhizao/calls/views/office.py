@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 
-from .. import access
+from .. import access, lists
 from ..enums import ApplicationState
 from ..errors import CallError
 from ..selectors import CHECKLIST, applications_for_nominator, quota_left
 from ..services import formal, nominations
-from .common import done, paginate, parse_local
+from .common import done, parse_local
 
 A = ApplicationState
 
@@ -92,34 +93,28 @@ def nominate(request, pk):
 
 
 @login_required
+@list_page(lists.FORMAL_REVIEW)
 def formal_review(request, pk):
     """The office's list of a call's applications waiting for formal review, with checks."""
     membership = request.membership
     call = access.access_call(membership, pk, manage=True)
     waiting = A.NOMINATED if call.requires_nomination else A.SUBMITTED
-    state = request.GET.get("state") or waiting
-    if state not in A.values:
-        state = waiting
-    qs = (
+    listing = lists.FORMAL_REVIEW.run(
+        request,
         access.applications_for(membership)
-        .filter(call=call, state=state)
-        .order_by("nominator_id", "nomination_rank", "id")
+        .filter(call=call)
+        .select_related("applicant", "nominator", "category"),
+        initial={"state": waiting},
     )
-    page = paginate(request, qs)
+    if listing.response:
+        return listing.response
     # the checks of each application are on its page (they read its answers, files and
     # earlier applications); the list stays a constant number of queries
-    rows = [(a, []) for a in page.object_list]
+    rows = [(a, []) for a in listing.page_obj.object_list]
     return render(
         request,
         "calls/formal_review.html",
-        {
-            "call": call,
-            "page_obj": page,
-            "rows": rows,
-            "state": state,
-            "states": A.choices,
-            "waiting": waiting,
-        },
+        {**listing.context(), "call": call, "rows": rows, "waiting": waiting},
     )
 
 

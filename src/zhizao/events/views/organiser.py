@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.common.pagination import paginate
+from zhizao.common.lists import list_page
 from zhizao.registry.models import Cluster, Organization
 
-from .. import access, selectors, services
+from .. import access, lists, selectors, services
 from ..enums import EventState, MeetingState, Placement, RegistrationState
 from ..errors import EventError
 from ..forms import CodeForm, EventForm, RegistrationTypeForm, TimetableFormSet
@@ -218,6 +218,7 @@ def timetable(request, pk):
 
 
 @login_required
+@list_page(lists.REGISTRATIONS)
 def registrations(request, pk):
     event = access.access_event(request.membership, pk, organize=True)
     if request.method == "POST":
@@ -235,21 +236,13 @@ def registrations(request, pk):
         except EventError as error:
             messages.error(request, error.message)
         return redirect("events:registrations", pk=event.pk)
-    state = request.GET.get("state")
-    qs = access.registrations_for(request.membership, event).order_by("-created_at", "-id")
-    if state in RegistrationState.values:
-        qs = qs.filter(state=state)
-    page = paginate(request, qs.select_related("organization", "type"))
+    listing = lists.REGISTRATIONS.run(request, access.registrations_for(request.membership, event))
+    if listing.response:
+        return listing.response
     return render(
         request,
         "events/registrations.html",
-        {
-            "event": event,
-            "registrations": page.object_list,
-            "page_obj": page,
-            "state": state,
-            "states": RegistrationState,
-        },
+        {**listing.context(), "event": event, "registrations": listing.page_obj.object_list},
     )
 
 

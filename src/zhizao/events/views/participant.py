@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
 from zhizao.matchmaking.models import Offering
 from zhizao.registry.models import Organization
 
-from .. import access, selectors, services
+from .. import access, lists, selectors, services
 from ..adapters import event_slots
 from ..badge import render_badge_pdf
 from ..enums import MeetingState, ParticipantKind, RegistrationState
@@ -35,14 +36,19 @@ def _own_registration(request, event, *, approved: bool = True):
 
 
 @login_required
+@list_page(lists.EVENTS)
 def event_list(request):
-    page = paginate(request, access.events_for(request.membership).select_related("host"), 25)
+    listing = lists.EVENTS.run(
+        request, access.events_for(request.membership).select_related("host")
+    )
+    if listing.response:
+        return listing.response
     return render(
         request,
         "events/event_list.html",
         {
-            "events": page.object_list,
-            "page_obj": page,
+            **listing.context(),
+            "events": listing.page_obj.object_list,
             "can_create": access.can_create_event(request.membership),
         },
     )

@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from zhizao.accounts.middleware import membership_optional
+from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
 from zhizao.common.validators import validate_search_query
 
-from .. import access, selectors
+from .. import access, lists, selectors
 from ..public_cache import enabled, fragment
 
 
@@ -34,12 +35,15 @@ def _phase(event, now) -> int:
 
 
 @membership_optional
+@list_page(lists.PUBLIC_EVENTS)
 def public_list(request):
-    page = paginate(
-        request, access.public_events().select_related("host").order_by("-starts_on", "-id"), 25
-    )
+    listing = lists.PUBLIC_EVENTS.run(request, access.public_events().select_related("host"))
+    if listing.response:
+        return listing.response
     return render(
-        request, "events/public_list.html", {"events": page.object_list, "page_obj": page}
+        request,
+        "events/public_list.html",
+        {**listing.context(), "events": listing.page_obj.object_list},
     )
 
 
