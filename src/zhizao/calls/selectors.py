@@ -82,7 +82,7 @@ def missing_items(application: Application, fields=None) -> list[Missing]:
         if problem:
             out.append(Missing(field.code, field.label, problem))
     if not (application.title or "").strip():
-        out.insert(0, Missing("title", _("Title"), _("missing")))
+        out.insert(0, Missing("title", _("Title of the project"), _("missing")))
     if application.call.categories.exists() and application.category_id is None:
         out.insert(1, Missing("category", _("Category"), _("missing")))
     return out

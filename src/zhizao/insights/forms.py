@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.registry.enums import SizeClass
 from zhizao.registry.models import Region
@@ -72,7 +73,7 @@ class NewReportForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -96,14 +97,14 @@ class ActivityForm(forms.Form):
         label=_("Section"), choices=[(k, zh) for k, zh, _en in SECTIONS[:6]]
     )
     date = forms.DateField(label=_("Date"))
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=300)
     detail = forms.CharField(
         label=_("Detail"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
 class NewsForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )

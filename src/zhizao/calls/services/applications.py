@@ -288,7 +288,9 @@ def start_application(
         raise CallError("not_allowed", _("This call does not take applications from you."))
     if not stage_open(call, StageKind.APPLY, now):
         raise _stage_closed_error(StageKind.APPLY.label)
-    title = text(title, field="title", label=_("Title"), max_length=200, required=True)
+    title = text(
+        title, field="title", label=_("Title of the project"), max_length=200, required=True
+    )
     people, named_exclusions = list(people), list(named_exclusions)
     _check_details(
         call,
@@ -338,7 +340,11 @@ def update_application(actor: Actor, application: Application, data: dict) -> di
 
         def prepare(obj):
             obj.title = text(
-                obj.title, field="title", label=_("Title"), max_length=200, required=True
+                obj.title,
+                field="title",
+                label=_("Title of the project"),
+                max_length=200,
+                required=True,
             )
             obj.title_key = title_key(obj.title)
             _check_details(

@@ -10,6 +10,7 @@ from itertools import pairwise
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
 from zhizao.common.services import update_fields
@@ -96,7 +97,9 @@ def create_call(
         kind = data["kind"]
     if kind not in CallKind.values:
         raise CallError("bad_kind", _("Choose the kind of call."), field="kind")
-    title = text(title, field="title", label=_("Title"), max_length=200, required=True)
+    title = text(
+        title, field="title", label=pgettext("heading", "Title"), max_length=200, required=True
+    )
     with transaction.atomic():
         call = Call(
             host=host,
@@ -154,7 +157,11 @@ def update_call(actor: Actor, call: Call, data: dict) -> dict:
             data = {
                 **data,
                 "title": text(
-                    data["title"], field="title", label=_("Title"), max_length=200, required=True
+                    data["title"],
+                    field="title",
+                    label=pgettext("heading", "Title"),
+                    max_length=200,
+                    required=True,
                 ),
             }
         return update_fields(

@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
 from zhizao.policies.models import Recognition
@@ -58,7 +59,7 @@ def publish_catalogue(
             )
         catalogue = Catalogue.objects.create(
             call=locked_call,
-            title=text(title, field="title", label=_("Title"), max_length=200)
+            title=text(title, field="title", label=pgettext("heading", "Title"), max_length=200)
             or f"{locked_call.title}名单",
             kind=locked_call.kind,
             year=locked_call.year,

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.middleware import membership_optional
@@ -233,7 +234,7 @@ def catalogue_export(request, pk, fmt):
         raise Http404
     header = [
         _("Rank"),
-        _("Title"),
+        pgettext("entry", "Title"),
         _("Organisation"),
         _("Unified social credit code"),
         _("Category"),

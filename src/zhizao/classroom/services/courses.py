@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhizao.common.audit import Actor
 from zhizao.common.services import update_fields
@@ -28,7 +29,11 @@ def _check_course(values: dict) -> dict:
     out = {}
     if "title" in values:
         out["title"] = text(
-            values["title"], field="title", label=_("Title"), required=True, max_length=200
+            values["title"],
+            field="title",
+            label=pgettext("heading", "Title"),
+            required=True,
+            max_length=200,
         )
     if "summary" in values:
         out["summary"] = text(
@@ -177,7 +182,9 @@ def add_lesson(
     stored through the classroom storage) or an external video link, or neither."""
     if not can_edit_course(actor, course):
         raise not_allowed()
-    title = text(title, field="title", label=_("Title"), required=True, max_length=200)
+    title = text(
+        title, field="title", label=pgettext("heading", "Title"), required=True, max_length=200
+    )
     summary = text(summary, field="summary", label=_("Summary"), max_length=5000)
     video_link = link(video_link, field="video_link")
     documents = links(list(documents), field="documents")
