@@ -55,3 +55,14 @@ def test_every_table_of_a_page_scrolls_inside_its_own_region():
                 line = text[: match.start()].count("\n") + 1
                 bare.append(f"{name}:{line}")
     assert bare == []
+
+
+def test_a_narrow_table_fits_the_phone():
+    """Phones give a wide table a 42rem minimum so it scrolls instead of squeezing; a table of
+    two or three columns (date and visits, grade and leads) must not: its figure column ended
+    off-screen. The rule is layout (no browser here): kept in the stylesheet's phone block."""
+    css = (ROOT / "static/zhizao/css/zhizao.css").read_text()
+    blocks = [b.split("\n}\n", 1)[0] for b in css.split("@media (max-width: 639.98px) {")[1:]]
+    phone = next(b for b in blocks if "min-width: 42rem" in b)
+    assert ".table-wrap > .table:not(:has(tr > :nth-child(4))) { min-width: 0; }" in phone
+    assert phone.index(":has(tr > :nth-child(4))") > phone.index("min-width: 42rem")

@@ -236,5 +236,18 @@ def test_a_waiting_request_reads_as_waiting_not_as_the_request_time_column():
 
     with translation.override("zh-hans"):
         assert str(MeetingState.REQUESTED.label) == "待对方答复"
+        assert str(MeetingState.ACCEPTED.label) == "已接受"
     with translation.override("en"):
         assert str(MeetingState.REQUESTED.label) == "Requested"
+
+
+@pytest.mark.django_db
+def test_the_meeting_funnel_names_its_stages_not_date_columns():
+    from django.utils import translation
+
+    from zhizao.events.models import MeetingRequest
+    from zhizao.events.selectors import _funnel
+
+    with translation.override("zh-hans"):
+        labels = [str(row[0]) for row in _funnel(MeetingRequest.objects.none())]
+    assert labels == ["发起洽谈", "对方接受", "已安排", "已举行", "需跟进"]

@@ -119,6 +119,10 @@ def test_checkin_page_says_already_checked_in(client, expo, operator):
     when = timezone.localtime(expo.visitor.checked_in_at).strftime("%H:%M")
     second = client.post(url, {"code": expo.visitor.badge_code}).content.decode()
     assert f"已于 {when} 签到" in second
+    # the desk has its way back to the other organiser pages
+    page = client.get(url).content.decode()
+    assert f'href="/events/{expo.event.pk}/organize/"' in page
+    assert f'href="/events/{expo.event.pk}/schedule/"' in page
 
 
 def test_agenda_ics_download(client, expo, enterprise_user):

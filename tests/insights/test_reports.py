@@ -122,7 +122,13 @@ def test_operator_pages_edit_and_download(report, operator, client):
         {"title": "九月月报", "summary": "摘要", "plan": "下月计划", "section_consulting": "咨询"},
     )
     assert response.status_code == 302
+    services.add_activity(
+        actor_for(operator), report, section="talent", date=SEPTEMBER, title="工程师培训班"
+    )
     page = client.get(f"/insights/reports/{report.pk}/").content.decode()
+    activities = page.split('data-testid="activities"')[1].split("</table>")[0]
+    # the section by its title, never its key
+    assert "<td>人才培养</td>" in activities and "talent" not in activities
     as_of = re.search(r'data-testid="as-of">([^<]*)<', page).group(1)
     # a person's date (local time, to the minute), never the stored ISO text
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}|—", as_of), as_of

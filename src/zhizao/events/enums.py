@@ -39,7 +39,7 @@ HOLDS_PLACE = (RegistrationState.PENDING, RegistrationState.APPROVED)
 class MeetingState(models.TextChoices):
     # not the list column "Requested" (申请时间): the request waits for the other side
     REQUESTED = "requested", pgettext_lazy("meeting state", "Requested")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("meeting state", "Accepted")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
 

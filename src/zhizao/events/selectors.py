@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .enums import MeetingState, Outcome, ParticipantKind, Placement, RegistrationState
 from .models import (
@@ -195,8 +196,9 @@ def _funnel(meetings) -> list[list]:
         ),
     )
     return [
-        [_("Requested"), agg["requested"]],
-        [_("Accepted"), agg["accepted"]],
+        # stages of a funnel, not the date columns 申请时间/接受时间
+        [pgettext("meeting funnel", "Requested"), agg["requested"]],
+        [pgettext("meeting funnel", "Accepted"), agg["accepted"]],
         [_("Placed"), agg["placed"]],
         [_("Held"), agg["held"]],
         [_("Follow-ups"), agg["follow_ups"]],

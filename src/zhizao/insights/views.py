@@ -323,6 +323,7 @@ def report_new(request):
 
 def _report_page(request, report, *, form=None, activity_form=None, news_form=None, status=200):
     content = report_content(report)
+    titles = {section["key"]: section["title"] for section in content["sections"]}
     can_edit = access.can_edit_reports(request.membership) and report.state == "draft"
     return render(
         request,
@@ -344,7 +345,10 @@ def _report_page(request, report, *, form=None, activity_form=None, news_form=No
             ),
             "activity_form": activity_form or ActivityForm(initial={"date": report.month}),
             "news_form": news_form or NewsForm(),
-            "activities": report.activities.all(),
+            # each activity with its section's title (an unknown key sorts into 自身建设)
+            "activities": [
+                (a, titles.get(a.section, titles["self"])) for a in report.activities.all()
+            ],
             "news": report.news.all(),
         },
         status=status,
