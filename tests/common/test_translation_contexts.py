@@ -30,6 +30,15 @@ def test_pages_use_the_word_of_their_own_thing_in_chinese():
                 '<th scope="col">记录类型</th>',
             ),
             (reverse("diagnosis:statistics"), '<th scope="col">分组</th>'),
+            (reverse("policies:policy_detail", args=[o["policy"].pk]), "<dt>有效期</dt>"),
+            (
+                reverse("calls:catalogue_detail", args=[o["catalogue"].pk]),
+                '<th scope="col">标题</th>',
+            ),
+        ],
+        "operator": [
+            (reverse("calls:calendar"), '<th scope="col">日期类型</th>'),
+            (reverse("calls:calendar"), '<label for="ck">日期类型</label>'),
         ],
     }
     for name, checks in pages.items():

@@ -204,7 +204,8 @@ def test_officer_creates_and_announces_from_the_pages(client, officer, scan_vers
     assert (
         "需补充材料" in page
         and "无锡宏图涂装科技有限公司" in page
-        and "project.software_yuan" in page
+        and '<td data-testid="missing-facts">软件投资</td>' in page
+        and "project.software_yuan" not in page
     )
     client.post(reverse("policies:name_list_announce", args=[name_list.pk]), {"days": "7"})
     name_list.refresh_from_db()
