@@ -190,3 +190,64 @@ def test_the_form_renders_with_regions_and_industries_by_name(client, call, offi
     assert 'value="C" selected>C 制造业</option>' in page
     assert 'name="cond-0-fact"' in page
     assert '<option value="enterprise.maturity_level" selected data-kind="int">' in page
+
+
+def test_no_credit_record_is_a_box_of_the_form_checked_with_the_rule(
+    client, call, office_user, factory_org
+):
+    import datetime as dt
+
+    from zhizao.calls.eligibility import check_eligibility
+    from zhizao.policies.models import CreditRecord
+
+    login(client, office_user)
+    body = post_data(
+        **{
+            "elig-no_credit_record": "on",
+            "cond-0-fact": "enterprise.region",
+            "cond-0-op": "prefix",
+            "cond-0-value": "32",
+        }
+    )
+    client.post(reverse("calls:eligibility_save", args=[call.pk]), body)
+    call.refresh_from_db()
+    rule = {"all": [{"fact": "enterprise.region", "op": "prefix", "value": ["32"]}]}
+    assert (call.eligibility, call.no_credit_record) == (rule, True)
+    entry = AuditEntry.objects.filter(context__event="calls.eligibility_set").latest("id")
+    assert entry.changes == {"eligibility": [{}, rule], "no_credit_record": [False, True]}
+    assert describe_eligibility(call, "zh") == (
+        "注册地 32 开头 且 "
+        + translated(
+            "no credit record in force (dishonesty, serious "
+            "violations, abnormal operation, penalties)"
+        )
+    )
+    assert EligibilityEditor(call).pickers.initial["no_credit_record"] is True
+
+    day = dt.date(2026, 6, 30)
+    assert check_eligibility(call, factory_org, as_of=day, lang="zh").eligible is True
+    CreditRecord.objects.create(
+        organization=factory_org,
+        kind="dishonest",
+        description="(2025)苏0214执123号",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 12, 31),
+    )
+    result = check_eligibility(call, factory_org, as_of=day, lang="zh")
+    assert result.eligible is False
+    assert result.steps[-1].endswith("(2025)苏0214执123号")
+    # a record no longer in force does not count
+    assert check_eligibility(call, factory_org, as_of=dt.date(2027, 1, 1)).eligible is True
+
+    # saving the same form again writes nothing; clearing removes the box too
+    before = AuditEntry.objects.count()
+    client.post(reverse("calls:eligibility_save", args=[call.pk]), body)
+    assert AuditEntry.objects.count() == before
+    client.post(reverse("calls:eligibility_save", args=[call.pk]), {"clear": "1"})
+    call.refresh_from_db()
+    assert (call.eligibility, call.no_credit_record) == ({}, False)
+
+
+def translated(msgid: str) -> str:
+    with translation.override("zh-hans"):
+        return _(msgid)

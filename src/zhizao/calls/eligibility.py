@@ -1,16 +1,20 @@
 """A call's eligibility rule: the conditions of the policy engine (region and industry
-prefixes, maturity level at least N, titles held, revenue, employees), shown in words before
-the applicant starts and evaluated by the engine against the applicant's facts."""
+prefixes, maturity level at least N, titles held, revenue, employees) and, when the call asks,
+no credit record in force (the credit screen of policy scans); shown in words before the
+applicant starts and evaluated by the engine against the applicant's facts."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from zhizao.policies.adapters import enterprise_facts
 from zhizao.policies.describe import describe_conditions
+from zhizao.policies.services.scans import credit_exclusions, credit_reason
 from zhizao_core.policy import Rule, parse_rule
 from zhizao_core.policy.explain import evaluate_rule
 
@@ -39,11 +43,20 @@ def eligibility_rule(call, conditions=None) -> Rule | None:
     )
 
 
+def _no_credit_words(lang: str) -> str:
+    with translation.override("en" if lang == "en" else "zh-hans"):
+        return _(
+            "no credit record in force (dishonesty, serious violations, abnormal operation, penalties)"
+        )
+
+
 def describe_eligibility(call, lang: str | None = None) -> str:
+    lang = _lang(lang)
     rule = eligibility_rule(call)
-    if rule is None:
-        return ""
-    return describe_conditions(rule.conditions, _lang(lang))
+    parts = [describe_conditions(rule.conditions, lang)] if rule is not None else []
+    if call.no_credit_record:
+        parts.append(_no_credit_words(lang))
+    return (" and " if lang == "en" else " 且 ").join(parts)
 
 
 @dataclass(frozen=True)
@@ -54,11 +67,25 @@ class Eligibility:
 
 
 def check_eligibility(call, organization, *, as_of: dt.date, lang: str | None = None):
+    """The engine's verdict on the rule, then (when the call asks) the credit screen: a record
+    in force on ``as_of`` makes the applicant ineligible, whatever the rule says."""
     rule = eligibility_rule(call)
     if rule is None:
-        return Eligibility(True, (), ())
-    outcome = evaluate_rule(rule, enterprise_facts(organization), as_of, lang=_lang(lang))[0]
-    steps = tuple(
-        step["text"] for step in outcome.explanation if step.get("step") in ("condition", "group")
-    )
-    return Eligibility(outcome.eligible, tuple(outcome.missing), steps)
+        result = Eligibility(True, (), ())
+    else:
+        outcome = evaluate_rule(rule, enterprise_facts(organization), as_of, lang=_lang(lang))[0]
+        steps = tuple(
+            step["text"]
+            for step in outcome.explanation
+            if step.get("step") in ("condition", "group")
+        )
+        result = Eligibility(outcome.eligible, tuple(outcome.missing), steps)
+    if not call.no_credit_record:
+        return result
+    records = credit_exclusions([organization.pk], as_of).get(organization.pk)
+    with translation.override("en" if _lang(lang) == "en" else "zh-hans"):
+        if records:
+            step = _("Credit record in force: %(records)s") % {"records": credit_reason(records)}
+            return Eligibility(False, result.missing, (*result.steps, step))
+        step = _("No credit record in force")
+    return Eligibility(result.eligible, result.missing, (*result.steps, step))

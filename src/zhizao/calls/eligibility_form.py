@@ -1,6 +1,7 @@
 """The eligibility rule of a call, edited with a form: regions and industries picked by name
 (each becomes a code-prefix condition), and rows of the policy rule editor's ``ConditionForm``
-(maturity level at least N, titles held, revenue, employees, …), combined with “all” or “any”.
+(maturity level at least N, titles held, revenue, employees, …), combined with “all” or “any”,
+and the box “no credit record in force” (``Call.no_credit_record``, outside the engine).
 
 The rows are the policy editor's own forms (``zhizao.policies.forms_editor``), so a call's rule
 accepts exactly what a policy rule's conditions do, with the same messages; a stored rule the
@@ -71,6 +72,14 @@ class PickersForm(forms.Form):
         queryset=Industry.objects.none(),
         required=False,
     )
+    no_credit_record = forms.BooleanField(
+        label=gettext_lazy("No credit record in force"),
+        required=False,
+        help_text=gettext_lazy(
+            "Dishonest judgment debtors, serious violations, the abnormal operation list and "
+            "administrative penalties recorded on the platform make the applicant ineligible."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +126,7 @@ class EligibilityEditor:
         self.lang = lang_of(lang)
         stored = call.eligibility or {}
         self.unsupported: list[str] = []
-        initial_pickers: dict = {"combine": "all"}
+        initial_pickers: dict = {"combine": "all", "no_credit_record": call.no_credit_record}
         rows: list[dict] = []
         if stored:
             initial, self.unsupported = initial_from_rule(
@@ -199,6 +208,9 @@ class EligibilityEditor:
                 node["value"] = _whole(node["value"])
             leaves.append(node)
         return {data["combine"]: leaves} if leaves else {}
+
+    def no_credit_record(self) -> bool:
+        return bool(self.pickers.cleaned_data.get("no_credit_record"))
 
     def errors(self) -> list[str]:
         """Every problem with its place: the picker's label or “Condition row N · column”."""

@@ -77,6 +77,9 @@ class Call(models.Model):
     )
     allow_bidding = models.BooleanField(_("experts may bid"), default=False)
     eligibility = models.JSONField(_("eligibility rule"), default=dict, blank=True)
+    #: with the rule: the applicant has no credit record in force (失信被执行人, serious
+    #: violations, abnormal operation list, administrative penalties; ``policies.CreditRecord``)
+    no_credit_record = models.BooleanField(_("no credit record in force"), default=False)
     requires_nomination = models.BooleanField(_("requires nomination"), default=False)
     recognition_title = models.CharField(
         _("title granted"), max_length=40, blank=True

@@ -65,6 +65,7 @@ class CallSerializer(serializers.Serializer):
 class CallDetailSerializer(CallSerializer):
     summary = serializers.CharField()
     eligibility = serializers.DictField()
+    no_credit_record = serializers.BooleanField()
     eligibility_text = serializers.SerializerMethodField()
     publicity_working_days = serializers.IntegerField()
     reviewers_per_application = serializers.IntegerField()

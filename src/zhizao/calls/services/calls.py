@@ -169,9 +169,12 @@ def update_call(actor: Actor, call: Call, data: dict) -> dict:
         )
 
 
-def set_eligibility(actor: Actor, call: Call, conditions: dict | None) -> Call:
-    """Set the call's eligibility rule (policy-engine conditions); refused with each problem's
-    place named when the engine does not accept it."""
+def set_eligibility(
+    actor: Actor, call: Call, conditions: dict | None, *, no_credit_record: bool | None = None
+) -> Call:
+    """Set the call's eligibility rule (policy-engine conditions) and, when given, whether the
+    applicant must have no credit record in force; refused with each problem's place named
+    when the engine does not accept the rule. Nothing changed: nothing written."""
     with transaction.atomic():
         locked = Call.objects.select_for_update().get(pk=call.pk)
         _manage(actor, locked)
@@ -180,12 +183,16 @@ def set_eligibility(actor: Actor, call: Call, conditions: dict | None) -> Call:
             eligibility_rule(locked, conditions or {})
         except RuleError as exc:
             raise CallError("bad_rule", problems_text(exc), field="eligibility") from None
-        before = locked.eligibility
-        locked.eligibility = conditions or {}
-        locked.save(update_fields=["eligibility", "updated_at"])
-        audit(
-            actor, "eligibility_set", locked, changes={"eligibility": [before, locked.eligibility]}
-        )
+        changes = {}
+        if (conditions or {}) != locked.eligibility:
+            changes["eligibility"] = [locked.eligibility, conditions or {}]
+            locked.eligibility = conditions or {}
+        if no_credit_record is not None and bool(no_credit_record) != locked.no_credit_record:
+            changes["no_credit_record"] = [locked.no_credit_record, bool(no_credit_record)]
+            locked.no_credit_record = bool(no_credit_record)
+        if changes:
+            locked.save(update_fields=["eligibility", "no_credit_record", "updated_at"])
+            audit(actor, "eligibility_set", locked, changes=changes)
     return locked
 
 

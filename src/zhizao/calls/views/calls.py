@@ -218,16 +218,18 @@ def eligibility_save(request, pk):
     call = _managed(request, pk)
     error = None
     if request.POST.get("clear"):
-        conditions = {}
+        conditions, no_credit = {}, False
     else:
         editor = EligibilityEditor(call, data=request.POST, lang=get_language() or "zh-hans")
         if not editor.is_valid():
             error = CallError("invalid", "；".join(editor.errors()), field="eligibility")
         else:
-            conditions = editor.conditions()
+            conditions, no_credit = editor.conditions(), editor.no_credit_record()
     if error is None:
         try:
-            services.set_eligibility(actor_for_request(request), call, conditions)
+            services.set_eligibility(
+                actor_for_request(request), call, conditions, no_credit_record=no_credit
+            )
         except CallError as exc:
             error = exc
     return done(request, error, _("Eligibility rule saved."), "calls:call_detail", call.pk)
