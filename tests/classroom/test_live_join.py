@@ -131,3 +131,26 @@ def test_a_registration_not_approved_does_not_join(
     response = join(client, live)
     assert response["Location"] == reverse("classroom:course_detail", args=[world.course.pk])
     assert Attendance.objects.count() == 0
+
+
+def test_the_api_join_records_the_attendance_and_gives_the_link_only_to_participants(
+    client, world, live, registered, enterprise_user, colleague
+):
+    url = f"/api/classroom/live-classes/{live.pk}/join/"
+    login(client, colleague)
+    refused = client.post(url)
+    assert (refused.status_code, refused.json()["code"]) == (400, "not_registered")
+    assert LINK not in refused.content.decode()
+    assert Attendance.objects.count() == 0
+    client.logout()
+    login(client, enterprise_user)
+    joined = client.post(url)
+    assert (joined.status_code, joined.json()) == (200, {"online_link": LINK})
+    assert client.post(url).json() == {"online_link": LINK}
+    assert list(Attendance.objects.values_list("registration_id", flat=True)) == [registered.pk]
+    Session.objects.filter(pk=live.session_id).update(
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    over = client.post(url)
+    assert (over.status_code, over.json()["code"]) == (400, "session_over")

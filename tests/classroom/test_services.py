@@ -5,6 +5,7 @@ completes, the certificate is issued once; refused writes change nothing."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -108,8 +109,11 @@ def test_videos_over_the_limit_are_refused(world, society_a_user, settings):
     assert counts() == before
 
 
-def test_an_uploaded_video_is_stored_through_the_classroom_storage(world):
+def test_an_uploaded_video_is_stored_through_the_classroom_storage(world, settings):
     lesson = world.video_lesson
+    # in the folder of the alias as the settings name it now (the field's storage is lazy)
+    folder = Path(settings.STORAGES[settings.ZHIZAO_CLASSROOM_STORAGE]["OPTIONS"]["location"])
+    assert (folder / lesson.video.name).read_bytes() == VIDEO_BYTES
     assert (lesson.video_type, lesson.video_size, lesson.position) == (
         "video/webm",
         len(VIDEO_BYTES),

@@ -11,6 +11,11 @@ urlpatterns = [
         views.LiveClassListApi.as_view(),
         name="api-classroom-live-classes",
     ),
+    path(
+        "live-classes/<int:pk>/join/",
+        views.LiveClassJoinApi.as_view(),
+        name="api-classroom-live-class-join",
+    ),
     path("lessons/<int:pk>/", views.LessonDetailApi.as_view(), name="api-classroom-lesson"),
     path("enrolments/", views.EnrolmentListApi.as_view(), name="api-classroom-enrolments"),
     path(

@@ -159,6 +159,10 @@ class ClassroomLiveClassSerializer(serializers.Serializer):
     recording_lesson = serializers.IntegerField(source="recording_lesson_id", allow_null=True)
 
 
+class ClassroomJoinSerializer(serializers.Serializer):
+    online_link = serializers.CharField(help_text="Where the class is held; attendance recorded")
+
+
 class ClassroomCertificateSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     code = serializers.SerializerMethodField()
@@ -408,3 +412,20 @@ class CertificateVerifyApi(ApiOperation):
                 "valid": found is not None and found.revoked_at is None,
             },
         )
+
+
+class LiveClassJoinApi(ApiOperation):
+    @extend_schema(
+        request=None,
+        responses={200: ClassroomJoinSerializer, **ERRORS},
+        summary=(
+            "Join a live class: the caller's approved registration, from 15 minutes before the"
+            " start to the end; attendance recorded once, the online link returned"
+        ),
+        operation_id="classroom_live_class_join",
+        tags=TAGS,
+    )
+    def post(self, request, pk):
+        live = access.access_live_class(request.membership, pk)
+        url = services.join_live_class(actor(request), live)
+        return respond(ClassroomJoinSerializer, {"online_link": url})

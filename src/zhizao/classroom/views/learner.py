@@ -21,6 +21,7 @@ from .. import access, selectors, services
 from ..errors import ClassroomError
 from ..forms import RatingForm, SearchForm
 from ..pdf import render_certificate_pdf
+from .writes import message_write
 
 
 @login_required
@@ -83,13 +84,12 @@ def course_detail(request, pk, *, rating_form=None, status=200):
 @require_POST
 def enrol(request, pk):
     course = access.access_course(request.membership, pk)
-    try:
-        services.enrol(actor_for_request(request), course)
-    except ClassroomError as error:
-        messages.error(request, error.message)
-        return redirect("classroom:course_detail", pk=course.pk)
-    messages.success(request, _("You are enrolled. Start with the first lesson."))
-    return redirect("classroom:course_detail", pk=course.pk)
+    return message_write(
+        request,
+        lambda actor, _data: services.enrol(actor, course),
+        success=_("You are enrolled. Start with the first lesson."),
+        done=redirect("classroom:course_detail", pk=course.pk),
+    )
 
 
 @login_required
