@@ -52,7 +52,11 @@ K1, B = 1.2, 0.75
 #: the estimated score, the lexical best and the dense best (``_pick_offerings``)
 FULL_SCORING_LIMIT = 5_000
 CANDIDATES = 200
-STRUCTURED_CANDIDATES = 200
+#: 50, not 200: at 100,000 offerings the top 10 of all 100 benchmark demands are the same with
+#: 50 as with 200 (which held full scoring's top 10 on every demand compared), for about two
+#: thirds of the CPU of a query — the full scoring of each candidate is Python, the rest numpy
+#: (docs/benchmarks.md)
+STRUCTURED_CANDIDATES = 50
 #: above this many rows the dense score is computed only for the lexical candidates (exact
 #: vectors, re-ranked), not by a scan of the whole matrix
 EXACT_DENSE_LIMIT = 300_000
