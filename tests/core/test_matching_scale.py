@@ -66,6 +66,7 @@ def test_candidates_from_every_signal_hold_the_full_top_ten(corpus, monkeypatch)
         full = _ranked(ix, d)
         monkeypatch.setattr(core_index, "FULL_SCORING_LIMIT", 50)
         monkeypatch.setattr(core_index, "CANDIDATES", 40)
+        monkeypatch.setattr(core_index, "STRUCTURED_CANDIDATES", 40)
         picked = {c.offering.id for c in ix.candidates(d)}
         assert len(picked) < 100  # the large-index path ran: a few dozen of 800 were scored
         assert {row[0] for row in full} <= picked, d.id

@@ -122,8 +122,8 @@ def _cases(n: int, get: Postings, industry: str | None) -> np.ndarray:
     )
     for key in keys:
         hit = get(key)
-        if hit is not None:
-            np.add.at(out, hit[0], hit[1])
+        if hit is not None:  # a row appears once per key: a plain scatter-add (counts, exact)
+            out += np.bincount(hit[0], weights=hit[1], minlength=n)[:n]
     return out
 
 
@@ -176,12 +176,10 @@ def structured_columns(
                 rows, levels = hit
                 if req.min_level is None:
                     met[rows] = True
-                else:
-                    ok = np.array(
-                        [bool(v) and _at_least(req.value, int(v), req.min_level) for v in levels],
-                        dtype=bool,
-                    )
-                    met[rows[ok]] = True
+                else:  # the test per distinct level (a handful), not per posting
+                    values = np.unique(levels)
+                    good = [v for v in values if v and _at_least(req.value, int(v), req.min_level)]
+                    met[rows[np.isin(levels, good)]] = True
         elif req.kind == "region":
             region = req.value or demand.region
             met = _covers(n, get, region) if region else met

