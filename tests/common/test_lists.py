@@ -143,7 +143,6 @@ EXCEPTIONS = {
             "review:expert_list",
             "review:my_assignments",
             "insights:records",
-            "calls:identities",
             "classroom:catalogue",
         )
     },
@@ -223,6 +222,7 @@ def test_the_converted_lists_are_these():
         "calls:call_list",
         "calls:catalogue_list",
         "calls:formal_review",
+        "calls:identities",
         "diagnosis:campaign_list",
         "diagnosis:home",
         "events:event_list",
