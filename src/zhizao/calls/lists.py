@@ -19,7 +19,7 @@ from zhizao.common.lists import (
     state_filter,
     updated_sort,
 )
-from zhizao.registry.selectors import industry_filter_choices
+from zhizao.registry.selectors import industry_filter_choices, region_filter_choices
 
 from .enums import ApplicationState, CallKind, CallState
 
@@ -102,7 +102,7 @@ FORMAL_REVIEW = ListSpec(
     search_placeholder=_("Application, applicant or nominating body"),
     filters=(
         state_filter(ApplicationState.choices),
-        region_filter("region_code"),
+        region_filter("region_code", region_filter_choices),
         Industry("industry", _("Industry"), "industry_code", industry_filter_choices),
         DateRange("submitted", _("Submitted at"), "submitted_at"),
     ),
