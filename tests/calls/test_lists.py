@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from tests.common.list_support import names, query_count, read_csv, read_xlsx
-from tests.factories import PASSWORD, make_organization
-from zhizao.calls.models import Application, Call, Catalogue
+from tests.factories import PASSWORD, make_organization, make_user
+from zhizao.calls.models import Application, Call, Catalogue, VerifiedIdentity
+from zhizao.common.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +339,81 @@ def test_formal_review_has_a_constant_query_count(
         )
     assert len(names(client, formal_url, lambda a: a.pk, **params)) == 3
     assert query_count(client, formal_url, **params) == one
+
+
+# --- verified identities ------------------------------------------------------------------------
+
+IDENTITIES = "/calls/identities/"
+
+
+@pytest.fixture
+def identities(operator, enterprise_user, other_enterprise_user, office_user):
+    other_operator = make_user("operator2", role="operator", display_name="赵运营")
+    rows = (
+        (enterprise_user, "张三", "身份证核验", operator, 2),
+        (other_enterprise_user, "李四", "营业执照与授权书", other_operator, 1),
+        (office_user, "王五", "身份证核验", operator, 3),
+    )
+    for user, real_name, note, by, day in rows:
+        identity = VerifiedIdentity.objects.create(
+            user=user, real_name=real_name, note=note, verified_by=by
+        )
+        VerifiedIdentity.objects.filter(pk=identity.pk).update(verified_at=_at(day))
+
+
+def test_identities_filter_and_sort_with_exact_rows(as_operator, identities):
+    def rows(**params):
+        return names(as_operator, IDENTITIES, lambda i: i.real_name, **params)
+
+    assert rows() == ["王五", "张三", "李四"]  # the latest verification first
+    assert rows(q="身份证") == ["王五", "张三"]  # how it was checked
+    assert rows(q="other") == ["李四"]  # the login name
+    assert rows(verified_by="operator2") == ["李四"]
+    assert rows(verified_from="2026-03-02", verified_to="2026-03-02") == ["张三"]
+    assert rows(sort="username") == ["张三", "王五", "李四"]  # enterprise, office, other
+    assert rows(sort="verified") == ["李四", "张三", "王五"]
+
+
+def test_the_identities_export_is_audited(as_operator, identities):
+    before = AuditEntry.objects.count()
+    rows = read_csv(as_operator.get(IDENTITIES, {"export": "csv", "verified_by": "operator2"}))
+    assert rows == [
+        ["Login name", "Real name", "How it was checked", "Verified at", "Verified by"],
+        ["other", "李四", "营业执照与授权书", "2026-03-01 09:30", "赵运营"],
+    ]
+    entries = list(AuditEntry.objects.order_by("id")[before:])
+    assert [(e.action, e.object_repr, e.context) for e in entries] == [
+        (
+            "export",
+            "Verified identities",
+            {
+                "list": "calls-identities",
+                "format": "csv",
+                "rows": 1,
+                "filters": {"verified_by": "operator2", "sort": "-verified"},
+            },
+        )
+    ]
+    sheet = read_xlsx(as_operator.get(IDENTITIES, {"export": "xlsx", "q": "王五"}))
+    assert sheet[1] == ["office", "王五", "身份证核验", "2026-03-03 09:30", "王运营"]
+
+
+def test_only_operators_list_or_export_identities(client, office_user, identities):
+    assert client.login(username=office_user.username, password=PASSWORD)
+    before = AuditEntry.objects.count()
+    assert client.get(IDENTITIES).status_code == 404
+    assert client.get(IDENTITIES, {"export": "csv"}).status_code == 404
+    assert AuditEntry.objects.count() == before
+
+
+def test_the_identities_list_has_a_constant_query_count(as_operator, identities):
+    params = {"sort": "username", "verified_by": "operator2"}
+    query_count(as_operator, IDENTITIES, **params)
+    one = query_count(as_operator, IDENTITIES, **params)
+    by = VerifiedIdentity.objects.get(real_name="李四").verified_by
+    for n in (2, 3):
+        VerifiedIdentity.objects.create(
+            user=make_user(f"person{n}"), real_name=f"实名{n}", verified_by=by
+        )
+    assert len(names(as_operator, IDENTITIES, lambda i: i.pk, **params)) == 3
+    assert query_count(as_operator, IDENTITIES, **params) == one

@@ -141,9 +141,7 @@ EXCEPTIONS = {
             "calls:nominations",
             "calls:catalogue_detail",
             "review:expert_list",
-            "review:my_assignments",
             "insights:records",
-            "calls:identities",
             "classroom:catalogue",
         )
     },
@@ -223,6 +221,7 @@ def test_the_converted_lists_are_these():
         "calls:call_list",
         "calls:catalogue_list",
         "calls:formal_review",
+        "calls:identities",
         "diagnosis:campaign_list",
         "diagnosis:home",
         "events:event_list",
@@ -241,6 +240,7 @@ def test_the_converted_lists_are_these():
         "policies:scan_list",
         "registry:import_list",
         "registry:name_change_list",
+        "review:my_assignments",
         "review:round_list",
     ]
 

@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db
 DEMANDS, OFFERINGS = "/matchmaking/demands/", "/matchmaking/offerings/"
 INTRODUCTIONS, CHALLENGES = "/matchmaking/introductions/", "/matchmaking/challenges/"
 
+# The demands' titles (also the introductions' rows) and the offerings'.
+V, M, E = "注塑件外观视觉检测", "模具车间 MES 实施", "ERP 升级"
+P, W, C = "全省 MES 实施服务", "无锡 ERP 驻场服务", "注塑件视觉检测系统"
+
 
 def _at(day: int):
     return timezone.make_aware(dt.datetime(2026, 3, day, 9, 30))
@@ -91,28 +95,30 @@ def demands(orgs):
     return rows
 
 
-def test_demands_filter_and_sort_with_exact_rows(as_operator, demands):
-    def rows(**params):
-        return names(as_operator, DEMANDS, lambda d: d.title, **params)
-
-    V, M, E = "注塑件外观视觉检测", "模具车间 MES 实施", "ERP 升级"
-    assert rows() == [V, E, M]
-    assert rows(q="飞边") == [V]  # the description
-    assert rows(q="天衡") == [M]  # the enterprise
-    assert rows(q="mes 模具") == [M]
-    assert rows(category="erp") == [E]
-    assert rows(state="draft") == [M]
-    assert rows(region="320200") == [V]
-    assert rows(region="320000") == [V, E, M]
-    assert rows(industry="29") == [V, M]
-    assert rows(budget="1m-5m") == [V]
-    assert rows(updated_from="2026-03-02") == [V, E]
-    assert rows(updated_to="2026-03-01") == [M]
-    assert rows(sort="enterprise") == [M, E, V]  # 常州, 苏州, 无锡
-    assert rows(sort="-enterprise") == [V, E, M]
-    assert rows(sort="needed") == [M, V, E]  # no date last
-    assert rows(sort="-needed") == [V, M, E]
-    assert rows(sort="updated") == [M, E, V]
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        pytest.param({}, [V, E, M], id="default"),
+        pytest.param({"q": "飞边"}, [V], id="q=飞边"),  # the description
+        pytest.param({"q": "天衡"}, [M], id="q=天衡"),  # the enterprise
+        pytest.param({"q": "mes 模具"}, [M], id="q=mes 模具"),
+        pytest.param({"category": "erp"}, [E], id="category=erp"),
+        pytest.param({"state": "draft"}, [M], id="state=draft"),
+        pytest.param({"region": "320200"}, [V], id="region=320200"),
+        pytest.param({"region": "320000"}, [V, E, M], id="region=320000"),
+        pytest.param({"industry": "29"}, [V, M], id="industry=29"),
+        pytest.param({"budget": "1m-5m"}, [V], id="budget=1m-5m"),
+        pytest.param({"updated_from": "2026-03-02"}, [V, E], id="updated_from=2026-03-02"),
+        pytest.param({"updated_to": "2026-03-01"}, [M], id="updated_to=2026-03-01"),
+        pytest.param({"sort": "enterprise"}, [M, E, V], id="sort=enterprise"),  # 常州, 苏州, 无锡
+        pytest.param({"sort": "-enterprise"}, [V, E, M], id="sort=-enterprise"),
+        pytest.param({"sort": "needed"}, [M, V, E], id="sort=needed"),  # no date last
+        pytest.param({"sort": "-needed"}, [V, M, E], id="sort=-needed"),
+        pytest.param({"sort": "updated"}, [M, E, V], id="sort=updated"),
+    ],
+)
+def test_demands_filter_and_sort_with_exact_rows(as_operator, demands, params, expected):
+    assert names(as_operator, DEMANDS, lambda d: d.title, **params) == expected
 
 
 def test_demands_export_with_labels_and_a_provider_sees_only_published(
@@ -185,26 +191,29 @@ def offerings(orgs):
     return rows
 
 
-def test_offerings_filter_by_region_served_and_sort(as_operator, offerings):
-    def rows(**params):
-        return names(as_operator, OFFERINGS, lambda o: o.title, **params)
-
-    P, W, C = "全省 MES 实施服务", "无锡 ERP 驻场服务", "注塑件视觉检测系统"
-    assert rows() == [C, W, P]
-    assert rows(q="飞边") == [C]
-    assert rows(q="慧眼") == [C]  # the provider
-    assert rows(category="aps") == [P]
-    assert rows(kind="service") == [W]
-    assert rows(state="published") == [C, P]
-    # Wuxi is served by the Jiangsu-wide offering and by Wuxi's own, not by Changzhou's.
-    assert rows(region="320200") == [W, P]
-    assert rows(region="320400") == [C, P]
-    assert rows(region="320000") == [C, W, P]
-    assert rows(region="310000") == []
-    assert rows(updated_to="2026-03-02") == [W, P]
-    assert rows(sort="provider") == [C, P, W]  # 常州慧眼 before 无锡智联; ties in creation order
-    assert rows(sort="-provider") == [W, P, C]
-    assert rows(sort="updated") == [P, W, C]
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        pytest.param({}, [C, W, P], id="default"),
+        pytest.param({"q": "飞边"}, [C], id="q=飞边"),
+        pytest.param({"q": "慧眼"}, [C], id="q=慧眼"),  # the provider
+        pytest.param({"category": "aps"}, [P], id="category=aps"),
+        pytest.param({"kind": "service"}, [W], id="kind=service"),
+        pytest.param({"state": "published"}, [C, P], id="state=published"),
+        pytest.param({"region": "320200"}, [W, P], id="region=320200"),
+        pytest.param({"region": "320400"}, [C, P], id="region=320400"),
+        pytest.param({"region": "320000"}, [C, W, P], id="region=320000"),
+        pytest.param({"region": "310000"}, [], id="region=310000"),
+        pytest.param({"updated_to": "2026-03-02"}, [W, P], id="updated_to=2026-03-02"),
+        pytest.param(
+            {"sort": "provider"}, [C, P, W], id="sort=provider"
+        ),  # 常州慧眼 before 无锡智联; ties in creation order
+        pytest.param({"sort": "-provider"}, [W, P, C], id="sort=-provider"),
+        pytest.param({"sort": "updated"}, [P, W, C], id="sort=updated"),
+    ],
+)
+def test_offerings_filter_by_region_served_and_sort(as_operator, offerings, params, expected):
+    assert names(as_operator, OFFERINGS, lambda o: o.title, **params) == expected
 
 
 def test_offerings_export_names_categories_and_regions(as_operator, offerings):
@@ -268,21 +277,25 @@ def introductions(demands, offerings):
     return rows
 
 
-def test_introductions_filter_and_sort(as_operator, introductions):
-    def rows(**params):
-        return names(as_operator, INTRODUCTIONS, lambda i: i.demand.title, **params)
-
-    V, M, E = "注塑件外观视觉检测", "模具车间 MES 实施", "ERP 升级"
-    assert rows() == [E, V, M]
-    assert rows(q="慧眼") == [V]
-    assert rows(q="驻场") == [E]
-    assert rows(state="suggested") == [M]
-    assert rows(requested_by="provider") == [E]
-    assert rows(region="320400") == [M]
-    assert rows(requested_from="2026-03-03") == [V]
-    assert rows(sort="enterprise") == [M, E, V]
-    assert rows(sort="provider") == [V, E, M]  # 常州慧眼, then 无锡智联 in creation order
-    assert rows(sort="expires") == [V, E, M]
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        pytest.param({}, [E, V, M], id="default"),
+        pytest.param({"q": "慧眼"}, [V], id="q=慧眼"),
+        pytest.param({"q": "驻场"}, [E], id="q=驻场"),
+        pytest.param({"state": "suggested"}, [M], id="state=suggested"),
+        pytest.param({"requested_by": "provider"}, [E], id="requested_by=provider"),
+        pytest.param({"region": "320400"}, [M], id="region=320400"),
+        pytest.param({"requested_from": "2026-03-03"}, [V], id="requested_from=2026-03-03"),
+        pytest.param({"sort": "enterprise"}, [M, E, V], id="sort=enterprise"),
+        pytest.param(
+            {"sort": "provider"}, [V, E, M], id="sort=provider"
+        ),  # 常州慧眼, then 无锡智联 in creation order
+        pytest.param({"sort": "expires"}, [V, E, M], id="sort=expires"),
+    ],
+)
+def test_introductions_filter_and_sort(as_operator, introductions, params, expected):
+    assert names(as_operator, INTRODUCTIONS, lambda i: i.demand.title, **params) == expected
 
 
 def test_introductions_export_and_the_enterprise_side(client, as_operator, introductions):

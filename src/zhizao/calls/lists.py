@@ -11,6 +11,7 @@ from zhizao.common.lists import (
     Choice,
     Column,
     DateRange,
+    Exact,
     Industry,
     ListSpec,
     Sort,
@@ -18,7 +19,7 @@ from zhizao.common.lists import (
     state_filter,
     updated_sort,
 )
-from zhizao.registry.selectors import industry_filter_choices
+from zhizao.registry.selectors import industry_filter_choices, region_filter_choices
 
 from .enums import ApplicationState, CallKind, CallState
 
@@ -101,7 +102,7 @@ FORMAL_REVIEW = ListSpec(
     search_placeholder=_("Application, applicant or nominating body"),
     filters=(
         state_filter(ApplicationState.choices),
-        region_filter("region_code"),
+        region_filter("region_code", region_filter_choices),
         Industry("industry", _("Industry"), "industry_code", industry_filter_choices),
         DateRange("submitted", _("Submitted at"), "submitted_at"),
     ),
@@ -120,4 +121,35 @@ FORMAL_REVIEW = ListSpec(
         Column(_("State"), lambda a: a.get_state_display()),
         Column(_("Submitted at"), _submitted),
     ),
+)
+
+
+def _by(identity) -> str:
+    return str(identity.verified_by) if identity.verified_by else ""
+
+
+# Verified identities (实名核验): operators only, who may see every real name; the export is
+# audit-logged (real names of people).
+IDENTITIES = ListSpec(
+    name="calls-identities",
+    title=_("Verified identities"),
+    search=("real_name", "user__username", "user__display_name", "note"),
+    search_placeholder=_("Real name, login name or how it was checked"),
+    filters=(
+        DateRange("verified", _("Verified at"), "verified_at"),
+        Exact("verified_by", _("Verified by (login name)"), "verified_by__username"),
+    ),
+    sorts=(
+        Sort("verified", _("Verified at"), ("verified_at",)),
+        Sort("username", _("Login name"), ("user__username",)),
+    ),
+    default_sort="-verified",
+    columns=(
+        Column(_("Login name"), lambda i: i.user.username),
+        Column(_("Real name"), lambda i: i.real_name),
+        Column(_("How it was checked"), lambda i: i.note),
+        Column(_("Verified at"), lambda i: _when(i.verified_at)),
+        Column(_("Verified by"), _by),
+    ),
+    personal_data=True,
 )

@@ -287,25 +287,18 @@ def state_filter(choices: Choices, *, field: str = "state") -> Choice:
     return Choice("state", STATE, field, choices, all_label=ALL_STATES)
 
 
-def _region_choices() -> list[tuple[str, Any]]:
-    # The platform's regions are the registry's; read when a list's form is built.
-    from zhizao.registry.selectors import region_filter_choices
-
-    return region_filter_choices()
-
-
 def region_filter(
     field: str,
+    choices: Choices,
     *,
     label: Label = REGION,
     mode: str = "within",
     json: bool = False,
     empty_covers: bool = False,
 ) -> Region:
-    """``?region=``: a province or city of the registry's regions (see ``Region``)."""
-    return Region(
-        "region", label, field, _region_choices, mode=mode, json=json, empty_covers=empty_covers
-    )
+    """``?region=``: a province or city (see ``Region``); ``choices`` are the registry's
+    (``registry.selectors.region_filter_choices``: common knows no app)."""
+    return Region("region", label, field, choices, mode=mode, json=json, empty_covers=empty_covers)
 
 
 def updated_filter(field: str = "updated_at") -> DateRange:

@@ -19,7 +19,7 @@ from zhizao.common.lists import (
     updated_filter,
     updated_sort,
 )
-from zhizao.registry.selectors import industry_filter_choices
+from zhizao.registry.selectors import industry_filter_choices, region_filter_choices
 
 from .enums import AssessmentKind, AssessmentState, CampaignState
 
@@ -47,7 +47,7 @@ ASSESSMENTS = ListSpec(
         ),
         state_filter(AssessmentState.choices),
         Choice("level", _("Level"), "level", _level_choices, all_label=_("All levels")),
-        region_filter("organization__region__code"),
+        region_filter("organization__region__code", region_filter_choices),
         Industry(
             "industry", _("Industry"), "organization__industry_division", industry_filter_choices
         ),

@@ -16,6 +16,7 @@ from zhizao.common.lists import (
     state_filter,
     updated_sort,
 )
+from zhizao.registry.selectors import region_filter_choices
 
 from .enums import ReportState
 
@@ -31,7 +32,7 @@ REPORTS = ListSpec(
     search_placeholder=_("Title, summary or plan"),
     filters=(
         state_filter(ReportState.choices),
-        region_filter("scope__code"),
+        region_filter("scope__code", region_filter_choices),
         DateRange("month", _("Month"), "month", datetime=False),
     ),
     sorts=(

@@ -19,7 +19,7 @@ from zhizao.common.lists import (
     updated_filter,
     updated_sort,
 )
-from zhizao.registry.selectors import industry_filter_choices
+from zhizao.registry.selectors import industry_filter_choices, region_filter_choices
 
 from . import codes
 from .enums import (
@@ -56,7 +56,7 @@ DEMANDS = ListSpec(
             "category", _("Category"), "category", category_choices, all_label=_("All categories")
         ),
         state_filter(DemandState.choices),
-        region_filter("region"),
+        region_filter("region", region_filter_choices),
         Industry("industry", _("Industry"), "industry", industry_filter_choices),
         Choice(
             "budget", _("Budget"), "budget_band", BudgetBand.choices, all_label=_("All budgets")
@@ -104,7 +104,9 @@ OFFERINGS = ListSpec(
             all_label=_("All kinds"),
         ),
         state_filter(OfferingState.choices),
-        region_filter("regions", label=_("Serves region"), mode="covers", json=True),
+        region_filter(
+            "regions", region_filter_choices, label=_("Serves region"), mode="covers", json=True
+        ),
         updated_filter(),
     ),
     sorts=(
@@ -143,7 +145,7 @@ INTRODUCTIONS = ListSpec(
             Side.choices,
             all_label=_("Either side"),
         ),
-        region_filter("demand__region"),
+        region_filter("demand__region", region_filter_choices),
         DateRange("requested", _("Requested"), "requested_at"),
     ),
     sorts=(

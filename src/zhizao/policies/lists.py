@@ -16,6 +16,7 @@ from zhizao.common.lists import (
     region_filter,
     state_filter,
 )
+from zhizao.registry.selectors import region_filter_choices
 
 from .enums import NameListState, PolicyLevel, PolicyState, ProjectKind, ProjectStatus, ScanState
 
@@ -32,7 +33,13 @@ POLICIES = ListSpec(
     filters=(
         Choice("level", _("Level"), "level", PolicyLevel.choices, all_label=_("All levels")),
         # A policy of Jiangsu applies in Wuxi; one of Wuxi's districts is one of Wuxi's.
-        region_filter("region__code", label=_("Applies in"), mode="covers", empty_covers=True),
+        region_filter(
+            "region__code",
+            region_filter_choices,
+            label=_("Applies in"),
+            mode="covers",
+            empty_covers=True,
+        ),
         state_filter(PolicyState.choices),
         DateRange("valid", _("Valid from"), "valid_from", datetime=False),
     ),
@@ -72,7 +79,7 @@ PROJECTS = ListSpec(
             all_label=_("All kinds"),
         ),
         Choice("status", _("Status"), "status", ProjectStatus.choices, all_label=_("All states")),
-        region_filter("region__code"),
+        region_filter("region__code", region_filter_choices),
         DateRange("completed", _("Completion date"), "completion_date", datetime=False),
     ),
     sorts=(

@@ -3,13 +3,14 @@ filtered, sorted and exported."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort, state_filter
 
-from .enums import RoundKind, RoundState
+from .enums import ReviewState, RoundKind, RoundState
 
 
 def _when(value):
@@ -40,5 +41,56 @@ ROUNDS = ListSpec(
         Column(_("Deadline"), lambda r: _when(r.deadline)),
         Column(_("State"), lambda r: r.get_state_display()),
         Column(_("Created"), lambda r: _when(r.created_at)),
+    ),
+)
+
+
+def _my_review(assignment) -> str:
+    review = getattr(assignment, "review", None)
+    return str(review.get_state_display() if review else NOT_STARTED)
+
+
+NOT_STARTED = _("Not started")
+_PROGRESS = (("not_started", NOT_STARTED), *ReviewState.choices)
+
+
+def _progress(value: str) -> Q:
+    if value == "not_started":
+        return Q(review__isnull=True)
+    return Q(review__state=value)
+
+
+# An expert's own assignments (the view gives ``access.assignments_for_expert``). The search
+# never looks at the applicant: in a blind round the expert must not find an application by
+# its applicant's name.
+MY_ASSIGNMENTS = ListSpec(
+    name="review-my-assignments",
+    title=_("My reviews"),
+    search=("application__title", "round__name", "round__call__title"),
+    search_placeholder=_("Application, round or call"),
+    filters=(
+        Choice(
+            "progress",
+            _("My review"),
+            "review__state",
+            _PROGRESS,
+            lookup=_progress,
+        ),
+        DateRange("deadline", _("Deadline"), "round__deadline"),
+    ),
+    sorts=(
+        Sort("deadline", _("Deadline"), ("round__deadline", "application_id")),
+        Sort("assigned", _("Assigned at"), ("created_at",)),
+    ),
+    default_sort="deadline",
+    columns=(
+        Column(
+            _("Application"),
+            lambda a: a.application.display_title(a.round.call.blind_review),
+        ),
+        Column(_("Round"), lambda a: a.round.name),
+        Column(_("Call"), lambda a: a.round.call.title),
+        Column(_("Deadline"), lambda a: _when(a.round.deadline)),
+        Column(_("My review"), _my_review),
     ),
 )

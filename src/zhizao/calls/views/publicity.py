@@ -10,8 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +25,6 @@ from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.exports import csv_stream, xlsx_bytes
 from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
-from zhizao.common.validators import validate_search_query
 from zhizao_core.text.normalize import normalize_search_text
 
 from .. import access, lists
@@ -301,9 +298,10 @@ def calendar_page(request):
 
 
 @login_required
+@list_page(lists.IDENTITIES)
 def identities_page(request):
     """Operators record verified identities (实名核验): only a verified user files a signed
-    objection. Paginated; search by user name."""
+    objection. The list of them is ``lists.IDENTITIES``."""
     membership = request.membership
     if not is_operator(membership):
         raise Http404
@@ -328,19 +326,13 @@ def identities_page(request):
             except CallError as exc:
                 error = exc
         return done(request, error, _("Identity saved."), "calls:identities")
-    q = (request.GET.get("q") or "").strip()
-    try:
-        validate_search_query(q)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        q = ""
-    rows = VerifiedIdentity.objects.select_related("user", "verified_by").order_by(
-        "-verified_at", "-id"
+    listing = lists.IDENTITIES.run(
+        request, VerifiedIdentity.objects.select_related("user", "verified_by")
     )
-    if q:
-        rows = rows.filter(Q(real_name__icontains=q) | Q(user__username__icontains=q))
+    if listing.response:
+        return listing.response
     return render(
         request,
         "calls/identities.html",
-        {"page_obj": paginate(request, rows), "form": VerifyIdentityForm(), "q": q},
+        {**listing.context(), "form": VerifyIdentityForm()},
     )

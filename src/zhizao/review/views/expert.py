@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.calls.enums import Prefill
+from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
 
-from .. import access, selectors, services
+from .. import access, lists, selectors, services
 from ..enums import ReviewState
 from ..errors import ReviewError
 from ..forms import BidForm, MyAvailabilityForm, ReasonForm, ReviewForm
@@ -23,24 +24,28 @@ from ..services.reviews import criteria_of
 
 
 @login_required
+@list_page(lists.MY_ASSIGNMENTS)
 def my_assignments(request):
     membership = request.membership
     if access.own_expert(membership) is None:
         raise Http404
-    assignments = list(
-        access.assignments_for_expert(membership)
-        .select_related("application__applicant", "review")
-        .order_by("round__deadline", "application_id")
+    listing = lists.MY_ASSIGNMENTS.run(
+        request,
+        access.assignments_for_expert(membership).select_related(
+            "application__applicant", "review"
+        ),
     )
+    if listing.response:
+        return listing.response
     rows = [
         {
             "assignment": a,
             "title": a.application.display_title(a.round.call.blind_review),
             "review": getattr(a, "review", None),
         }
-        for a in assignments
+        for a in listing.page_obj.object_list
     ]
-    return render(request, "review/my_assignments.html", {"rows": rows})
+    return render(request, "review/my_assignments.html", {**listing.context(), "rows": rows})
 
 
 # Answers that name the applicant: prefilled from its registry record, hidden on a blind review.
