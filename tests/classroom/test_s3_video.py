@@ -23,6 +23,7 @@ from moto.server import ThreadedMotoServer
 from tests.classroom.conftest import VIDEO_BYTES, login, webm
 from tests.factories import actor_for
 from zhizao.classroom import services
+from zhizao.classroom.checks import video_store
 from zhizao.classroom.models import Lesson
 from zhizao.classroom.storage import signed_url, video_storage
 
@@ -237,3 +238,20 @@ def test_production_settings_build_the_bucket_from_the_environment_without_a_war
         "secret_key": "SK",
         "signature_version": "s3v4",
     }
+
+
+def test_the_checks_name_a_bucket_whose_urls_cannot_be_signed_and_a_missing_alias(settings):
+    assert video_store(None) == []
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "classroom-s3": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": BUCKET, "custom_domain": "cdn.example.cn"},
+        },
+    }
+    settings.ZHIZAO_CLASSROOM_STORAGE = "classroom-s3"
+    assert [check.id for check in video_store(None)] == ["classroom.W001"]
+    settings.STORAGES["classroom-s3"]["OPTIONS"]["cloudfront_key_id"] = "K2JCJMDEHXQW5F"
+    assert video_store(None) == []
+    settings.ZHIZAO_CLASSROOM_STORAGE = "elsewhere"
+    assert [check.id for check in video_store(None)] == ["classroom.E001"]

@@ -35,6 +35,17 @@ from zhizao.diagnosis.services import load_model_files
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def wait_until(page, expression: str, attempts: int = 100) -> None:
+    """Poll ``expression`` every 100 ms (up to ``attempts`` times). Not ``wait_for_function``:
+    it evaluates its string inside the page, which the site's CSP (no 'unsafe-eval') refuses;
+    ``page.evaluate`` goes through the DevTools protocol instead."""
+    for _ in range(attempts):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {expression}")
+
+
 def tiny_webm(tmp_path) -> tuple[bytes, bool]:
     """A 20-second 64×48 VP8 WebM (a few kB) when ffmpeg exists; else the fixtures' header."""
     if shutil.which("ffmpeg") is None:
@@ -99,9 +110,7 @@ def test_a_learner_learns_resumes_passes_and_verifies_the_certificate(
     expect(page.get_by_role("heading", name="数据采集")).to_be_visible()
     player = page.locator('[data-testid="player"]')
     if playable:
-        page.wait_for_function(
-            "document.getElementById('lesson-video').readyState >= 1", timeout=10000
-        )
+        wait_until(page, "document.getElementById('lesson-video').readyState >= 1")
         with page.expect_response(lambda r: r.url.endswith("/progress/")):
             player.evaluate("v => { v.currentTime = 12; }")  # "seeked" saves the position
     else:
@@ -120,7 +129,7 @@ def test_a_learner_learns_resumes_passes_and_verifies_the_certificate(
     expect(page.get_by_role("heading", name="数据采集")).to_be_visible()
     expect(player).to_have_attribute("data-position", "12")
     if playable:
-        page.wait_for_function("document.getElementById('lesson-video').currentTime >= 12")
+        wait_until(page, "document.getElementById('lesson-video').currentTime >= 12")
 
     # finish both lessons, pass the quiz
     page.locator('[data-testid="lesson-done"] button').click()
