@@ -96,9 +96,10 @@ def test_applicants_see_the_rule_in_words_before_they_start(
     page = client.get(reverse("calls:call_detail", args=[call.pk])).content.decode()
     words = describe_eligibility(call, "zh")
     assert words == (
-        "注册地 3201/3202 开头 且 国民经济行业 34/门类 C 开头 且 智能制造能力成熟度等级 不低于 3 "
-        "且 持有省级/国家级专精特新或专精特新小巨人 且 营业收入 不低于 2,000万元"
-    )
+        "注册地属于 江苏省南京市、江苏省无锡市 且 国民经济行业属于 通用设备制造业、制造业 且 "
+        "智能制造能力成熟度等级 不低于 3 且 持有省级/国家级专精特新或专精特新小巨人 且 "
+        "营业收入 不低于 2,000万元"
+    )  # regions and industries by their names, never their codes
     assert words in page
     assert page.index(words) < page.index('id="apply-title"')  # read before starting
     assert "eligibility-form" not in page
@@ -216,7 +217,7 @@ def test_no_credit_record_is_a_box_of_the_form_checked_with_the_rule(
     entry = AuditEntry.objects.filter(context__event="calls.eligibility_set").latest("id")
     assert entry.changes == {"eligibility": [{}, rule], "no_credit_record": [False, True]}
     assert describe_eligibility(call, "zh") == (
-        "注册地 32 开头 且 "
+        "注册地属于 江苏省 且 "
         + translated(
             "no credit record in force (dishonesty, serious "
             "violations, abnormal operation, penalties)"

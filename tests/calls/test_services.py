@@ -310,7 +310,7 @@ def test_eligibility_rule_is_shown_in_words_and_refuses_an_ineligible_applicant(
     call.refresh_from_db()
     from zhizao.calls.eligibility import describe_eligibility
 
-    assert describe_eligibility(call, "zh") == "注册地 3204 开头"
+    assert describe_eligibility(call, "zh") == "注册地属于 江苏省常州市"
     with pytest.raises(CallError) as error:
         app_services.submit_application(actor_for(enterprise_user), application)
     assert error.value.code == "ineligible"

@@ -50,10 +50,58 @@ def _no_credit_words(lang: str) -> str:
         )
 
 
+def _prefixes(node, fact: str) -> set[str]:
+    if isinstance(node, dict):
+        if node.get("fact") == fact and node.get("op") in ("prefix", "not_prefix"):
+            values = node.get("value")
+            return {str(v) for v in values} if isinstance(values, list) else set()
+        return set().union(*(_prefixes(v, fact) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_prefixes(v, fact) for v in node))
+    return set()
+
+
+def prefix_names(conditions, lang: str) -> dict[str, dict[str, str]]:
+    """The region and industry code prefixes of a rule by their names, so that applicants read
+    “注册地属于 江苏省无锡市”, not a code: a region with its province (and city), an industry
+    by its name. A prefix that names no current region or industry keeps its code."""
+    from zhizao.registry.models import Industry, Region
+
+    regions = _prefixes(conditions, "enterprise.region")
+    industries = _prefixes(conditions, "enterprise.industry")
+    out: dict[str, dict[str, str]] = {"enterprise.region": {}, "enterprise.industry": {}}
+    with translation.override("en" if lang == "en" else "zh-hans"):
+        if regions:
+            codes = {p: (p + "0000")[:6] if len(p) in (2, 4) else p for p in regions}
+            chains = {
+                p: list(dict.fromkeys((c[:2] + "0000", c[:4] + "00", c))) for p, c in codes.items()
+            }
+            found = {
+                r.code: r.name
+                for r in Region.objects.filter(
+                    code__in={x for chain in chains.values() for x in chain},
+                    valid_to__isnull=True,
+                )
+            }
+            for prefix, chain in chains.items():
+                if codes[prefix] in found and len(prefix) in (2, 4, 6):
+                    parts = [found[c] for c in chain if c in found]
+                    out["enterprise.region"][prefix] = (
+                        ", ".join(reversed(parts)) if lang == "en" else "".join(parts)
+                    )
+        for industry in Industry.objects.filter(code__in=industries) if industries else ():
+            out["enterprise.industry"][industry.code] = industry.name
+    return out
+
+
 def describe_eligibility(call, lang: str | None = None) -> str:
     lang = _lang(lang)
     rule = eligibility_rule(call)
-    parts = [describe_conditions(rule.conditions, lang)] if rule is not None else []
+    parts = (
+        [describe_conditions(rule.conditions, lang, names=prefix_names(call.eligibility, lang))]
+        if rule is not None
+        else []
+    )
     if call.no_credit_record:
         parts.append(_no_credit_words(lang))
     return (" and " if lang == "en" else " 且 ").join(parts)

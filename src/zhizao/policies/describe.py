@@ -47,6 +47,8 @@ WORDS = {
     "always": ("无条件", "always"),
     "prefix": ("{label} {codes} 开头", "{label} starts with {codes}"),
     "not_prefix": ("{label} 不以 {codes} 开头", "{label} does not start with {codes}"),
+    "prefix_named": ("{label}属于 {names}", "{label} within {names}"),
+    "not_prefix_named": ("{label}不属于 {names}", "{label} outside {names}"),
     "section": ("门类 {code}", "section {code}"),
     "holds": ("持有{levels}{titles}", "holds {levels}{titles}"),
     "titles_or": ("或", " or "),
@@ -133,13 +135,13 @@ def _scalar(fact: str, value, lang: str) -> str:
     return str(value)
 
 
-def _condition(node, lang: str, top: bool = True) -> str:
+def _condition(node, lang: str, top: bool = True, names: dict | None = None) -> str:
     if isinstance(node, All | AnyOf):
         joiner = _w("and" if isinstance(node, All) else "or", lang)
-        text = joiner.join(_condition(item, lang, top=False) for item in node.items)
+        text = joiner.join(_condition(item, lang, top=False, names=names) for item in node.items)
         return text if top or len(node.items) < 2 else _paren(text, lang).strip()
     if isinstance(node, Not):
-        return _w("not", lang) + _condition(node.item, lang, top=False)
+        return _w("not", lang) + _condition(node.item, lang, top=False, names=names)
     if isinstance(node, HasTitle):
         levels = "/".join(pick(LEVELS[lv], lang) for lv in node.levels) if node.levels else ""
         titles = _w("titles_or", lang).join(node.titles)
@@ -148,6 +150,10 @@ def _condition(node, lang: str, top: bool = True) -> str:
         )
     assert isinstance(node, Cmp)
     label = pick(SHORT_LABELS.get(node.fact) or FACT_LABELS[node.fact], lang)
+    known = (names or {}).get(node.fact) or {}
+    if node.op in ("prefix", "not_prefix") and known and all(str(v) in known for v in node.value):
+        shown = _w("list", lang).join(known[str(v)] for v in node.value)
+        return _w(f"{node.op}_named", lang, label=label, names=shown)
     if node.op in ("prefix", "not_prefix") and all(str(v).isalpha() for v in node.value):
         op = OPS["in" if node.op == "prefix" else "not_in"]
         return f"{label} {pick(op, lang)} " + "/".join(
@@ -166,12 +172,13 @@ def _condition(node, lang: str, top: bool = True) -> str:
     return f"{label} {pick(OPS[node.op], lang)} {shown}"
 
 
-def describe_conditions(node, lang: str = "zh") -> str:
+def describe_conditions(node, lang: str = "zh", names: dict | None = None) -> str:
     """Parsed conditions (``Rule.conditions``) in words, without the amount: a call's
-    eligibility rule shown to applicants."""
+    eligibility rule shown to applicants. ``names`` (fact → code prefix → name) words a
+    prefix condition by names (注册地属于 江苏省无锡市) when every one of its codes has one."""
     if node is None:
         return _w("always", lang)
-    return _condition(node, "en" if lang.startswith("en") else "zh")
+    return _condition(node, "en" if lang.startswith("en") else "zh", names=names)
 
 
 def _amount(node, lang: str) -> str:
