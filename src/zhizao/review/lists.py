@@ -152,7 +152,7 @@ EXPERTS = ListSpec(
     ),
     default_sort="organization",
     columns=(
-        Column(_("Name"), lambda e: e.name),
+        Column(pgettext_lazy("person", "Name"), lambda e: e.name),
         Column(_("Organisation"), lambda e: e.membership.organization.name),
         Column(_("Professional title"), lambda e: e.get_title_display()),
         Column(_("Years of experience"), lambda e: e.years_experience),
