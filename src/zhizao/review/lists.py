@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhizao.common.lists import Choice, Column, DateRange, ListSpec, Sort, state_filter
+from zhizao.matchmaking import codes
+from zhizao.matchmaking.vocabulary import category_choices, category_name
+from zhizao.registry.selectors import industry_filter_choices
 
-from .enums import ReviewState, RoundKind, RoundState
+from .enums import ExpertTitle, ReviewState, RoundKind, RoundState
 
 
 def _when(value):
@@ -93,4 +96,69 @@ MY_ASSIGNMENTS = ListSpec(
         Column(_("Deadline"), lambda a: _when(a.round.deadline)),
         Column(_("My review"), _my_review),
     ),
+)
+
+
+_IN_POOL = (("yes", _("In the pool")), ("no", _("Out of the pool")))
+
+
+def _divisions(expert) -> list[str]:
+    return [codes.industry_name(d) for d in expert.divisions or []]
+
+
+# The expert pool (staff only: ``access.experts_for``). Experts are people: every export is
+# audit-logged. Names sort by the organisation's pinyin key; an expert has no stored pinyin key.
+EXPERTS = ListSpec(
+    name="review-experts",
+    title=_("Expert pool"),
+    search=("name", "keywords", "membership__organization__name"),
+    search_placeholder=_("Name, keywords or organisation"),
+    filters=(
+        Choice(
+            "division",
+            _("Industry division"),
+            "divisions",
+            industry_filter_choices,
+            all_label=_("All industries"),
+            json=True,
+        ),
+        Choice(
+            "domain",
+            _("Technical domain"),
+            "domains",
+            category_choices,
+            all_label=_("All domains"),
+            json=True,
+        ),
+        Choice(
+            "title",
+            _("Professional title"),
+            "title",
+            ExpertTitle.choices,
+            all_label=_("All titles"),
+        ),
+        Choice(
+            "active",
+            _("In the pool"),
+            "is_active",
+            _IN_POOL,
+            lookup=lambda v: Q(is_active=v == "yes"),
+        ),
+    ),
+    sorts=(
+        Sort("organization", _("Organisation"), ("membership__organization__name_sort",)),
+        Sort("years", _("Years of experience"), ("years_experience",)),
+        Sort("updated", _("Updated"), ("updated_at",)),
+    ),
+    default_sort="organization",
+    columns=(
+        Column(pgettext_lazy("person", "Name"), lambda e: e.name),
+        Column(_("Organisation"), lambda e: e.membership.organization.name),
+        Column(_("Professional title"), lambda e: e.get_title_display()),
+        Column(_("Years of experience"), lambda e: e.years_experience),
+        Column(_("Industry divisions (GB/T 4754)"), _divisions),
+        Column(_("Technical domains"), lambda e: [category_name(d) for d in e.domains or []]),
+        Column(_("In the pool"), lambda e: str(_("yes") if e.is_active else _("no"))),
+    ),
+    personal_data=True,
 )

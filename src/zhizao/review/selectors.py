@@ -14,24 +14,6 @@ from .enums import DECLARABLE_STATES, AssignmentMethod, AssignmentState, ReviewS
 from .models import Assignment, Exclusion, Expert, ReviewRound, RoundExpert
 
 
-def experts_for_listing(qs, *, q: str = "", division: str = "", domain: str = "", title: str = ""):
-    if q:
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(keywords__icontains=q)
-            | Q(membership__organization__name__icontains=q)
-        )
-    if title:
-        qs = qs.filter(title=title)
-    experts = list(qs.order_by("name", "id"))
-    # JSON list membership filtered in Python: the same on SQLite and PostgreSQL
-    if division:
-        experts = [e for e in experts if division in (e.divisions or [])]
-    if domain:
-        experts = [e for e in experts if domain in (e.domains or [])]
-    return experts
-
-
 def round_overview(review_round) -> dict:
     """Counts for the round page: applications, active assignments, submitted reviews."""
     active = Assignment.objects.filter(round=review_round, state=AssignmentState.ACTIVE)

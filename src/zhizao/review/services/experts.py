@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.accounts.enums import Role
-from zhizao.common.audit import Actor, record
-from zhizao.common.models import AuditAction
+from zhizao.common.audit import Actor
 from zhizao.common.services import update_fields
 from zhizao.matchmaking.vocabulary import is_category
 from zhizao.registry.models import Industry, Organization
@@ -309,17 +308,3 @@ def appraise_expert(
             audit_object=expert,
         )
     return row
-
-
-def export_experts(actor: Actor, experts: list[Expert], *, filters: dict) -> list[Expert]:
-    """Record an export of the pool (staff only) and return the experts it holds."""
-    if actor.role not in (Role.OPERATOR, Role.OFFICER):
-        raise ReviewError("not_allowed", _("Only staff export the expert pool."))
-    record(
-        actor,
-        AuditAction.EXPORT,
-        None,
-        object_repr=_("Expert pool export"),
-        context={"rows": len(experts), "filters": {k: v for k, v in filters.items() if v}},
-    )
-    return experts

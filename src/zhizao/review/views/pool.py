@@ -5,23 +5,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.enums import Role
 from zhizao.accounts.models import Membership
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.common.exports import csv_stream
+from zhizao.common.lists import list_page
 from zhizao.matchmaking.vocabulary import category_name
 from zhizao.registry.models import Organization
 
-from .. import access, selectors, services
+from .. import access, lists, services
 from ..errors import ReviewError
 from ..forms import (
-    ExpertFilterForm,
     ExpertForm,
     ExpertImportForm,
     NewExpertForm,
@@ -31,57 +29,22 @@ from ..forms import (
 from ..models import RoundExpert
 
 
-def _filters(request) -> dict:
-    form = ExpertFilterForm(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {}) or {}
-    return form, {k: data.get(k) or "" for k in ("q", "division", "domain", "title")}
-
-
 @login_required
+@list_page(lists.EXPERTS)
 def expert_list(request):
     membership = request.membership
     if not access.can_view_pool(membership):
         raise Http404
-    form, filters = _filters(request)
-    experts = selectors.experts_for_listing(access.experts_for(membership), **filters)
-    if request.GET.get("export") == "csv":
-        experts = services.export_experts(actor_for_request(request), experts, filters=filters)
-        header = [
-            _("Name"),
-            _("Organisation"),
-            _("Professional title"),
-            _("Years of experience"),
-            _("Industry divisions (GB/T 4754)"),
-            _("Technical domains"),
-            _("In the pool"),
-        ]
-        rows = (
-            [
-                e.name,
-                e.membership.organization.name,
-                e.get_title_display(),
-                e.years_experience,
-                list(e.divisions),
-                [category_name(d) for d in e.domains],
-                _("yes") if e.is_active else _("no"),
-            ]
-            for e in experts
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = StreamingHttpResponse(
-            csv_stream(header, rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="experts-{stamp}.csv"'
-        return response
+    listing = lists.EXPERTS.run(request, access.experts_for(membership))
+    if listing.response:
+        return listing.response
     return render(
         request,
         "review/expert_list.html",
         {
-            "form": form,
-            "experts": experts,
+            **listing.context(),
+            "experts": listing.page_obj.object_list,
             "can_manage": access.can_manage_pool(membership),
-            "query": request.GET.urlencode(),
         },
     )
 
