@@ -409,12 +409,6 @@ EXPECTED = {
     "insights.JurisdictionForm": {
         "region": "辖区",
     },
-    "review.ExpertFilterForm": {
-        "q": "搜索",
-        "division": "行业大类",
-        "domain": "技术领域",
-        "title": "职称",
-    },
     "review.ExpertForm": {
         "name": "姓名",
         "person_id": "人员编号",

@@ -29,18 +29,6 @@ class ServiceForm(forms.Form):
         self.add_error(field if field in self.fields else None, error.message)
 
 
-class ExpertFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    division = forms.CharField(label=_("Industry division"), required=False, max_length=2)
-    domain = forms.ChoiceField(label=_("Technical domain"), required=False)
-    title = forms.ChoiceField(label=pgettext_lazy("expert title", "Title"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = [("", _("All")), *category_choices()]
-        self.fields["title"].choices = [("", _("All")), *ExpertTitle.choices]
-
-
 class ExpertForm(ServiceForm):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     person_id = forms.CharField(label=_("Person id"), max_length=40, required=False)
