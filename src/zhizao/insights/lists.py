@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhizao.common.lists import (
     ALL_REGIONS,
@@ -42,7 +43,7 @@ REPORTS = ListSpec(
     default_sort="-month",
     columns=(
         Column(_("Month"), lambda r: r.month.strftime("%Y-%m")),
-        Column(_("Title"), lambda r: r.title),
+        Column(pgettext_lazy("document", "Title"), lambda r: r.title),
         Column(_("Region"), lambda r: r.scope.name if r.scope else str(ALL_REGIONS)),
         Column(_("State"), lambda r: r.get_state_display()),
         Column(_("Published"), lambda r: _when(r.published_at)),
