@@ -67,6 +67,10 @@ def test_autosave_answers_with_the_field_and_the_missing_list(
     )
     assert "最多 1500 字（现有 1501 字）" in too_long.content.decode()
     assert "innovation" not in Application.objects.get(pk=app.pk).data
+    page = client.get(reverse("calls:application_detail", args=[app.pk])).content.decode()
+    steps = page.split('data-testid="stage-status"')[1].split("</ol>")[0]
+    # the current stage reads 进行中 (the diagnosis report's "now" is 现为, a level)
+    assert "进行中" in steps and "现为" not in steps
 
 
 def test_nominating_body_page_shows_the_quota_and_refuses_beyond_it(

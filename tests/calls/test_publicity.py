@@ -74,6 +74,13 @@ def test_an_operator_edited_calendar_moves_the_end(call, proposed, office_user, 
     assert row.closes_on == dt.date(2026, 7, 6)
 
 
+def test_calendar_page_heads_the_day_kind_not_an_organisation_kind(client, operator):
+    client.force_login(operator)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/calls/calendar/?year=2026").content.decode()
+    assert '<th scope="col">类型</th>' in page and "机构类型" not in page
+
+
 def test_only_proposed_applications_go_into_publicity(call, application, office_user):
     with pytest.raises(CallError) as error:
         publicity.open_publicity(

@@ -239,3 +239,14 @@ def test_a_visitor_gets_the_landing_page_with_the_public_pages():
         reverse("policies:public_name_lists"),
     ]
     assert f'href="{reverse("accounts:login")}"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_visitor_on_a_public_page_finds_the_way_in():
+    page = Client().get("/classroom/verify/").content.decode()
+    assert (
+        'href="/accounts/login/?next=/classroom/verify/" data-testid="topbar-login">登录</a>'
+        in (page)
+    )
+    login_page = Client().get(reverse("accounts:login")).content.decode()
+    assert 'data-testid="topbar-login"' not in login_page
