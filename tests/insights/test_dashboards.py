@@ -199,3 +199,20 @@ def test_the_refresh_task_draws_each_officers_first_page(client, city_world):
         response = client.get("/insights/")
     assert [q["sql"] for q in queries if "insights_fact" in q["sql"]] == []
     assert _shown(response, "registry.enterprises") == "3"
+
+
+def test_a_figure_split_by_size_reads_large_to_micro_not_by_code(city_world):
+    """Keys follow the order their labels are declared in (大, 中, 小, 微), not the codes'
+    alphabet, which would put 微型 before 小型."""
+    from zhizao.insights.access import EVERYWHERE
+    from zhizao.insights.selectors import Filters, dashboard
+
+    make_organization(name="无锡看板戊微型企业", region="320214", industry="3421", size="micro")
+    services.refresh_facts()
+    value = dashboard(Filters(scope=EVERYWHERE))["values"]["registry.enterprises_by_size"]
+    assert [(k["key"], k["label"], k["value"]) for k in value.keys] == [
+        ("large", "大型", Decimal("1")),
+        ("medium", "中型", Decimal("1")),
+        ("small", "小型", Decimal("2")),
+        ("micro", "微型", Decimal("1")),
+    ]

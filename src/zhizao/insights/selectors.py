@@ -159,8 +159,13 @@ def dashboard(filters: Filters) -> dict:
     values: dict[str, FigureValue] = {}
     for fig in registered:
         parts = by_figure.get(fig.name, [])
-        keys = sorted(k for k, _v in parts if k)
-        labels = fig.key_labels() if fig.key_labels and keys else {}
+        labels = fig.key_labels() if fig.key_labels and parts else {}
+        # keys in the order their labels are declared (大, 中, 小, 微 — not by code), then any
+        # key without a label in code order
+        declared = {k: i for i, k in enumerate(labels)}
+        keys = sorted(
+            (k for k, _v in parts if k), key=lambda k: (declared.get(k, len(declared)), k)
+        )
         split = dict(parts)
         values[fig.name] = FigureValue(
             figure=fig,
