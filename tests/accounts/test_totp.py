@@ -154,9 +154,7 @@ def test_enable_totp_service_rejects_non_digits(officer):
     with pytest.raises(ValidationError) as error:
         enable_totp(actor_for(officer), officer, secret=SECRET, code="abcdef", now=NOW)
 
-    assert error.value.message_dict == {
-        "code": ["The code is not correct. Check the time on your phone and try again."]
-    }
+    assert error.value.message_dict == {"code": ["验证码不正确。请检查手机时间是否准确后重试。"]}
 
 
 @pytest.mark.django_db
@@ -179,7 +177,7 @@ def test_disable_totp_service_with_wrong_password_raises(totp_officer):
     with pytest.raises(ValidationError) as error:
         disable_totp(actor_for(totp_officer), totp_officer, password="wrong")
 
-    assert error.value.message_dict == {"password": ["The password is not correct."]}
+    assert error.value.message_dict == {"password": ["密码不正确。"]}
 
 
 # --- logging in -----------------------------------------------------------------------------
