@@ -20,15 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    """Every test starts in the default language (zh-hans). A request through the test client
-    activates the visitor's language in this thread and Django leaves it active after the
-    response, so without this a test that follows an English page would run in English."""
-    from django.conf import settings
+    """Every test starts with no language activated, as the first test of a fresh process
+    does (the default, zh-hans). A request through the test client activates the visitor's
+    language in this thread and Django leaves it active after the response, so without this a
+    test that follows an English page would run in English."""
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
     yield
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -223,10 +223,9 @@ def test_the_owner_is_told_once_in_each_organisation(operator, django_capture_on
         (
             membership.organization_id,
             operator.pk,
-            "Repeated failed logins to your account",
-            "5 logins with your user name failed in a row from the address 10.0.0.1; further "
-            "attempts from there are slowed down. If this was not you, change your password "
-            "and turn on two-factor login.",
+            "您的账号多次登录失败",
+            "来自地址 10.0.0.1 使用您的用户名连续登录失败 5 次，该地址之后的登录尝试将被延缓。"
+            "如果不是您本人操作，请修改密码并开启两步登录。",
             "/accounts/security/",
         )
     ]
