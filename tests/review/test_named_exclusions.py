@@ -133,3 +133,14 @@ def test_once_the_review_has_started_nothing_changes(client, rw):
     app.refresh_from_db()
     assert app.named_exclusions == []
     assert audits() == 0
+
+
+def test_the_application_page_offers_exclusions_only_until_review_starts(client, rw):
+    app = rw.apps[0]  # formal review passed: the applicant may still name them
+    login(client, rw.applicant_users[0])
+    detail = reverse("calls:application_detail", args=[app.pk])
+    assert 'data-testid="exclusions-link"' in client.get(detail).content.decode()
+    for state in ("in_review", "selected", "not_selected", "withdrawn"):
+        Application.objects.filter(pk=app.pk).update(state=state)
+        text = client.get(detail).content.decode()
+        assert 'data-testid="exclusions-link"' not in text, state

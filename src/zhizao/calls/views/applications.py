@@ -118,6 +118,8 @@ def application_detail(request, pk):
         "missing": missing_items(application, fields),
         "can_edit": access.can_edit_application(membership, application),
         "is_applicant": is_applicant,
+        # 回避申请 are named until review starts; afterwards the page shows them read-only
+        "exclusions_open": application.state in services.EXCLUSION_STATES,
         "office": office,
         "is_nominator": access.is_nominator(membership, application),
         "stages": _stage_rows(application),
