@@ -222,3 +222,27 @@ def test_nominating_body_moves_a_nominee_up(
         )
     )
     assert ranks == {"甲项目": 2, "乙项目": 1}
+
+
+def test_length_help_reads_as_a_rule_and_only_while_the_answer_can_change(
+    client, application, enterprise_user
+):
+    url = reverse("calls:application_detail", args=[application.pk])
+    login(client, enterprise_user)
+
+    def helps(html):
+        return {
+            part.split('"')[0]: part.split('data-testid="length-help">')[1].split("</p>")[0]
+            for part in html.split('data-testid="field-')[1:]
+            if 'data-testid="length-help">' in part.split('class="card field-card"')[0]
+        }
+
+    assert helps(client.get(url).content.decode()) == {
+        "org_name": "至多 200 字",
+        "uscc": "须为 18 字",
+        "contact": "至多 100 字",
+        "summary": "100 至 2000 字",
+        "innovation": "至多 1500 字",
+    }
+    app_services.submit_application(actor_for(enterprise_user), application)
+    assert helps(client.get(url).content.decode()) == {}
