@@ -72,39 +72,45 @@ fi
 # suite itself is single-threaded), each with its own data directory and pytest temporary
 # directory, so nothing on disk is shared. ZHIZAO_TEST_SERIAL=1 runs them one after the other.
 # The output of every pass but the first is kept in a file and printed when that pass ends.
-run_pass() {
-  local db=$1
-  shift
-  local dir="$ZHIZAO_DATA_DIR/$db"
-  mkdir -p "$dir"
-  local url="sqlite:///$dir/test.sqlite3"
-  [ "$db" = postgres ] && url="$PG_URL"
-  ZHIZAO_DATA_DIR="$dir" DATABASE_URL="$url" \
-    $PY -m pytest -q -p no:cacheprovider --basetemp="$dir/pytest" "$@"
-}
+pass_dir() { mkdir -p "$ZHIZAO_DATA_DIR/$1" && echo "$ZHIZAO_DATA_DIR/$1"; }
+pass_url() { if [ "$1" = postgres ]; then echo "$PG_URL"; else echo "sqlite:///$2/test.sqlite3"; fi; }
 status=0
 if [ -n "${ZHIZAO_TEST_SERIAL:-}" ]; then
   for db in $databases; do
     echo "== tests on $db"
-    run_pass "$db" "$@" || status=1
+    dir=$(pass_dir "$db")
+    ZHIZAO_DATA_DIR="$dir" DATABASE_URL="$(pass_url "$db" "$dir")" \
+      $PY -m pytest -q -p no:cacheprovider --basetemp="$dir/pytest" "$@" || status=1
   done
   exit $status
 fi
 pids=()
 first=""
-# a pass left running when this script stops (an error, Ctrl-C) is stopped with it
-trap 'for e in "${pids[@]}"; do pkill -TERM -P "${e#*:}" 2>/dev/null; kill "${e#*:}" 2>/dev/null; done; true' EXIT
+# a pass left running when this script stops (an error, Ctrl-C, a kill) is stopped with it
+stop_passes() { for e in "${pids[@]}"; do kill "${e#*:}" 2>/dev/null || true; done; }
+trap stop_passes EXIT
+trap 'exit 130' INT TERM
 for db in $databases; do
   if [ -z "$first" ]; then
     first=$db
     continue
   fi
   echo "== tests on $db: started alongside, output follows when it ends"
-  run_pass "$db" "$@" >"$ZHIZAO_DATA_DIR/$db.log" 2>&1 &
+  dir=$(pass_dir "$db")
+  # a simple command in the background: $! is pytest itself, so the trap can stop it
+  ZHIZAO_DATA_DIR="$dir" DATABASE_URL="$(pass_url "$db" "$dir")" \
+    $PY -m pytest -q -p no:cacheprovider --basetemp="$dir/pytest" "$@" >"$ZHIZAO_DATA_DIR/$db.log" 2>&1 &
   pids+=("$db:$!")
 done
 echo "== tests on $first"
-run_pass "$first" "$@" || status=1
+dir=$(pass_dir "$first")
+# in the background too, with its output here: a signal to this script interrupts `wait`
+# (not a foreground command), so the traps above stop every pass at once
+ZHIZAO_DATA_DIR="$dir" DATABASE_URL="$(pass_url "$first" "$dir")" \
+  $PY -m pytest -q -p no:cacheprovider --basetemp="$dir/pytest" "$@" &
+pids+=("$first:$!")
+wait "$!" || status=1
+unset 'pids[-1]'
 for entry in "${pids[@]}"; do
   db=${entry%%:*}
   wait "${entry#*:}" || status=1
