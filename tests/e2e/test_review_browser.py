@@ -43,7 +43,7 @@ def test_assign_score_rank_and_publicity(offline_page, live_server):
     key = next(k for k, e in w.experts.items() if e.pk == first.expert_id)
     switch_user(page, live_server, w.users[key].username)
     page.goto(f"{live_server.url}/review/mine/")
-    page.locator('[data-testid="my-assignments"] a').first.click()
+    page.locator('[data-testid="my-assignments"] tbody a').first.click()
     page.get_by_label("创新性", exact=True).fill("92")
     page.get_by_label("应用成效", exact=True).fill("85")
     page.get_by_test_id("submit-review").click()
