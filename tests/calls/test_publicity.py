@@ -78,7 +78,7 @@ def test_calendar_page_heads_the_day_kind_not_an_organisation_kind(client, opera
     client.force_login(operator)
     client.cookies["django_language"] = "zh-hans"
     page = client.get("/calls/calendar/?year=2026").content.decode()
-    assert '<th scope="col">类型</th>' in page and "机构类型" not in page
+    assert '<th scope="col">日期类型</th>' in page and "机构类型" not in page
 
 
 def test_only_proposed_applications_go_into_publicity(call, application, office_user):
