@@ -53,6 +53,11 @@ def course_detail(request, pk, *, rating_form=None, status=200):
     progress = selectors.progress_of(enrolment) if enrolment else None
     certificate = getattr(enrolment, "certificate", None) if enrolment else None
     rating = getattr(enrolment, "rating", None) if enrolment else None
+    live_classes = list(
+        course.live_classes.select_related("session").order_by("session__starts_at")
+    )
+    for live in live_classes:
+        live.course = course
     return render(
         request,
         "classroom/course_detail.html",
@@ -65,9 +70,8 @@ def course_detail(request, pk, *, rating_form=None, status=200):
             "has_quiz": course.quiz.questions.exists() if hasattr(course, "quiz") else False,
             "summary": selectors.course_summary(course),
             "ratings": course.ratings.select_related("enrolment__user")[:20],
-            "live_classes": course.live_classes.select_related("session").order_by(
-                "session__starts_at"
-            ),
+            "live_classes": live_classes,
+            "joinable": access.joinable_live_ids(request.membership, live_classes),
             "now": timezone.now(),
             "rating_form": rating_form
             or RatingForm(
