@@ -43,8 +43,11 @@ def test_a_live_class_is_an_events_session_of_the_course_series(world, live, soc
         world.course.society_id,
         "published",
     )
-    assert (live.session.title, live.session.online_url) == (
+    # the link stays on the live class: the events pages and API are public
+    assert (live.session.title, live.session.online_url, event.online_url, live.online_link) == (
         "直播：机器人示教实操",
+        "",
+        "",
         "https://meeting.example.org/r/123",
     )
     second = services.schedule_live_class(

@@ -78,12 +78,6 @@ LIST_PAGES = {
     "review:my_bids",
 }
 
-OTHERS = (
-    "not yet on the shared list machinery (issue 17 follow-up): pages its rows, with a bounded "
-    "Chinese search, but has no declared spec with filters, sort and export; left while the "
-    "classroom views were being changed for live classes"
-)
-
 # List pages without a spec, each with its reason.
 EXCEPTIONS = {
     "registry:organization_list": (
@@ -148,7 +142,6 @@ EXCEPTIONS = {
         "the records behind one dashboard figure, read through the figure's provider with the "
         "dashboard's own filters (not one model's rows): a spec would need a provider hook"
     ),
-    "classroom:catalogue": OTHERS,
 }
 
 
@@ -226,6 +219,7 @@ def test_the_converted_lists_are_these():
         "calls:catalogue_list",
         "calls:formal_review",
         "calls:identities",
+        "classroom:catalogue",
         "diagnosis:campaign_list",
         "diagnosis:home",
         "events:event_list",

@@ -14,7 +14,9 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from zhizao.accounts.roles import acts_for, is_enterprise, is_operator, is_society
+from zhizao.accounts.roles import acts_for, belongs_to, is_enterprise, is_operator, is_society
+from zhizao.events.enums import RegistrationState
+from zhizao.events.models import Registration
 
 from .enums import CourseState
 from .models import Certificate, Course, Enrolment, Lesson, LiveClass, Rating
@@ -175,3 +177,29 @@ def access_live_class(membership, pk) -> LiveClass:
     if live is None:
         raise Http404
     return live
+
+
+def joinable_live_ids(membership, lives) -> set[int]:
+    """Which of ``lives`` (live classes) ``membership`` may join and so may see the online
+    link of: the approved registrants of the class's event, those who may edit the course (its
+    society, operators) and the event's organisers. One query for the registrations."""
+    lives = list(lives)
+    if membership is None or not lives:
+        return set()
+    allowed = {live.pk for live in lives if can_edit_course(membership, live.course)}
+    rest = [live for live in lives if live.pk not in allowed]
+    if rest:
+        registered = set(
+            Registration.objects.filter(
+                event_id__in={live.session.event_id for live in rest},
+                user_id=membership.user_id,
+                state=RegistrationState.APPROVED,
+            ).values_list("event_id", flat=True)
+        )
+        allowed |= {
+            live.pk
+            for live in rest
+            # the series event is hosted by the course's society: its members organise it
+            if live.session.event_id in registered or belongs_to(membership, live.course.society_id)
+        }
+    return allowed

@@ -47,6 +47,8 @@ class Course(models.Model):
     subdomains = models.JSONField(_("maturity sub-domains"), default=list, blank=True)
     categories = models.JSONField(_("categories"), default=list, blank=True)
     search_text = models.TextField(editable=False, default="")
+    # The catalogue's title sort: hex of the GBK bytes (GBK orders common characters by pinyin).
+    title_sort = models.CharField(max_length=400, editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 

@@ -31,6 +31,20 @@ def search_filter(query: str) -> Q:
     return condition
 
 
+def catalogue_rows(courses):
+    """The catalogue's rows: each course with its society, ``learners`` (enrolments) and
+    ``rating`` (mean stars, None without a rating), in one query."""
+    mean = (
+        Rating.objects.filter(course_id=OuterRef("pk"))
+        .values("course_id")
+        .annotate(mean=Avg("stars"))
+        .values("mean")
+    )
+    return courses.select_related("society").annotate(
+        learners=Count("enrolments", distinct=True), rating=Subquery(mean)
+    )
+
+
 def catalogue(courses, query: str = ""):
     return (
         courses.filter(search_filter(query))

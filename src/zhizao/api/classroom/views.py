@@ -154,7 +154,10 @@ class ClassroomLiveClassSerializer(serializers.Serializer):
     starts_at = IsoDateTimeField(source="session.starts_at")
     ends_at = IsoDateTimeField(source="session.ends_at")
     event = serializers.IntegerField(source="session.event_id")
-    online_link = serializers.CharField()
+    online_link = serializers.CharField(
+        source="visible_link",
+        help_text="Empty unless the caller may join (approved registration, the course's editors)",
+    )
     recording_link = serializers.CharField()
     recording_lesson = serializers.IntegerField(source="recording_lesson_id", allow_null=True)
 
@@ -362,6 +365,11 @@ class LiveClassListApi(ApiOperation):
         lives = list(
             course.live_classes.select_related("session").order_by("session__starts_at", "id")
         )
+        for live in lives:
+            live.course = course
+        joinable = access.joinable_live_ids(request.membership, lives)
+        for live in lives:
+            live.visible_link = live.online_link if live.pk in joinable else ""
         return respond(ClassroomLiveClassSerializer, lives, many=True)
 
 

@@ -14,6 +14,7 @@ from zhizao.common.services import update_fields
 from zhizao.matchmaking.vocabulary import is_category
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization
+from zhizao.registry.services.organizations import name_sort_key
 from zhizao_core.text import normalize_search_text
 
 from ..access import can_create_course, can_edit_course
@@ -76,6 +77,7 @@ def create_course(actor: Actor, society: Organization, **fields) -> Course:
     for name, value in values.items():
         setattr(course, name, value)
     course.search_text = _search_text(course, society.name)
+    course.title_sort = name_sort_key(course.title)
     with transaction.atomic():
         course.save()
         audit(actor, "course_created", course, changes={"title": [None, course.title]})
@@ -91,6 +93,7 @@ def update_course(actor: Actor, course: Course, **fields) -> Course:
 
         def prepare(obj):
             obj.search_text = _search_text(obj, locked.society.name)
+            obj.title_sort = name_sort_key(obj.title)
 
         update_fields(
             actor,
@@ -99,7 +102,7 @@ def update_course(actor: Actor, course: Course, **fields) -> Course:
             fields=COURSE_FIELDS,
             event="classroom.course_updated",
             prepare=prepare,
-            also_save=("search_text",),
+            also_save=("search_text", "title_sort"),
         )
     return locked
 

@@ -28,7 +28,7 @@ from .base import audit, link, not_allowed
 SERIES_DAYS = 365
 
 
-def _series_event(actor: Actor, course: Course, day: dt.date, online_url: str, capacity):
+def _series_event(actor: Actor, course: Course, day: dt.date, capacity):
     known = (
         Event.objects.filter(
             sessions__live_class__course=course, starts_on__lte=day, ends_on__gte=day
@@ -44,7 +44,6 @@ def _series_event(actor: Actor, course: Course, day: dt.date, online_url: str, c
         title=f"云课堂 · {course.title}"[:200],
         starts_on=day,
         ends_on=day + dt.timedelta(days=SERIES_DAYS),
-        online_url=online_url,
         description=course.summary[:2000],
     )
     visitor = event.registration_types.get(kind=ParticipantKind.VISITOR)
@@ -63,7 +62,9 @@ def schedule_live_class(
     capacity: int | None = None,
 ) -> LiveClass:
     """A live class of ``course`` (its society or an operator): a session of the course's
-    series event, open for registration (``capacity`` places, none: no limit)."""
+    series event, open for registration (``capacity`` places, none: no limit). The online link
+    is kept on the live class only, never on the event or its session: the events pages and API
+    are public, and a learner who had the link could join unregistered and uncounted."""
     if not can_edit_course(actor, course):
         raise not_allowed()
     online_url = link(online_url, field="online_url")
@@ -72,14 +73,13 @@ def schedule_live_class(
             day = timezone.localtime(
                 timezone.make_aware(starts_at) if timezone.is_naive(starts_at) else starts_at
             ).date()
-            event = _series_event(actor, course, day, online_url, capacity)
+            event = _series_event(actor, course, day, capacity)
             session = events.add_session(
                 actor,
                 event,
                 title=title,
                 starts_at=starts_at,
                 ends_at=ends_at,
-                online_url=online_url,
                 description=course.summary[:2000],
             )
             live = LiveClass.objects.create(course=course, session=session, online_link=online_url)
@@ -126,7 +126,7 @@ def join_live_class(actor: Actor, live: LiveClass, *, now: dt.datetime | None = 
     attendance (once), and the online link to send the learner on is returned. Refused
     (``ClassroomError``) without an approved registration, before ``JOIN_OPENS_BEFORE`` the start,
     after the end, or when the class has no online link."""
-    url = live.online_link or live.session.online_url
+    url = live.online_link
     if not url:
         raise ClassroomError("no_link", _("This live class has no online link."))
     try:

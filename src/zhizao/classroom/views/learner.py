@@ -1,4 +1,4 @@
-"""A learner's pages: the catalogue (Chinese search), a course (enrol, rate), the lesson player
+"""A learner's pages: the catalogue (``lists.CATALOGUE``: Chinese search, filters, sorts, export), a course (enrol, rate), the lesson player
 (progress saved by small POSTs), the quiz, my learning (courses for the enterprise's open
 diagnosis gaps first) and the certificate PDF."""
 
@@ -15,34 +15,34 @@ from django.views.decorators.http import require_POST
 
 from zhizao.accounts.roles import is_enterprise
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.common.pagination import paginate
+from zhizao.common.lists import list_page
 
 from .. import access, selectors, services
 from ..errors import ClassroomError
-from ..forms import RatingForm, SearchForm
+from ..forms import RatingForm
+from ..lists import CATALOGUE
 from ..pdf import render_certificate_pdf
 from .writes import message_write
 
 
 @login_required
+@list_page(CATALOGUE)
 def catalogue(request):
-    form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    rows = selectors.catalogue(access.courses_for(request.membership), query)
-    page = paginate(request, rows, 20)
+    listing = CATALOGUE.run(
+        request, selectors.catalogue_rows(access.courses_for(request.membership))
+    )
+    if listing.response:
+        return listing.response
     return render(
         request,
         "classroom/catalogue.html",
         {
-            "form": form,
-            "query": query,
-            "courses": page.object_list,
-            "page_obj": page,
+            **listing.context(),
+            "courses": listing.page_obj.object_list,
             "can_create": access.can_create_course(request.membership),
             "can_staff": access.can_view_staff_progress(request.membership),
             "can_statistics": access.can_view_statistics(request.membership),
         },
-        status=200 if form.is_valid() or not request.GET else 400,
     )
 
 
@@ -53,6 +53,11 @@ def course_detail(request, pk, *, rating_form=None, status=200):
     progress = selectors.progress_of(enrolment) if enrolment else None
     certificate = getattr(enrolment, "certificate", None) if enrolment else None
     rating = getattr(enrolment, "rating", None) if enrolment else None
+    live_classes = list(
+        course.live_classes.select_related("session").order_by("session__starts_at")
+    )
+    for live in live_classes:
+        live.course = course
     return render(
         request,
         "classroom/course_detail.html",
@@ -65,9 +70,8 @@ def course_detail(request, pk, *, rating_form=None, status=200):
             "has_quiz": course.quiz.questions.exists() if hasattr(course, "quiz") else False,
             "summary": selectors.course_summary(course),
             "ratings": course.ratings.select_related("enrolment__user")[:20],
-            "live_classes": course.live_classes.select_related("session").order_by(
-                "session__starts_at"
-            ),
+            "live_classes": live_classes,
+            "joinable": access.joinable_live_ids(request.membership, live_classes),
             "now": timezone.now(),
             "rating_form": rating_form
             or RatingForm(
