@@ -15,6 +15,7 @@ from zhizao.calls.demo import load_calls_demo
 from zhizao.calls.models import Application, Call, Catalogue, NominationQuota, Objection
 from zhizao.calls.selectors import current_stage, stage_open
 from zhizao.registry.services.demo import load_demo_organizations
+from zhizao.review.demo import load_review_demo
 
 
 def test_calls_demo(db):
@@ -27,6 +28,12 @@ def test_calls_demo(db):
     rows = (Call.objects.count(), Application.objects.count(), Catalogue.objects.count())
     assert load_calls_demo() == {"existing": 4}
     assert (Call.objects.count(), Application.objects.count(), Catalogue.objects.count()) == rows
+    # the review demo builds its online round on this year's 双十 (as scripts/demo.sh runs it)
+    review = load_review_demo()
+    assert review.get("note") is None, review
+    tech = Call.objects.get(kind="tech_advance", year=_year())
+    per_application = min(5, max(1, tech.reviewers_per_application))
+    assert review["assignments"] == 54 * per_application
 
 
 def _year() -> int:
