@@ -319,3 +319,20 @@ def test_catalogue_search_and_export(client, call, proposed, office_user):
     xlsx = client.get(f"/calls/catalogues/{catalogue.pk}/export.xlsx")
     assert xlsx.status_code == 200
     assert xlsx.content[:2] == b"PK"
+
+
+def test_seeded_holidays_carry_their_names(db):
+    holidays = CalendarDay.objects.filter(kind="holiday")
+    assert holidays.count() == 46
+    assert not holidays.filter(name="").exists()
+    in_2026 = holidays.filter(date__year=2026).order_by("date").values_list("name", flat=True)
+    assert list(dict.fromkeys(in_2026)) == [
+        "元旦",
+        "春节",
+        "清明节",
+        "劳动节",
+        "端午节",
+        "中秋节",
+        "国庆节",
+    ]
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)).name == "国庆节"

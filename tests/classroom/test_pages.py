@@ -6,6 +6,8 @@ operator's figures. Denied requests change nothing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -355,3 +357,8 @@ def test_the_operator_sees_figures_per_course_and_society_by_month(
     ]
     page = client.get(reverse("classroom:statistics"), {"by": "society"})
     assert [r["name"] for r in page.context["rows"]] == ["江苏省机械工程学会"]
+    # the figures are right-aligned like every other number column; month and name are not
+    cells = re.findall(r"<td([^>]*)>", page.content.decode())
+    assert cells == [""] * 2 + [' class="num"'] * 6
+    heads = re.findall(r'<th scope="col"([^>]*)>', page.content.decode())
+    assert heads == [""] * 2 + [' class="num"'] * 6

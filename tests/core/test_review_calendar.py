@@ -92,3 +92,25 @@ def test_affinity_parts():
     assert parts["industry"] == 0 and parts["domain"] == 0 and other < Decimal("0.1")
     eager, _ = affinity_score(ExpertProfile(("13",), "食品加工"), app, bid="eager")
     assert eager == other + Decimal("0.1")
+
+
+def test_every_shipped_holiday_has_its_name():
+    import json
+    from importlib import resources
+
+    from zhizao_core.review.workdays import holiday_names
+
+    data = json.loads(
+        resources.files("zhizao_core.review").joinpath("data/workdays.json").read_text("utf-8")
+    )
+    names = holiday_names(data)
+    assert set(names) == CAL.holidays
+    assert [names[date(2026, m, d)] for m, d in [(1, 3), (2, 15), (4, 6), (5, 5), (6, 19)]] == [
+        "元旦",
+        "春节",
+        "清明节",
+        "劳动节",
+        "端午节",
+    ]
+    assert [names[date(2026, 9, 27)], names[date(2026, 10, 7)]] == ["中秋节", "国庆节"]
+    assert [names[date(2027, 2, 5)], names[date(2027, 9, 15)]] == ["春节", "中秋节"]

@@ -219,3 +219,21 @@ def test_booth_visitors_show_contacts_only_with_consent(
         ["陈工", expo.visitor.organization.name, "13900001111", "chen@example.cn"],
     ]
     assert services.visitors_table(actor_for(other_enterprise_user), expo.booth).rows == []
+
+
+def test_booth_analytics_exports_sit_with_the_page_actions(expo, provider_user, client):
+    import re
+
+    login(client, provider_user)
+    response = client.get(f"/events/booths/{expo.booth.pk}/analytics/")
+    page = response.content.decode()
+    keys = [t.key for t in response.context["tables"]]
+    assert keys
+    actions = re.search(r'<div class="page-actions">(.*?)</div>', page, re.S).group(1)
+    assert re.findall(r'href="([^"]+)"', actions) == [
+        f"/events/booths/{expo.booth.pk}/export/{key}.{fmt}"
+        for key in keys
+        for fmt in ("csv", "xlsx")
+    ]
+    # none between the cards any more
+    assert page.count("/export/") == 2 * len(keys)

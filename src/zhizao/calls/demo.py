@@ -56,6 +56,23 @@ TOPICS = [
     "纺织印染能耗智能管控",
     "工业机器人离线编程与仿真",
 ]
+QUALIFIERS = [
+    "关键技术研发与应用",
+    "系统研制及产业化",
+    "平台建设与示范",
+    "集成创新与推广",
+    "技术攻关",
+]
+FACTORIES = [
+    "新能源汽车零部件智能工厂",
+    "高端轴承数字化车间与智能工厂",
+    "锂电池电芯智能工厂",
+    "光伏组件柔性制造智能工厂",
+    "特种钢材全流程智能工厂",
+    "医疗器械精密制造智能工厂",
+    "工程机械结构件智能工厂",
+    "功能性纺织面料智能工厂",
+]
 
 
 def _actor(org: Organization, role: str, user=None) -> Actor:
@@ -92,15 +109,59 @@ def _pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("佐证材料.pdf", b"%PDF-1.4\n% demo\n" + b"0" * 512, "application/pdf")
 
 
-def _window(call, actor, kinds, start, end):
-    setup.set_stages(actor, call, [{"kind": k, "opens": start, "closes": end} for k in kinds])
+def _stages(call, actor, windows: dict) -> None:
+    """``{kind: (opens, closes)}``: each stage its own window, as a real call is run."""
+    setup.set_stages(
+        actor,
+        call,
+        [{"kind": k, "opens": opens, "closes": closes} for k, (opens, closes) in windows.items()],
+    )
+
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+
+# this year's 双十: applications and nominations closed, formal review done (two returns still
+# within their correction week), the online round running; days from now
+CURRENT_STAGES = {
+    "apply": (-75, -45),
+    "nominate": (-75, -38),
+    "formal": (-37, 7),
+    "online": (-7, 14),
+    "panel": (21, 35),
+    "publicity": (42, 56),
+    "publish": (60, 90),
+}
+CURRENT_APPLIED = -60  # days from now: when this year's applications were submitted
+CURRENT_NOMINATED = -40
+# a past 双十 (month, day) per stage; its 公示 opens 11-02, closes 11-20, the list 11-25
+PAST_STAGES = {
+    "apply": ((3, 1), (4, 30)),
+    "nominate": ((3, 1), (5, 15)),
+    "formal": ((5, 16), (6, 15)),
+    "online": ((6, 16), (7, 31)),
+    "panel": ((8, 15), (9, 15)),
+    "publicity": ((11, 2), (11, 20)),
+    "publish": ((11, 25), (12, 31)),
+}
+PAST_APPLIED = (4, 1)
+# the smart-factory recognition: applied, reviewed and checked on site; in 公示 from today
+FACTORY_STAGES = {
+    "apply": (-150, -110),
+    "formal": (-109, -80),
+    "online": (-79, -60),
+    "site": (-59, -20),
+    "publicity": (0, 21),
+    "publish": (25, 60),
+}
+FACTORY_APPLIED = -120
 
 
 def _tech_answers(topic: str, org: Organization) -> dict:
     return {
         "contact": "联系人 0510-8000 0000",
-        "summary": f"{org.name}研制的{topic}，"
-        + "在多家企业应用，显著提升生产效率与质量稳定性，" * 4,
+        "summary": f"本项目研制的{topic}，" + "在多家企业应用，显著提升生产效率与质量稳定性，" * 4,
         "innovation": f"{topic}的关键算法与工程化方法",
         "completion_date": "2026-03-31",
         "team": [{"name": "项目负责人", "unit": org.name, "role": "总体设计"}],
@@ -137,24 +198,38 @@ def _tech_call(host, year: int, actor, *, open_now: bool) -> Call:
         template="tech_advance",
     )
     if open_now:
-        now = timezone.now()
-        _window(
-            call,
-            actor,
-            ["apply", "nominate", "formal", "online", "panel", "publicity", "publish"],
-            now - dt.timedelta(days=30),
-            now + dt.timedelta(days=30),
-        )
+        _stages(call, actor, _relative(CURRENT_STAGES))
     else:
-        start = timezone.make_aware(dt.datetime(year, 3, 1))
-        _window(
+        _stages(
             call,
             actor,
-            ["apply", "nominate", "formal", "online", "panel", "publicity", "publish"],
-            start,
-            start + dt.timedelta(days=3650 * 3),
+            {
+                kind: (_at(dt.date(year, *opens)), _at(dt.date(year, *closes), 17))
+                for kind, (opens, closes) in PAST_STAGES.items()
+            },
         )
     return call
+
+
+def _relative(windows: dict) -> dict:
+    """Days from today to stage windows: each opens at 09:00 and closes at 17:00."""
+    today = timezone.localdate()
+    return {
+        kind: (
+            _at(today + dt.timedelta(days=opens)),
+            _at(today + dt.timedelta(days=closes), 17),
+        )
+        for kind, (opens, closes) in windows.items()
+    }
+
+
+def _days_ago(days: int) -> dt.datetime:
+    return _at(timezone.localdate() + dt.timedelta(days=days), 10)
+
+
+def _project_title(i: int) -> str:
+    """A project's title (never its applicant's name: reviews are blind)."""
+    return f"{TOPICS[i % len(TOPICS)]}{QUALIFIERS[(i // len(TOPICS)) % len(QUALIFIERS)]}"
 
 
 def _to_proposed(app):
@@ -172,7 +247,13 @@ def _past_catalogue(host, year: int, actor, winners: list[Organization]) -> None
     category = call.categories.get(code="application")
     entries = []
     for i, org in enumerate(winners):
-        app = _apply(call, org, f"{TOPICS[i % len(TOPICS)]}（{year}）", category=category)
+        app = _apply(
+            call,
+            org,
+            _project_title(i + 5 * (year % 2)),
+            category=category,
+            now=_at(dt.date(year, *PAST_APPLIED), 10),
+        )
         app = _to_proposed(app)
         entries.append({"application_id": app.pk, "rank": i + 1, "score": str(95 - i)})
     row = publicity.open_publicity(actor, call, entries, today=dt.date(year, 11, 2))
@@ -219,15 +300,20 @@ def load_calls_demo(*, applications: int = 60) -> dict:
         app = _apply(
             call,
             org,
-            f"{TOPICS[i % len(TOPICS)]}·{org.name[:6]}",
+            _project_title(i),
             category=categories[i % len(categories)],
             nominator=society,
+            now=_days_ago(CURRENT_APPLIED),
         )
         submitted.append(app)
         if i >= len(targets):
             continue
         try:
-            nominated.append(nominations.nominate_application(_actor(society, Role.SOCIETY), app))
+            nominated.append(
+                nominations.nominate_application(
+                    _actor(society, Role.SOCIETY), app, now=_days_ago(CURRENT_NOMINATED)
+                )
+            )
         except CallError as error:
             if error.code != "quota_full":
                 raise
@@ -254,14 +340,10 @@ def load_calls_demo(*, applications: int = 60) -> dict:
         year=year,
         template="smart_factory",
     )
-    now = timezone.now()
-    _window(
-        factory_call,
-        officer,
-        ["apply", "formal", "online", "site", "publicity", "publish"],
-        now - dt.timedelta(days=120),
-        now + dt.timedelta(days=60),
-    )
+    stages = _relative(FACTORY_STAGES)
+    # the 公示 opened this morning
+    stages["publicity"] = (_at(timezone.localdate(), 0), stages["publicity"][1])
+    _stages(factory_call, officer, stages)
     setup.update_call(officer, factory_call, {"requires_nomination": False})
     setup.set_eligibility(officer, factory_call, {})
     setup.set_call_state(officer, factory_call, to="open")
@@ -275,11 +357,18 @@ def load_calls_demo(*, applications: int = 60) -> dict:
             "maturity_level": "3",
             "investment": "42000000",
             "scenarios": ["计划调度", "质量管控", "设备管理"],
-            "description": f"{org.name}建成覆盖计划、生产、质量、设备的智能工厂，"
+            "description": "企业建成覆盖计划、生产、质量、设备的智能工厂，"
             + "关键工序数控化率超过 80%，" * 12,
         }
         app = _to_proposed(
-            _apply(factory_call, org, f"{org.name}智能工厂", category=category, answers=answers)
+            _apply(
+                factory_call,
+                org,
+                FACTORIES[i % len(FACTORIES)],
+                category=category,
+                answers=answers,
+                now=_days_ago(FACTORY_APPLIED),
+            )
         )
         entries.append({"application_id": app.pk, "rank": i + 1, "score": str(92 - i)})
     row = publicity.open_publicity(

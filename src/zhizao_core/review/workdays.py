@@ -13,7 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
 
-__all__ = ["WorkCalendar"]
+__all__ = ["WorkCalendar", "holiday_names"]
+
+
+def holiday_names(data: dict) -> dict[date, str]:
+    """Each holiday's name (元旦, 春节, …) from the data's ``holiday_names``: per year, a name to
+    the first and last day of its holiday period, both inclusive."""
+    out = {}
+    for entry in data.values():
+        for name, (first, last) in entry.get("holiday_names", {}).items():
+            day, end = date.fromisoformat(first), date.fromisoformat(last)
+            while day <= end:
+                out[day] = name
+                day += timedelta(days=1)
+    return out
 
 
 @dataclass(frozen=True)
