@@ -60,6 +60,7 @@ def _reload_reference_data(sender, **kwargs):
 
     load_reference_data()
     import_module("zhizao.calls.migrations.0002_seed_calendar").seed(apps, None)
+    import_module("zhizao.calls.migrations.0005_calendar_holiday_names").name_holidays(apps, None)
 
 
 @pytest.fixture(scope="session", autouse=True)
