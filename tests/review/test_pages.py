@@ -286,3 +286,70 @@ def test_other_experts_scores_are_named_by_criterion(client, reviewing):
     login(client, w.office)
     text = client.get(reverse("review:round_detail", args=[w.round.pk])).content.decode()
     assert "已提交 86.00" in text and "提交时间 86.00" not in text
+
+
+def test_expert_reads_tables_and_downloads_files_blind_to_who_applied(client, reviewing):
+    """The expert reads the whole application: its tables (the applicant's name hidden in
+    every cell on a blind review) and its files, saved under the question's name, not the
+    applicant's file name; another expert gets 404 for the same file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhizao.calls.models import FormField
+
+    w = reviewing
+    call = w.call
+    FormField.objects.create(
+        call=call,
+        code="team",
+        label="主要完成人",
+        type="table",
+        order=4,
+        options={"columns": [{"code": "name", "label": "姓名"}, {"code": "unit", "label": "单位"}]},
+    )
+    FormField.objects.create(
+        call=call, code="evidence", label="证明材料", type="file", order=5, options={}
+    )
+    mine = Assignment.objects.filter(round=w.round, state="active").first()
+    app = mine.application
+    full = app.applicant.name
+    short = full.removesuffix("有限公司")
+    app.data = {
+        "team": [{"name": "王工", "unit": full}, {"name": "李工", "unit": f"{short}研究院"}]
+    }
+    app.save(update_fields=["data"])
+    body = b"%PDF-1.4 evidence " * 8
+    app.files.create(
+        field_code="evidence",
+        file=SimpleUploadedFile(f"{full}证明.pdf", body, "application/pdf"),
+        name=f"{full}证明.pdf",
+        size=len(body),
+    )
+    login(client, w.users[_key(w, mine)])
+    text = client.get(reverse("review:assignment_detail", args=[mine.pk])).content.decode()
+    table = text.split('data-testid="answer-table"')[1].split("</table>")[0]
+    assert '<th scope="col">姓名</th><th scope="col">单位</th>' in table
+    assert "<td>王工</td><td>（申报单位）</td>" in table
+    assert "<td>李工</td><td>（申报单位）研究院</td>" in table
+    assert full not in text and short not in text
+    url = reverse("review:assignment_file", args=[mine.pk, "evidence"])
+    assert f'<a href="{url}">证明材料</a>' in text
+    answer = client.get(url)
+    assert b"".join(answer.streaming_content) == body
+    assert "%E8%AF%81%E6%98%8E%E6%9D%90%E6%96%99.pdf" in answer["Content-Disposition"]
+    # not blind: the table shows the unit as written
+    call.blind_review = False
+    call.save(update_fields=["blind_review"])
+    text = client.get(reverse("review:assignment_detail", args=[mine.pk])).content.decode()
+    assert f"<td>王工</td><td>{full}</td>" in text
+    # an expert not assigned to this application, and a missing code: 404
+    on_app = Assignment.objects.filter(round=w.round, application_id=app.pk, state="active")
+    other = (
+        Assignment.objects.filter(round=w.round, state="active")
+        .exclude(expert_id__in=on_app.values_list("expert_id", flat=True))
+        .first()
+    )
+    login(client, w.users[_key(w, other)])
+    assert client.get(url).status_code == 404
+    login(client, w.users[_key(w, mine)])
+    missing = reverse("review:assignment_file", args=[mine.pk, "nothing"])
+    assert client.get(missing).status_code == 404

@@ -1611,6 +1611,11 @@ TABLE = [
         POST=write({"expert"}, {"score_innovation": "70", "action": "draft"}),
     ),
     page(
+        "review:assignment_file",
+        {"pk": "review_assignment", "code": "=evidence"},
+        GET=frozenset({"expert"}),
+    ),
+    page(
         "review:assignment_recuse",
         {"pk": "review_assignment"},
         POST=write({"expert"}, {"reason": "亲属关系"}),

@@ -172,6 +172,17 @@ def build_review_objects(w: World, actor: dict, platform) -> None:
     o["review_application"] = CallApplication.objects.create(
         call=call, applicant=applicant, title="安全表视觉检测项目", state="formal_passed"
     )
+    # a file the assigned expert downloads (review:assignment_file)
+    call.fields.get_or_create(
+        code="evidence",
+        defaults={"label": "证明材料", "type": "file", "options": {"types": ["pdf"], "max_mb": 5}},
+    )
+    o["review_application"].files.create(
+        field_code="evidence",
+        file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x" * 10, "application/pdf"),
+        name="证明.pdf",
+        size=100,
+    )
     o["expert_profile"] = review.create_expert(
         op, w.users["expert"].memberships.get(), name="安全表专家", divisions=["34"]
     )

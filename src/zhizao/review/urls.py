@@ -39,4 +39,5 @@ urlpatterns = [
     path("mine/rounds/<int:pk>/bids/", expert.my_bids, name="my_bids"),
     path("mine/<int:pk>/", expert.assignment_detail, name="assignment_detail"),
     path("mine/<int:pk>/recuse/", expert.assignment_recuse, name="assignment_recuse"),
+    path("mine/<int:pk>/files/<str:code>/", expert.assignment_file, name="assignment_file"),
 ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.calls.enums import Prefill
+from zhizao.calls.enums import FieldType, Prefill
 from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
 
@@ -52,17 +52,75 @@ def my_assignments(request):
 IDENTIFYING_PREFILLS = frozenset({Prefill.ORG_NAME, Prefill.ORG_USCC, Prefill.ORG_ADDRESS})
 
 
+def _applicant_names(application) -> list[str]:
+    """The names a blind review hides: the applicant's name and its short form without the
+    legal suffix (无锡宏图涂装科技有限公司 → 无锡宏图涂装科技), longest first."""
+    name = (application.applicant.name or "").strip()
+    names = {name} if name else set()
+    for suffix in ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            names.add(name[: -len(suffix)])
+    return sorted(names, key=len, reverse=True)
+
+
+def _blinded(value, names: list[str]):
+    """A value with every occurrence of the applicant's names replaced by （申报单位）."""
+    if not names or not isinstance(value, str):
+        return value
+    for name in names:
+        value = value.replace(name, _("(the applicant)"))
+    return value
+
+
 def answers_for_expert(application, blind: bool) -> list[tuple[str, object]]:
     """The application's plain answers as (question label, value), in the form's order: the
     expert reads the questions, never their codes, and a blind review leaves out the answers
-    that name the applicant. Files and tables have their own sections."""
+    that name the applicant and hides its name inside the others. Files and tables have their
+    own sections."""
     data = application.data or {}
+    names = _applicant_names(application) if blind else []
     return [
-        (f.label, data[f.code])
+        (f.label, _blinded(data[f.code], names))
         for f in application.call.fields.all()
         if isinstance(data.get(f.code), str | int)
         and data[f.code] != ""
         and not (blind and f.prefill in IDENTIFYING_PREFILLS)
+    ]
+
+
+def tables_for_expert(application, blind: bool) -> list[dict]:
+    """The application's table answers (a team, a budget) with their column labels, rows in
+    the applicant's order; on a blind review the applicant's name is hidden in every cell."""
+    data = application.data or {}
+    names = _applicant_names(application) if blind else []
+    out = []
+    for f in application.call.fields.all():
+        rows = data.get(f.code)
+        if f.type != FieldType.TABLE or not isinstance(rows, list) or not rows:
+            continue
+        columns = (f.options or {}).get("columns") or []
+        out.append(
+            {
+                "label": f.label,
+                "columns": [c.get("label") or c.get("code") for c in columns],
+                "rows": [
+                    [_blinded(str(r.get(c.get("code"), "")), names) for c in columns]
+                    for r in rows
+                    if isinstance(r, dict)
+                ],
+            }
+        )
+    return out
+
+
+def files_for_expert(application) -> list[dict]:
+    """The application's files by their question, for the expert to download; the applicant's
+    own file name is not shown (on a blind review it may carry the applicant's name)."""
+    files = {row.field_code: row for row in application.files.all()}
+    return [
+        {"code": f.code, "label": f.label, "size": files[f.code].size}
+        for f in application.call.fields.all()
+        if f.type == FieldType.FILE and f.code in files
     ]
 
 
@@ -104,6 +162,8 @@ def assignment_detail(request, pk):
             "title": application.display_title(blind),
             "blind": blind,
             "answers": answers_for_expert(application, blind),
+            "tables": tables_for_expert(application, blind),
+            "files": files_for_expert(application),
             "form": form,
             "review": review,
             "submitted": review is not None and review.state == ReviewState.SUBMITTED,
@@ -113,6 +173,20 @@ def assignment_detail(request, pk):
         },
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+def assignment_file(request, pk, code):
+    """One of the application's files, for an expert assigned to it (and only while the
+    assignment is active); saved under its question's name, not the applicant's file name."""
+    assignment = access.access_assignment(request.membership, pk)
+    application = assignment.application
+    row = application.files.filter(field_code=code).first()
+    field = application.call.fields.filter(code=code, type=FieldType.FILE).first()
+    if row is None or field is None:
+        raise Http404
+    suffix = "." + row.name.rsplit(".", 1)[-1].lower() if "." in row.name else ""
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=f"{field.label}{suffix}")
 
 
 @login_required
