@@ -13,8 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhizao.policies.adapters import enterprise_facts
-from zhizao.policies.engine import code_names
 from zhizao.policies.describe import describe_conditions
+from zhizao.policies.engine import code_names
 from zhizao.policies.services.scans import credit_exclusions, credit_reason
 from zhizao_core.policy import Rule, parse_rule
 from zhizao_core.policy.explain import evaluate_rule
