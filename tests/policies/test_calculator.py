@@ -260,7 +260,10 @@ def test_decisions_keep_their_version_when_the_item_is_republished(
     actor = actor_for(officer)
     v2 = services.create_item_version(actor, item)
     rule = dict(v2.rule)
-    rule["parameters"] = {**rule["parameters"], "equipment_rate": {"value": "0.1"}}
+    rule["parameters"] = {
+        **rule["parameters"],
+        "equipment_rate": {**rule["parameters"]["equipment_rate"], "value": "0.1"},
+    }
     services.update_item_version(actor, v2, rule=rule, valid_from=dt.date(2025, 1, 1))
     services.publish_item_version(actor, v2)
     decision = Decision.objects.get(item_version__item=item, project=two_projects[0])
