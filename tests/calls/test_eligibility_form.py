@@ -252,3 +252,37 @@ def test_no_credit_record_is_a_box_of_the_form_checked_with_the_rule(
 def translated(msgid: str) -> str:
     with translation.override("zh-hans"):
         return _(msgid)
+
+
+def test_the_applicants_check_names_regions_and_industries_in_each_step(call, factory_org):
+    """The engine's steps an applicant reads name the place and the industry (新吴区, 南京市,
+    金属切削机床制造, 制造业), in Chinese and in English, never their codes (320214, 3201, 3421, C)."""
+    import datetime as dt
+
+    from zhizao.calls.eligibility import check_eligibility
+
+    call.eligibility = {
+        "all": [
+            {"fact": "enterprise.region", "op": "prefix", "value": ["3201"]},
+            {"fact": "enterprise.industry", "op": "prefix", "value": ["C"]},
+        ]
+    }
+    call.save(update_fields=["eligibility"])
+    day = dt.date(2026, 6, 30)
+    zh = check_eligibility(call, factory_org, as_of=day, lang="zh")
+    assert zh.eligible is False
+    assert zh.steps == ZH_STEPS
+    en = check_eligibility(call, factory_org, as_of=day, lang="en")
+    assert en.steps == EN_STEPS
+
+
+ZH_STEPS = (
+    "以下条件全部满足：不满足",
+    "注册地行政区划 新吴区 位于/属于 南京市 → 不满足",
+    "国民经济行业 金属切削机床制造 位于/属于 制造业 → 满足",
+)
+EN_STEPS = (
+    "all of the following: not met",
+    "registered region Xinwu District within Nanjing → not met",
+    "industry (GB/T 4754) Manufacture of metal-cutting machine tools within Manufacturing → met",
+)

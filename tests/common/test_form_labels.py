@@ -360,7 +360,7 @@ EXPECTED = {
         "title": "标题",
         "description": "您需要什么？",
         "category": "类别",
-        "region": "行政区划代码",
+        "region": "地区",
     },
     "events.VisitForm": {},
     "events.TimetableRowForm": {

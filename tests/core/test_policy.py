@@ -639,3 +639,21 @@ def test_rule_data_is_never_code():
     with pytest.raises(RuleError) as info:
         parse_rule(nasty)
     assert info.value.problems[0].code == "unknown_fact"
+
+
+def test_a_parameter_without_a_label_is_refused_naming_it():
+    """Officers read a parameter by its label (sandbox fields, explanations), never its name."""
+    params = {
+        "rate": {"value": "0.1", "label": {"zh": "奖补比例", "en": "grant rate"}},
+        "threshold": {"value": "100"},
+        "floor": "5",
+    }
+    with pytest.raises(RuleError) as info:
+        parse_rule(rule(parameters=params))
+    assert [(p.path, p.code) for p in info.value.problems] == [
+        ("parameters.threshold.label", "name_required"),
+        ("parameters.floor.label", "name_required"),
+    ]
+    assert info.value.problems[0].text("zh") == (
+        "parameters.threshold.label: 名称必须填写（至少中文）"
+    )

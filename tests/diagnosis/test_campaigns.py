@@ -246,3 +246,19 @@ def test_unknown_provider_is_named_and_nothing_is_added(client, campaign, wuxi_t
         {"provider": wuxi_targets[0].uscc, "quota": 3},
     )
     assert campaign.providers.count() == 0
+
+
+def test_a_providers_service_regions_are_picked_by_name(client, campaign, operator, provider_org):
+    """Service regions are chosen by their names (江苏省 · 无锡市), never typed as codes; the
+    codes are what is stored."""
+    from zhizao.diagnosis.models import CampaignProvider
+
+    login(client, operator)
+    page = client.get(reverse("diagnosis:campaign_detail", args=[campaign.pk])).content.decode()
+    assert '<option value="320200">江苏省 · 无锡市</option>' in page
+    assert "Region codes" not in page and "行政区划代码" not in page
+    url = reverse("diagnosis:campaign_provider_add", args=[campaign.pk])
+    client.post(url, {"provider": provider_org.uscc, "quota": 2, "regions": ["329999"]})
+    assert not CampaignProvider.objects.exists()
+    client.post(url, {"provider": provider_org.uscc, "quota": 2, "regions": ["320200", "320500"]})
+    assert CampaignProvider.objects.get().regions == ["320200", "320500"]

@@ -107,7 +107,7 @@ def test_visitor_meets_exhibitor_through_the_scheduler(
     need.get_by_label("标题").fill("注塑件表面缺陷检测")
     need.get_by_label("您需要什么？").fill("注塑件划痕、缺料的机器视觉在线检测")
     need.get_by_label("类别").select_option("machine_vision")
-    need.get_by_label("行政区划代码").fill("320104")
+    need.get_by_label("地区").select_option(label="江苏省 · 南京市 · 秦淮区")
     need.get_by_role("button", name="发布并查找展商").click()
     ranked = page.locator('[data-testid="ranked-offerings"] li').first
     expect(ranked).to_contain_text("注塑件表面缺陷机器视觉检测系统")

@@ -237,3 +237,24 @@ def test_booth_analytics_exports_sit_with_the_page_actions(expo, provider_user, 
     ]
     # none between the cards any more
     assert page.count("/export/") == 2 * len(keys)
+
+
+def test_procurement_form_picks_the_region_by_name(expo, enterprise_user, client):
+    """The need's region is chosen by its names (江苏省 · 无锡市 · 新吴区), as on the policy and
+    eligibility forms, never typed as a 行政区划代码; the code still travels as the value."""
+    login(client, enterprise_user)
+    url = f"/events/{expo.event.pk}/procurement/"
+    page = client.get(url).content.decode()
+    assert "行政区划代码" not in page
+    assert '<option value="320214" selected>江苏省 · 无锡市 · 新吴区</option>' in page
+    body = {
+        "title": "注塑件外观缺陷检测",
+        "description": "注塑件划痕机器视觉检测",
+        "category": "machine_vision",
+    }
+    refused = client.post(url, {**body, "region": "329999"})
+    assert refused.status_code == 400
+    assert ProcurementNeed.objects.count() == 0
+    assert client.post(url, {**body, "region": "320205"}).status_code == 302
+    need = ProcurementNeed.objects.get()
+    assert Demand.objects.get(pk=need.demand_id).region == "320205"

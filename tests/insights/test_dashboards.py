@@ -216,3 +216,32 @@ def test_a_figure_split_by_size_reads_large_to_micro_not_by_code(city_world):
         ("small", "小型", Decimal("2")),
         ("micro", "微型", Decimal("1")),
     ]
+
+
+def test_dashboard_pdf_names_its_filters_never_their_codes(client, city_world):
+    """The PDF's meta line reads the filters as the dashboard's form shows them: the cluster's,
+    the division's and the size's names, not ``pdf-cluster``, ``34`` or ``medium``."""
+    import io
+
+    import pypdf
+
+    from zhizao.registry.models import Cluster
+
+    Cluster.objects.create(
+        code="pdf-cluster",
+        name_zh="无锡看板装备集群",
+        name_en="Wuxi board cluster",
+        region_id="320200",
+    )
+    client.force_login(city_world["officer"])
+    response = client.get(
+        f"/insights/dashboard.pdf?{PERIOD}&cluster=pdf-cluster&division=34&size=medium"
+    )
+    assert response.status_code == 200
+    text = "".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    )
+    meta = "".join(text.split("\n", 3)[:3]).replace(" ", "")
+    assert "集群无锡看板装备集群；行业大类通用设备制造业；企业规模中型；" in meta, meta
+    for code in ("pdf-cluster", "medium"):
+        assert code not in text

@@ -104,3 +104,17 @@ def test_the_report_list_has_a_constant_query_count(as_operator, reports):
     )
     assert len(names(as_operator, REPORTS, lambda r: r.pk, **params)) == 3
     assert query_count(as_operator, REPORTS, **params) == one
+
+
+def test_a_new_reports_region_is_picked_by_name(as_operator, reports):
+    """The new report's region is a choice of names (Jiangsu · Wuxi), never a typed code; the
+    code is still the value posted."""
+    page = as_operator.get(REPORTS).content.decode()
+    assert '<option value="320200">Jiangsu · Wuxi</option>' in page
+    assert '<input name="scope"' not in page
+    refused = as_operator.post("/insights/reports/new/", {"month": "2026-11", "scope": "329999"})
+    assert refused.status_code == 400
+    assert MonthlyReport.objects.count() == 3
+    response = as_operator.post("/insights/reports/new/", {"month": "2026-11", "scope": "320200"})
+    assert response.status_code == 302
+    assert MonthlyReport.objects.get(month=dt.date(2026, 11, 1)).scope_id == "320200"

@@ -156,6 +156,7 @@ def test_enterprise_sees_each_shipped_item_grouped_with_exact_amounts(
         ("project.kind", True, "智能化改造"),
         ("project.total_investment", True, "31,000,000.00 元"),
     ]
+    assert [s["text"] for s in conditions] == ZH_CONDITION_TEXTS
     with translation.override("zh-hans"):
         assert conditions[0]["source"] == gettext("registry: registered region")
     params = [
@@ -259,7 +260,10 @@ def test_decisions_keep_their_version_when_the_item_is_republished(
     actor = actor_for(officer)
     v2 = services.create_item_version(actor, item)
     rule = dict(v2.rule)
-    rule["parameters"] = {**rule["parameters"], "equipment_rate": {"value": "0.1"}}
+    rule["parameters"] = {
+        **rule["parameters"],
+        "equipment_rate": {**rule["parameters"]["equipment_rate"], "value": "0.1"},
+    }
     services.update_item_version(actor, v2, rule=rule, valid_from=dt.date(2025, 1, 1))
     services.publish_item_version(actor, v2)
     decision = Decision.objects.get(item_version__item=item, project=two_projects[0])
@@ -333,6 +337,8 @@ def test_calculator_speaks_english_when_the_page_does(
         r for r in response.context["calculation"].eligible if r.item.key.startswith("wuxi")
     )
     assert wuxi.outcome.explanation[-1]["text"] == "eligible: 2,200,000.00 yuan"
+    conditions = [s["text"] for s in wuxi.outcome.explanation if s["step"] == "condition"]
+    assert conditions == EN_CONDITION_TEXTS
     (possible,) = response.context["calculation"].possible
     assert possible.missing[0].label == "software investment"
 
@@ -418,3 +424,17 @@ def test_my_policies_groups_results_by_policy_those_of_other_regions_folded(
     # the folded part is closed, and the policy's level and window are said once
     assert '<details class="calculator-elsewhere" data-testid="policies-elsewhere">' in html
     assert html.count(f'data-testid="policy-{shipped["wuxi-im-transformation"].policy_id}"') == 1
+
+
+# each condition as the enterprise reads it: places and kinds by name (新吴区, 无锡市, 智能化改造),
+# never by code (320214, 3202, intelligent_transformation)
+ZH_CONDITION_TEXTS = [
+    "注册地行政区划 新吴区 位于/属于 无锡市 → 满足",
+    "项目类型 智能化改造 属于 智能化改造 → 满足",
+    "项目总投资 31,000,000.00 元 大于 30,000,000.00 元 → 满足",
+]
+EN_CONDITION_TEXTS = [
+    "registered region Xinwu District within Wuxi → met",
+    "project kind Intelligent transformation is one of Intelligent transformation → met",
+    "total investment 31,000,000.00 yuan above 30,000,000.00 yuan → met",
+]

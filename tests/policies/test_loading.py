@@ -179,7 +179,7 @@ def test_a_new_version_number_is_added_and_supersedes(tmp_path):
         v2["version"] = 2
         v2["valid_from"] = dt.date(2026, 1, 1)
         v2["parameters"] = dict(v2["parameters"])
-        v2["parameters"]["equipment_rate"] = {"value": "0.06"}
+        v2["parameters"]["equipment_rate"] = {**v2["parameters"]["equipment_rate"], "value": "0.06"}
         data["versions"].append(v2)
 
     path = _copy_with(tmp_path, "wuxi-im-transformation.yaml", second)

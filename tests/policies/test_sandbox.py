@@ -20,8 +20,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chinese")]
 
 def test_editable_fields_are_the_parameters_in_force(scan_version):
     assert sandbox.editable_fields(scan_version) == [
-        {"path": "parameters.equipment_rate", "label": "equipment_rate", "value": "0.08"},
-        {"path": "parameters.min_investment", "label": "min_investment", "value": "30000000"},
+        {"path": "parameters.equipment_rate", "label": "设备投资奖补比例", "value": "0.08"},
+        {"path": "parameters.min_investment", "label": "项目总投资门槛（元）", "value": "30000000"},
     ]
 
 
@@ -55,7 +55,7 @@ def test_rate_8_to_10_percent_costs_exactly_the_difference(officer, scan_version
     assert run.is_sandbox and run.sandbox_rule["changes"] == {"parameters.equipment_rate": "0.10"}
     assert PolicyItemVersion.objects.filter(item=scan_version.item).count() == 1
     scan_version.refresh_from_db()
-    assert scan_version.rule["parameters"]["equipment_rate"] == {"value": "0.08"}
+    assert scan_version.rule["parameters"]["equipment_rate"]["value"] == "0.08"
     assert AuditEntry.objects.get(context__event="policies.sandbox_run").context["diff_yuan"] == (
         "2020000.00"
     )
@@ -118,6 +118,19 @@ def test_sandbox_refuses_unknown_paths_and_no_change(officer, scan_version, scan
             as_of=AS_OF,
         )
     assert refused.value.code == "no_changes"
+    # a value that is not a number is refused by the field's label, not its path
+    with pytest.raises(PolicyError) as refused:
+        sandbox.run_sandbox(
+            actor_for(officer),
+            scan_version,
+            changes={"parameters.equipment_rate": "八个点"},
+            as_of=AS_OF,
+        )
+    assert (refused.value.code, refused.value.field) == (
+        "not_a_number",
+        "parameters.equipment_rate",
+    )
+    assert str(refused.value.message) == "设备投资奖补比例必须是数字。"
     assert Scan.objects.count() == 0
 
 

@@ -53,6 +53,10 @@ def test_scan_counts_amounts_and_decisions_exactly(officer, scan_version, scan_r
     unknown = decisions.get(eligible="unknown")
     assert unknown.missing == ["project.software_yuan"]
     assert unknown.explanation[-1]["step"] == "result"
+    # each condition names the place (无锡市, 锡山区), never its code (3202, 320205)
+    assert next(s["text"] for s in unknown.explanation if s["step"] == "condition") == (
+        "注册地行政区划 锡山区 位于/属于 无锡市 → 满足"
+    )
 
 
 def test_scan_credit_screen_names_the_reason(officer, scan_version, scan_registry):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -56,6 +57,10 @@ def test_upload_with_bad_rows_shows_each_problem_and_writes_nothing(operator_cli
     page = operator_client.get(response.url).content.decode()
     assert batch.errors[1]["message"] == "与第 1 行的统一社会信用代码重复"
     assert "与第 1 行的统一社会信用代码重复" in page
+    # the problem's code is kept for scripts, not shown as text
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "uscc_check" not in text and "duplicate_in_file" not in text
+    assert 'data-code="uscc_check"' in page
     assert Organization.objects.filter(uscc__in=[GOOD, OTHER]).count() == 0
 
     # Committing everything is refused while rows are bad; nothing is written.

@@ -71,8 +71,14 @@ def wuxi_rule() -> dict:
         "version": 1,
         "valid_from": "2024-01-01",
         "parameters": {
-            "min_investment": {"value": "30000000"},
-            "equipment_rate": {"value": "0.08"},
+            "min_investment": {
+                "value": "30000000",
+                "label": {"zh": "项目总投资门槛（元）", "en": "investment threshold (yuan)"},
+            },
+            "equipment_rate": {
+                "value": "0.08",
+                "label": {"zh": "设备投资奖补比例", "en": "equipment rate"},
+            },
         },
         "conditions": {
             "all": [

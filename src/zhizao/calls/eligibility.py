@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhizao.policies.adapters import enterprise_facts
 from zhizao.policies.describe import describe_conditions
+from zhizao.policies.engine import code_names
 from zhizao.policies.services.scans import credit_exclusions, credit_reason
 from zhizao_core.policy import Rule, parse_rule
 from zhizao_core.policy.explain import evaluate_rule
@@ -121,7 +122,13 @@ def check_eligibility(call, organization, *, as_of: dt.date, lang: str | None = 
     if rule is None:
         result = Eligibility(True, (), ())
     else:
-        outcome = evaluate_rule(rule, enterprise_facts(organization), as_of, lang=_lang(lang))[0]
+        outcome = evaluate_rule(
+            rule,
+            enterprise_facts(organization),
+            as_of,
+            lang=_lang(lang),
+            names=code_names(_lang(lang)),
+        )[0]
         steps = tuple(
             step["text"]
             for step in outcome.explanation

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.widgets import IsoDateInput
-from zhizao.registry.models import Organization
+from zhizao.policies.forms import RegionChoiceField
+from zhizao.registry.models import Organization, Region
 
 from .enums import EnterpriseType
 from .models import Campaign, MaturityModel
@@ -80,11 +81,20 @@ class CampaignProviderForm(forms.Form):
         help_text=_("The unified social credit code or the full registered name of a provider."),
     )
     quota = forms.IntegerField(label=_("Quota"), min_value=1, max_value=100_000)
-    regions = forms.CharField(
+    # picked by name (江苏省 · 无锡市), as on the calls eligibility form, never typed as codes
+    regions = forms.ModelMultipleChoiceField(
         label=_("Service regions"),
+        queryset=Region.objects.none(),
         required=False,
-        help_text=_("Region codes separated by spaces or commas; empty: the provider's province."),
+        help_text=_("Empty: the provider's province."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["regions"]
+        field.queryset = Region.objects.filter(valid_to__isnull=True).order_by("code")
+        field.label_from_instance = lambda obj: RegionChoiceField.label_from_instance(field, obj)
+
     conflicts = forms.CharField(
         label=_("Enterprises it has a stake in"),
         required=False,
@@ -108,24 +118,8 @@ class CampaignProviderForm(forms.Form):
             )
         return found
 
-    def clean_regions(self):
-        from zhizao.registry.models import Region
-
-        codes = [
-            c
-            for c in (self.cleaned_data.get("regions") or "")
-            .replace(",", " ")
-            .replace("，", " ")
-            .split()
-            if c
-        ]
-        known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            raise forms.ValidationError(
-                _("Unknown region codes: %(codes)s") % {"codes": ", ".join(unknown)}
-            )
-        return codes
+    def clean_regions(self) -> list[str]:
+        return [region.code for region in self.cleaned_data.get("regions") or ()]
 
     def clean_conflicts(self):
         codes = [

@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from zhizao.common.widgets import IsoDateInput
 from zhizao.matchmaking.vocabulary import category_choices
+from zhizao.policies.forms import RegionChoiceField
+from zhizao.registry.models import Region
 
 from .enums import Outcome, ParticipantKind
 
@@ -123,7 +125,18 @@ class NeedForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("listing", "Title"), max_length=200)
     description = forms.CharField(label=_("What do you need?"), widget=forms.Textarea)
     category = forms.ChoiceField(label=_("Category"), choices=category_choices)
-    region = forms.CharField(label=_("Region code"), max_length=6)
+    # picked by name (江苏省 · 无锡市 · 新吴区), as on the policy and eligibility forms; the
+    # service and the API take the code
+    region = RegionChoiceField(label=_("region"), queryset=Region.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(valid_to__isnull=True).order_by(
+            "code"
+        )
+
+    def clean_region(self) -> str:
+        return self.cleaned_data["region"].code
 
 
 class VisitForm(forms.Form):

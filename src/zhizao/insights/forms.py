@@ -67,9 +67,23 @@ class FilterForm(forms.Form):
 
 class NewReportForm(forms.Form):
     month = MonthField(label=_("Month"), help_text=_("YYYY-MM, e.g. 2026-11"))
-    scope = forms.RegexField(
-        label=_("Region (empty: all regions)"), regex=r"^\d{6}$", required=False
+    # picked by name (江苏省 · 无锡市), like a unit's jurisdiction, never typed as a code
+    scope = forms.ModelChoiceField(
+        label=_("Region (empty: all regions)"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("All regions"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["scope"]
+        field.queryset = Region.objects.filter(valid_to__isnull=True).order_by("code")
+        field.label_from_instance = lambda obj: RegionPickerField.label_from_instance(field, obj)
+
+    def clean_scope(self) -> str:
+        region = self.cleaned_data.get("scope")
+        return region.code if region is not None else ""
 
 
 class ReportForm(forms.Form):

@@ -301,6 +301,26 @@ def filter_choices(scope: Scope) -> dict:
     }
 
 
+def filter_names(filters: Filters) -> list[tuple[str, str]]:
+    """The dashboard's filters in force as people read them (集群 无锡物联网集群, 企业规模 中型),
+    in the dashboard form's words: for the PDF's meta line, never the codes."""
+    from django.utils.translation import gettext as _
+
+    out = []
+    for label, model, code in (
+        (_("Cluster"), Cluster, filters.cluster),
+        (_("Industrial chain"), IndustrialChain, filters.chain),
+        (_("Industry division"), Industry, filters.division),
+    ):
+        if code:
+            found = model.objects.filter(code=code).first()
+            out.append((label, found.name if found is not None else code))
+    if filters.size:
+        sizes = dict(SizeClass.choices)
+        out.append((_("Size"), str(sizes.get(filters.size, filters.size))))
+    return out
+
+
 def region_labels(codes) -> dict[str, str]:
     """Each region code with its names from the province down (江苏省 · 无锡市). One query."""
     codes = {c for c in codes if c}

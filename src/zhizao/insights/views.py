@@ -20,7 +20,7 @@ from zhizao.common.pagination import paginate
 from zhizao.registry.models import Region
 from zhizao_core.insights import month_label
 
-from . import access, exporters, lists, rendering, services
+from . import access, exporters, lists, rendering, selectors, services
 from .errors import InsightsError
 from .forms import (
     ActivityForm,
@@ -96,6 +96,7 @@ def dashboard_pdf(request):
     filters = _filters(request)
     context = _dashboard_context(request, filters)
     context["now"] = timezone.localtime()
+    context["filter_names"] = selectors.filter_names(filters)
     response = HttpResponse(exporters.dashboard_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''dashboard-{filters.scope.code or 'all'}.pdf"

@@ -667,7 +667,8 @@ def _params(raw, problems: list, valid_from: date | None) -> dict[str, Param]:
             )
             continue
         since = _day(spec.get("since"), f"{path}.since", problems) or valid_from
-        label = _text_map(spec.get("label") or name, f"{path}.label", problems)
+        # a parameter is shown to officers (sandbox, explanations) by its label, never its name
+        label = _text_map(spec.get("label"), f"{path}.label", problems)
         params[name] = Param(name, value, since, label, str(spec.get("reference") or ""))
     return params
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhizao.common.audit import Actor, record
@@ -40,10 +41,11 @@ CAP_LABELS = {
 }
 
 
-def _label(raw, fallback: str, lang: str) -> str:
+def _label(raw, lang: str) -> str:
+    """A parameter's label (every stored rule has one: the engine refuses a parameter without)."""
     if isinstance(raw, dict):
-        return raw.get(lang) or raw.get("zh") or fallback
-    return str(raw or fallback)
+        return raw.get(lang) or raw.get("zh") or ""
+    return str(raw or "")
 
 
 def editable_fields(version: PolicyItemVersion, *, lang: str = "zh") -> list[dict]:
@@ -56,7 +58,7 @@ def editable_fields(version: PolicyItemVersion, *, lang: str = "zh") -> list[dic
         fields.append(
             {
                 "path": f"parameters.{name}",
-                "label": _label(spec.get("label"), name, lang),
+                "label": _label(spec.get("label"), lang),
                 "value": str(spec.get("value")),
             }
         )
@@ -75,7 +77,11 @@ def editable_fields(version: PolicyItemVersion, *, lang: str = "zh") -> list[dic
 
 
 def _clean_changes(version: PolicyItemVersion, changes: dict) -> dict[str, str]:
-    allowed = {f["path"]: f["value"] for f in editable_fields(version)}
+    fields = editable_fields(
+        version, lang="en" if (get_language() or "").startswith("en") else "zh"
+    )
+    allowed = {f["path"]: f["value"] for f in fields}
+    labels = {f["path"]: f["label"] for f in fields}
     out = {}
     for path, raw in (changes or {}).items():
         if path not in allowed:
@@ -89,11 +95,15 @@ def _clean_changes(version: PolicyItemVersion, changes: dict) -> dict[str, str]:
             number = Decimal(value)
         except InvalidOperation:
             raise PolicyError(
-                "not_a_number", _("%(path)s must be a number.") % {"path": path}, field=path
+                "not_a_number",
+                _("%(label)s must be a number.") % {"label": labels[path]},
+                field=path,
             ) from None
         if not number.is_finite() or number < 0:
             raise PolicyError(
-                "not_a_number", _("%(path)s must be a number.") % {"path": path}, field=path
+                "not_a_number",
+                _("%(label)s must be a number.") % {"label": labels[path]},
+                field=path,
             )
         try:
             unchanged = Decimal(allowed[path]) == number
