@@ -363,3 +363,34 @@ def test_deadline_reminders_are_sent_once_and_by_e_mail(
     assert [n.recipient_organization_id for n in Notification.objects.all()] == [app.applicant_id]
     assert [m.to for m in mail.outbox] == [["zhang@example.cn"]]
     assert app.title in mail.outbox[0].subject
+
+
+def test_a_call_may_skip_stages(call, office_user, enterprise_user, society_a_user):
+    """A call with only 申报 → 形式审查 → 公示: no nomination is needed or possible, and a
+    submitted application goes straight to formal review."""
+    from tests.calls.conftest import open_stages
+
+    actor = actor_for(office_user)
+    call_services.update_call(actor, call, {"requires_nomination": False})
+    call.refresh_from_db()
+    open_stages(call, office_user, kinds=("publicity", "apply", "formal"))
+    assert list(call.stages.order_by("order").values_list("kind", flat=True)) == [
+        "apply",
+        "formal",
+        "publicity",
+    ]
+    app = app_services.start_application(
+        actor_for(enterprise_user),
+        call,
+        title="离散制造自适应排产系统",
+        category=call.categories.get(code="application"),
+    )
+    app = fill(app, enterprise_user)
+    app = app_services.submit_application(actor_for(enterprise_user), app)
+    assert app.state == "submitted"
+    with pytest.raises(CallError):
+        nominations.nominate_application(actor_for(society_a_user), app)
+    assert Application.objects.get(pk=app.pk).state == "submitted"
+    formal.set_checklist(actor, app, {"seal": True, "consistent": True, "authentic": True})
+    passed = formal.pass_formal_review(actor, app, expected="submitted")
+    assert passed.state == "formal_passed"
