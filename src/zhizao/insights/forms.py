@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhizao.policies.forms import RegionChoiceField
 from zhizao.registry.enums import SizeClass
 from zhizao.registry.models import Region
 from zhizao_core.insights import MonthError, parse_month
@@ -79,7 +80,7 @@ class NewReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["scope"]
         field.queryset = Region.objects.filter(valid_to__isnull=True).order_by("code")
-        field.label_from_instance = lambda obj: RegionPickerField.label_from_instance(field, obj)
+        field.label_from_instance = lambda obj: RegionChoiceField.label_from_instance(field, obj)
 
     def clean_scope(self) -> str:
         region = self.cleaned_data.get("scope")
@@ -126,21 +127,8 @@ class NewsForm(forms.Form):
     photo = forms.ImageField(label=_("Photo"), required=False)
 
 
-class RegionPickerField(forms.ModelChoiceField):
-    """A region by its names, never its code: 江苏省 · 无锡市 · 新吴区 (a district with its city
-    and province, so that two districts of the same name are told apart)."""
-
-    def label_from_instance(self, obj) -> str:
-        names = getattr(self, "_names", None)
-        if names is None:
-            names = self._names = {r.code: r.name for r in self.queryset}
-        code = obj.code
-        chain = dict.fromkeys((code[:2] + "0000", code[:4] + "00", code))
-        return " · ".join(names[c] for c in chain if c in names)
-
-
 class JurisdictionForm(forms.Form):
-    region = RegionPickerField(
+    region = RegionChoiceField(
         label=_("Jurisdiction"),
         queryset=Region.objects.filter(valid_to__isnull=True).order_by("code"),
         help_text=_("The province, city or district whose figures the unit's officers see."),
