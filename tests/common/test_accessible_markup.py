@@ -66,3 +66,25 @@ def test_a_narrow_table_fits_the_phone():
     phone = next(b for b in blocks if "min-width: 42rem" in b)
     assert ".table-wrap > .table:not(:has(tr > :nth-child(4))) { min-width: 0; }" in phone
     assert phone.index(":has(tr > :nth-child(4))") > phone.index("min-width: 42rem")
+
+
+TABS = re.compile(r"<nav\b[^>]*\bclass=\"tabs\"[^>]*>(.*?)</nav>", re.S)
+LINK = re.compile(r"<a\b.*?</a>", re.S)
+TAG_OR_TEMPLATE = re.compile(r"<[^>]*>|\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
+
+
+def test_tab_bars_hold_only_their_links():
+    """A tab bar is links and nothing between them: a separator typed between two tabs (the
+    classroom's `` · ``) is drawn as a stray dot above the underline, and a screen reader reads
+    it out. Every tab bar also marks the page it is on (``aria-current``)."""
+    stray, unmarked = [], []
+    for name, text in templates():
+        for body in TABS.findall(text):
+            between = TAG_OR_TEMPLATE.sub("", LINK.sub("", body)).strip()
+            if between:
+                stray.append(f"{name}: {between!r}")
+            if "aria-current" not in body:
+                unmarked.append(name)
+    assert stray == []
+    assert unmarked == []
+    assert sum(len(TABS.findall(t)) for _n, t in templates()) >= 10  # the class is in use
