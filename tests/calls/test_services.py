@@ -113,6 +113,29 @@ def test_form_editor_refuses_a_bad_field(call, office_user):
     assert not call.fields.filter(code="report").exists()
 
 
+def test_fields_that_reach_the_applicant_are_hidden_on_a_blind_review(call, office_user):
+    """From a template and from the editor: the name, credit code and contact fields are
+    hidden whatever the box says; another field only when its organiser ticks the box."""
+    assert dict(call.fields.values_list("code", "blind_hidden")) == {
+        f.code: f.code in {"org_name", "uscc", "contact"} for f in call.fields.all()
+    }
+    Call.objects.filter(pk=call.pk).update(state="draft")
+    call.refresh_from_db()
+    actor = actor_for(office_user)
+    saved = {
+        code: call_services.save_field(
+            actor, call, code=code, label=label, type="text", blind_hidden=ticked
+        ).blind_hidden
+        for code, label, ticked in (
+            ("mail", "项目负责人邮箱", False),
+            ("phone_no", "Phone", False),
+            ("history", "企业发展历程", True),
+            ("plan", "实施计划", False),
+        )
+    }
+    assert saved == {"mail": True, "phone_no": True, "history": True, "plan": False}
+
+
 def test_application_is_prefilled_and_lists_what_is_missing(
     call, enterprise_user, factory_org, society_a
 ):

@@ -124,3 +124,26 @@ def test_no_bidding_without_the_call_or_after_the_round_started(client, rw):
         services.place_bid(rw.actor("free1"), rw.round, rw.apps[1], interest="eager")
     assert error.value.code == "round_started"
     assert not Bid.objects.exists()
+
+
+def test_a_blind_summary_hides_the_applicant_on_the_bidding_page_and_in_the_api(client, bidding):
+    """The summary an expert bids on is free text: on a blind call the applicant's name, its
+    short form, phone numbers and e-mail addresses written in it are hidden (page and API);
+    on an open call it reads as written."""
+    w = bidding
+    app = w.apps[1]
+    name = app.applicant.name
+    short = name.removesuffix("有限公司")
+    app.data = {**app.data, "summary": f"{name}（{short}）自主研发，联系 13912345678。"}
+    app.save(update_fields=["data"])
+    login(client, w.users["own"])
+    page = client.get(reverse("review:my_bids", args=[w.round.pk])).content.decode()
+    api = client.get(reverse("api-review-my-bids", args=[w.round.pk])).json()["results"]
+    blinded = "（申报单位）（（申报单位））自主研发，联系 （联系方式已隐去）。"
+    assert f"<p>{blinded}</p>" in page
+    assert [r["summary"] for r in api] == [blinded]
+    assert name not in page and short not in page and "13912345678" not in page
+    w.call.blind_review = False
+    w.call.save(update_fields=["blind_review"])
+    api = client.get(reverse("api-review-my-bids", args=[w.round.pk])).json()["results"]
+    assert [r["summary"] for r in api] == [f"{name}（{short}）自主研发，联系 13912345678。"]

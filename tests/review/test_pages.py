@@ -353,3 +353,69 @@ def test_expert_reads_tables_and_downloads_files_blind_to_who_applied(client, re
     login(client, w.users[_key(w, mine)])
     missing = reverse("review:assignment_file", args=[mine.pk, "nothing"])
     assert client.get(missing).status_code == 404
+
+
+def test_a_blind_review_hides_every_way_to_reach_the_applicant(client, reviewing):
+    """Not only the prefilled name and credit code: the contact person and phone (a field
+    without a prefill), a contact column of a table, a business licence file, and phone numbers
+    and e-mail addresses written inside free text. Shown again when the call is not blind."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhizao.calls.models import FormField
+
+    w = reviewing
+    call = w.call
+    FormField.objects.create(call=call, code="contact", label="联系人及电话", type="text", order=1)
+    FormField.objects.create(call=call, code="summary", label="成果简介", type="text", order=2)
+    FormField.objects.create(call=call, code="budget", label="总投资（元）", type="money", order=3)
+    FormField.objects.create(
+        call=call,
+        code="team",
+        label="主要完成人",
+        type="table",
+        order=4,
+        options={
+            "columns": [{"code": "name", "label": "姓名"}, {"code": "tel", "label": "联系电话"}]
+        },
+    )
+    FormField.objects.create(
+        call=call, code="licence", label="营业执照", type="file", order=5, options={}
+    )
+    mine = Assignment.objects.filter(round=w.round, state="active").first()
+    app = mine.application
+    app.data = {
+        "contact": "王经理 0510-8000 0000",
+        "summary": "咨询请致电 13912345678 或 wang@hongtu.example.cn，座机 (0512)6666 8888。",
+        "budget": "15000000000",
+        "team": [{"name": "王工", "tel": "025-88886666"}],
+    }
+    app.save(update_fields=["data"])
+    body = b"%PDF-1.4 licence " * 4
+    app.files.create(
+        field_code="licence",
+        file=SimpleUploadedFile("licence.pdf", body, "application/pdf"),
+        name="licence.pdf",
+        size=len(body),
+    )
+    login(client, w.users[_key(w, mine)])
+    detail = reverse("review:assignment_detail", args=[mine.pk])
+    licence = reverse("review:assignment_file", args=[mine.pk, "licence"])
+    text = client.get(detail).content.decode()
+    assert "<dt>联系人及电话</dt>" not in text and "王经理" not in text
+    assert (
+        "<dt>成果简介</dt><dd>咨询请致电 （联系方式已隐去） 或 （联系方式已隐去），"
+        "座机 （联系方式已隐去）。</dd>"
+    ) in text
+    assert "<dt>总投资（元）</dt><dd>15000000000</dd>" in text  # an amount is not a phone
+    assert "<td>王工</td><td>（联系方式已隐去）</td>" in text
+    for leaked in ("0510-8000", "13912345678", "wang@", "6666 8888", "025-88886666"):
+        assert leaked not in text
+    assert "营业执照" not in text and licence not in text
+    assert client.get(licence).status_code == 404
+    # not blind: everything as written, the licence downloadable
+    call.blind_review = False
+    call.save(update_fields=["blind_review"])
+    text = client.get(detail).content.decode()
+    assert "<dt>联系人及电话</dt><dd>王经理 0510-8000 0000</dd>" in text
+    assert "13912345678" in text and "<td>王工</td><td>025-88886666</td>" in text
+    assert b"".join(client.get(licence).streaming_content) == body

@@ -76,6 +76,14 @@ class FieldForm(ErrorMixin, forms.Form):
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     help_text = forms.CharField(label=_("Help"), max_length=400, required=False)
     prefill = forms.ChoiceField(label=_("Prefill from"), choices=Prefill.choices, required=False)
+    blind_hidden = forms.BooleanField(
+        label=_("Hide from the experts on a blind review"),
+        required=False,
+        help_text=_(
+            "Always hidden: the applicant's name, credit code and address, contact people, "
+            "phone numbers and e-mail addresses."
+        ),
+    )
     max_length = forms.IntegerField(
         label=_("Text: at most (characters)"), required=False, min_value=1
     )
@@ -139,6 +147,7 @@ class FieldForm(ErrorMixin, forms.Form):
             "required": d.get("required", False),
             "help_text": d.get("help_text", ""),
             "prefill": d.get("prefill") or "",
+            "blind_hidden": d.get("blind_hidden", False),
             "options": options,
         }
 

@@ -149,6 +149,10 @@ class FormField(models.Model):
     prefill = models.CharField(
         _("prefill from"), max_length=20, choices=Prefill.choices, blank=True, default=""
     )
+    #: left out of what an expert reads on a blind review: always for the fields that name or
+    #: reach the applicant (its name, credit code, address; a contact person, phone or e-mail),
+    #: and any other field its organiser marks (``calls.blind.identifies``)
+    blind_hidden = models.BooleanField(_("hidden on a blind review"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

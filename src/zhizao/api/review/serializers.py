@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from zhizao.calls.blind import summary_for_expert
 from zhizao.review.enums import AggregationMethod, AssignmentMethod, BidInterest
 
 from ..common import IsoDateTimeField, QueryInt, TextInput
@@ -182,8 +183,7 @@ class MyBidSerializer(serializers.Serializer):
         return obj.display_title(self.context["blind"])
 
     def get_summary(self, obj) -> str:
-        data = obj.data if isinstance(obj.data, dict) else {}
-        return str(data.get("summary") or "")
+        return summary_for_expert(obj, self.context["blind"])
 
     def get_interest(self, obj) -> str | None:
         return self.context["bids"].get(obj.pk)

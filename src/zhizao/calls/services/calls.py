@@ -19,6 +19,7 @@ from zhizao.policies.enums import RecognitionLevel, RecognitionTitle
 from zhizao.registry.models import Organization
 from zhizao_core.policy import RuleError
 
+from .. import blind
 from ..access import NOMINATOR_ROLES, can_create_call, can_manage_call
 from ..eligibility import eligibility_rule
 from ..enums import CALL_TRANSITIONS, STAGE_ORDER, CallKind, CallState, Prefill
@@ -140,6 +141,8 @@ def create_call(
                 required=f.get("required", True),
                 options=options,
                 prefill=f.get("prefill", ""),
+                blind_hidden=bool(f.get("blind_hidden"))
+                or blind.identifies(code=f["code"], label=f["label"], prefill=f.get("prefill", "")),
                 order=i,
             )
         if data.get("criteria"):
@@ -308,8 +311,10 @@ def save_field(
     prefill: str = "",
     help_text: str = "",
     order: int | None = None,
+    blind_hidden: bool = False,
 ) -> FormField:
-    """Add or change one field of the form (form editor)."""
+    """Add or change one field of the form (form editor). A field that names or reaches the
+    applicant is hidden on a blind review whatever ``blind_hidden`` says (``calls.blind``)."""
     cleaned = check_field_definition(code=code, label=label, type=type, options=options or {})
     if prefill not in Prefill.values:
         raise CallError("bad_prefill", _("Choose where the field prefills from."), field="prefill")
@@ -334,6 +339,8 @@ def save_field(
                 "required": bool(required),
                 "options": cleaned,
                 "prefill": prefill,
+                "blind_hidden": bool(blind_hidden)
+                or blind.identifies(code=code, label=label, prefill=prefill),
                 "help_text": (help_text or "").strip()[:400],
                 "order": order,
             },

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhizao.accounts.selectors import actor_for_request
-from zhizao.calls.enums import FieldType, Prefill
+from zhizao.calls import blind as blind_rules
+from zhizao.calls.enums import FieldType
 from zhizao.common.lists import list_page
 from zhizao.common.pagination import paginate
 
@@ -48,63 +49,68 @@ def my_assignments(request):
     return render(request, "review/my_assignments.html", {**listing.context(), "rows": rows})
 
 
-# Answers that name the applicant: prefilled from its registry record, hidden on a blind review.
-IDENTIFYING_PREFILLS = frozenset({Prefill.ORG_NAME, Prefill.ORG_USCC, Prefill.ORG_ADDRESS})
-
-
-def _applicant_names(application) -> list[str]:
-    """The names a blind review hides: the applicant's name and its short form without the
-    legal suffix (无锡宏图涂装科技有限公司 → 无锡宏图涂装科技), longest first."""
-    name = (application.applicant.name or "").strip()
-    names = {name} if name else set()
-    for suffix in ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司"):
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            names.add(name[: -len(suffix)])
-    return sorted(names, key=len, reverse=True)
-
-
-def _blinded(value, names: list[str]):
-    """A value with every occurrence of the applicant's names replaced by （申报单位）."""
-    if not names or not isinstance(value, str):
-        return value
-    for name in names:
-        value = value.replace(name, _("(the applicant)"))
-    return value
+def _hidden(field, blind: bool) -> bool:
+    """A field an expert does not see on a blind review (``calls.blind``)."""
+    return blind and (
+        field.blind_hidden
+        or blind_rules.identifies(code=field.code, label=field.label, prefill=field.prefill)
+    )
 
 
 def answers_for_expert(application, blind: bool) -> list[tuple[str, object]]:
     """The application's plain answers as (question label, value), in the form's order: the
-    expert reads the questions, never their codes, and a blind review leaves out the answers
-    that name the applicant and hides its name inside the others. Files and tables have their
-    own sections."""
+    expert reads the questions, never their codes. A blind review leaves out the fields that
+    name or reach the applicant, and hides its name, phone numbers and e-mail addresses inside
+    the free-text answers. Files and tables have their own sections."""
     data = application.data or {}
-    names = _applicant_names(application) if blind else []
+    names = blind_rules.applicant_names(application.applicant.name) if blind else []
     return [
-        (f.label, _blinded(data[f.code], names))
+        (
+            f.label,
+            blind_rules.redact(data[f.code], names)
+            if blind and f.type == FieldType.TEXT
+            else data[f.code],
+        )
         for f in application.call.fields.all()
-        if isinstance(data.get(f.code), str | int)
-        and data[f.code] != ""
-        and not (blind and f.prefill in IDENTIFYING_PREFILLS)
+        if isinstance(data.get(f.code), str | int) and data[f.code] != "" and not _hidden(f, blind)
     ]
 
 
 def tables_for_expert(application, blind: bool) -> list[dict]:
     """The application's table answers (a team, a budget) with their column labels, rows in
-    the applicant's order; on a blind review the applicant's name is hidden in every cell."""
+    the applicant's order. On a blind review a hidden table is left out, a column about
+    contact details (联系电话, 邮箱) reads （联系方式已隐去）, and the applicant's name, phone
+    numbers and e-mail addresses are hidden in every other cell."""
     data = application.data or {}
-    names = _applicant_names(application) if blind else []
+    names = blind_rules.applicant_names(application.applicant.name) if blind else []
+    hidden = _("(contact details hidden)")
     out = []
     for f in application.call.fields.all():
         rows = data.get(f.code)
         if f.type != FieldType.TABLE or not isinstance(rows, list) or not rows:
             continue
+        if _hidden(f, blind):
+            continue
         columns = (f.options or {}).get("columns") or []
+        contact = [
+            blind and blind_rules.identifies(code=c.get("code") or "", label=c.get("label") or "")
+            for c in columns
+        ]
         out.append(
             {
                 "label": f.label,
                 "columns": [c.get("label") or c.get("code") for c in columns],
                 "rows": [
-                    [_blinded(str(r.get(c.get("code"), "")), names) for c in columns]
+                    [
+                        hidden
+                        if contact[i] and str(r.get(c.get("code"), ""))
+                        else (
+                            blind_rules.redact(str(r.get(c.get("code"), "")), names)
+                            if blind
+                            else str(r.get(c.get("code"), ""))
+                        )
+                        for i, c in enumerate(columns)
+                    ]
                     for r in rows
                     if isinstance(r, dict)
                 ],
@@ -113,14 +119,15 @@ def tables_for_expert(application, blind: bool) -> list[dict]:
     return out
 
 
-def files_for_expert(application) -> list[dict]:
+def files_for_expert(application, blind: bool = False) -> list[dict]:
     """The application's files by their question, for the expert to download; the applicant's
-    own file name is not shown (on a blind review it may carry the applicant's name)."""
+    own file name is not shown (on a blind review it may carry the applicant's name), and a
+    blind review leaves out the files of hidden fields (a business licence names the applicant)."""
     files = {row.field_code: row for row in application.files.all()}
     return [
         {"code": f.code, "label": f.label, "size": files[f.code].size}
         for f in application.call.fields.all()
-        if f.type == FieldType.FILE and f.code in files
+        if f.type == FieldType.FILE and f.code in files and not _hidden(f, blind)
     ]
 
 
@@ -163,7 +170,7 @@ def assignment_detail(request, pk):
             "blind": blind,
             "answers": answers_for_expert(application, blind),
             "tables": tables_for_expert(application, blind),
-            "files": files_for_expert(application),
+            "files": files_for_expert(application, blind),
             "form": form,
             "review": review,
             "submitted": review is not None and review.state == ReviewState.SUBMITTED,
@@ -183,7 +190,7 @@ def assignment_file(request, pk, code):
     application = assignment.application
     row = application.files.filter(field_code=code).first()
     field = application.call.fields.filter(code=code, type=FieldType.FILE).first()
-    if row is None or field is None:
+    if row is None or field is None or _hidden(field, assignment.round.call.blind_review):
         raise Http404
     suffix = "." + row.name.rsplit(".", 1)[-1].lower() if "." in row.name else ""
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=f"{field.label}{suffix}")
@@ -303,7 +310,7 @@ def my_bids(request, pk):
         {
             "application": a,
             "title": a.display_title(blind),
-            "summary": (a.data or {}).get("summary", "") if isinstance(a.data, dict) else "",
+            "summary": blind_rules.summary_for_expert(a, blind),
             "bid": bids.get(a.pk, ""),
             "form": BidForm(initial={"application": a.pk, "interest": bids.get(a.pk, "willing")}),
         }
