@@ -4,6 +4,7 @@ with work of every kind on his workbench; a second run changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.test import Client
@@ -61,6 +62,13 @@ def test_review_demo(db):
     assert len(mine) == 4
     assert {a.round.state for a in mine} == {"reviewing"}
     assert {a.round.kind for a in mine} == {"online"}
+    # the deadline an office would set: 17:00 local time, twelve days on
+    deadline = timezone.localtime(mine[0].round.deadline)
+    assert (deadline.date(), deadline.hour, deadline.minute) == (
+        timezone.localdate() + dt.timedelta(days=12),
+        17,
+        0,
+    )
     states = [getattr(Review.objects.filter(assignment=a).first(), "state", None) for a in mine]
     assert states == ["submitted", "submitted", "draft", None]
     past = PastOrganisation.objects.get(expert=zhao)

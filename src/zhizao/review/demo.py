@@ -266,7 +266,10 @@ def load_review_demo(*, seed: int = DEMO_SEED) -> dict:
             call,
             name=ROUND_NAME,
             kind="online",
-            deadline=timezone.now() + dt.timedelta(days=12),
+            # 17:00 local time twelve days on, as an office sets a deadline (not the minute
+            # the demo happened to run)
+            deadline=timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0)
+            + dt.timedelta(days=12),
             reviewers_per_application=min(5, max(1, call.reviewers_per_application)),
             visibility="after_own",
         )
