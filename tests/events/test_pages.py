@@ -94,7 +94,17 @@ def test_register_from_the_event_page(client, expo, operator, platform_org):
 
     org = make_organization(name="南京新访客科技有限公司", region="320104")
     user = make_user("newcomer", role=Role.ENTERPRISE, organization=org)
+    user.display_name, user.phone, user.email = "王新", "13900001111", "wang@xin.example.cn"
+    user.save(update_fields=["display_name", "phone", "email"])
     login(client, user)
+    # the form starts from the account: name on the badge, phone and e-mail
+    form = client.get(f"/events/{expo.event.pk}/").context["form"]
+    assert {k: form.initial[k] for k in ("kind", "name", "phone", "email")} == {
+        "kind": "visitor",
+        "name": "王新",
+        "phone": "13900001111",
+        "email": "wang@xin.example.cn",
+    }
     response = client.post(
         f"/events/{expo.event.pk}/register/", {"kind": "visitor", "name": "王工"}
     )

@@ -64,7 +64,17 @@ def event_detail(request, pk, *, form=None, status=200):
         {
             "event": event,
             "registration": registration,
-            "form": form or RegisterForm(initial={"kind": ParticipantKind.VISITOR}),
+            # the registration form starts from the account: the badge shows the person's
+            # name, and the phone and e-mail are the ones the platform already has
+            "form": form
+            or RegisterForm(
+                initial={
+                    "kind": ParticipantKind.VISITOR,
+                    "name": str(request.user),
+                    "phone": request.user.phone,
+                    "email": request.user.email,
+                }
+            ),
             "can_organize": access.can_organize(request.membership, event),
             "booth": access.own_booth(request.membership, event),
         },
