@@ -63,8 +63,13 @@ def test_reports_filter_and_sort_with_exact_rows(as_operator, reports):
     assert rows(state="published") == [W]
     assert rows(region="320200") == [W]
     assert rows(region="320000") == [W, C]
+    # months picked as months, the "to" month to its last day; a day in the link still works
+    assert rows(month_from="2026-09") == [W, A]
+    assert rows(month_to="2026-08") == [C]
+    assert rows(month_from="2026-09", month_to="2026-09") == [A]
     assert rows(month_from="2026-09-01") == [W, A]
-    assert rows(month_to="2026-08-31") == [C]
+    page = as_operator.get(REPORTS, {"month_from": "2026-09"}).content.decode()
+    assert 'type="month" name="month_from" value="2026-09"' in page
     assert rows(sort="month") == [C, A, W]
     assert rows(sort="updated") == [W, A, C]
     assert rows(sort="-updated") == [C, A, W]

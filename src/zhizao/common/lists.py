@@ -31,6 +31,7 @@ that ``tests/common/test_lists.py`` finds every list page and checks it is compl
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,7 @@ from .exports import csv_stream, xlsx_bytes
 from .pagination import paginate
 from .services import record_export
 from .validators import SEARCH_MAX_TERMS, search_field
-from .widgets import IsoDateInput
+from .widgets import ISO_MONTH, IsoDateInput, IsoMonthInput
 
 XLSX_MAX_ROWS = 50_000  # settings.ZHIZAO_XLSX_MAX_ROWS overrides it
 EXPORT_CHUNK = 1_000
@@ -237,31 +238,38 @@ class Industry(Choice):
 
 @dataclass(frozen=True)
 class DateRange:
-    """From / to (both included) on a date or a date-time field (``?<name>_from=2026-01-01``)."""
+    """From / to (both included) on a date or a date-time field (``?<name>_from=2026-01-01``);
+    ``months``: the bounds are months picked as months (``?month_from=2026-01``), the "to"
+    month included to its last day."""
 
     name: str
     label: Label
     field: str
     datetime: bool = True
+    months: bool = False
 
     @property
     def names(self) -> tuple[str, str]:
         return f"{self.name}_from", f"{self.name}_to"
 
+    def _field(self, bound) -> forms.Field:
+        words = {
+            "from": pgettext_lazy("date range", "from"),
+            "to": pgettext_lazy("date range", "to"),
+        }
+        label = format_lazy("{} · {}", self.label, words[bound])
+        if self.months:
+            return forms.DateField(
+                label=label,
+                required=False,
+                input_formats=[ISO_MONTH, "%Y-%m-%d"],  # a link with a day still works
+                widget=IsoMonthInput(),
+            )
+        return forms.DateField(label=label, required=False, widget=IsoDateInput())
+
     def form_fields(self) -> dict[str, forms.Field]:
         low, high = self.names
-        return {
-            low: forms.DateField(
-                label=format_lazy("{} · {}", self.label, pgettext_lazy("date range", "from")),
-                required=False,
-                widget=IsoDateInput(),
-            ),
-            high: forms.DateField(
-                label=format_lazy("{} · {}", self.label, pgettext_lazy("date range", "to")),
-                required=False,
-                widget=IsoDateInput(),
-            ),
-        }
+        return {low: self._field("from"), high: self._field("to")}
 
     def apply(self, qs: QuerySet, data: dict) -> QuerySet:
         low, high = self.names
@@ -269,11 +277,18 @@ class DateRange:
         if data.get(low):
             qs = qs.filter(**{f"{path}__gte": data[low]})
         if data.get(high):
-            qs = qs.filter(**{f"{path}__lte": data[high]})
+            end = data[high]
+            if self.months:
+                end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+            qs = qs.filter(**{f"{path}__lte": end})
         return qs
 
     def describe(self, data: dict) -> dict[str, str]:
-        return {n: data[n].isoformat() for n in self.names if data.get(n)}
+        return {
+            n: data[n].strftime(ISO_MONTH) if self.months else data[n].isoformat()
+            for n in self.names
+            if data.get(n)
+        }
 
 
 Filter = Choice | Exact | Region | DateRange

@@ -19,6 +19,19 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs=attrs, format=ISO_DATE)
 
 
+ISO_MONTH = "%Y-%m"
+
+
+class IsoMonthInput(forms.DateInput):
+    """``<input type="month">`` with its value as YYYY-MM: a month is picked as a month, not
+    as a day of it."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=ISO_MONTH)
+
+
 ISO_DATETIME = "%Y-%m-%dT%H:%M"
 
 

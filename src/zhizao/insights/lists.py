@@ -34,7 +34,7 @@ REPORTS = ListSpec(
     filters=(
         state_filter(ReportState.choices),
         region_filter("scope__code", region_filter_choices),
-        DateRange("month", _("Month"), "month", datetime=False),
+        DateRange("month", _("Month"), "month", datetime=False, months=True),
     ),
     sorts=(
         Sort("month", _("Month"), ("month",)),
