@@ -235,8 +235,11 @@ def test_a_visitor_gets_the_landing_page_with_the_public_pages():
     page = Client().get(reverse("home"))
     assert page.status_code == 200
     assert [s.url for s in page.context["workbench"].shortcuts] == [
+        reverse("events:public_list"),
         reverse("matchmaking:challenge_public_list"),
         reverse("policies:public_name_lists"),
+        reverse("insights:public"),
+        reverse("classroom:verify"),
     ]
     assert f'href="{reverse("accounts:login")}"' in page.content.decode()
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.navigation import (
+    ANONYMOUS,
     Action,
     Figure,
     LinkGroup,
@@ -162,4 +163,16 @@ register_workbench(
 )
 register_workbench(
     "classroom.society", roles=("society",), provide=society_workbench, order=71, queries=1
+)
+
+
+def public_workbench(request, membership) -> WorkbenchPart:
+    """A visitor (an employer, say) checks a training certificate. No queries."""
+    return WorkbenchPart(
+        shortcuts=[Shortcut(_("Verify a certificate"), reverse("classroom:verify"))]
+    )
+
+
+register_workbench(
+    "classroom.public", roles=(ANONYMOUS,), provide=public_workbench, order=96, queries=0
 )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from zhizao.common.navigation import register_nav
+from zhizao.common.navigation import (
+    ANONYMOUS,
+    Shortcut,
+    WorkbenchPart,
+    register_nav,
+    register_workbench,
+)
 
 PAGES = (
     "event_list",
@@ -39,4 +46,17 @@ register_nav(
     order=77,
     active_on=tuple(f"events:{name}" for name in PAGES),
     visible=_member,
+)
+
+
+def public_workbench(request, membership) -> WorkbenchPart:
+    """A visitor finds the events' public pages (programme, speakers, halls, exhibitors).
+    No queries."""
+    return WorkbenchPart(
+        shortcuts=[Shortcut(_("Events (public programme)"), reverse("events:public_list"))]
+    )
+
+
+register_workbench(
+    "events.public", roles=(ANONYMOUS,), provide=public_workbench, order=70, queries=0
 )
