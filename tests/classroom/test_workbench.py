@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.classroom.conftest import right_answers
@@ -108,6 +109,15 @@ def test_a_learner_resumes_the_lesson_saved_last_and_sees_its_live_classes(
         ),
     ]
     assert [f.value for f in part.figures] == ["3"]
+    assert part.actions[-1].starts == timezone.localtime(live.session.starts_at)
+    # the home page shows a live class as an appointment, never as a deadline
+    client = Client()
+    client.force_login(enterprise_user)
+    page = client.get(reverse("home")).content.decode()
+    item = page.split("直播：示教实操")[1].split("</li>")[0]
+    when = timezone.localtime(live.session.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert f"开始于 {when}" in item
+    assert "截止" not in item and "即将到期" not in item
 
 
 def test_a_completed_course_leaves_the_workbench(world, enterprise_user):

@@ -120,6 +120,7 @@ def learner_workbench(request, membership) -> WorkbenchPart | None:
                 label=gettext("Live class “%(title)s”") % {"title": live.session.title},
                 url=reverse("classroom:course_detail", args=[live.course_id]),
                 due=timezone.localtime(live.session.starts_at).date(),
+                starts=timezone.localtime(live.session.starts_at),
                 detail=live.course.title,
                 kind=_("Live class"),
             )

@@ -87,6 +87,9 @@ class Action:
     due: dt.date | None = None
     detail: str = ""
     kind: str = ""  # a short word for the kind of task (shown as a tag)
+    #: an appointment rather than a deadline (a live class): shown as "starts 2026-12-14
+    #: 19:00", never as due or overdue; ``due`` is its day, for the order
+    starts: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
