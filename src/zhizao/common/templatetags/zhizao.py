@@ -29,6 +29,17 @@ def cny(value):
 
 
 @register.filter
+def count(value):
+    """A whole number as people read it, with thousands separators (2,015 · 1,234,567); any
+    other value (1.6亿元, 2 级, —) as it is."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
+        return f"{int(value):,}"
+    return value
+
+
+@register.filter
 def web_url(value):
     """``value`` if it is an http(s) address, else "": render ``href`` only from this."""
     return value if is_web_url(value) else ""
