@@ -262,3 +262,34 @@ def test_a_providers_service_regions_are_picked_by_name(client, campaign, operat
     assert not CampaignProvider.objects.exists()
     client.post(url, {"provider": provider_org.uscc, "quota": 2, "regions": ["320200", "320500"]})
     assert CampaignProvider.objects.get().regions == ["320200", "320500"]
+
+
+@pytest.mark.django_db
+def test_the_providers_workbench_reads_one_task_per_campaign(
+    campaign, operator, provider_org, provider_user
+):
+    """A provider with several enterprises to visit in one campaign reads one task with the
+    count and the deadline, not one line per enterprise; a visited one leaves the count."""
+    from django.test import RequestFactory
+
+    from django.utils import translation
+
+    from zhizao.accounts.models import Membership
+    from zhizao.diagnosis.navigation import provider_workbench
+
+    services.add_provider(actor_for(operator), campaign, provider_org, 3, ["320200"], [])
+    services.propose_allocation(actor_for(operator), campaign)
+    services.set_campaign_state(actor_for(operator), campaign, "running")
+    membership = Membership.objects.get(user=provider_user)
+
+    def tasks():
+        with translation.override("zh-hans"):
+            part = provider_workbench(RequestFactory().get("/"), membership)
+            return [(str(a.label), a.url, a.due) for a in part.actions]
+
+    url = reverse("diagnosis:campaign_detail", args=[campaign.pk])
+    assert tasks() == [(f"{campaign.name}：待走访 3 家企业", url, campaign.deadline)]
+    target = campaign.targets.filter(assigned__provider=provider_org).first()
+    target.state = "visited"
+    target.save(update_fields=["state"])
+    assert tasks() == [(f"{campaign.name}：待走访 2 家企业", url, campaign.deadline)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -125,26 +126,28 @@ def enterprise_workbench(request, membership) -> WorkbenchPart:
 
 
 def provider_workbench(request, membership) -> WorkbenchPart:
-    """The enterprises a running campaign assigned to this provider and not yet visited, its
-    on-site diagnoses in progress. 2 queries."""
-    targets = (
+    """Per running campaign, the enterprises it assigned to this provider and not yet visited
+    (one line a campaign, however many enterprises: a provider with sixty visits reads one
+    task, not sixty), and its on-site diagnoses in progress. 2 queries."""
+    waiting = (
         CampaignTarget.objects.filter(
             assigned__provider_id=membership.organization_id,
             state=TargetState.PLANNED,
             campaign__state=CampaignState.RUNNING,
         )
-        .select_related("campaign", "enterprise")
-        .order_by("campaign__deadline", "id")[:WAITING_LIMIT]
+        .values("campaign_id", "campaign__name", "campaign__deadline")
+        .annotate(n=Count("id"))
+        .order_by("campaign__deadline", "campaign_id")[:WAITING_LIMIT]
     )
     actions = [
         Action(
-            label=_("On-site diagnosis of %(org)s (%(campaign)s)")
-            % {"org": t.enterprise.name, "campaign": t.campaign.name},
-            url=reverse("diagnosis:campaign_detail", args=[t.campaign_id]),
-            due=t.campaign.deadline,
+            label=gettext("%(campaign)s: enterprises to visit: %(n)d")
+            % {"campaign": row["campaign__name"], "n": row["n"]},
+            url=reverse("diagnosis:campaign_detail", args=[row["campaign_id"]]),
+            due=row["campaign__deadline"],
             kind=_("Campaign"),
         )
-        for t in targets
+        for row in waiting
     ]
     actions += [
         Action(
