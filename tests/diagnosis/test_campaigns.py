@@ -271,7 +271,6 @@ def test_the_providers_workbench_reads_one_task_per_campaign(
     """A provider with several enterprises to visit in one campaign reads one task with the
     count and the deadline, not one line per enterprise; a visited one leaves the count."""
     from django.test import RequestFactory
-
     from django.utils import translation
 
     from zhizao.accounts.models import Membership
