@@ -26,6 +26,9 @@ def test_the_same_ranking_again_is_served_from_the_cache(demand, offering):
     assert again[0] is first[0]  # not scored again
     assert again is not first  # the caller's own list
     assert index.rank_offerings(demand, top=5)[0] is not first[0]  # another depth, its own
+    deep = index.rank_offerings(demand, top=index.EXPLAIN_DEPTH)
+    assert [m.id for m in deep] == [str(offering.pk)]
+    assert index.rank_offerings(demand, top=index.EXPLAIN_DEPTH)[0] is not deep[0]  # not kept
 
 
 def test_editing_an_offering_ranks_again_with_the_edit(provider_user, demand, offering):

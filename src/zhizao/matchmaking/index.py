@@ -549,8 +549,11 @@ def demand_changed(demand_id: int) -> None:
 
 # --- reads ----------------------------------------------------------------------------------
 
-#: rankings kept by a process (least recently used dropped first)
+#: rankings kept by a process (least recently used dropped first), of at most
+#: ``RANKING_CACHE_DEPTH`` matches each (the pages and suggestions show 10; a deeper ranking,
+#: such as ``explain_pair``'s 200, is computed each time rather than held)
 RANKING_CACHE_SIZE = 512
+RANKING_CACHE_DEPTH = 20
 
 
 class _Rankings:
@@ -600,10 +603,12 @@ class _Rankings:
 _rankings = _Rankings()
 
 
-def _cached(key, compute) -> list[Match]:
+def _cached(key, top: int, compute) -> list[Match]:
     """``compute()`` (called holding the read lock), or the ranking kept for ``key`` at the
     index's generation. Matches are frozen; the caller gets its own list."""
     with _rw.read():
+        if top > RANKING_CACHE_DEPTH:
+            return compute()
         generation = _rw.generation
         found = _rankings.get(generation, key)
         if found is None:
@@ -627,7 +632,9 @@ def rank_offerings(
     index = get_index(refresh=refresh, wait=wait)
     # rankings side by side (a refresh waits for them); the same one again from the cache
     return _cached(
-        ("offerings", core, top, variant), lambda: index.rank(core, top=top, variant=variant)
+        ("offerings", core, top, variant),
+        top,
+        lambda: index.rank(core, top=top, variant=variant),
     )
 
 
@@ -639,6 +646,7 @@ def rank_demands(
     index = get_index(wait=wait)
     return _cached(
         ("demands", core, top, variant),
+        top,
         lambda: [
             m
             for m in index.rank_demands(core, top=top + 1, variant=variant)
