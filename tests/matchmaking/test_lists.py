@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.common.list_support import names, query_count, read_csv, read_xlsx
 from tests.factories import PASSWORD, make_organization, make_user
 from zhizao.accounts.enums import Role
-from zhizao.matchmaking.models import Challenge, Demand, Introduction, Offering
+from zhizao.matchmaking.models import Case, Challenge, Demand, Introduction, Offering
 
 pytestmark = pytest.mark.django_db
 
@@ -238,6 +238,18 @@ def test_offerings_export_names_categories_and_regions(as_operator, offerings):
             "2026-03-01 09:30",
         ],
     ]
+
+
+def test_offerings_rows_count_their_cases_and_introductions(as_operator, demands, offerings):
+    for title in ("甲厂", "乙厂"):
+        Case.objects.create(offering=offerings["changzhou"], title=title)
+    Case.objects.create(offering=offerings["wuxi"], title="丙厂")
+    for demand in (demands["vision"], demands["mes"]):
+        Introduction.objects.create(demand=demand, offering=offerings["changzhou"])
+    counts = names(as_operator, OFFERINGS, lambda o: (o.title, o.n_cases, o.n_introductions))
+    assert counts == [(C, 2, 2), (W, 1, 0), (P, 0, 0)]
+    html = as_operator.get(OFFERINGS).content.decode()
+    assert '<td class="num">2</td><td class="num">2</td>' in html
 
 
 def test_an_enterprise_exports_only_published_offerings(client, enterprise_user, offerings):

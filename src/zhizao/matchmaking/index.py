@@ -35,6 +35,7 @@ import os
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,11 @@ class NotReady(Exception):
 
 class _ReadWrite:
     """Many readers (rankings) at once; a writer (applying changes, replacing the index) alone.
-    Writers are preferred, so a stream of readers cannot starve a refresh."""
+    Writers are preferred, so a stream of readers cannot starve a refresh.
+
+    ``generation`` moves on each time a writer lets go: every change to the index is made
+    holding the write lock, so a reader sees one generation for as long as it reads, and a
+    ranking computed at one generation is the ranking of any later read at the same one."""
 
     def __init__(self):
         self._cond = threading.Condition(threading.Lock())
@@ -75,6 +80,7 @@ class _ReadWrite:
         self._writer: int | None = None
         self._depth = 0
         self._waiting = 0
+        self.generation = 0
 
     @contextmanager
     def read(self):
@@ -113,6 +119,7 @@ class _ReadWrite:
                 self._depth -= 1
                 if not self._depth:
                     self._writer = None
+                    self.generation += 1
                     self._cond.notify_all()
 
 
@@ -542,6 +549,73 @@ def demand_changed(demand_id: int) -> None:
 
 # --- reads ----------------------------------------------------------------------------------
 
+#: rankings kept by a process (least recently used dropped first), of at most
+#: ``RANKING_CACHE_DEPTH`` matches each (the pages and suggestions show 10; a deeper ranking,
+#: such as ``explain_pair``'s 200, is computed each time rather than held)
+RANKING_CACHE_SIZE = 512
+RANKING_CACHE_DEPTH = 20
+
+
+class _Rankings:
+    """The rankings this process computed at the index's current generation, by what else a
+    ranking depends on: the direction, the listing ranked as the ranker reads it (its core
+    form, every field: a demand edited, even a draft, is another key), the depth and the
+    variant. A ranking is the same for every viewer — what a viewer may open is applied to the
+    rows when they are presented — so one entry serves them all. Any write to the index
+    (a listing added, replaced or removed, a signal, a vector, a snapshot mapped) moves the
+    generation on, and the next look empties the cache.
+
+    Scoring every allowed offering of the demo's 3,001 for a demand is ~250 ms of CPU in
+    Python; a page that shows the same demand again (its owner reloading it, an officer
+    after him, the next gunicorn request) reads the ranking from here."""
+
+    def __init__(self, size: int = RANKING_CACHE_SIZE):
+        self.size = size
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._entries: OrderedDict = OrderedDict()
+
+    def get(self, generation: int, key) -> list | None:
+        with self._lock:
+            if generation != self._generation:
+                self._entries.clear()
+                self._generation = generation
+                return None
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, generation: int, key, matches: list) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            self._entries[key] = matches
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._generation = -1
+
+
+_rankings = _Rankings()
+
+
+def _cached(key, top: int, compute) -> list[Match]:
+    """``compute()`` (called holding the read lock), or the ranking kept for ``key`` at the
+    index's generation. Matches are frozen; the caller gets its own list."""
+    with _rw.read():
+        if top > RANKING_CACHE_DEPTH:
+            return compute()
+        generation = _rw.generation
+        found = _rankings.get(generation, key)
+        if found is None:
+            found = compute()
+            _rankings.put(generation, key, found)
+    return list(found)
+
 
 def rank_offerings(
     demand: Demand,
@@ -556,8 +630,12 @@ def rank_offerings(
     ``wait=False`` (pages) raises ``NotReady`` rather than build the index here."""
     core = adapters.core_demand(demand)
     index = get_index(refresh=refresh, wait=wait)
-    with _rw.read():  # rankings side by side; a refresh waits for them
-        return index.rank(core, top=top, variant=variant)
+    # rankings side by side (a refresh waits for them); the same one again from the cache
+    return _cached(
+        ("offerings", core, top, variant),
+        top,
+        lambda: index.rank(core, top=top, variant=variant),
+    )
 
 
 def rank_demands(
@@ -566,12 +644,15 @@ def rank_demands(
     """The published demands an offering fits best, ranked the other way round."""
     core = adapters.core_offerings(Offering.objects.filter(pk=offering.pk))[0]
     index = get_index(wait=wait)
-    with _rw.read():
-        return [
+    return _cached(
+        ("demands", core, top, variant),
+        top,
+        lambda: [
             m
             for m in index.rank_demands(core, top=top + 1, variant=variant)
             if index.demand(m.id) is not None
-        ][:top]
+        ][:top],
+    )
 
 
 def reasons_json(match: Match) -> list[dict]:

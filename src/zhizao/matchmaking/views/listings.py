@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -30,6 +31,7 @@ from ..forms import (
     OfferingForm,
     RequestForm,
 )
+from ..models import Case, Introduction
 from .common import picker_options
 
 RESULTS = 10
@@ -262,6 +264,33 @@ def _kinds(membership):
     return {OfferingKind.SOLUTION, OfferingKind.PRODUCT, OfferingKind.SERVICE}
 
 
+#: what the offerings list and its export read of a row (not the descriptions, nor the
+#: provider's long texts)
+OFFERING_LIST_FIELDS = (
+    "kind",
+    "title",
+    "categories",
+    "regions",
+    "state",
+    "updated_at",
+    "provider__name",
+)
+
+
+def _count_of(model):
+    """The number of ``model`` rows of each offering, as a correlated subquery: joining cases
+    and introductions and grouping by every column made SQLite group and sort the whole
+    catalogue (3,001 offerings of the demo: 90 ms) to show 25 rows."""
+    rows = (
+        model.objects.filter(offering=OuterRef("pk"))
+        .order_by()
+        .values("offering")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 @login_required
 @list_page(lists.OFFERINGS)
 def offering_list(request):
@@ -273,8 +302,8 @@ def offering_list(request):
     mine = roles.is_supplier(membership) and request.GET.get("all") != "1"
     if mine:
         qs = qs.filter(provider_id=membership.organization_id)
-    qs = qs.annotate(
-        n_cases=Count("cases", distinct=True), n_introductions=Count("introductions", distinct=True)
+    qs = qs.only(*OFFERING_LIST_FIELDS).annotate(
+        n_cases=_count_of(Case), n_introductions=_count_of(Introduction)
     )
     listing = lists.OFFERINGS.run(request, qs)
     if listing.response:

@@ -22,6 +22,16 @@ from ..models import Decision, PolicyItemVersion
 from ..services import payments, scans
 
 SHOWN_ROWS = 200
+#: what the scan page reads of a decision it lists: not the enterprise's or the project's
+#: other fields (their descriptions, products and capabilities are JSON decoded per row)
+DECISION_FIELDS = (
+    "eligible",
+    "amount_yuan",
+    "missing",
+    "explanation",
+    "enterprise__name",
+    "project__name",
+)
 
 
 class ScanForm(forms.Form):
@@ -117,6 +127,7 @@ def scan_detail(request, pk):
             Decision.objects.filter(scan=scan)
             .exclude(eligible=Eligibility.NO)
             .select_related("enterprise", "project")
+            .only(*DECISION_FIELDS)
             .order_by("eligible", "-amount_yuan", "enterprise__name_sort", "id")
         )
         excluded = {
