@@ -270,6 +270,7 @@ def brute_force(
     seconds,
     max_seconds: float = 0,
     store: Path | None = None,
+    offset: int = 0,
 ) -> dict:
     """Full scoring (every allowed offering) for the first demands: at least ``at_least`` of
     them, then until ``seconds`` are used (never beyond ``max_seconds`` when given); overlap@10
@@ -308,8 +309,10 @@ def brute_force(
     reused = 0
     try:
         for i, d in enumerate(demands):
+            if i < offset:  # another process scores the first ones (--brute-offset)
+                continue
             elapsed = time.perf_counter() - started
-            if i >= at_least and elapsed > seconds:
+            if i - offset >= at_least and elapsed > seconds:
                 break
             if max_seconds and elapsed > max_seconds:
                 log(f"  brute force stopped after {i} demands: --brute-max-seconds")
@@ -635,12 +638,20 @@ def bench_vectors(offerings: list[Offering], demands: list[Demand], n_queries: i
 
 
 def run_size(size: int, args) -> dict:
-    log(f"size {size:,}: generating")
-    offerings, demands, data = make_data(size, args.queries)
-    log(f"  generated in {data['generate_seconds']} s, parsed in {data['parse_seconds']} s")
-    report: dict = {"offerings": size, "queries": len(demands), "data": data}
     saved = Path(args.index_dir) / str(size) if args.index_dir else None
-    if saved is not None and (saved / "manifest.json").exists():
+    reuse = saved is not None and (saved / "manifest.json").exists()
+    log(f"size {size:,}: generating")
+    if reuse and not args.vectors:
+        # the saved index holds the offerings: only the demands are generated (a million
+        # offerings take minutes of CPU to generate and parse)
+        offerings = []
+        demands = parse_demands(list(generate_demands(seed=SEED, size=args.queries)))
+        data = {"offerings_generated": False}
+    else:
+        offerings, demands, data = make_data(size, args.queries)
+        log(f"  generated in {data['generate_seconds']} s, parsed in {data['parse_seconds']} s")
+    report: dict = {"offerings": size, "queries": len(demands), "data": data}
+    if reuse:
         # the index of an earlier run (same generator, seed and size): no build, the queries
         # and the comparisons run on the same rows
         t = time.perf_counter()
@@ -683,7 +694,10 @@ def run_size(size: int, args) -> dict:
         args.brute_demands,
         args.brute_seconds,
         args.brute_max_seconds,
-        saved / "full_scoring_top10.jsonl" if saved is not None else None,
+        Path(args.brute_store)
+        if args.brute_store
+        else (saved / "full_scoring_top10.jsonl" if saved is not None else None),
+        args.brute_offset,
     )
     log("  brute force", {k: v for k, v in report["brute_force"].items() if k != "_times"})
     brute_ms = report["brute_force"].pop("_times")
@@ -695,7 +709,8 @@ def run_size(size: int, args) -> dict:
         )
     q.pop("_times")
     if not args.skip_freshness:
-        report["freshness"] = freshness(index, offerings[0], demands[0])
+        template = offerings[0] if offerings else index.offering(index.offerings.items[0].id)
+        report["freshness"] = freshness(index, template, demands[0])
         log("  freshness", report["freshness"])
     if not args.skip_persist:
         report["persist"] = persistence(index)
@@ -745,6 +760,12 @@ def main() -> None:
     parser.add_argument("--skip-db", action="store_true")
     parser.add_argument("--skip-persist", action="store_true")
     parser.add_argument("--skip-freshness", action="store_true")
+    parser.add_argument(
+        "--brute-offset", type=int, default=0, help="full scoring from this demand on"
+    )
+    parser.add_argument(
+        "--brute-store", help="the file of full scoring's top 10s (default: in --index-dir)"
+    )
     parser.add_argument("--dump", help="write each demand's top 10 to DUMP.SIZE.jsonl")
     parser.add_argument(
         "--index-dir",
