@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("--src", default=str(ROOT / "src"))
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--dump")
+    parser.add_argument("--profile", type=int, default=0, help="cProfile this many queries")
     args = parser.parse_args()
     sys.path.insert(0, args.src)
     import numpy as np
@@ -115,6 +116,28 @@ def main() -> None:
         "setup_seconds": round(setup_s, 1),
         "load_average_start": os.getloadavg()[0],
     }
+    if args.profile:
+        # where a query's CPU goes at this size (the thread's CPU as cProfile's clock)
+        import cProfile
+        import io
+        import pstats
+
+        prof = cProfile.Profile(time.thread_time)
+        prof.enable()
+        for d in demands[: args.profile]:
+            index.rank(d, top=10)
+        prof.disable()
+        stats = pstats.Stats(prof, stream=io.StringIO())
+        rows = sorted(
+            ((ct, tt, name) for (_f, _l, name), (_c, _n, tt, ct, _) in stats.stats.items()),
+            reverse=True,
+        )
+        report["profile_cpu_ms_per_query"] = [
+            {"function": name, "cumulative": round(ct * 1000 / args.profile, 1),
+             "own": round(tt * 1000 / args.profile, 1)}
+            for ct, tt, name in rows[:25]
+        ]  # fmt: skip
+        print(json.dumps(report["profile_cpu_ms_per_query"]), file=sys.stderr, flush=True)
     report["index_query"], results = run("candidates from every signal")
     ix = index
     ix._pick_offerings = lambda demand, infer, mask, lex, qvec, limit: ix._pick(
