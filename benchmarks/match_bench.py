@@ -69,6 +69,7 @@ from zhizao_core.matching import (  # noqa: E402
     tokens,
 )
 from zhizao_core.matching import index as index_module  # noqa: E402
+from zhizao_core.matching import rank as rank_module  # noqa: E402
 
 SEED = 20261202
 CHUNK = 10_000
@@ -134,19 +135,40 @@ def build_index(
     gc.collect()
     before = rss_mb()
     index = MatchIndex(embedder=embedder)
-    t = time.perf_counter()
-    for start in range(0, len(offerings), CHUNK):
-        chunk = offerings[start : start + CHUNK]
-        vecs = None if vectors is None else vectors[start : start + CHUNK]
-        index.add_many(chunk, vecs)
-        if start and start % (10 * CHUNK) == 0:
-            log(f"  indexed {start:,} ({time.perf_counter() - t:.0f} s)")
-    build_s = time.perf_counter() - t
+    gc_seconds = [0.0, 0.0]  # the cyclic collector's time during the build, and its start
+
+    def on_gc(phase, _info):
+        if phase == "start":
+            gc_seconds[1] = time.process_time()
+        else:
+            gc_seconds[0] += time.process_time() - gc_seconds[1]
+
+    gc.callbacks.append(on_gc)
+    t, c = time.perf_counter(), time.process_time()
+    try:
+        for start in range(0, len(offerings), CHUNK):
+            chunk = offerings[start : start + CHUNK]
+            vecs = None if vectors is None else vectors[start : start + CHUNK]
+            index.add_many(chunk, vecs)
+            if start and start % (10 * CHUNK) == 0:
+                log(
+                    f"  indexed {start:,} ({time.perf_counter() - t:.0f} s, "
+                    f"CPU {time.process_time() - c:.0f} s, load {os.getloadavg()[0]:.1f})"
+                )
+    finally:
+        gc.callbacks.remove(on_gc)
+    build_s, build_cpu = time.perf_counter() - t, time.process_time() - c
     gc.collect()
     return index, {
         "build_seconds": round(build_s, 1),
         "offerings_per_second": round(len(offerings) / build_s),
+        # CPU of the process: on a shared machine the wall time measures the queue for the
+        # cores (and the job's nice level) as much as the build
+        "build_cpu_seconds": round(build_cpu, 1),
+        "offerings_per_cpu_second": round(len(offerings) / build_cpu),
+        "gc_cpu_seconds": round(gc_seconds[0], 1),
         "rss_added_mb": round(rss_mb() - before),
+        "rss_mb": round(rss_mb()),
         "terms": len(index.offerings.postings),
     }
 
@@ -241,34 +263,101 @@ class todays_index:
 
 
 def brute_force(
-    index: MatchIndex, demands: list[Demand], compared: dict[str, list], at_least: int, seconds
+    index: MatchIndex,
+    demands: list[Demand],
+    compared: dict[str, list],
+    at_least: int,
+    seconds,
+    max_seconds: float = 0,
+    store: Path | None = None,
+    offset: int = 0,
 ) -> dict:
     """Full scoring (every allowed offering) for the first demands: at least ``at_least`` of
-    them, then until ``seconds`` are used; overlap@10 of each candidate source with it."""
-    saved = index_module.FULL_SCORING_LIMIT
+    them, then until ``seconds`` are used (never beyond ``max_seconds`` when given); overlap@10
+    of each candidate source with it.
+
+    ``store``: a JSON-lines file of full scoring's top 10 per demand, appended after each demand
+    and read back by a later run on the same saved index (``--index-dir``): full scoring does
+    not depend on the candidate step, so a run that changes only the candidates compares with
+    the stored top 10 instead of scoring a million rows again.
+
+    The per-offering caches of the requirement checks (an offering's text, its normalised
+    forms, certifications and tokens; the synonym concepts of its text) hold every offering
+    here: their sizes, meant for the candidates of a query, are far below N, so a pass over
+    every row evicted each entry before the next demand reached it again. Pure caches of pure
+    functions of the offering: the ranking is the same, computed once per offering."""
+    stored: dict[str, list[str]] = {}
+    if store is not None and store.exists():
+        with store.open(encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                stored[row["demand"]] = row["top10"]
+    saved = index_module.FULL_SCORING_LIMIT, rank_module._TEXTS_SIZE, rank_module.concepts_of
     index_module.FULL_SCORING_LIMIT = 10**12
-    times, overlaps = [], {name: [] for name in compared}
-    started = time.perf_counter()
+    rank_module._TEXTS_SIZE = 2 * len(index.offerings.items) + 1024
+    concepts: dict[str, list] = {}
+
+    def concepts_of(text: str) -> list:
+        hit = concepts.get(text)
+        if hit is None:
+            hit = concepts[text] = saved[2](text)
+        return hit
+
+    rank_module.concepts_of = concepts_of
+    times, cpu, overlaps = [], [], {name: [] for name in compared}
+    started, started_cpu = time.perf_counter(), time.process_time()
+    reused = 0
     try:
         for i, d in enumerate(demands):
-            t = time.perf_counter()
-            ids = [m.id for m in index.rank(d, top=10)]
-            times.append((time.perf_counter() - t) * 1000)
+            if i < offset:  # another process scores the first ones (--brute-offset)
+                continue
+            elapsed = time.perf_counter() - started
+            if i - offset >= at_least and elapsed > seconds:
+                break
+            if max_seconds and elapsed > max_seconds:
+                log(f"  brute force stopped after {i} demands: --brute-max-seconds")
+                break
+            if d.id in stored:
+                ids = stored[d.id]
+                reused += 1
+            else:
+                t, c = time.perf_counter(), time.thread_time()
+                ids = [m.id for m in index.rank(d, top=10)]
+                cpu.append((time.thread_time() - c) * 1000)
+                times.append((time.perf_counter() - t) * 1000)
+                if store is not None:
+                    with store.open("a", encoding="utf-8") as f:
+                        f.write(json.dumps({"demand": d.id, "top10": ids}) + "\n")
             if ids:
                 for name, results in compared.items():
                     overlaps[name].append(len(set(ids) & set(results[i])) / len(ids))
-            if i + 1 >= at_least and time.perf_counter() - started > seconds:
-                break
-            if (i + 1) % 10 == 0:
-                log(f"  brute force {i + 1} demands ({time.perf_counter() - started:.0f} s)")
+            if (i + 1) % 5 == 0:
+                log(
+                    f"  brute force {i + 1} demands ({elapsed:.0f} s, CPU "
+                    f"{time.process_time() - started_cpu:.0f} s, load {os.getloadavg()[0]:.1f})",
+                    {
+                        name: (round(statistics.fmean(v), 3), sum(1 for x in v if x == 1.0))
+                        for name, v in overlaps.items()
+                        if v
+                    },
+                )
     finally:
-        index_module.FULL_SCORING_LIMIT = saved
-    out = latency(times)
+        (
+            index_module.FULL_SCORING_LIMIT,
+            rank_module._TEXTS_SIZE,
+            rank_module.concepts_of,
+        ) = saved
+        rank_module._TEXTS.clear()
+    out = latency(times) if times else {"n": 0}
+    if cpu:
+        out["cpu"] = latency(cpu)
+    out["cpu_seconds"] = round(time.process_time() - started_cpu, 1)
     out["_times"] = [round(t, 1) for t in times]
     for name, values in overlaps.items():
         out[f"overlap_at_10_{name}"] = round(statistics.fmean(values), 3) if values else None
         out[f"all_ten_same_{name}"] = sum(1 for v in values if v == 1.0)
-    out["demands_compared"] = len(times)
+    out["demands_compared"] = len(overlaps[next(iter(compared))]) if compared else 0
+    out["full_scoring_reused_from_store"] = reused
     return out
 
 
@@ -549,21 +638,34 @@ def bench_vectors(offerings: list[Offering], demands: list[Demand], n_queries: i
 
 
 def run_size(size: int, args) -> dict:
-    log(f"size {size:,}: generating")
-    offerings, demands, data = make_data(size, args.queries)
-    log(f"  generated in {data['generate_seconds']} s, parsed in {data['parse_seconds']} s")
-    report: dict = {"offerings": size, "queries": len(demands), "data": data}
     saved = Path(args.index_dir) / str(size) if args.index_dir else None
-    if saved is not None and (saved / "manifest.json").exists():
+    reuse = saved is not None and (saved / "manifest.json").exists()
+    log(f"size {size:,}: generating")
+    if reuse and not args.vectors:
+        # the saved index holds the offerings: only the demands are generated (a million
+        # offerings take minutes of CPU to generate and parse)
+        offerings = []
+        demands = parse_demands(list(generate_demands(seed=SEED, size=args.queries)))
+        data = {"offerings_generated": False}
+    else:
+        offerings, demands, data = make_data(size, args.queries)
+        log(f"  generated in {data['generate_seconds']} s, parsed in {data['parse_seconds']} s")
+    report: dict = {"offerings": size, "queries": len(demands), "data": data}
+    if reuse:
         # the index of an earlier run (same generator, seed and size): no build, the queries
         # and the comparisons run on the same rows
         t = time.perf_counter()
         index = MatchIndex.load(saved, embedder=None)
-        build = {"loaded_from": str(saved), "load_seconds": round(time.perf_counter() - t, 1)}
+        build = {
+            "loaded_from": str(saved),
+            "load_seconds": round(time.perf_counter() - t, 1),
+            "rss_mb": round(rss_mb()),
+        }
     else:
         index, build = build_index(offerings)
         if saved is not None:
             index.save(saved)
+            (saved / "full_scoring_top10.jsonl").unlink(missing_ok=True)  # of another index
     report["index_build"] = build
     log("  built", build)
     q, indexed = time_queries(index, demands)
@@ -574,25 +676,42 @@ def run_size(size: int, args) -> dict:
     report["todays_index_query"] = today
     log("  today's index", {k: v for k, v in today.items() if k != "_times"})
     today.pop("_times")
+    if args.dump:
+        # each demand's top 10 (ids and shown scores) from the index, for comparing two
+        # versions of the candidate step on the same saved index
+        with open(f"{args.dump}.{size}.jsonl", "w", encoding="utf-8") as f:
+            for d, today_ids in zip(demands, today_results, strict=True):
+                top = [(m.id, round(m.score, 9)) for m in index.rank(d, top=10)]
+                f.write(json.dumps({"demand": d.id, "top10": top, "todays": today_ids}) + "\n")
     report["index_query_lexical_only"], _ = time_queries(index, demands[:50], "lexical")
     report["index_query_lexical_only"].pop("_times")
     report["profile"] = profile_queries(index, demands)
+    log("  profile", report["profile"][:10])
     report["brute_force"] = brute_force(
         index,
         demands,
         {"index": indexed, "todays_index": today_results},
         args.brute_demands,
         args.brute_seconds,
+        args.brute_max_seconds,
+        Path(args.brute_store)
+        if args.brute_store
+        else (saved / "full_scoring_top10.jsonl" if saved is not None else None),
+        args.brute_offset,
     )
-    log("  brute force", report["brute_force"])
-    same = q.pop("_times")[: report["brute_force"]["n"]]
-    report["brute_force"]["index_ms_same_demands"] = [round(t, 1) for t in same]
-    report["brute_force"]["brute_ms_same_demands"] = report["brute_force"].pop("_times")
-    report["ratio_brute_over_index_same_demands"] = round(
-        report["brute_force"]["mean_ms"] / statistics.fmean(same), 1
-    )
-    report["freshness"] = freshness(index, offerings[0], demands[0])
-    log("  freshness", report["freshness"])
+    log("  brute force", {k: v for k, v in report["brute_force"].items() if k != "_times"})
+    brute_ms = report["brute_force"].pop("_times")
+    if brute_ms:
+        same = q["_times"][: len(brute_ms)]
+        report["brute_force"]["brute_ms_same_demands"] = brute_ms
+        report["ratio_brute_over_index_same_demands"] = round(
+            statistics.fmean(brute_ms) / statistics.fmean(same), 1
+        )
+    q.pop("_times")
+    if not args.skip_freshness:
+        template = offerings[0] if offerings else index.offering(index.offerings.items[0].id)
+        report["freshness"] = freshness(index, template, demands[0])
+        log("  freshness", report["freshness"])
     if not args.skip_persist:
         report["persist"] = persistence(index)
         log("  persist", report["persist"])
@@ -630,10 +749,24 @@ def main() -> None:
     parser.add_argument(
         "--brute-demands", type=int, default=100, help="full scoring for at least these demands"
     )
+    parser.add_argument(
+        "--brute-max-seconds",
+        type=float,
+        default=0,
+        help="stop full scoring after this many seconds even before --brute-demands",
+    )
     parser.add_argument("--database-url", default="postgres://zhizao:zhizao@127.0.0.1:5432/zhizao")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--skip-db", action="store_true")
     parser.add_argument("--skip-persist", action="store_true")
+    parser.add_argument("--skip-freshness", action="store_true")
+    parser.add_argument(
+        "--brute-offset", type=int, default=0, help="full scoring from this demand on"
+    )
+    parser.add_argument(
+        "--brute-store", help="the file of full scoring's top 10s (default: in --index-dir)"
+    )
+    parser.add_argument("--dump", help="write each demand's top 10 to DUMP.SIZE.jsonl")
     parser.add_argument(
         "--index-dir",
         help="save the built index under DIR/SIZE, or load it from there when it exists "

@@ -458,8 +458,10 @@ class _Corpus:
             df = self.df.get(term, 0)
             if df == 0:
                 continue
+            # the term's weights by code, then one gather: the same float32 products as
+            # ``idf * table[codes]``, without a multiplication per posting
             idf = self.idf_of(df)
-            scores[self.postings[term][0].view] += idf * table[self.codes[term].view]
+            scores[self.postings[term][0].view] += (idf * table)[self.codes[term].view]
         return scores
 
     def key_postings(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -761,9 +763,8 @@ class MatchIndex:
         score when the matrix is scanned) with the requirement order, the best by that score
         alone, the lexical best and the dense best (``candidates.py``)."""
         corpus = self.offerings
-        allowed_slots = np.flatnonzero(mask)
-        if len(allowed_slots) <= (limit or FULL_SCORING_LIMIT):
-            return allowed_slots
+        if int(np.count_nonzero(mask)) <= (limit or FULL_SCORING_LIMIT):
+            return np.flatnonzero(mask)
         k = STRUCTURED_CANDIDATES
         n = len(corpus.items)
         w = self.weights["fused" if qvec is not None else "fused_lexical"]
@@ -775,17 +776,26 @@ class MatchIndex:
             infer,
             lambda code: self.names.place(code),
         )
-        lex_max = float(lex[allowed_slots].max()) if len(allowed_slots) else 0.0
+        # BM25 ≥ 0: the best allowed row's is the maximum of this (at least one row is allowed)
+        masked = np.where(mask, lex, -1.0)
+        lex_max = float(masked.max())
         scale = (
             w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice
         ) or 1.0
-        total = (
-            (w.lexical / lex_max if lex_max > 0 else 0.0) * lex.astype(np.float64)
-            + w.category * cols["category"]
-            + w.industry * cols["industry"]
-            + w.cases * np.minimum(cols["cases"], 3) / 3
-            + w.local * cols["local"]
-        )
+        # the estimated fused score of every row, accumulated in place in the order of the
+        # expression ``c·lex + w.category·category + w.industry·industry + w.cases·min(cases,
+        # 3)/3 + w.local·local``: the same float64 values, without a temporary array per term
+        # (at a million rows each is 8 MB written and read again)
+        total = lex.astype(np.float64)
+        total *= w.lexical / lex_max if lex_max > 0 else 0.0
+        buf = np.multiply(cols["category"], w.category)
+        total += buf
+        total += np.multiply(cols["industry"], w.industry, out=buf)
+        buf = np.minimum(cols["cases"], 3, out=buf)
+        buf *= w.cases
+        buf /= 3
+        total += buf
+        total += np.multiply(cols["local"], w.local, out=buf)
         unknown = w.nice  # what the estimate leaves out
         picked: set[int] = set()
         if qvec is not None and n <= EXACT_DENSE_LIMIT:
@@ -800,17 +810,30 @@ class MatchIndex:
                 unknown += w.semantic
         elif qvec is not None:
             unknown += w.semantic
-        score = total / scale + w.signals * corpus.sig.view
-        score = np.where(mask, score, -np.inf)
+        score = total
+        score /= scale
+        score += w.signals * corpus.sig.view
+        np.copyto(score, -np.inf, where=~mask)
         best = float(score.max())
         # the requirement order: among the (estimated) relevant rows, fewer missed first
-        relevant = score >= w.floor * best - unknown / scale - 0.02
-        key = score - 10.0 * cols["missed"] - np.where(relevant, 0.0, 1000.0)
-        for column, size in ((key, k), (score, k // 2)):
-            top = np.argpartition(-column, size)[:size]
-            picked.update(top[np.isfinite(column[top])].tolist())
+        floor = w.floor * best - unknown / scale - 0.02
+        relevant = np.flatnonzero(score >= floor)
+        if len(relevant) > k and len(demand.must) < 90:
+            # a relevant row's key (score − 10 per requirement missed) is above every other
+            # row's (score − 10 per requirement missed − 1000), and its score above theirs:
+            # with more than k relevant rows, both bests are among them — partitioned there,
+            # not over every row
+            sub = score[relevant]
+            key = sub - 10.0 * cols["missed"][relevant]
+            picked.update(relevant[np.argpartition(-key, k)[:k]].tolist())
+            picked.update(relevant[np.argpartition(-sub, k // 2)[: k // 2]].tolist())
+        else:
+            is_relevant = score >= floor
+            key = score - 10.0 * cols["missed"] - np.where(is_relevant, 0.0, 1000.0)
+            for column, size in ((key, k), (score, k // 2)):
+                top = np.argpartition(-column, size)[:size]
+                picked.update(top[np.isfinite(column[top])].tolist())
         # the lexical best (its BM25 scales the lexical component of every candidate)
-        masked = np.where(mask, lex, -1.0)
         top_lex = int(np.argmax(masked))
         if masked[top_lex] > 0:
             picked.add(top_lex)

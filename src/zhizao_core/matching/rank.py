@@ -83,7 +83,10 @@ class Names:
 # --- codes ----------------------------------------------------------------------------------
 
 
+@cache
 def _section(code: str) -> str | None:
+    # cached: the full scoring asks it several times per offering (about a fifth of a
+    # candidate's structured features), for a few hundred distinct codes
     if not code:
         return None
     if code[0].isalpha():
