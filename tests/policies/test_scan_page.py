@@ -20,7 +20,8 @@ from zhizao.policies.templatetags.policies_budget import step_items
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chinese")]
 
 LOOP = (
-    "{% for step in steps %}<li>{{ step.text }}{% if step.source %} "
+    "{% load policies_budget %}{% for step in steps %}<li>{{ step.text }}"
+    "{% if step.source|human_source %} "
     '<span class="muted">（{{ step.source }}）</span>{% endif %}</li>{% endfor %}'
 )
 
@@ -32,6 +33,8 @@ def test_step_items_renders_what_the_template_loop_rendered():
         {"step": "result", "text": "符合", "source": "A & B <i>"},
         {"step": "parameter"},  # no text, no source
         {"step": "note", "text": None, "source": None},
+        # a raw fact path is what the explainer falls back to: never shown as a source
+        {"step": "fact", "text": "所在地区：无锡市", "source": "enterprise.region"},
     ]
     loop = engines["django"].from_string(LOOP).render({"steps": steps})
     assert str(step_items(steps)) == loop
@@ -42,6 +45,7 @@ def test_step_items_renders_what_the_template_loop_rendered():
         '<li>符合 <span class="muted">（A &amp; B &lt;i&gt;）</span></li>'
         "<li></li>"
         "<li>None</li>"
+        "<li>所在地区：无锡市</li>"
     )
     assert str(step_items([])) == "" == str(step_items(None))
 

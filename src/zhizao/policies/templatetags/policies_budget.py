@@ -48,8 +48,8 @@ def missing_labels(keys) -> str:
 @register.filter
 def step_items(steps) -> SafeString:
     """``<li>text <span class="muted">（source）</span></li>`` for each step of an explanation
-    (the source only when it has one), escaped: what
-    ``{% for step in steps %}<li>{{ step.text }}{% if step.source %} …{% endif %}</li>{% endfor %}``
+    (the source only when it has one a person reads, ``|human_source``), escaped: what
+    ``{% for step in steps %}<li>{{ step.text }}{% if step.source|human_source %} …{% endif %}</li>{% endfor %}``
     renders, for pages that show hundreds of explanations (a scan shows 200 of about 20
     steps, most of them the same from row to row: through the template engine that loop was
     most of the page's CPU)."""
@@ -66,6 +66,7 @@ _NO_TEXT = object()
 @lru_cache(maxsize=4096)
 def _step_item(text, source) -> str:
     item = "<li>" + ("" if text is _NO_TEXT else conditional_escape(text))
+    source = human_source(source)  # a raw fact path (enterprise.region) is not shown
     if source:
         item += f' <span class="muted">（{conditional_escape(source)}）</span>'
     return item + "</li>"
