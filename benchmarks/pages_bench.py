@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -58,9 +59,11 @@ DEMO_STEPS = [
     ["match_demo"],
     ["events_demo"],
     ["calls_demo"],
+    ["classroom_demo"],
     ["review_demo"],
     ["insights_demo"],
-    ["match_reindex"],
+    # as scripts/demo.sh: the ranking snapshot with every listing embedded, before serving
+    ["match_snapshot"],
 ]
 
 # Run inside Django (``manage.py shell -c``): the ids the page list needs, as JSON.
@@ -242,17 +245,45 @@ def environment(workdir: Path, port: int) -> dict:
     }
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def build(env: dict, size: int) -> dict:
+    """Each step's wall time and CPU time (user + system of the step's process), seconds."""
     timings = {}
     for step in DEMO_STEPS:
         cmd = [a.format(size=size) for a in step]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), children_cpu()
         subprocess.run(
             [PY, str(ROOT / "manage.py"), *cmd], env=env, check=True, capture_output=True
         )
-        timings[step[0]] = round(time.perf_counter() - started, 1)
-        print(f"{step[0]}: {timings[step[0]]} s", file=sys.stderr)
+        timings[step[0]] = {
+            "wall": round(time.perf_counter() - started, 1),
+            "cpu": round(children_cpu() - cpu, 1),
+        }
+        print(
+            f"{step[0]}: {timings[step[0]]['wall']} s ({timings[step[0]]['cpu']} s CPU), "
+            f"load {os.getloadavg()[0]:.1f}",
+            file=sys.stderr,
+        )
     return timings
+
+
+def group_cpu(pgid: int) -> dict:
+    """CPU seconds (user + system) of the live processes of a process group, and their nice."""
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu, nice = 0.0, set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields from the state on: pgrp is the third
+            cpu += (int(fields[11]) + int(fields[12])) / tick
+            nice.add(int(fields[16]))
+    return {"cpu_s": round(cpu, 1), "nice": sorted(nice)}
 
 
 def wait_for(port: int, seconds: float = 60) -> None:
@@ -321,6 +352,7 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     results = []
+    load_at_start = os.getloadavg()
     try:
         wait_for(args.port)
         sessions = {}
@@ -362,6 +394,7 @@ def main() -> None:
                 f"{statuses}",
                 file=sys.stderr,
             )
+        processes = {"web": group_cpu(web.pid), "worker": group_cpu(worker.pid)}
     finally:
         for proc in (web, worker):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -379,8 +412,12 @@ def main() -> None:
                     "node": platform.node(),
                     "cpus": os.cpu_count(),
                     "python": platform.python_version(),
+                    "load_average_at_start": load_at_start,
                     "load_average": os.getloadavg(),
                 },
+                # CPU time of gunicorn (master and workers) and of the task worker over the
+                # whole run (warm-up included), and their niceness
+                "processes": processes,
                 "size": args.size,
                 "rate": args.rate,
                 "seconds": args.seconds,

@@ -17,6 +17,10 @@ $PY manage.py classroom_demo
 # after the calls demo (it needs this year's 双十 call with applications past formal review)
 $PY manage.py review_demo
 $PY manage.py insights_demo
+# The ranking snapshot with every listing embedded (minutes of CPU, once: kept in the data
+# directory), so that the pages rank from the first request; the worker, at low priority, then
+# only keeps it fresh. Without it the web server would embed the listings itself while serving.
+$PY manage.py match_snapshot >/dev/null
 ADDR="${ZHIZAO_ADDR:-127.0.0.1:8000}"
 $PY manage.py worker --no-reload -v0 & WORKER=$!
 $PY manage.py runserver "$ADDR" --noreload & WEB=$!

@@ -210,6 +210,10 @@ ZHIZAO_WORKER_STALE_SECONDS = int(os.environ.get("ZHIZAO_WORKER_STALE_SECONDS", 
 # A retry-safe task that hits a transient database error runs again after this many seconds,
 # doubled for each further attempt (10 s, 20 s, 40 s, …).
 ZHIZAO_TASK_RETRY_BASE_SECONDS = int(os.environ.get("ZHIZAO_TASK_RETRY_BASE_SECONDS", "10"))
+# A worker process (zhizao worker, celery -A zhizao worker) runs at this niceness (at least; 0:
+# as started), so that the web processes get the CPU first; numeric libraries run single-threaded
+# in it unless OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS say otherwise.
+ZHIZAO_WORKER_NICE = int(os.environ.get("ZHIZAO_WORKER_NICE", "10"))
 # The one declared schedule of periodic jobs: name -> (task path, interval in seconds).
 # Insights: the boundary file of the dashboards' maps and the Word template of the monthly
 # report; both replaceable (empty: the files shipped in zhizao/insights/data/).

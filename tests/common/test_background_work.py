@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import re
 import signal
@@ -34,11 +35,12 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.common.worker_tasks import attempts_file, flaky_task
+from tests.common.worker_tasks import attempts_file, flaky_task, process_file, process_task
 from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.common.audit import Actor
 from zhizao.common.models import AuditEntry, PeriodicJob
+from zhizao.common.processes import THREAD_VARIABLES
 from zhizao.registry.enums import ImportState
 from zhizao.registry.models import ImportBatch, Organization
 from zhizao.registry.services.imports import create_batch, run_import_check, set_import_state
@@ -558,6 +560,41 @@ def test_transient_error_is_retried_with_backoff(on_workers, worker_database):
 def _pool_children(pid: int) -> list[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def _nice_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_workers_yield_the_cpu_to_the_web_processes(on_workers, worker_database):
+    """Every worker process (``zhizao worker``; Celery's main process and its pool process) runs
+    at niceness ``ZHIZAO_WORKER_NICE`` (default 10) with the numeric libraries' thread
+    variables at 1 where the environment does not set them: a task that embeds every listing
+    leaves the cores to the pages."""
+    marker = f"process-{on_workers.backend}-{uuid.uuid4().hex[:6]}"
+    path = process_file(marker, worker_database["data_dir"])
+    process_task.enqueue(marker)
+    wait_for(path.exists, what="the report of the task's process", logs=on_workers.logs)
+    report = json.loads(path.read_text())
+    nice = max(int(os.environ.get("ZHIZAO_WORKER_NICE", "10")), os.nice(0))
+    assert report["nice"] == nice
+    assert report["threads"] == {name: os.environ.get(name, "1") for name in THREAD_VARIABLES}
+    workers = [proc.pid for proc in on_workers.running if proc.poll() is None]
+    pool = [child for pid in workers for child in _pool_children(pid)]
+    assert len(workers) == 2
+    if on_workers.backend == "celery":  # the task ran in a pool process, forked after the start
+        assert len(pool) == 2
+        assert report["pid"] in pool
+    else:
+        assert (pool, report["pid"] in workers) == ([], True)
+    assert {pid: _nice_of(pid) for pid in workers + pool} == dict.fromkeys(workers + pool, nice)
+    # each worker leads its session (as under a service manager): its scheduling group, which
+    # its pool processes share, is niced too, or niceness would count only inside it
+    autogroups = {pid: Path(f"/proc/{pid}/autogroup").read_text().split()[-1] for pid in workers}
+    if Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1":
+        assert autogroups == dict.fromkeys(workers, str(nice))
+    text = "".join(log.read_text() for log in on_workers.logs)
+    assert "before the worker set its thread limits" not in text
 
 
 def test_killed_celery_worker_task_is_delivered_again_and_written_once(celery_alone):

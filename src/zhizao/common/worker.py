@@ -9,24 +9,43 @@
   that passes by itself (a lock wait timed out, a deadlock, a dropped connection).
 * ``enqueue_due_jobs`` runs the one declared schedule (``settings.ZHIZAO_PERIODIC_JOBS``); a
   conditional UPDATE makes sure that only one of many workers enqueues each due job.
+* No pile of identical runs: a periodic job, or a task declared ``coalesced`` (it refreshes or
+  rebuilds something whole), is enqueued only when no run of it is waiting (``enqueue_once``);
+  a task declared ``runs_alone`` returns at once when another run of it is in progress.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
+import hashlib
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.core.cache import cache
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    router,
+    transaction,
+)
+from django.dispatch import receiver
 from django.tasks import TaskResultStatus
+from django.tasks.signals import task_started
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules, import_string
+from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from .models import PeriodicJob, WorkerHeartbeat
@@ -187,8 +206,17 @@ def enqueue_after_commit(task_path: str, *args: Any) -> None:
     """Enqueue the task at ``task_path`` with ``args`` (ids) once the current transaction
     commits (at once outside one). Services start their background work with this: they name
     the task by its stable path, as the schedule does, so a domain's services never import its
-    tasks module (which imports them)."""
-    transaction.on_commit(lambda: import_string(task_path).enqueue(*args))
+    tasks module (which imports them). A ``coalesced`` task is enqueued only when no run of it
+    is waiting."""
+
+    def enqueue() -> None:
+        task = import_string(task_path)  # its module declares whether it is coalesced
+        if task_path in COALESCED and not args:
+            enqueue_once(task)
+        else:
+            task.enqueue(*args)
+
+    transaction.on_commit(enqueue)
 
 
 # Errors after which the same attempt may well succeed a little later.
@@ -234,8 +262,9 @@ def enqueue_due_jobs(*, now: dt.datetime | None = None) -> list[str]:
         claimed = PeriodicJob.objects.filter(name=name, next_run_at__lte=now).update(
             next_run_at=now + dt.timedelta(seconds=every), last_enqueued_at=now
         )
-        if claimed:
-            import_string(task_path).enqueue()
+        # a run still waiting in the queue is this one: a worker busy for longer than the
+        # interval does not find a pile of identical runs when it is free again
+        if claimed and enqueue_once(import_string(task_path)):
             enqueued.append(name)
     return enqueued
 
@@ -247,3 +276,129 @@ def prune_task_results(*, days: int = 30) -> int:
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
     ).delete()
     return deleted
+
+
+# --- no pile of identical runs ----------------------------------------------------------------
+
+#: tasks without arguments that refresh or rebuild something whole: one waiting run of them is
+#: as good as many, so their enqueues (``enqueue_after_commit``, the schedule) go through
+#: ``enqueue_once``
+COALESCED: set[str] = set()
+#: how long a marker of a waiting run lives on a backend whose queue cannot be looked into
+#: (Celery), in case its message is lost
+QUEUED_MARKER_SECONDS = 3600
+
+
+def coalesced(task):
+    """Declare a task (no arguments; put above ``@task``) of which one waiting run is enough."""
+    COALESCED.add(task.module_path)
+    return task
+
+
+def _is_celery(backend_class: type) -> bool:
+    return backend_class.__module__.startswith("django_tasks_celery")
+
+
+def _queued_marker(task_path: str) -> str:
+    return f"zhizao:task-queued:{task_path}"
+
+
+def _lock_key(name: str) -> int:
+    """A PostgreSQL advisory lock key (signed 64 bits) for ``name``."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), signed=True)
+
+
+def enqueue_once(task) -> bool:
+    """Enqueue ``task`` (no arguments) unless a run of it is already waiting; True if enqueued.
+
+    On the database backend the queue itself is looked at (a READY row of the task), inside a
+    transaction that only one process at a time holds (SQLite: ``IMMEDIATE`` transactions;
+    PostgreSQL: an advisory lock of the task), so two processes cannot both enqueue. On Celery
+    the queue is in the broker: a marker in the shared cache stands for the waiting run; the
+    run removes it when it starts, and it expires after ``QUEUED_MARKER_SECONDS`` in case the
+    message is lost. Other backends (the immediate one of the tests) enqueue as asked."""
+    backend = task.get_backend()
+    path = task.module_path
+    if isinstance(backend, DatabaseBackend):
+        alias = router.db_for_write(DBTaskResult)
+        with transaction.atomic(using=alias):
+            if connections[alias].vendor == "postgresql":
+                with connections[alias].cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(path)])
+            waiting = DBTaskResult.objects.using(alias).filter(
+                task_path=path, status=TaskResultStatus.READY
+            )
+            if waiting.exists():
+                logger.info("task %s not enqueued: a run of it is waiting", path)
+                return False
+            task.enqueue()
+            return True
+    if not _is_celery(type(backend)):
+        task.enqueue()
+        return True
+    if not cache.add(_queued_marker(path), timezone.now().isoformat(), QUEUED_MARKER_SECONDS):
+        logger.info("task %s not enqueued: a run of it is waiting", path)
+        return False
+    task.enqueue()
+    return True
+
+
+@receiver(task_started, dispatch_uid="zhizao-task-queued-marker")
+def _run_started(sender, task_result, **kwargs) -> None:
+    """A Celery run of a coalesced task starts: the next request enqueues again."""
+    if _is_celery(sender):
+        path = task_result.task.module_path
+        if path in COALESCED or path in {p for p, _e in settings.ZHIZAO_PERIODIC_JOBS.values()}:
+            cache.delete(_queued_marker(path))
+
+
+@contextmanager
+def run_alone(name: str) -> Iterator[bool]:
+    """Try to hold the lock ``name`` without waiting: yields True while this process holds it,
+    False when another process (or thread) does. PostgreSQL: a session advisory lock, shared by
+    every host; SQLite (one machine): an ``flock`` on ``DATA_DIR/locks/NAME.lock``. Either is
+    released when its process dies: a killed worker holds nothing."""
+    if connection.vendor == "postgresql":
+        key = _lock_key(name)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            held = bool(cursor.fetchone()[0])
+        try:
+            yield held
+        finally:
+            if held:
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+                except DatabaseError:  # the connection is gone, and the lock with it
+                    logger.info("lock %s released with its connection", name)
+        return
+    path = Path(settings.DATA_DIR) / "locks" / f"{name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def runs_alone(func: Callable) -> Callable:
+    """Put under ``@task`` of a task that redoes something whole (and saves a complete result
+    each time): a run that starts while another run of it is in progress, on any worker,
+    returns None at once, having done nothing."""
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        with run_alone(name) as held:
+            if not held:
+                logger.info("task %s skipped: another run of it is in progress", name)
+                return None
+            return func(*args, **kwargs)
+
+    return run

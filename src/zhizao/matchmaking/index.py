@@ -426,7 +426,8 @@ _build_enqueued_at: float | None = None
 
 
 def _enqueue_build() -> None:
-    """Ask the worker for a snapshot (at most once a minute from one process)."""
+    """Ask the worker for a snapshot (at most once a minute from one process, and only when
+    no run of the task waits already: many web processes find no snapshot at once)."""
     global _build_enqueued_at
     now = time.monotonic()
     if _build_enqueued_at is not None and now - _build_enqueued_at < 60:
@@ -434,7 +435,9 @@ def _enqueue_build() -> None:
     _build_enqueued_at = now
     from django.utils.module_loading import import_string
 
-    import_string("zhizao.matchmaking.tasks.refresh_match_snapshot_task").enqueue()
+    from zhizao.common.worker import enqueue_once
+
+    enqueue_once(import_string("zhizao.matchmaking.tasks.refresh_match_snapshot_task"))
 
 
 def get_index(*, refresh: bool = True, wait: bool = True) -> MatchIndex:

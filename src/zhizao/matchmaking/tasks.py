@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from zhizao.common.worker import retries_transient_errors, retry_safe
+from zhizao.common.worker import coalesced, retries_transient_errors, retry_safe, runs_alone
 
 from . import index
 from .services import (
@@ -46,9 +46,15 @@ def suggest_matches_for_offering_task(offering_id: int) -> int:
 
 
 @retry_safe(max_attempts=3)
+@coalesced
 @task
-def refresh_match_snapshot_task() -> dict:
+@runs_alone
+def refresh_match_snapshot_task() -> dict | None:
     """The ranking index snapshot the web processes map: built at the first run, then the
     rows changed since it applied and saved again (every two minutes; nothing written when nothing
-    changed). Safe to run twice: each run saves a complete snapshot and then points to it."""
+    changed). Safe to run twice: each run saves a complete snapshot and then points to it. So
+    one waiting run is enough (``coalesced``: the schedule and the web processes that find no
+    snapshot enqueue it only when none waits), and a run that starts while another is in
+    progress returns None at once (``runs_alone``: the first build embeds every listing, minutes
+    of CPU; the periodic run after it brings in what it missed)."""
     return index.build_snapshot()

@@ -1,14 +1,17 @@
-"""``zhizao worker``: django-tasks-db's worker plus heartbeats, the reaper and the schedule."""
+"""``zhizao worker``: django-tasks-db's worker plus heartbeats, the reaper and the schedule. The
+process first yields the CPU to the web processes (``zhizao.common.processes``)."""
 
 from __future__ import annotations
 
 import threading
 
+from django.conf import settings
 from django.db import OperationalError, close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from zhizao.common.processes import prepare_worker_process
 from zhizao.common.worker import beat, enqueue_due_jobs, logger, reap_lost_tasks
 
 HEARTBEAT_SECONDS = 15
@@ -56,6 +59,11 @@ class Command(DbWorkerCommand):
             action="store_true",
             help="Do not enqueue periodic jobs from this worker.",
         )
+
+    def execute(self, *args, **options):
+        # first: the system checks import the URLs, and numpy with them
+        prepare_worker_process(settings.ZHIZAO_WORKER_NICE)
+        return super().execute(*args, **options)
 
     def handle(
         self,
