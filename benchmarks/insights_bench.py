@@ -1,11 +1,13 @@
 """Dashboards and the monthly report at scale.
 
     .venv/bin/python benchmarks/insights_bench.py [--orgs 100000] [--seconds 15] [--rate 20]
-        [--database-url URL] [--with-diagnosis]
+        [--database-url URL] [--with-diagnosis] [--base MIGRATED.sqlite3] [--workdir DIR]
 
 1. Builds a demo database (``registry_demo --size N`` with its 18 months of history,
    ``policies_demo``: projects, loans, recognitions; ``diagnosis_demo`` with
-   ``--with-diagnosis``) in a temporary directory (SQLite unless ``--database-url``).
+   ``--with-diagnosis``) in a temporary directory (SQLite unless ``--database-url``; with
+   ``--base``, from a copy of an SQLite file already migrated with the reference data). Each
+   step's wall and CPU time, the load average before and after.
 2. Rebuilds the summary tables (``refresh_facts``) and times it; then adds 100 enterprises
    and marks last month as edited (an hour's writes) and times the incremental refresh.
 3. One dashboard page drawn from the summary tables per scope (a cache miss: time, query
@@ -31,6 +33,8 @@ import argparse
 import json
 import os
 import platform
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -95,22 +99,26 @@ def open_loop(
     return latencies, len(arrivals) - len(latencies)
 
 
-def build(env: dict, orgs: int, with_diagnosis: bool) -> dict:
+def build(env: dict, orgs: int, with_diagnosis: bool, base: bool = False) -> dict:
+    """Each step's wall time and CPU time (user + system of the step's process, which does
+    the generating and, on SQLite, the database's work too)."""
     manage = [PY, str(ROOT / "manage.py")]
     timings = {}
-    steps = [
-        ("migrate", ["migrate", "-v0"]),
-        ("reference", ["registry_load_reference"]),
-        ("registry_demo", ["registry_demo", "--size", str(orgs)]),
-        ("policies_demo", ["policies_demo"]),
-    ]
+    steps = [] if base else [("migrate", ["migrate", "-v0"])]
+    if not base:
+        steps.append(("reference", ["registry_load_reference"]))
+    steps.append(("registry_demo", ["registry_demo", "--size", str(orgs)]))
+    steps.append(("policies_demo", ["policies_demo"]))
     if with_diagnosis:
         steps.append(("diagnosis_demo", ["diagnosis_demo"]))
     for name, cmd in steps:
         started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([*manage, *cmd], env=env, check=True, capture_output=True)
-        timings[name] = round(time.perf_counter() - started, 1)
-        print(f"{name}: {timings[name]} s", file=sys.stderr)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        timings[name] = {"s": round(time.perf_counter() - started, 1), "cpu_s": round(cpu, 1)}
+        print(f"{name}: {timings[name]} load {os.getloadavg()}", file=sys.stderr)
     return timings
 
 
@@ -122,12 +130,21 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--with-diagnosis", action="store_true")
     parser.add_argument("--reuse", default="", help="an existing demo database URL (no build)")
+    parser.add_argument(
+        "--base",
+        default="",
+        help="SQLite: start the build from a copy of this migrated file with the reference data"
+        " (skips migrate and registry_load_reference)",
+    )
+    parser.add_argument("--workdir", default="", help="where the database and files go")
     parser.add_argument("--no-refresh", action="store_true", help="with --reuse: keep its tables")
     parser.add_argument(
         "--pages-only", action="store_true", help="with --reuse: the cached page's load only"
     )
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="zhizao-insights-"))
+    if args.workdir:
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="zhizao-insights-", dir=args.workdir or None))
     url = args.reuse or args.database_url or f"sqlite:///{workdir / 'insights.sqlite3'}"
     env = {**os.environ, "ZHIZAO_DATA_DIR": str(workdir), "DATABASE_URL": url}
     result: dict = {
@@ -135,8 +152,11 @@ def main() -> None:
         "database": url.split(":", 1)[0],
         "orgs": args.orgs,
     }
+    result["load_average_start"] = os.getloadavg()
     if not args.reuse:
-        result["build_s"] = build(env, args.orgs, args.with_diagnosis)
+        if args.base:
+            shutil.copyfile(args.base, workdir / "insights.sqlite3")
+        result["build"] = build(env, args.orgs, args.with_diagnosis, base=bool(args.base))
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhizao.settings")
     sys.path.insert(0, str(ROOT / "src"))
@@ -165,11 +185,13 @@ def main() -> None:
     if args.pages_only:
         args.no_refresh = True
     if not args.no_refresh:
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.process_time()
         refresh = services.refresh_facts()
         result["refresh"] = {
             "seconds": round(time.perf_counter() - started, 2),
+            "cpu_s": round(time.process_time() - cpu0, 2),
             "rows": refresh.rows,
+            "load_average": os.getloadavg(),
         }
         print(f"refresh: {result['refresh']}", file=sys.stderr)
         # An hour of writes: 100 new enterprises this month, and edits marked in last month.
@@ -184,15 +206,22 @@ def main() -> None:
             )
         today = timezone.localdate()
         mark_months([add_months(today.replace(day=1), -1)])
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.process_time()
         refresh = services.refresh_facts(incremental=True)
         result["refresh_incremental"] = {
             "seconds": round(time.perf_counter() - started, 2),
+            "cpu_s": round(time.process_time() - cpu0, 2),
             "rows": refresh.rows,
             "months": refresh.months,
         }
         print(f"incremental: {result['refresh_incremental']}", file=sys.stderr)
-    result["records"] = {"organizations": Organization.objects.count()}
+    from zhizao.diagnosis.models import Assessment
+    from zhizao.policies.models import Loan, Payment, Project, Recognition
+
+    result["records"] = {
+        model.__name__: model.objects.count()
+        for model in (Organization, Assessment, Project, Loan, Payment, Recognition)
+    }
 
     serial = 970000 + time.time_ns() % 9000
     operator = make_user(
@@ -315,29 +344,37 @@ def main() -> None:
             ms, unserved = open_loop(page(code, rotate=True), rate=args.rate, seconds=args.seconds)
             load[f"dashboard pages {code}, 4 filter sets, first view of each drawn"] = summary(ms)
             print(f"pages {code}: {summary(ms)}", file=sys.stderr)
+        cpu0 = time.process_time()
         ms, unserved = open_loop(
             plain(code, level[code]), rate=args.rate, seconds=args.seconds, give_up=give_up
         )
         load[f"plain aggregates {code}"] = {
-            **(summary(ms) if ms else {"n": 0}),
+            **(summary(ms, time.process_time() - cpu0) if ms else {"n": 0}),
             "not_served_within_s": [unserved, give_up],
         }
         print(f"plain {code}: {load[f'plain aggregates {code}']}", file=sys.stderr)
     result["load"] = {"rate_per_s": args.rate, "seconds": args.seconds, **load}
 
     if args.pages_only:
+        result["load_average_end"] = os.getloadavg()
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
     month = add_months(timezone.localdate().replace(day=1), -1)
     report = {}
     for fmt in ("docx", "pdf"):
-        times = []
+        times, cpus = [], []
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.process_time()
             body = report_bytes(month=f"{month:%Y-%m}", fmt=fmt)
             times.append(time.perf_counter() - t0)
-        report[fmt] = {"median_s": round(statistics.median(times), 2), "bytes": len(body)}
+            cpus.append(time.process_time() - cpu0)
+        report[fmt] = {
+            "median_s": round(statistics.median(times), 2),
+            "median_cpu_s": round(statistics.median(cpus), 2),
+            "bytes": len(body),
+        }
     result["report"] = report
+    result["load_average_end"] = os.getloadavg()
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

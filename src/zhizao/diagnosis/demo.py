@@ -26,8 +26,10 @@ from .loading import shipped_model_files
 from .models import Answer, Assessment, Campaign
 from .selectors import default_model
 from .services import load_model_files
+from .services.base import MAX_CAMPAIGN_TARGETS
 
 DEMO_ACTOR = Actor(extra={"source": "demo"})
+WRITE_BATCH = 5000  # enterprises whose assessments are written together
 
 
 def _submitted_at(rng: random.Random, year: int) -> dt.datetime:
@@ -82,51 +84,58 @@ def load_demo_assessments(*, seed: int = 20261123, share: float = 1.0, progress=
         )
         batch_assessments.append((a, answers))
 
-    for org in chosen:
-        kind_type = "process" if rng.random() < 0.3 else "discrete"
-        final = pick_level(rng, len(model.levels))
-        runs = 1 + (rng.random() < 0.45) + (rng.random() < 0.2)
-        years = sorted(rng.sample([2023, 2024, 2025, 2026], runs))
-        for i, year in enumerate(years):
-            level = max(0, final - (runs - 1 - i)) if rng.random() < 0.7 else final
-            plan(org, year, level, kind_type)
-    # the demo enterprise: two earlier assessments, so its report shows a trend
-    demo_org = (
-        demo_enterprise.pk,
-        demo_enterprise.industry_division,
-        demo_enterprise.city_code,
-        demo_enterprise.province_code,
-        demo_enterprise.size,
-    )
-    plan(demo_org, 2024, 1, "discrete")
-    plan(demo_org, 2025, 2, "discrete")
-
+    # Written batch by batch (every assessment of each enterprise in the same batch), so that
+    # a registry of a million enterprises never holds its millions of answers at once; the
+    # last batch also holds the demo enterprise's.
     with transaction.atomic():
-        rows = [a for a, _ in batch_assessments]
-        # latest per organisation
-        latest: dict[int, Assessment] = {}
-        for a in rows:
-            if (
-                a.organization_id not in latest
-                or a.submitted_at > latest[a.organization_id].submitted_at
-            ):
-                latest[a.organization_id] = a
-        for a in latest.values():
-            a.is_latest = True
-        Assessment.objects.bulk_create(rows, batch_size=1000)
-        Assessment.objects.filter(pk__in=[a.pk for a in rows]).update(
-            created_at=F("submitted_at"), updated_at=F("submitted_at")
-        )
-        insert_rows(
-            Answer,
-            ["assessment", "requirement_id", "value", "comment", "updated_at"],
-            (
-                (a.pk, rid, code, "", datetime_value(a.submitted_at))
-                for a, codes in batch_assessments
-                for rid, code in codes.items()
-            ),
-        )
-        created = len(rows)
+        for start in range(0, len(chosen) + 1, WRITE_BATCH):
+            for org in chosen[start : start + WRITE_BATCH]:
+                kind_type = "process" if rng.random() < 0.3 else "discrete"
+                final = pick_level(rng, len(model.levels))
+                runs = 1 + (rng.random() < 0.45) + (rng.random() < 0.2)
+                years = sorted(rng.sample([2023, 2024, 2025, 2026], runs))
+                for i, year in enumerate(years):
+                    level = max(0, final - (runs - 1 - i)) if rng.random() < 0.7 else final
+                    plan(org, year, level, kind_type)
+            if start + WRITE_BATCH > len(chosen):
+                # the demo enterprise: two earlier assessments, so its report shows a trend
+                demo_org = (
+                    demo_enterprise.pk,
+                    demo_enterprise.industry_division,
+                    demo_enterprise.city_code,
+                    demo_enterprise.province_code,
+                    demo_enterprise.size,
+                )
+                plan(demo_org, 2024, 1, "discrete")
+                plan(demo_org, 2025, 2, "discrete")
+            rows = [a for a, _ in batch_assessments]
+            # latest per organisation
+            latest: dict[int, Assessment] = {}
+            for a in rows:
+                if (
+                    a.organization_id not in latest
+                    or a.submitted_at > latest[a.organization_id].submitted_at
+                ):
+                    latest[a.organization_id] = a
+            for a in latest.values():
+                a.is_latest = True
+            Assessment.objects.bulk_create(rows, batch_size=1000)
+            Assessment.objects.filter(pk__in=[a.pk for a in rows]).update(
+                created_at=F("submitted_at"), updated_at=F("submitted_at")
+            )
+            insert_rows(
+                Answer,
+                ["assessment", "requirement_id", "value", "comment", "updated_at"],
+                (
+                    (a.pk, rid, code, "", datetime_value(a.submitted_at))
+                    for a, codes in batch_assessments
+                    for rid, code in codes.items()
+                ),
+            )
+            created += len(rows)
+            batch_assessments.clear()
+            if progress:
+                progress(min(start + WRITE_BATCH, len(chosen)), len(chosen))
         services.audit(
             SYSTEM,
             "demo_loaded",
@@ -147,6 +156,10 @@ def load_demo_campaign(model_row) -> Campaign | None:
     targets = Organization.objects.filter(
         kind=OrganizationKind.MANUFACTURER, is_active=True, city_code="320200"
     )
+    target_filter = "region=320200&kind=manufacturer"
+    if targets.count() > MAX_CAMPAIGN_TARGETS:  # a registry of several hundred thousand
+        targets = targets.filter(region_id="320205")
+        target_filter = "region=320205&kind=manufacturer"
     campaign = services.create_campaign(
         operator,
         targets_qs=targets,
@@ -155,7 +168,7 @@ def load_demo_campaign(model_row) -> Campaign | None:
         model=model_row,
         budget_yuan=Decimal("1200000"),
         price_yuan=Decimal("20000"),
-        target_filter="region=320200&kind=manufacturer",
+        target_filter=target_filter,
         deadline=dt.date(2026, 12, 31),
     )
     demo_provider = _organization_for("provider")

@@ -299,6 +299,7 @@ def generate_organizations(
     for cluster in clusters:
         for chain in cluster.chains:
             cluster_by_chain.setdefault(chain, []).append(cluster.code)
+    by_industry: dict[str, list[str]] = {}
     used_names: set[str] = set()
     government_cities: set[str] = set()
     universities_left = list(UNIVERSITIES)
@@ -374,18 +375,25 @@ def generate_organizations(
         domain = _pinyin_domain(serial)
         chain_codes: list[str] = []
         if kind in {"manufacturer", "provider"} and industry:
-            for prefix, node in nodes_by_prefix:
-                if industry.startswith(prefix) and node.code not in chain_codes:
-                    chain_codes.append(node.code)
-            for node in chain_nodes:
-                if node.code not in chain_codes and any(k in products for k in node.keywords):
-                    chain_codes.append(node.code)
+            if industry not in by_industry:  # the nodes an industry code falls under, once
+                found: list[str] = []
+                for prefix, node in nodes_by_prefix:
+                    if industry.startswith(prefix) and node.code not in found:
+                        found.append(node.code)
+                by_industry[industry] = found
+            chain_codes = list(by_industry[industry])
+            if products:
+                for node in chain_nodes:
+                    if node.code not in chain_codes and any(k in products for k in node.keywords):
+                        chain_codes.append(node.code)
         cluster_codes: list[str] = []
-        for node in chain_nodes:
-            if node.code in chain_codes:
-                for code in cluster_by_chain.get(node.chain_code, []):
-                    if code not in cluster_codes:
-                        cluster_codes.append(code)
+        if chain_codes:
+            chosen = set(chain_codes)
+            for node in chain_nodes:
+                if node.code in chosen:
+                    for code in cluster_by_chain.get(node.chain_code, []):
+                        if code not in cluster_codes:
+                            cluster_codes.append(code)
         yield {
             "name": name,
             "uscc": make_uscc(

@@ -1,7 +1,9 @@
 """Rebuilding the summary tables: every registered figure aggregated by month, region,
 industry division, size and key — once for all organisations and once per cluster and chain
 they belong to. Runs in one transaction (readers see the old or the new tables, never half),
-from the periodic task and on an operator's request.
+from the periodic task and on an operator's request. The database does the aggregation: one
+``INSERT … SELECT … GROUP BY`` per figure and grouping, then one for the "*" rows summed from
+the detail rows; no record comes to Python (the same statements on SQLite and PostgreSQL).
 
 ``refresh_facts(incremental=True)`` rebuilds only the months marked dirty since the last
 refresh (``insights.dirty``: the write hooks, plus the rows above each source's watermark);
@@ -11,20 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import F, Max, Q, Value
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
-from zhizao.common.bulk import decimal_value, insert_rows, refresh_statistics
+from zhizao.common.bulk import refresh_statistics
 
 from ..dirty import month_of
 from ..models import DirtyMonth, Fact, Refresh, SourceWatermark
 from ..providers import Figure, figures
 
-ALL = "*"  # industry division and size summed over
+ALL = "*"  # industry division and size summed over (the coarse rows)
 
 FIELDS = (
     "figure",
@@ -65,103 +66,113 @@ def _months_q(figure: Figure, model, months: list[dt.date]) -> Q:
     return q
 
 
-def _members(group_path: str, code: str):
-    """The organisations in one cluster or chain (once each, whatever the nodes)."""
-    from zhizao.registry.models import Organization
-
-    return Organization.objects.filter(**{group_path: code}).values("pk")
-
-
-def _group_codes(group_path: str) -> list[str]:
-    from zhizao.registry.models import Cluster, IndustrialChain
-
-    model = Cluster if group_path.startswith("clusters") else IndustrialChain
-    return list(model.objects.order_by("code").values_list("code", flat=True))
-
-
-def _aggregate(
-    figure: Figure, group_path: str | None, group_prefix: str, months: list[dt.date] | None = None
-) -> Iterator[tuple]:
-    """The figure's cells. Per cluster or chain, an organisation counts once per group: a
-    count counts distinct rows over the membership join; an amount is summed over the rows
-    of the group's members (a join would add a project twice for an enterprise on two nodes
-    of one chain)."""
+def _figure_rows(figure: Figure, months: list[dt.date] | None, *, member: bool, value: bool):
+    """The figure's rows, one per record, as (month, province, city, county, division, size,
+    key, pk[, organisation][, amount]): the month is the local month of the figure's date
+    (as ``TruncMonth`` groups it, in the current time zone), the key as text."""
     org = f"{figure.organization}__" if figure.organization else ""
-    dims = [
-        "m",
-        f"{org}province_code",
-        f"{org}city_code",
-        f"{org}region_id",
-        f"{org}industry_division",
-        f"{org}size",
-    ]
-    if figure.key:
-        dims.append(figure.key)
     qs = figure.queryset().filter(**{f"{figure.date}__isnull": False})
     if months is not None:
         qs = qs.filter(_months_q(figure, qs.model, months))
-    qs = qs.annotate(m=TruncMonth(figure.date))
-    # (group code or None, rows of dims + value)
-    parts: list[tuple[str | None, Iterator]] = []
-    if not group_path:
-        value = Sum(figure.amount) if figure.amount else Count("pk")
-        parts.append((None, qs.order_by().values(*dims).annotate(v=value).values_list(*dims, "v")))
-    elif not figure.amount:
-        joined = qs.filter(**{f"{org}{group_path}__isnull": False})
-        rows = (
-            joined.order_by()
-            .values(*dims, f"{org}{group_path}")
-            .annotate(v=Count("pk", distinct=True))
-            .values_list(*dims, "v", f"{org}{group_path}")
-        )
-        parts.append(("", rows))
+    columns = {
+        "f_month": Cast(TruncMonth(figure.date), models.DateField()),
+        "f_prov": F(f"{org}province_code"),
+        "f_city": F(f"{org}city_code"),
+        "f_region": F(f"{org}region_id"),
+        "f_div": F(f"{org}industry_division"),
+        "f_size": F(f"{org}size"),
+        "f_key": Cast(figure.key, models.CharField()) if figure.key else Value(""),
+        "f_pk": F("pk"),
+    }
+    if member:
+        columns["f_org"] = F(f"{figure.organization}__pk" if figure.organization else "pk")
+    if value:
+        columns["f_v"] = F(figure.amount)
+    return qs.annotate(**columns).order_by().values(*columns)
+
+
+def _group_members(group_path: str):
+    """(organisation, cluster or chain code) pairs, once each whatever the nodes: an
+    enterprise on two nodes of one chain is one member of that chain."""
+    from zhizao.registry.models import Organization
+
+    return (
+        Organization.objects.annotate(f_oid=F("pk"), f_code=F(group_path))
+        .filter(f_code__isnull=False)
+        .order_by()
+        .values("f_oid", "f_code")
+        .distinct()
+    )
+
+
+def _insert_cells(
+    figure: Figure, group_path: str | None, group_prefix: str, months: list[dt.date] | None
+) -> int:
+    """Write the figure's cells by month, region, industry division, size and key into
+    ``Fact`` with one ``INSERT … SELECT … GROUP BY`` (the database aggregates; no row comes
+    to Python). Per cluster or chain, a record counts once per group (a count counts
+    distinct rows; an amount sums the rows of the group's members: the records are joined to
+    the distinct (organisation, group) pairs, so an enterprise on two nodes of one chain
+    adds its project once). Cells that differ only in an empty vs missing division or size
+    are one cell. Returns the rows written."""
+    amount = bool(figure.amount)
+    inner, inner_params = _figure_rows(
+        figure, months, member=bool(group_path), value=amount
+    ).query.sql_with_params()
+    params: list = [figure.name]
+    join, join_params = "", ()
+    if group_path:
+        members, join_params = _group_members(group_path).query.sql_with_params()
+        join = f" INNER JOIN ({members}) g ON g.f_oid = t.f_org"
+        group = "CAST(%s AS TEXT) || g.f_code"
+        params.append(group_prefix)
     else:
-        member = f"{figure.organization}__in" if figure.organization else "pk__in"
-        for code in _group_codes(group_path):
-            rows = (
-                qs.filter(**{member: _members(group_path, code)})
-                .order_by()
-                .values(*dims)
-                .annotate(v=Sum(figure.amount))
-                .values_list(*dims, "v")
-            )
-            parts.append((code, rows))
-    # Grouped by month in the database (in the current time zone); cells that differ only
-    # in an empty vs missing division or size are folded here.
-    cells: dict[tuple, object] = {}
-    width = len(dims) + 1
-    for code, rows in parts:
-        for row in rows:
-            month = _month(row[0])
-            value = row[width - 1]
-            if month is None or value is None:
-                continue
-            key = str(row[6]) if figure.key else ""
-            if code is None:
-                group = ""
-            else:
-                group = f"{group_prefix}{code or row[width]}"
-            cell = (
-                figure.name,
-                key[:60],
-                month,
-                row[1],
-                row[2],
-                row[3],
-                row[4] or "",
-                row[5] or "",
-                group,
-            )
-            cells[cell] = cells.get(cell, 0) + value
-    # The same figure without the industry and size split ("*"): what a dashboard without
-    # those two filters reads — about a hundred times fewer rows.
-    coarse: dict[tuple, object] = {}
-    for cell, total in cells.items():
-        yield (*cell, total)
-        key = (*cell[:6], ALL, ALL, cell[8])
-        coarse[key] = coarse.get(key, 0) + total
-    for cell, total in coarse.items():
-        yield (*cell, total)
+        group = "''"
+    having = ""
+    if amount:  # a cell whose amounts are all missing is no cell
+        total, having = "ROUND(SUM(t.f_v), 2)", " HAVING SUM(t.f_v) IS NOT NULL"
+    elif group_path:
+        total = "COUNT(DISTINCT t.f_pk)"
+    else:
+        total = "COUNT(t.f_pk)"
+    # A missing key reads "None", as str(None) did when the cells were folded in Python.
+    key = "COALESCE(SUBSTR(t.f_key, 1, 60), 'None')" if figure.key else "''"
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Fact._meta.get_field(f).column) for f in FIELDS)
+    # Table and column names come from model metadata and the figure's SQL from the ORM;
+    # every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(Fact._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT CAST(%s AS TEXT), {key}, t.f_month, t.f_prov, t.f_city, t.f_region, "
+        f"COALESCE(t.f_div, ''), COALESCE(t.f_size, ''), {group}, {total} "
+        f"FROM ({inner}) t{join} "
+        f"GROUP BY 2, 3, 4, 5, 6, 7, 8, 9{having}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *inner_params, *join_params])
+        return max(cursor.rowcount, 0)
+
+
+def _insert_coarse(months: list[dt.date] | None) -> int:
+    """The same figures without the industry and size split ("*"): what a dashboard without
+    those two filters reads — about a hundred times fewer rows. Summed in the database from
+    the detail rows just written (of ``months`` only, when incremental)."""
+    quote = connection.ops.quote_name
+    names = [quote(Fact._meta.get_field(f).column) for f in FIELDS]
+    kept = [names[i] for i in (0, 1, 2, 3, 4, 5, 8)]  # all but division, size and value
+    where, params = f"{names[6]} <> '{ALL}'", []
+    if months is not None:
+        where += f" AND {names[2]} IN ({', '.join(['%s'] * len(months))})"
+        params = [m.isoformat() for m in months]
+    table = quote(Fact._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
+        f"SELECT {', '.join(kept[:6])}, '{ALL}', '{ALL}', {kept[6]}, ROUND(SUM({names[9]}), 2) "
+        f"FROM {table} WHERE {where} GROUP BY {', '.join(kept)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
 
 
 def _watermarks() -> dict[str, tuple[type, int]]:
@@ -193,13 +204,14 @@ def _new_row_months(seen: dict[str, int], now: dict[str, tuple[type, int]]) -> s
     return months
 
 
-def _rows(months: list[dt.date] | None) -> list[tuple]:
-    rows: list[tuple] = []
+def _write(months: list[dt.date] | None) -> int:
+    """Every figure's cells (all organisations, per cluster, per chain), then the "*" rows."""
+    written = 0
     for figure in figures():
-        rows.extend(_aggregate(figure, None, "", months))
-        rows.extend(_aggregate(figure, "clusters__code", "cluster:", months))
-        rows.extend(_aggregate(figure, "chain_nodes__chain__code", "chain:", months))
-    return rows
+        written += _insert_cells(figure, None, "", months)
+        written += _insert_cells(figure, "clusters__code", "cluster:", months)
+        written += _insert_cells(figure, "chain_nodes__chain__code", "chain:", months)
+    return written + _insert_coarse(months)
 
 
 def refresh_facts(*, incremental: bool = False) -> Refresh:
@@ -217,27 +229,19 @@ def refresh_facts(*, incremental: bool = False) -> Refresh:
             seen = dict(SourceWatermark.objects.values_list("source", "last_pk"))
             if set(seen) >= set(now):
                 months = sorted(dirty | _new_row_months(seen, now))
-    rows = _rows(months) if months is None or months else []
     with transaction.atomic():
         if months is None:
             Fact.objects.all().delete()
         elif months:
             Fact.objects.filter(month__in=months).delete()
-        insert_rows(
-            Fact,
-            FIELDS,
-            (
-                (*row[:2], row[2].isoformat(), *row[3:-1], decimal_value(row[-1], 20, 2))
-                for row in rows
-            ),
-        )
+        rows = _write(months) if months is None or months else 0
         DirtyMonth.objects.filter(pk__lte=marker).delete()
         for label, (_model, high) in now.items():
             SourceWatermark.objects.update_or_create(source=label, defaults={"last_pk": high})
         refresh = Refresh.objects.create(
             started_at=started,
             finished_at=timezone.now(),
-            rows=len(rows),
+            rows=rows,
             duration_ms=int((time.perf_counter() - clock) * 1000),
             incremental=months is not None,
             months=[m.isoformat() for m in months or []],

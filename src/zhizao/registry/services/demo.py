@@ -154,7 +154,7 @@ def load_demo_organizations(*, size: int, seed: int = DEMO_SEED, progress=None) 
             create=create,
         )  # existing organisations stay untouched
         with transaction.atomic():
-            apply_plan(actor, plan)
+            apply_plan(actor, plan, analyze=False)  # once at the end, below
             by_uscc = {row.record.uscc: row.org_id for row in create}
             insert_rows(
                 Contact,

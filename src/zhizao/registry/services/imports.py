@@ -406,7 +406,12 @@ def _organization_row(rec: OrganizationRecord, stamp) -> tuple:
 
 
 def apply_plan(
-    actor: Actor, plan: ImportPlan, *, batch: ImportBatch | None = None, skip_invalid: bool = False
+    actor: Actor,
+    plan: ImportPlan,
+    *,
+    batch: ImportBatch | None = None,
+    skip_invalid: bool = False,
+    analyze: bool = True,
 ) -> dict[str, int]:
     """Write the plan in one transaction. Refuses (writes nothing) when rows are invalid unless
     ``skip_invalid``. Returns the counts written.
@@ -414,7 +419,10 @@ def apply_plan(
     With a ``batch``, the transaction first locks the batch row and goes on only while the batch
     is still ``committing``: when a task is delivered twice (a broker redelivers a message whose
     worker it took for lost while that worker was still writing), the run that comes second
-    finds the batch committed and writes nothing, instead of writing its stale plan again."""
+    finds the batch committed and writes nothing, instead of writing its stale plan again.
+
+    ``analyze=False``: no ANALYZE after a large write (a caller writing many plans in a row,
+    the demo, analyses once at the end; once per plan grows with the square of the table)."""
     if plan.errors and not skip_invalid:
         raise RegistryError(
             "import_has_errors",
@@ -540,7 +548,7 @@ def apply_plan(
             raise RegistryError(
                 "import_not_ready", render_error("import_not_ready", {"state": batch.state})
             )
-    if counts["created"] + counts["updated"] >= ANALYZE_AFTER_ROWS:
+    if analyze and counts["created"] + counts["updated"] >= ANALYZE_AFTER_ROWS:
         refresh_statistics(Organization._meta.db_table)
     return counts
 
