@@ -16,7 +16,7 @@ from tests.factories import actor_for
 from zhizao.common.models import AuditEntry, Notification
 from zhizao.events import selectors, services
 from zhizao.events.errors import EventError
-from zhizao.events.models import Booth
+from zhizao.events.models import Booth, MeetingRequest
 
 
 def test_a_second_scan_on_the_page_says_the_first_scan_time_in_the_event_time_zone(
@@ -266,3 +266,34 @@ def test_the_badge_pdf_carries_the_badge_code_that_check_in_scans(client, expo, 
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert expo.visitor.badge_code in text.replace(" ", "")
+
+
+def test_a_meeting_request_needs_a_reason_and_a_decline_keeps_its_own(
+    expo, enterprise_user, provider_user
+):
+    audits = AuditEntry.objects.count()
+    with pytest.raises(EventError) as refused:
+        services.request_meeting(
+            actor_for(enterprise_user),
+            expo.event,
+            requester=expo.visitor,
+            recipient=expo.exhibitor,
+            reason="   ",
+        )
+    assert (refused.value.code, refused.value.field) == ("required", "reason")
+    assert (MeetingRequest.objects.count(), AuditEntry.objects.count()) == (0, audits)
+    meeting = services.request_meeting(
+        actor_for(enterprise_user),
+        expo.event,
+        requester=expo.visitor,
+        recipient=expo.exhibitor,
+        reason="注塑件外观检测改造",
+    )
+    declined = services.respond_meeting(
+        actor_for(provider_user), meeting, accept=False, reason="本届展会档期已满"
+    )
+    assert (declined.state, declined.reason, declined.decline_reason) == (
+        "declined",
+        "注塑件外观检测改造",
+        "本届展会档期已满",
+    )
