@@ -4,12 +4,23 @@ published schedule, and the event in progress on the demo's date."""
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 
 from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.events.demo import load_events_demo
-from zhizao.events.models import Booth, Event, Forum, MeetingRequest, Registration, Speaker
+from zhizao.events.models import (
+    Booth,
+    BoothVisit,
+    Event,
+    Forum,
+    Lead,
+    MeetingRequest,
+    Registration,
+    Speaker,
+)
 from zhizao.matchmaking import services as matchmaking
+from zhizao.registry.models import Cluster
 
 
 def test_demo_conference(db):
@@ -42,4 +53,26 @@ def test_demo_conference(db):
     assert states == {"requested", "accepted", "declined", "cancelled"}
     assert MeetingRequest.objects.filter(event=event, placement="published").exists()
     assert event.schedule_published_at is not None
+    # issue 13's demo line: the rest of it
+    first_hall = event.halls.order_by("position", "id").first()
+    clusters = Cluster.objects.count()
+    assert clusters >= 13
+    assert first_hall.zones.filter(cluster__isnull=False).count() == min(clusters, 13)
+    registrations = Registration.objects.filter(event=event)
+    assert 0 < registrations.filter(checked_in_at__isnull=False).count() < 24
+    assert BoothVisit.objects.filter(booth__event=event).exists()
+    assert Lead.objects.filter(booth__event=event).exists()
+    meetings = MeetingRequest.objects.filter(event=event)
+    assert meetings.exclude(requester_outcome="").exists()
+    assert (
+        meetings.filter(state="accepted", placement="none").exclude(unplaced_reason="").count()
+        == meetings.filter(state="accepted", placement="none").count()
+    )
+    # the full size by default: 150 exhibitors, 1,500 participants, 2,000 requests
+    defaults = inspect.signature(load_events_demo).parameters
+    assert [defaults[k].default for k in ("exhibitors", "participants", "requests")] == [
+        150,
+        1500,
+        2000,
+    ]
     assert load_events_demo(today=today) == {"event": 0}

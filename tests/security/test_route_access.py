@@ -1071,6 +1071,11 @@ TABLE = [
         {"pk": "booth"},
         POST=write(PARTIES, {"shares_contact": "1"}, ("ent_a", 302)),
     ),
+    # Every member who sees the event may press "join"; only a reader who gets the link, within
+    # the session's hours, is sent on, and only an approved registrant is counted
+    # (tests/events/test_session_link_privacy.py). The world's session was held on 2026-11-26
+    # and has no online link: the answer is its page with the reason, nothing written.
+    page("events:session_join", {"pk": "session"}, POST=write(MEMBERS, {}, ("ent_a", 302, False))),
     page(
         "events:booth_edit",
         {"pk": "booth"},

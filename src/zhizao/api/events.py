@@ -30,6 +30,7 @@ from .common import (
     parse,
     respond,
 )
+from .pagination import StandardPagination
 
 TAGS = ["events"]
 ERRORS = {400: ErrorSerializer}
@@ -46,13 +47,23 @@ class EventSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     venue = serializers.CharField()
-    online_url = serializers.CharField()
+    online_url = serializers.SerializerMethodField(
+        help_text="Empty for readers who are not approved registrants or organisers when the "
+        "event keeps its online links for registered participants"
+    )
+    session_link_access = serializers.CharField(
+        help_text="The sessions' default: `public` or `registered` (approved registrants and "
+        "organisers only)"
+    )
     state = serializers.CharField()
     slot_minutes = serializers.IntegerField()
     tables = serializers.IntegerField()
     max_meetings = serializers.IntegerField(allow_null=True)
     needs_acceptance = serializers.BooleanField()
     schedule_published_at = IsoDateTimeField(allow_null=True)
+
+    def get_online_url(self, obj) -> str:
+        return access.event_online_url(obj, obj.pk in self.context["private"])
 
 
 class SessionSerializer(serializers.Serializer):
@@ -62,12 +73,28 @@ class SessionSerializer(serializers.Serializer):
     starts_at = IsoDateTimeField()
     ends_at = IsoDateTimeField()
     room = serializers.CharField()
-    online_url = serializers.CharField()
-    recording_url = serializers.CharField()
+    link_access = serializers.SerializerMethodField(
+        help_text="`public`, or `registered`: the links are for approved registrants and "
+        "organisers only"
+    )
+    online_url = serializers.SerializerMethodField(
+        help_text="Empty when the link is kept for registered participants and the reader "
+        "is not one"
+    )
+    recording_url = serializers.SerializerMethodField(help_text="As `online_url`")
     speakers = serializers.SerializerMethodField()
 
     def get_speakers(self, obj) -> list[str]:
         return [s.name for s in obj.speakers.all()]
+
+    def get_link_access(self, obj) -> str:
+        return "registered" if obj.links_restricted(self.context["event"]) else "public"
+
+    def get_online_url(self, obj) -> str:
+        return access.session_links(obj, self.context["event"], self.context["private"])[0]
+
+    def get_recording_url(self, obj) -> str:
+        return access.session_links(obj, self.context["event"], self.context["private"])[1]
 
 
 class RegistrationSerializer(serializers.Serializer):
@@ -251,7 +278,13 @@ class EventListApi(ApiOperation):
             .select_related("host")
             .order_by("-starts_on", "-id")
         )
-        return paged(request, self, qs, EventSerializer)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        # the events whose private online address the reader gets: one query for the page
+        private = access.private_link_event_ids(request.membership, [e.pk for e in page])
+        return paginator.get_paginated_response(
+            EventSerializer(page, many=True, context={"private": private}).data
+        )
 
 
 class EventDetailApi(ApiOperation):
@@ -259,7 +292,9 @@ class EventDetailApi(ApiOperation):
         responses=EventSerializer, summary="One event", operation_id="event_retrieve", tags=TAGS
     )
     def get(self, request, pk):
-        return respond(EventSerializer, access.access_event(request.membership, pk))
+        event = access.access_event(request.membership, pk)
+        private = {event.pk} if access.sees_private_links(request.membership, event) else set()
+        return respond(EventSerializer, event, private=private)
 
 
 class SessionListApi(ApiOperation):
@@ -271,7 +306,13 @@ class SessionListApi(ApiOperation):
     )
     def get(self, request, pk):
         event = access.access_event(request.membership, pk)
-        return respond(SessionSerializer, list(selectors.sessions_of(event)), many=True)
+        return respond(
+            SessionSerializer,
+            list(selectors.sessions_of(event)),
+            many=True,
+            event=event,
+            private=access.sees_private_links(request.membership, event),
+        )
 
 
 class RegistrationApi(ApiOperation):

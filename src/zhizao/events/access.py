@@ -9,7 +9,11 @@ through here; a missing object and a forbidden one look the same (404).
 - Leads and booth analytics: the exhibitor (its own booth only) and the organisers.
 - A visitor's phone and e-mail reach an exhibitor only when the visitor consented: at
   registration (``shares_contact``) or at that booth (``BoothVisit.shares_contact``).
-- Meetings: the two parties and the organisers."""
+- Meetings: the two parties and the organisers.
+- Online links: a session's live and recording links are public unless the session (or, by
+  default, its event) keeps them for registered participants; then only the event's approved
+  registrants and its organisers get them (``sees_private_links``), and the event's own
+  online address follows the event's default."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from django.http import Http404
 
 from zhizao.accounts.roles import acts_for, belongs_to, is_operator
 
-from .enums import EventState, RegistrationState
+from .enums import EventState, LinkAccess, RegistrationState
 from .models import (
     Booth,
     BoothVisit,
@@ -122,6 +126,62 @@ def meeting_partners_for(membership, event: Event):
     if membership is not None:
         qs = qs.exclude(user_id=membership.user_id)
     return qs.select_related("organization", "type")
+
+
+# --- online links -----------------------------------------------------------------------------
+
+
+def sees_private_links(membership, event: Event) -> bool:
+    """The event's organisers and its approved registrants: they get the online links the
+    organiser keeps for registered participants."""
+    if membership is None:
+        return False
+    if can_organize(membership, event):
+        return True
+    return Registration.objects.filter(
+        event=event, user_id=membership.user_id, state=RegistrationState.APPROVED
+    ).exists()
+
+
+def private_link_event_ids(membership, event_ids) -> set[int]:
+    """Of ``event_ids``, the events whose private links ``membership`` gets (one query)."""
+    if membership is None:
+        return set()
+    if is_operator(membership):
+        return set(event_ids)
+    return set(
+        Event.objects.filter(pk__in=list(event_ids))
+        .filter(
+            Q(host_id=membership.organization_id)
+            | Q(
+                registrations__user_id=membership.user_id,
+                registrations__state=RegistrationState.APPROVED,
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def event_online_url(event: Event, privileged: bool) -> str:
+    """The event's online address as this reader gets it."""
+    if event.session_link_access == LinkAccess.REGISTERED and not privileged:
+        return ""
+    return event.online_url
+
+
+def session_links(session: Session, event: Event, privileged: bool) -> tuple[str, str]:
+    """The session's (online, recording) links as this reader gets them: empty when they are
+    kept for registered participants and the reader is not one (``sees_private_links``)."""
+    if session.links_restricted(event) and not privileged:
+        return "", ""
+    return session.online_url, session.recording_url
+
+
+def has_private_links(event: Event) -> bool:
+    """Whether any of the event's sessions keeps its links for registered participants."""
+    if event.session_link_access == LinkAccess.REGISTERED:
+        return Session.objects.filter(event=event).exclude(link_access=LinkAccess.PUBLIC).exists()
+    return Session.objects.filter(event=event, link_access=LinkAccess.REGISTERED).exists()
 
 
 # --- booths, visits, leads ------------------------------------------------------------------

@@ -44,6 +44,14 @@ class MeetingState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class LinkAccess(models.TextChoices):
+    """Who gets a session's online link (live stream, recording): everyone, or the event's
+    approved registrants and its organisers only."""
+
+    PUBLIC = "public", pgettext_lazy("online link", "Public")
+    REGISTERED = "registered", _("Registered participants only")
+
+
 class Placement(models.TextChoices):
     NONE = "none", _("Not placed")
     DRAFT = "draft", _("Draft schedule")

@@ -11,7 +11,7 @@ from zhizao.matchmaking.vocabulary import category_choices
 from zhizao.policies.forms import RegionChoiceField
 from zhizao.registry.models import Region
 
-from .enums import Outcome, ParticipantKind
+from .enums import LinkAccess, Outcome, ParticipantKind
 
 
 class EventForm(forms.Form):
@@ -22,6 +22,17 @@ class EventForm(forms.Form):
     ends_on = forms.DateField(label=_("Ends on"), widget=IsoDateInput)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     online_url = forms.CharField(label=_("Online address"), max_length=200, required=False)
+    session_link_access = forms.ChoiceField(
+        label=_("Sessions' online links"),
+        choices=LinkAccess.choices,
+        initial=LinkAccess.PUBLIC,
+        required=False,
+        help_text=_(
+            "Registered participants only: the live and recording links (and the online "
+            "address) are shown to approved registrants and organisers; everyone else is asked "
+            "to register. Each session may say otherwise in the timetable."
+        ),
+    )
     meeting_days = forms.CharField(
         label=_("Meeting days"),
         required=False,
@@ -52,6 +63,8 @@ class EventForm(forms.Form):
             for d in (data.get("meeting_days") or "").replace("，", ",").split(",")
             if d.strip()
         ]
+        if not data.get("session_link_access"):
+            data.pop("session_link_access", None)  # not sent: as it is (public when new)
         return data
 
 
@@ -152,6 +165,11 @@ class TimetableRowForm(forms.Form):
     forum = forms.IntegerField(label=_("Forum"), required=False)
     online_url = forms.CharField(label=_("Live link"), max_length=200, required=False)
     recording_url = forms.CharField(label=_("Recording link"), max_length=200, required=False)
+    link_access = forms.ChoiceField(
+        label=_("Who gets the links"),
+        choices=[("", _("As the event")), *LinkAccess.choices],
+        required=False,
+    )
 
 
 TimetableFormSet = forms.formset_factory(TimetableRowForm, extra=3)

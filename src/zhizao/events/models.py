@@ -22,6 +22,7 @@ from zhizao.registry.models import Cluster, Organization
 from .enums import (
     EventState,
     ForumKind,
+    LinkAccess,
     MeetingState,
     Outcome,
     ParticipantKind,
@@ -60,6 +61,11 @@ class Event(models.Model):
     ends_on = models.DateField(_("ends on"))
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     online_url = _url(_("online address"))
+    # the default of the sessions' online links (a session may say otherwise); the event's own
+    # online address follows it
+    session_link_access = models.CharField(
+        _("online links"), max_length=12, choices=LinkAccess.choices, default=LinkAccess.PUBLIC
+    )
     state = models.CharField(
         _("state"), max_length=12, choices=EventState.choices, default=EventState.DRAFT
     )
@@ -160,6 +166,10 @@ class Session(models.Model):
     room = models.CharField(_("room"), max_length=100, blank=True)
     online_url = _url(_("live stream address"))
     recording_url = _url(_("recording address"))
+    # blank: as the event's ``session_link_access``
+    link_access = models.CharField(
+        _("online link"), max_length=12, choices=LinkAccess.choices, blank=True
+    )
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="sessions")
 
     class Meta:
@@ -175,6 +185,13 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def links_restricted(self, event: Event | None = None) -> bool:
+        """Whether the online and recording links are for the event's approved registrants
+        and organisers only (``event``: the session's event, already at hand)."""
+        event = event or self.event
+        access = self.link_access or event.session_link_access
+        return access == LinkAccess.REGISTERED
 
 
 class RegistrationType(models.Model):

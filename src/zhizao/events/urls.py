@@ -32,6 +32,7 @@ urlpatterns = [
     path("needs/<int:pk>/", participant.need_detail, name="need_detail"),
     path("needs/<int:pk>/meeting/", participant.need_meeting, name="need_meeting"),
     path("booths/<int:pk>/visit/", participant.booth_visit, name="booth_visit"),
+    path("sessions/<int:pk>/join/", participant.session_join, name="session_join"),
     # exhibitors
     path("booths/<int:pk>/edit/", exhibitor.booth_edit, name="booth_edit"),
     path("booths/<int:pk>/leads/", exhibitor.leads, name="leads"),

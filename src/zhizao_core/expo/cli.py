@@ -60,6 +60,12 @@ def _args(argv: list[str]) -> tuple[dict, list[str]]:
     return opts, out
 
 
+def _not_json(name: str):
+    """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON (RFC 8259), though Python reads
+    them: the file is refused as not JSON (exit 2), not read as a number."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def main(argv: list[str]) -> int:
     opts, faults = _args(argv)
     english = opts["language"] == "en"
@@ -74,7 +80,7 @@ def main(argv: list[str]) -> int:
     path = opts["input"]
     try:
         with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+            data = json.load(fh, parse_constant=_not_json)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         sys.stderr.write(

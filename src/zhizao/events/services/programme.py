@@ -18,7 +18,7 @@ from zhizao.registry.models import Organization
 
 from ..access import can_organize
 from ..adapters import event_slots
-from ..enums import EventState, ForumKind, MeetingState, ParticipantKind, Placement
+from ..enums import EventState, ForumKind, LinkAccess, MeetingState, ParticipantKind, Placement
 from ..errors import EventError
 from ..models import (
     Booth,
@@ -43,6 +43,7 @@ EVENT_FIELDS = (
     "ends_on",
     "venue",
     "online_url",
+    "session_link_access",
     "meeting_days",
     "meeting_day_start",
     "meeting_day_end",
@@ -78,6 +79,13 @@ def _check_event(values: dict) -> dict:
         raise EventError("bad_dates", _("The last day is before the first."), field="ends_on")
     online = (values.get("online_url") or "").strip()
     values["online_url"] = links([online], field="online_url")[0] if online else ""
+    values["session_link_access"] = values.get("session_link_access") or LinkAccess.PUBLIC
+    if values["session_link_access"] not in LinkAccess.values:
+        raise EventError(
+            "bad_link_access",
+            _("Choose who gets the online links."),
+            field="session_link_access",
+        )
     days = values.get("meeting_days") or []
     out_days = []
     for day in days:
@@ -352,6 +360,11 @@ def _check_session(event: Event, values: dict) -> dict:
     for name in ("online_url", "recording_url"):
         value = (values.get(name) or "").strip()
         values[name] = links([value], field=name)[0] if value else ""
+    values["link_access"] = values.get("link_access") or ""
+    if values["link_access"] and values["link_access"] not in LinkAccess.values:
+        raise EventError(
+            "bad_link_access", _("Choose who gets the online links."), field="link_access"
+        )
     values["room"] = text(values.get("room"), field="room", label=_("Room"), max_length=100)
     values["description"] = text(
         values.get("description"), field="description", label=_("Description"), max_length=5000
@@ -370,6 +383,7 @@ SESSION_FIELDS = (
     "room",
     "online_url",
     "recording_url",
+    "link_access",
     "forum",
 )
 
@@ -417,6 +431,7 @@ def save_timetable(actor: Actor, event: Event, *, day: dt.date, rows: list[dict]
                     "forum": row.get("forum"),
                     "online_url": row.get("online_url", ""),
                     "recording_url": row.get("recording_url", ""),
+                    "link_access": row.get("link_access", ""),
                 },
             )
         except EventError as error:

@@ -188,6 +188,7 @@ def timetable(request, pk):
             "forum": s.forum_id,
             "online_url": s.online_url,
             "recording_url": s.recording_url,
+            "link_access": s.link_access,
         }
         for s in sessions
     ]

@@ -3,9 +3,11 @@ requests (ask, answer, outcome, .ics), booth visits and the procurement area."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,17 +119,69 @@ def agenda(request, pk):
             messages.error(request, error.message)
         return redirect("events:agenda", pk=event.pk)
     chosen = set(registration.agenda.values_list("session_id", flat=True))
+    entries = selectors.agenda_for(registration)
+    for entry in entries:
+        if entry.kind == "session":  # the reader is an approved registrant: every link
+            entry.obj.restricted = entry.obj.links_restricted(event)
     return render(
         request,
         "events/agenda.html",
         {
             "event": event,
             "registration": registration,
-            "entries": selectors.agenda_for(registration),
+            "entries": entries,
+            "now": timezone.now(),
+            "private": True,
             "programme": selectors.programme(event),
             "chosen": chosen,
         },
     )
+
+
+# A participant may join this long before the start (to test sound and video), as in the
+# classroom's live classes.
+JOIN_OPENS_BEFORE = dt.timedelta(minutes=15)
+
+
+@login_required
+@require_POST
+def session_join(request, pk):
+    """Join a session online through the platform: the attendance of an approved registrant
+    is recorded (``services.attend_online``, once), then off to the session's online link.
+    Whoever does not get the link (a session kept for registered participants) or comes too
+    early or too late is sent back to the session's page with the reason, and nothing is
+    written."""
+    session = access.access_session(request.membership, pk)
+    event = session.event
+    registration = access.registration_of(request.membership, event)
+    approved = registration is not None and registration.state == RegistrationState.APPROVED
+    organiser = access.can_organize(request.membership, event)
+    online, _recording = access.session_links(session, event, approved or organiser)
+    back = redirect("events:public_session", pk=session.pk)
+    if not online:
+        messages.error(
+            request,
+            _("Register for this event to get the link.")
+            if session.online_url
+            else _("This session has no online link."),
+        )
+        return back
+    now = timezone.now()
+    if now < session.starts_at - JOIN_OPENS_BEFORE:
+        messages.error(request, _("The session cannot be joined yet."))
+        return back
+    if now > session.ends_at:
+        messages.error(request, _("The session is over."))
+        return back
+    if approved:
+        try:
+            services.attend_online(
+                actor_for_request(request), session, opens_before=JOIN_OPENS_BEFORE, now=now
+            )
+        except EventError as error:
+            messages.error(request, error.message)
+            return back
+    return HttpResponseRedirect(online)
 
 
 def _calendar_entries(entries, event):

@@ -1,7 +1,9 @@
 """Public pages (no login): events, programme with what is live now, speakers, halls and
 zones, exhibitors and products with Chinese search, one booth, one session. Fast,
 phone-first: the body of each page is rendered once per version of the event and kept
-(``events.public_cache``); only the page frame (menu, language) is rendered per request."""
+(``events.public_cache``); only the page frame (menu, language) is rendered per request.
+The kept bodies are what anybody may read: online links kept for registered participants are
+never in them; a reader who gets those links is served a body rendered for the request."""
 
 from __future__ import annotations
 
@@ -47,20 +49,42 @@ def public_list(request):
     )
 
 
+def _private_reader(request, event) -> bool:
+    """The reader gets the links the event keeps for registered participants (an approved
+    registrant or an organiser) and the event keeps some: the body is then rendered for this
+    request, never served from nor put into the shared cache, which holds only what anybody
+    may read. Anonymous readers cost no query here."""
+    return (
+        request.membership is not None
+        and access.has_private_links(event)
+        and access.sees_private_links(request.membership, event)
+    )
+
+
+def _mark(sessions, event) -> None:
+    for s in sessions:
+        s.restricted = s.links_restricted(event)
+
+
 @membership_optional
 def public_event(request, pk):
     event = access.access_public_event(pk)
+    private = _private_reader(request, event)
 
     def build():
         now = timezone.now()
         blocks = selectors.programme(event)
+        _mark([s for entry in blocks for s in entry["sessions"]], event)
         live = [s for entry in blocks for s in entry["sessions"] if s.starts_at <= now < s.ends_at]
         return render_to_string(
             "events/_public_event_body.html",
-            {"event": event, "programme": blocks, "live": live, "now": now},
+            {"event": event, "programme": blocks, "live": live, "now": now, "private": private},
+            request=request if private else None,
         )
 
-    body = fragment(event, ("programme", _phase(event, timezone.now())), build)
+    body = (
+        build() if private else fragment(event, ("programme", _phase(event, timezone.now())), build)
+    )
     return render(request, "events/public_event.html", {"event": event, "body": body})
 
 
@@ -68,18 +92,22 @@ def public_event(request, pk):
 def public_session(request, pk):
     session = access.access_public_session(pk)
     event = session.event
+    private = _private_reader(request, event)
 
     def build():
+        shown = selectors.public_session(session.pk)
+        _mark([shown], event)
         return render_to_string(
             "events/_public_session_body.html",
-            {
-                "event": event,
-                "session": selectors.public_session(session.pk),
-                "now": timezone.now(),
-            },
+            {"event": event, "session": shown, "now": timezone.now(), "private": private},
+            request=request if private else None,
         )
 
-    body = fragment(event, ("session", session.pk, _phase(event, timezone.now())), build)
+    body = (
+        build()
+        if private
+        else fragment(event, ("session", session.pk, _phase(event, timezone.now())), build)
+    )
     return render(
         request, "events/public_session.html", {"event": event, "session": session, "body": body}
     )
