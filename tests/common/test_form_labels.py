@@ -91,12 +91,6 @@ EXPECTED = {
         "summary": "摘要",
         "attachment": "政策原文",
     },
-    "policies.PolicyFilterForm": {
-        "q": "搜索标题或文号",
-        "level": "层级",
-        "region": "地区",
-        "state": "状态",
-    },
     "policies.ItemForm": {
         "key": "标识",
         "name": "名称",
@@ -235,11 +229,6 @@ EXPECTED = {
     },
     "matchmaking.AnnounceForm": {
         "announcement": "公示内容",
-    },
-    "matchmaking.FilterForm": {
-        "q": "搜索",
-        "category": "类别",
-        "state": "状态",
     },
     "calls.CallCreateForm": {
         "template": "模板",
@@ -647,3 +636,28 @@ def test_model_fields_named_title_and_kind_read_right():
             if getattr(field, "concrete", False) and field.name in ("title", "kind")
         }
     assert labels == MODEL_LABELS
+
+
+# Fields named for a region that take a typed code: each is a link's parameter (the page shows
+# pickers by name, or the value comes from a link), never a box a person types a code into.
+REGION_CODE_PARAMETERS = {
+    (
+        "registry.OrganizationFilterForm",
+        "region",
+    ): "a link's parameter; the page shows cascading selects",
+    ("insights.FilterForm", "region"): "the dashboard's drill-down parameter (map and table links)",
+}
+
+
+def test_no_form_asks_for_a_typed_region_code():
+    """Regions are picked by name (``policies.forms.RegionChoiceField`` or the cascading
+    picker): a free-text field named for a region is a code typed by hand (the unused
+    ``policies.PolicyFilterForm`` had one)."""
+    typed = {
+        (key, name)
+        for key, cls in form_classes()
+        for name, field in cls.base_fields.items()
+        if "region" in name and not isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+    }
+    assert sorted(typed - set(REGION_CODE_PARAMETERS)) == []
+    assert sorted(set(REGION_CODE_PARAMETERS) - typed) == []

@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 
 from tests.common.list_support import names, query_count, read_csv, read_xlsx
-from tests.factories import make_organization, make_user
+from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.common.models import AuditEntry
-from zhizao.events.models import Event, Registration
+from zhizao.events import services
+from zhizao.events.models import Event, Lead, Registration
 
 from .conftest import DAY, at, login
 
@@ -230,3 +231,97 @@ def test_the_registrations_list_has_a_constant_query_count(client, operator, reg
         )
     assert len(names(client, registrations, lambda r: r.pk, **params)) == 3
     assert query_count(client, registrations, **params) == one
+
+
+# --- an exhibitor's leads ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def leads(expo, provider_user, enterprise_user):
+    """陈工 (rated 5, consented at the booth) on the first day, 刘工 (rated 2, never consented,
+    though his registration holds a phone) on the second."""
+    exhibitor = actor_for(provider_user)
+    first = services.collect_lead(
+        exhibitor, expo.booth, badge_code=expo.visitor.badge_code, note="有意向 视觉检测", rating=5
+    )
+    second = services.collect_lead(
+        exhibitor, expo.booth, badge_code=expo.other_visitor.badge_code, note="索要报价", rating=2
+    )
+    services.record_visit(actor_for(enterprise_user), expo.booth, expo.visitor, shares_contact=True)
+    Lead.objects.filter(pk=first.pk).update(created_at=at(DAY, 10))
+    Lead.objects.filter(pk=second.pk).update(created_at=at(DAY + dt.timedelta(days=1), 9, 30))
+    return reverse("events:leads", args=[expo.booth.pk])
+
+
+def test_the_leads_list_searches_filters_and_sorts_with_exact_rows(client, provider_user, leads):
+    login(client, provider_user)
+
+    def rows(**params):
+        return names(client, leads, lambda lead: lead.registration.name, **params)
+
+    assert rows() == ["刘工", "陈工"]  # the latest first
+    assert rows(q="报价") == ["刘工"]  # the note
+    assert rows(q="恒润") == ["陈工"]  # the organisation
+    assert rows(q="刘工") == ["刘工"]  # the visitor
+    assert rows(q="常州 视觉") == []  # every word
+    assert rows(rating="5") == ["陈工"]
+    assert rows(rating="3") == []
+    assert rows(day_from="2026-11-27") == ["刘工"]
+    assert rows(day_to="2026-11-26") == ["陈工"]
+    assert rows(contact="shared") == ["陈工"]
+    assert rows(contact="withheld") == ["刘工"]
+    assert rows(sort="collected") == ["陈工", "刘工"]
+    assert rows(sort="-rating") == ["陈工", "刘工"]
+    assert rows(sort="rating") == ["刘工", "陈工"]
+    assert rows(sort="name") == ["刘工", "陈工"]
+    assert rows(sort="-name") == ["陈工", "刘工"]
+    page = client.get(leads).content.decode()
+    assert 'data-testid="lead-form"' in page  # the scan form stays on the page
+    assert "13900001111" in page and "13700002222" not in page
+
+
+def test_the_leads_export_carries_contacts_only_with_consent_and_is_audited(
+    client, provider_user, leads
+):
+    client.cookies["django_language"] = "en"
+    login(client, provider_user)
+    before = AuditEntry.objects.count()
+    response = client.get(leads, {"export": "csv"})
+    rows = read_csv(response)
+    assert rows == [
+        ["Collected", "Name", "Organisation", "Rating", "Note", "Phone", "E-mail"],
+        ["2026-11-27 09:30", "刘工", "常州天衡注塑模具有限公司", "2", "索要报价", "", ""],
+        ["2026-11-26 10:00", "陈工", "无锡恒润精密机械有限公司", "5", "有意向 视觉检测",
+         "13900001111", "chen@example.cn"],
+    ]  # fmt: skip
+    client.cookies["django_language"] = "zh-hans"
+    sheet = read_xlsx(client.get(leads, {"export": "xlsx", "contact": "withheld"}))
+    assert sheet == [
+        ["采集时间", "姓名", "机构", "评级", "备注", "电话", "电子邮箱"],
+        ["2026-11-27 09:30", "刘工", "常州天衡注塑模具有限公司", 2, "索要报价", "", ""],
+    ]
+    entries = list(AuditEntry.objects.order_by("id")[before:])
+    assert [(e.action, e.context) for e in entries] == [
+        (
+            "export",
+            {"list": "events-leads", "format": "csv", "rows": 2, "filters": {"sort": "-collected"}},
+        ),
+        (
+            "export",
+            {
+                "list": "events-leads",
+                "format": "xlsx",
+                "rows": 1,
+                "filters": {"contact": "withheld", "sort": "-collected"},
+            },
+        ),
+    ]
+
+
+def test_nobody_else_lists_or_exports_an_exhibitors_leads(client, other_enterprise_user, leads):
+    login(client, other_enterprise_user)
+    before = AuditEntry.objects.count()
+    assert client.get(leads).status_code == 404
+    assert client.get(leads, {"export": "csv"}).status_code == 404
+    assert client.get(leads, {"export": "xlsx"}).status_code == 404
+    assert AuditEntry.objects.count() == before

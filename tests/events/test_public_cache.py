@@ -8,6 +8,7 @@ import re
 
 from django.utils import translation
 
+from tests.common.mo_support import write_mo
 from tests.events.conftest import DAY, at
 from tests.factories import actor_for
 from zhizao.events import public_cache, selectors, services
@@ -138,3 +139,22 @@ def test_the_store_is_bounded(expo):
         assert len(public_cache._store) == public_cache.MAX_ENTRIES
         assert public_cache.fragment(expo.event, ("probe", 0), lambda: "rebuilt") == "rebuilt"
     public_cache.clear()
+
+
+def test_a_kept_body_follows_newly_deployed_catalogues(client, expo, settings, tmp_path):
+    """Fragments are keyed by the catalogues' version too: a process started on new ``.mo``
+    files shows the new words, not a fragment drawn with the old ones."""
+    url = f"/events/public/{expo.event.pk}/"
+    installed = list(settings.LOCALE_PATHS)
+
+    def live_title(word: str) -> str:
+        # a release of new catalogues, and a process started on it (Python's gettext keeps a
+        # file it read once, so each release has its own directory, as deployments do)
+        release = tmp_path / word
+        write_mo(release / "zh_Hans" / "LC_MESSAGES" / "django.mo", {"Live now": word})
+        settings.LOCALE_PATHS = [release, *installed]
+        text = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+        return text.split('<h2 id="live-title">', 1)[1].split("<", 1)[0]
+
+    assert live_title("第一版正在直播") == "第一版正在直播"
+    assert live_title("第二版直播") == "第二版直播"

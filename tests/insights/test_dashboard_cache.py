@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.common.mo_support import write_mo
 from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.insights import services
@@ -111,3 +112,32 @@ def test_a_repeat_view_reads_no_figures_and_no_shared_cache(client, city_world):
     sql = [q["sql"] for q in queries]
     assert [s for s in sql if "insights_fact" in s or "zhizao_cache" in s] == []
     assert len([s for s in sql if "insights_jurisdiction" in s]) == 1
+
+
+def test_a_kept_body_is_redrawn_when_new_catalogues_are_deployed(
+    client, city_world, settings, tmp_path
+):
+    """The body is keyed by the catalogues' version (``common.catalogue``): a process started
+    on new ``.mo`` files draws the new words instead of serving the body an old one drew; with
+    the same files the kept body is served (no summary table read)."""
+    client.force_login(city_world["officer"])
+    installed = list(settings.LOCALE_PATHS)
+
+    def deploy(word: str) -> None:
+        # a release of new catalogues (its own directory: Python's gettext keeps a file it
+        # read once) and a process started on it: Django reads its catalogues anew
+        release = tmp_path / word
+        write_mo(release / "zh_Hans" / "LC_MESSAGES" / "django.mo", {"My whole region": word})
+        settings.LOCALE_PATHS = [release, *installed]
+
+    def region_option() -> str:
+        text = client.get(URL).content.decode()
+        return text.split('<select name="region"><option value="">', 1)[1].split("<", 1)[0]
+
+    deploy("第一版全辖区")
+    assert region_option() == "第一版全辖区"
+    with CaptureQueriesContext(connection) as queries:
+        assert region_option() == "第一版全辖区"
+    assert [q["sql"] for q in queries if "insights_fact" in q["sql"]] == []
+    deploy("第二版辖区")
+    assert region_option() == "第二版辖区"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from html import unescape
+from urllib.parse import parse_qsl
 
 import pytest
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
+from tests.common.list_support import read_csv, read_xlsx
 from tests.factories import make_organization
 from zhizao.insights import services
 from zhizao.insights.models import Fact
@@ -245,3 +249,63 @@ def test_dashboard_pdf_names_its_filters_never_their_codes(client, city_world):
     assert "集群无锡看板装备集群；行业大类通用设备制造业；企业规模中型；" in meta, meta
     for code in ("pdf-cluster", "medium"):
         assert code not in text
+
+
+RECORDS = "/insights/records/policies.investment_equipment/"
+YEAR = {"start": "2026-01", "end": "2026-12"}
+WUXI_A = "无锡看板甲机械有限公司"
+CHANGZHOU_D = "常州看板丁模具有限公司"
+
+
+def test_the_records_list_searches_filters_and_sorts_with_exact_rows(client, city_world, operator):
+    client.force_login(operator)
+
+    def rows(**params):
+        response = client.get(RECORDS, {**YEAR, **params})
+        assert response.status_code == 200
+        return [r["organization"] for r in response.context["rows"]]
+
+    assert rows() == [CHANGZHOU_D, WUXI_A]  # the latest first
+    assert rows(sort="date") == [WUXI_A, CHANGZHOU_D]
+    assert rows(sort="-amount") == [CHANGZHOU_D, WUXI_A]
+    assert rows(sort="amount") == [WUXI_A, CHANGZHOU_D]
+    assert rows(sort="organization") == [CHANGZHOU_D, WUXI_A]  # chang before wu
+    assert rows(q="常州") == [CHANGZHOU_D]
+    assert rows(q="看板 机械") == [WUXI_A]
+    assert rows(day_from="2026-10-01") == [CHANGZHOU_D]
+    assert rows(day_to="2026-09-30") == [WUXI_A]
+    assert rows(region="320200") == [WUXI_A]  # the dashboard's own filter still applies
+    assert rows(start="2026-10") == [CHANGZHOU_D]
+
+
+def test_the_records_export_carries_the_dashboards_filters_and_labels(client, city_world, operator):
+    client.force_login(operator)
+    page = client.get(RECORDS, {**YEAR, "region": "320200"}).content.decode()
+    assert '<input type="hidden" name="region" value="320200">' in page
+    exports = re.findall(r'href="([^"]*)" data-export', page)
+    assert [sorted(parse_qsl(unescape(h).split("?", 1)[1])) for h in exports] == [
+        [("end", "2026-12"), ("export", fmt), ("region", "320200"), ("start", "2026-01")]
+        for fmt in ("csv", "xlsx")
+    ]
+    assert read_csv(client.get(RECORDS, {**YEAR, "export": "csv"})) == [
+        ["日期", "机构", "金额（元）"],
+        ["2026-10-05", CHANGZHOU_D, "98760000.00"],
+        ["2026-09-10", WUXI_A, "20000000.00"],
+    ]
+    assert read_csv(client.get(RECORDS, {**YEAR, "region": "320200", "export": "csv"})) == [
+        ["日期", "机构", "金额（元）"],
+        ["2026-09-10", WUXI_A, "20000000.00"],
+    ]
+
+
+def test_a_city_officers_records_export_never_holds_another_citys_rows(client, city_world):
+    client.force_login(city_world["officer"])
+    assert read_csv(client.get(RECORDS, {**YEAR, "export": "csv"})) == [
+        ["日期", "机构", "金额（元）"],
+        ["2026-09-10", WUXI_A, "20000000.00"],
+    ]
+    sheet = read_xlsx(client.get(RECORDS, {**YEAR, "export": "xlsx", "q": "常州"}))
+    assert sheet == [["日期", "机构", "金额（元）"]]
+    for region in ("320400", "320411", "320000"):
+        response = client.get(RECORDS, {**YEAR, "region": region, "export": "csv"})
+        assert response.status_code == 404

@@ -150,11 +150,14 @@ def test_enterprise_sees_each_shipped_item_grouped_with_exact_amounts(
         r for r in response.context["calculation"].eligible if r.item.key.startswith("wuxi")
     )
     conditions = [s for s in wuxi.outcome.explanation if s["step"] == "condition"]
-    assert [(s["fact"], s["result"], s["value"]) for s in conditions] == [
-        # places and kinds by their names, never their codes (320214, intelligent_transformation)
-        ("enterprise.region", True, "新吴区"),
-        ("project.kind", True, "智能化改造"),
-        ("project.total_investment", True, "31,000,000.00 元"),
+    assert [
+        (s["fact"], s["result"], s["value"], s.get("value_label"), s.get("operand_label"))
+        for s in conditions
+    ] == [
+        # places and kinds by their names (the text, the labels), their codes kept beside
+        ("enterprise.region", True, "320214", "新吴区", ["无锡市"]),
+        ("project.kind", True, "intelligent_transformation", "智能化改造", ["智能化改造"]),
+        ("project.total_investment", True, "31,000,000.00 元", None, None),
     ]
     assert [s["text"] for s in conditions] == ZH_CONDITION_TEXTS
     with translation.override("zh-hans"):

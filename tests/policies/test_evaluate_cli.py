@@ -243,3 +243,42 @@ def test_the_installed_command_runs_without_a_database(tmp_path):
         False,
         "0.00",
     )
+
+
+def _conditions(line: dict) -> list:
+    return [s for s in line["explanation"] if s["step"] == "condition"]
+
+
+def test_explanations_name_places_and_kinds_with_the_codes_beside(tmp_path, capsys):
+    """No database: the names come from the registry's reference files, in the CLI's language;
+    the JSON keeps every code (``value``, ``operand``) and adds the names beside them."""
+    args = ("--item", "wuxi-im-transformation", "--as-of", "2026-06-30")
+    lines, err = run(tmp_path, [WUXI], *args, capsys=capsys)
+    assert err == ""
+    conditions = _conditions(lines[0])
+    assert [s["text"] for s in conditions] == [
+        "注册地行政区划 新吴区 位于/属于 无锡市 → 满足",
+        "项目类型 智能化改造 属于 智能化改造 → 满足",
+        "项目总投资 31,000,000.00 元 大于 30,000,000.00 元 → 满足",
+    ]
+    assert [
+        (s["fact"], s["value"], s.get("value_label"), s.get("operand"), s.get("operand_label"))
+        for s in conditions
+    ] == [
+        ("enterprise.region", "320214", "新吴区", ["3202"], ["无锡市"]),
+        (
+            "project.kind",
+            "intelligent_transformation",
+            "智能化改造",
+            ["intelligent_transformation"],
+            ["智能化改造"],
+        ),
+        ("project.total_investment", "31,000,000.00 元", None, None, None),
+    ]
+    lines, err = run(tmp_path, [WUXI], *args, "--language", "en", capsys=capsys)
+    assert [s["text"] for s in _conditions(lines[0])] == [
+        "registered region Xinwu District within Wuxi → met",
+        "project kind Intelligent transformation is one of Intelligent transformation → met",
+        "total investment 31,000,000.00 yuan above 30,000,000.00 yuan → met",
+    ]
+    assert _conditions(lines[0])[0]["operand_label"] == ["Wuxi"]

@@ -23,6 +23,12 @@ whole filtered list instead: CSV is streamed (any size), XLSX is built in memory
 ``XLSX_MAX_ROWS`` rows (more is refused with a message that names the CSV). An export of a list
 marked ``personal_data`` is audit-logged with its filters and size (``services.record_export``).
 
+A list whose rows are not one model's (the records behind a dashboard figure: each figure
+reads its own model) passes a ``Provider`` to ``run``: the spec's search, filters and sorts
+name fields the queryset annotates the same way whatever the model, and the provider turns
+each chunk of rows into what the page and the export read (labels, links) and may name the
+export's columns for this provider.
+
 The page renders ``components/list_controls.html`` (search, filters, export links) and
 ``components/sort_header.html`` for its sortable columns, with ``listing`` in the context.
 Views declare their spec with ``@list_page(SPEC)`` (or ``list_spec = SPEC`` on a class), so
@@ -353,6 +359,17 @@ class Column:
     value: Callable[[Any], Any]
 
 
+@dataclass(frozen=True)
+class Provider:
+    """The provider hook: ``rows(chunk)`` turns a list of the queryset's rows (a page, or
+    ``EXPORT_CHUNK`` rows of an export) into the rows the page and the export columns read;
+    ``columns``, when given, replace the spec's for the export (a figure without amounts has
+    no amount column)."""
+
+    rows: Callable[[list], list]
+    columns: tuple[Column, ...] | None = None
+
+
 # --- the spec -----------------------------------------------------------------------------------
 
 
@@ -427,9 +444,16 @@ class ListSpec:
             sort, key = self.default_sort, self.default_sort.lstrip("-")
         return by_key[key].order(sort.startswith("-"))
 
-    def run(self, request, queryset: QuerySet, *, initial: dict[str, str] | None = None):
+    def run(
+        self,
+        request,
+        queryset: QuerySet,
+        *,
+        initial: dict[str, str] | None = None,
+        provider: Provider | None = None,
+    ):
         """The page's ``Listing`` — or, for ``?export=…``, the export response
-        (``listing.response``).
+        (``listing.response``). ``provider``: see ``Provider``.
 
         ``initial``: filter values a page starts from when the query does not name them (the
         formal review starts on the applications waiting for it); the filter's "All" option
@@ -450,9 +474,11 @@ class ListSpec:
             sort = self.default_sort
         fmt = request.GET.get("export", "")
         if fmt in self.exports:
-            response = export_response(request, self, qs, fmt, data=data)
+            response = export_response(request, self, qs, fmt, data=data, provider=provider)
             return Listing(self, form, data, sort, None, response)
         page = paginate(request, qs, self.page_size)
+        if provider is not None:
+            page.object_list = provider.rows(list(page.object_list))
         return Listing(self, form, data, sort, page, None)
 
 
@@ -513,13 +539,28 @@ def list_page(spec: ListSpec):
 # --- exports ------------------------------------------------------------------------------------
 
 
-def export_rows(spec: ListSpec, qs: QuerySet) -> Iterable[list]:
+def _columns(spec: ListSpec, provider: Provider | None) -> tuple[Column, ...]:
+    return provider.columns if provider is not None and provider.columns else spec.columns
+
+
+def export_rows(spec: ListSpec, qs: QuerySet, provider: Provider | None = None) -> Iterable[list]:
+    columns = _columns(spec, provider)
+    if provider is None:
+        for row in qs.iterator(chunk_size=EXPORT_CHUNK):
+            yield [column.value(row) for column in columns]
+        return
+    chunk: list = []
     for row in qs.iterator(chunk_size=EXPORT_CHUNK):
-        yield [column.value(row) for column in spec.columns]
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from ([c.value(r) for c in columns] for r in provider.rows(chunk))
+            chunk = []
+    if chunk:
+        yield from ([c.value(r) for c in columns] for r in provider.rows(chunk))
 
 
-def export_header(spec: ListSpec) -> list[str]:
-    return [str(c.label) for c in spec.columns]
+def export_header(spec: ListSpec, provider: Provider | None = None) -> list[str]:
+    return [str(c.label) for c in _columns(spec, provider)]
 
 
 def describe_filters(spec: ListSpec, data: dict) -> dict[str, str]:
@@ -531,7 +572,9 @@ def describe_filters(spec: ListSpec, data: dict) -> dict[str, str]:
     return out
 
 
-def export_response(request, spec: ListSpec, qs: QuerySet, fmt: str, *, data: dict):
+def export_response(
+    request, spec: ListSpec, qs: QuerySet, fmt: str, *, data: dict, provider: Provider | None = None
+):
     if fmt == "xlsx":
         rows = qs.count()
         limit = getattr(settings, "ZHIZAO_XLSX_MAX_ROWS", XLSX_MAX_ROWS)
@@ -558,14 +601,15 @@ def export_response(request, spec: ListSpec, qs: QuerySet, fmt: str, *, data: di
         )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{spec.name}-{stamp}.{fmt}"
-    header = export_header(spec)
+    header = export_header(spec, provider)
+    lines = export_rows(spec, qs, provider)
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_stream(header, export_rows(spec, qs)), content_type="text/csv; charset=utf-8"
+            csv_stream(header, lines), content_type="text/csv; charset=utf-8"
         )
     else:
         response = HttpResponse(
-            xlsx_bytes(header, export_rows(spec, qs), sheet=str(spec.title)),
+            xlsx_bytes(header, lines, sheet=str(spec.title)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

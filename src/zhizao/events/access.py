@@ -17,7 +17,7 @@ through here; a missing object and a forbidden one look the same (404).
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import Http404
 
 from zhizao.accounts.roles import acts_for, belongs_to, is_operator
@@ -231,6 +231,22 @@ def leads_for(membership, booth: Booth):
     if not can_see_leads(membership, booth):
         return Lead.objects.none()
     return Lead.objects.filter(booth=booth).select_related("registration__organization")
+
+
+def leads_with_contact_for(membership, booth: Booth):
+    """``leads_for`` with ``contact_shared`` on each lead: whether the visitor consented to
+    this exhibitor (the rule of ``consenting_registration_ids``, as one query), so that a list
+    and its export show a phone or an e-mail only where it may."""
+    at_booth = BoothVisit.objects.filter(
+        booth=booth, registration_id=OuterRef("registration_id"), shares_contact=True
+    )
+    return leads_for(membership, booth).annotate(
+        contact_shared=ExpressionWrapper(
+            Q(registration__event_id=booth.event_id, registration__shares_contact=True)
+            | Exists(at_booth),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def own_booth(membership, event: Event) -> Booth | None:

@@ -1,5 +1,6 @@
-"""The events lists as ``common/lists.py`` specs: the events (signed in and public) and an
-event's registrations — what can be searched, filtered, sorted and exported on each."""
+"""The events lists as ``common/lists.py`` specs: the events (signed in and public), an
+event's registrations and an exhibitor's leads at its booth — what can be searched, filtered,
+sorted and exported on each."""
 
 from __future__ import annotations
 
@@ -103,5 +104,52 @@ REGISTRATIONS = ListSpec(
         Column(_("Checked in"), lambda r: _when(r.checked_in_at)),
     ),
     # Names of people: every export is audit-logged. Phones and e-mails are not exported.
+    personal_data=True,
+)
+
+
+_RATINGS = [(str(n), str(n)) for n in range(5, 0, -1)]
+_CONTACT = (("shared", _("Contact shared")), ("withheld", _("Contact not shared")))
+
+
+def _contact(lead, field: str) -> str:
+    """The visitor's phone or e-mail, only when he consented to this exhibitor (the queryset
+    is ``access.leads_with_contact_for``)."""
+    return getattr(lead.registration, field) if lead.contact_shared else ""
+
+
+LEADS = ListSpec(
+    name="events-leads",
+    title=_("Leads"),
+    search=("registration__name", "registration__organization__name", "note"),
+    search_placeholder=_("Visitor, organisation or note"),
+    filters=(
+        Choice("rating", _("Rating"), "rating", _RATINGS, all_label=_("All ratings")),
+        DateRange("day", _("Collected"), "created_at"),
+        Choice(
+            "contact",
+            _("Contact details"),
+            "contact_shared",
+            _CONTACT,
+            all_label=_("With or without contact"),
+            lookup=lambda v: Q(contact_shared=v == "shared"),
+        ),
+    ),
+    sorts=(
+        Sort("collected", _("Collected"), ("created_at",)),
+        Sort("rating", _("Rating"), ("rating", "created_at")),
+        Sort("name", pgettext_lazy("person", "Name"), ("registration__name",)),
+    ),
+    default_sort="-collected",
+    columns=(
+        Column(_("Collected"), lambda lead: _when(lead.created_at)),
+        Column(pgettext_lazy("person", "Name"), lambda lead: lead.registration.name),
+        Column(_("Organisation"), lambda lead: lead.registration.organization.name),
+        Column(_("Rating"), lambda lead: lead.rating),
+        Column(_("Note"), lambda lead: lead.note),
+        Column(_("Phone"), lambda lead: _contact(lead, "phone")),
+        Column(_("E-mail"), lambda lead: _contact(lead, "email")),
+    ),
+    # Names of people and, with their consent, their contacts: every export is audit-logged.
     personal_data=True,
 )

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils.translation import get_language
 
+from zhizao.common.catalogue import catalogue_version
+
 MAX_ENTRIES = 2000
 TTL = 300.0
 
@@ -35,7 +37,15 @@ def fragment(event, parts: tuple, build: Callable[[], str]) -> str:
     if not enabled():
         return build()
     # created_at too: a test database rolled back may give a new event an old event's id
-    key = (event.pk, event.created_at, event.public_version, get_language(), *parts)
+    # the catalogues' version too: a process started on new .mo files draws new words
+    key = (
+        event.pk,
+        event.created_at,
+        event.public_version,
+        get_language(),
+        catalogue_version(),
+        *parts,
+    )
     now = time.monotonic()
     with _lock:
         hit = _store.get(key)

@@ -49,3 +49,27 @@ REPORTS = ListSpec(
         Column(_("Published"), lambda r: _when(r.published_at)),
     ),
 )
+
+
+# The records behind a dashboard figure: every figure reads its own model, so the view lists
+# ``records.records_rows`` (its rows annotated with the same names whatever the model) with
+# ``records.records_provider(figure)`` as the provider hook (labels, links, the figure's export
+# columns). The dashboard's own filters and the viewer's scope are applied before the list's.
+RECORDS = ListSpec(
+    name="insights-records",
+    title=_("Records"),
+    search=("rec_org", "rec_uscc"),
+    search_placeholder=_("Organisation name or credit code"),
+    filters=(DateRange("day", _("Date"), "rec_day", datetime=False),),
+    sorts=(
+        Sort("date", _("Date"), ("rec_date",)),
+        Sort("organization", _("Organisation"), ("rec_org_sort",)),
+        Sort("amount", _("Amount"), ("rec_amount", "rec_date")),
+    ),
+    default_sort="-date",
+    columns=(
+        Column(_("Date"), lambda r: r["date"].isoformat() if r["date"] else ""),
+        Column(_("Organisation"), lambda r: r["organization"]),
+    ),
+    page_size=50,
+)

@@ -1,14 +1,25 @@
 """The records behind a number: the rows of a figure's queryset with the dashboard's filters
-and the membership's scope, one page at a time."""
+and the membership's scope, listed with the shared list machinery (``lists.RECORDS``).
+
+Each figure reads its own model, so ``records_rows`` annotates every figure's rows with the
+same names (``rec_date``, ``rec_day``, ``rec_org``, ``rec_org_sort``, ``rec_uscc``,
+``rec_key``, ``rec_amount``) that the spec searches, filters and sorts on, and
+``records_provider`` is the list's provider hook: it labels each chunk of rows (the item's
+name, the organisation's and the record's links) and names the export's columns of the
+figure (no item column for a private figure, no amount column for a count)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import DecimalField, F, Value
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from zhizao.common.lists import Column, Provider
 from zhizao_core.insights import add_months
 
 from .access import COLUMN
@@ -46,40 +57,75 @@ def records_queryset(fig: Figure, filters: Filters, *, key: str = ""):
     return qs
 
 
-def records_page(fig: Figure, filters: Filters, *, key: str = "", page=None):
+def _field(model, path: str):
+    """The model field at the end of ``path`` (``enterprise__created_at``)."""
+    *relations, last = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+    return model._meta.get_field(last)
+
+
+def records_rows(fig: Figure, filters: Filters, *, key: str = ""):
+    """The figure's records as rows with the names ``lists.RECORDS`` reads (values rows)."""
     org = f"{fig.organization}__" if fig.organization else ""
-    values = ["pk", fig.date, f"{org}pk" if org else "pk", f"{org}name" if org else "name"]
-    if fig.key:
-        values.append(fig.key)
-    if fig.amount:
-        values.append(fig.amount)
-    qs = records_queryset(fig, filters, key=key).order_by(f"-{fig.date}", "-pk")
-    paginator = Paginator(qs.values_list(*values), 50)
-    page_obj = paginator.get_page(page)
-    labels = fig.key_labels() if fig.key_labels else {}
+    qs = records_queryset(fig, filters, key=key)
+    is_datetime = isinstance(_field(qs.model, fig.date), models.DateTimeField)
+    return qs.annotate(
+        rec_date=F(fig.date),
+        rec_day=TruncDate(fig.date) if is_datetime else F(fig.date),
+        rec_org_id=F(f"{org}pk"),
+        rec_org=F(f"{org}name"),
+        rec_org_sort=F(f"{org}name_sort"),
+        rec_uscc=F(f"{org}uscc"),
+        # a private figure's key (an enterprise's level) is neither shown, searched nor sorted
+        rec_key=F(fig.key) if fig.key and not fig.private else Value(""),
+        rec_amount=F(fig.amount)
+        if fig.amount
+        else Value(None, output_field=DecimalField(max_digits=20, decimal_places=2)),
+    ).values("pk", "rec_date", "rec_day", "rec_org_id", "rec_org", "rec_key", "rec_amount")
+
+
+def _date(value):
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def records_provider(fig: Figure) -> Provider:
+    """The list's provider hook for ``fig``: labelled rows and the figure's export columns."""
+    shows_key = bool(fig.key) and not fig.private
     model = fig.queryset().model
-    details = {}
-    if fig.detail is not None:
-        ids = [row[0] for row in page_obj.object_list]
-        details = {obj.pk: fig.detail(obj) for obj in model.objects.filter(pk__in=ids)}
-    rows = []
-    for row in page_obj.object_list:
-        date = row[1]
-        if isinstance(date, dt.datetime):
-            date = date.date()
-        entry = {
-            "date": date,
-            "organization_id": row[2],
-            "organization": row[3],
-            "organization_url": reverse("registry:organization_detail", args=[row[2]]),
-            "detail": details.get(row[0], ""),
-        }
-        i = 4
-        if fig.key:
-            entry["key"] = "" if fig.private else labels.get(str(row[i]), row[i])
-            i += 1
-        if fig.amount:
-            entry["amount"] = row[i]
-        rows.append(entry)
-    page_obj.object_list = rows
-    return page_obj
+
+    def rows(chunk: list) -> list:
+        labels = fig.key_labels() if shows_key and fig.key_labels else {}
+        details = {}
+        if fig.detail is not None and chunk:
+            ids = [row["pk"] for row in chunk]
+            details = {obj.pk: fig.detail(obj) for obj in model.objects.filter(pk__in=ids)}
+        out = []
+        for row in chunk:
+            date = row["rec_date"]
+            if isinstance(date, dt.datetime):
+                date = timezone.localtime(date) if timezone.is_aware(date) else date
+            out.append(
+                {
+                    "date": _date(date),
+                    "organization_id": row["rec_org_id"],
+                    "organization": row["rec_org"],
+                    "organization_url": reverse(
+                        "registry:organization_detail", args=[row["rec_org_id"]]
+                    ),
+                    "detail": details.get(row["pk"], ""),
+                    "key": labels.get(str(row["rec_key"]), row["rec_key"]) if shows_key else "",
+                    "amount": row["rec_amount"],
+                }
+            )
+        return out
+
+    columns = [
+        Column(_("Date"), lambda r: r["date"].isoformat() if r["date"] else ""),
+        Column(_("Organisation"), lambda r: r["organization"]),
+    ]
+    if shows_key:
+        columns.append(Column(_("Item"), lambda r: str(r["key"])))
+    if fig.amount:
+        columns.append(Column(_("Amount (yuan)"), lambda r: r["amount"]))
+    return Provider(rows=rows, columns=tuple(columns))

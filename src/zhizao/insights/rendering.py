@@ -1,8 +1,10 @@
 """The dashboard's figures drawn as HTML: panels, charts, the map and its table.
 
 The drawn part depends only on the filters (scope included), the figure on the map, the
-language and the summary tables — which change only when they are refreshed. So it is drawn
-once per (filters, map figure, language, refresh) and kept in the shared cache; a page view
+language (with the translation catalogues' version, ``common.catalogue``: new ``.mo`` files
+draw new bodies) and the summary tables — which change only when they are refreshed. So it is
+drawn once per (filters, map figure, language, catalogues, refresh) and kept in the shared
+cache; a page view
 then reads one cache row instead of the summary table, and draws no SVG. A refresh writes a
 new ``Refresh`` row, whose id is in the key: the next view draws the new figures."""
 
@@ -18,6 +20,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, override
+
+from zhizao.common.catalogue import catalogue_version
 
 from . import charts
 from .access import EVERYWHERE, Scope, scope_of_region
@@ -117,6 +121,7 @@ def body_key(filters: Filters, map_name: str, refresh_id: int | None, own: Scope
         filters.end.isoformat() if filters.end else "",
         map_figure_name(map_name),
         get_language() or "",
+        catalogue_version(),
     )
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     return f"insights:body:{refresh_id or 0}:{digest}"

@@ -4,6 +4,7 @@ monthly report pages. Thin: parse, check through ``access``, read selectors, cal
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,7 +33,7 @@ from .forms import (
 )
 from .models import PublicFigure, ReportActivity, ReportNewsItem
 from .providers import figure, figures
-from .records import records_page
+from .records import records_provider, records_rows
 from .report_data import report_content
 from .selectors import (
     Filters,
@@ -105,21 +106,29 @@ def dashboard_pdf(request):
 
 
 @login_required
+@list_page(lists.RECORDS)
 def records(request, name):
     fig = figure(name)
     if fig is None:
         raise Http404
     filters = _filters(request)
-    page = records_page(fig, filters, key=request.GET.get("key", ""), page=request.GET.get("page"))
+    key = request.GET.get("key", "")
+    listing = lists.RECORDS.run(
+        request, records_rows(fig, filters, key=key), provider=records_provider(fig)
+    )
+    if listing.response:
+        return listing.response
+    # the dashboard's filters (scope, period, groups) and the figure's item stay with the list
+    listing.keep = parse_qsl(filters.query(key=key or None))
     return render(
         request,
         "insights/records.html",
         {
+            **listing.context(),
             "figure": fig,
             "filters": filters,
-            "page_obj": page,
-            "rows": page.object_list,
-            "key": request.GET.get("key", ""),
+            "rows": listing.page_obj.object_list,
+            "key": key,
         },
     )
 

@@ -7,7 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhizao.common.validators import search_field
 from zhizao.common.widgets import IsoDateInput
 
 from . import codes
@@ -437,22 +436,3 @@ class AnnounceForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Published on the public page with the awarded applicants."),
     )
-
-
-class FilterForm(forms.Form):
-    q = search_field(_("Search"))
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=())
-    state = forms.ChoiceField(label=_("State"), required=False, choices=())
-    region = forms.RegexField(regex=r"^\d{2,6}$", required=False)
-
-    def __init__(self, *args, states=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All categories")), *category_choices()]
-        self.fields["state"].choices = [("", _("All states")), *states]
-
-    def values(self) -> dict:
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        return self.cleaned_data

@@ -20,13 +20,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhizao.registry.models import Industry, Region
-from zhizao_core.policy import Rule, RuleError, RuleFile, parse_rule, parse_rule_file
-from zhizao_core.policy.rules import FACTS
+from zhizao_core.policy import Rule, RuleError, RuleFile, names, parse_rule, parse_rule_file
 
 from .enums import ProjectKind
 from .errors import PolicyError
 
 RULES_DIR = Path(__file__).resolve().parent / "data" / "rules"
+# The registry's reference files (GB/T 2260 regions, GB/T 4754 industries): names without a database.
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "registry" / "data"
 
 
 def language() -> str:
@@ -151,17 +152,20 @@ def code_names(lang: str | None = None):
     (``intelligent_transformation`` → 智能化改造) by their names."""
     lang = lang or language()
     regions, industries = _name_tables(lang)
+    return names.code_names(regions, industries, project_kind_names(lang))
+
+
+def project_kind_names(lang: str) -> dict[str, str]:
     with translation.override("en" if lang == "en" else "zh-hans"):
-        kinds = {value: str(label) for value, label in ProjectKind.choices}
+        return {value: str(label) for value, label in ProjectKind.choices}
 
-    def names(fact: str, code: str) -> str | None:
-        kind = FACTS.get(fact)
-        if kind == "industry":
-            return industries.get(code)
-        if kind == "code":
-            return regions.get(code.ljust(6, "0")) if code.isdigit() and len(code) <= 6 else None
-        if fact == "project.kind":
-            return kinds.get(code)
-        return None
 
-    return names
+def reference_code_names(lang: str):
+    """``code_names`` read from the shipped reference files (the registry's ``regions.csv``
+    and ``industries.csv``), no database: ``zhizao policies evaluate``."""
+    return names.read_reference_names(
+        REFERENCE_DIR / "regions.csv",
+        REFERENCE_DIR / "industries.csv",
+        lang,
+        project_kind_names(lang),
+    )

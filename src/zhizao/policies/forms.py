@@ -9,12 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhizao.common.validators import search_field
 from zhizao.common.widgets import IsoDateInput
 from zhizao.registry.enums import OrganizationKind
 from zhizao.registry.models import Organization, Region
 
-from .enums import PolicyLevel, PolicyState
 from .models import CreditRecord, Loan, Policy, PolicyItem, Project, Recognition
 
 DATE = IsoDateInput()
@@ -90,17 +88,6 @@ class PolicyForm(ServiceForm):
 
     def service_values(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "attachment"}
-
-
-class PolicyFilterForm(forms.Form):
-    q = search_field(_("Search title or document number"))
-    level = forms.ChoiceField(
-        label=_("level"), choices=[("", _("All levels")), *PolicyLevel.choices], required=False
-    )
-    region = forms.CharField(label=_("region"), required=False, max_length=6)
-    state = forms.ChoiceField(
-        label=_("state"), choices=[("", _("All states")), *PolicyState.choices], required=False
-    )
 
 
 class ItemForm(ServiceForm):

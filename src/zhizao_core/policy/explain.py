@@ -194,6 +194,11 @@ def _show_named(fact: str, value, lang: str, names: CodeNames | None) -> str:
     return show(FACTS[fact], value, lang)
 
 
+def _named(fact: str) -> bool:
+    """The fact's values are codes that have names (``CodeNames``)."""
+    return FACTS.get(fact) in ("code", "industry") or fact == "project.kind"
+
+
 def _show_operand(fact: str, op: str, value, lang: str, names: CodeNames | None = None) -> str:
     if isinstance(value, tuple):
         joiner = " – " if op == "between" else "、"
@@ -320,18 +325,25 @@ class _Explainer:
         label = pick(FACT_LABELS[node.fact], lang)
         operand = _show_operand(node.fact, node.op, node.value, lang, self.names)
         shown = _show_named(node.fact, value, lang, self.names)
-        steps.append(
-            {
-                "step": "condition",
-                "depth": depth,
-                "fact": node.fact,
-                "op": node.op,
-                "result": result,
-                "value": shown,
-                "source": subject.source(node.fact),
-                "text": f"{label} {shown} {pick(OPS[node.op], lang)} {operand} → {pick(RESULT[result], lang)}",
-            }
-        )
+        step = {
+            "step": "condition",
+            "depth": depth,
+            "fact": node.fact,
+            "op": node.op,
+            "result": result,
+            "value": shown,
+            "source": subject.source(node.fact),
+            "text": f"{label} {shown} {pick(OPS[node.op], lang)} {operand} → {pick(RESULT[result], lang)}",
+        }
+        if _named(node.fact):
+            # A code (a place, an industry, a project kind): ``value`` and ``operand`` keep the
+            # codes, ``value_label`` and ``operand_label`` name them (the text uses the names).
+            codes = list(node.value) if isinstance(node.value, tuple) else [node.value]
+            step["value"] = _show_named(node.fact, value, lang, None)
+            step["value_label"] = shown if value is not None else None
+            step["operand"] = [str(c) for c in codes]
+            step["operand_label"] = [_show_named(node.fact, c, lang, self.names) for c in codes]
+        steps.append(step)
         return result
 
     # amounts -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The report PDF, rendered on the worker and kept in storage by the assessment's content
-version: a hash of its answers, its model version, its state and target, and the language. A
+version: a hash of its answers, its model version, its state and target, the language and the
+translation catalogues' version (``common.catalogue``: new ``.mo`` files, a new PDF). A
 download of a version already rendered is served from storage; any other asks the worker
 (once: a pending mark in the cache) and the page says the PDF is being prepared. Changed
 answers give a new version, so a stale PDF is never served; rendering a version removes the
@@ -17,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
 
+from zhizao.common.catalogue import catalogue_version
 from zhizao.common.worker import enqueue_after_commit
 
 from ..models import Assessment
@@ -52,6 +54,8 @@ def report_version(assessment: Assessment, *, language: str, target_level: int |
         "target": target_level,
         "saved_target": assessment.target_level,
         "language": language,
+        # the words of the catalogues the PDF is drawn with (new .mo files: a new PDF)
+        "catalogue": catalogue_version(),
         "answers": answers,
     }
     payload = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from zhizao.accounts.selectors import actor_for_request
+from zhizao.common.lists import list_page
 from zhizao.matchmaking.enums import OfferingState
 from zhizao.matchmaking.models import Offering
 
-from .. import access, selectors, services
+from .. import access, lists, selectors, services
 from ..errors import EventError
 from ..forms import BoothForm, LeadForm
 from .common import table_response
@@ -63,6 +64,7 @@ def booth_edit(request, pk):
 
 
 @login_required
+@list_page(lists.LEADS)
 def leads(request, pk):
     booth = access.access_booth(request.membership, pk)
     if not access.can_see_leads(request.membership, booth):
@@ -88,15 +90,18 @@ def leads(request, pk):
                     request, _("Lead saved: %(name)s") % {"name": lead.registration.name}
                 )
                 return redirect("events:leads", pk=booth.pk)
-    table = services.leads_table(actor_for_request(request), booth)
+    listing = lists.LEADS.run(request, access.leads_with_contact_for(request.membership, booth))
+    if listing.response:
+        return listing.response
     return render(
         request,
         "events/leads.html",
         {
+            **listing.context(),
             "booth": booth,
             "event": booth.event,
             "form": form,
-            "table": table,
+            "leads": listing.page_obj.object_list,
             "can_scan": access.can_edit_booth(request.membership, booth),
         },
         status=400 if request.method == "POST" else 200,

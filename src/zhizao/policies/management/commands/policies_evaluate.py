@@ -3,8 +3,10 @@
 Evaluates policy items on a facts file and prints JSON lines, one per enterprise or project and
 item (the contract is in docs/policy-rules.md). The items are the shipped rule files, overlaid
 by the versions published in the platform's database when one is reachable, plus any
-``--rules FILE``. Bad facts: every problem on stderr as ``place: message``, exit 1; an unknown
-item: exit 1; an unreadable file: exit 2.
+``--rules FILE``. The explanations name places, industries and project kinds (read from the
+registry's reference files, so no database is needed), with their codes kept beside. Bad facts:
+every problem on stderr as ``place: message``, exit 1; an unknown item: exit 1; an unreadable
+file: exit 2.
 """
 
 from __future__ import annotations
@@ -120,8 +122,11 @@ class Command(BaseCommand):
         except FactsError as exc:
             self._fail([p.text(lang) for p in exc.problems], 1)
         out = sys.stdout
+        # places, industries and project kinds named in the explanations, from the shipped
+        # reference files (no database needed); the codes stay in the JSON beside the names
+        names = engine.reference_code_names(lang)
         for enterprise in enterprises:
-            for outcome in evaluate(catalogue, enterprise, day, items=item, lang=lang):
+            for outcome in evaluate(catalogue, enterprise, day, items=item, lang=lang, names=names):
                 out.write(json.dumps(outcome.as_json(), ensure_ascii=False) + "\n")
 
     def _fail(self, lines: list[str], status: int):
