@@ -256,6 +256,7 @@ EXPECTED = {
         "required": "必填",
         "help_text": "填写说明",
         "prefill": "预填来源",
+        "blind_hidden": "盲评时对专家隐藏",
         "max_length": "文本：最多字数",
         "min_length": "文本：最少字数",
         "minimum": "数字：最小值",
@@ -303,6 +304,7 @@ EXPECTED = {
         "ends_on": "结束日期",
         "venue": "地点",
         "online_url": "线上地址",
+        "session_link_access": "在线链接",
         "meeting_days": "洽谈日",
         "meeting_day_start": "洽谈开始时间",
         "meeting_day_end": "洽谈结束时间",
@@ -360,6 +362,7 @@ EXPECTED = {
         "forum": "论坛",
         "online_url": "直播链接",
         "recording_url": "回放链接",
+        "link_access": "在线链接",
     },
     "events.RegistrationTypeForm": {
         "capacity": "名额",
