@@ -38,6 +38,9 @@ def address_fields() -> list[tuple[str, str]]:
             if isinstance(field, models.URLField) or (
                 isinstance(field, models.CharField | models.TextField)
                 and ADDRESS_NAME.search(field.name)
+                # a field of fixed choices (Session.link_access: public / registered) holds
+                # a setting about a link, never an address
+                and not field.choices
             ):
                 found.append((model._meta.label, field.name))
     return sorted(found)
