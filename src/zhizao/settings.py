@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "zhizao.common.middleware.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "zhizao.urls"

@@ -151,3 +151,39 @@ def test_a_form_with_a_stale_token_gets_our_403_page(enterprise_user, lang, deni
     assert f"<h1>{denied}</h1>" in body and 'class="sidebar"' in body
     assert "CSRF" not in body
     assert client.get("/").status_code == 200  # still logged in: the refused form did nothing
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("zh-hans", "此地址不能直接打开"), ("en", "This address cannot be opened directly")],
+)
+def test_an_action_address_opened_directly_gets_our_405_page(client, enterprise_user, lang, title):
+    """A POST-only address typed or followed from the history: the platform's page with the
+    method it takes, never Django's empty 405 (a blank page in the browser); nothing changes."""
+    from zhizao.common.models import AuditEntry
+
+    login(client, enterprise_user, lang)
+    before = AuditEntry.objects.count()
+    for url, allow in (
+        (reverse("accounts:logout"), "POST"),
+        (reverse("notifications_read"), "POST, OPTIONS"),
+    ):
+        page = client.get(url, HTTP_REFERER="http://testserver/notifications/")
+        body = page.content.decode()
+        assert page.status_code == 405
+        assert page["Allow"] == allow  # what the view takes, kept from its 405
+        assert f"<h1>{title}</h1>" in body
+        assert 'class="topbar"' in body and 'class="sidebar"' in body
+        assert '<a class="btn btn-secondary" href="http://testserver/notifications/">' in body
+    assert AuditEntry.objects.count() == before
+    assert client.get("/").status_code == 200  # the logout address did not log out
+
+
+def test_the_api_keeps_its_own_405(client, enterprise_user):
+    """The API's 405 carries a JSON body and stays JSON (the middleware turns only empty
+    responses into the page)."""
+    login(client, enterprise_user, "en")
+    page = client.delete(reverse("api-me"))
+    assert page.status_code == 405
+    assert page["Content-Type"] == "application/json"
+    assert page.json() == {"detail": 'Method "DELETE" not allowed.'}

@@ -125,6 +125,10 @@ def csrf_failure(request, reason=""):
     return _error_page(request, 403, "403.html")
 
 
+def method_not_allowed(request):
+    return _error_page(request, 405, "405.html")
+
+
 def page_not_found(request, exception=None):
     return _error_page(request, 404, "404.html")
 
