@@ -297,26 +297,20 @@ class Domain:
     code: str
     zh: str
     en: str
-    #: GB/T 4754-2017 code prefixes of the trades that make it
-    industries: tuple[str, ...] = ()
 
 
 @cache
-def _domain_lexicon() -> tuple[re.Pattern, dict[str, Domain], dict[str, Domain]]:
+def _domain_lexicon() -> tuple[re.Pattern, dict[str, Domain]]:
     table: dict[str, Domain] = {}
-    by_industry: dict[str, Domain] = {}
     for line in _lines("domains.txt"):
-        code, zh, en, industries, *phrases = [p.strip() for p in line.split("|")]
-        prefixes = tuple(p.strip() for p in industries.split(",") if p.strip())
-        domain = Domain(code, zh, en, prefixes)
-        for prefix in prefixes:
-            by_industry.setdefault(prefix, domain)
+        code, zh, en, *phrases = [p.strip() for p in line.split("|")]
+        domain = Domain(code, zh, en)
         for phrase in phrases:
             key = _key(phrase)
             if key:
                 table.setdefault(key, domain)
     ordered = sorted(table, key=lambda p: (-len(p), p))
-    return re.compile("|".join(re.escape(p) for p in ordered)), table, by_industry
+    return re.compile("|".join(re.escape(p) for p in ordered)), table
 
 
 def domains_of(text: str) -> dict[Domain, tuple[str, ...]]:
@@ -330,7 +324,7 @@ def _domains_cached(text: str) -> tuple[tuple[Domain, tuple[str, ...]], ...]:
     norm = normalize(text)
     index = [i for i, ch in enumerate(norm) if not _STRIP.fullmatch(ch)]
     compact = "".join(norm[i] for i in index)
-    pattern, table, _ = _domain_lexicon()
+    pattern, table = _domain_lexicon()
     out: dict[Domain, list[str]] = {}
     for m in pattern.finditer(compact):
         phrase = text[index[m.start()] : index[m.end() - 1] + 1]
