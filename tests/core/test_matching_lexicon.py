@@ -117,3 +117,90 @@ def test_parsers_keep_unknown_labels_as_tags_with_one_warning_and_optional_case_
     [d] = parse_demands([{"id": "d", "title": "x", "category": "钣金"}], warnings)
     assert (d.category, d.tags) == (None, ("钣金",))
     assert warnings[-1].path == "[0].category"
+
+
+def test_application_domains_are_read_and_an_offering_made_for_another_is_lowered():
+    from zhizao_core.matching.lexicon import demand_domains, domain_fit, domains_of
+
+    def read(text):
+        return {d.code: phrases for d, phrases in domains_of(text).items()}
+
+    assert read("空调外壳钣金件，喷涂后表面有划伤") == {
+        "appliance": ("空调",),
+        "metal": ("钣金", "喷涂"),
+    }
+    # the longest phrase wins its place: 压铸件 is casting, 压铸 alone metal parts
+    assert read("压铸件和压铸机") == {"casting": ("压铸件",), "metal": ("压铸",)}
+    assert read("ＰＣＢＡ炉后AOI") == {"electronics": ("ＰＣＢＡ",)}
+    assert read("外观缺陷检测工作站") == {}
+    demand = demand_domains(Demand("d", "产品表面划伤", "空调外壳钣金件，喷涂后表面有划伤"))
+    assert {d.code for d in demand} == {"appliance", "metal"}
+    # an offering's title says what it is made for
+    assert domain_fit(demand, domains_of("金属件外观缺陷检测")) == 1.0
+    assert domain_fit(demand, domains_of("外观缺陷检测工作站")) == 1.0  # general
+    assert domain_fit(demand, domains_of("布匹瑕疵在线检测")) == 0.0  # made for another trade
+    # a demand that names no trade is best served by the general offerings
+    unnamed = demand_domains(Demand("e", "货发错了", "拣货靠纸单"))
+    assert unnamed == {}
+    assert domain_fit(unnamed, domains_of("药企WMS")) == 0.0
+    assert domain_fit(unnamed, domains_of("仓储管理系统WMS标准版")) == 1.0
+
+
+def test_a_demand_naming_no_category_ranks_offerings_made_for_another_trade_lower():
+    from zhizao_core.matching import MatchIndex
+    from zhizao_core.matching.rank import Weights, weights_for
+
+    plain = Weights(lexical=0.5, semantic=0.0, category=0.5, industry=0, cases=0, local=0, nice=0)
+    problem = Weights(
+        lexical=0.5, semantic=0.0, category=0.5, industry=0, cases=0, local=0, nice=0, domain=0.5
+    )
+    table = {"fused_lexical": plain, "fused_lexical_problem": problem}
+    ix = MatchIndex(embedder=None, weights=table)
+    text = "表面划伤、磕碰、脏污自动检测"
+    ix.add_many(
+        [
+            Offering(
+                "fabric", "solution", "布匹外观缺陷检测", text, categories=("machine_vision",)
+            ),
+            Offering("general", "solution", "外观缺陷检测", text, categories=("machine_vision",)),
+            Offering(
+                "metal", "solution", "钣金件外观缺陷检测", text, categories=("machine_vision",)
+            ),
+        ]
+    )
+    unnamed = Demand("d1", "产品表面划伤", "空调外壳钣金件，喷涂后表面有划伤")
+    named = Demand(
+        "d2", "产品表面划伤", "空调外壳钣金件，喷涂后表面有划伤", category="machine_vision"
+    )
+    assert weights_for(ix.weights, "fused_lexical", unnamed) is problem
+    assert weights_for(ix.weights, "fused_lexical", named) is plain
+
+    ranked = ix.rank(unnamed, top=10)
+    assert [m.id for m in ranked] == ["metal", "general", "fabric"]
+    reasons = {m.id: {r.code: r for r in m.reasons} for m in ranked}
+    assert reasons["metal"]["domain"].zh == "应用领域相符：钣金冲压与金属件（钣金）"
+    assert reasons["metal"]["domain"].data == {
+        "domains": ["metal"],
+        "phrases": ["钣金"],
+        "demand_phrases": ["钣金", "喷涂"],
+    }
+    assert "domain" not in reasons["general"] and "domain" not in reasons["fabric"]
+    # the fabric offering loses the domain's share of the fused score (0.5 of 1.5)
+    comps = {m.id: m.components for m in ranked}
+    assert {i: c["domain"] for i, c in comps.items()} == {"metal": 1, "general": 1, "fabric": 0}
+    fused = {
+        i: (0.5 * c["lexical"] + 0.5 * c["category"] + 0.5 * c["domain"]) / 1.5
+        for i, c in comps.items()
+    }
+    assert {m.id: m.fit for m in ranked} == {i: round(100 * f) for i, f in fused.items()}
+
+    # the same demand naming its category: its own weights, no domain fit, no such reason
+    again = ix.rank(named, top=10)
+    assert all("domain" not in {r.code for r in m.reasons} for m in again)
+    assert {m.id: m.fit for m in again} == {
+        m.id: round(100 * (0.5 * m.components["lexical"] + 0.5 * m.components["category"]))
+        for m in again
+    }
+    # weights given without a problem set: the demands naming no category use them too
+    ix2 = MatchIndex(embedder=None, weights={"fused_lexical": plain})
+    assert weights_for(ix2.weights, "fused_lexical", unnamed) is plain

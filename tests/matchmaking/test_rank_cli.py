@@ -292,6 +292,31 @@ def test_evaluate_reports_every_variant(files, tmp_path, capsys):
         "cov.off",
         "cov.dem",
     ]
+    # while tuning, only the development split is read (issue 16)
+    status, out, err = run(
+        capsys, "match_evaluate", "--gold", str(gold), "--no-embeddings", "--split", "dev",
+        "--format", "json",
+    )  # fmt: skip
+    assert status == 0, err
+    result = json.loads(out)
+    assert result["splits"] == ["dev"]
+    assert all(
+        "test" not in row and "all" not in row and "dev" in row for row in result["variants"]
+    )
+    status, out, _ = run(
+        capsys, "match_evaluate", "--gold", str(gold), "--no-embeddings", "--split", "dev"
+    )
+    assert [line.split()[1] for line in out.splitlines()[3:9]] == ["dev"] * 6
+    assert len(out.splitlines()) == 3 + 6 + 1  # header, one row per variant, the time
+    status, out, _ = run(
+        capsys, "match_evaluate", "--gold", str(gold), "--no-embeddings", "--split", "dev",
+        "--by-type", "--format", "json",
+    )  # fmt: skip
+    rows = json.loads(out)["rows"]
+    assert [r["variant"] for r in rows] == [
+        "bigram baseline", "as it was", "+lexicon", "+inferred category", "+domain fit",
+    ]  # fmt: skip
+    assert all(list(r["splits"]) == ["dev"] for r in rows)
 
 
 # --- issue 16: categories as people write them, unknown ones kept as tags ---------------------

@@ -11,7 +11,12 @@ import pytest
 
 from zhizao.matchmaking.management.commands._matching import GOLD_DIR, reference_names
 from zhizao_core.matching import MatchIndex, Offering, parse_catalogue, parse_demands
-from zhizao_core.matching.lexicon import read_demand, read_offering_categories
+from zhizao_core.matching.lexicon import (
+    demand_text_for_reading,
+    domains_of,
+    read_demand,
+    read_offering_categories,
+)
 from zhizao_core.matching.model import Demand
 from zhizao_core.matching.rank import (
     _industry_fit,
@@ -66,6 +71,19 @@ def assert_true_of_facts(reason, demand: Demand, o: Offering, names) -> None:
         text = normalize(f"{demand.title}\n{demand.description}\n{' '.join(demand.tags)}")
         assert all(normalize(p) in text for p in data["phrases"])
         assert read_demand(demand).inference(data["category"]) is not None
+    elif reason.code == "domain":
+        # a trade the demand (naming no category) says it is in, and the offering's title says
+        # it is made for, with the title's own words for it
+        assert not demand.category
+        demand_text = demand_text_for_reading(demand)
+        asked = {d.code: p for d, p in domains_of(demand_text).items()}
+        offered = {d.code: p for d, p in domains_of(o.title).items()}
+        assert data["domains"]
+        assert all(code in asked and code in offered for code in data["domains"])
+        assert all(any(p in offered[c] for c in data["domains"]) for p in data["phrases"])
+        assert all(p in o.title for p in data["phrases"])
+        assert data["demand_phrases"]
+        assert all(p in demand_text for p in data["demand_phrases"])
     elif reason.code == "industry":
         assert _industry_fit(o.industries, demand.industry) >= 0.75
     elif reason.code == "matched_terms":
@@ -93,7 +111,7 @@ def test_every_reason_on_the_gold_set_is_true(ranked):
                 checked += 1
                 codes.add(reason.code)
     assert checked > 3000
-    assert {"requirements", "local_team", "service_area", "category", "problem"} <= codes
+    assert {"requirements", "local_team", "service_area", "category", "problem", "domain"} <= codes
 
 
 _OFFERINGS: dict[str, Offering] = {}

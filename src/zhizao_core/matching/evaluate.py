@@ -20,7 +20,16 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from .model import Demand
-from .rank import VARIANTS, Candidate, Weights, component_matrix, diversify, order, variant_scores
+from .rank import (
+    PROBLEM,
+    VARIANTS,
+    Candidate,
+    Weights,
+    component_matrix,
+    diversify,
+    order,
+    variant_scores,
+)
 
 __all__ = [
     "DEMAND_TYPES",
@@ -85,12 +94,19 @@ class _Query:
     ids: list[str]
     providers: list[str]
     comp: dict[str, np.ndarray]
+    #: the demand names a category (else it is ranked with the ``…_problem`` weights, if any)
+    named: bool = True
 
 
-def prepare(pairs_by_query: Mapping[str, Sequence[Candidate]], *, side: str = "offering"):
+def prepare(
+    pairs_by_query: Mapping[str, Sequence[Candidate]],
+    *,
+    side: str = "offering",
+    named: Mapping[str, bool] | None = None,
+):
     """Per query, its candidates' ids and score components (computed once, scored many times).
     For the demand side the candidates' ``offering`` is the fixed offering and ``ids`` must be
-    given through ``_Query`` directly."""
+    given through ``_Query`` directly. ``named``: whether each demand names a category."""
     out = []
     for ident, cands in pairs_by_query.items():
         out.append(
@@ -99,12 +115,19 @@ def prepare(pairs_by_query: Mapping[str, Sequence[Candidate]], *, side: str = "o
                 [c.offering.id for c in cands],
                 [c.offering.provider_key for c in cands],
                 component_matrix(cands),
+                True if named is None else named.get(ident, True),
             )
         )
     return out
 
 
-def ranking(q: _Query, variant: str, w: Weights, *, diverse: bool = True) -> list[str]:
+def ranking(
+    q: _Query, variant: str, w: Weights, *, diverse: bool = True, problem: Weights | None = None
+) -> list[str]:
+    """The offering ids of ``q`` best first; ``problem``: the weights for a demand that names no
+    category (default ``w``)."""
+    if problem is not None and not q.named:
+        w = problem
     scores = variant_scores(variant, q.comp, w)
     idx, _ = order(variant, scores, q.comp, w)
     ids = [int(i) for i in idx]
@@ -114,7 +137,12 @@ def ranking(q: _Query, variant: str, w: Weights, *, diverse: bool = True) -> lis
 
 
 def mean_metrics(
-    queries: Sequence[_Query], judgments: Judgments, variant: str, w: Weights, only=None
+    queries: Sequence[_Query],
+    judgments: Judgments,
+    variant: str,
+    w: Weights,
+    only=None,
+    problem: Weights | None = None,
 ) -> dict[str, float]:
     rows = []
     for q in queries:
@@ -123,7 +151,7 @@ def mean_metrics(
         grades = judgments.of(q.ident)
         if not any(g > 0 for g in grades.values()):
             continue
-        rows.append(metrics_for(ranking(q, variant, w), grades))
+        rows.append(metrics_for(ranking(q, variant, w, problem=problem), grades))
     out = {}
     for key in ("ndcg@10", "p@5", "recall@50"):
         values = [r[key] for r in rows if not math.isnan(r[key])]
@@ -132,10 +160,16 @@ def mean_metrics(
     return out
 
 
-def coverage(queries: Sequence[_Query], variant: str, w: Weights, universe: int) -> float:
+def coverage(
+    queries: Sequence[_Query],
+    variant: str,
+    w: Weights,
+    universe: int,
+    problem: Weights | None = None,
+) -> float:
     seen: set[str] = set()
     for q in queries:
-        seen.update(ranking(q, variant, w)[:10])
+        seen.update(ranking(q, variant, w, problem=problem)[:10])
     return len(seen) / universe if universe else float("nan")
 
 
@@ -148,6 +182,7 @@ GRID = {
     "cases": (0.0, 0.05, 0.1, 0.2),
     "local": (0.0, 0.05, 0.1, 0.2),
     "nice": (0.0, 0.05, 0.1),
+    "domain": (0.0, 0.05, 0.1, 0.2, 0.3),
     "floor": (0.0, 0.3, 0.5, 0.6, 0.7, 0.8),
 }
 
@@ -160,13 +195,18 @@ def tune(
     dev: set[str],
     *,
     rounds: int = 3,
+    problem: Weights | None = None,
+    names: Sequence[str] | None = None,
 ) -> tuple[Weights, float]:
     """Coordinate search on the development demands: each weight in turn takes the grid value
     that maximises mean nDCG@10 (ties keep the current value), for ``rounds`` passes or until
-    nothing changes. ``fused_lexical`` keeps ``semantic`` at 0."""
+    nothing changes. ``fused_lexical`` keeps ``semantic`` at 0. ``problem``: fixed weights for
+    the demands that name no category; ``names``: search only these weights."""
     best = start
-    best_score = mean_metrics(queries, judgments, variant, best, dev)["ndcg@10"]
-    names = [f.name for f in fields(Weights) if f.name in GRID]
+    best_score = mean_metrics(queries, judgments, variant, best, dev, problem)["ndcg@10"]
+    names = [
+        f.name for f in fields(Weights) if f.name in GRID and (names is None or f.name in names)
+    ]
     for _ in range(rounds):
         changed = False
         for name in names:
@@ -176,7 +216,7 @@ def tune(
                 trial = replace(best, **{name: value})
                 if trial == best:
                     continue
-                score = mean_metrics(queries, judgments, variant, trial, dev)["ndcg@10"]
+                score = mean_metrics(queries, judgments, variant, trial, dev, problem)["ndcg@10"]
                 if score > best_score + 1e-9:
                     best, best_score, changed = trial, score, True
         if not changed:
@@ -200,10 +240,11 @@ def evaluate_variants(
     rows = []
     for variant in VARIANTS:
         w = weights.get(variant) or weights["fused"]
+        problem = weights.get(variant + PROBLEM)
         row = {"variant": variant}
         for split, only in (("dev", dev), ("test", test), ("all", None)):
-            row[split] = mean_metrics(queries, judgments, variant, w, only)
-        row["coverage_offerings"] = coverage(queries, variant, w, n_offerings)
+            row[split] = mean_metrics(queries, judgments, variant, w, only, problem)
+        row["coverage_offerings"] = coverage(queries, variant, w, n_offerings, problem)
         row["coverage_demands"] = coverage(reverse, variant, w, n_demands) if reverse else None
         rows.append(row)
     return rows

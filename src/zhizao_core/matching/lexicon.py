@@ -12,6 +12,10 @@ and the problem a demand describes turned into the capabilities that solve it.
   to: the weight each category gets in the structured fit, and the capability phrases added to
   the text query.
 
+* ``domains_of(text)`` reads the application domains of ``data/domains.txt`` (钣金, 注塑, 布匹,
+  PCB, 锂电 …) from a demand's text or an offering's title, for the domain fit of the ranking: an
+  offering whose title says it is made for another trade fits a demand less.
+
 All of it is data plus a little arithmetic; the files are versioned with the code.
 """
 
@@ -29,9 +33,13 @@ from .vocabulary import CATEGORIES
 
 __all__ = [
     "Capability",
+    "Domain",
     "Hit",
     "Inference",
     "Reading",
+    "demand_domains",
+    "domain_fit",
+    "domains_of",
     "infer",
     "read_demand",
     "read_offering_categories",
@@ -277,3 +285,65 @@ def read_offering_categories(offering) -> dict[str, float]:
         for i in infer(f"{offering.title}\n{offering.description[:300]}")
         if i.confidence >= 0.5
     }
+
+
+# --- the same reading on both sides: capabilities and application domains (issue 16) ---------
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One line of ``data/domains.txt``: what a listing is made for or a factory makes."""
+
+    code: str
+    zh: str
+    en: str
+
+
+@cache
+def _domain_lexicon() -> tuple[re.Pattern, dict[str, Domain]]:
+    table: dict[str, Domain] = {}
+    for line in _lines("domains.txt"):
+        code, zh, en, *phrases = [p.strip() for p in line.split("|")]
+        domain = Domain(code, zh, en)
+        for phrase in phrases:
+            key = _key(phrase)
+            if key:
+                table.setdefault(key, domain)
+    ordered = sorted(table, key=lambda p: (-len(p), p))
+    return re.compile("|".join(re.escape(p) for p in ordered)), table
+
+
+def domains_of(text: str) -> dict[Domain, tuple[str, ...]]:
+    """The application domains ``text`` names, each with its phrases as written (in order of
+    appearance, each once)."""
+    return dict(_domains_cached(text or ""))
+
+
+@lru_cache(maxsize=65536)
+def _domains_cached(text: str) -> tuple[tuple[Domain, tuple[str, ...]], ...]:
+    norm = normalize(text)
+    index = [i for i, ch in enumerate(norm) if not _STRIP.fullmatch(ch)]
+    compact = "".join(norm[i] for i in index)
+    pattern, table = _domain_lexicon()
+    out: dict[Domain, list[str]] = {}
+    for m in pattern.finditer(compact):
+        phrase = text[index[m.start()] : index[m.end() - 1] + 1]
+        phrases = out.setdefault(table[m.group()], [])
+        if phrase not in phrases:
+            phrases.append(phrase)
+    return tuple((d, tuple(p)) for d, p in out.items())
+
+
+def demand_domains(demand) -> dict[Domain, tuple[str, ...]]:
+    """The domains a demand's text (title, description, tags) names, with its phrases."""
+    return domains_of(demand_text_for_reading(demand))
+
+
+def domain_fit(asked, specialised) -> float:
+    """1.0 unless the offering is made for another domain: 0 when its title names domains
+    (``specialised``) and none of them is one the demand's text names (``asked``; a demand that
+    names none is best served by general offerings). A general offering (its title names no
+    domain) is never lowered."""
+    if not specialised:
+        return 1.0
+    return 1.0 if any(d in specialised for d in asked) else 0.0

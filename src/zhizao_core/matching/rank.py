@@ -17,7 +17,13 @@ from importlib import resources
 
 import numpy as np
 
-from .lexicon import read_demand, read_offering_categories
+from .lexicon import (
+    demand_domains,
+    domain_fit,
+    domains_of,
+    read_demand,
+    read_offering_categories,
+)
 from .model import _LEVELLED_RE, Demand, Offering, Requirement, Signals, certification_level
 from .text import CONCEPT_PREFIX, analyze, concepts_of, normalize
 from .vocabulary import CATEGORIES, CERTIFICATIONS, LEVEL_ONE_IS_BEST
@@ -33,6 +39,7 @@ __all__ = [
     "covers_region",
     "same_division",
     "tuned_weights",
+    "weights_for",
 ]
 
 #: the ranking variants (``--variant``), in the order the evaluation reports them
@@ -303,6 +310,9 @@ class Weights:
     cases: float = 0.05
     local: float = 0.05
     nice: float = 0.05
+    #: the domain fit (``lexicon.domain_fit``): 0 for an offering whose title says it is made for
+    #: a trade (钣金, 注塑, 布匹, PCB …) the demand does not name, else 1 (issue 16)
+    domain: float = 0.0
     #: results whose fused score is below ``floor`` × the best are 'not relevant': they follow
     #: every relevant result, whatever their requirements
     floor: float = 0.5
@@ -313,6 +323,19 @@ class Weights:
 
     def as_json(self) -> dict:
         return asdict(self)
+
+    def total(self) -> float:
+        """The sum of the component weights (the fused score's divisor)."""
+        return (
+            self.lexical
+            + self.semantic
+            + self.category
+            + self.industry
+            + self.cases
+            + self.local
+            + self.nice
+            + self.domain
+        )
 
 
 @cache
@@ -331,6 +354,21 @@ def tuned_weights() -> dict[str, Weights]:
     for name, values in data.get("variants", {}).items():
         defaults[name] = Weights(**values)
     return defaults
+
+
+#: the weights for a demand that names no category (what it needs is read from its text) are
+#: stored under the variant's name with this suffix (``fused_problem``); without them, the
+#: variant's own
+PROBLEM = "_problem"
+
+
+def weights_for(table, variant: str, demand: Demand | None) -> Weights:
+    """The weights of ``variant`` for ``demand``: its ``…_problem`` set when the demand names no
+    category (issue 16: such a demand is led by its text, not by a category it chose)."""
+    w = table.get(variant) or table["fused"]
+    if demand is not None and not demand.category:
+        return table.get(variant + PROBLEM, w)
+    return w
 
 
 # --- signals --------------------------------------------------------------------------------
@@ -480,6 +518,10 @@ class Candidate:
     #: the category that gave ``category`` its weight, and whether it was read from the text
     category_code: str | None = None
     inferred: bool = False
+    domain: float = 0.0
+    #: the domains the demand names that the offering's title names: (domain, the demand's
+    #: phrases, the title's)
+    domains: tuple = ()
 
     def missed(self) -> int:
         return sum(1 for c in self.checks if not c.met)
@@ -544,6 +586,10 @@ def structured_features(
                 best, which = w, code
         cand.category, cand.category_code = best, which
         cand.inferred = which is not None and which != demand.category
+        asked, specialised = demand_domains(demand), domains_of(o.title)
+        cand.domain = domain_fit(asked, specialised)
+        if not demand.category:  # said as a reason where it counts (``weights_for``)
+            cand.domains = tuple((d, asked[d], specialised[d]) for d in asked if d in specialised)
     else:
         cand.category = 1.0 if demand.category and demand.category in o.categories else 0.0
         cand.category_code = demand.category if cand.category else None
@@ -582,6 +628,7 @@ def component_matrix(cands: Sequence[Candidate]) -> dict[str, np.ndarray]:
         "cases": np.array([min(c.cases, 3) / 3 for c in cands]),
         "local": np.array([c.local for c in cands]),
         "nice": np.array([c.nice_share() for c in cands]),
+        "domain": np.array([c.domain for c in cands], dtype=np.float64),
         "signals": np.array([signal_boost(c.signals) for c in cands]),
         "missed": np.array([c.missed() for c in cands], dtype=np.float64),
         "cosine": cos,
@@ -597,8 +644,9 @@ def fused_scores(comp: dict[str, np.ndarray], w: Weights) -> np.ndarray:
         + w.cases * comp["cases"]
         + w.local * comp["local"]
         + w.nice * comp["nice"]
+        + w.domain * comp["domain"]
     )
-    scale = (w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice) or 1.0
+    scale = w.total() or 1.0
     return total / scale + w.signals * comp["signals"]
 
 
@@ -752,6 +800,24 @@ def reasons_for(
                     },
                 )
             )
+    if cand.domains:
+        zh_names = [d.zh for d, _, _ in cand.domains]
+        en_names = [d.en for d, _, _ in cand.domains]
+        phrases = list(dict.fromkeys(p for _, _, offered in cand.domains for p in offered))[:4]
+        out.append(
+            Reason(
+                "domain",
+                f"应用领域相符：{_join(zh_names, 'zh')}（{_join(phrases, 'zh')}）",
+                f"Made for the same domain: {_join(en_names, 'en')} ({_join(phrases, 'en')})",
+                {
+                    "domains": [d.code for d, _, _ in cand.domains],
+                    "phrases": phrases,
+                    "demand_phrases": list(
+                        dict.fromkeys(p for _, asked, _ in cand.domains for p in asked)
+                    ),
+                },
+            )
+        )
     if cand.industry >= 0.75 and demand.industry:
         out.append(
             Reason(

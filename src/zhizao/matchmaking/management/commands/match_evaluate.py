@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from zhizao_core.matching import (
 )
 from zhizao_core.matching.evaluate import (
     DEMAND_TYPES,
+    GRID,
     BigramBaseline,
     _Query,
     evaluate_variants,
@@ -36,7 +38,7 @@ from zhizao_core.matching.evaluate import (
     prepare,
     ranking,
 )
-from zhizao_core.matching.rank import Weights, component_matrix
+from zhizao_core.matching.rank import PROBLEM, Weights, component_matrix
 
 from ._matching import GOLD_DIR, embedder, fail, read_json, reference_names
 
@@ -49,6 +51,21 @@ AS_IT_WAS = {
         lexical=0.1, semantic=0.05, category=0.4, industry=0.0, cases=0.1, local=0.05, nice=0.05
     ),
 }
+
+#: the weights shipped with the problem reading (issue 16), before the domain fit
+READING = {
+    "fused_lexical": Weights(
+        lexical=0.3, semantic=0.0, category=0.4, industry=0.2, cases=0.05, local=0.1, nice=0.0
+    ),
+    "fused": Weights(
+        lexical=0.2, semantic=0.3, category=0.2, industry=0.1, cases=0.0, local=0.05, nice=0.0
+    ),
+}
+
+#: the weight sets stored in data/weights.json
+SHIPPED = ("fused_lexical", "fused", "fused_lexical" + PROBLEM, "fused" + PROBLEM)
+#: what ``--tune`` searches for a demand that names no category (the rest as for the others)
+PROBLEM_TUNED = ("domain",)
 
 
 class Command(BaseCommand):
@@ -69,12 +86,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-embeddings", action="store_true")
         parser.add_argument(
+            "--split",
+            default="all",
+            choices=("dev", "test", "all"),
+            help="Print only this split (dev while tuning: the test split is read once, at "
+            "the end); 'all' prints dev, test and both together.",
+        )
+        parser.add_argument(
             "--by-type",
             action="store_true",
             help="Compare the problem-understanding variants per demand type (issue 16).",
         )
 
-    def handle(self, *args, gold, format, retune, write_weights, no_embeddings, by_type, **options):
+    def handle(
+        self, *args, gold, format, retune, write_weights, no_embeddings, by_type, split, **options
+    ):
+        splits = ("dev", "test", "all") if split == "all" else (split,)
         started = time.perf_counter()
         folder = Path(gold)
         offerings, demands, judgments = self._read(folder)
@@ -83,9 +110,12 @@ class Command(BaseCommand):
         index.add_many(offerings)
         index.add_demands(demands)
         if by_type:
-            self._by_type(folder, index, offerings, demands, judgments, model, format, started)
+            self._by_type(
+                folder, index, offerings, demands, judgments, model, format, started, splits
+            )
             return
-        forward = prepare({d.id: index.candidates(d, limit=10**9) for d in demands})
+        named = {d.id: bool(d.category) for d in demands}
+        forward = prepare({d.id: index.candidates(d, limit=10**9) for d in demands}, named=named)
         reverse = []
         for o in offerings:
             pairs = index.demand_candidates(o)
@@ -98,12 +128,33 @@ class Command(BaseCommand):
         weights = dict(index.weights)
         tuned = {}
         if retune:
+            # the weights are tuned on the whole development split as before (without the
+            # domain fit); those of demands that name no category add the domain fit, its
+            # weight searched on such demands of the development split only
+            unnamed = {i for i in dev if not named[i]}
             for variant in ("fused_lexical", "fused"):
                 if variant == "fused" and model is None:
                     continue
-                w, score = tune(forward, judgments, variant, weights[variant], set(dev))
+                w, score = tune(
+                    forward,
+                    judgments,
+                    variant,
+                    replace(weights[variant], domain=0.0),
+                    set(dev),
+                    names=[n for n in GRID if n not in PROBLEM_TUNED],
+                )
                 weights[variant] = w
                 tuned[variant] = {"weights": w.as_json(), "dev_ndcg@10": round(score, 4)}
+                w, score = tune(
+                    forward,
+                    judgments,
+                    variant,
+                    replace(w, domain=0.0),
+                    unnamed,
+                    names=PROBLEM_TUNED,
+                )
+                weights[variant + PROBLEM] = w
+                tuned[variant + PROBLEM] = {"weights": w.as_json(), "dev_ndcg@10": round(score, 4)}
             if write_weights:
                 self._write(weights)
         rows = evaluate_variants(
@@ -116,15 +167,20 @@ class Command(BaseCommand):
             dev=set(dev),
             test=set(test),
         )
+        for row in rows:
+            for name in ("dev", "test", "all"):
+                if name not in splits:
+                    del row[name]
         result = {
             "gold": str(folder),
+            "splits": list(splits),
             "offerings": len(offerings),
             "demands": len(demands),
             "dev_demands": len(dev),
             "test_demands": len(test),
             "embedder": model.name if model else None,
             "variants": rows,
-            "weights": {k: weights[k].as_json() for k in ("fused_lexical", "fused")},
+            "weights": {k: weights[k].as_json() for k in SHIPPED if k in weights},
             "tuned": tuned,
             "seconds": round(time.perf_counter() - started, 1),
         }
@@ -133,7 +189,9 @@ class Command(BaseCommand):
         else:
             sys.stdout.write(self._table(result))
 
-    def _by_type(self, folder, index, offerings, demands, judgments, model, format, started):
+    def _by_type(
+        self, folder, index, offerings, demands, judgments, model, format, started, splits
+    ):
         """nDCG@10, P@5, Recall@50 per demand type (category given / problem only / wrong
         category) and split, for the baseline, the ranking as it was and each step added."""
         raw = read_json(folder / "demands.json", "zh")
@@ -145,6 +203,7 @@ class Command(BaseCommand):
             ("as it was", "none"),
             ("+lexicon", "lexicon"),
             ("+inferred category", "full"),
+            ("+domain fit", "fit"),
         ):
             variants.append((label, understand, "fused_lexical"))
             if model is not None:
@@ -161,18 +220,23 @@ class Command(BaseCommand):
                     }
                     out[d.id] = baseline.rank(d, allowed)
             else:
-                if understand not in prepared:
-                    prepared[understand] = prepare(
+                reading = "full" if understand == "fit" else understand
+                if reading not in prepared:
+                    prepared[reading] = prepare(
                         {
-                            d.id: index.candidates(d, limit=10**9, understand=understand)
+                            d.id: index.candidates(d, limit=10**9, understand=reading)
                             for d in demands
-                        }
+                        },
+                        named={d.id: bool(d.category) for d in demands},
                     )
                 w = index.weights.get(variant) or index.weights["fused"]
+                problem = index.weights.get(variant + PROBLEM)
                 if understand == "none":  # the ranking as it was: its own weights too
-                    w = AS_IT_WAS[variant]
-                for q in prepared[understand]:
-                    out[q.ident] = ranking(q, variant, w)
+                    w, problem = AS_IT_WAS[variant], None
+                elif understand != "fit":  # the reading as shipped before the domain fit
+                    w, problem = READING[variant], None
+                for q in prepared[reading]:
+                    out[q.ident] = ranking(q, variant, w, problem=problem)
             rankings[label] = out
         result = {
             "gold": str(folder),
@@ -184,6 +248,7 @@ class Command(BaseCommand):
                     "splits": {
                         split: metrics_by_type(rankings[label], judgments, types, only)
                         for split, only in (("dev", set(dev)), ("test", set(test)), ("all", None))
+                        if split in splits
                     },
                 }
                 for label, _, _ in variants
@@ -209,8 +274,8 @@ class Command(BaseCommand):
             return "  – " if x != x else f"{x:.3f}"
 
         for row in result["rows"]:
-            for split in ("dev", "test", "all"):
-                line = f"{row['variant'] if split == 'dev' else '':<32} {split:<5}"
+            for i, split in enumerate(splits):
+                line = f"{row['variant'] if i == 0 else '':<32} {split:<5}"
                 for t in (*DEMAND_TYPES, "all"):
                     m = row["splits"][split][t]
                     line += (
@@ -260,7 +325,7 @@ class Command(BaseCommand):
         data = {
             "note": "Tuned by `zhizao match evaluate --tune --write-weights` on the development "
             "split of the shipped gold set; see docs/matching.md.",
-            "variants": {k: weights[k].as_json() for k in ("fused_lexical", "fused")},
+            "variants": {k: weights[k].as_json() for k in SHIPPED if k in weights},
         }
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
@@ -277,15 +342,15 @@ class Command(BaseCommand):
             return "   –" if x is None or x != x else f"{x:.3f}"
 
         for row in r["variants"]:
-            for split in ("dev", "test", "all"):
+            for i, split in enumerate(r["splits"]):
                 m = row[split]
                 cov = (
                     (f(row["coverage_offerings"]), f(row["coverage_demands"]))
-                    if split == "all"
+                    if i == len(r["splits"]) - 1
                     else ("", "")
                 )
                 lines.append(
-                    f"{row['variant'] if split == 'dev' else '':<14} {split:<5} "
+                    f"{row['variant'] if i == 0 else '':<14} {split:<5} "
                     f"{f(m['ndcg@10']):>8} {f(m['p@5']):>6} {f(m['recall@50']):>6}"
                     f" {cov[0]:>8} {cov[1]:>8}"
                 )
