@@ -327,7 +327,6 @@ def test_nobody_else_lists_or_exports_an_exhibitors_leads(client, other_enterpri
     assert AuditEntry.objects.count() == before
 
 
-
 # Every search, filter and sort of the leads list.
 LEAD_PARAMS = (
     {},
