@@ -18,6 +18,19 @@ from zhizao.matchmaking import services as matchmaking
 from zhizao.matchmaking.models import Demand, Introduction
 
 
+def _inspection_need(expo, enterprise_user):
+    """陈工 (the visitor) posts 注塑件外观缺陷检测 in the procurement area."""
+    return services.post_need(
+        actor_for(enterprise_user),
+        expo.event,
+        expo.visitor,
+        title="注塑件外观缺陷检测",
+        description="注塑件划痕、缺料机器视觉检测",
+        category="machine_vision",
+        region="320214",
+    )
+
+
 def test_booth_links_the_exhibitors_offerings(expo, offering):
     assert list(expo.booth.offerings.all()) == [offering]
     assert [b.pk for b in selectors.exhibitors(expo.event, q="机器视觉")] == [expo.booth.pk]
@@ -132,15 +145,7 @@ def test_procurement_need_ranks_exhibitors_offerings_first(
         description="机器视觉检测注塑件缺陷、划痕、缺料，深度学习。",
         categories=["machine_vision"],
     )
-    need = services.post_need(
-        actor_for(enterprise_user),
-        expo.event,
-        expo.visitor,
-        title="注塑件外观缺陷检测",
-        description="注塑件划痕、缺料机器视觉检测",
-        category="machine_vision",
-        region="320214",
-    )
+    need = _inspection_need(expo, enterprise_user)
     assert Demand.objects.get(pk=need.demand_id).state == "published"
     ranked = services.ranked_offerings(need)
     assert ranked[0].offering == offering
@@ -278,15 +283,7 @@ def test_the_procurement_table_counts_each_needs_introductions_and_deals(
         )
         for title in ("缺陷检测二代", "尺寸测量系统")
     ]
-    need = services.post_need(
-        actor_for(enterprise_user),
-        expo.event,
-        expo.visitor,
-        title="注塑件外观缺陷检测",
-        description="注塑件划痕、缺料机器视觉检测",
-        category="machine_vision",
-        region="320214",
-    )
+    need = _inspection_need(expo, enterprise_user)
     services.post_need(
         actor_for(other_enterprise_user),
         expo.event,
