@@ -4,11 +4,15 @@ constant number of queries whatever the number of rows."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.factories import make_organization
 from tests.policies.conftest import login
@@ -84,3 +88,60 @@ def test_the_scan_page_reads_as_many_queries_for_more_rows(
     assert more == one
     html = page.content.decode()
     assert html.count("<summary>说明</summary>") == shown + 2
+
+
+FOLD = re.compile(
+    r'<details hx-get="([^"]+)" hx-trigger="toggle once" hx-target="find ol" '
+    r'hx-swap="outerHTML"><summary>说明</summary><ol class="small"><li><a href="([^"]+)">'
+    r"([^<]+)</a></li></ol></details>"
+)
+
+
+def test_a_folded_explanation_is_reachable_and_exact(
+    client, officer, enterprise_user, scan_version, scan_registry
+):
+    """The scan page folds each row's explanation: opening the fold fetches the steps (htmx),
+    without JavaScript its link opens them on a page; either way they are the row's own steps
+    exactly as the page used to write them out, and only the scan's readers see them."""
+    scan = run(officer, scan_version)
+    login(client, officer)
+    page = client.get(reverse("policies:scan_detail", args=[scan.pk])).content.decode()
+    rows = list(
+        Decision.objects.filter(scan=scan, eligible=Eligibility.YES).order_by(
+            "-amount_yuan", "enterprise__name_sort", "id"
+        )
+    )
+    expected = [reverse("policies:scan_explanation", args=[scan.pk, d.pk]) for d in rows]
+    with translation.override("zh-hans"):
+        label = gettext("Open the explanation")  # 查看说明 once the catalogue has it
+    assert FOLD.findall(page) == [(u, u, label) for u in expected]
+    for decision in rows:  # no step of any explanation is written on the scan page
+        texts = [step["text"] for step in decision.explanation if step.get("text")]
+        assert len(texts) >= 5
+        assert not any(f"<li>{text}" in page for text in texts)
+    first = rows[0]
+    steps = f'<ol class="small">{step_items(first.explanation)}</ol>'
+    fragment = client.get(expected[0], headers={"HX-Request": "true"})
+    assert fragment.content.decode() == steps
+    whole = client.get(expected[0]).content.decode()
+    assert steps in whole
+    assert f"{first.enterprise.name}</span></nav>" in whole  # the breadcrumb names the row
+    assert reverse("policies:scan_detail", args=[scan.pk]) in whole  # and leads back
+
+    other = Decision.objects.exclude(scan=scan).first() or Decision.objects.create(
+        item_version=first.item_version,
+        enterprise=first.enterprise,
+        as_of=first.as_of,
+        eligible=Eligibility.YES,
+        amount_yuan=first.amount_yuan,
+        explanation=first.explanation,
+        source=first.source,
+    )
+    for url in (
+        reverse("policies:scan_explanation", args=[scan.pk, other.pk]),  # not this scan's
+        reverse("policies:scan_explanation", args=[scan.pk + 1000, first.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    login(client, enterprise_user)
+    assert client.get(expected[0]).status_code == 404
+    assert client.get(expected[0], headers={"HX-Request": "true"}).status_code == 404
