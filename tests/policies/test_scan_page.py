@@ -145,3 +145,34 @@ def test_a_folded_explanation_is_reachable_and_exact(
     login(client, enterprise_user)
     assert client.get(expected[0]).status_code == 404
     assert client.get(expected[0], headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_every_eligible_row_is_on_one_page_of_fifty(client, officer, scan_version, scan_registry):
+    """The scan's eligible rows are paged by 50 in the page's order: 53 rows are 50 on the
+    first page and 3 on the second, each once, with the total."""
+    scan = run(officer, scan_version)
+    model = Decision.objects.filter(scan=scan, eligible=Eligibility.YES).first()
+    for n in range(50):
+        Decision.objects.create(
+            item_version=model.item_version,
+            enterprise=make_organization(name=f"无锡分页{n:02d}精工有限公司"),
+            as_of=model.as_of,
+            eligible=Eligibility.YES,
+            amount_yuan=model.amount_yuan,
+            explanation=model.explanation,
+            source=model.source,
+            scan=scan,
+        )
+    expected = list(
+        Decision.objects.filter(scan=scan, eligible=Eligibility.YES)
+        .order_by("-amount_yuan", "enterprise__name_sort", "id")
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) == 53
+    url = reverse("policies:scan_detail", args=[scan.pk])
+    login(client, officer)
+    first, second = client.get(url), client.get(url, {"page": "2"})
+    pages = [[d.pk for d, _reason, _link in r.context["eligible_rows"]] for r in (first, second)]
+    assert [len(p) for p in pages] == [50, 3]
+    assert pages[0] + pages[1] == expected
+    assert 'class="pagination-total">共 53 条</span>' in first.content.decode()
