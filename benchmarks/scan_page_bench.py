@@ -22,7 +22,7 @@ from tests.conftest import *  # noqa: F403 (the test suite's fixtures)
 from tests.factories import make_organization
 from tests.policies.conftest import *  # noqa: F403
 from tests.policies.conftest import login
-from tests.policies.scanning import run
+from tests.policies.scanning import decision_like, run
 from zhizao.policies.enums import Eligibility
 from zhizao.policies.models import Decision
 
@@ -74,16 +74,10 @@ def test_scan_page_cpu(client, officer, scan_version, scan_registry):
     model = Decision.objects.filter(scan=scan, eligible=Eligibility.YES).first()
     Decision.objects.filter(scan=scan, eligible=Eligibility.YES).delete()
     for i in range(ROWS):
-        Decision.objects.create(
-            item_version=model.item_version,
+        decision_like(
+            model,
             enterprise=make_organization(name=f"无锡基准{i:03d}精工有限公司"),
-            project=None,
-            as_of=model.as_of,
-            eligible=Eligibility.YES,
-            amount_yuan=model.amount_yuan,
             explanation=_explanation(i),
-            source=model.source,
-            scan=scan,
         )
     url = reverse("policies:scan_detail", args=[scan.pk])
     login(client, officer)

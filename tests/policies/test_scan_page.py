@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from tests.factories import make_organization
 from tests.policies.conftest import login
-from tests.policies.scanning import run
+from tests.policies.scanning import decision_like, run
 from zhizao.policies.enums import Eligibility
 from zhizao.policies.models import Decision
 from zhizao.policies.templatetags.policies_budget import step_items
@@ -72,16 +72,8 @@ def test_the_scan_page_reads_as_many_queries_for_more_rows(
     shown = len(page.context["eligible_rows"])
     model = Decision.objects.filter(scan=scan, eligible=Eligibility.YES).first()
     for n, project in ((1, None), (2, model.project)):
-        Decision.objects.create(
-            item_version=model.item_version,
-            enterprise=make_organization(name=f"无锡第{n}精工有限公司"),
-            project=project,
-            as_of=model.as_of,
-            eligible=Eligibility.YES,
-            amount_yuan=model.amount_yuan,
-            explanation=model.explanation,
-            source=model.source,
-            scan=scan,
+        decision_like(
+            model, enterprise=make_organization(name=f"无锡第{n}精工有限公司"), project=project
         )
     more, page = _count(client, url)
     assert len(page.context["eligible_rows"]) == shown + 2
@@ -128,15 +120,7 @@ def test_a_folded_explanation_is_reachable_and_exact(
     assert f"{first.enterprise.name}</span></nav>" in whole  # the breadcrumb names the row
     assert reverse("policies:scan_detail", args=[scan.pk]) in whole  # and leads back
 
-    other = Decision.objects.exclude(scan=scan).first() or Decision.objects.create(
-        item_version=first.item_version,
-        enterprise=first.enterprise,
-        as_of=first.as_of,
-        eligible=Eligibility.YES,
-        amount_yuan=first.amount_yuan,
-        explanation=first.explanation,
-        source=first.source,
-    )
+    other = decision_like(first, enterprise=first.enterprise, scan=None)  # of no scan
     for url in (
         reverse("policies:scan_explanation", args=[scan.pk, other.pk]),  # not this scan's
         reverse("policies:scan_explanation", args=[scan.pk + 1000, first.pk]),
@@ -153,16 +137,7 @@ def test_every_eligible_row_is_on_one_page_of_fifty(client, officer, scan_versio
     scan = run(officer, scan_version)
     model = Decision.objects.filter(scan=scan, eligible=Eligibility.YES).first()
     for n in range(50):
-        Decision.objects.create(
-            item_version=model.item_version,
-            enterprise=make_organization(name=f"无锡分页{n:02d}精工有限公司"),
-            as_of=model.as_of,
-            eligible=Eligibility.YES,
-            amount_yuan=model.amount_yuan,
-            explanation=model.explanation,
-            source=model.source,
-            scan=scan,
-        )
+        decision_like(model, enterprise=make_organization(name=f"无锡分页{n:02d}精工有限公司"))
     expected = list(
         Decision.objects.filter(scan=scan, eligible=Eligibility.YES)
         .order_by("-amount_yuan", "enterprise__name_sort", "id")
