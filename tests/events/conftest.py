@@ -33,6 +33,25 @@ def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
 
 
+def scheduled_meeting(expo, enterprise_user, provider_user, operator, *, publish: bool = True):
+    """陈工 (the visitor) asks 周经理 (the exhibitor) for a meeting about 视觉检测改造, he
+    accepts, the organiser runs the scheduler and (``publish``) publishes the schedule; the
+    request as stored then."""
+    meeting = services.request_meeting(
+        actor_for(enterprise_user),
+        expo.event,
+        requester=expo.visitor,
+        recipient=expo.exhibitor,
+        reason="视觉检测改造",
+    )
+    services.respond_meeting(actor_for(provider_user), meeting, accept=True)
+    services.run_schedule(actor_for(operator), expo.event)
+    if publish:
+        services.publish_schedule(actor_for(operator), expo.event)
+    meeting.refresh_from_db()
+    return meeting
+
+
 @pytest.fixture(autouse=True)
 def _fresh_index(settings):
     settings.ZHIZAO_MATCH_EMBEDDER = "none"

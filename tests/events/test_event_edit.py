@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.events.conftest import DAY, login
+from tests.events.conftest import DAY, login, scheduled_meeting
 from tests.factories import actor_for
 from zhizao.common.models import AuditEntry
 from zhizao.events import services
@@ -34,22 +34,6 @@ def _form(event, **over) -> dict:
     }
     data.update(over)
     return {k: v for k, v in data.items() if v != ""}
-
-
-def _meeting(expo, enterprise_user, provider_user, operator, *, publish=True):
-    meeting = services.request_meeting(
-        actor_for(enterprise_user),
-        expo.event,
-        requester=expo.visitor,
-        recipient=expo.exhibitor,
-        reason="视觉检测改造",
-    )
-    services.respond_meeting(actor_for(provider_user), meeting, accept=True)
-    services.run_schedule(actor_for(operator), expo.event)
-    if publish:
-        services.publish_schedule(actor_for(operator), expo.event)
-    meeting.refresh_from_db()
-    return meeting
 
 
 def _row(event) -> dict:
@@ -118,7 +102,7 @@ def test_the_checks_of_creation_apply(client, expo, operator):
 def test_shrinking_meeting_days_under_a_published_meeting_is_refused_by_name(
     client, expo, enterprise_user, provider_user, operator
 ):
-    meeting = _meeting(expo, enterprise_user, provider_user, operator)
+    meeting = scheduled_meeting(expo, enterprise_user, provider_user, operator)
     assert (meeting.placement, meeting.slot) == ("published", "20261126-1400")
     services.update_event(actor_for(operator), expo.event, ends_on=DAY + dt.timedelta(days=1))
     login(client, operator)
@@ -140,7 +124,7 @@ def test_shrinking_meeting_days_under_a_published_meeting_is_refused_by_name(
 def test_a_longer_slot_or_fewer_tables_under_published_meetings_is_refused(
     expo, enterprise_user, provider_user, operator
 ):
-    _meeting(expo, enterprise_user, provider_user, operator)
+    scheduled_meeting(expo, enterprise_user, provider_user, operator)
     op = actor_for(operator)
     before = _row(expo.event)
     for change, field in (({"slot_minutes": 30}, "meeting_days"), ({"tables": 1}, None)):
@@ -170,7 +154,7 @@ def test_a_cap_below_published_meetings_is_refused(
         reason="模具合作",
     )
     services.respond_meeting(actor_for(enterprise_user), second, accept=True)
-    _meeting(expo, enterprise_user, provider_user, operator)
+    scheduled_meeting(expo, enterprise_user, provider_user, operator)
     assert MeetingRequest.objects.filter(placement="published").count() == 2
     try:
         services.update_event(actor_for(operator), expo.event, max_meetings=1)
@@ -202,7 +186,7 @@ def test_sessions_left_off_the_event_days_are_named(expo, operator):
 def test_a_draft_that_no_longer_fits_goes_back_to_unplaced(
     expo, enterprise_user, provider_user, operator
 ):
-    meeting = _meeting(expo, enterprise_user, provider_user, operator, publish=False)
+    meeting = scheduled_meeting(expo, enterprise_user, provider_user, operator, publish=False)
     assert (meeting.placement, meeting.slot) == ("draft", "20261126-1400")
     services.update_event(
         actor_for(operator),

@@ -5,8 +5,9 @@ analytics and exports."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
-from tests.events.conftest import login
+from tests.events.conftest import DAY, at, login
 from tests.factories import actor_for, make_organization, make_user
 from zhizao.accounts.enums import Role
 from zhizao.common.models import AuditEntry
@@ -14,7 +15,20 @@ from zhizao.events import selectors, services
 from zhizao.events.errors import EventError
 from zhizao.events.models import Booth, Lead, ProcurementNeed
 from zhizao.matchmaking import services as matchmaking
-from zhizao.matchmaking.models import Demand
+from zhizao.matchmaking.models import Demand, Introduction
+
+
+def _inspection_need(expo, enterprise_user):
+    """陈工 (the visitor) posts 注塑件外观缺陷检测 in the procurement area."""
+    return services.post_need(
+        actor_for(enterprise_user),
+        expo.event,
+        expo.visitor,
+        title="注塑件外观缺陷检测",
+        description="注塑件划痕、缺料机器视觉检测",
+        category="machine_vision",
+        region="320214",
+    )
 
 
 def test_booth_links_the_exhibitors_offerings(expo, offering):
@@ -131,15 +145,7 @@ def test_procurement_need_ranks_exhibitors_offerings_first(
         description="机器视觉检测注塑件缺陷、划痕、缺料，深度学习。",
         categories=["machine_vision"],
     )
-    need = services.post_need(
-        actor_for(enterprise_user),
-        expo.event,
-        expo.visitor,
-        title="注塑件外观缺陷检测",
-        description="注塑件划痕、缺料机器视觉检测",
-        category="machine_vision",
-        region="320214",
-    )
+    need = _inspection_need(expo, enterprise_user)
     assert Demand.objects.get(pk=need.demand_id).state == "published"
     ranked = services.ranked_offerings(need)
     assert ranked[0].offering == offering
@@ -258,3 +264,58 @@ def test_procurement_form_picks_the_region_by_name(expo, enterprise_user, client
     assert client.post(url, {**body, "region": "320205"}).status_code == 302
     need = ProcurementNeed.objects.get()
     assert Demand.objects.get(pk=need.demand_id).region == "320205"
+
+
+def test_the_procurement_table_counts_each_needs_introductions_and_deals(
+    expo, enterprise_user, other_enterprise_user, provider_user, offering, operator, client
+):
+    """The organiser's table says what it counts: every introduction of a need's demand
+    (suggested or asked for, any state) and those ending in a deal — per need, not the
+    demands posted outside the event."""
+    offerings = [offering] + [
+        matchmaking.save_and_publish_offering(
+            actor_for(provider_user),
+            offering.provider,
+            kind="solution",
+            title=title,
+            description="视觉检测",
+            categories=["machine_vision"],
+        )
+        for title in ("缺陷检测二代", "尺寸测量系统")
+    ]
+    need = _inspection_need(expo, enterprise_user)
+    services.post_need(
+        actor_for(other_enterprise_user),
+        expo.event,
+        expo.other_visitor,
+        title="模具寿命监测",
+        description="模具磨损在线监测",
+        category="machine_vision",
+        region="320411",
+    )
+    ProcurementNeed.objects.filter(pk=need.pk).update(created_at=at(DAY, 9))
+    for item, state in zip(offerings, ("suggested", "requested", "deal"), strict=True):
+        Introduction.objects.create(
+            demand=need.demand, offering=item, requested_by="enterprise", state=state
+        )
+    outside = matchmaking.save_and_publish_demand(
+        actor_for(enterprise_user),
+        need.registration.organization,
+        title="会外需求",
+        description="视觉检测",
+        category="machine_vision",
+        region="320214",
+    )
+    Introduction.objects.create(
+        demand=outside, offering=offering, requested_by="enterprise", state="deal"
+    )
+    with translation.override("en"):
+        table = {t.key: t for t in selectors.organiser_analytics(expo.event)}["procurement"]
+        assert (table.title, table.header) == (
+            "Procurement needs and their introductions",
+            ["Need", "Buyer", "Introductions", "Introductions ending in a deal"],
+        )
+    assert table.rows == [
+        ["模具寿命监测", "常州天衡注塑模具有限公司", 0, 0],
+        ["注塑件外观缺陷检测", "无锡恒润精密机械有限公司", 3, 1],
+    ]

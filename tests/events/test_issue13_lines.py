@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.events.conftest import DAY, at, login
+from tests.events.conftest import DAY, at, login, scheduled_meeting
 from tests.factories import actor_for
 from zhizao.common.models import AuditEntry, Notification
 from zhizao.events import selectors, services
@@ -45,25 +45,10 @@ def test_a_second_scan_on_the_page_says_the_first_scan_time_in_the_event_time_zo
     assert dt.datetime.fromisoformat(api["at"]) == at(DAY, 9, 12)
 
 
-def _meeting(expo, enterprise_user, provider_user, operator):
-    meeting = services.request_meeting(
-        actor_for(enterprise_user),
-        expo.event,
-        requester=expo.visitor,
-        recipient=expo.exhibitor,
-        reason="视觉检测改造",
-    )
-    services.respond_meeting(actor_for(provider_user), meeting, accept=True)
-    services.run_schedule(actor_for(operator), expo.event)
-    services.publish_schedule(actor_for(operator), expo.event)
-    meeting.refresh_from_db()
-    return meeting
-
-
 def test_a_reminder_reaches_both_parties_once_within_half_an_hour(
     expo, enterprise_user, provider_user, operator
 ):
-    meeting = _meeting(expo, enterprise_user, provider_user, operator)
+    meeting = scheduled_meeting(expo, enterprise_user, provider_user, operator)
     assert meeting.starts_at == at(DAY, 14)
     before = set(Notification.objects.values_list("pk", flat=True))
     assert services.send_reminders(now=at(DAY, 13, 29)) == 0  # 31 minutes before
@@ -84,7 +69,7 @@ def test_an_exhibitor_reads_and_exports_its_own_visits_leads_meetings_and_outcom
     services.collect_lead(
         actor_for(provider_user), expo.booth, badge_code=expo.visitor.badge_code, rating=5
     )
-    meeting = _meeting(expo, enterprise_user, provider_user, operator)
+    meeting = scheduled_meeting(expo, enterprise_user, provider_user, operator)
     services.record_outcome(actor_for(provider_user), meeting, outcome="follow_up")
     services.record_outcome(actor_for(enterprise_user), meeting, outcome="held")
     tables = {t.key: t.rows for t in selectors.exhibitor_analytics(expo.booth)}

@@ -325,3 +325,52 @@ def test_nobody_else_lists_or_exports_an_exhibitors_leads(client, other_enterpri
     assert client.get(leads, {"export": "csv"}).status_code == 404
     assert client.get(leads, {"export": "xlsx"}).status_code == 404
     assert AuditEntry.objects.count() == before
+
+
+# Every search, filter and sort of the leads list.
+LEAD_PARAMS = (
+    {},
+    {"q": "工 常州"},
+    {"rating": "2"},
+    {"day_from": "2026-11-26", "day_to": "2026-11-27"},
+    {"contact": "shared"},
+    {"contact": "withheld"},
+    {"sort": "collected"},
+    {"sort": "-rating"},
+    {"sort": "name"},
+)
+
+
+def _more_leads(expo, provider_user, numbers: range) -> None:
+    """Visitors of 常州天衡 numbered ``numbers``, each with a lead at the booth; every third
+    shares his contact."""
+    for i in numbers:
+        reg = Registration.objects.create(
+            event=expo.event,
+            type=expo.other_visitor.type,
+            user=make_user(f"lead-visitor-{i}", role=Role.ENTERPRISE),
+            organization=expo.other_visitor.organization,
+            name=f"访客{i:02d}工",
+            state="approved",
+            badge_code=f"LEAD{i:04d}",
+            shares_contact=i % 3 == 0,
+            phone=f"1380000{i:04d}",
+        )
+        lead = Lead.objects.create(
+            booth=expo.booth, registration=reg, rating=1 + i % 5, created_by=provider_user
+        )
+        Lead.objects.filter(pk=lead.pk).update(created_at=at(DAY, 11, i))
+
+
+def test_the_leads_list_has_a_constant_query_count(client, provider_user, leads, expo):
+    """3 leads or 30, with every search, filter and sort: the same 8 queries, the page of
+    leads with their visitors, organisations and consent in one."""
+    login(client, provider_user)
+    _more_leads(expo, provider_user, range(1))
+    assert len(names(client, leads, lambda lead: lead.pk)) == 3
+    few = [query_count(client, leads, **params) for params in LEAD_PARAMS]
+    _more_leads(expo, provider_user, range(1, 28))
+    assert Lead.objects.filter(booth=expo.booth).count() == 30
+    assert len(names(client, leads, lambda lead: lead.pk)) == 25  # a full page
+    many = [query_count(client, leads, **params) for params in LEAD_PARAMS]
+    assert (few, many) == ([8] * len(LEAD_PARAMS), [8] * len(LEAD_PARAMS))

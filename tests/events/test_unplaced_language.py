@@ -4,25 +4,15 @@ meeting page, the organiser's schedule page and in the API."""
 
 from __future__ import annotations
 
-from tests.events.conftest import login
+from tests.events.conftest import login, scheduled_meeting
 from tests.factories import actor_for
 from zhizao.events import services
-from zhizao.events.models import MeetingRequest
 
 
 def _unplaced(expo, enterprise_user, provider_user, operator):
     services.set_availability(actor_for(enterprise_user), expo.visitor, ["20261126-1400"])
     services.set_availability(actor_for(provider_user), expo.exhibitor, ["20261126-1440"])
-    meeting = services.request_meeting(
-        actor_for(enterprise_user),
-        expo.event,
-        requester=expo.visitor,
-        recipient=expo.exhibitor,
-        reason="视觉检测改造",
-    )
-    services.respond_meeting(actor_for(provider_user), meeting, accept=True)
-    services.run_schedule(actor_for(operator), expo.event)
-    return MeetingRequest.objects.get(pk=meeting.pk)
+    return scheduled_meeting(expo, enterprise_user, provider_user, operator, publish=False)
 
 
 def test_codes_and_parameters_are_stored(expo, enterprise_user, provider_user, operator):

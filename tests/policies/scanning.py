@@ -108,3 +108,25 @@ def chinese():
     tests may leave English active."""
     with translation.override("zh-hans"):
         yield
+
+
+_SAME_SCAN = object()
+
+
+def decision_like(model, *, enterprise, project=None, explanation=None, scan=_SAME_SCAN):
+    """An eligible decision like ``model`` (its version, date, amount, explanation, scan) for
+    ``enterprise``: more rows for a scan page."""
+    from zhizao.policies.enums import Eligibility
+    from zhizao.policies.models import Decision
+
+    return Decision.objects.create(
+        item_version=model.item_version,
+        enterprise=enterprise,
+        project=project,
+        as_of=model.as_of,
+        eligible=Eligibility.YES,
+        amount_yuan=model.amount_yuan,
+        explanation=model.explanation if explanation is None else explanation,
+        source=model.source,
+        scan=model.scan if scan is _SAME_SCAN else scan,
+    )

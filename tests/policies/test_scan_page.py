@@ -4,15 +4,19 @@ constant number of queries whatever the number of rows."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.factories import make_organization
 from tests.policies.conftest import login
-from tests.policies.scanning import run
+from tests.policies.scanning import decision_like, run
 from zhizao.policies.enums import Eligibility
 from zhizao.policies.models import Decision
 from zhizao.policies.templatetags.policies_budget import step_items
@@ -68,19 +72,82 @@ def test_the_scan_page_reads_as_many_queries_for_more_rows(
     shown = len(page.context["eligible_rows"])
     model = Decision.objects.filter(scan=scan, eligible=Eligibility.YES).first()
     for n, project in ((1, None), (2, model.project)):
-        Decision.objects.create(
-            item_version=model.item_version,
-            enterprise=make_organization(name=f"无锡第{n}精工有限公司"),
-            project=project,
-            as_of=model.as_of,
-            eligible=Eligibility.YES,
-            amount_yuan=model.amount_yuan,
-            explanation=model.explanation,
-            source=model.source,
-            scan=scan,
+        decision_like(
+            model, enterprise=make_organization(name=f"无锡第{n}精工有限公司"), project=project
         )
     more, page = _count(client, url)
     assert len(page.context["eligible_rows"]) == shown + 2
     assert more == one
     html = page.content.decode()
     assert html.count("<summary>说明</summary>") == shown + 2
+
+
+FOLD = re.compile(
+    r'<details hx-get="([^"]+)" hx-trigger="toggle once" hx-target="find ol" '
+    r'hx-swap="outerHTML"><summary>说明</summary><ol class="small"><li><a href="([^"]+)">'
+    r"([^<]+)</a></li></ol></details>"
+)
+
+
+def test_a_folded_explanation_is_reachable_and_exact(
+    client, officer, enterprise_user, scan_version, scan_registry
+):
+    """The scan page folds each row's explanation: opening the fold fetches the steps (htmx),
+    without JavaScript its link opens them on a page; either way they are the row's own steps
+    exactly as the page used to write them out, and only the scan's readers see them."""
+    scan = run(officer, scan_version)
+    login(client, officer)
+    page = client.get(reverse("policies:scan_detail", args=[scan.pk])).content.decode()
+    rows = list(
+        Decision.objects.filter(scan=scan, eligible=Eligibility.YES).order_by(
+            "-amount_yuan", "enterprise__name_sort", "id"
+        )
+    )
+    expected = [reverse("policies:scan_explanation", args=[scan.pk, d.pk]) for d in rows]
+    with translation.override("zh-hans"):
+        label = gettext("Open the explanation")  # 查看说明 once the catalogue has it
+    assert FOLD.findall(page) == [(u, u, label) for u in expected]
+    for decision in rows:  # no step of any explanation is written on the scan page
+        texts = [step["text"] for step in decision.explanation if step.get("text")]
+        assert len(texts) >= 5
+        assert not any(f"<li>{text}" in page for text in texts)
+    first = rows[0]
+    steps = f'<ol class="small">{step_items(first.explanation)}</ol>'
+    fragment = client.get(expected[0], headers={"HX-Request": "true"})
+    assert fragment.content.decode() == steps
+    whole = client.get(expected[0]).content.decode()
+    assert steps in whole
+    assert f"{first.enterprise.name}</span></nav>" in whole  # the breadcrumb names the row
+    assert reverse("policies:scan_detail", args=[scan.pk]) in whole  # and leads back
+
+    other = decision_like(first, enterprise=first.enterprise, scan=None)  # of no scan
+    for url in (
+        reverse("policies:scan_explanation", args=[scan.pk, other.pk]),  # not this scan's
+        reverse("policies:scan_explanation", args=[scan.pk + 1000, first.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    login(client, enterprise_user)
+    assert client.get(expected[0]).status_code == 404
+    assert client.get(expected[0], headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_every_eligible_row_is_on_one_page_of_fifty(client, officer, scan_version, scan_registry):
+    """The scan's eligible rows are paged by 50 in the page's order: 53 rows are 50 on the
+    first page and 3 on the second, each once, with the total."""
+    scan = run(officer, scan_version)
+    model = Decision.objects.filter(scan=scan, eligible=Eligibility.YES).first()
+    for n in range(50):
+        decision_like(model, enterprise=make_organization(name=f"无锡分页{n:02d}精工有限公司"))
+    expected = list(
+        Decision.objects.filter(scan=scan, eligible=Eligibility.YES)
+        .order_by("-amount_yuan", "enterprise__name_sort", "id")
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) == 53
+    url = reverse("policies:scan_detail", args=[scan.pk])
+    login(client, officer)
+    first, second = client.get(url), client.get(url, {"page": "2"})
+    pages = [[d.pk for d, _reason, _link in r.context["eligible_rows"]] for r in (first, second)]
+    assert [len(p) for p in pages] == [50, 3]
+    assert pages[0] + pages[1] == expected
+    assert 'class="pagination-total">共 53 条</span>' in first.content.decode()

@@ -1314,6 +1314,7 @@ TABLE = [
     ),
     page("policies:scan_list", GET=STAFF),
     page("policies:scan_detail", {"pk": "scan"}, GET=STAFF),
+    page("policies:scan_explanation", {"pk": "scan", "decision": "scan_decision"}, GET=STAFF),
     page(
         "policies:name_list_new",
         {"pk": "scan"},

@@ -392,6 +392,7 @@ def build_world() -> World:
     )
     scan = scans.run_scan(scans.start_scan(officer, o["version"], as_of=AS_OF))
     o["scan"] = scan
+    o["scan_decision"] = scan.decisions.order_by("id").first()  # a row's folded explanation
     announced = namelists.create_name_list(officer, scan, title="公示名单")
     o["announced_list"] = namelists.announce_name_list(
         officer, announced, today=dt.date(2026, 7, 1)

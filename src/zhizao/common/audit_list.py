@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .lists import Choice, Column, DateRange, Exact, ListSpec, Sort
 from .models import AuditAction, AuditEntry
+from .services import event_label
 
 
 def _type_choices() -> list[tuple[str, str]]:
@@ -37,7 +38,10 @@ def _changes(entry) -> str:
             f"{field}: {_plain(pair[0]) or '—'} → {_plain(pair[1]) or '—'}"
             for field, pair in entry.changes.items()
         )
-    return "；".join(f"{k}: {_plain(v)}" for k, v in (entry.context or {}).items())
+    return "；".join(
+        event_label(str(v)) if k == "event" else f"{k}: {_plain(v)}"
+        for k, v in (entry.context or {}).items()
+    )
 
 
 AUDIT_LOG = ListSpec(

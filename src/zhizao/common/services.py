@@ -7,6 +7,11 @@ its ``services`` (``EVENT_ACTIONS``) and gets its audit function from ``event_au
     audit = event_audit("policies", EVENT_ACTIONS)
     audit(actor, "policy_created", policy, changes=...)
 
+Every event an app's services pass to ``audit`` (and every ``event=`` of ``update_fields``)
+is named in its ``EVENT_ACTIONS`` (``tests/common/test_audit_vocabulary.py`` reads the sources);
+an app may also give each event a label (``event_audit(app, actions, labels)``), which the
+audit log shows instead of the code (``event_label``).
+
 ``update_fields`` is the body of an update service once the object is locked and the input is
 checked:
 
@@ -41,9 +46,20 @@ def audit_event(
     return record(actor, action, obj, context={"event": event, **dict(context or {})}, **kwargs)
 
 
-def event_audit(app: str, actions: Mapping[str, str]) -> Audit:
+# Every app's vocabulary, registered by ``event_audit``: {app: actions} and {"app.event": label}.
+_VOCABULARIES: dict[str, Mapping[str, str]] = {}
+_LABELS: dict[str, Any] = {}
+
+
+def event_audit(
+    app: str, actions: Mapping[str, str], labels: Mapping[str, Any] | None = None
+) -> Audit:
     """The audit function of an app: ``audit(actor, event, obj=None, **kwargs)``; the action
-    of an event comes from ``actions`` (an update when the event is not listed)."""
+    of an event comes from ``actions`` (an update when the event is not listed). ``labels``
+    (lazy translations) name the events in the audit log."""
+    _VOCABULARIES[app] = actions
+    for event, label in (labels or {}).items():
+        _LABELS[f"{app}.{event}"] = label
 
     def audit(actor: Actor, event: str, obj: models.Model | None = None, **kwargs: Any):
         return audit_event(
@@ -56,6 +72,17 @@ def event_audit(app: str, actions: Mapping[str, str]) -> Audit:
 
     audit.__doc__ = f"An audit entry for a {app} write: the generic action and the event."
     return audit
+
+
+def vocabulary(app: str) -> Mapping[str, str]:
+    """The events of ``app`` and their generic actions (empty: the app registered none)."""
+    return _VOCABULARIES.get(app, {})
+
+
+def event_label(code: str) -> str:
+    """What the audit log shows for the event ``"<app>.<event>"``: its label, or the code."""
+    label = _LABELS.get(code)
+    return str(label) if label is not None else code
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -136,8 +163,10 @@ __all__ = [
     "audit_event",
     "changes_between",
     "event_audit",
+    "event_label",
     "snapshot",
     "update_fields",
+    "vocabulary",
 ]
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from zhizao.matchmaking.enums import IntroductionState
+
 from .enums import MeetingState, Outcome, ParticipantKind, Placement, RegistrationState
 from .models import (
     AgendaItem,
@@ -240,7 +242,13 @@ def organiser_analytics(event: Event) -> list[Table]:
     needs = (
         ProcurementNeed.objects.filter(event=event)
         .select_related("demand", "registration__organization")
-        .annotate(introductions=Count("demand__introductions"))
+        .annotate(
+            introductions=Count("demand__introductions"),
+            deals=Count(
+                "demand__introductions",
+                filter=Q(demand__introductions__state=IntroductionState.DEAL),
+            ),
+        )
         .order_by("-created_at")
     )
     return [
@@ -276,9 +284,15 @@ def organiser_analytics(event: Event) -> list[Table]:
         ),
         Table(
             "procurement",
-            _("Procurement needs and their matches"),
-            [_("Need"), _("Buyer"), _("Introductions")],
-            [[n.demand.title, n.registration.organization.name, n.introductions] for n in needs],
+            # Every introduction of the need's demand (suggested by the platform or asked for
+            # by either side), and those that ended in a deal — not the ranked matches, which
+            # the need's page shows.
+            _("Procurement needs and their introductions"),
+            [_("Need"), _("Buyer"), _("Introductions"), _("Introductions ending in a deal")],
+            [
+                [n.demand.title, n.registration.organization.name, n.introductions, n.deals]
+                for n in needs
+            ],
         ),
     ]
 

@@ -82,6 +82,11 @@ urlpatterns = [
     path("items/<slug:key>/scan/", scans.scan_new, name="scan_new"),
     path("scans/", scans.scan_list, name="scan_list"),
     path("scans/<int:pk>/", scans.scan_detail, name="scan_detail"),
+    path(
+        "scans/<int:pk>/explanations/<int:decision>/",
+        scans.scan_explanation,
+        name="scan_explanation",
+    ),
     path("scans/<int:pk>/name-list/", namelists.name_list_new, name="name_list_new"),
     path("name-lists/<int:pk>/", namelists.name_list_detail, name="name_list_detail"),
     path("name-lists/<int:pk>/announce/", namelists.name_list_announce, name="name_list_announce"),

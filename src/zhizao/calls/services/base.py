@@ -38,6 +38,19 @@ EVENT_ACTIONS = {
     "objection_taken": AuditAction.UPDATE,
     "identity_verified": AuditAction.CREATE,
     "identity_unverified": AuditAction.DELETE,
+    # plain updates, named so that the vocabulary is complete
+    "answer_saved": AuditAction.UPDATE,
+    "application_updated": AuditAction.UPDATE,
+    "call_updated": AuditAction.UPDATE,
+    "category_saved": AuditAction.UPDATE,
+    "checklist_set": AuditAction.UPDATE,
+    "eligibility_set": AuditAction.UPDATE,
+    "field_removed": AuditAction.UPDATE,
+    "field_saved": AuditAction.UPDATE,
+    "nominees_ranked": AuditAction.UPDATE,
+    "quota_set": AuditAction.UPDATE,
+    "rubric_set": AuditAction.UPDATE,
+    "stages_set": AuditAction.UPDATE,
 }
 
 audit = event_audit("calls", EVENT_ACTIONS)

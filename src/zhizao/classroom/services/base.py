@@ -27,6 +27,8 @@ CLASSROOM_ACTIONS = {
     "course_state": AuditAction.STATE,
     "live_class_created": AuditAction.CREATE,
     "recording_attached": AuditAction.UPDATE,
+    # plain updates, named so that the vocabulary is complete
+    "course_updated": AuditAction.UPDATE,
 }
 
 audit = event_audit("classroom", CLASSROOM_ACTIONS)

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import get_language
 
 from zhizao.common.masking import mask_email, mask_name, mask_phone
+from zhizao.common.services import event_label as _event_label
 from zhizao.common.validators import is_site_link, is_web_url
 from zhizao_core.text import format_cny
 
@@ -102,3 +103,9 @@ def elided_pages(page_obj):
     return list(
         page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
     )
+
+
+@register.filter
+def event_label(code):
+    """An audit entry's event ("events.event_updated") as its label, or the code."""
+    return _event_label(str(code))

@@ -16,6 +16,17 @@ EVENT_ACTIONS = {
     "campaign_state": AuditAction.STATE,
     "campaign_visit": AuditAction.STATE,
     "campaign_exported": AuditAction.EXPORT,
+    # plain updates, named so that the vocabulary is complete
+    "answer_saved": AuditAction.UPDATE,
+    "answers_marked_not_met": AuditAction.UPDATE,
+    "campaign_allocated": AuditAction.UPDATE,
+    "campaign_provider_saved": AuditAction.UPDATE,
+    "campaign_target_moved": AuditAction.UPDATE,
+    "demo_loaded": AuditAction.UPDATE,
+    "enterprise_type_changed": AuditAction.UPDATE,
+    "evidence_removed": AuditAction.UPDATE,
+    "section_assigned": AuditAction.UPDATE,
+    "target_set": AuditAction.UPDATE,
 }
 
 # An audit entry for a diagnosis write: the generic action (created / updated / state changed /

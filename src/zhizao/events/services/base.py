@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhizao.common.audit import Actor
 from zhizao.common.models import AuditAction
@@ -39,9 +40,54 @@ EVENT_ACTIONS = {
     "schedule_published": AuditAction.STATE,
     "meeting_placed": AuditAction.STATE,
     "meeting_outcome": AuditAction.STATE,
+    "event_updated": AuditAction.UPDATE,
+    "session_updated": AuditAction.UPDATE,
+    "registration_type_updated": AuditAction.UPDATE,
+    "booth_updated": AuditAction.UPDATE,
+    "lead_updated": AuditAction.UPDATE,
+    "availability_updated": AuditAction.UPDATE,
+    "visit_consent": AuditAction.UPDATE,
+    "demo_loaded": AuditAction.UPDATE,
 }
 
-audit = event_audit("events", EVENT_ACTIONS)
+# What the audit log shows for each event instead of its code.
+EVENT_LABELS = {
+    "event_created": gettext_lazy("Event created"),
+    "block_created": gettext_lazy("Programme block created"),
+    "forum_created": gettext_lazy("Forum created"),
+    "session_created": gettext_lazy("Session created"),
+    "speaker_created": gettext_lazy("Speaker created"),
+    "registration_type_created": gettext_lazy("Registration type created"),
+    "registered": gettext_lazy("Registered for an event"),
+    "hall_created": gettext_lazy("Hall created"),
+    "zone_created": gettext_lazy("Zone created"),
+    "booth_created": gettext_lazy("Booth created"),
+    "lead_collected": gettext_lazy("Lead collected"),
+    "booth_visited": gettext_lazy("Booth visited"),
+    "meeting_requested": gettext_lazy("Meeting requested"),
+    "procurement_need_posted": gettext_lazy("Procurement need posted"),
+    "agenda_added": gettext_lazy("Session added to the agenda"),
+    "agenda_removed": gettext_lazy("Session removed from the agenda"),
+    "attended": gettext_lazy("Session attended"),
+    "event_state": gettext_lazy("Event state changed"),
+    "registration_state": gettext_lazy("Registration state changed"),
+    "checked_in": gettext_lazy("Checked in"),
+    "meeting_state": gettext_lazy("Meeting state changed"),
+    "schedule_run": gettext_lazy("Meeting schedule drafted"),
+    "schedule_published": gettext_lazy("Meeting schedule published"),
+    "meeting_placed": gettext_lazy("Meeting placed"),
+    "meeting_outcome": gettext_lazy("Meeting outcome recorded"),
+    "event_updated": gettext_lazy("Event edited"),
+    "session_updated": gettext_lazy("Session edited"),
+    "registration_type_updated": gettext_lazy("Registration type edited"),
+    "booth_updated": gettext_lazy("Booth edited"),
+    "lead_updated": gettext_lazy("Lead edited"),
+    "availability_updated": gettext_lazy("Meeting availability edited"),
+    "visit_consent": gettext_lazy("Contact sharing at a booth changed"),
+    "demo_loaded": gettext_lazy("Demo data loaded"),
+}
+
+audit = event_audit("events", EVENT_ACTIONS, EVENT_LABELS)
 
 
 def touch_public(event_id: int) -> None:

@@ -34,6 +34,12 @@ EVENT_ACTIONS = {
     "challenge_state": AuditAction.STATE,
     "application_state": AuditAction.STATE,
     "case_removed": AuditAction.DELETE,
+    # plain updates, named so that the vocabulary is complete
+    "challenge_updated": AuditAction.UPDATE,
+    "demand_updated": AuditAction.UPDATE,
+    "demo_loaded": AuditAction.UPDATE,
+    "offering_updated": AuditAction.UPDATE,
+    "suggestion_preference": AuditAction.UPDATE,
 }
 
 EVIDENCE_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".webp", ".docx", ".xlsx", ".txt"}

@@ -30,6 +30,14 @@ EVENT_ACTIONS = {
     "loan_removed": AuditAction.DELETE,
     "document_deleted": AuditAction.DELETE,
     "recognition_removed": AuditAction.DELETE,
+    # plain updates, named so that the vocabulary is complete
+    "credit_record_ended": AuditAction.UPDATE,
+    "demo_loaded": AuditAction.UPDATE,
+    "item_updated": AuditAction.UPDATE,
+    "loan_updated": AuditAction.UPDATE,
+    "policy_updated": AuditAction.UPDATE,
+    "project_updated": AuditAction.UPDATE,
+    "version_updated": AuditAction.UPDATE,
 }
 
 ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".txt"}

@@ -7,11 +7,13 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from zhizao.accounts.selectors import actor_for_request
 from zhizao.common.lists import list_page
+from zhizao.common.pagination import paginate
 from zhizao.common.widgets import IsoDateInput
 
 from .. import access, engine
@@ -22,13 +24,15 @@ from ..models import Decision, PolicyItemVersion
 from ..services import payments, scans
 
 SHOWN_ROWS = 200
+#: the eligible rows a page of the scan shows (``?page=N`` for the others)
+ELIGIBLE_PAGE = 50
 #: what the scan page reads of a decision it lists: not the enterprise's or the project's
-#: other fields (their descriptions, products and capabilities are JSON decoded per row)
+#: other fields (their descriptions, products and capabilities are JSON decoded per row), nor
+#: the explanation (about 20 steps a row, 200 rows): each row's explanation is folded and read
+#: when it is opened (``scan_explanation``); the missing facts only for the undecided rows
 DECISION_FIELDS = (
     "eligible",
     "amount_yuan",
-    "missing",
-    "explanation",
     "enterprise__name",
     "project__name",
 )
@@ -133,21 +137,48 @@ def scan_detail(request, pk):
         excluded = {
             row["enterprise"]: row["reason"] for row in context["summary"].get("excluded", [])
         }
+        # every row's explanation link: the scan's explanations address plus the decision
+        explanations = reverse("policies:scan_explanation", args=[scan.pk, 0])[: -len("0/")]
+        page = paginate(request, decisions.filter(eligible=Eligibility.YES), ELIGIBLE_PAGE)
         context.update(
             {
                 "by_city": localized(context["summary"].get("by_city", [])),
                 "by_division": localized(context["summary"].get("by_division", [])),
+                "page_obj": page,
                 "eligible_rows": [
-                    (d, excluded.get(d.enterprise_id))
-                    for d in decisions.filter(eligible=Eligibility.YES)[:SHOWN_ROWS]
+                    (d, excluded.get(d.enterprise_id), f"{explanations}{d.pk}/")
+                    for d in page.object_list
                 ],
-                "unknown_rows": list(decisions.filter(eligible=Eligibility.UNKNOWN)[:SHOWN_ROWS]),
-                "shown": SHOWN_ROWS,
+                "unknown_rows": list(
+                    decisions.filter(eligible=Eligibility.UNKNOWN).only(
+                        *DECISION_FIELDS, "missing"
+                    )[:SHOWN_ROWS]
+                ),
                 "budget": payments.budget_use(item),
                 "name_lists": scan.name_lists.order_by("-created_at"),
             }
         )
     return render(request, "policies/scan_detail.html", context)
+
+
+@login_required
+def scan_explanation(request, pk, decision):
+    """One row of a scan explained, opened from its folded row: the steps alone for htmx (they
+    replace the fold's placeholder), a page of their own without JavaScript."""
+    scan = access.access_scan(request.membership, pk)
+    found = (
+        Decision.objects.filter(scan=scan, pk=decision)
+        .select_related("enterprise", "project")
+        .only(*DECISION_FIELDS, "explanation", "scan_id")
+        .first()
+    )
+    if found is None or scan.is_sandbox:
+        raise Http404
+    item = scan.item_version.item
+    context = {"scan": scan, "item": item, "policy": item.policy, "decision": found}
+    if request.htmx:
+        return render(request, "policies/scan_explanation.html#steps", context)
+    return render(request, "policies/scan_explanation.html", context)
 
 
 @login_required

@@ -32,6 +32,13 @@ EVENT_ACTIONS = {
     "list_proposed": AuditAction.STATE,
     "relation_removed": AuditAction.DELETE,
     "past_organisation_removed": AuditAction.DELETE,
+    # plain updates, named so that the vocabulary is complete
+    "appraisal": AuditAction.UPDATE,
+    "assignment_stored": AuditAction.UPDATE,
+    "availability": AuditAction.UPDATE,
+    "expert_state": AuditAction.UPDATE,
+    "expert_updated": AuditAction.UPDATE,
+    "panel_decision": AuditAction.UPDATE,
 }
 
 audit = event_audit("review", EVENT_ACTIONS)
