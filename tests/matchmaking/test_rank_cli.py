@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from zhizao.matchmaking.management.commands._matching import reference_names
 from zhizao_core.matching import MatchIndex, parse_catalogue, parse_demands
+from zhizao_core.matching.evaluate import split_demands
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -317,6 +318,20 @@ def test_evaluate_reports_every_variant(files, tmp_path, capsys):
         "bigram baseline", "as it was", "+lexicon", "+inferred category", "+domain fit",
     ]  # fmt: skip
     assert all(list(r["splits"]) == ["dev"] for r in rows)
+    # the supply-gap threshold, calibrated on the development split (docs/matching.md)
+    status, out, err = run(
+        capsys, "match_evaluate", "--gold", str(gold), "--no-embeddings", "--gaps",
+        "--format", "json",
+    )  # fmt: skip
+    assert status == 0, err
+    gaps = json.loads(out)
+    assert [r["threshold"] for r in gaps["rows"]] == [
+        0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95
+    ]  # fmt: skip
+    assert gaps["variant"] == "fused_lexical"
+    dev, test = split_demands(["d1", "d2"])
+    assert gaps["dev"]["gaps"] + gaps["test"]["gaps"] == 0  # both demands are solved
+    assert gaps["dev"]["non_gaps"] == len(dev) and gaps["test"]["non_gaps"] == len(test)
 
 
 # --- issue 16: categories as people write them, unknown ones kept as tags ---------------------

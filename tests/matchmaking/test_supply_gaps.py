@@ -79,7 +79,7 @@ def test_the_task_stores_exactly_what_the_ranking_finds(
     result = compute_supply_gaps_task.enqueue()
     report = SupplyGapReport.objects.get()
     assert (result.return_value, report.state, report.demand_count) == (1, "done", 1)
-    assert report.parameters == {"threshold": 0.75, "limit": 500}
+    assert report.parameters == {"threshold": 0.85, "limit": 500}
     assert report.groups == expected
     assert report.groups == [
         {

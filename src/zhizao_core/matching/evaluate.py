@@ -36,6 +36,7 @@ __all__ = [
     "BigramBaseline",
     "Judgments",
     "evaluate_variants",
+    "gap_calibration",
     "metrics_by_type",
     "metrics_for",
     "split_demands",
@@ -320,3 +321,53 @@ def metrics_by_type(
         cell["demands"] = len(ms)
         out[t] = cell
     return out
+
+
+#: thresholds searched for the supply-gap score: 0.20, 0.25, … 0.95
+GAP_THRESHOLDS = tuple(round(0.20 + 0.05 * i, 2) for i in range(16))
+
+
+def gap_calibration(
+    best: Mapping[str, tuple[float | None, bool]],
+    judgments: Judgments,
+    dev: Sequence[str],
+    test: Sequence[str],
+    thresholds: Sequence[float] = GAP_THRESHOLDS,
+) -> dict:
+    """The supply-gap threshold chosen on the development split.
+
+    ``best``: demand id → (the fused score of its best offering, or None when it has none;
+    whether that offering meets every must-have). A demand is *flagged* at threshold t when it
+    has no offering, its best scores below t, or its best misses a must-have — the rule of the
+    supply-gap page. It *is* a gap when no offering of the gold set was graded above 1 for it
+    (nothing solves it). For every threshold: found (gaps flagged), false alarms (flagged
+    non-gaps) and Youden's J = found/gaps − false alarms/non-gaps on each split; the threshold
+    is the best J on the development split (ties: the lower threshold, fewer false alarms).
+    The test split is read only at the chosen threshold."""
+
+    def flagged(ident: str, t: float) -> bool:
+        score, meets_all = best.get(ident, (None, False))
+        return score is None or score < t or not meets_all
+
+    def counts(ids: Sequence[str], t: float) -> dict:
+        gaps = [i for i in ids if max(judgments.of(i).values(), default=0) <= 1]
+        others = [i for i in ids if i not in set(gaps)]
+        found = sum(flagged(i, t) for i in gaps)
+        alarms = sum(flagged(i, t) for i in others)
+        j = (found / len(gaps) if gaps else 0.0) - (alarms / len(others) if others else 0.0)
+        return {
+            "gaps": len(gaps),
+            "found": found,
+            "non_gaps": len(others),
+            "false_alarms": alarms,
+            "youden": round(j, 4),
+        }
+
+    rows = [{"threshold": t, "dev": counts(dev, t)} for t in thresholds]
+    chosen = max(rows, key=lambda r: (r["dev"]["youden"], -r["threshold"]))
+    return {
+        "rows": rows,
+        "threshold": chosen["threshold"],
+        "dev": chosen["dev"],
+        "test": counts(test, chosen["threshold"]),
+    }

@@ -34,6 +34,7 @@ from zhizao_core.matching.evaluate import (
     BigramBaseline,
     _Query,
     evaluate_variants,
+    gap_calibration,
     metrics_by_type,
     prepare,
     ranking,
@@ -93,13 +94,28 @@ class Command(BaseCommand):
             "the end); 'all' prints dev, test and both together.",
         )
         parser.add_argument(
+            "--gaps",
+            action="store_true",
+            help="Calibrate the supply-gap threshold (ZHIZAO_MATCH_GAP_SCORE) on dev.",
+        )
+        parser.add_argument(
             "--by-type",
             action="store_true",
             help="Compare the problem-understanding variants per demand type (issue 16).",
         )
 
     def handle(
-        self, *args, gold, format, retune, write_weights, no_embeddings, by_type, split, **options
+        self,
+        *args,
+        gold,
+        format,
+        retune,
+        write_weights,
+        no_embeddings,
+        by_type,
+        split,
+        gaps=False,
+        **options,
     ):
         splits = ("dev", "test", "all") if split == "all" else (split,)
         started = time.perf_counter()
@@ -109,6 +125,9 @@ class Command(BaseCommand):
         index = MatchIndex(embedder=model, names=reference_names())
         index.add_many(offerings)
         index.add_demands(demands)
+        if gaps:
+            self._gaps(index, demands, judgments, model, format, started)
+            return
         if by_type:
             self._by_type(
                 folder, index, offerings, demands, judgments, model, format, started, splits
@@ -284,6 +303,39 @@ class Command(BaseCommand):
                     )
                 lines.append(line)
         lines.append(f"({result['seconds']} s)")
+        sys.stdout.write("\n".join(lines) + "\n")
+
+    def _gaps(self, index, demands, judgments, model, format, started):
+        """The supply-gap threshold, calibrated on the development split with the shipped
+        ranking (the best offering of each demand, as the supply-gap page reads it)."""
+        variant = "fused" if model is not None else "fused_lexical"
+        best = {}
+        for d in demands:
+            top = index.rank(d, top=1, variant=variant)
+            best[d.id] = (top[0].score, top[0].meets_all) if top else (None, False)
+        if model is not None:
+            model.save_cache()
+        dev, test = split_demands([d.id for d in demands])
+        result = gap_calibration(best, judgments, dev, test)
+        result["variant"] = variant
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        if format == "json":
+            sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+            return
+        lines = ["threshold | dev: gaps found / gaps, false alarms / non-gaps, Youden J"]
+        for row in result["rows"]:
+            c = row["dev"]
+            mark = "  <- chosen" if row["threshold"] == result["threshold"] else ""
+            lines.append(
+                f"{row['threshold']:.2f}      | {c['found']}/{c['gaps']}, "
+                f"{c['false_alarms']}/{c['non_gaps']}, {c['youden']:.3f}{mark}"
+            )
+        t = result["test"]
+        lines.append(
+            f"test at {result['threshold']:.2f}: {t['found']}/{t['gaps']} gaps found, "
+            f"{t['false_alarms']}/{t['non_gaps']} false alarms, J {t['youden']:.3f} "
+            f"({variant}, {result['seconds']} s)"
+        )
         sys.stdout.write("\n".join(lines) + "\n")
 
     def _read(self, folder: Path):
