@@ -260,5 +260,17 @@ def test_demo_drafts_the_previous_months_report(city_world):
         "policies.projects",
         "registry.enterprises",
     ]
-    load_insights_demo(today=dt.date(2026, 10, 15))  # twice: the same report, one activity
+    # the officer of the province reads the two months before, published for Jiangsu
+    assert result["published"] == ["2026-07-01", "2026-08-01"]
+    assert list(
+        MonthlyReport.objects.filter(state="published")
+        .order_by("month")
+        .values_list("month", "scope__code", "title")
+    ) == [
+        (dt.date(2026, 7, 1), "320000", "江苏省智能制造推进进展情况月报（2026年7月）"),
+        (dt.date(2026, 8, 1), "320000", "江苏省智能制造推进进展情况月报（2026年8月）"),
+    ]
+    again = load_insights_demo(today=dt.date(2026, 10, 15))  # twice: the same reports
+    assert again["published"] == []
+    assert MonthlyReport.objects.count() == 3
     assert ReportActivity.objects.filter(report=report, source="manual").count() == 1

@@ -1,6 +1,7 @@
 """Demo insights data (after the other apps' demos): the provincial department answers for
 Jiangsu, the summary tables are computed, a few headline figures are public, and the previous
-month's report is drafted with a plan and a hand-added activity."""
+month's report is drafted with a plan and a hand-added activity, and the two months before it
+have a published report for Jiangsu (what the provincial officer reads: his list is not empty)."""
 
 from __future__ import annotations
 
@@ -49,4 +50,19 @@ def load_insights_demo(today: dt.date | None = None) -> dict:
                 title="智能制造工程师培训班（第三期）",
                 detail="学员 86 人",
             )
-    return {"rows": refresh.rows, "month": month.isoformat()}
+    published = []
+    if jiangsu is not None:
+        for back in (3, 2):
+            earlier = add_months(month, 1 - back)
+            if MonthlyReport.objects.filter(month=earlier, scope=jiangsu).exists():
+                continue
+            report = services.draft_report(DEMO_OPERATOR, month=earlier, scope=jiangsu)
+            services.update_report(
+                DEMO_OPERATOR,
+                report,
+                summary="本月全省智能制造诊断、智改数转项目和供需对接按计划推进，主要数据见下表。",
+                plan="1. 推进下一批企业诊断；\n2. 组织专题供需对接会。",
+            )
+            services.publish_report(DEMO_OPERATOR, report)
+            published.append(earlier.isoformat())
+    return {"rows": refresh.rows, "month": month.isoformat(), "published": published}
