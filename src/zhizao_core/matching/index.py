@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .candidates import offering_keys, structured_columns
+from .candidates import _cases, _covers, offering_keys, structured_columns
 from .lexicon import read_demand
 from .model import Demand, Offering, Signals, parse_catalogue, parse_demands
 from .rank import (
@@ -26,6 +26,7 @@ from .rank import (
     Match,
     Names,
     Weights,
+    _at_least,
     allowed,
     component_matrix,
     diversify,
@@ -582,6 +583,42 @@ def _index_counts(fields: Mapping[str, str]) -> Counter:
     return counts
 
 
+def _exact_requirement(n: int, get, demand: Demand, req, names: Names) -> np.ndarray | None:
+    """Per row, whether ``check_requirement`` meets ``req``, for the requirements the structured
+    postings decide exactly (a certification with its level, a listed category, a case in the
+    industry, a region covered by an offering's codes when the city is not looked for in the
+    text); ``None`` for the others (a phrase of the text)."""
+    met = np.zeros(n, dtype=bool)
+    if req.kind == "certification":
+        hit = get("z:" + (req.value or ""))
+        if hit is not None:
+            rows, levels = hit
+            if req.min_level is None:
+                met[rows] = True
+            else:
+                good = [
+                    v
+                    for v in np.unique(levels)
+                    if v and _at_least(req.value, int(v), req.min_level)
+                ]
+                met[rows[np.isin(levels, good)]] = True
+        return met
+    if req.kind == "category":
+        hit = get("cl:" + (req.value or ""))
+        if hit is not None:
+            met[hit[0]] = True
+        return met
+    if req.kind == "industry_case":
+        return _cases(n, get, req.value or demand.industry) > 0
+    if req.kind == "region":
+        region = req.value or demand.region
+        place = names.place(region) if region else ""
+        if place and place != region:
+            return None  # the city may be named in the text
+        return _covers(n, get, region)
+    return None
+
+
 def _price(value) -> float | None:
     return float(value) if isinstance(value, Decimal) else value
 
@@ -613,6 +650,8 @@ class MatchIndex:
         self.offerings = _Corpus(dim)
         self.demands = _Corpus(dim)
         self.signals: dict[str, Signals] = {}
+        #: offerings (or demands) run through the full scoring so far: a plain counter
+        self.scored = 0
 
     # -- writes
     def add(self, offering: Offering, vector: np.ndarray | None = None) -> None:
@@ -731,6 +770,13 @@ class MatchIndex:
         ``understand``: ``"full"`` reads the problem (the lexicon's capabilities added to the text
         query, the inferred categories in the structured fit); ``"lexicon"`` only adds the
         capabilities to the text query; ``"none"`` takes the demand as written."""
+        infer, mask, lex, qvec = self._query(demand, semantic, understand)
+        slots = self._pick_offerings(demand, infer, mask, lex, qvec, limit)
+        return self._scored(demand, infer, slots, lex, qvec)
+
+    def _query(self, demand: Demand, semantic: bool, understand: str):
+        """What every way of ranking a demand starts from: whether the problem is read, the
+        mask of allowed rows, BM25 of every row and the query vector."""
         corpus = self.offerings
         query = _tokens_of(demand.fields())
         if understand in ("full", "lexicon"):
@@ -745,7 +791,13 @@ class MatchIndex:
         qvec = None
         if semantic and self.embedder is not None:
             qvec = self.embedder.query(demand_text(demand))
-        slots = self._pick_offerings(demand, infer, mask, lex, qvec, limit)
+        return infer, mask, lex, qvec
+
+    def _scored(self, demand: Demand, infer: bool, slots, lex, qvec) -> list[Candidate]:
+        """The full scoring of ``slots`` (the exact scorer: hard filters, requirement checks,
+        structured features); ``scored`` counts the offerings it was run on."""
+        corpus = self.offerings
+        self.scored += len(slots)
         cos = self._cosines(corpus, slots, qvec)
         out = []
         for slot, c in zip(slots, cos, strict=True):
@@ -880,6 +932,145 @@ class MatchIndex:
                 c.signals = signals.get(c.offering.id, c.signals)
         pairs = [(demand, c) for c in cands]
         return self._finish(pairs, top, variant, query_fields=demand.fields(), side="offering")
+
+    def rank_full(self, demand: Demand, top: int = 10) -> list[Match]:
+        """What ``rank(demand, top)`` returns with every allowed offering scored in full
+        (``FULL_SCORING_LIMIT`` above the index's size) — the same matches, scores, reasons
+        and order — with the exact scorer run only on the offerings that bounds computed over
+        every row cannot rule out.
+
+        Per row, over the whole index: BM25 (scaled by the best allowed row's), the category,
+        industry, cases and local-presence components exactly as ``structured_features``
+        computes them (``structured_columns``), the signal boost, the cosine when there are
+        vectors; the nice-to-haves bounded by 0 and 1. That gives an upper bound of each row's
+        fused score. The requirements missed: exact from the structured postings for the
+        certification, category, industry-case and region-by-code requirements, unknown (0 to 1)
+        for a phrase or a city named in the text. A row is scored in full unless its best case
+        — relevant if its bound reaches ``floor`` × the best score, its fewest possible missed
+        requirements, its score bound — falls strictly behind the last listing shown; the best
+        score, the lexical and semantic scales and the most requirements missed (which the
+        shown score of a non-relevant result subtracts) are each proved from rows scored in
+        full. The scored set grows until nothing outside it can change the result; when a
+        bound cannot be proved (the best lexical row is not allowed) every allowed row is
+        scored. Used to compare the candidate step with full scoring at a million rows."""
+        corpus = self.offerings
+        infer, mask, lex, qvec = self._query(demand, True, "full")
+        allowed_rows = np.flatnonzero(mask)
+        if len(allowed_rows) == 0:
+            return []
+        w = self.weights["fused"]
+        variant = "fused"
+        if self.embedder is None or qvec is None:
+            w, variant = self.weights["fused_lexical"], "fused_lexical"
+        n = len(corpus.items)
+        scale = (
+            w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice
+        ) or 1.0
+        cols = structured_columns(
+            n, corpus.key_postings, corpus.text_rows, demand, infer, self.names.place
+        )
+        masked = np.where(mask, lex, -1.0)
+        top_lex = int(np.argmax(masked))
+        lex_max = float(masked[top_lex])
+        total = lex.astype(np.float64) * (w.lexical / lex_max if lex_max > 0 else 0.0)
+        total += w.category * cols["category"] + w.industry * cols["industry"]
+        total += w.cases * np.minimum(cols["cases"], 3) / 3 + w.local * cols["local"]
+        total += w.nice if demand.nice else 0.0
+        seeds = {top_lex}
+        has_vec = mask & corpus.has_vec.view
+        if variant == "fused" and has_vec.any():
+            sims = np.where(has_vec, corpus.vecs.dot(qvec), np.nan)
+            lo_row, hi_row = int(np.nanargmin(sims)), int(np.nanargmax(sims))
+            lo, hi = float(sims[lo_row]), float(sims[hi_row])
+            sem = np.clip((np.nan_to_num(sims, nan=lo) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+            total += w.semantic * sem
+            seeds.update((lo_row, hi_row))
+        elif variant == "fused":
+            variant, w = "fused_lexical", self.weights["fused_lexical"]
+        # float32 columns (signals, vectors) against the scorer's float64: a margin
+        ub = total / scale + w.signals * corpus.sig.view.astype(np.float64) + 1e-6
+        ub[~mask] = -np.inf
+        must = len(demand.must)
+        sure_missed = np.zeros(n, dtype=np.int64)
+        sure_met = np.zeros(n, dtype=np.int64)
+        for req in demand.must:
+            met = _exact_requirement(n, corpus.key_postings, demand, req, self.names)
+            if met is not None:
+                sure_met += met
+                sure_missed += ~met
+        unsure_max = must - sure_met  # the most requirements a row can miss
+        scored: dict[int, Candidate | None] = {}
+        in_s = np.zeros(n, dtype=bool)
+        chunk = max(4 * top, 200)
+        add = np.union1d(np.argpartition(-ub, min(chunk, n - 1))[:chunk], list(seeds))
+        while True:
+            add = add[mask[add] & ~in_s[add]]
+            if len(add):
+                in_s[add] = True
+                got = self._scored(demand, infer, add, lex, qvec)
+                by_id = {c.offering.id: c for c in got}
+                for slot in add.tolist():
+                    scored[slot] = by_id.get(corpus.items[slot].id)
+            if scored.get(top_lex) is None or any(scored.get(s) is None for s in seeds):
+                return self.rank_with_limit(demand, top, n + 1)  # a bound not provable
+            slots = np.flatnonzero(in_s)
+            slots = slots[[scored[s] is not None for s in slots.tolist()]]
+            cands = [scored[s] for s in slots.tolist()]
+            comp = component_matrix(cands)
+            scores = variant_scores(variant, comp, w)
+            idx, _shown = order(variant, scores, comp, w)
+            ids = [int(i) for i in idx if scores[i] > 0]
+            ids = diversify(ids, [c.offering.provider_key for c in cands], w.per_provider)
+            head = ids[:top]
+            out = ~in_s & mask
+            best = float(scores.max())
+            need = out & (ub >= best)  # could be the best score
+            if not need.any():
+                possibly_relevant = ub >= w.floor * best if best > 0 else np.ones(n, bool)
+                if len(head) < top:
+                    need = out & (ub > 0)  # any row with a score could be shown
+                else:
+                    rank_of = np.empty(len(idx), dtype=np.int64)
+                    rank_of[idx] = np.arange(len(idx))
+                    last = max(head, key=lambda i: rank_of[i])
+                    rel = best <= 0 or scores[last] >= w.floor * best
+                    m, sc = int(comp["missed"][last]), float(scores[last])
+                    if rel:
+                        need = (
+                            out
+                            & possibly_relevant
+                            & ((sure_missed < m) | ((sure_missed == m) & (ub >= sc)))
+                        )
+                    else:
+                        need = out & (
+                            possibly_relevant
+                            | (sure_missed < m)
+                            | ((sure_missed == m) & (ub >= sc))
+                        )
+                    most = int(comp["missed"].max())
+                    relevant_head = all(best <= 0 or scores[i] >= w.floor * best for i in head)
+                    if not relevant_head and (out & (unsure_max > most)).any():
+                        # a shown score subtracts the most requirements missed by any row
+                        worst = out & (sure_missed > most)
+                        if worst.any():
+                            need |= worst & (sure_missed == sure_missed[worst].max())
+                        else:
+                            need |= out & (unsure_max > most)
+            if not need.any():
+                break
+            rows = np.flatnonzero(need)
+            if len(rows) > chunk:
+                rows = rows[np.argpartition(-ub[rows], chunk)[:chunk]]
+            chunk = min(2 * chunk, 1 << 20)
+            add = rows
+        pairs = [(demand, c) for c in cands]
+        return self._finish(pairs, top, "fused", query_fields=demand.fields(), side="offering")
+
+    def rank_with_limit(self, demand: Demand, top: int, limit: int) -> list[Match]:
+        """``rank`` (fused) with every allowed offering scored in full up to ``limit`` of them."""
+        cands = self.candidates(demand, limit=limit)
+        pairs = [(demand, c) for c in cands]
+        return self._finish(pairs, top, "fused", query_fields=demand.fields(), side="offering")
 
     def rank_demands(
         self,
