@@ -182,3 +182,27 @@ def test_bounded_full_scoring_is_the_full_scoring(corpus, monkeypatch, embedder,
     assert with_musts >= 10
     # the exact scorer ran on fewer than half of the rows it scores without the bounds
     assert bounded < len(demands) * len(offerings) / 2
+
+
+def test_a_batch_builds_the_arrays_one_add_at_a_time_builds(corpus, tmp_path):
+    """``add_many`` gathers a batch's postings per term; with replacements inside the batch
+    (an id already indexed, an id twice in the batch) the saved arrays are byte for byte those
+    of adding the same offerings one by one."""
+    offerings, _ = corpus
+    batch = [
+        *offerings[100:300],
+        replace(offerings[5], title="注塑车间MES与设备联网"),
+        replace(offerings[150], description="视觉检测 AOI 外观缺陷，常州本地服务团队"),
+        *offerings[300:400],
+        replace(offerings[150], title="第二次替换"),
+    ]
+    one, many = MatchIndex(embedder=None), MatchIndex(embedder=None)
+    for target in (one, many):
+        target.add_many(offerings[:100])
+    for o in batch:
+        one.add(o)
+    many.add_many(batch)
+    one.save(tmp_path / "one")
+    many.save(tmp_path / "many")
+    assert _digest(tmp_path / "one") == _digest(tmp_path / "many")
+    assert many.offering(offerings[150].id).title == "第二次替换"
