@@ -940,14 +940,20 @@ class MatchIndex:
         # (at a million rows each is 8 MB written and read again)
         total = lex.astype(np.float64)
         total *= w.lexical / lex_max if lex_max > 0 else 0.0
-        buf = np.multiply(cols["category"], w.category)
-        total += buf
-        total += np.multiply(cols["industry"], w.industry, out=buf)
-        buf = np.minimum(cols["cases"], 3, out=buf)
-        buf *= w.cases
-        buf /= 3
-        total += buf
-        total += np.multiply(cols["local"], w.local, out=buf)
+        # a column no posting reached is all zeros: adding it changes nothing, it is skipped
+        touched = cols["touched"]
+        buf = np.empty(n, dtype=np.float64)
+        if "category" in touched:
+            total += np.multiply(cols["category"], w.category, out=buf)
+        if "industry" in touched:
+            total += np.multiply(cols["industry"], w.industry, out=buf)
+        if "cases" in touched:
+            buf = np.minimum(cols["cases"], 3, out=buf)
+            buf *= w.cases
+            buf /= 3
+            total += buf
+        if "local" in touched:
+            total += np.multiply(cols["local"], w.local, out=buf)
         unknown = w.nice  # what the estimate leaves out
         picked: set[int] = set()
         if qvec is not None and n <= EXACT_DENSE_LIMIT:
@@ -964,7 +970,8 @@ class MatchIndex:
             unknown += w.semantic
         score = total
         score /= scale
-        score += w.signals * corpus.sig.view
+        if self.signals:  # without any, every row's boost is 0
+            score += w.signals * corpus.sig.view
         np.copyto(score, -np.inf, where=~mask)
         best = float(score.max())
         # the requirement order: among the (estimated) relevant rows, fewer missed first
