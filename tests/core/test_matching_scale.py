@@ -5,10 +5,12 @@ so that the large-index path runs."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import itertools
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +20,7 @@ from zhizao_core.demo.matching import generate_demands, generate_offerings
 from zhizao_core.matching import (
     Embedder,
     MatchIndex,
+    Names,
     Offering,
     Signals,
     parse_catalogue,
@@ -137,3 +140,69 @@ def test_snapshot_mapped_read_only_ranks_exactly_as_the_index_saved(
             assert _ranked(mapped, d) == _ranked(ix, d), d.id
     assert mapped.offering("new") == new and mapped.offering(offerings[10].id) is None
     assert _digest(folder) == before
+
+
+def _reference_names() -> Names:
+    """The GB/T 2260 and GB/T 4754 names the platform words reasons with (a city named in an
+    offering's text can then meet a region requirement: the case the bounds cannot decide)."""
+    data = Path(__file__).resolve().parents[2] / "src" / "zhizao" / "registry" / "data"
+
+    def read(name: str) -> dict[str, tuple[str, str]]:
+        with (data / name).open(encoding="utf-8", newline="") as f:
+            return {r["code"]: (r["name_zh"], r["name_en"]) for r in csv.DictReader(f)}
+
+    return Names(regions=read("regions.csv"), industries=read("industries.csv"))
+
+
+@pytest.mark.parametrize(
+    ("embedder", "names"),
+    [(None, False), (None, True), (Hashed, False)],
+    ids=["lexical", "lexical-with-place-names", "with-vectors"],
+)
+def test_bounded_full_scoring_is_the_full_scoring(corpus, monkeypatch, embedder, names):
+    """``rank_full`` returns what ``rank`` returns with every allowed offering scored — ids,
+    order, shown scores, reasons, components and fit — while running the exact scorer on a
+    fraction of them (the index's own counter)."""
+    offerings, demands = corpus
+    ix = MatchIndex(embedder=embedder and embedder(), names=_reference_names() if names else None)
+    ix.add_many(offerings)
+    ix.set_signals(offerings[3].id, Signals(accepted=6, declined=1, dealt=2))
+    monkeypatch.setattr(core_index, "FULL_SCORING_LIMIT", 10**9)
+    bounded, with_musts = 0, 0
+    for d in demands:
+        full = _ranked(ix, d)
+        assert full, d.id
+        before = ix.scored
+        got = [
+            (m.id, m.score, [r.zh for r in m.reasons], m.components, m.fit) for m in ix.rank_full(d)
+        ]
+        assert got == full, d.id
+        bounded += ix.scored - before
+        with_musts += bool(d.must)
+    assert with_musts >= 10
+    # the exact scorer ran on fewer than half of the rows it scores without the bounds
+    assert bounded < len(demands) * len(offerings) / 2
+
+
+def test_a_batch_builds_the_arrays_one_add_at_a_time_builds(corpus, tmp_path):
+    """``add_many`` gathers a batch's postings per term; with replacements inside the batch
+    (an id already indexed, an id twice in the batch) the saved arrays are byte for byte those
+    of adding the same offerings one by one."""
+    offerings, _ = corpus
+    batch = [
+        *offerings[100:300],
+        replace(offerings[5], title="注塑车间MES与设备联网"),
+        replace(offerings[150], description="视觉检测 AOI 外观缺陷，常州本地服务团队"),
+        *offerings[300:400],
+        replace(offerings[150], title="第二次替换"),
+    ]
+    one, many = MatchIndex(embedder=None), MatchIndex(embedder=None)
+    for target in (one, many):
+        target.add_many(offerings[:100])
+    for o in batch:
+        one.add(o)
+    many.add_many(batch)
+    one.save(tmp_path / "one")
+    many.save(tmp_path / "many")
+    assert _digest(tmp_path / "one") == _digest(tmp_path / "many")
+    assert many.offering(offerings[150].id).title == "第二次替换"

@@ -88,14 +88,87 @@ def test_a_viewer_sees_what_he_may_whoever_ranked_before(
     assert staff.context["rows"][0].reasons == owner.context["rows"][0].reasons
 
 
-def test_the_cache_keeps_the_latest_entries_of_one_generation():
+def test_the_cache_keeps_the_latest_entries():
     cache = _Rankings(size=2)
-    assert cache.get(1, "a") is None
-    cache.put(1, "a", ["A"])
-    cache.put(1, "b", ["B"])
-    assert cache.get(1, "a") == ["A"]  # now the most recent
-    cache.put(1, "c", ["C"])
-    assert (cache.get(1, "a"), cache.get(1, "b"), cache.get(1, "c")) == (["A"], None, ["C"])
-    assert cache.get(2, "a") is None  # a write happened: everything computed before is gone
-    cache.put(1, "a", ["old"])  # computed at a generation that is past: not kept
-    assert cache.get(2, "a") is None
+    assert cache.get("a") is None
+    cache.put("a", ["A"], None)
+    cache.put("b", ["B"], None)
+    assert cache.get("a") == ["A"]  # now the most recent
+    cache.put("c", ["C"], None)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (["A"], None, ["C"])
+    cache.after_write([])  # a write that changed nothing
+    assert cache.get("a") == ["A"]
+    cache.after_write(None)  # a write that did not say what it changed
+    assert (cache.get("a"), cache.get("c")) == (None, None)
+
+
+def _publish(user, org, title, description, categories, **kw):
+    actor = actor_for(user)
+    kw.setdefault("regions", ["320400"])
+    offering = services.create_offering(
+        actor, org, kind="solution", title=title, description=description,
+        categories=categories, **kw,
+    )  # fmt: skip
+    return services.publish_offering(actor, offering)
+
+
+def _ranked(matches):
+    return [(m.id, m.score, [r.zh for r in m.reasons]) for m in matches]
+
+
+@pytest.fixture
+def vision_offerings(provider_user, provider_org, offering):
+    """Eleven more machine-vision offerings of the demand's category: a ranking of twelve,
+    ten shown."""
+    return [
+        _publish(
+            provider_user,
+            provider_org,
+            f"视觉检测方案{i}号",
+            f"机器视觉外观检测，第{i}代算法，适用于{'注塑' if i % 2 else '冲压'}件。",
+            ["machine_vision"],
+            industries=["29"] if i % 3 == 0 else [],
+        )
+        for i in range(11)
+    ]
+
+
+def test_a_write_elsewhere_keeps_the_ranking_and_one_that_belongs_in_it_shows_in_place(
+    provider_user, provider_org, demand, offering, vision_offerings
+):
+    """Publishing an offering of another category and text leaves the demand's ranking as it
+    was kept: served again without scoring any offering (the index's own counter of the
+    exact scorer's calls). Publishing one that belongs in the ten shows it at the next view,
+    at its place: the same ids, order, scores and reasons as a ranking computed afresh."""
+    first = index.rank_offerings(demand)
+    assert len(first) == 10 and first[0].id == str(offering.pk)
+    ix = index.get_index()
+    scored, checked = ix.scored, ix.write_checks
+    _publish(
+        provider_user,
+        provider_org,
+        "能源管理系统",
+        "工厂水电气计量、峰谷用电分析与碳排放核算。",
+        ["energy_management"],
+    )
+    again = index.rank_offerings(demand)  # the write applied first (caught up), then the view
+    assert ix.write_checks > checked  # the write was checked against the kept ranking
+    assert ix.scored == scored  # nothing scored again
+    assert again[0] is first[0] and _ranked(again) == _ranked(first)
+
+    better = _publish(
+        provider_user,
+        provider_org,
+        "注塑件外观缺陷视觉检测 机器视觉",
+        "注塑件外观缺陷视觉检测：缺料、飞边识别，机器视觉检测替代人工目检，与 MES 对接。",
+        ["machine_vision"],
+        industries=["2929"],
+        certifications=["CMMI5"],
+    )
+    after = index.rank_offerings(demand)
+    assert ix.scored > scored  # ranked again
+    assert str(better.pk) in [m.id for m in after]
+    assert after[0].id != first[0].id or after[1].id != first[1].id  # it moved the ranking
+    index._rankings.clear()
+    fresh = index.rank_offerings(demand)
+    assert _ranked(after) == _ranked(fresh)

@@ -72,7 +72,12 @@ class _ReadWrite:
 
     ``generation`` moves on each time a writer lets go: every change to the index is made
     holding the write lock, so a reader sees one generation for as long as it reads, and a
-    ranking computed at one generation is the ranking of any later read at the same one."""
+    ranking computed at one generation is the ranking of any later read at the same one.
+
+    ``changes``: what the current writer changed, when it says so (``note``): the listings
+    written, in their versions before and after. A writer that says nothing may have changed
+    anything. ``on_release(changes)`` runs as the outermost write section ends, still alone
+    (the kept rankings are checked against the changes there, before any reader runs)."""
 
     def __init__(self):
         self._cond = threading.Condition(threading.Lock())
@@ -81,6 +86,8 @@ class _ReadWrite:
         self._depth = 0
         self._waiting = 0
         self.generation = 0
+        self.changes: list | None = None
+        self.on_release = None
 
     @contextmanager
     def read(self):
@@ -112,9 +119,15 @@ class _ReadWrite:
                     self._cond.wait()
                 self._waiting -= 1
                 self._writer, self._depth = me, 1
+                self.changes = None  # anything, until the writer says what
         try:
             yield
         finally:
+            if self._depth == 1 and self.on_release is not None:
+                try:
+                    self.on_release(self.changes)
+                finally:
+                    self.changes = None
             with self._cond:
                 self._depth -= 1
                 if not self._depth:
@@ -124,6 +137,18 @@ class _ReadWrite:
 
 
 _rw = _ReadWrite()
+
+
+def _precise() -> None:
+    """The current write section says what it changes (``_note``); without it, a write
+    section may have changed anything and every kept ranking is dropped."""
+    if _rw.changes is None:
+        _rw.changes = []
+
+
+def _note(change: tuple) -> None:
+    if _rw.changes is not None:
+        _rw.changes.append(change)
 
 
 @dataclass
@@ -179,8 +204,11 @@ def _embed_in_background() -> None:
         with _rw.write():
             state = _state
             if state is None or state.index.embedder is None:
+                _precise()  # nothing changed
                 return
             done = state.index.embed_pending(EMBED_BATCH)
+            if done == 0:
+                _precise()
             batches += 1
             if done == 0 or batches % 10 == 0:
                 state.index.embedder.save_cache()
@@ -259,20 +287,31 @@ def _build() -> _State:
 
 
 def _apply_offerings(state: _State, rows) -> None:
+    index = state.index
+    keys = [adapters.offering_key(o.pk) for o in rows]
+    before = {key: index.offering(key) for key in keys}
+    signals_before = {key: index.signals.get(key) for key in keys}
     published = [o for o in rows if o.state == OfferingState.PUBLISHED]
     for o in rows:
         if o.state != OfferingState.PUBLISHED:
-            state.index.remove(adapters.offering_key(o.pk))
+            index.remove(adapters.offering_key(o.pk))
     if published:
         core = adapters.core_offerings(Offering.objects.filter(pk__in=[o.pk for o in published]))
         if len(core) == 1:
-            state.index.add_many(core)  # one write: embedded at once (~30 ms)
+            index.add_many(core)  # one write: embedded at once (~30 ms)
         else:
-            _deferred(state.index, state.index.add_many, core)
-    _apply_signals(state, [o.pk for o in rows])
+            _deferred(index, index.add_many, core)
+    _apply_signals(state, [o.pk for o in rows], note=False)  # noted with the listing
+    for key in keys:
+        old, new = before[key], index.offering(key)
+        old_signals, new_signals = signals_before[key], index.signals.get(key)
+        if old != new or (old_signals or Signals()) != (new_signals or Signals()):
+            _note(("offering", key, old, new, old_signals, new_signals))
 
 
 def _apply_demands(state: _State, rows) -> None:
+    if rows:
+        _note(("demands",))
     published = []
     for d in rows:
         if d.state == DemandState.PUBLISHED:
@@ -285,11 +324,15 @@ def _apply_demands(state: _State, rows) -> None:
         _deferred(state.index, state.index.add_demands, published)
 
 
-def _apply_signals(state: _State, offering_ids) -> None:
+def _apply_signals(state: _State, offering_ids, *, note: bool = True) -> None:
     counts = adapters.signals_by_offering(offering_ids)
     for pk in offering_ids:
         key = adapters.offering_key(pk)
-        state.index.set_signals(key, counts.get(key, Signals()))
+        old, new = state.index.signals.get(key), counts.get(key, Signals())
+        state.index.set_signals(key, new)
+        if note and (old or Signals()) != new:
+            offering = state.index.offering(key)
+            _note(("offering", key, offering, offering, old, new))
 
 
 def _refresh(state: _State) -> None:
@@ -500,6 +543,7 @@ def _catch_up(state: _State) -> None:
     if keys <= state.seen and not MatchSignal.objects.filter(id__gt=state.signal_mark).exists():
         return
     with _rw.write():
+        _precise()
         _refresh(state)
 
 
@@ -532,17 +576,24 @@ def offering_changed(offering_id: int) -> None:
     with _rw.write():
         if _state is None:
             return
+        _precise()
         rows = list(Offering.objects.filter(pk=offering_id).only("id", "state", "updated_at"))
         if rows:
             _apply_offerings(_state, rows)
         else:
-            _state.index.remove(adapters.offering_key(offering_id))
+            key = adapters.offering_key(offering_id)
+            old = _state.index.offering(key)
+            if _state.index.remove(key):
+                sig = _state.index.signals.get(key)
+                _note(("offering", key, old, None, sig, sig))
 
 
 def demand_changed(demand_id: int) -> None:
     with _rw.write():
         if _state is None:
             return
+        _precise()
+        _note(("demands",))
         rows = list(Demand.objects.filter(pk=demand_id))
         if rows:
             _apply_demands(_state, rows)
@@ -560,63 +611,95 @@ RANKING_CACHE_DEPTH = 20
 
 
 class _Rankings:
-    """The rankings this process computed at the index's current generation, by what else a
-    ranking depends on: the direction, the listing ranked as the ranker reads it (its core
-    form, every field: a demand edited, even a draft, is another key), the depth and the
-    variant. A ranking is the same for every viewer — what a viewer may open is applied to the
-    rows when they are presented — so one entry serves them all. Any write to the index
-    (a listing added, replaced or removed, a signal, a vector, a snapshot mapped) moves the
-    generation on, and the next look empties the cache.
+    """The rankings this process computed, by what else a ranking depends on: the direction,
+    the listing ranked as the ranker reads it (its core form, every field: a demand edited,
+    even a draft, is another key), the depth and the variant. A ranking is the same for every
+    viewer — what a viewer may open is applied to the rows when they are presented — so one
+    entry serves them all.
+
+    A write drops only the rankings it can change (``after_write``, run by the writer before
+    any reader): an offering added, replaced or removed, or its introductions counted, is
+    checked against each kept ranking of offerings — in either version — by
+    ``MatchIndex.changes`` (shown there, or able to be: its score and requirement order reach
+    the last shown; or it sets what the shown scores are scaled by); a ranking of demands is
+    dropped when a demand is written or when the offering it ranks for is. A write that does
+    not say what it changed (a snapshot mapped, the index rebuilt, vectors put in) drops them
+    all, and so do more than ``PRECISE_WRITES`` listings at once.
 
     Scoring every allowed offering of the demo's 3,001 for a demand is ~250 ms of CPU in
     Python; a page that shows the same demand again (its owner reloading it, an officer
-    after him, the next gunicorn request) reads the ranking from here."""
+    after him, the next gunicorn request), or after a write elsewhere, reads it from here."""
+
+    #: above this many listings in one write, every kept ranking is dropped (checking each
+    #: costs about one scoring of the listing per kept ranking)
+    PRECISE_WRITES = 20
 
     def __init__(self, size: int = RANKING_CACHE_SIZE):
         self.size = size
         self._lock = threading.Lock()
-        self._generation = -1
         self._entries: OrderedDict = OrderedDict()
 
-    def get(self, generation: int, key) -> list | None:
+    def get(self, key) -> list | None:
         with self._lock:
-            if generation != self._generation:
-                self._entries.clear()
-                self._generation = generation
-                return None
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
-            return found
+                return found[0]
+            return None
 
-    def put(self, generation: int, key, matches: list) -> None:
+    def put(self, key, matches: list, kept) -> None:
         with self._lock:
-            if generation != self._generation:
-                return
-            self._entries[key] = matches
+            self._entries[key] = (matches, kept)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._generation = -1
+
+    def after_write(self, changes: list | None) -> None:
+        """Drop the kept rankings ``changes`` can change (all of them when ``None``)."""
+        if changes is not None and not changes:
+            return
+        offerings = [c for c in changes or () if c[0] == "offering"]
+        if changes is None or len(offerings) > self.PRECISE_WRITES or _state is None:
+            self.clear()
+            return
+        demands = any(c[0] == "demands" for c in changes)
+        index = _state.index
+        with self._lock:
+            for key, (_matches, kept) in list(self._entries.items()):
+                if key[0] == "demands":
+                    if demands or any(c[1] == key[1].id for c in offerings):
+                        del self._entries[key]
+                    continue
+                for _what, _key, old, new, old_signals, new_signals in offerings:
+                    if kept is None or any(
+                        version is not None and index.changes(kept, version, signals, gone=gone)
+                        for version, signals, gone in (
+                            (old, old_signals, True),
+                            (new, new_signals, False),
+                        )
+                    ):
+                        del self._entries[key]
+                        break
 
 
 _rankings = _Rankings()
+_rw.on_release = _rankings.after_write
 
 
 def _cached(key, top: int, compute) -> list[Match]:
-    """``compute()`` (called holding the read lock), or the ranking kept for ``key`` at the
-    index's generation. Matches are frozen; the caller gets its own list."""
+    """``compute()`` (called holding the read lock; it returns the matches and what a write
+    is checked against), or the ranking kept for ``key``. Matches are frozen; the caller gets
+    its own list."""
     with _rw.read():
         if top > RANKING_CACHE_DEPTH:
-            return compute()
-        generation = _rw.generation
-        found = _rankings.get(generation, key)
+            return compute()[0]
+        found = _rankings.get(key)
         if found is None:
-            found = compute()
-            _rankings.put(generation, key, found)
+            found, kept = compute()
+            _rankings.put(key, found, kept)
     return list(found)
 
 
@@ -637,7 +720,7 @@ def rank_offerings(
     return _cached(
         ("offerings", core, top, variant),
         top,
-        lambda: index.rank(core, top=top, variant=variant),
+        lambda: index.rank_kept(core, top=top, variant=variant),
     )
 
 
@@ -650,11 +733,14 @@ def rank_demands(
     return _cached(
         ("demands", core, top, variant),
         top,
-        lambda: [
-            m
-            for m in index.rank_demands(core, top=top + 1, variant=variant)
-            if index.demand(m.id) is not None
-        ][:top],
+        lambda: (
+            [
+                m
+                for m in index.rank_demands(core, top=top + 1, variant=variant)
+                if index.demand(m.id) is not None
+            ][:top],
+            None,
+        ),
     )
 
 

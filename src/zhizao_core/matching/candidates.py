@@ -122,8 +122,8 @@ def _cases(n: int, get: Postings, industry: str | None) -> np.ndarray:
     )
     for key in keys:
         hit = get(key)
-        if hit is not None:  # a row appears once per key: a plain scatter-add (counts, exact)
-            out += np.bincount(hit[0], weights=hit[1], minlength=n)[:n]
+        if hit is not None:  # a row appears once per key: a plain scatter-add (counts, exact),
+            out[hit[0]] += hit[1]  # over the key's rows only (a bincount wrote all n)
     return out
 
 
@@ -153,6 +153,7 @@ def structured_columns(
     nothing shown). ``get(key)`` gives a structured posting (rows, values); ``text_rows(token)``
     the rows whose text has the token."""
     category = np.zeros(n, dtype=np.float64)
+    category_reached = False
     if understand:
         weights: Mapping[str, float] = read_demand(demand).weights
         for code, w in weights.items():
@@ -160,10 +161,12 @@ def structured_columns(
             if hit is not None and w > 0:
                 rows, own = hit
                 category[rows] = np.maximum(category[rows], w * own)
+                category_reached = True
     elif demand.category:
         hit = get("cl:" + demand.category)
         if hit is not None:
             category[hit[0]] = 1.0
+            category_reached = True
     industry = _industry(n, get, demand.industry)
     cases = _cases(n, get, demand.industry)
     local = _covers(n, get, demand.region)
@@ -195,13 +198,52 @@ def structured_columns(
         else:
             met = _all_tokens(n, text_rows, req.value or "")
         missed += ~met
+    touched = {
+        name
+        for name, reached in (
+            ("category", category_reached),
+            ("industry", _any_key(get, _industry_keys(demand.industry))),
+            ("cases", _any_key(get, _case_keys(demand.industry))),
+            ("local", _any_key(get, _region_keys(demand.region))),
+        )
+        if reached
+    }
     return {
         "category": category,
         "industry": industry,
         "cases": cases,
         "local": local.astype(np.float64),
         "missed": missed,
+        "touched": touched,  # the columns a posting reached (the others are all zeros)
     }
+
+
+def _any_key(get: Postings, keys: list[str]) -> bool:
+    return any(get(key) is not None for key in keys)
+
+
+def _industry_keys(industry: str | None) -> list[str]:
+    if not industry:
+        return []
+    section = _section(industry)
+    keys = ["il:" + industry, "ip:" + industry[:2], "ip:" + industry]
+    keys += ["i:" + industry[:k] for k in range(2, len(industry) + 1)]
+    return keys + (["il:" + section, "is:" + section] if section else [])
+
+
+def _case_keys(industry: str | None) -> list[str]:
+    if not industry:
+        return []
+    section = _section(industry)
+    if industry[0].isalpha():
+        return ["ks:" + section] if section else []
+    return ["kd:" + industry[:2]] + (["ka:" + section] if section else [])
+
+
+def _region_keys(region: str | None) -> list[str]:
+    if not region:
+        return []
+    return ["r:*"] + ["r:" + region[:k] for k in range(2, len(region) + 1, 2)]
 
 
 def _all_tokens(n: int, text_rows, phrase: str) -> np.ndarray:

