@@ -1213,14 +1213,15 @@ class MatchIndex:
         allowed_rows = np.flatnonzero(mask)
         if len(allowed_rows) == 0:
             return []
-        w = self.weights["fused"]
+        has_vec = mask & corpus.has_vec.view
+        # the variant the scorer will use (fused needs a query vector and some allowed row
+        # with one), and the weights of this demand's kind (names a category or not)
         variant = "fused"
-        if self.embedder is None or qvec is None:
-            w, variant = self.weights["fused_lexical"], "fused_lexical"
+        if self.embedder is None or qvec is None or not has_vec.any():
+            variant = "fused_lexical"
+        w = weights_for(self.weights, variant, demand)
         n = len(corpus.items)
-        scale = (
-            w.lexical + w.semantic + w.category + w.industry + w.cases + w.local + w.nice
-        ) or 1.0
+        scale = w.total() or 1.0
         cols = structured_columns(
             n, corpus.key_postings, corpus.text_rows, demand, infer, self.names.place
         )
@@ -1231,17 +1232,15 @@ class MatchIndex:
         total += w.category * cols["category"] + w.industry * cols["industry"]
         total += w.cases * np.minimum(cols["cases"], 3) / 3 + w.local * cols["local"]
         total += w.nice if demand.nice else 0.0
+        total += w.domain  # the domain fit is 0 or 1: bounded by 1
         seeds = {top_lex}
-        has_vec = mask & corpus.has_vec.view
-        if variant == "fused" and has_vec.any():
+        if variant == "fused":
             sims = np.where(has_vec, corpus.vecs.dot(qvec), np.nan)
             lo_row, hi_row = int(np.nanargmin(sims)), int(np.nanargmax(sims))
             lo, hi = float(sims[lo_row]), float(sims[hi_row])
             sem = np.clip((np.nan_to_num(sims, nan=lo) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
             total += w.semantic * sem
             seeds.update((lo_row, hi_row))
-        elif variant == "fused":
-            variant, w = "fused_lexical", self.weights["fused_lexical"]
         # float32 columns (signals, vectors) against the scorer's float64: a margin
         ub = total / scale + w.signals * corpus.sig.view.astype(np.float64) + 1e-6
         ub[~mask] = -np.inf
