@@ -3,10 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -138,13 +139,12 @@ def server_error(request):
         return defaults.server_error(request)
 
 
+@login_required
 def tree_options(request, tree: str):
     """The children of one region or industry as ``<option>``s, for the narrowing pickers
     (``zhizao.common.pickers``): ``?parent=320000`` gives Jiangsu's cities, ``?parent=320200``
     Wuxi's current districts, a district nothing; ``within`` (an officer's jurisdiction) keeps
     only the children on its path. An unknown or malformed code is a 400 with no options."""
-    from django.http import HttpResponseBadRequest
-
     from .pickers import TREES
 
     picker = TREES[tree]
