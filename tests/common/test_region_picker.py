@@ -355,6 +355,10 @@ def form_pages(request) -> list[tuple[object, str]]:
         (operator, reverse("registry:organization_list") + "?province=320000&city=320200"),
         (get("office_user"), reverse("calls:call_detail", args=[get("call").pk])),
         (enterprise, reverse("matchmaking:demand_new")),
+        # provinces and cities only (a province covers its cities): under 100 options
+        (get("provider_user"), reverse("matchmaking:offering_new")),
+        (get("provider_user"), reverse("matchmaking:offering_detail", args=[get("offering").pk])),
+        (operator, reverse("matchmaking:challenge_new")),
     ]
 
 
