@@ -49,11 +49,9 @@ def picker_options(values) -> dict:
     ):
         parent = (get(chain[0][0]) or "").strip()
         for name, level in chain[1:]:
-            coded = rows is industries
+            # names only, as the next level fetched by the picker shows them
             children = [
-                (c, f"{c} {n}" if coded else n, p)
-                for c, n, p, lvl in rows
-                if lvl == level and parent and p == parent
+                (c, n, p) for c, n, p, lvl in rows if lvl == level and parent and p == parent
             ]
             value = (get(name) or "").strip()
             out[name] = _options(children, value, with_parent=False)
