@@ -7,6 +7,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.calls.conftest import (  # noqa: F401 (fixtures)
+    call,
+    office_org,
+    office_user,
+    society_a,
+    society_a_user,
+    society_b,
+    society_b_user,
+)
 from tests.e2e.test_registry_browser import log_in
 from tests.factories import make_organization
 from zhizao.insights.models import Jurisdiction
@@ -55,3 +64,25 @@ def test_the_registry_filters_narrow_without_a_list_of_every_district(
     page.get_by_label("区县").select_option(label="锡山区")
     expect(page.locator("#results tbody tr")).to_have_count(1)
     expect(page.locator("#results")).to_contain_text("无锡锡山精工有限公司")
+
+
+def test_a_calls_regions_are_added_as_chips(offline_page, live_server, call):  # noqa: F811
+    page = offline_page
+    log_in(page, live_server, "office")
+    page.goto(f"{live_server.url}/calls/{call.pk}/")
+    form = page.locator('[data-testid="eligibility-form"]')
+    form.locator("#id_elig-regions").select_option("320000")
+    form.locator("#id_elig-regions_2").select_option("320200")
+    form.locator("#id_elig-regions").locator("xpath=ancestor::*[@data-tree-picker]").get_by_role(
+        "button", name="添加"
+    ).click()
+    chip = form.get_by_label("江苏省 · 无锡市")
+    expect(chip).to_be_checked()
+    # the picker starts again from the provinces
+    expect(form.locator("#id_elig-regions_2")).to_be_hidden()
+    form.get_by_role("button", name="保存条件").click()
+    expect(page.locator('[data-testid="eligibility-form"]')).to_be_visible()
+    call.refresh_from_db()
+    assert call.eligibility == {
+        "all": [{"fact": "enterprise.region", "op": "prefix", "value": ["3202"]}]
+    }
