@@ -27,6 +27,18 @@ urlpatterns = [
         name="notifications_read",
     ),
     path("audit/", common_views.AuditLogView.as_view(), name="audit_log"),
+    path(
+        "regions/options",
+        common_views.tree_options,
+        {"tree": "region"},
+        name="region_options",
+    ),
+    path(
+        "industries/options",
+        common_views.tree_options,
+        {"tree": "industry"},
+        name="industry_options",
+    ),
     path("styleguide/", common_views.StyleguideView.as_view(), name="styleguide"),
     path("api/", include("zhizao.api.urls")),
     path("django-admin/", admin.site.urls),

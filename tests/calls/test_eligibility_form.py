@@ -186,9 +186,15 @@ def test_the_form_renders_with_regions_and_industries_by_name(client, call, offi
     login(client, office_user)
     page = client.get(reverse("calls:call_detail", args=[call.pk])).content.decode()
     assert 'data-testid="eligibility-form"' in page
-    # the picked region is shown by its names, selected; its code is only the option value
-    assert '<option value="320200" selected>江苏省 · 无锡市</option>' in page
-    assert 'value="C" selected>C 制造业</option>' in page
+    # the picked region is shown by its names, a checked box; its code is only the value
+    assert (
+        '<input type="checkbox" name="elig-regions" value="320200" id="id_elig-regions_chip_1"'
+        ' checked> <label for="id_elig-regions_chip_1">江苏省 · 无锡市</label>'
+    ) in page
+    assert (
+        '<input type="checkbox" name="elig-industries" value="C" id="id_elig-industries_chip_1"'
+        ' checked> <label for="id_elig-industries_chip_1">制造业</label>'
+    ) in page
     assert 'name="cond-0-fact"' in page
     assert '<option value="enterprise.maturity_level" selected data-kind="int">' in page
 

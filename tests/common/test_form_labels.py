@@ -13,6 +13,7 @@ from django import forms
 from django.apps import apps
 from django.utils import translation
 
+from zhizao.common.pickers import TreeChoiceField
 from zhizao.policies.forms_editor import ConditionForm, TitleAmountForm
 
 EXPECTED = {
@@ -653,14 +654,15 @@ REGION_CODE_PARAMETERS = {
 
 
 def test_no_form_asks_for_a_typed_region_code():
-    """Regions are picked by name (``policies.forms.RegionChoiceField`` or the cascading
-    picker): a free-text field named for a region is a code typed by hand (the unused
+    """Regions are picked by name (``common.pickers.TreeChoiceField``, narrowing province →
+    city → district, or the cascading filters): a free-text field named for a region is a code typed by hand (the unused
     ``policies.PolicyFilterForm`` had one)."""
     typed = {
         (key, name)
         for key, cls in form_classes()
         for name, field in cls.base_fields.items()
-        if "region" in name and not isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+        if "region" in name
+        and not isinstance(field, forms.ChoiceField | forms.ModelChoiceField | TreeChoiceField)
     }
     assert sorted(typed - set(REGION_CODE_PARAMETERS)) == []
     assert sorted(set(REGION_CODE_PARAMETERS) - typed) == []

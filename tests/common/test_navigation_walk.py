@@ -46,6 +46,10 @@ UNREACHABLE = {
     "not a link; tested in tests/classroom",
     "matchmaking:demand_category_suggest": "an htmx fragment the demand form requests as the "
     "text is typed (hx-get), not a link; tested in tests/matchmaking",
+    "region_options": "an htmx fragment a region picker requests when a level is chosen, not a "
+    "link; tested in tests/common/test_region_picker.py",
+    "industry_options": "an htmx fragment an industry picker requests when a level is chosen, "
+    "not a link; tested in tests/common/test_region_picker.py",
     "registry:organization_search": "an htmx fragment the chain-leader field requests as the "
     "name or code is typed (hx-get), not a link; tested in tests/registry/test_chain_editing.py",
 }

@@ -106,9 +106,10 @@ def test_export_csv_has_bom_and_only_the_scope(client, city_world):
     response = client.get(f"/insights/export/policies.investment_equipment.csv?by=region&{PERIOD}")
     assert response.status_code == 200
     body = response.content.decode("utf-8")
-    assert body.startswith("\ufeff指标,地区代码,地区,数值,单位")
+    # names first; the code last, under its proper name, for operators' spreadsheets
+    assert body.startswith("\ufeff指标,地区,数值,单位,行政区划代码")
     assert "320214" in body and "320400" not in body and "98760000" not in body
-    assert ",320214,新吴区,20000000.00,元" in body
+    assert ",新吴区,20000000.00,元,320214" in body
 
 
 def test_export_xlsx_has_chinese_headers(client, city_world):

@@ -112,10 +112,12 @@ def test_the_report_list_has_a_constant_query_count(as_operator, reports):
 
 
 def test_a_new_reports_region_is_picked_by_name(as_operator, reports):
-    """The new report's region is a choice of names (Jiangsu · Wuxi), never a typed code; the
-    code is still the value posted."""
+    """The new report's region is narrowed by names (Jiangsu, then Wuxi), never a typed code;
+    the code is still the value posted."""
     page = as_operator.get(REPORTS).content.decode()
-    assert '<option value="320200">Jiangsu · Wuxi</option>' in page
+    assert '<option value="320000">Jiangsu</option>' in page
+    # the cities come once Jiangsu is chosen: their level is empty until then
+    assert '<select name="scope" id="id_scope_2" data-tree-next="id_scope_3"' in page
     assert '<input name="scope"' not in page
     refused = as_operator.post("/insights/reports/new/", {"month": "2026-11", "scope": "329999"})
     assert refused.status_code == 400

@@ -283,6 +283,9 @@ TABLE = [
     page("notifications_read", POST=write(MEMBERS, {"id": ""})),
     page("audit_log", GET=OP),
     page("styleguide", GET=MEMBERS),
+    # the narrowing pickers' fragments: reference data, for the forms of every member
+    page("region_options", GET=MEMBERS, query="parent=320000"),
+    page("industry_options", GET=MEMBERS, query="parent=C"),
     # --- accounts: logging in works without a membership (the login page sends a logged-in
     # user on: 302); the operators' user management is for operators ---
     page(

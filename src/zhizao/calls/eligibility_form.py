@@ -18,7 +18,8 @@ from django.forms import formset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhizao.policies.forms import RegionChoiceField
+from zhizao.common.pickers import INDUSTRIES, TreeMultipleChoiceField
+from zhizao.policies.forms import RegionsChoiceField
 from zhizao.policies.forms_editor import (
     ConditionForm,
     GeneralForm,
@@ -48,28 +49,17 @@ def region_code(prefix: str) -> str:
     return (prefix + "000000")[:6] if len(prefix) in (2, 4) else prefix
 
 
-class RegionsField(forms.ModelMultipleChoiceField):
-    """Regions by their names (江苏省 · 无锡市), never their codes."""
-
-    label_from_instance = RegionChoiceField.label_from_instance
-
-
-class IndustriesField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.code} {obj.name}"
-
-
 class PickersForm(forms.Form):
     combine = GeneralForm.base_fields["combine"]
-    regions = RegionsField(
+    regions = RegionsChoiceField(
         label=gettext_lazy("Registered in (any of these regions)"),
-        queryset=Region.objects.none(),
         required=False,
         help_text=gettext_lazy("A province or city includes every district in it."),
     )
-    industries = IndustriesField(
+    industries = TreeMultipleChoiceField(
+        tree=INDUSTRIES,
+        levels=INDUSTRY_LEVELS,
         label=gettext_lazy("Industry (any of these, with everything under it)"),
-        queryset=Industry.objects.none(),
         required=False,
     )
     no_credit_record = forms.BooleanField(
@@ -80,15 +70,6 @@ class PickersForm(forms.Form):
             "administrative penalties recorded on the platform make the applicant ineligible."
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["regions"].queryset = Region.objects.filter(valid_to__isnull=True).order_by(
-            "code"
-        )
-        self.fields["industries"].queryset = Industry.objects.filter(
-            level__in=INDUSTRY_LEVELS
-        ).order_by("code")
 
 
 def _literal(value):

@@ -3,10 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -140,3 +141,35 @@ def server_error(request):
         return render(request, "500.html", {"back": ""}, status=500)
     except Exception:  # the page that reports an error must not raise one
         return defaults.server_error(request)
+
+
+@login_required
+def tree_options(request, tree: str):
+    """The children of one region or industry as ``<option>``s, for the narrowing pickers
+    (``zhizao.common.pickers``): ``?parent=320000`` gives Jiangsu's cities, ``?parent=320200``
+    Wuxi's current districts, a district nothing; ``within`` (an officer's jurisdiction) keeps
+    only the children on its path. An unknown or malformed code is a 400 with no options."""
+    from .pickers import TREES
+
+    picker = TREES[tree]
+    parent = (request.GET.get("parent") or "").strip()
+    node = picker.nodes([parent]).get(parent) if 0 < len(parent) <= 6 else None
+    if node is None:
+        return HttpResponseBadRequest("", content_type="text/html; charset=utf-8")
+    children = picker.children(node.code)
+    within_code = (request.GET.get("within") or "").strip()
+    within = picker.nodes([within_code]).get(within_code) if 0 < len(within_code) <= 6 else None
+    if within is not None:
+        on_path = {n.code for n in picker.path(within)}
+        if node.code not in on_path and not picker.is_within(node, within):
+            children = []
+        elif node.code != within.code and node.code in on_path:
+            children = [c for c in children if c.code in on_path]
+    depth = picker.depth(node) + 1
+    placeholder = picker.placeholders[depth] if depth < len(picker.levels) else ""
+    response = render(
+        request,
+        "common/widgets/tree_options.html",
+        {"options": [(c.code, c.name) for c in children], "placeholder": placeholder},
+    )
+    return response

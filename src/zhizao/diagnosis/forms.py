@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhizao.common.widgets import IsoDateInput
-from zhizao.policies.forms import RegionChoiceField
-from zhizao.registry.models import Organization, Region
+from zhizao.policies.forms import RegionsChoiceField
+from zhizao.registry.models import Organization
 
 from .enums import EnterpriseType
 from .models import Campaign, MaturityModel
@@ -82,18 +82,11 @@ class CampaignProviderForm(forms.Form):
     )
     quota = forms.IntegerField(label=_("Quota"), min_value=1, max_value=100_000)
     # picked by name (江苏省 · 无锡市), as on the calls eligibility form, never typed as codes
-    regions = forms.ModelMultipleChoiceField(
+    regions = RegionsChoiceField(
         label=_("Service regions"),
-        queryset=Region.objects.none(),
         required=False,
         help_text=_("Empty: the provider's province."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["regions"]
-        field.queryset = Region.objects.filter(valid_to__isnull=True).order_by("code")
-        field.label_from_instance = lambda obj: RegionChoiceField.label_from_instance(field, obj)
 
     conflicts = forms.CharField(
         label=_("Enterprises it has a stake in"),

@@ -9,7 +9,6 @@ from django.utils.translation import pgettext_lazy
 from zhizao.common.widgets import IsoDateInput
 from zhizao.matchmaking.vocabulary import category_choices
 from zhizao.policies.forms import RegionChoiceField
-from zhizao.registry.models import Region
 
 from .enums import LinkAccess, Outcome, ParticipantKind
 
@@ -140,13 +139,7 @@ class NeedForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=category_choices)
     # picked by name (江苏省 · 无锡市 · 新吴区), as on the policy and eligibility forms; the
     # service and the API take the code
-    region = RegionChoiceField(label=_("region"), queryset=Region.objects.none())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(valid_to__isnull=True).order_by(
-            "code"
-        )
+    region = RegionChoiceField(label=_("region"))
 
     def clean_region(self) -> str:
         return self.cleaned_data["region"].code

@@ -160,7 +160,10 @@ def dashboard_pdf(context: dict) -> bytes:
 
 
 SERIES_HEADER = ("指标", "分项", "月份", "数值", "单位")
-REGION_HEADER = ("指标", "地区代码", "地区", "数值", "单位")
+# Names first, as people read the table; the code last, under its proper name, for operators
+# who join the sheet with others (a district's name alone is not unique: 鼓楼区 is in Nanjing
+# and in Xuzhou, and the code is what the registry and the statistics bureau key on).
+REGION_HEADER = ("指标", "地区", "数值", "单位", "行政区划代码")
 
 
 def table_bytes(fmt: str, header, rows) -> tuple[bytes, str]:

@@ -69,22 +69,12 @@ class FilterForm(forms.Form):
 class NewReportForm(forms.Form):
     month = MonthField(label=_("Month"), help_text=_("YYYY-MM, e.g. 2026-11"))
     # picked by name (江苏省 · 无锡市), like a unit's jurisdiction, never typed as a code
-    scope = forms.ModelChoiceField(
-        label=_("Region (empty: all regions)"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("All regions"),
-    )
+    scope = RegionChoiceField(label=_("Region (empty: all regions)"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, within: Region | None = None, **kwargs):
+        """``within``: the officer's jurisdiction; a region outside it is refused, by name."""
         super().__init__(*args, **kwargs)
-        field = self.fields["scope"]
-        field.queryset = Region.objects.filter(valid_to__isnull=True).order_by("code")
-        field.label_from_instance = lambda obj: RegionChoiceField.label_from_instance(field, obj)
-
-    def clean_scope(self) -> str:
-        region = self.cleaned_data.get("scope")
-        return region.code if region is not None else ""
+        self.fields["scope"].within = within
 
 
 class ReportForm(forms.Form):
@@ -130,6 +120,5 @@ class NewsForm(forms.Form):
 class JurisdictionForm(forms.Form):
     region = RegionChoiceField(
         label=_("Jurisdiction"),
-        queryset=Region.objects.filter(valid_to__isnull=True).order_by("code"),
         help_text=_("The province, city or district whose figures the unit's officers see."),
     )

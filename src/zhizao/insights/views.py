@@ -46,6 +46,12 @@ from .selectors import (
 )
 
 
+def _scope_region(membership) -> Region | None:
+    """The region of the membership's scope (None: every region), for the region pickers."""
+    scope = access.access_scope(membership)
+    return Region.objects.filter(code=scope.code).first() if scope.code else None
+
+
 def _filters(request) -> Filters:
     return FilterForm(request.GET).filters(request.membership)
 
@@ -148,7 +154,7 @@ def export(request, name, fmt):
 
     if request.GET.get("by") == "region":
         rows = [
-            (str(fig.label), r["code"], r["name"], exact(r["value"]), unit)
+            (str(fig.label), r["name"], exact(r["value"]), unit, r["code"])
             for r in by_region(filters, name)
         ]
         header = exporters.REGION_HEADER
@@ -290,7 +296,7 @@ def report_list(request):
             **listing.context(),
             "reports": listing.page_obj.object_list,
             "can_edit": access.can_edit_reports(request.membership),
-            "form": NewReportForm(),
+            "form": NewReportForm(within=_scope_region(request.membership)),
         },
     )
 
@@ -301,21 +307,18 @@ def report_list(request):
 def report_new(request):
     if not access.can_edit_reports(request.membership):
         raise Http404
-    form = NewReportForm(request.POST)
+    form = NewReportForm(request.POST, within=_scope_region(request.membership))
     if form.is_valid():
-        code = form.cleaned_data.get("scope") or ""
-        scope = Region.objects.filter(code=code).first() if code else None
-        if code and scope is None:
-            form.add_error("scope", _("No such region."))
+        try:
+            report = services.draft_report(
+                actor_for_request(request),
+                month=form.cleaned_data["month"],
+                scope=form.cleaned_data.get("scope"),
+            )
+        except InsightsError as error:
+            form.add_error(error.field, error.message)
         else:
-            try:
-                report = services.draft_report(
-                    actor_for_request(request), month=form.cleaned_data["month"], scope=scope
-                )
-            except InsightsError as error:
-                form.add_error(error.field, error.message)
-            else:
-                return redirect("insights:report_detail", pk=report.pk)
+            return redirect("insights:report_detail", pk=report.pk)
     # the list's first page under the form (a POST has no list parameters)
     listing = lists.REPORTS.run(request, access.reports_for(request.membership))
     return render(

@@ -9,9 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhizao.common.pickers import REGIONS, TreeChoiceField, TreeMultipleChoiceField
 from zhizao.common.widgets import IsoDateInput
 from zhizao.registry.enums import OrganizationKind
-from zhizao.registry.models import Organization, Region
+from zhizao.registry.models import Organization
 
 from .models import CreditRecord, Loan, Policy, PolicyItem, Project, Recognition
 
@@ -28,27 +29,27 @@ class ServiceForm(forms.ModelForm):
         self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
-class RegionChoiceField(forms.ModelChoiceField):
-    """A region by its names, never its code: 江苏省 · 无锡市 · 锡山区 (a district with its city
-    and province, so that two districts of the same name are told apart)."""
+class RegionChoiceField(TreeChoiceField):
+    """A region by its names, never its code (江苏省 · 无锡市 · 锡山区), picked by narrowing
+    province → city → district (``zhizao.common.pickers``); the value is the ``Region``."""
 
-    def label_from_instance(self, obj) -> str:
-        names = getattr(self, "_names", None)
-        if names is None:
-            names = self._names = {r.code: r.name for r in self.queryset}
-        code = obj.code
-        chain = dict.fromkeys((code[:2] + "0000", code[:4] + "00", code))
-        return " · ".join(names.get(c, obj.name) for c in chain if c in names or c == code)
+    def __init__(self, **kwargs):
+        kwargs.pop("queryset", None)
+        super().__init__(tree=REGIONS, **kwargs)
 
 
-def _regions():
-    return Region.objects.filter(valid_to__isnull=True).order_by("code")
+class RegionsChoiceField(TreeMultipleChoiceField):
+    """Several regions by their names, each added by narrowing; the value is a list of
+    ``Region``s."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("queryset", None)
+        super().__init__(tree=REGIONS, **kwargs)
 
 
 class PolicyForm(ServiceForm):
     region = RegionChoiceField(
         label=_("region"),
-        queryset=Region.objects.none(),
         required=False,
         help_text=_("Where the policy applies; empty means no regional restriction."),
     )
@@ -82,10 +83,6 @@ class PolicyForm(ServiceForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = _regions()
-
     def service_values(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "attachment"}
 
@@ -101,7 +98,7 @@ class ItemForm(ServiceForm):
 
 
 class ProjectForm(ServiceForm):
-    region = RegionChoiceField(label=_("location"), queryset=Region.objects.none(), required=False)
+    region = RegionChoiceField(label=_("location"), required=False)
 
     class Meta:
         model = Project
@@ -132,10 +129,6 @@ class ProjectForm(ServiceForm):
             "intelligent_equipment_yuan": _("The part of the equipment that is intelligent."),
             "equipment_yuan": _("Leave empty when not known yet (not 0)."),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = _regions()
 
 
 class LoanForm(ServiceForm):

@@ -20,6 +20,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from zhizao.common.pickers import INDUSTRIES, REGIONS, TreeChoiceField
 from zhizao.common.widgets import IsoDateInput
 from zhizao_core.policy.phrases import CAPS, FACT_LABELS, pick
 from zhizao_core.policy.rules import CAP_SCOPES, FACTS, OPS_BY_TYPE, STACKING_MODES
@@ -1251,19 +1252,11 @@ class CaseForm(forms.Form):
     index = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
     name = forms.CharField(label=gettext_lazy("Case name"), max_length=200)
     as_of = forms.DateField(label=gettext_lazy("as of"), widget=DATE)
-    region = forms.RegexField(
-        label=gettext_lazy("Registered region (6 digits)"),
-        regex=r"^\d{6}$",
-        required=False,
-        error_messages={"invalid": gettext_lazy("A region code is 6 digits, e.g. 320214.")},
-    )
-    industry = forms.RegexField(
-        label=gettext_lazy("Industry (GB/T 4754)"),
-        regex=r"^(?:[A-T]|\d{2,4})$",
-        required=False,
-        error_messages={
-            "invalid": gettext_lazy("An industry code is a section letter or 2–4 digits.")
-        },
+    # picked by name, narrowing province → city → district and section → … → class; the case
+    # keeps the codes (``clean_region``, ``clean_industry``)
+    region = TreeChoiceField(tree=REGIONS, label=gettext_lazy("Registered region"), required=False)
+    industry = TreeChoiceField(
+        tree=INDUSTRIES, label=gettext_lazy("Industry (GB/T 4754)"), required=False
     )
     maturity_level = forms.IntegerField(
         label=gettext_lazy("Maturity level"), required=False, min_value=0, max_value=5
@@ -1336,6 +1329,14 @@ class CaseForm(forms.Form):
         ):
             self.add_error("loan_start", _("A loan needs its start and end dates."))
         return data
+
+    def clean_region(self) -> str:
+        region = self.cleaned_data.get("region")
+        return region.code if region is not None else ""
+
+    def clean_industry(self) -> str:
+        industry = self.cleaned_data.get("industry")
+        return industry.code if industry is not None else ""
 
     def case(self) -> dict:
         """The case in the format of the shipped YAML cases."""

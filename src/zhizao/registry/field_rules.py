@@ -8,7 +8,7 @@ adapts them: ``check(key, value)`` answers the normalised value or raises Django
 form, an API operation and an import refuse the same value with the same words. The column in a
 message is its header in the user's language (名称 / name), as in the import template.
 
-Form fields (``RuleCharField``, ``RuleModelChoiceField``) call ``check`` when they clean; the
+Form fields (``RuleCharField``, ``RuleTreeChoiceField``) call ``check`` when they clean; the
 API's fields call it from ``to_internal_value`` (``zhizao.api.registry.serializers``).
 """
 
@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from zhizao.common.pickers import INDUSTRIES, REGIONS, TreeChoiceField
 from zhizao_core.importing import BY_KEY, CellProblem, CellRules, ImportContext
 from zhizao_core.importing import cross_cell_problems as _cross_cell_problems
 
@@ -27,7 +28,7 @@ from .models import Industry, Region
 
 __all__ = [
     "RuleCharField",
-    "RuleModelChoiceField",
+    "RuleTreeChoiceField",
     "check",
     "choice_messages",
     "column_label",
@@ -114,21 +115,33 @@ class RuleCharField(forms.CharField):
         return check(self.key, text)
 
 
-class RuleModelChoiceField(forms.ModelChoiceField):
-    """A choice of reference data (region, industry) given by code: the import's rule reads
-    the code first (format, existence, a section letter or lost leading zeros), then the
-    field's own queryset decides what may be chosen here."""
+class RuleTreeChoiceField(TreeChoiceField):
+    """A region or industry picked by narrowing (``zhizao.common.pickers``) and read by the
+    import's rule for its column first (format, existence, a section letter or lost leading
+    zeros, with the import's messages); then the levels the field accepts decide."""
 
     def __init__(self, key: str, **kwargs):
         self.key = key
-        kwargs.setdefault("to_field_name", "code")
-        super().__init__(**kwargs)
-        unknown = {"region": "region_unknown", "industry": "industry_unknown"}[key]
-        self.error_messages["invalid_choice"] = MESSAGES[unknown]
+        super().__init__(tree={"region": REGIONS, "industry": INDUSTRIES}[key], **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if not isinstance(value, self.queryset.model):
-            value = check(self.key, value)
+        if isinstance(value, self.tree.model):
+            return value
+        node = self.tree.nodes([str(value).strip()]).get(str(value).strip())
+        if node is not None:
+            return node  # a current node: the levels this field accepts decide
+        value = check(self.key, value)
+        if isinstance(value, self.tree.model):
+            return value
         return super().to_python(value)
+
+    def check_node(self, node) -> None:
+        if node.level not in self.accepted_levels:
+            unknown = {"region": "region_unknown", "industry": "industry_unknown"}[self.key]
+            if self.key == "industry":
+                raise ValidationError(
+                    MESSAGES[unknown], code="invalid_choice", params={"value": node.code}
+                )
+        super().check_node(node)

@@ -10,8 +10,8 @@ from zhizao_core.registry.uscc import normalize_uscc
 
 from .enums import ChainPosition, OrganizationKind, SizeClass
 from .errors import NAME_TAKEN
-from .field_rules import RuleCharField, RuleModelChoiceField, choice_messages, cross_cell_errors
-from .models import ChainNode, Cluster, IndustrialChain, Industry, Organization, Region
+from .field_rules import RuleCharField, RuleTreeChoiceField, choice_messages, cross_cell_errors
+from .models import ChainNode, Cluster, IndustrialChain, Organization
 from .selectors import OrganizationFilter, organization_name_taken, organizations_for_listing
 
 SORT_CHOICES = [
@@ -141,13 +141,13 @@ class OrganizationForm(forms.ModelForm):
         choices=OrganizationKind.choices,
         error_messages=choice_messages("kind"),
     )
-    region = RuleModelChoiceField(
-        "region", label=_("Region (district / county)"), queryset=Region.objects.none()
+    region = RuleTreeChoiceField(
+        "region", label=_("Region (district / county)"), levels=("district",)
     )
-    industry = RuleModelChoiceField(
+    industry = RuleTreeChoiceField(
         "industry",
         label=_("Industry (GB/T 4754)"),
-        queryset=Industry.objects.none(),
+        levels=("division", "group", "class"),
         required=False,
     )
     size = forms.ChoiceField(
@@ -237,10 +237,6 @@ class OrganizationForm(forms.ModelForm):
             self.fields["name"].help_text = _(
                 "A new name takes effect after an operator has reviewed it."
             )
-        self.fields["region"].queryset = Region.objects.filter(
-            level="district", valid_to__isnull=True
-        )
-        self.fields["industry"].queryset = Industry.objects.exclude(level="section")
         self.fields["chain_nodes"].label_from_instance = lambda node: (
             f"{node.chain.name} / {node.name}"
         )

@@ -71,16 +71,31 @@ def _options_html(choices, selected: str, *, with_parent: bool) -> str:
     )
 
 
+INDUSTRY_LEVELS = ("group", "industry_class")
+
+
 def _filter_options(data) -> dict:
-    """Pre-rendered <option> lists of the filter form, the current values selected."""
+    """Pre-rendered <option> lists of the filter form, the current values selected. The
+    cascading levels hold only the children of the level above (a province's cities, a city's
+    districts; a division's groups, a group's classes), never every district or class of the
+    registry; a choice left over from another parent is dropped (as ``_most_specific`` does)."""
     choices = _filter_choices()
     rendered = {}
-    for name in ("province", "city", "district", "group", "industry_class", "cluster", "chain"):
-        rendered[name] = _options_html(
-            choices[name],
-            data.get(name, ""),
-            with_parent=name in {"city", "district", "group", "industry_class"},
-        )
+    for name in ("province", "cluster", "chain"):
+        rendered[name] = _options_html(choices[name], data.get(name, ""), with_parent=False)
+    for chain in (("province", "city", "district"), ("division", "group", "industry_class")):
+        parent = (data.get(chain[0]) or "").strip()
+        for name in chain[1:]:
+            # names only, as the next level fetched by the picker shows them
+            level = [
+                (c[0], c[1].split(" ", 1)[-1] if name in INDUSTRY_LEVELS else c[1], c[2])
+                for c in choices[name]
+                if parent and c[2] == parent
+            ]
+            value = (data.get(name) or "").strip()
+            rendered[name] = _options_html(level, value, with_parent=False)
+            rendered[f"{name}_hidden"] = not level
+            parent = value if any(c[0] == value for c in level) else ""
     # Divisions grouped by section.
     selected = data.get("division", "")
     groups = []

@@ -30,7 +30,7 @@ def _options(rows, selected: str, *, with_parent: bool):
 def picker_options(values) -> dict:
     """Pre-rendered <option> lists of the region (province → city → district) and industry
     (division → group → class) pickers, the given values selected; the registry's filters
-    work the same way (static/zhizao/js/zhizao.js: dependent selects)."""
+    work the same way (static/zhizao/js/zhizao.js: narrowing pickers)."""
     regions = codes.region_rows()
     industries = codes.industry_rows()
     get = values.get
@@ -40,27 +40,23 @@ def picker_options(values) -> dict:
             get("province") or "",
             with_parent=False,
         ),
-        "city": _options(
-            [(c, n, p) for c, n, p, lvl in regions if lvl == "city"],
-            get("city") or "",
-            with_parent=True,
-        ),
-        "district": _options(
-            [(c, n, p) for c, n, p, lvl in regions if lvl == "district"],
-            get("district") or "",
-            with_parent=True,
-        ),
-        "group": _options(
-            [(c, f"{c} {n}", p) for c, n, p, lvl in industries if lvl == "group"],
-            get("group") or "",
-            with_parent=True,
-        ),
-        "industry_class": _options(
-            [(c, f"{c} {n}", p) for c, n, p, lvl in industries if lvl == "class"],
-            get("industry_class") or "",
-            with_parent=True,
-        ),
     }
+    # the lower levels hold only the children of the chosen parent (zhizao.common.pickers
+    # fetches the next level's options when one is chosen): never every district or class
+    for rows, chain in (
+        (regions, (("province", ""), ("city", "city"), ("district", "district"))),
+        (industries, (("division", ""), ("group", "group"), ("industry_class", "class"))),
+    ):
+        parent = (get(chain[0][0]) or "").strip()
+        for name, level in chain[1:]:
+            # names only, as the next level fetched by the picker shows them
+            children = [
+                (c, n, p) for c, n, p, lvl in rows if lvl == level and parent and p == parent
+            ]
+            value = (get(name) or "").strip()
+            out[name] = _options(children, value, with_parent=False)
+            out[f"{name}_hidden"] = not children
+            parent = value if any(c[0] == value for c in children) else ""
     groups = []
     for code, name, _p, lvl in industries:
         if lvl != "section":

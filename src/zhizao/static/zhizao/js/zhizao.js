@@ -434,3 +434,107 @@
     if (options) { options.innerHTML = ""; field.focus(); }
   });
 })();
+
+/*
+ * Narrowing pickers of regions and industries ([data-tree-picker], zhizao/common/pickers.py,
+ * and the registry list's filters): choosing a node in select[data-tree-next] fetches its
+ * children (htmx, from its data-tree-url: the region_options / industry_options fragment) into
+ * the next select, and empties and hides every level below (each in a .tree-picker-level). The
+ * "next level" buttons are for pages without JavaScript and are hidden here. In a multiple
+ * picker, "Add" turns the deepest chosen node into a checked checkbox (a chip) without a
+ * round trip.
+ */
+(function () {
+  "use strict";
+
+  var doc = document;
+
+  function levelOf(select) {
+    return select.closest(".tree-picker-level");
+  }
+
+  function clearBelow(select) {
+    var id = select.getAttribute("data-tree-next");
+    var next = id ? doc.getElementById(id) : null;
+    while (next) {
+      next.innerHTML = "";
+      levelOf(next).hidden = true;
+      id = next.getAttribute("data-tree-next");
+      next = id ? doc.getElementById(id) : null;
+    }
+  }
+
+  function load(select) {
+    var id = select.getAttribute("data-tree-next");
+    var target = id ? doc.getElementById(id) : null;
+    if (!target || !select.value || !window.htmx) return;
+    var url = select.getAttribute("data-tree-url") + "?parent=" + encodeURIComponent(select.value);
+    var scope = select.closest("[data-tree-within]");
+    if (scope) url += "&within=" + encodeURIComponent(scope.getAttribute("data-tree-within"));
+    window.htmx.ajax("GET", url, { target: target, swap: "innerHTML" }).then(function () {
+      levelOf(target).hidden = target.options.length === 0;
+    });
+  }
+
+  // capture phase: the levels below are emptied before a filter form's own change handler
+  // (htmx) reads the values
+  doc.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.tagName !== "SELECT" || !el.hasAttribute("data-tree-next")) return;
+    clearBelow(el);
+    load(el);
+  }, true);
+
+  function deepest(picker) {
+    var chosen = null;
+    var names = [];
+    picker.querySelectorAll(".tree-picker-level select").forEach(function (s) {
+      if (levelOf(s).hidden || !s.value) return;
+      chosen = s;
+      names.push(s.options[s.selectedIndex].text);
+    });
+    return chosen ? { code: chosen.value, label: names.join(" · ") } : null;
+  }
+
+  doc.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-tree-add]");
+    if (!button) return;
+    var picker = button.closest("[data-tree-picker]");
+    var chips = picker && picker.querySelector("[data-tree-chips]");
+    var node = picker && deepest(picker);
+    event.preventDefault();
+    if (!chips || !node) return;
+    var name = chips.getAttribute("data-tree-name");
+    var existing = chips.querySelector('input[value="' + node.code + '"]');
+    if (existing) {
+      existing.checked = true;
+    } else {
+      var id = picker.querySelector("select").id + "_chip_" + node.code;
+      var li = doc.createElement("li");
+      li.className = "chip";
+      var box = doc.createElement("input");
+      box.type = "checkbox";
+      box.name = name;
+      box.value = node.code;
+      box.id = id;
+      box.checked = true;
+      var label = doc.createElement("label");
+      label.htmlFor = id;
+      label.textContent = node.label;
+      li.appendChild(box);
+      li.appendChild(doc.createTextNode(" "));
+      li.appendChild(label);
+      chips.appendChild(li);
+    }
+    var first = picker.querySelector(".tree-picker-level select");
+    first.value = "";
+    clearBelow(first);
+  });
+
+  function init(root) {
+    (root || doc).querySelectorAll("[data-tree-narrow]").forEach(function (b) { b.hidden = true; });
+  }
+  doc.addEventListener("htmx:load", function (event) { init(event.target); });
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { init(doc); });
+  else init(doc);
+})();
