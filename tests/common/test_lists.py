@@ -39,6 +39,7 @@ LIST_PAGES = {
     "diagnosis:home",
     "diagnosis:campaign_list",
     "diagnosis:campaign_detail",
+    "policies:scan_detail",
     "policies:policy_list",
     "policies:project_list",
     "policies:my_policies",
@@ -96,6 +97,11 @@ EXCEPTIONS = {
     "diagnosis:campaign_detail": (
         "the page of one campaign: its targets a page at a time, exported by "
         "diagnosis:campaign_export"
+    ),
+    "policies:scan_detail": (
+        "the result of one scan: its eligible rows and those that need more information, each "
+        "table a page at a time on its own page parameter, under the scan's counts and breakdowns; "
+        "the rows go on as a name list (policies:name_list_detail)"
     ),
     "notifications": "a person's own inbox, newest first, read and unread",
     "policies:my_policies": (

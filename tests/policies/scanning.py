@@ -113,9 +113,12 @@ def chinese():
 _SAME_SCAN = object()
 
 
-def decision_like(model, *, enterprise, project=None, explanation=None, scan=_SAME_SCAN):
+def decision_like(
+    model, *, enterprise, project=None, explanation=None, scan=_SAME_SCAN, missing=None
+):
     """An eligible decision like ``model`` (its version, date, amount, explanation, scan) for
-    ``enterprise``: more rows for a scan page."""
+    ``enterprise``: more rows for a scan page; with ``missing`` (the facts it lacks) an
+    undecided one ("need more information")."""
     from zhizao.policies.enums import Eligibility
     from zhizao.policies.models import Decision
 
@@ -124,7 +127,8 @@ def decision_like(model, *, enterprise, project=None, explanation=None, scan=_SA
         enterprise=enterprise,
         project=project,
         as_of=model.as_of,
-        eligible=Eligibility.YES,
+        eligible=Eligibility.YES if missing is None else Eligibility.UNKNOWN,
+        missing=[] if missing is None else list(missing),
         amount_yuan=model.amount_yuan,
         explanation=model.explanation if explanation is None else explanation,
         source=model.source,

@@ -1,6 +1,7 @@
-"""The scan page shows up to 200 decisions with their explanations: the explanation steps are
-rendered by ``|step_items`` exactly as the template loop rendered them, and the page reads a
-constant number of queries whatever the number of rows."""
+"""The scan page shows its decisions a page of 50 at a time (the eligible rows and those that
+need more information, each table on its own page parameter), with their explanations: the
+explanation steps are rendered by ``|step_items`` exactly as the template loop rendered them,
+and the page reads a constant number of queries whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -151,3 +152,43 @@ def test_every_eligible_row_is_on_one_page_of_fifty(client, officer, scan_versio
     assert [len(p) for p in pages] == [50, 3]
     assert pages[0] + pages[1] == expected
     assert 'class="pagination-total">共 53 条</span>' in first.content.decode()
+
+
+def test_every_undecided_row_is_on_one_page_of_fifty(client, officer, scan_version, scan_registry):
+    """The rows that need more information are paged by 50 on their own parameter, not cut at
+    200: 53 rows are 50 on the first page and 3 on the second, each once, with the total, and
+    the eligible rows' page stays where it was."""
+    scan = run(officer, scan_version)
+    model = Decision.objects.filter(scan=scan, eligible=Eligibility.YES).first()
+    already = Decision.objects.filter(scan=scan, eligible=Eligibility.UNKNOWN).count()
+    for n in range(53 - already):
+        decision_like(
+            model,
+            enterprise=make_organization(name=f"无锡待补{n:02d}精工有限公司"),
+            missing=["enterprise.projects"],
+        )
+    for n in range(50):  # two pages of eligible rows as well
+        decision_like(model, enterprise=make_organization(name=f"无锡分页{n:02d}精工有限公司"))
+    expected = list(
+        Decision.objects.filter(scan=scan, eligible=Eligibility.UNKNOWN)
+        .order_by("-amount_yuan", "enterprise__name_sort", "id")
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) == 53
+    url = reverse("policies:scan_detail", args=[scan.pk])
+    login(client, officer)
+    first = client.get(url, {"page": "2"})
+    second = client.get(url, {"page": "2", "unknown_page": "2"})
+    pages = [[d.pk for d in r.context["unknown_rows"]] for r in (first, second)]
+    assert [len(p) for p in pages] == [50, 3]
+    assert pages[0] + pages[1] == expected
+    # the eligible rows' page is the one asked for, on both
+    assert [len(r.context["eligible_rows"]) for r in (first, second)] == [3, 3]
+    html = first.content.decode()
+    unknown_section = html[html.index('id="unknown-title"') :]
+    assert 'class="pagination-total">共 53 条</span>' in unknown_section
+    assert unknown_section.count('data-testid="missing-facts">企业的项目</td>') == 50
+    assert 'href="?page=2&amp;unknown_page=2#unknown-title" rel="next"' in unknown_section
+    # the eligible table's own links keep the undecided rows' page and change only theirs
+    eligible_section = second.content.decode().split('id="unknown-title"')[0]
+    assert 'href="?page=1&amp;unknown_page=2" rel="prev"' in eligible_section

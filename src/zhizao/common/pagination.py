@@ -8,6 +8,8 @@ from django.core.paginator import Page, Paginator
 PAGE_SIZE = 50
 
 
-def paginate(request, rows, size: int = PAGE_SIZE) -> Page:
-    """The requested page (``?page=N``; out of range or not a number gives the nearest page)."""
-    return Paginator(rows, size).get_page(request.GET.get("page"))
+def paginate(request, rows, size: int = PAGE_SIZE, *, param: str = "page") -> Page:
+    """The requested page (``?page=N``; out of range or not a number gives the nearest page).
+    A second list on the same page reads its own ``param`` (and its pagination is included
+    ``with page_param=…``)."""
+    return Paginator(rows, size).get_page(request.GET.get(param))

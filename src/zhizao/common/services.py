@@ -9,8 +9,8 @@ its ``services`` (``EVENT_ACTIONS``) and gets its audit function from ``event_au
 
 Every event an app's services pass to ``audit`` (and every ``event=`` of ``update_fields``)
 is named in its ``EVENT_ACTIONS`` (``tests/common/test_audit_vocabulary.py`` reads the sources);
-an app may also give each event a label (``event_audit(app, actions, labels)``), which the
-audit log shows instead of the code (``event_label``).
+each event has a label (``event_audit(app, actions, labels)``), which the audit log and its
+export show instead of the code (``event_label``).
 
 ``update_fields`` is the body of an update service once the object is locked and the input is
 checked:

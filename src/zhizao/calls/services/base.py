@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhizao.accounts.models import Membership
 from zhizao.common.audit import Actor
@@ -53,7 +54,41 @@ EVENT_ACTIONS = {
     "stages_set": AuditAction.UPDATE,
 }
 
-audit = event_audit("calls", EVENT_ACTIONS)
+# What the audit log shows for each event instead of its code.
+EVENT_LABELS = {
+    "call_created": gettext_lazy("Call created"),
+    "call_state": gettext_lazy("Call state changed"),
+    "bands_set": gettext_lazy("Score bands set"),
+    "application_created": gettext_lazy("Application started"),
+    "application_state": gettext_lazy("Application state changed"),
+    "file_added": gettext_lazy("Application file added"),
+    "file_removed": gettext_lazy("Application file removed"),
+    "publicity_opened": gettext_lazy("Public notice opened"),
+    "publicity_closed": gettext_lazy("Public notice closed"),
+    "objection_filed": gettext_lazy("Objection filed"),
+    "objection_answered": gettext_lazy("Objection answered"),
+    "catalogue_published": gettext_lazy("Catalogue published"),
+    "calendar_day_set": gettext_lazy("Working calendar day set"),
+    "calendar_day_removed": gettext_lazy("Working calendar day removed"),
+    "named_exclusions_set": gettext_lazy("Named exclusions set"),
+    "objection_taken": gettext_lazy("Objection taken up"),
+    "identity_verified": gettext_lazy("Identity verified"),
+    "identity_unverified": gettext_lazy("Identity verification withdrawn"),
+    "answer_saved": gettext_lazy("Application answer saved"),
+    "application_updated": gettext_lazy("Application edited"),
+    "call_updated": gettext_lazy("Call edited"),
+    "category_saved": gettext_lazy("Call category saved"),
+    "checklist_set": gettext_lazy("Checklist set"),
+    "eligibility_set": gettext_lazy("Eligibility conditions set"),
+    "field_removed": gettext_lazy("Form field removed"),
+    "field_saved": gettext_lazy("Form field saved"),
+    "nominees_ranked": gettext_lazy("Nominees ranked"),
+    "quota_set": gettext_lazy("Quota set"),
+    "rubric_set": gettext_lazy("Scoring rubric set"),
+    "stages_set": gettext_lazy("Stages set"),
+}
+
+audit = event_audit("calls", EVENT_ACTIONS, EVENT_LABELS)
 logger = logging.getLogger(__name__)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhizao.common.audit import Actor
 from zhizao.common.models import AuditAction
@@ -31,7 +32,27 @@ CLASSROOM_ACTIONS = {
     "course_updated": AuditAction.UPDATE,
 }
 
-audit = event_audit("classroom", CLASSROOM_ACTIONS)
+# What the audit log shows for each event instead of its code.
+CLASSROOM_LABELS = {
+    "course_created": gettext_lazy("Course created"),
+    "lesson_created": gettext_lazy("Lesson created"),
+    "lesson_deleted": gettext_lazy("Lesson deleted"),
+    "quiz_saved": gettext_lazy("Quiz saved"),
+    "enrolled": gettext_lazy("Enrolled in a course"),
+    "lesson_completed": gettext_lazy("Lesson completed"),
+    "quiz_attempted": gettext_lazy("Quiz taken"),
+    "course_completed": gettext_lazy("Course completed"),
+    "certificate_issued": gettext_lazy("Certificate issued"),
+    "certificate_revoked": gettext_lazy("Certificate revoked"),
+    "rated": gettext_lazy("Course rated"),
+    "rating_answered": gettext_lazy("Course rating answered"),
+    "course_state": gettext_lazy("Course state changed"),
+    "live_class_created": gettext_lazy("Live class created"),
+    "recording_attached": gettext_lazy("Recording attached"),
+    "course_updated": gettext_lazy("Course edited"),
+}
+
+audit = event_audit("classroom", CLASSROOM_ACTIONS, CLASSROOM_LABELS)
 
 
 def user_of(actor: Actor):

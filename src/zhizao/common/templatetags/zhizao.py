@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.http import QueryDict
 from django.utils.translation import get_language
 
 from zhizao.common.masking import mask_email, mask_name, mask_phone
@@ -103,6 +104,17 @@ def elided_pages(page_obj):
     return list(
         page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param="", anchor=""):
+    """The address of page ``number`` of a list: the current query with ``param`` (``page``
+    unless told: a second table on the page has its own) set, the other parameters kept
+    (filters, sort, the other table's page); ``anchor`` is the fragment to land on."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    query[param or "page"] = number
+    return f"?{query.urlencode()}" + (f"#{anchor}" if anchor else "")
 
 
 @register.filter

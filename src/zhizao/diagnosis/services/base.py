@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from zhizao.common.models import AuditAction
 from zhizao.common.services import event_audit
 
@@ -29,9 +31,32 @@ EVENT_ACTIONS = {
     "target_set": AuditAction.UPDATE,
 }
 
+# What the audit log shows for each event instead of its code.
+EVENT_LABELS = {
+    "assessment_started": gettext_lazy("Self-assessment started"),
+    "campaign_created": gettext_lazy("Diagnosis campaign created"),
+    "onsite_started": gettext_lazy("On-site diagnosis started"),
+    "evidence_added": gettext_lazy("Evidence added"),
+    "model_loaded": gettext_lazy("Maturity model loaded"),
+    "assessment_submitted": gettext_lazy("Assessment submitted"),
+    "campaign_state": gettext_lazy("Diagnosis campaign state changed"),
+    "campaign_visit": gettext_lazy("Enterprise visit recorded"),
+    "campaign_exported": gettext_lazy("Diagnosis campaign exported"),
+    "answer_saved": gettext_lazy("Assessment answer saved"),
+    "answers_marked_not_met": gettext_lazy("Answers marked as not met"),
+    "campaign_allocated": gettext_lazy("Enterprises allocated to providers"),
+    "campaign_provider_saved": gettext_lazy("Campaign provider saved"),
+    "campaign_target_moved": gettext_lazy("Campaign enterprise moved"),
+    "demo_loaded": gettext_lazy("Demo data loaded"),
+    "enterprise_type_changed": gettext_lazy("Enterprise type changed"),
+    "evidence_removed": gettext_lazy("Evidence removed"),
+    "section_assigned": gettext_lazy("Section handed over"),
+    "target_set": gettext_lazy("Target level set"),
+}
+
 # An audit entry for a diagnosis write: the generic action (created / updated / state changed /
 # exported) and the precise event in the context.
-audit = event_audit("diagnosis", EVENT_ACTIONS)
+audit = event_audit("diagnosis", EVENT_ACTIONS, EVENT_LABELS)
 
 EVIDENCE_EXTENSIONS = {
     ".pdf",

@@ -48,6 +48,7 @@ EVENT_ACTIONS = {
     "availability_updated": AuditAction.UPDATE,
     "visit_consent": AuditAction.UPDATE,
     "demo_loaded": AuditAction.UPDATE,
+    "exported": AuditAction.EXPORT,
 }
 
 # What the audit log shows for each event instead of its code.
@@ -85,6 +86,7 @@ EVENT_LABELS = {
     "availability_updated": gettext_lazy("Meeting availability edited"),
     "visit_consent": gettext_lazy("Contact sharing at a booth changed"),
     "demo_loaded": gettext_lazy("Demo data loaded"),
+    "exported": gettext_lazy("Table exported"),
 }
 
 audit = event_audit("events", EVENT_ACTIONS, EVENT_LABELS)

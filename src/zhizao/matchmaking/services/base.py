@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhizao.common.audit import Actor
 from zhizao.common.models import AuditAction
@@ -42,6 +43,31 @@ EVENT_ACTIONS = {
     "suggestion_preference": AuditAction.UPDATE,
 }
 
+# What the audit log shows for each event instead of its code.
+EVENT_LABELS = {
+    "offering_created": gettext_lazy("Offering created"),
+    "case_added": gettext_lazy("Case added"),
+    "demand_created": gettext_lazy("Demand posted"),
+    "introduction_created": gettext_lazy("Introduction requested"),
+    "consent_granted": gettext_lazy("Contact sharing agreed"),
+    "challenge_created": gettext_lazy("Challenge posted"),
+    "application_submitted": gettext_lazy("Challenge application submitted"),
+    "offering_state": gettext_lazy("Offering state changed"),
+    "supply_gaps_requested": gettext_lazy("Supply gaps requested"),
+    "match_suggested": gettext_lazy("Match suggested"),
+    "demand_state": gettext_lazy("Demand state changed"),
+    "introduction_state": gettext_lazy("Introduction state changed"),
+    "consent_withdrawn": gettext_lazy("Contact sharing withdrawn"),
+    "challenge_state": gettext_lazy("Challenge state changed"),
+    "application_state": gettext_lazy("Challenge application state changed"),
+    "case_removed": gettext_lazy("Case removed"),
+    "challenge_updated": gettext_lazy("Challenge edited"),
+    "demand_updated": gettext_lazy("Demand edited"),
+    "demo_loaded": gettext_lazy("Demo data loaded"),
+    "offering_updated": gettext_lazy("Offering edited"),
+    "suggestion_preference": gettext_lazy("Suggestion preference changed"),
+}
+
 EVIDENCE_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".webp", ".docx", ".xlsx", ".txt"}
 YUAN = Decimal("0.01")
 MAX_LIST = 30
@@ -50,7 +76,7 @@ REQUIREMENT_KINDS = {"certification", "region", "industry_case", "category", "te
 
 
 # An audit entry for a matchmaking write: the generic action and the precise event.
-audit = event_audit("matchmaking", EVENT_ACTIONS)
+audit = event_audit("matchmaking", EVENT_ACTIONS, EVENT_LABELS)
 
 
 def user_of(actor: Actor):

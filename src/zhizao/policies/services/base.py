@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhizao.common.models import AuditAction
 from zhizao.common.services import event_audit
@@ -38,6 +39,45 @@ EVENT_ACTIONS = {
     "policy_updated": AuditAction.UPDATE,
     "project_updated": AuditAction.UPDATE,
     "version_updated": AuditAction.UPDATE,
+    # the scans' and name lists' events (recorded by their own ``_audit``)
+    "scan_started": AuditAction.CREATE,
+    "scan_finished": AuditAction.STATE,
+    "name_list_created": AuditAction.CREATE,
+    "entry_excluded": AuditAction.STATE,
+    "name_list_announced": AuditAction.STATE,
+    "entry_confirmed": AuditAction.STATE,
+    "entry_declined": AuditAction.STATE,
+}
+
+# What the audit log shows for each event instead of its code.
+EVENT_LABELS = {
+    "policy_created": gettext_lazy("Policy created"),
+    "item_created": gettext_lazy("Policy item created"),
+    "version_created": gettext_lazy("Policy item version created"),
+    "project_created": gettext_lazy("Project created"),
+    "loan_added": gettext_lazy("Loan added"),
+    "document_uploaded": gettext_lazy("Document uploaded"),
+    "recognition_added": gettext_lazy("Recognition added"),
+    "credit_record_added": gettext_lazy("Credit record added"),
+    "policy_state": gettext_lazy("Policy state changed"),
+    "version_published": gettext_lazy("Policy item version published"),
+    "loan_removed": gettext_lazy("Loan removed"),
+    "document_deleted": gettext_lazy("Document deleted"),
+    "recognition_removed": gettext_lazy("Recognition removed"),
+    "credit_record_ended": gettext_lazy("Credit record ended"),
+    "demo_loaded": gettext_lazy("Demo data loaded"),
+    "item_updated": gettext_lazy("Policy item edited"),
+    "loan_updated": gettext_lazy("Loan edited"),
+    "policy_updated": gettext_lazy("Policy edited"),
+    "project_updated": gettext_lazy("Project edited"),
+    "version_updated": gettext_lazy("Policy item version edited"),
+    "scan_started": gettext_lazy("Eligibility scan started"),
+    "scan_finished": gettext_lazy("Eligibility scan finished"),
+    "name_list_created": gettext_lazy("Name list drawn up"),
+    "entry_excluded": gettext_lazy("Enterprise removed from the name list"),
+    "name_list_announced": gettext_lazy("Name list announced"),
+    "entry_confirmed": gettext_lazy("Enterprise confirmed on the name list"),
+    "entry_declined": gettext_lazy("Enterprise declined the benefit"),
 }
 
 ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".txt"}
@@ -58,7 +98,7 @@ DOCUMENT_EXTENSIONS = {
 
 
 # An audit entry for a policies write: the generic action and the precise event.
-audit = event_audit("policies", EVENT_ACTIONS)
+audit = event_audit("policies", EVENT_ACTIONS, EVENT_LABELS)
 
 YUAN = Decimal("0.01")
 RATE = Decimal("0.000001")

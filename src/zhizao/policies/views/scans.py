@@ -23,12 +23,13 @@ from ..lists import SCANS
 from ..models import Decision, PolicyItemVersion
 from ..services import payments, scans
 
-SHOWN_ROWS = 200
 #: the eligible rows a page of the scan shows (``?page=N`` for the others)
 ELIGIBLE_PAGE = 50
+#: the undecided rows ("need more information") a page shows (``?unknown_page=N``)
+UNKNOWN_PAGE = 50
 #: what the scan page reads of a decision it lists: not the enterprise's or the project's
 #: other fields (their descriptions, products and capabilities are JSON decoded per row), nor
-#: the explanation (about 20 steps a row, 200 rows): each row's explanation is folded and read
+#: the explanation (about 20 steps a row, 50 rows): each row's explanation is folded and read
 #: when it is opened (``scan_explanation``); the missing facts only for the undecided rows
 DECISION_FIELDS = (
     "eligible",
@@ -140,6 +141,12 @@ def scan_detail(request, pk):
         # every row's explanation link: the scan's explanations address plus the decision
         explanations = reverse("policies:scan_explanation", args=[scan.pk, 0])[: -len("0/")]
         page = paginate(request, decisions.filter(eligible=Eligibility.YES), ELIGIBLE_PAGE)
+        unknown = paginate(
+            request,
+            decisions.filter(eligible=Eligibility.UNKNOWN).only(*DECISION_FIELDS, "missing"),
+            UNKNOWN_PAGE,
+            param="unknown_page",
+        )
         context.update(
             {
                 "by_city": localized(context["summary"].get("by_city", [])),
@@ -149,11 +156,8 @@ def scan_detail(request, pk):
                     (d, excluded.get(d.enterprise_id), f"{explanations}{d.pk}/")
                     for d in page.object_list
                 ],
-                "unknown_rows": list(
-                    decisions.filter(eligible=Eligibility.UNKNOWN).only(
-                        *DECISION_FIELDS, "missing"
-                    )[:SHOWN_ROWS]
-                ),
+                "unknown_page": unknown,
+                "unknown_rows": unknown.object_list,
                 "budget": payments.budget_use(item),
                 "name_lists": scan.name_lists.order_by("-created_at"),
             }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhizao.accounts.enums import Role
 from zhizao.calls.access import can_manage_call
@@ -41,7 +42,32 @@ EVENT_ACTIONS = {
     "panel_decision": AuditAction.UPDATE,
 }
 
-audit = event_audit("review", EVENT_ACTIONS)
+# What the audit log shows for each event instead of its code.
+EVENT_LABELS = {
+    "expert_created": gettext_lazy("Expert added"),
+    "relation_added": gettext_lazy("Expert's conflict of interest recorded"),
+    "past_organisation_added": gettext_lazy("Expert's former employer added"),
+    "round_created": gettext_lazy("Review round created"),
+    "assignment_run": gettext_lazy("Reviewers assigned automatically"),
+    "assignment_added": gettext_lazy("Reviewer assigned"),
+    "bid": gettext_lazy("Expert's reading preference recorded"),
+    "assignment_removed": gettext_lazy("Reviewer assignment withdrawn"),
+    "recusal": gettext_lazy("Expert recused"),
+    "review_submitted": gettext_lazy("Review submitted"),
+    "round_state": gettext_lazy("Review round state changed"),
+    "ranking_created": gettext_lazy("Ranking drawn up"),
+    "list_proposed": gettext_lazy("Proposed list put forward"),
+    "relation_removed": gettext_lazy("Expert's conflict of interest removed"),
+    "past_organisation_removed": gettext_lazy("Expert's former employer removed"),
+    "appraisal": gettext_lazy("Expert appraised"),
+    "assignment_stored": gettext_lazy("Reviewer assignments saved"),
+    "availability": gettext_lazy("Expert availability changed"),
+    "expert_state": gettext_lazy("Expert state changed"),
+    "expert_updated": gettext_lazy("Expert edited"),
+    "panel_decision": gettext_lazy("Panel decision recorded"),
+}
+
+audit = event_audit("review", EVENT_ACTIONS, EVENT_LABELS)
 
 
 def require_operator(actor: Actor) -> None:
