@@ -63,6 +63,12 @@ def summary(ms: list[float], cpu_s: float | None = None) -> dict:
     }
 
 
+def max_rss_mb() -> float:
+    """This process's peak resident memory (the page, the refresh's driver and the report all
+    run in it; on SQLite the database's page cache too)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def open_loop(
     fn, *, rate: float, seconds: float, workers: int = 2, give_up: float = 0
 ) -> tuple[list[float], int]:
@@ -117,7 +123,11 @@ def build(env: dict, orgs: int, with_diagnosis: bool, base: bool = False) -> dic
         subprocess.run([*manage, *cmd], env=env, check=True, capture_output=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        timings[name] = {"s": round(time.perf_counter() - started, 1), "cpu_s": round(cpu, 1)}
+        timings[name] = {
+            "s": round(time.perf_counter() - started, 1),
+            "cpu_s": round(cpu, 1),
+            "max_rss_mb_of_steps_so_far": round(after.ru_maxrss / 1024, 1),
+        }
         print(f"{name}: {timings[name]} load {os.getloadavg()}", file=sys.stderr)
     return timings
 
@@ -357,6 +367,7 @@ def main() -> None:
 
     if args.pages_only:
         result["load_average_end"] = os.getloadavg()
+        result["max_rss_mb"] = max_rss_mb()
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
     month = add_months(timezone.localdate().replace(day=1), -1)
@@ -375,6 +386,7 @@ def main() -> None:
         }
     result["report"] = report
     result["load_average_end"] = os.getloadavg()
+    result["max_rss_mb"] = max_rss_mb()
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 
