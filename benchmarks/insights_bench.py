@@ -63,6 +63,12 @@ def summary(ms: list[float], cpu_s: float | None = None) -> dict:
     }
 
 
+def max_rss_mb() -> float:
+    """This process's peak resident memory (the page, the refresh's driver and the report all
+    run in it; on SQLite the database's page cache too)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def open_loop(
     fn, *, rate: float, seconds: float, workers: int = 2, give_up: float = 0
 ) -> tuple[list[float], int]:
@@ -117,7 +123,11 @@ def build(env: dict, orgs: int, with_diagnosis: bool, base: bool = False) -> dic
         subprocess.run([*manage, *cmd], env=env, check=True, capture_output=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        timings[name] = {"s": round(time.perf_counter() - started, 1), "cpu_s": round(cpu, 1)}
+        timings[name] = {
+            "s": round(time.perf_counter() - started, 1),
+            "cpu_s": round(cpu, 1),
+            "max_rss_mb_of_steps_so_far": round(after.ru_maxrss / 1024, 1),
+        }
         print(f"{name}: {timings[name]} load {os.getloadavg()}", file=sys.stderr)
     return timings
 
@@ -341,9 +351,11 @@ def main() -> None:
         load[f"dashboard page {code}"] = summary(ms, time.process_time() - cpu0)
         print(f"page {code}: {load[f'dashboard page {code}']}", file=sys.stderr)
         if not args.pages_only:
+            cpu0 = time.process_time()
             ms, unserved = open_loop(page(code, rotate=True), rate=args.rate, seconds=args.seconds)
-            load[f"dashboard pages {code}, 4 filter sets, first view of each drawn"] = summary(ms)
-            print(f"pages {code}: {summary(ms)}", file=sys.stderr)
+            rotated = summary(ms, time.process_time() - cpu0)
+            load[f"dashboard pages {code}, 4 filter sets, first view of each drawn"] = rotated
+            print(f"pages {code}: {rotated}", file=sys.stderr)
         cpu0 = time.process_time()
         ms, unserved = open_loop(
             plain(code, level[code]), rate=args.rate, seconds=args.seconds, give_up=give_up
@@ -357,6 +369,7 @@ def main() -> None:
 
     if args.pages_only:
         result["load_average_end"] = os.getloadavg()
+        result["max_rss_mb"] = max_rss_mb()
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
     month = add_months(timezone.localdate().replace(day=1), -1)
@@ -375,6 +388,7 @@ def main() -> None:
         }
     result["report"] = report
     result["load_average_end"] = os.getloadavg()
+    result["max_rss_mb"] = max_rss_mb()
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -310,3 +310,37 @@ def test_a_city_officers_records_export_never_holds_another_citys_rows(client, c
     for region in ("320400", "320411", "320000"):
         response = client.get(RECORDS, {**YEAR, "region": region, "export": "csv"})
         assert response.status_code == 404
+
+
+def test_a_size_filter_reads_the_rows_summed_over_industry_with_the_detail_rows_totals(
+    city_world,
+):
+    """The refresh also writes each size summed over the industry divisions (division "*"),
+    so a dashboard filtered by size alone reads those instead of every division's rows; they
+    hold exactly the detail rows' sums."""
+    from zhizao.insights.access import EVERYWHERE
+    from zhizao.insights.selectors import Filters, dashboard
+
+    make_organization(name="无锡看板戊微型企业", region="320205", industry="1711", size="small")
+    services.refresh_facts()
+    fields = ("figure", "key", "month", "region_code", "group", "size")
+    detail = {
+        tuple(row[f] for f in fields): row["v"]
+        for row in Fact.objects.exclude(industry_division="*")
+        .values(*fields)
+        .annotate(v=Sum("value"))
+    }
+    by_size = {
+        tuple(getattr(f, n) for n in fields): f.value
+        for f in Fact.objects.filter(industry_division="*").exclude(size="*")
+    }
+    assert by_size == detail
+    assert {k[-1] for k in by_size} == {"small", "medium", "large"}
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 1)
+    small = dashboard(Filters(scope=EVERYWHERE, size="small", start=start, end=end))
+    assert small["values"]["registry.enterprises"].value == Decimal("3")
+    assert small["values"]["policies.projects"].value == Decimal("0")
+    large = dashboard(Filters(scope=EVERYWHERE, size="large", start=start, end=end))
+    assert large["values"]["policies.investment_equipment"].value == Decimal("98760000")
+    both = dashboard(Filters(scope=EVERYWHERE, size="small", division="17", start=start, end=end))
+    assert both["values"]["registry.enterprises"].value == Decimal("2")

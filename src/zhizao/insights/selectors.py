@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Sum
@@ -22,7 +22,6 @@ from .models import Fact, Jurisdiction, Refresh
 from .providers import Figure, figure, figures
 
 ALL = "*"
-DIVISION_CODES = [f"{n:02d}" for n in range(1, 100)] + [""]
 SIZE_CODES = [*(str(v) for v in SizeClass.values), ""]
 CHILD_LEVEL = {"": "province", "province": "city", "city": "district", "district": ""}
 
@@ -49,15 +48,12 @@ class Filters:
 
     def fact_kwargs(self) -> dict:
         """Summary-table lookups: the rows summed over industry and size ("*") unless one of
-        those two filters is set."""
+        those two filters is set; with the size alone, the rows summed over industry."""
         kwargs = {"group": self.group, **self.scope.filter_kwargs()}
-        if not self.division and not self.size:
-            kwargs.update(industry_division=ALL, size=ALL)
+        if not self.division:
+            kwargs.update(industry_division=ALL, size=self.size or ALL)
             return kwargs
-        if self.division:
-            kwargs["industry_division"] = self.division
-        else:
-            kwargs["industry_division__in"] = DIVISION_CODES
+        kwargs["industry_division"] = self.division
         if self.size:
             kwargs["size"] = self.size
         else:
@@ -104,19 +100,32 @@ def records_url(
 ) -> str:
     """The records behind a number: the owning app's list when it has one, else the records
     page of the figure (same filters, same scope)."""
-    params = filters.record_params()
     if fig.records is not None and not key and month is None:
-        return fig.records(params)
-    extra = {"key": key or None}
+        return fig.records(filters.record_params())
+    # A drawn dashboard asks for ~700 of these (every figure, key and month); the parts are
+    # encoded once each: the filters' part, then key, start and end, in that order (the same
+    # string as one urlencode of them all).
+    parts = [_params_query(filters), urlencode({"key": key}) if key else ""]
     if month is not None:
-        extra.update(start=month_label(month), end=month_label(month))
+        parts.append(_period_query(month, month))
     elif not fig.stock:
-        extra.update(
-            start=month_label(filters.start) if filters.start else None,
-            end=month_label(filters.end) if filters.end else None,
-        )
-    query = urlencode({**params, **{k: v for k, v in extra.items() if v}})
+        parts.append(_period_query(filters.start, filters.end))
+    query = "&".join(p for p in parts if p)
     return f"{_records_path(fig.name)}?{query}"
+
+
+@lru_cache(maxsize=256)
+def _params_query(filters: Filters) -> str:
+    return urlencode(filters.record_params())
+
+
+@lru_cache(maxsize=1024)
+def _period_query(start: dt.date | None, end: dt.date | None) -> str:
+    period = {
+        "start": month_label(start) if start else None,
+        "end": month_label(end) if end else None,
+    }
+    return urlencode({k: v for k, v in period.items() if v})
 
 
 @cache

@@ -154,9 +154,11 @@ def _insert_cells(
 
 
 def _insert_coarse(months: list[dt.date] | None) -> int:
-    """The same figures without the industry and size split ("*"): what a dashboard without
-    those two filters reads — about a hundred times fewer rows. Summed in the database from
-    the detail rows just written (of ``months`` only, when incremental)."""
+    """The same figures without the industry and size split (division and size "*"): what a
+    dashboard without those two filters reads — about a hundred times fewer rows; then summed
+    over the industry only (division "*", each size): what a dashboard filtered by size alone
+    reads, instead of every division's detail rows of the scope. Both summed in the database
+    from the detail rows just written (of ``months`` only, when incremental)."""
     quote = connection.ops.quote_name
     names = [quote(Fact._meta.get_field(f).column) for f in FIELDS]
     kept = [names[i] for i in (0, 1, 2, 3, 4, 5, 8)]  # all but division, size and value
@@ -165,14 +167,17 @@ def _insert_coarse(months: list[dt.date] | None) -> int:
         where += f" AND {names[2]} IN ({', '.join(['%s'] * len(months))})"
         params = [m.isoformat() for m in months]
     table = quote(Fact._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
-        f"SELECT {', '.join(kept[:6])}, '{ALL}', '{ALL}', {kept[6]}, ROUND(SUM({names[9]}), 2) "
-        f"FROM {table} WHERE {where} GROUP BY {', '.join(kept)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+    written = 0
+    for size, group_by in ((f"'{ALL}'", kept), (names[7], [*kept, names[7]])):
+        sql = (
+            f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
+            f"SELECT {', '.join(kept[:6])}, '{ALL}', {size}, {kept[6]}, "
+            f"ROUND(SUM({names[9]}), 2) FROM {table} WHERE {where} GROUP BY {', '.join(group_by)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            written += max(cursor.rowcount, 0)
+    return written
 
 
 def _watermarks() -> dict[str, tuple[type, int]]:
