@@ -175,6 +175,9 @@ def test_the_fragment_holds_exactly_the_current_children(client, enterprise_user
     assert _values(wuxi) == ["320205", "320206", "320211", "320213", "320214", "320281", "320282"]
     assert "崇安区" not in wuxi and "320202" not in wuxi
     assert "锡山区" in wuxi and "全部区县" in wuxi
+    # a form's picker asks to choose; a filter's empty option means everything
+    chosen = client.get(url, {"parent": "320200", "choose": "1"}).content.decode()
+    assert '<option value="">请选择区县</option>' in chosen and "全部区县" not in chosen
 
 
 def test_the_fragment_is_empty_for_a_district_and_refuses_a_bad_code(client, enterprise_user):
@@ -261,6 +264,13 @@ def test_without_javascript_the_next_level_button_narrows_and_saves_nothing(clie
     assert [
         (s["id"], len(s["options"])) for s in controls(first).selects if s["name"] == "region"
     ] == [("id_region", 5), ("id_region_2", 1), ("id_region_3", 1)]
+    # in a form one chooses: no level reads "all provinces" (that is a filter's empty option)
+    assert [s["options"][0][1] for s in controls(first).selects if s["name"] == "region"] == [
+        "请选择省份",
+        "请选择城市",
+        "请选择区县",
+    ]
+    assert "data-tree-choose" in first and "全部省份" not in first
     count = Organization.objects.count()
     body = {"name": "无锡新测科技有限公司", "uscc": "", "kind": "manufacturer"}
     narrowed = client.post(url, {**body, "region": "320000", "region__narrow": "1"})

@@ -41,6 +41,9 @@ class Tree:
     placeholders: tuple[Promise, ...]
     url_name: str
     has_validity: bool
+    #: the empty option of each level in a form, where one chooses ("Choose a province"); the
+    #: ``placeholders`` ("All provinces") are for filters, where empty means everything
+    choose_placeholders: tuple[Promise, ...] = ()
 
     @property
     def model(self):
@@ -116,6 +119,11 @@ REGIONS = Tree(
     ),
     url_name="region_options",
     has_validity=True,
+    choose_placeholders=(
+        gettext_lazy("Choose a province"),
+        gettext_lazy("Choose a city"),
+        gettext_lazy("Choose a district / county"),
+    ),
 )
 INDUSTRIES = Tree(
     key="industry",
@@ -135,6 +143,12 @@ INDUSTRIES = Tree(
     ),
     url_name="industry_options",
     has_validity=False,
+    choose_placeholders=(
+        gettext_lazy("Choose an industry section"),
+        gettext_lazy("Choose an industry division"),
+        gettext_lazy("Choose an industry group"),
+        gettext_lazy("Choose an industry class"),
+    ),
 )
 TREES = {t.key: t for t in (REGIONS, INDUSTRIES)}
 
@@ -192,12 +206,14 @@ def narrowing_levels(
 
 
 def picker_levels(tree: Tree, *, name: str, auto_id: str, path: list, depth: int, within):
+    """The selects of a form's picker: each level's empty option asks to choose."""
     return narrowing_levels(
         tree,
         names=[name] * depth,
         ids=[auto_id if i == 0 else f"{auto_id}_{i + 1}" for i in range(depth)],
         path=path,
         within=within,
+        placeholders=tree.choose_placeholders,
     )
 
 

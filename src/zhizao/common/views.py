@@ -166,7 +166,11 @@ def tree_options(request, tree: str):
         elif node.code != within.code and node.code in on_path:
             children = [c for c in children if c.code in on_path]
     depth = picker.depth(node) + 1
-    placeholder = picker.placeholders[depth] if depth < len(picker.levels) else ""
+    # a form's picker asks to choose (choose=1); a filter's empty option means everything
+    empties = (
+        picker.choose_placeholders if request.GET.get("choose") == "1" else picker.placeholders
+    )
+    placeholder = empties[depth] if depth < len(picker.levels) else ""
     response = render(
         request,
         "common/widgets/tree_options.html",

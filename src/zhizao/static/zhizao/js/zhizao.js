@@ -471,6 +471,7 @@
     var url = select.getAttribute("data-tree-url") + "?parent=" + encodeURIComponent(select.value);
     var scope = select.closest("[data-tree-within]");
     if (scope) url += "&within=" + encodeURIComponent(scope.getAttribute("data-tree-within"));
+    if (select.closest("[data-tree-choose]")) url += "&choose=1"; // a form's picker asks to choose
     window.htmx.ajax("GET", url, { target: target, swap: "innerHTML" }).then(function () {
       levelOf(target).hidden = target.options.length === 0;
     });
