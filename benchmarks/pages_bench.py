@@ -42,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -363,11 +364,19 @@ def main() -> None:
         if args.only:
             wanted = set(args.only.split(","))
             todo = [p for p in todo if p[1] in wanted or f"{p[0]}:{p[1]}" in wanted]
-        # Warm-up: each gunicorn worker loads its caches (the ranking index on first use); the
-        # report PDF is asked for until the worker has rendered and stored it.
+        # Warm-up: each gunicorn worker loads its caches (the ranking index on first use, a
+        # page's ranking in its process); the report PDF is asked for until the worker has
+        # rendered and stored it. The warm requests go out from ``--workers`` threads at once,
+        # each on its own connection: sync workers each take one, so every worker is warmed
+        # (requests one after another on one keep-alive connection all reach the same worker).
         for role, name, path in todo:
-            for _ in range(args.workers * 2):
-                status, _body, headers = sessions[role].request("GET", path)
+
+            def warm(_i, role=role, path=path):
+                return sessions[role].request("GET", path)
+
+            for _ in range(2):
+                with ThreadPoolExecutor(args.workers) as pool:
+                    status, _body, headers = list(pool.map(warm, range(args.workers)))[-1]
             if path.endswith(".pdf"):
                 deadline = time.monotonic() + 120
                 while "application/pdf" not in headers.get("Content-Type", ""):

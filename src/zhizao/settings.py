@@ -399,6 +399,10 @@ ZHIZAO_MATCH_BUILD_IN_PROCESS = (
 # Calibrated on the gold set's development split by `zhizao match evaluate --gaps`
 # (docs/matching.md, "Supply gaps: the threshold"); rerun it when the ranking changes.
 ZHIZAO_MATCH_GAP_SCORE = float(os.environ.get("ZHIZAO_MATCH_GAP_SCORE", "0.85"))
+# Each web process maps the ranking snapshot and loads the embedding model as it starts, in the
+# background (zhizao/wsgi.py), so that the first ranking page a process serves does not pay
+# for them; on by default in production.
+ZHIZAO_MATCH_PRELOAD = os.environ.get("ZHIZAO_MATCH_PRELOAD", "1" if PRODUCTION else "0") == "1"
 ZHIZAO_EVIDENCE_MAX_BYTES = int(os.environ.get("ZHIZAO_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 ZHIZAO_IMPORT_MAX_ROWS = int(os.environ.get("ZHIZAO_IMPORT_MAX_ROWS", "200000"))
 # Files above these sizes are checked / committed by a background worker, not in the request.

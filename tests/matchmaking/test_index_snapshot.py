@@ -138,3 +138,20 @@ def test_rankings_read_side_by_side(demand, offering):
     w.join(5)
     assert got_write.is_set() and seen == ["second reader"]
     assert np.isfinite([m.score for m in index.rank_offerings(demand)]).all()
+
+
+def test_a_web_process_preloads_the_snapshot_and_never_builds(settings, demand, offering):
+    """At start a web process maps the newest snapshot (zhizao/wsgi.py's preload), so the
+    first ranking it serves does not load it; without a snapshot it builds nothing."""
+    settings.ZHIZAO_MATCH_BUILD_IN_PROCESS = False
+    index.reset()
+    assert index.current_snapshot() is None
+    assert index.preload() is False
+    assert index._state is None  # nothing built, nothing enqueued in its place
+    call_command("match_snapshot", stdout=StringIO())
+    index.reset()
+    assert index.preload() is True
+    loaded = index._state
+    assert loaded is not None and loaded.snapshot == index.current_snapshot().name
+    assert [m.id for m in index.rank_offerings(demand)] == [str(offering.pk)]
+    assert index._state is loaded  # the first ranking used what the preload mapped
