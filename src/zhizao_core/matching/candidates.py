@@ -127,6 +127,32 @@ def _cases(n: int, get: Postings, industry: str | None) -> np.ndarray:
     return out
 
 
+def certified(n: int, get: Postings, req) -> np.ndarray:
+    """Per row, whether the offering holds the certification ``req`` names, at its minimum
+    level when it gives one (the test per distinct level, a handful, not per posting)."""
+    met = np.zeros(n, dtype=bool)
+    hit = get("z:" + (req.value or ""))
+    if hit is not None:
+        rows, levels = hit
+        if req.min_level is None:
+            met[rows] = True
+        else:
+            good = [
+                v for v in np.unique(levels) if v and _at_least(req.value, int(v), req.min_level)
+            ]
+            met[rows[np.isin(levels, good)]] = True
+    return met
+
+
+def listed_category(n: int, get: Postings, code: str | None) -> np.ndarray:
+    """Per row, whether the offering lists the category ``code``."""
+    met = np.zeros(n, dtype=bool)
+    hit = get("cl:" + (code or ""))
+    if hit is not None:
+        met[hit[0]] = True
+    return met
+
+
 def _covers(n: int, get: Postings, region: str | None) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     if not region:
@@ -174,15 +200,7 @@ def structured_columns(
     for req in demand.must:
         met = np.zeros(n, dtype=bool)
         if req.kind == "certification":
-            hit = get("z:" + (req.value or ""))
-            if hit is not None:
-                rows, levels = hit
-                if req.min_level is None:
-                    met[rows] = True
-                else:  # the test per distinct level (a handful), not per posting
-                    values = np.unique(levels)
-                    good = [v for v in values if v and _at_least(req.value, int(v), req.min_level)]
-                    met[rows[np.isin(levels, good)]] = True
+            met = certified(n, get, req)
         elif req.kind == "region":
             region = req.value or demand.region
             met = _covers(n, get, region) if region else met
@@ -192,9 +210,7 @@ def structured_columns(
         elif req.kind == "industry_case":
             met = _cases(n, get, req.value or demand.industry) > 0
         elif req.kind == "category":
-            hit = get("cl:" + (req.value or ""))
-            if hit is not None:
-                met[hit[0]] = True
+            met = listed_category(n, get, req.value)
         else:
             met = _all_tokens(n, text_rows, req.value or "")
         missed += ~met

@@ -19,7 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .candidates import _cases, _covers, offering_keys, structured_columns
+from .candidates import (
+    _cases,
+    _covers,
+    certified,
+    listed_category,
+    offering_keys,
+    structured_columns,
+)
 from .lexicon import read_demand
 from .model import Demand, Offering, Signals, parse_catalogue, parse_demands
 from .rank import (
@@ -28,7 +35,6 @@ from .rank import (
     Match,
     Names,
     Weights,
-    _at_least,
     allowed,
     component_matrix,
     diversify,
@@ -358,6 +364,23 @@ class _Corpus:
                     grow.a = grow.a.astype(np.int32)
         return code
 
+    def _new_row(self, item, counts: Counter, vector, financial: bool, price, boost: float):
+        """A new row's columns appended (its postings are the caller's): its slot and length."""
+        slot = len(self.items)
+        self.items.append(item)
+        self.slot[item.id] = slot
+        self.alive.append(True)
+        length = float(sum(counts.values()))
+        self.doclen.append(length)
+        self.total_len += length
+        self.n_alive += 1
+        self.has_vec.append(vector is not None)
+        self.vecs.append(vector if vector is not None else 0.0)
+        self.financial.append(financial)
+        self.price.append(float(price) if price is not None else np.nan)
+        self.sig.append(boost)
+        return slot, length
+
     def put(
         self,
         item,
@@ -370,20 +393,8 @@ class _Corpus:
     ):
         if item.id in self.slot:
             self.drop(item.id)
-        slot = len(self.items)
-        self.items.append(item)
-        self.slot[item.id] = slot
-        self.alive.append(True)
-        length = float(sum(counts.values()))
-        self.doclen.append(length)
+        slot, length = self._new_row(item, counts, vector, financial, price, boost)
         dl32 = length  # a sum of counts: exact in float32 (below 2**24)
-        self.total_len += length
-        self.n_alive += 1
-        self.has_vec.append(vector is not None)
-        self.vecs.append(vector if vector is not None else 0.0)
-        self.financial.append(financial)
-        self.price.append(float(price) if price is not None else np.nan)
-        self.sig.append(boost)
         for key, value in (keys or {}).items():
             post = self.keys.get(key)
             if post is None:
@@ -431,19 +442,7 @@ class _Corpus:
             if item.id in self.slot:
                 flush()  # ``drop`` reads the postings
                 self.drop(item.id)
-            slot = len(self.items)
-            self.items.append(item)
-            self.slot[item.id] = slot
-            self.alive.append(True)
-            length = float(sum(counts.values()))
-            self.doclen.append(length)
-            self.total_len += length
-            self.n_alive += 1
-            self.has_vec.append(vector is not None)
-            self.vecs.append(vector if vector is not None else 0.0)
-            self.financial.append(financial)
-            self.price.append(float(price) if price is not None else np.nan)
-            self.sig.append(boost)
+            slot, length = self._new_row(item, counts, vector, financial, price, boost)
             for key, value in (keys or {}).items():
                 post = pending_keys.get(key)
                 if post is None:
@@ -671,26 +670,10 @@ def _exact_requirement(n: int, get, demand: Demand, req, names: Names) -> np.nda
     postings decide exactly (a certification with its level, a listed category, a case in the
     industry, a region covered by an offering's codes when the city is not looked for in the
     text); ``None`` for the others (a phrase of the text)."""
-    met = np.zeros(n, dtype=bool)
     if req.kind == "certification":
-        hit = get("z:" + (req.value or ""))
-        if hit is not None:
-            rows, levels = hit
-            if req.min_level is None:
-                met[rows] = True
-            else:
-                good = [
-                    v
-                    for v in np.unique(levels)
-                    if v and _at_least(req.value, int(v), req.min_level)
-                ]
-                met[rows[np.isin(levels, good)]] = True
-        return met
+        return certified(n, get, req)
     if req.kind == "category":
-        hit = get("cl:" + (req.value or ""))
-        if hit is not None:
-            met[hit[0]] = True
-        return met
+        return listed_category(n, get, req.value)
     if req.kind == "industry_case":
         return _cases(n, get, req.value or demand.industry) > 0
     if req.kind == "region":
