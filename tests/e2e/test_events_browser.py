@@ -107,7 +107,13 @@ def test_visitor_meets_exhibitor_through_the_scheduler(
     need.get_by_label("标题").fill("注塑件表面缺陷检测")
     need.get_by_label("您需要什么？").fill("注塑件划痕、缺料的机器视觉在线检测")
     need.get_by_label("类别").select_option("machine_vision")
-    need.get_by_label("地区").select_option(label="江苏省 · 南京市 · 秦淮区")
+    # the region by narrowing: province, then the city and the district the picker fetches
+    levels = need.locator('select[name="region"]')
+    levels.nth(0).select_option("320000")
+    expect(levels.nth(1).locator('option[value="320100"]')).to_have_count(1)
+    levels.nth(1).select_option("320100")
+    expect(levels.nth(2).locator('option[value="320104"]')).to_have_count(1)
+    levels.nth(2).select_option("320104")
     need.get_by_role("button", name="发布并查找展商").click()
     ranked = page.locator('[data-testid="ranked-offerings"] li').first
     expect(ranked).to_contain_text("注塑件表面缺陷机器视觉检测系统")

@@ -37,6 +37,9 @@ def test_operator_filters_the_registry_in_chinese(offline_page, live_server, ope
     expect(page.locator("#results tbody tr")).to_have_count(1)
     expect(page.locator("#results")).to_contain_text("无锡恒润精密机械有限公司")
     page.get_by_label("搜索").fill("")
+    expect(page.locator("#results")).not_to_contain_text(
+        "匹配“数控”"
+    )  # the cleared search answered first
     page.get_by_label("省份").select_option(label="浙江省")
     expect(page.locator("#results tbody tr")).to_have_count(1)
     expect(page.locator("#results")).to_contain_text("杭州鑫达电子材料有限公司")
