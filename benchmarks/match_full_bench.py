@@ -33,24 +33,14 @@ import sys
 import time
 from pathlib import Path
 
+from match_tiled_bench import latency  # the same summary of per-query CPU (stdlib only)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261202
 
 
 def log(*parts) -> None:
     print(time.strftime("%H:%M:%S"), *parts, file=sys.stderr, flush=True)
-
-
-def latency(values: list[float]) -> dict:
-    v = sorted(values)
-    p99 = v[min(len(v) - 1, max(0, round(0.99 * len(v)) - 1))]
-    return {
-        "n": len(v),
-        "p50_ms": round(statistics.median(v), 2),
-        "p99_ms": round(p99, 2),
-        "mean_ms": round(statistics.fmean(v), 2),
-        "max_ms": round(v[-1], 2),
-    }
 
 
 def rss_mb() -> float:
